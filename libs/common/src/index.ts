@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './backoff';
+export * from './config';
+export * from './logger';
