@@ -1,0 +1,5 @@
+export * from './subjects';
+export * from './headers';
+export * from './message-id';
+export * from './rpc';
+export * from './woocommerce';

@@ -1,0 +1,3 @@
+export * from './key-ring';
+export * from './secret-box';
+export * from './random';

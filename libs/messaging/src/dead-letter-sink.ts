@@ -1,0 +1,18 @@
+/** Where the consumer runner records events it gives up on (implemented over PostgreSQL). */
+export interface DeadLetterSink {
+  upsert(letter: {
+    consumer: string;
+    stream: string;
+    streamSeq: number;
+    subject: string;
+    connectionId: string | null;
+    msgId: string | null;
+    reason: string;
+    errorClass: string;
+    deliveries: number;
+  }): Promise<void>;
+  /** Called when an event that was redelivered finally succeeds, so an old dead letter closes. */
+  resolve(consumer: string, streamSeq: number): Promise<void>;
+}
+
+export const DEAD_LETTER_SINK = Symbol('DEAD_LETTER_SINK');

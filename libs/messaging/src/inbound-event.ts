@@ -1,0 +1,56 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import type { MsgHdrs } from '@nats-io/nats-core';
+import { HEADERS, subjects, Topology } from '@connector/contracts';
+
+/**
+ * One audit-stream message as a handler sees it: the WooCommerce body (parsed; raw bytes kept),
+ * where it sits in the log, and how often it has been tried.
+ */
+export interface InboundEvent<T = unknown> {
+  stream: string;
+  seq: number;
+  subject: string;
+  connectionId: string;
+  resource: string;
+  event: string;
+  topic: string;
+  msgId: string | null;
+  correlationId: string | null;
+  receivedAt: string | null;
+  deliveryCount: number;
+  /** Parsed JSON body, or undefined when the body is not JSON (kept in `raw`). */
+  body: T;
+  raw: Uint8Array;
+}
+
+export function toInboundEvent(topology: Topology, msg: JsMsg): InboundEvent {
+  const parsed = subjects.parse(topology, msg.subject);
+  const header = (name: string) => readHeader(msg.headers, name);
+  let body: unknown;
+  try {
+    body = msg.json();
+  } catch {
+    body = undefined;
+  }
+  return {
+    stream: msg.info.stream,
+    seq: msg.seq,
+    subject: msg.subject,
+    connectionId: parsed?.connectionId ?? header(HEADERS.connectionId) ?? '',
+    resource: parsed?.resource ?? '',
+    event: parsed?.event ?? '',
+    topic: header(HEADERS.topic) ?? `${parsed?.resource}.${parsed?.event}`,
+    msgId: header(HEADERS.msgId),
+    correlationId: header(HEADERS.correlationId),
+    receivedAt: header(HEADERS.receivedAt),
+    deliveryCount: msg.info.deliveryCount,
+    body,
+    raw: msg.data,
+  };
+}
+
+export function readHeader(headers: MsgHdrs | undefined, name: string): string | null {
+  if (!headers) return null;
+  const value = headers.get(name);
+  return value === '' ? null : value;
+}

@@ -1,0 +1,37 @@
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+
+/**
+ * Connects to NATS with reconnects that never give up (a NATS restart must not kill a service),
+ * but fails fast with a useful message when the server is not there at boot.
+ */
+export async function connectNats(url: string, name: string): Promise<NatsConnection> {
+  try {
+    return await connect({
+      servers: url.split(',').map((s) => s.trim()),
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      waitOnFirstConnect: false,
+      timeout: 5_000,
+    });
+  } catch (error) {
+    throw new Error(
+      `Cannot reach NATS at ${redactUrl(url)} (${(error as Error).message}). Start it with JetStream enabled, e.g. ` +
+        '`nats-server -js` (or `docker compose up nats`), or set NATS_URL.',
+    );
+  }
+}
+
+/** Strips user:password from a URL before it is printed. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]+@/, '//***@');
+  }
+}
+
+export type { NatsConnection } from '@nats-io/nats-core';

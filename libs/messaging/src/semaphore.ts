@@ -1,0 +1,27 @@
+/** Bounds how many messages one process handles at once. */
+export class Semaphore {
+  private available: number;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(permits: number) {
+    this.available = Math.max(1, permits);
+  }
+
+  async acquire(): Promise<void> {
+    if (this.available > 0) {
+      this.available--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.available++;
+  }
+
+  get inUse(): number {
+    return this.waiters.length > 0 ? Infinity : -this.available;
+  }
+}

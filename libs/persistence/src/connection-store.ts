@@ -1,0 +1,131 @@
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { SecretBox } from '@connector/crypto';
+import { ConnectionEntity, ConnectionSettings, DEFAULT_CONNECTION_SETTINGS } from './entities';
+
+export interface WooCredentials {
+  consumerKey: string;
+  consumerSecret: string;
+}
+
+export interface ZohoCredentials {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+}
+
+export interface NewConnection {
+  name: string;
+  storeUrl: string;
+  woo: WooCredentials;
+  webhookSecret: string;
+  zohoAccountsUrl: string;
+  zoho: ZohoCredentials;
+  zohoOrganizationId?: string | null;
+  settings?: Partial<ConnectionSettings>;
+}
+
+/**
+ * The only code that reads or writes connection credentials. It seals secrets on the way in and
+ * opens them on the way out, binding each ciphertext to its row and field.
+ */
+export class ConnectionStore {
+  private readonly repo: Repository<ConnectionEntity>;
+
+  constructor(dataSource: DataSource, private readonly box: SecretBox) {
+    this.repo = dataSource.getRepository(ConnectionEntity);
+  }
+
+  async create(input: NewConnection): Promise<ConnectionEntity> {
+    // The id is chosen first because it is part of every ciphertext's associated data.
+    const [{ id }] = await this.repo.query('SELECT gen_random_uuid() AS id');
+    const entity = this.repo.create({
+      id,
+      name: input.name,
+      status: 'active',
+      statusReason: null,
+      storeUrl: input.storeUrl,
+      wooCredentials: this.box.encryptJson(input.woo, ad(id, 'woo')),
+      webhookSecret: this.box.encrypt(input.webhookSecret, ad(id, 'webhook')),
+      zohoAccountsUrl: input.zohoAccountsUrl,
+      zohoCredentials: this.box.encryptJson(input.zoho, ad(id, 'zoho')),
+      zohoOrganizationId: input.zohoOrganizationId ?? null,
+      settings: input.settings ?? {},
+    });
+    return this.repo.save(entity);
+  }
+
+  find(id: string): Promise<ConnectionEntity | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return this.repo.findOne({ where: { id, deletedAt: IsNull() } });
+  }
+
+  async get(id: string): Promise<ConnectionEntity> {
+    const found = await this.find(id);
+    if (!found) throw new ConnectionNotFoundError(id);
+    return found;
+  }
+
+  list(): Promise<ConnectionEntity[]> {
+    return this.repo.find({ where: { deletedAt: IsNull() }, order: { createdAt: 'ASC' } });
+  }
+
+  async softDelete(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const result = await this.repo.softDelete({ id, deletedAt: IsNull() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  wooCredentials(connection: ConnectionEntity): WooCredentials {
+    return this.box.decryptJson<WooCredentials>(connection.wooCredentials, ad(connection.id, 'woo'));
+  }
+
+  zohoCredentials(connection: ConnectionEntity): ZohoCredentials {
+    return this.box.decryptJson<ZohoCredentials>(connection.zohoCredentials, ad(connection.id, 'zoho'));
+  }
+
+  webhookSecret(connection: ConnectionEntity): string {
+    return this.box.decrypt(connection.webhookSecret, ad(connection.id, 'webhook'));
+  }
+
+  async updateZohoCredentials(id: string, zoho: ZohoCredentials): Promise<void> {
+    await this.repo.update({ id }, { zohoCredentials: this.box.encryptJson(zoho, ad(id, 'zoho')) });
+  }
+
+  async update(id: string, patch: Partial<Pick<ConnectionEntity, 'status' | 'statusReason' | 'zohoOrganizationId' | 'zohoApiDomain' | 'lastPing' | 'settings' | 'name'>>): Promise<void> {
+    await this.repo.update({ id }, patch as never);
+  }
+
+  /** Re-seals every secret not under the active key (run after adding a new key). */
+  async rotateKeys(): Promise<number> {
+    let rotated = 0;
+    for (const c of await this.repo.find({ withDeleted: true })) {
+      if (![c.wooCredentials, c.webhookSecret, c.zohoCredentials].some((s) => this.box.needsRotation(s))) continue;
+      await this.repo.update(
+        { id: c.id },
+        {
+          wooCredentials: this.box.encryptJson(this.wooCredentials(c), ad(c.id, 'woo')),
+          webhookSecret: this.box.encrypt(this.webhookSecret(c), ad(c.id, 'webhook')),
+          zohoCredentials: this.box.encryptJson(this.zohoCredentials(c), ad(c.id, 'zoho')),
+        },
+      );
+      rotated++;
+    }
+    return rotated;
+  }
+}
+
+export function connectionSettings(connection: Pick<ConnectionEntity, 'settings'>): ConnectionSettings {
+  return { ...DEFAULT_CONNECTION_SETTINGS, ...(connection.settings ?? {}) };
+}
+
+export class ConnectionNotFoundError extends Error {
+  override readonly name = 'ConnectionNotFoundError';
+  constructor(id: string) {
+    super(`Connection ${id} does not exist`);
+  }
+}
+
+const ad = (id: string, field: string) => `connection:${id}:${field}`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string): boolean => UUID.test(value);

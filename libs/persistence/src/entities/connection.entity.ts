@@ -1,0 +1,79 @@
+import { Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type ConnectionStatus = 'active' | 'needs_reauthorization';
+
+/** Per-connection behaviour a store owner can change; defaults live in `DEFAULT_CONNECTION_SETTINGS`. */
+export interface ConnectionSettings {
+  /** Order statuses that produce an invoice. */
+  syncStatuses: string[];
+  /** `zoho` lets Zoho number invoices; `order-number` uses the order number as the invoice number. */
+  invoiceNumber: 'zoho' | 'order-number';
+  invoiceNumberPrefix: string;
+  /** IANA time zone of the store, for invoice dates. */
+  storeTimeZone: string;
+}
+
+export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
+  syncStatuses: ['processing', 'completed', 'on-hold'],
+  invoiceNumber: 'zoho',
+  invoiceNumberPrefix: '',
+  storeTimeZone: 'UTC',
+};
+
+/**
+ * One store linked to one Zoho Books organization. Every credential column holds a SecretBox
+ * ciphertext (AES-256-GCM, key id inside); a dump of this table shows no secret in clear.
+ */
+@Entity({ name: 'connections' })
+export class ConnectionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text', default: 'active' })
+  status: ConnectionStatus;
+
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason: string | null;
+
+  @Column({ name: 'store_url', type: 'text' })
+  storeUrl: string;
+
+  /** Sealed `{ consumerKey, consumerSecret }`. */
+  @Column({ name: 'woo_credentials', type: 'text' })
+  wooCredentials: string;
+
+  /** Sealed webhook secret used to verify X-WC-Webhook-Signature. */
+  @Column({ name: 'webhook_secret', type: 'text' })
+  webhookSecret: string;
+
+  @Column({ name: 'zoho_accounts_url', type: 'text' })
+  zohoAccountsUrl: string;
+
+  /** Sealed `{ clientId, clientSecret, refreshToken }`. */
+  @Column({ name: 'zoho_credentials', type: 'text' })
+  zohoCredentials: string;
+
+  @Column({ name: 'zoho_organization_id', type: 'text', nullable: true })
+  zohoOrganizationId: string | null;
+
+  @Column({ name: 'zoho_api_domain', type: 'text', nullable: true })
+  zohoApiDomain: string | null;
+
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  settings: Partial<ConnectionSettings>;
+
+  @Column({ name: 'last_ping', type: 'jsonb', nullable: true })
+  lastPing: unknown;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz' })
+  deletedAt: Date | null;
+}

@@ -1,0 +1,4 @@
+import { Platform1764000000000 } from './1764000000000-platform';
+
+/** Every migration, in order. Production never uses `synchronize`; schema changes are reviewed here. */
+export const MIGRATIONS = [Platform1764000000000];

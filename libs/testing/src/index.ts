@@ -1,0 +1,4 @@
+export * from './test-database';
+export * from './test-topology';
+export * from './test-keys';
+export * from './eventually';
