@@ -2,3 +2,4 @@ export * from './test-database';
 export * from './test-topology';
 export * from './test-keys';
 export * from './eventually';
+export * from './private-nats';

@@ -12,10 +12,10 @@ export interface TestTopology {
 }
 
 /** A uniquely named audit stream and subject prefix on the NATS server named by NATS_URL. */
-export async function createTestTopology(): Promise<TestTopology> {
+export async function createTestTopology(natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'): Promise<TestTopology> {
   const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const topology: Topology = { stream: `TEST_${id.toUpperCase()}`, subjectPrefix: `test-${id}` };
-  const nc = await connectNats(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', `test-${id}`);
+  const nc = await connectNats(natsUrl, `test-${id}`);
   const jsm = await jetstreamManager(nc);
   await ensureAuditStream(jsm, topology);
   return {

@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { describeError, Logger } from '@connector/common';
+import { ConsumerBinding, DEFAULT_RETRY, JetStreamTransport, PassThroughExceptionFilter, RetrySettings } from '@connector/messaging';
+import { DeadLetterStore } from '@connector/persistence';
+import { PlatformMetrics } from './metrics';
+import { NestPinoLogger } from './nest-logger';
+import { LOGGER, NATS_CONNECTION, TOPOLOGY } from './tokens';
+
+export interface BootstrapOptions {
+  module: Type<unknown>;
+  service: string;
+  port: number;
+  host?: string;
+  /** Durable consumers feeding this service's `@EventPattern` handlers. */
+  consumers?: ConsumerBinding[];
+  /** Whether the service answers `@MessagePattern` RPCs (queue group = service name). */
+  rpc?: boolean;
+  retry?: RetrySettings;
+  /** Nest's JSON body parser; the gateway turns it off to read raw bytes itself. */
+  bodyParser?: boolean;
+  configure?: (app: INestApplication) => void | Promise<void>;
+}
+
+/**
+ * Starts one service: HTTP (health, metrics, and its own routes) plus, when it consumes or answers
+ * NATS, the JetStream transport. Shuts down gracefully on SIGTERM/SIGINT so in-flight events settle.
+ */
+export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(options.module, { bufferLogs: true, bodyParser: options.bodyParser ?? true, abortOnError: false });
+  const logger = app.get<Logger>(LOGGER);
+  app.useLogger(new NestPinoLogger(logger));
+  app.enableShutdownHooks();
+  if (options.consumers?.length || options.rpc) {
+    const metrics = app.get(PlatformMetrics);
+    const transport = new JetStreamTransport({
+      connection: app.get<NatsConnection>(NATS_CONNECTION),
+      topology: app.get(TOPOLOGY),
+      consumers: options.consumers ?? [],
+      queueGroup: options.service,
+      retry: options.retry ?? DEFAULT_RETRY,
+      deadLetters: app.get(DeadLetterStore),
+      logger,
+      onSettled: ({ consumer, settlement, durationMs }) => {
+        metrics.eventsSettled.inc({ consumer, outcome: settlement.kind });
+        metrics.eventDuration.observe({ consumer }, durationMs / 1000);
+        if (settlement.kind === 'dead-letter') metrics.deadLetters.inc({ consumer });
+      },
+    });
+    const microservice = app.connectMicroservice({ strategy: transport });
+    microservice.useGlobalFilters(new PassThroughExceptionFilter());
+  }
+  await options.configure?.(app);
+  await app.startAllMicroservices();
+  await app.listen(options.port, options.host ?? '0.0.0.0');
+  logger.info({ port: options.port }, `${options.service} listening`);
+  return app;
+}
+
+/** Entry-point wrapper: a boot failure prints one clear line and exits non-zero. */
+export function runMain(service: string, start: () => Promise<unknown>): void {
+  start().catch((error) => {
+    console.error(`${service} failed to start: ${describeError(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,37 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/**
+ * The Prometheus registry of one process and the metrics every service shares. Service-specific
+ * metrics register on the same registry so `/metrics` shows them all.
+ */
+export class PlatformMetrics {
+  readonly registry = new Registry();
+
+  readonly eventsSettled: Counter<'consumer' | 'outcome'>;
+  readonly eventDuration: Histogram<'consumer'>;
+  readonly deadLetters: Counter<'consumer'>;
+
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+    this.eventsSettled = new Counter({
+      name: 'connector_events_settled_total',
+      help: 'Events settled by a consumer, by outcome (ack, retry, dead-letter)',
+      labelNames: ['consumer', 'outcome'],
+      registers: [this.registry],
+    });
+    this.eventDuration = new Histogram({
+      name: 'connector_event_duration_seconds',
+      help: 'Time to handle one event',
+      labelNames: ['consumer'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.deadLetters = new Counter({
+      name: 'connector_dead_letters_total',
+      help: 'Events given up on and recorded as dead letters',
+      labelNames: ['consumer'],
+      registers: [this.registry],
+    });
+  }
+}
