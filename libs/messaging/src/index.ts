@@ -9,3 +9,4 @@ export * from './jetstream.transport';
 export * from './rpc-client';
 export * from './semaphore';
 export * from './passthrough-exception.filter';
+export * from './attach-transport';

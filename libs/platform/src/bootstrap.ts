@@ -3,7 +3,7 @@ import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { describeError, Logger } from '@connector/common';
-import { ConsumerBinding, DEFAULT_RETRY, JetStreamTransport, PassThroughExceptionFilter, RetrySettings } from '@connector/messaging';
+import { attachTransport, ConsumerBinding, DEFAULT_RETRY, JetStreamTransport, RetrySettings } from '@connector/messaging';
 import { DeadLetterStore } from '@connector/persistence';
 import { PlatformMetrics } from './metrics';
 import { NestPinoLogger } from './nest-logger';
@@ -49,8 +49,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
         if (settlement.kind === 'dead-letter') metrics.deadLetters.inc({ consumer });
       },
     });
-    const microservice = app.connectMicroservice({ strategy: transport });
-    microservice.useGlobalFilters(new PassThroughExceptionFilter());
+    attachTransport(app, transport);
   }
   await options.configure?.(app);
   await app.startAllMicroservices();

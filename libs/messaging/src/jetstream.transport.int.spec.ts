@@ -1,0 +1,169 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Controller, INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { jetstream } from '@nats-io/jetstream';
+import { createLogger, PermanentError, TransientError } from '@connector/common';
+import { subjects } from '@connector/contracts';
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { sleep } from '@connector/common';
+import type { Topology } from '@connector/contracts';
+import { connectNats } from './nats-connection';
+import { ensureAuditStream } from './provisioning';
+import { DeadLetterSink } from './dead-letter-sink';
+import { InboundEvent } from './inbound-event';
+import { JetStreamTransport } from './jetstream.transport';
+import { NatsRpcClient } from './rpc-client';
+import { attachTransport } from './attach-transport';
+
+/** Behaviour of the test handler per order id: how many times to fail, and how. */
+const script = new Map<number, { failures: number; error: () => Error }>();
+const handled: Array<{ id: number; seq: number; deliveryCount: number }> = [];
+
+@Controller()
+class TestHandlers {
+  @EventPattern('orders')
+  async orders(@Payload() event: InboundEvent<{ id: number }>) {
+    const plan = script.get(event.body.id);
+    handled.push({ id: event.body.id, seq: event.seq, deliveryCount: event.deliveryCount });
+    if (plan && plan.failures > 0) {
+      plan.failures--;
+      throw plan.error();
+    }
+  }
+
+  @MessagePattern('test.rpc.echo')
+  echo(@Payload() body: { text: string }) {
+    if (body.text === 'permanent') throw new PermanentError('no such thing');
+    return { echoed: body.text.toUpperCase() };
+  }
+}
+
+@Module({ controllers: [TestHandlers] })
+class TestModule {}
+
+class MemoryDeadLetters implements DeadLetterSink {
+  letters: Array<{ streamSeq: number; reason: string; deliveries: number }> = [];
+  resolved: number[] = [];
+  async upsert(letter: { streamSeq: number; reason: string; deliveries: number }) {
+    this.letters.push(letter);
+  }
+  async resolve(_consumer: string, seq: number) {
+    this.resolved.push(seq);
+  }
+}
+
+// (libs/testing builds on this lib, so this test carries its own small helpers.)
+interface TestTopology { topology: Topology; nc: NatsConnection; destroy(): Promise<void> }
+
+async function createTestTopology(): Promise<TestTopology> {
+  const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const topology = { stream: `TEST_${id.toUpperCase()}`, subjectPrefix: `test-${id}` };
+  const nc = await connectNats(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', `test-${id}`);
+  await ensureAuditStream(await jetstreamManager(nc), topology);
+  return {
+    topology,
+    nc,
+    async destroy() {
+      await (await jetstreamManager(nc)).streams.delete(topology.stream).catch(() => undefined);
+      await nc.drain();
+    },
+  };
+}
+
+async function eventually(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(25);
+  }
+}
+
+describe('JetStreamTransport against a real JetStream', () => {
+  let topo: TestTopology;
+  let app: INestApplication;
+  const deadLetters = new MemoryDeadLetters();
+
+  before(async () => {
+    topo = await createTestTopology();
+    app = await NestFactory.create(TestModule, { logger: false });
+    attachTransport(
+      app,
+      new JetStreamTransport({
+        connection: topo.nc,
+        topology: topo.topology,
+        consumers: [
+          {
+            durable: 'test-orders',
+            pattern: 'orders',
+            filterSubject: subjects.resourceFilter(topo.topology, 'order'),
+            ackWaitMs: 5_000,
+            maxDeliver: 3,
+            maxAckPending: 100,
+            concurrency: 4,
+          },
+        ],
+        queueGroup: 'test',
+        retry: { backoff: { initialDelayMs: 50, maxDelayMs: 200, multiplier: 2, jitter: 0 }, maxDeliver: 3 },
+        deadLetters,
+        logger: createLogger('test', 'silent'),
+      }),
+    );
+    await app.startAllMicroservices();
+  });
+
+  after(async () => {
+    await app?.close();
+    await topo?.destroy();
+  });
+
+  const publish = async (id: number) => {
+    const js = jetstream(topo.nc);
+    const ack = await js.publish(subjects.delivery(topo.topology, 'conn-1', 'order', 'created'), JSON.stringify({ id }));
+    return ack.seq;
+  };
+
+  test('a successful handler acks once', async () => {
+    const seq = await publish(1);
+    await eventually(() => handled.some((h) => h.seq === seq));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(handled.filter((h) => h.seq === seq).length, 1);
+  });
+
+  test('a transient failure is retried with backoff and then succeeds; its dead letter is resolved', async () => {
+    script.set(2, { failures: 2, error: () => new TransientError('zoho 503') });
+    const seq = await publish(2);
+    await eventually(() => handled.filter((h) => h.seq === seq).length === 3);
+    assert.deepEqual(handled.filter((h) => h.seq === seq).map((h) => h.deliveryCount), [1, 2, 3]);
+    await eventually(() => deadLetters.resolved.includes(seq));
+    assert.equal(deadLetters.letters.filter((l) => l.streamSeq === seq).length, 0);
+  });
+
+  test('a permanent failure is dead-lettered at once with its reason and not redelivered', async () => {
+    script.set(3, { failures: 99, error: () => new PermanentError('tax "Eco 7%" has no Zoho tax') });
+    const seq = await publish(3);
+    await eventually(() => deadLetters.letters.some((l) => l.streamSeq === seq));
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(handled.filter((h) => h.seq === seq).length, 1);
+    assert.match(deadLetters.letters.find((l) => l.streamSeq === seq)!.reason, /Eco 7%/);
+  });
+
+  test('a transient failure that never heals is dead-lettered after max deliveries', async () => {
+    script.set(4, { failures: 99, error: () => new Error('socket hang up') });
+    const seq = await publish(4);
+    await eventually(() => deadLetters.letters.some((l) => l.streamSeq === seq));
+    const letter = deadLetters.letters.find((l) => l.streamSeq === seq)!;
+    assert.equal(letter.deliveries, 3);
+    assert.match(letter.reason, /gave up after 3 deliveries: socket hang up/);
+  });
+
+  test('RPC handlers answer over core NATS with errors keeping their class', async () => {
+    const rpc = new NatsRpcClient(topo.nc, 2_000);
+    assert.deepEqual(await rpc.call('test.rpc.echo', { text: 'hi' }), { echoed: 'HI' });
+    await assert.rejects(rpc.call('test.rpc.echo', { text: 'permanent' }), (e: Error) => e instanceof PermanentError && /no such thing/.test(e.message));
+    await assert.rejects(rpc.call('test.rpc.nobody', {}, 500), (e: Error) => e instanceof TransientError);
+  });
+});
