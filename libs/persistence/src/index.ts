@@ -4,3 +4,4 @@ export * from './data-source';
 export * from './connection-store';
 export * from './audit-trail';
 export * from './dead-letter-store';
+export * from './zoho-rate-limiter';

@@ -11,6 +11,8 @@ export interface ConnectionSettings {
   invoiceNumberPrefix: string;
   /** IANA time zone of the store, for invoice dates. */
   storeTimeZone: string;
+  /** Set on the connection `npm start` makes to the built-in sandbox (replaced on each start). */
+  sandbox?: boolean;
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {

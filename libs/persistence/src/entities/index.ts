@@ -2,10 +2,16 @@ import { AuditEntryEntity } from './audit-entry.entity';
 import { ConnectionEntity } from './connection.entity';
 import { DeadLetterEntity } from './dead-letter.entity';
 import { ZohoTokenEntity } from './zoho-token.entity';
+import { OrderSyncEntity } from './order-sync.entity';
+import { ContactLinkEntity } from './contact-link.entity';
+import { ItemLinkEntity } from './item-link.entity';
 
 export * from './audit-entry.entity';
 export * from './connection.entity';
 export * from './dead-letter.entity';
 export * from './zoho-token.entity';
+export * from './order-sync.entity';
+export * from './contact-link.entity';
+export * from './item-link.entity';
 
-export const ENTITIES = [ConnectionEntity, ZohoTokenEntity, DeadLetterEntity, AuditEntryEntity];
+export const ENTITIES = [ConnectionEntity, ZohoTokenEntity, DeadLetterEntity, AuditEntryEntity, OrderSyncEntity, ContactLinkEntity, ItemLinkEntity];
