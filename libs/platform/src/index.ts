@@ -5,3 +5,5 @@ export * from './metrics';
 export * from './nest-logger';
 export * from './health.controller';
 export * from './bootstrap';
+export * from './zoho/zoho-client.factory';
+export * from './sync-service.config';

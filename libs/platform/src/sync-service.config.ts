@@ -1,0 +1,66 @@
+import { IsInt, Max, Min } from 'class-validator';
+import { subjects, Topology } from '@connector/contracts';
+import type { ConsumerBinding, RetrySettings } from '@connector/messaging';
+import { PlatformConfig } from './platform.config';
+
+/** Settings shared by customer-sync, catalog-sync and invoice-sync (documented in the README). */
+export class SyncServiceConfig extends PlatformConfig {
+  /** Health and metrics port (0 picks a free port). */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT = 3002;
+
+  /** Events one instance handles at once. Total concurrency = replicas × CONCURRENCY. */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  CONCURRENCY = 8;
+
+  /** Deliveries of one event before it becomes a dead letter. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MAX_DELIVER = 20;
+
+  /** First retry delay; doubles per attempt with jitter up to RETRY_MAX_MS. */
+  @IsInt()
+  @Min(10)
+  RETRY_INITIAL_MS = 2_000;
+
+  @IsInt()
+  @Min(10)
+  RETRY_MAX_MS = 10 * 60_000;
+
+  /** How long a message may be held without progress; handlers extend it while working. */
+  @IsInt()
+  @Min(1_000)
+  ACK_WAIT_MS = 60_000;
+
+  /** Zoho calls per minute per organization, shared by all instances (Zoho's limit is 100). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  ZOHO_RATE_LIMIT_PER_MINUTE = 100;
+}
+
+export function retrySettings(config: SyncServiceConfig): RetrySettings {
+  return {
+    backoff: { initialDelayMs: config.RETRY_INITIAL_MS, maxDelayMs: config.RETRY_MAX_MS, multiplier: 2, jitter: 1 },
+    maxDeliver: config.MAX_DELIVER,
+  };
+}
+
+/** The durable consumer of one sync service over one resource of the audit stream. */
+export function syncConsumer(config: SyncServiceConfig, durable: string, resource: string): ConsumerBinding {
+  const topology: Topology = { stream: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX };
+  return {
+    durable,
+    filterSubject: subjects.resourceFilter(topology, resource),
+    ackWaitMs: config.ACK_WAIT_MS,
+    maxDeliver: config.MAX_DELIVER,
+    maxAckPending: Math.max(config.CONCURRENCY * 16, 256),
+    concurrency: config.CONCURRENCY,
+    description: `${durable}: ${resource} events`,
+  };
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { RPC, ZohoInvalidateRequest, ZohoSessionReply, ZohoSessionRequest } from '@connector/contracts';
+import { NatsRpcClient } from '@connector/messaging';
+import { DEFAULT_RATE_LIMIT, ZohoRateLimiter } from '@connector/persistence';
+import { ZohoBooksClient, ZohoCallRecord, ZohoSession } from '@connector/zoho-books';
+import { PlatformMetrics } from '../metrics';
+import { PLATFORM_CONFIG, SERVICE_NAME } from '../tokens';
+import type { PlatformConfig } from '../platform.config';
+
+/** A session is reused until this close to its expiry; the token-service refreshes earlier still. */
+const SESSION_REUSE_MARGIN_MS = 60_000;
+
+/**
+ * Builds Zoho Books clients for the sync services: tokens come from the token-service over NATS
+ * (never refreshed here), every call draws from the organization's shared rate budget, a 429
+ * blocks the organization for everyone, and every call is counted.
+ */
+@Injectable()
+export class ZohoClientFactory {
+  private readonly sessions = new Map<string, ZohoSessionReply>();
+  private readonly limiter: ZohoRateLimiter;
+  private readonly calls: Counter<'organization' | 'status' | 'service'>;
+
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    dataSource: DataSource,
+    metrics: PlatformMetrics,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig & { ZOHO_RATE_LIMIT_PER_MINUTE?: number },
+    @Inject(SERVICE_NAME) private readonly service: string,
+  ) {
+    this.limiter = new ZohoRateLimiter(dataSource, {
+      perMinute: config.ZOHO_RATE_LIMIT_PER_MINUTE ?? DEFAULT_RATE_LIMIT.perMinute,
+      burst: DEFAULT_RATE_LIMIT.burst,
+    });
+    this.calls = new Counter({
+      name: 'connector_zoho_calls_total',
+      help: 'Zoho Books API calls by organization and HTTP status',
+      labelNames: ['organization', 'status', 'service'],
+      registers: [metrics.registry],
+    });
+  }
+
+  /** A client for one connection; `onCall` sees every request/response (for the audit trail). */
+  async forConnection(connectionId: string, onCall?: (record: ZohoCallRecord) => void): Promise<ZohoBooksClient> {
+    const session = await this.session(connectionId);
+    const organizationId = session.organizationId;
+    const zohoSession: ZohoSession = {
+      getAccessToken: async () => {
+        const current = await this.session(connectionId);
+        return { accessToken: current.accessToken, apiDomain: current.apiDomain };
+      },
+      invalidate: async (accessToken: string) => {
+        this.sessions.delete(connectionId);
+        await this.rpc.call<unknown>(RPC.zohoInvalidate, { connectionId, accessToken } satisfies ZohoInvalidateRequest);
+      },
+    };
+    return new ZohoBooksClient({
+      session: zohoSession,
+      organizationId,
+      rateLimiter: { acquire: (key: string) => this.limiter.acquire(key) },
+      onCall: (record) => {
+        this.calls.inc({ organization: organizationId, status: String(record.status), service: this.service });
+        if (record.status === 429) {
+          void this.limiter.block(organizationId, record.retryAfterMs ?? 60_000).catch(() => undefined);
+        }
+        onCall?.(record);
+      },
+    });
+  }
+
+  usage(organizationId: string) {
+    return this.limiter.usage(organizationId);
+  }
+
+  private async session(connectionId: string): Promise<ZohoSessionReply> {
+    const cached = this.sessions.get(connectionId);
+    if (cached && Date.parse(cached.expiresAt) - SESSION_REUSE_MARGIN_MS > Date.now()) return cached;
+    const fresh = await this.rpc.call<ZohoSessionReply>(RPC.zohoSession, { connectionId } satisfies ZohoSessionRequest);
+    this.sessions.set(connectionId, fresh);
+    return fresh;
+  }
+}
