@@ -5,3 +5,4 @@ export * from './connection-store';
 export * from './audit-trail';
 export * from './dead-letter-store';
 export * from './zoho-rate-limiter';
+export * from './advisory-lock';
