@@ -1,0 +1,3 @@
+export * from './html';
+export * from './zoho-text';
+export * from './zoho-field-limits';

@@ -1,0 +1,85 @@
+/*
+ * The Zoho Books request bodies this library produces (Zoho Books API v3; see
+ * specs/zoho-books.md §3–§5). Only the fields we fill are typed. Amounts are JSON numbers where
+ * Zoho documents numbers; every number here was produced by `Decimal.toNumber()`, which guarantees
+ * it prints back as the exact decimal intended.
+ */
+
+export interface ZohoInvoiceLineItemPayload {
+  item_id: string;
+  /** Overrides the item's catalogue name on this invoice; at most 100 characters. */
+  name: string;
+  description?: string;
+  quantity: number;
+  /** Unit price; tax-inclusive when the invoice has `is_inclusive_tax`. */
+  rate: number;
+  /** Absolute amount off `rate × quantity` (a string ending in `%` would mean a percentage). */
+  discount?: number | string;
+  /** A Zoho tax or tax group id; absent for untaxed lines. */
+  tax_id?: string;
+  item_order: number;
+}
+
+export interface ZohoInvoicePayload {
+  customer_id: string;
+  /** yyyy-mm-dd in the store's time zone. */
+  date: string;
+  /** The WooCommerce order number: how an invoice is found again (GET /invoices?reference_number=). */
+  reference_number: string;
+  /** Only when the invoice number is ours; the create call then needs `ignore_auto_number_generation=true`. */
+  invoice_number?: string;
+  is_inclusive_tax: boolean;
+  /** Discounts are per line and taken before tax, as WooCommerce coupons are. */
+  discount_type: 'item_level';
+  is_discount_before_tax: true;
+  line_items: ZohoInvoiceLineItemPayload[];
+  notes: string;
+  /** Always sent, 0 when nothing needs adjusting, so an update clears an earlier adjustment. */
+  adjustment: number;
+  adjustment_description: string;
+  /** Untaxed shipping; never filled by `buildInvoice`, which bills shipping as line items. */
+  shipping_charge?: number | string;
+}
+
+export interface ZohoAddressPayload {
+  attention?: string;
+  address?: string;
+  street2?: string;
+  city?: string;
+  state?: string;
+  zip?: string;
+  country?: string;
+  phone?: string;
+}
+
+export interface ZohoContactPersonPayload {
+  /** Present for persons that already exist; a PUT without it would delete them. */
+  contact_person_id?: string;
+  salutation?: string;
+  first_name?: string;
+  last_name?: string;
+  email?: string;
+  phone?: string;
+  mobile?: string;
+  designation?: string;
+  department?: string;
+  is_primary_contact: boolean;
+}
+
+export interface ZohoContactPayload {
+  contact_name: string;
+  company_name: string;
+  contact_type: 'customer';
+  customer_sub_type: 'individual' | 'business';
+  billing_address?: ZohoAddressPayload;
+  shipping_address?: ZohoAddressPayload;
+  contact_persons: ZohoContactPersonPayload[];
+}
+
+export interface ZohoItemPayload {
+  name: string;
+  rate: number;
+  description?: string;
+  sku?: string;
+  product_type: 'goods';
+}
