@@ -1,0 +1,115 @@
+import type { WooOrder } from '@connector/contracts';
+import { orderContentHash } from './order-content-hash';
+
+/*
+ * What to do with an order snapshot, given what was done before. Webhooks arrive late, twice and
+ * out of order, so every snapshot is judged on its own content and date, never on the topic that
+ * delivered it.
+ */
+
+export type OrderAction = 'create' | 'update' | 'void' | 'skip';
+
+/**
+ * Where our record of an order's invoice stands:
+ * - `pending`: the invoice is being created (claimed before the Zoho call, so a lost response
+ *   can be recovered by searching Zoho for the reference number);
+ * - `synced`: an invoice exists and reflects `lastModifiedGmt`;
+ * - `voided`: we voided the invoice.
+ */
+export type InvoiceLinkState = 'pending' | 'synced' | 'voided';
+
+export interface ExistingInvoiceLink {
+  invoiceId?: string;
+  /** Zoho's invoice status (`draft`, `sent`, `paid`, `void`, …) as last seen. */
+  invoiceStatus?: string;
+  /** `date_modified_gmt` of the snapshot last applied. */
+  lastModifiedGmt?: string;
+  /** `orderContentHash` of the snapshot last applied. */
+  lastContentHash?: string;
+  state: InvoiceLinkState;
+}
+
+export interface OrderDecisionInput {
+  order: WooOrder;
+  existing?: ExistingInvoiceLink;
+  /** Order statuses that get an invoice; DEFAULT_SYNC_STATUSES when absent or empty. */
+  syncStatuses?: readonly string[];
+}
+
+export interface OrderDecision {
+  action: OrderAction;
+  reason: string;
+}
+
+export const DEFAULT_SYNC_STATUSES: readonly string[] = ['processing', 'completed', 'on-hold'];
+
+/** Orders that exist only while a customer is still at the checkout, or as admin scratch. */
+const DRAFT_STATUSES = new Set(['checkout-draft', 'auto-draft', 'draft']);
+const VOIDING_STATUSES = new Set(['cancelled', 'failed']);
+
+/** `wc-processing` (as stored in the database and sometimes configured) → `processing`. */
+function normalizeStatus(status: string): string {
+  return status.trim().toLowerCase().replace(/^wc-/, '');
+}
+
+/** Milliseconds since the epoch of a WooCommerce GMT date (no zone suffix), or undefined. */
+function gmtMillis(date: string | null | undefined): number | undefined {
+  if (!date) return undefined;
+  const millis = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(date) ? date : `${date}Z`);
+  return Number.isNaN(millis) ? undefined : millis;
+}
+
+function staleness(order: WooOrder, existing: ExistingInvoiceLink | undefined): string | undefined {
+  const applied = gmtMillis(existing?.lastModifiedGmt);
+  const incoming = gmtMillis(order.date_modified_gmt);
+  if (applied === undefined || incoming === undefined) return undefined;
+  if (incoming < applied) {
+    return `stale snapshot: modified ${order.date_modified_gmt} GMT, older than the applied ${existing?.lastModifiedGmt} GMT`;
+  }
+  if (incoming === applied && existing?.lastContentHash !== undefined && existing.lastContentHash === orderContentHash(order)) {
+    return `stale snapshot: modified ${order.date_modified_gmt} GMT with the same content as the one already applied`;
+  }
+  return undefined;
+}
+
+function isVoid(existing: ExistingInvoiceLink | undefined): boolean {
+  return existing?.state === 'voided' || existing?.invoiceStatus?.toLowerCase() === 'void';
+}
+
+export function decideOrderAction(input: OrderDecisionInput): OrderDecision {
+  const { order, existing } = input;
+  const status = normalizeStatus(order.status);
+  const syncStatuses = new Set((input.syncStatuses?.length ? input.syncStatuses : DEFAULT_SYNC_STATUSES).map(normalizeStatus));
+  const invoice = existing?.invoiceId ? `invoice ${existing.invoiceId}` : 'the invoice';
+
+  if (DRAFT_STATUSES.has(status)) {
+    return { action: 'skip', reason: `order ${order.id} is a draft (${status}); drafts are not invoiced` };
+  }
+  const stale = staleness(order, existing);
+  if (stale) return { action: 'skip', reason: stale };
+
+  if (isVoid(existing)) {
+    return {
+      action: 'skip',
+      reason: `${invoice} of order ${order.id} is void; a void invoice is never updated back (order status now ${status})`,
+    };
+  }
+  if (VOIDING_STATUSES.has(status)) {
+    if (!existing?.invoiceId) return { action: 'skip', reason: `order ${order.id} is ${status} and has no invoice to void` };
+    return { action: 'void', reason: `order ${order.id} is ${status}; ${invoice} is voided` };
+  }
+  if (status === 'refunded') {
+    return {
+      action: 'skip',
+      reason: `order ${order.id} is refunded; refunds are out of scope, so ${existing?.invoiceId ? `${invoice} is kept as it is` : 'no invoice is created'}`,
+    };
+  }
+  if (syncStatuses.has(status)) {
+    if (existing?.invoiceId) return { action: 'update', reason: `order ${order.id} is ${status}; ${invoice} is brought up to date` };
+    return { action: 'create', reason: `order ${order.id} is ${status}, which is invoiced, and has no invoice yet` };
+  }
+  return {
+    action: 'skip',
+    reason: `order ${order.id} is ${status}, which is not among the invoiced statuses (${[...syncStatuses].join(', ')})`,
+  };
+}
