@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule, ZohoClientFactory } from '@connector/platform';
+import { InvoiceSyncConfig } from './invoice-sync.config';
+import { OrderEventsHandler } from './orders/order-events.handler';
+import { OrderSyncRepository } from './orders/order-sync.repository';
+import { OrderSyncService } from './orders/order-sync.service';
+import { OrganizationProfiles } from './zoho/organization-profiles';
+
+@Module({})
+export class InvoiceSyncModule {
+  static forRoot(config: InvoiceSyncConfig): DynamicModule {
+    return {
+      module: InvoiceSyncModule,
+      imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
+      controllers: [OrderEventsHandler],
+      providers: [ZohoClientFactory, OrderSyncRepository, OrderSyncService, OrganizationProfiles],
+    };
+  }
+}

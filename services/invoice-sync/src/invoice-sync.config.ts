@@ -1,0 +1,5 @@
+import { SyncServiceConfig } from '@connector/platform';
+
+export class InvoiceSyncConfig extends SyncServiceConfig {
+  override HTTP_PORT = 3004;
+}

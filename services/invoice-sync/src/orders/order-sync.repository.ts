@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { OrderSyncEntity, OrderSyncState } from '@connector/persistence';
+
+export interface SyncedInvoice {
+  invoiceId: string;
+  invoiceNumber: string | null;
+  invoiceStatus: string | null;
+  contactId: string;
+  currency: string;
+  orderTotal: string;
+  zohoTotal: string;
+  adjustment: string;
+  adjustmentReason: string | null;
+  modifiedGmt: string | null;
+  contentHash: string;
+  reason: string | null;
+}
+
+/** The `order_syncs` table: one row per order, its state and its link to a Zoho invoice. */
+@Injectable()
+export class OrderSyncRepository {
+  private readonly repo: Repository<OrderSyncEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.repo = dataSource.getRepository(OrderSyncEntity);
+  }
+
+  find(connectionId: string, orderId: number | string): Promise<OrderSyncEntity | null> {
+    return this.repo.findOne({ where: { connectionId, orderId: String(orderId) } });
+  }
+
+  /** Notes that an event touched this order (creating the row as `pending` the first time). */
+  async touch(connectionId: string, orderId: number, orderNumber: string | null, orderStatus: string | null, seq: number): Promise<OrderSyncEntity> {
+    await this.dataSource.query(
+      `INSERT INTO order_syncs (connection_id, order_id, order_number, order_status, state, stream_seqs)
+       VALUES ($1, $2, $3, $4, 'pending', ARRAY[$5::bigint])
+       ON CONFLICT (connection_id, order_id) DO UPDATE
+         SET stream_seqs = CASE WHEN $5::bigint = ANY(order_syncs.stream_seqs) THEN order_syncs.stream_seqs
+                                ELSE array_append(order_syncs.stream_seqs, $5::bigint) END,
+             order_number = COALESCE(EXCLUDED.order_number, order_syncs.order_number),
+             updated_at = now()`,
+      [connectionId, orderId, orderNumber, orderStatus, seq],
+    );
+    return (await this.find(connectionId, orderId))!;
+  }
+
+  /** Claims the order→invoice link before the create call (committed first: a crash leaves a trace). */
+  async markCreating(connectionId: string, orderId: number): Promise<void> {
+    await this.update(connectionId, orderId, { state: 'creating', reason: null }, true);
+  }
+
+  async markSynced(connectionId: string, orderId: number, orderStatus: string, invoice: SyncedInvoice): Promise<void> {
+    await this.update(connectionId, orderId, { state: 'synced', orderStatus, ...invoice });
+  }
+
+  async markVoided(connectionId: string, orderId: number, orderStatus: string, modifiedGmt: string | null, contentHash: string, reason: string): Promise<void> {
+    await this.update(connectionId, orderId, { state: 'voided', orderStatus, invoiceStatus: 'void', modifiedGmt, contentHash, reason });
+  }
+
+  /**
+   * Orders without an invoice become `skipped` with the reason. An order that has one keeps its
+   * state untouched (a stale snapshot must not disturb a synced record); the audit trail says why.
+   */
+  async markSkipped(record: OrderSyncEntity, reason: string): Promise<void> {
+    if (record.state === 'synced' || record.state === 'voided') return;
+    await this.update(record.connectionId, record.orderId, { state: 'skipped', reason });
+  }
+
+  async markFailed(connectionId: string, orderId: number | string, reason: string): Promise<void> {
+    await this.update(connectionId, orderId, { state: 'failed', reason });
+  }
+
+  /** Back to `pending` with the reason of the last transient failure (it will be retried). */
+  async markRetrying(record: OrderSyncEntity, reason: string): Promise<void> {
+    const state: OrderSyncState = record.state === 'creating' ? 'creating' : record.state === 'synced' || record.state === 'voided' ? record.state : 'pending';
+    await this.update(record.connectionId, record.orderId, { state, reason: `retrying: ${reason}` });
+  }
+
+  list(connectionId: string, filter: { state?: string; limit?: number; notReconciled?: boolean }): Promise<OrderSyncEntity[]> {
+    const query = this.repo.createQueryBuilder('o').where('o.connection_id = :connectionId', { connectionId }).orderBy('o.updated_at', 'DESC');
+    if (filter.state) query.andWhere('o.state = :state', { state: filter.state });
+    if (filter.notReconciled) query.andWhere('o.zoho_total IS DISTINCT FROM o.order_total');
+    return query.limit(Math.min(filter.limit ?? 100, 1000)).getMany();
+  }
+
+  private async update(connectionId: string, orderId: number | string, patch: Partial<OrderSyncEntity>, countAttempt = false): Promise<void> {
+    await this.repo.update(
+      { connectionId, orderId: String(orderId) },
+      { ...patch, ...(countAttempt ? { attempts: () => 'attempts + 1' } : {}) } as never,
+    );
+  }
+}

@@ -1,0 +1,246 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  buildInvoice, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, mapOrderTaxes, orderContentHash, TaxMappingError,
+} from '@connector/accounting';
+import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError } from '@connector/common';
+import {
+  describeOrderShapeProblem, EnsureContactReply, EnsureContactRequest, EnsureItemsReply, EnsureItemsRequest, isWooErrorBody, RPC, WooOrder,
+} from '@connector/contracts';
+import { InboundEvent, NatsRpcClient } from '@connector/messaging';
+import { LOGGER, PLATFORM_CONFIG, ZohoClientFactory } from '@connector/platform';
+import type { InvoiceSyncConfig } from '../invoice-sync.config';
+import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
+import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
+import { OrganizationProfiles } from '../zoho/organization-profiles';
+import { ZohoCallLog } from '../zoho/zoho-call-log';
+import { FEE_KEY, itemRequestLines, lineKey, SHIPPING_KEY } from './order-lines';
+import { OrderSyncRepository } from './order-sync.repository';
+
+const SERVICE = 'invoice-sync';
+
+interface Outcome {
+  action: string;
+  outcome: 'ok' | 'skipped' | 'failed' | 'retrying';
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Makes the Zoho invoice match one order snapshot. The rules that keep the books right:
+ * - every snapshot is judged by its content and `date_modified_gmt`, never by its topic;
+ * - one worker at a time per order (advisory lock), across instances;
+ * - the order→invoice link is claimed (`creating`) before the create call, and a retry in that
+ *   state searches Zoho by reference number first, so a lost response never doubles an invoice;
+ * - the invoice total is the order total exactly: rounding differences travel in `adjustment`;
+ * - every outcome (synced, skipped, failed, retrying) is recorded with its reason.
+ */
+@Injectable()
+export class OrderSyncService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: ConnectionStore,
+    private readonly records: OrderSyncRepository,
+    private readonly audit: AuditTrail,
+    private readonly zohoClients: ZohoClientFactory,
+    private readonly profiles: OrganizationProfiles,
+    private readonly rpc: NatsRpcClient,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PLATFORM_CONFIG) private readonly config: InvoiceSyncConfig,
+  ) {}
+
+  async handle(event: InboundEvent): Promise<void> {
+    const body = event.body;
+    const resourceId = typeof (body as { id?: unknown })?.id === 'number' ? String((body as { id: number }).id) : null;
+    const connection = await this.connections.find(event.connectionId);
+    if (!connection) {
+      return this.note(event, resourceId, { action: 'skip', outcome: 'skipped', message: 'the connection no longer exists' });
+    }
+    if (event.event === 'deleted') {
+      return this.note(event, resourceId, {
+        action: 'skip',
+        outcome: 'skipped',
+        message: 'order moved to the trash in the store; its invoice is left as it is',
+      });
+    }
+    if (isWooErrorBody(body)) {
+      return this.note(event, resourceId, {
+        action: 'skip',
+        outcome: 'skipped',
+        message: `WooCommerce could not build the order payload: ${body.message} (${body.code})`,
+      });
+    }
+    const problem = describeOrderShapeProblem(body);
+    if (problem) throw new PermanentError(`the delivery is not a WooCommerce order: ${problem}`);
+    const order = body as WooOrder;
+
+    await withAdvisoryLock(this.dataSource, `order:${connection.id}:${order.id}`, async () => {
+      const record = await this.records.touch(connection.id, order.id, order.number ?? null, order.status, event.seq);
+      const calls = new ZohoCallLog();
+      let outcome: Outcome;
+      try {
+        outcome = await this.apply(connection, order, record, calls, event);
+      } catch (error) {
+        await this.recordFailure(event, order, record, calls, error);
+        throw error;
+      }
+      await this.note(event, String(order.id), { ...outcome, detail: { ...outcome.detail, zohoCalls: calls.calls } });
+    });
+  }
+
+  private async apply(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, calls: ZohoCallLog, event: InboundEvent): Promise<Outcome> {
+    if (connection.status === 'needs_reauthorization') {
+      throw new ReauthorizationRequiredError(`waiting for Zoho re-authorization of connection ${connection.id}`, { retryAfterMs: 60_000 });
+    }
+    const settings = connectionSettings(connection);
+    const decision = decideOrderAction({ order, existing: existingLink(record), syncStatuses: settings.syncStatuses });
+    if (decision.action === 'skip') {
+      await this.records.markSkipped(record, decision.reason);
+      return { action: 'skip', outcome: 'skipped', message: decision.reason };
+    }
+
+    const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
+    if (decision.action === 'void') {
+      await zoho.voidInvoice(record.invoiceId!);
+      await this.records.markVoided(connection.id, order.id, order.status, order.date_modified_gmt ?? null, orderContentHash(order), decision.reason);
+      return { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` };
+    }
+
+    const plan = await this.plan(connection, order, zoho, event);
+    let invoice: ZohoInvoice;
+    let action: string;
+    if (record.invoiceId) {
+      invoice = await zoho.updateInvoice(record.invoiceId, plan.payload);
+      action = 'update-invoice';
+    } else {
+      const recovered = record.state === 'creating' ? await this.findExisting(zoho, plan) : undefined;
+      if (recovered) {
+        // An earlier attempt created the invoice but its response was lost: adopt it, then make it current.
+        invoice = await zoho.updateInvoice(recovered.invoice_id, plan.payload);
+        action = 'recover-invoice';
+      } else {
+        await this.records.markCreating(connection.id, order.id);
+        invoice = await zoho.createInvoice(plan.payload, { ignoreAutoNumberGeneration: plan.ignoreAutoNumberGeneration });
+        action = 'create-invoice';
+      }
+    }
+
+    const zohoTotal = Decimal.from(invoice.total).toFixed(Decimal.from(plan.orderTotal).scale);
+    const reconciled = Decimal.from(invoice.total).compare(plan.orderTotal) === 0;
+    await this.records.markSynced(connection.id, order.id, order.status, {
+      invoiceId: invoice.invoice_id,
+      invoiceNumber: invoice.invoice_number ?? null,
+      invoiceStatus: invoice.status ?? null,
+      contactId: plan.payload.customer_id,
+      currency: order.currency,
+      orderTotal: plan.orderTotal,
+      zohoTotal,
+      adjustment: plan.adjustment,
+      adjustmentReason: plan.reconciliation.reasons.join('; ') || null,
+      modifiedGmt: order.date_modified_gmt ?? null,
+      contentHash: orderContentHash(order),
+      reason: reconciled ? null : `Zoho total ${zohoTotal} differs from the order total ${plan.orderTotal}`,
+    });
+    if (!reconciled) {
+      this.logger.error({ connectionId: connection.id, orderId: order.id, zohoTotal, orderTotal: plan.orderTotal }, 'invoice total differs from order total');
+    }
+    return {
+      action,
+      outcome: 'ok',
+      message: `invoice ${invoice.invoice_number ?? invoice.invoice_id}: Zoho total ${zohoTotal}, order total ${plan.orderTotal}${reconciled ? '' : ' (NOT reconciled)'}`,
+      detail: { decision: decision.reason, adjustment: plan.adjustment, reconciliation: plan.reconciliation, warnings: plan.warnings },
+    };
+  }
+
+  /** Resolves contact, items and taxes, then maps the order to an invoice (pure domain code). */
+  private async plan(connection: ConnectionEntity, order: WooOrder, zoho: ZohoBooksClient, event: InboundEvent): Promise<InvoicePlan> {
+    const settings = connectionSettings(connection);
+    const contact = await this.rpc.call<EnsureContactReply>(RPC.ensureContact, {
+      connectionId: connection.id,
+      customerId: order.customer_id,
+      email: order.billing?.email ?? '',
+      currency: order.currency,
+      billing: order.billing,
+      shipping: order.shipping,
+      correlationId: event.correlationId,
+    } satisfies EnsureContactRequest);
+    const items = await this.rpc.call<EnsureItemsReply>(RPC.ensureItems, {
+      connectionId: connection.id,
+      lines: itemRequestLines(order),
+      correlationId: event.correlationId,
+    } satisfies EnsureItemsRequest);
+    const itemId = (key: string) => {
+      const found = items.items[key];
+      if (!found) throw new PermanentError(`catalog-sync returned no Zoho item for ${key}`);
+      return found.itemId;
+    };
+    const organizationId = connection.zohoOrganizationId ?? '';
+    let profile = await this.profiles.get(connection.id, organizationId, zoho);
+    let taxes = mapOrderTaxes(order, profile.taxes);
+    if (taxes.unmatched.length > 0 && !this.profiles.isFresh(connection.id, 60_000)) {
+      // The owner may just have added the missing tax in Zoho: look once more before failing.
+      profile = await this.profiles.get(connection.id, organizationId, zoho, { refresh: true });
+      taxes = mapOrderTaxes(order, profile.taxes);
+    }
+    taxes.assertComplete();
+    return buildInvoice(order, {
+      contactId: contact.contactId,
+      itemIdFor: (line) => itemId(lineKey(line)),
+      shippingItemId: order.shipping_lines.length ? itemId(SHIPPING_KEY) : '',
+      feeItemId: order.fee_lines.length ? itemId(FEE_KEY) : '',
+      taxFor: (rateIds, kind) => taxes.taxFor(rateIds, kind),
+      pricePrecision: profile.pricePrecision,
+      storeTimeZone: settings.storeTimeZone,
+      options: { invoiceNumber: settings.invoiceNumber, invoiceNumberPrefix: settings.invoiceNumberPrefix },
+    });
+  }
+
+  private async findExisting(zoho: ZohoBooksClient, plan: InvoicePlan): Promise<ZohoInvoice | undefined> {
+    const reference = plan.payload.reference_number;
+    if (!reference) return undefined;
+    const found = await zoho.findInvoicesByReference(reference);
+    return found.find((invoice) => invoice.customer_id === plan.payload.customer_id) ?? found[0];
+  }
+
+  private async recordFailure(event: InboundEvent, order: WooOrder, record: OrderSyncEntity, calls: ZohoCallLog, error: unknown): Promise<void> {
+    const reason = describeError(error);
+    const transient = isTransient(error);
+    // On its last delivery a transient failure becomes a dead letter too: the record says failed.
+    const finalAttempt = !transient || event.deliveryCount >= this.config.MAX_DELIVER;
+    const current = (await this.records.find(record.connectionId, order.id)) ?? record;
+    if (finalAttempt) await this.records.markFailed(record.connectionId, order.id, reason);
+    else await this.records.markRetrying(current, reason);
+    await this.note(event, String(order.id), {
+      action: error instanceof TaxMappingError ? 'map-taxes' : 'sync-invoice',
+      outcome: transient ? 'retrying' : 'failed',
+      message: reason,
+      detail: { zohoCalls: calls.calls },
+    });
+  }
+
+  private async note(event: InboundEvent, resourceId: string | null, outcome: Outcome): Promise<void> {
+    await this.audit.record({
+      connectionId: event.connectionId,
+      service: SERVICE,
+      streamSeq: event.seq,
+      resource: 'order',
+      resourceId,
+      action: outcome.action,
+      outcome: outcome.outcome,
+      message: outcome.message,
+      detail: outcome.detail,
+      correlationId: event.correlationId,
+    });
+  }
+}
+
+function existingLink(record: OrderSyncEntity): ExistingInvoiceLink | undefined {
+  if (!record.invoiceId && record.state !== 'creating') return undefined;
+  return {
+    invoiceId: record.invoiceId ?? undefined,
+    invoiceStatus: record.invoiceStatus ?? undefined,
+    lastModifiedGmt: record.modifiedGmt ?? undefined,
+    lastContentHash: record.contentHash ?? undefined,
+    state: record.state === 'voided' ? 'voided' : record.state === 'synced' ? 'synced' : 'pending',
+  };
+}

@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@connector/platform';
+import { ZohoOAuthClient } from '@connector/zoho-books';
+import { AuditController } from './audit/audit.controller';
+import { CatalogController } from './catalog/catalog.controller';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { OrdersController } from './orders/orders.controller';
+import { EventRepublisher } from './replay/event-republisher';
+import { StreamReader } from './audit/stream-reader';
+import { AdminTokenGuard } from './auth/admin-token.guard';
+import { ConnectionsController } from './connections/connections.controller';
+import { ConnectionsService } from './connections/connections.service';
+import { TokenServiceConfig } from './token-service.config';
+import { SERVICE_CONFIG } from './tokens';
+import { ZohoSessionHandler } from './zoho/zoho-session.handler';
+import { ZohoTokenManager } from './zoho/zoho-token.manager';
+
+@Module({})
+export class TokenServiceModule {
+  static forRoot(config: TokenServiceConfig): DynamicModule {
+    return {
+      module: TokenServiceModule,
+      imports: [PlatformModule.forRoot({ service: 'token-service', config })],
+      controllers: [ConnectionsController, AuditController, OrdersController, CatalogController, DeadLettersController, ZohoSessionHandler],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: ZohoOAuthClient, useValue: new ZohoOAuthClient({ allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS }) },
+        AdminTokenGuard,
+        ConnectionsService,
+        ZohoTokenManager,
+        StreamReader,
+        EventRepublisher,
+      ],
+    };
+  }
+}

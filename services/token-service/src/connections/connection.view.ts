@@ -1,0 +1,29 @@
+import { ConnectionEntity, connectionSettings } from '@connector/persistence';
+
+/**
+ * The public shape of a connection. Built field by field (never by spreading the entity), so a
+ * credential column added later cannot leak through the API by accident.
+ */
+export function connectionView(connection: ConnectionEntity, publicUrl: string) {
+  return {
+    id: connection.id,
+    name: connection.name,
+    status: connection.status,
+    statusReason: connection.statusReason,
+    webhookUrl: webhookUrl(publicUrl, connection.id),
+    woocommerce: { url: connection.storeUrl },
+    zoho: {
+      accountsUrl: connection.zohoAccountsUrl,
+      organizationId: connection.zohoOrganizationId,
+      apiDomain: connection.zohoApiDomain,
+    },
+    settings: connectionSettings(connection),
+    lastPing: connection.lastPing ?? null,
+    createdAt: connection.createdAt,
+    updatedAt: connection.updatedAt,
+  };
+}
+
+export function webhookUrl(publicUrl: string, connectionId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/webhooks/woocommerce/${connectionId}`;
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { SERVICE_CONFIG } from '../tokens';
+import type { TokenServiceConfig } from '../token-service.config';
+import { connectionView } from './connection.view';
+import { ConnectionsService } from './connections.service';
+import { CreateConnectionDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
+
+@ApiTags('connections')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('api/connections')
+export class ConnectionsController {
+  constructor(
+    private readonly connections: ConnectionsService,
+    @Inject(SERVICE_CONFIG) private readonly config: TokenServiceConfig,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Link a WooCommerce store to a Zoho Books organization' })
+  async create(@Body() dto: CreateConnectionDto) {
+    return connectionView(await this.connections.create(dto), this.config.PUBLIC_URL);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'All connections (never with secrets)' })
+  async list() {
+    return (await this.connections.list()).map((c) => connectionView(c, this.config.PUBLIC_URL));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    return connectionView(await this.connections.get(id), this.config.PUBLIC_URL);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.connections.remove(id);
+  }
+
+  @Post(':id/ping')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Test both sets of credentials against WooCommerce and Zoho Books' })
+  ping(@Param('id') id: string) {
+    return this.connections.ping(id);
+  }
+
+  @Post(':id/webhooks')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Register (or repair) the store webhooks; safe to call repeatedly' })
+  webhooks(@Param('id') id: string) {
+    return this.connections.registerWebhooks(id);
+  }
+
+  @Put(':id/zoho')
+  @ApiOperation({ summary: 'Re-authorize Zoho (new refresh token) after a revocation' })
+  async reauthorize(@Param('id') id: string, @Body() dto: UpdateZohoCredentialsDto) {
+    return connectionView(await this.connections.reauthorize(id, dto), this.config.PUBLIC_URL);
+  }
+}

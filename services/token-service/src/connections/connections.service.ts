@@ -1,0 +1,140 @@
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { describeError, Logger } from '@connector/common';
+import { RPC, SUBSCRIBED_TOPICS, SyncCatalogReply, SyncCatalogRequest } from '@connector/contracts';
+import { NatsRpcClient } from '@connector/messaging';
+import { randomSecret } from '@connector/crypto';
+import { LOGGER } from '@connector/platform';
+import { ConnectionEntity, ConnectionStore, ZohoTokenEntity } from '@connector/persistence';
+import { normalizeStoreUrl, WooClient } from '@connector/woocommerce';
+import { assertAccountsUrl, pingZoho } from '@connector/zoho-books';
+import { SERVICE_CONFIG } from '../tokens';
+import type { TokenServiceConfig } from '../token-service.config';
+import { ZohoTokenManager } from '../zoho/zoho-token.manager';
+import { CreateConnectionDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
+import { webhookUrl } from './connection.view';
+
+export interface PingReport {
+  at: string;
+  woocommerce: { ok: boolean; error?: string; [key: string]: unknown };
+  zoho: { ok: boolean; error?: string; [key: string]: unknown };
+}
+
+@Injectable()
+export class ConnectionsService {
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly tokens: ZohoTokenManager,
+    private readonly dataSource: DataSource,
+    private readonly rpc: NatsRpcClient,
+    @Inject(SERVICE_CONFIG) private readonly config: TokenServiceConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async create(dto: CreateConnectionDto): Promise<ConnectionEntity> {
+    const allowPrivate = this.config.ALLOW_PRIVATE_ENDPOINTS;
+    const storeUrl = field('woocommerce.url', () => normalizeStoreUrl(dto.woocommerce.url, { allowPrivate }));
+    const accountsUrl = field('zoho.accountsUrl', () => assertAccountsUrl(dto.zoho.accountsUrl, { allowPrivate }));
+    const connection = await this.store.create({
+      name: dto.name.trim(),
+      storeUrl,
+      woo: { consumerKey: dto.woocommerce.consumerKey.trim(), consumerSecret: dto.woocommerce.consumerSecret.trim() },
+      webhookSecret: dto.woocommerce.webhookSecret ?? randomSecret(),
+      zohoAccountsUrl: accountsUrl,
+      zoho: { clientId: dto.zoho.clientId.trim(), clientSecret: dto.zoho.clientSecret.trim(), refreshToken: dto.zoho.refreshToken.trim() },
+      zohoOrganizationId: dto.zoho.organizationId ?? null,
+      settings: dto.settings ?? {},
+    });
+    this.logger.info({ connectionId: connection.id, storeUrl }, 'connection created');
+    // Resolve the product → item mapping up front so the first orders rarely wait for lookups.
+    // In the background: the store may have thousands of products, paced by Zoho's rate limit.
+    this.rpc
+      .call<SyncCatalogReply>(RPC.syncCatalog, { connectionId: connection.id } satisfies SyncCatalogRequest, 30 * 60_000)
+      .then((result) => this.logger.info({ connectionId: connection.id, ...result }, 'catalogue mapped'))
+      .catch((error) => this.logger.warn({ connectionId: connection.id, err: describeError(error) }, 'catalogue mapping did not finish; it runs again on demand'));
+    return connection;
+  }
+
+  list(): Promise<ConnectionEntity[]> {
+    return this.store.list();
+  }
+
+  async get(id: string): Promise<ConnectionEntity> {
+    const connection = await this.store.find(id);
+    if (!connection) throw new NotFoundException(`Connection ${id} does not exist`);
+    return connection;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.store.softDelete(id))) throw new NotFoundException(`Connection ${id} does not exist`);
+    this.logger.info({ connectionId: id }, 'connection deleted');
+  }
+
+  /** Calls both systems with the stored credentials and reports each result in words. */
+  async ping(id: string): Promise<PingReport> {
+    const connection = await this.get(id);
+    const [woocommerce, zoho] = await Promise.all([this.pingWoo(connection), this.pingZoho(connection)]);
+    const report: PingReport = { at: new Date().toISOString(), woocommerce, zoho };
+    await this.store.update(id, { lastPing: report });
+    return report;
+  }
+
+  /** Registers (or repairs) the store's webhooks pointing at this connection's gateway URL. */
+  async registerWebhooks(id: string) {
+    const connection = await this.get(id);
+    const deliveryUrl = webhookUrl(this.config.PUBLIC_URL, id);
+    const webhooks = await this.wooClient(connection).ensureWebhooks({
+      deliveryUrl,
+      secret: this.store.webhookSecret(connection),
+      topics: [...SUBSCRIBED_TOPICS],
+      namePrefix: 'Connector',
+    });
+    return { deliveryUrl, webhooks };
+  }
+
+  /** New Zoho credentials after a revoked refresh token: the connection resumes and waiting events flow. */
+  async reauthorize(id: string, dto: UpdateZohoCredentialsDto): Promise<ConnectionEntity> {
+    const connection = await this.get(id);
+    const current = this.store.zohoCredentials(connection);
+    await this.store.updateZohoCredentials(id, {
+      clientId: dto.clientId ?? current.clientId,
+      clientSecret: dto.clientSecret ?? current.clientSecret,
+      refreshToken: dto.refreshToken,
+    });
+    await this.dataSource.getRepository(ZohoTokenEntity).delete({ connectionId: id });
+    await this.store.update(id, { status: 'active', statusReason: null });
+    this.logger.info({ connectionId: id }, 'Zoho credentials replaced; connection active');
+    return this.get(id);
+  }
+
+  wooClient(connection: ConnectionEntity): WooClient {
+    const credentials = this.store.wooCredentials(connection);
+    return new WooClient({ url: connection.storeUrl, ...credentials, allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS });
+  }
+
+  private async pingWoo(connection: ConnectionEntity): Promise<PingReport['woocommerce']> {
+    try {
+      return await this.wooClient(connection).ping();
+    } catch (error) {
+      return { ok: false, error: describeError(error) };
+    }
+  }
+
+  private async pingZoho(connection: ConnectionEntity): Promise<PingReport['zoho']> {
+    try {
+      const session = await this.tokens.session(connection.id);
+      return await pingZoho({ session: this.tokens.sessionFor(connection.id), organizationId: session.organizationId });
+    } catch (error) {
+      return { ok: false, error: describeError(error) };
+    }
+  }
+}
+
+/** Runs a validation and reports its failure as a 400 naming the request field. */
+function field<T>(name: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new BadRequestException(`${name}: ${describeError(error)}`);
+  }
+}

@@ -1,0 +1,143 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsArray, IsBoolean, IsDefined, IsIn, IsNotEmpty, IsNotEmptyObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested,
+} from 'class-validator';
+
+export class WooCredentialsDto {
+  @ApiProperty({ example: 'https://shop.example.com' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  url: string;
+
+  @ApiProperty({ example: 'ck_0123456789abcdef0123456789abcdef01234567' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  consumerKey: string;
+
+  @ApiProperty({ example: 'cs_0123456789abcdef0123456789abcdef01234567', writeOnly: true })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  consumerSecret: string;
+
+  @ApiPropertyOptional({ description: 'Generated (256 random bits) when omitted', writeOnly: true })
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(200)
+  webhookSecret?: string;
+}
+
+export class ZohoCredentialsDto {
+  @ApiProperty({ example: '1000.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  clientId: string;
+
+  @ApiProperty({ writeOnly: true })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  clientSecret: string;
+
+  @ApiProperty({ writeOnly: true, example: '1000.2f3c…' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  refreshToken: string;
+
+  @ApiProperty({ example: 'https://accounts.zoho.eu', description: "The data centre's accounts server" })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  accountsUrl: string;
+
+  @ApiPropertyOptional({ example: '10234695', description: 'Resolved from Zoho after the first token when omitted' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,30}$/, { message: 'zoho.organizationId must be the numeric Zoho Books organization id' })
+  organizationId?: string;
+}
+
+export class ConnectionSettingsDto {
+  @ApiPropertyOptional({ example: ['processing', 'completed', 'on-hold'] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  syncStatuses?: string[];
+
+  @ApiPropertyOptional({ enum: ['zoho', 'order-number'] })
+  @IsOptional()
+  @IsIn(['zoho', 'order-number'])
+  invoiceNumber?: 'zoho' | 'order-number';
+
+  @ApiPropertyOptional({ example: 'WC-' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  invoiceNumberPrefix?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Berlin' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  storeTimeZone?: string;
+
+  @ApiPropertyOptional({ description: 'Marks the connection `npm start` made to the built-in sandbox' })
+  @IsOptional()
+  @IsBoolean()
+  sandbox?: boolean;
+}
+
+export class CreateConnectionDto {
+  @ApiProperty({ example: 'Acme store' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ type: WooCredentialsDto })
+  @IsDefined()
+  @IsNotEmptyObject()
+  @ValidateNested()
+  @Type(() => WooCredentialsDto)
+  woocommerce: WooCredentialsDto;
+
+  @ApiProperty({ type: ZohoCredentialsDto })
+  @IsDefined()
+  @IsNotEmptyObject()
+  @ValidateNested()
+  @Type(() => ZohoCredentialsDto)
+  zoho: ZohoCredentialsDto;
+
+  @ApiPropertyOptional({ type: ConnectionSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConnectionSettingsDto)
+  settings?: ConnectionSettingsDto;
+}
+
+/** Re-authorization after Zoho revoked the refresh token (or to rotate client credentials). */
+export class UpdateZohoCredentialsDto {
+  @ApiProperty({ writeOnly: true })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  refreshToken: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  clientId?: string;
+
+  @ApiPropertyOptional({ writeOnly: true })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  clientSecret?: string;
+}

@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { formatValidationError, loadConfig } from '@connector/common';
+import { bootstrapService, runMain } from '@connector/platform';
+import { BadRequestException } from '@nestjs/common';
+import { TokenServiceModule } from './app.module';
+import { TokenServiceConfig } from './token-service.config';
+
+export async function startTokenService(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
+  const config = loadConfig(TokenServiceConfig, env);
+  return bootstrapService({
+    module: TokenServiceModule.forRoot(config) as never,
+    service: 'token-service',
+    port: config.ADMIN_PORT,
+    host: config.ADMIN_HOST,
+    rpc: true,
+    configure: (app) => {
+      app.useGlobalPipes(
+        new ValidationPipe({
+          whitelist: true,
+          forbidNonWhitelisted: true,
+          transform: true,
+          // One readable sentence naming each bad field, e.g. "woocommerce.url should not be empty".
+          exceptionFactory: (errors) => new BadRequestException(errors.map((e) => formatValidationError(e)).join('; ')),
+        }),
+      );
+      const document = SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Connector admin API')
+          .setDescription('Connections between WooCommerce stores and Zoho Books organizations, their sync state and audit trail')
+          .setVersion('1')
+          .addBearerAuth()
+          .build(),
+      );
+      SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+    },
+  });
+}
+
+if (require.main === module) runMain('token-service', () => startTokenService());

@@ -1,0 +1,100 @@
+import { BadRequestException, Controller, DefaultValuePipe, Get, HttpCode, NotFoundException, Param, ParseBoolPipe, ParseIntPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { Decimal } from '@connector/accounting';
+import { AuditTrail, ConnectionStore, DeadLetterStore, OrderSyncEntity } from '@connector/persistence';
+import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { EventRepublisher } from '../replay/event-republisher';
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('api/connections/:id/orders')
+export class OrdersController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: ConnectionStore,
+    private readonly audit: AuditTrail,
+    private readonly deadLetters: DeadLetterStore,
+    private readonly republisher: EventRepublisher,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Order sync records: state, invoice, both totals (filter: state, notReconciled)' })
+  async list(
+    @Param('id') id: string,
+    @Query('state') state?: string,
+    @Query('notReconciled', new DefaultValuePipe(false), ParseBoolPipe) notReconciled?: boolean,
+    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit?: number,
+  ) {
+    await this.requireConnection(id);
+    const query = this.dataSource
+      .getRepository(OrderSyncEntity)
+      .createQueryBuilder('o')
+      .where('o.connection_id = :id', { id })
+      .orderBy('o.updated_at', 'DESC')
+      .limit(Math.min(Math.max(limit ?? 100, 1), 1000));
+    if (state) query.andWhere('o.state = :state', { state });
+    if (notReconciled) query.andWhere("o.state = 'synced' AND o.zoho_total IS DISTINCT FROM o.order_total");
+    return (await query.getMany()).map(orderView);
+  }
+
+  @Get(':orderId')
+  @ApiOperation({ summary: "One order's sync record and its story (audit trail, dead letters)" })
+  async get(@Param('id') id: string, @Param('orderId') orderId: string) {
+    await this.requireConnection(id);
+    const record = await this.find(id, orderId);
+    const [trail, letters] = await Promise.all([
+      this.audit.forResource(id, 'order', orderId),
+      this.deadLetters.list({ connectionId: id }),
+    ]);
+    const seqs = new Set(record.streamSeqs.map(String));
+    return { ...orderView(record), audit: trail, deadLetters: letters.filter((l) => seqs.has(String(l.streamSeq))) };
+  }
+
+  @Post(':orderId/retry')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Run the latest event of this order through the pipeline again' })
+  async retry(@Param('id') id: string, @Param('orderId') orderId: string) {
+    await this.requireConnection(id);
+    const record = await this.find(id, orderId);
+    const latest = record.streamSeqs.map(Number).sort((a, b) => b - a)[0];
+    if (!latest) throw new BadRequestException(`Order ${orderId} has no recorded event to retry`);
+    return this.republisher.republish(latest, `retry of order ${orderId}`);
+  }
+
+  private async find(id: string, orderId: string): Promise<OrderSyncEntity> {
+    if (!/^\d{1,18}$/.test(orderId)) throw new NotFoundException(`Order ${orderId} has no sync record`);
+    const record = await this.dataSource.getRepository(OrderSyncEntity).findOne({ where: { connectionId: id, orderId } });
+    if (!record) throw new NotFoundException(`Order ${orderId} has no sync record`);
+    return record;
+  }
+
+  private async requireConnection(id: string) {
+    if (!(await this.connections.find(id))) throw new NotFoundException(`Connection ${id} does not exist`);
+  }
+}
+
+export function orderView(record: OrderSyncEntity) {
+  return {
+    orderId: Number(record.orderId),
+    orderNumber: record.orderNumber,
+    orderStatus: record.orderStatus,
+    state: record.state,
+    reason: record.reason,
+    invoice: record.invoiceId
+      ? { id: record.invoiceId, number: record.invoiceNumber, status: record.invoiceStatus }
+      : null,
+    contactId: record.contactId,
+    currency: record.currency,
+    orderTotal: record.orderTotal,
+    zohoTotal: record.zohoTotal,
+    reconciled: record.orderTotal !== null && record.zohoTotal !== null && Decimal.from(record.orderTotal).compare(record.zohoTotal) === 0,
+    adjustment: record.adjustment,
+    adjustmentReason: record.adjustmentReason,
+    modifiedGmt: record.modifiedGmt,
+    streamSeqs: record.streamSeqs.map(Number),
+    attempts: record.attempts,
+    updatedAt: record.updatedAt,
+  };
+}

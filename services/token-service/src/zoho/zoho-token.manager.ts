@@ -1,0 +1,147 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Logger, ReauthorizationRequiredError, TransientError } from '@connector/common';
+import { SecretBox } from '@connector/crypto';
+import { LOGGER } from '@connector/platform';
+import { ConnectionEntity, ConnectionStore, ZohoTokenEntity } from '@connector/persistence';
+import { ZohoBooksClient, ZohoOAuthClient, ZohoSession } from '@connector/zoho-books';
+import type { ZohoSessionReply } from '@connector/contracts';
+import { SERVICE_CONFIG } from '../tokens';
+import type { TokenServiceConfig } from '../token-service.config';
+
+/** Zoho mints at most this many access tokens per refresh token in `MINT_WINDOW_MS`. */
+const MINT_LIMIT = 10;
+const MINT_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Owns every connection's Zoho access token. Tokens are cached (sealed) in PostgreSQL and shared
+ * by all instances; a refresh happens shortly before expiry, one at a time per connection across
+ * instances (a PostgreSQL advisory lock), and never more than Zoho's mint limit allows. A revoked
+ * refresh token flips the connection to `needs_reauthorization` instead of failing forever.
+ */
+@Injectable()
+export class ZohoTokenManager {
+  private readonly inFlight = new Map<string, Promise<ZohoSessionReply>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: ConnectionStore,
+    private readonly box: SecretBox,
+    private readonly oauth: ZohoOAuthClient,
+    @Inject(SERVICE_CONFIG) private readonly config: TokenServiceConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** A token valid for at least the refresh margin, the regional API domain and the organization id. */
+  session(connectionId: string): Promise<ZohoSessionReply> {
+    // Single-flight inside this process; the advisory lock covers other instances.
+    const pending = this.inFlight.get(connectionId);
+    if (pending) return pending;
+    const work = this.resolveSession(connectionId).finally(() => this.inFlight.delete(connectionId));
+    this.inFlight.set(connectionId, work);
+    return work;
+  }
+
+  /** Zoho rejected this token (401/57): make sure the next session() refreshes. */
+  async invalidate(connectionId: string, accessToken: string): Promise<void> {
+    const row = await this.dataSource.getRepository(ZohoTokenEntity).findOne({ where: { connectionId } });
+    if (!row) return;
+    if (this.open(row, connectionId) !== accessToken) return; // already replaced by a newer token
+    await this.dataSource.getRepository(ZohoTokenEntity).update({ connectionId }, { expiresAt: new Date(0) });
+  }
+
+  /** A session usable by a Books client inside this service (ping, organization lookup). */
+  sessionFor(connectionId: string): ZohoSession {
+    return {
+      getAccessToken: async () => {
+        const s = await this.session(connectionId);
+        return { accessToken: s.accessToken, apiDomain: s.apiDomain };
+      },
+      invalidate: (accessToken: string) => this.invalidate(connectionId, accessToken),
+    };
+  }
+
+  private async resolveSession(connectionId: string): Promise<ZohoSessionReply> {
+    const connection = await this.connections.get(connectionId);
+    if (connection.status === 'needs_reauthorization') {
+      throw new ReauthorizationRequiredError(
+        `Connection ${connectionId} needs re-authorization with Zoho: ${connection.statusReason ?? 'the refresh token was revoked'}`,
+      );
+    }
+    const token = (await this.freshCachedToken(connectionId)) ?? (await this.refreshUnderLock(connection));
+    const organizationId = connection.zohoOrganizationId ?? (await this.resolveOrganization(connection));
+    return { ...token, organizationId };
+  }
+
+  private async freshCachedToken(connectionId: string) {
+    const row = await this.dataSource.getRepository(ZohoTokenEntity).findOne({ where: { connectionId } });
+    return row && this.isFresh(row) ? this.toToken(row, connectionId) : undefined;
+  }
+
+  private async refreshUnderLock(connection: ConnectionEntity) {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`zoho-token:${connection.id}`]);
+      const repo = manager.getRepository(ZohoTokenEntity);
+      const row = await repo.findOne({ where: { connectionId: connection.id } });
+      if (row && this.isFresh(row)) return this.toToken(row, connection.id); // another instance refreshed meanwhile
+
+      const now = Date.now();
+      const recentMints = (row?.mintedAt ?? []).filter((t) => now - Date.parse(t) < MINT_WINDOW_MS);
+      if (recentMints.length >= MINT_LIMIT) {
+        const retryAfterMs = Date.parse(recentMints[0]) + MINT_WINDOW_MS - now;
+        throw new TransientError(`Zoho allows ${MINT_LIMIT} new tokens per 10 minutes; waiting before the next refresh`, { retryAfterMs });
+      }
+      const credentials = this.connections.zohoCredentials(connection);
+      let refreshed;
+      try {
+        refreshed = await this.oauth.refresh({
+          accountsUrl: connection.zohoAccountsUrl,
+          clientId: credentials.clientId,
+          clientSecret: credentials.clientSecret,
+          refreshToken: credentials.refreshToken,
+        });
+      } catch (error) {
+        if (error instanceof ReauthorizationRequiredError) {
+          await this.connections.update(connection.id, { status: 'needs_reauthorization', statusReason: error.message });
+          this.logger.error({ connectionId: connection.id }, 'Zoho refresh token revoked; connection needs re-authorization');
+        }
+        throw error;
+      }
+      const saved = repo.create({
+        connectionId: connection.id,
+        accessToken: this.box.encrypt(refreshed.accessToken, tokenAd(connection.id)),
+        apiDomain: refreshed.apiDomain,
+        expiresAt: refreshed.expiresAt,
+        mintedAt: [...recentMints, new Date(now).toISOString()],
+      });
+      await repo.save(saved);
+      if (connection.zohoApiDomain !== refreshed.apiDomain) {
+        await this.connections.update(connection.id, { zohoApiDomain: refreshed.apiDomain });
+      }
+      this.logger.info({ connectionId: connection.id, expiresAt: refreshed.expiresAt }, 'Zoho access token refreshed');
+      return { accessToken: refreshed.accessToken, apiDomain: refreshed.apiDomain, expiresAt: refreshed.expiresAt.toISOString() };
+    });
+  }
+
+  /** Resolved once after the first token, then cached on the connection. */
+  private async resolveOrganization(connection: ConnectionEntity): Promise<string> {
+    const books = new ZohoBooksClient({ session: this.sessionFor(connection.id) });
+    const organizationId = await books.resolveOrganizationId();
+    await this.connections.update(connection.id, { zohoOrganizationId: organizationId });
+    return organizationId;
+  }
+
+  private isFresh(row: ZohoTokenEntity): boolean {
+    return row.expiresAt.getTime() - this.config.TOKEN_REFRESH_MARGIN_SECONDS * 1000 > Date.now();
+  }
+
+  private toToken(row: ZohoTokenEntity, connectionId: string) {
+    return { accessToken: this.open(row, connectionId), apiDomain: row.apiDomain, expiresAt: row.expiresAt.toISOString() };
+  }
+
+  private open(row: ZohoTokenEntity, connectionId: string): string {
+    return this.box.decrypt(row.accessToken, tokenAd(connectionId));
+  }
+}
+
+const tokenAd = (connectionId: string) => `zoho-token:${connectionId}`;
