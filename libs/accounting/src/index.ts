@@ -1,1 +1,15 @@
 export * from './money';
+export * from './text';
+export * from './zoho-payloads';
+export * from './zoho-invoice-model';
+export * from './tax-mapping';
+export * from './tax-mapping-error';
+export * from './invoice-errors';
+export * from './line-attributes';
+export * from './item-mapping';
+export * from './contact-mapping';
+export * from './order-content-hash';
+export * from './order-decision';
+export * from './invoice/invoice-date';
+export type { InvoiceReconciliation, ReconciledLine, CarriedComponent } from './invoice/reconciliation';
+export * from './order-to-invoice';
