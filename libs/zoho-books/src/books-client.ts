@@ -1,0 +1,320 @@
+import { booksErrorFor, ZohoApiError, ZohoErrorCode } from './errors';
+import { parseZohoJson } from './json';
+import { chooseOrganization } from './organization-choice';
+import { allowPrivateEndpointsFromEnv, assertApiDomain } from './regions';
+import type { ZohoCallRecord, ZohoRateLimiter, ZohoSession } from './session';
+import { DEFAULT_TIMEOUT_MS, exchange, RawResponse } from './transport';
+import type {
+  ZohoContact,
+  ZohoContactInput,
+  ZohoCurrency,
+  ZohoEnvelope,
+  ZohoInvoice,
+  ZohoInvoiceInput,
+  ZohoInvoiceWriteOptions,
+  ZohoItem,
+  ZohoItemInput,
+  ZohoOrganization,
+  ZohoPageContext,
+  ZohoTax,
+} from './types';
+
+export interface ZohoBooksClientOptions {
+  session: ZohoSession;
+  /** Sent as `organization_id` on every organization-scoped call. */
+  organizationId?: string;
+  rateLimiter?: ZohoRateLimiter;
+  /** Told about every HTTP exchange (audit trail, metrics); must not throw. */
+  onCall?: (record: ZohoCallRecord) => void;
+  timeoutMs?: number;
+  /** Accept a loopback/private `apiDomain` (sandbox, tests). Defaults to ALLOW_PRIVATE_ENDPOINTS. */
+  allowPrivate?: boolean;
+}
+
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Query = Record<string, string | undefined>;
+
+interface Request {
+  query?: Query;
+  body?: unknown;
+  /** Add `organization_id` (every call except listing organizations). */
+  scoped?: boolean;
+}
+
+/** Zoho's maximum page size. */
+const PAGE_SIZE = 200;
+/** Rate-limiter key for calls made without an organization id. */
+const UNSCOPED_KEY = 'unscoped';
+
+/**
+ * Typed Zoho Books v3 calls for one organization. Every call goes to `<apiDomain>/books/v3/…` with
+ * the session's token; a token Zoho refuses (401 with code 57 or 14) is invalidated and the call
+ * retried exactly once with a fresh one. Everything else is mapped to the shared error taxonomy by
+ * `booksErrorFor` and thrown; retrying transient failures is the caller's job, so a 429 never
+ * triggers a burst of in-call retries that would eat more quota.
+ */
+export class ZohoBooksClient {
+  readonly organizationId?: string;
+  private readonly session: ZohoSession;
+  private readonly rateLimiter?: ZohoRateLimiter;
+  private readonly onCall?: (record: ZohoCallRecord) => void;
+  private readonly timeoutMs: number;
+  private readonly allowPrivate: boolean;
+
+  constructor(options: ZohoBooksClientOptions) {
+    this.session = options.session;
+    this.organizationId = options.organizationId;
+    this.rateLimiter = options.rateLimiter;
+    this.onCall = options.onCall;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.allowPrivate = options.allowPrivate ?? allowPrivateEndpointsFromEnv();
+  }
+
+  // Organizations and settings ------------------------------------------------------------------
+
+  /** Every organization the token's user can reach (needs no `organization_id`). */
+  async listOrganizations(): Promise<ZohoOrganization[]> {
+    const response = await this.send('GET', '/organizations', { scoped: false });
+    return listOf<ZohoOrganization>(response, 'organizations', 'GET /organizations');
+  }
+
+  /** The organization to use: `preferred`, the only one, or the default one (see `chooseOrganization`). */
+  async resolveOrganizationId(preferred?: string): Promise<string> {
+    return chooseOrganization(await this.listOrganizations(), preferred).organization_id;
+  }
+
+  /** Taxes, compound taxes and tax groups (`tax_type` tells them apart). */
+  async listTaxes(): Promise<ZohoTax[]> {
+    return collect(this.paginate<ZohoTax>('/settings/taxes', 'taxes'));
+  }
+
+  async listCurrencies(): Promise<ZohoCurrency[]> {
+    return collect(this.paginate<ZohoCurrency>('/settings/currencies', 'currencies'));
+  }
+
+  // Contacts ----------------------------------------------------------------------------------
+
+  /**
+   * Contacts whose primary email is `email`. Zoho's `email` filter is not documented as exact or
+   * case-insensitive, so rows are checked here, ignoring case. Email is not unique in Books.
+   */
+  async findContactsByEmail(email: string): Promise<ZohoContact[]> {
+    const wanted = email.trim().toLowerCase();
+    if (wanted === '') return [];
+    const rows = await collect(this.paginate<ZohoContact>('/contacts', 'contacts', { email: email.trim() }));
+    return rows.filter((contact) => contact.email?.trim().toLowerCase() === wanted);
+  }
+
+  /** The contact named exactly `name` (an exact-case match wins over one differing only in case). */
+  async findContactByName(name: string): Promise<ZohoContact | undefined> {
+    const rows = await collect(this.paginate<ZohoContact>('/contacts', 'contacts', { contact_name: name }));
+    return bestNameMatch(rows, name, (contact) => contact.contact_name);
+  }
+
+  async getContact(contactId: string): Promise<ZohoContact> {
+    return this.one<ZohoContact>('GET', `/contacts/${segment(contactId)}`, 'contact');
+  }
+
+  async createContact(body: ZohoContactInput): Promise<ZohoContact> {
+    return this.one<ZohoContact>('POST', '/contacts', 'contact', { body });
+  }
+
+  /** Replaces the contact's fields; `contact_persons` left out of the body are deleted by Zoho. */
+  async updateContact(contactId: string, body: ZohoContactInput): Promise<ZohoContact> {
+    return this.one<ZohoContact>('PUT', `/contacts/${segment(contactId)}`, 'contact', { body });
+  }
+
+  // Items -------------------------------------------------------------------------------------
+
+  /** Items named `name`, compared ignoring case and surrounding spaces. */
+  async findItemsByName(name: string): Promise<ZohoItem[]> {
+    const wanted = name.trim().toLowerCase();
+    const rows = await collect(this.paginate<ZohoItem>('/items', 'items', { name: name.trim() }));
+    return rows.filter((item) => item.name.trim().toLowerCase() === wanted);
+  }
+
+  /** Zoho's free-text item search (name or description); the first page, at most 200 items. */
+  async searchItems(text: string): Promise<ZohoItem[]> {
+    const response = await this.send('GET', '/items', { query: { search_text: text, page: '1', per_page: String(PAGE_SIZE) } });
+    return listOf<ZohoItem>(response, 'items', 'GET /items');
+  }
+
+  /** All items, fetched page by page as the iteration proceeds. */
+  listItems(): AsyncIterable<ZohoItem> {
+    return this.paginate<ZohoItem>('/items', 'items');
+  }
+
+  async getItem(itemId: string): Promise<ZohoItem> {
+    return this.one<ZohoItem>('GET', `/items/${segment(itemId)}`, 'item');
+  }
+
+  async createItem(body: ZohoItemInput): Promise<ZohoItem> {
+    return this.one<ZohoItem>('POST', '/items', 'item', { body });
+  }
+
+  async updateItem(itemId: string, body: ZohoItemInput): Promise<ZohoItem> {
+    return this.one<ZohoItem>('PUT', `/items/${segment(itemId)}`, 'item', { body });
+  }
+
+  // Invoices ----------------------------------------------------------------------------------
+
+  /**
+   * Invoices whose `reference_number` is exactly `reference`. Books has no idempotency keys, so
+   * this lookup is how a retried create finds the invoice an earlier attempt already made; Zoho's
+   * filter may match loosely, hence the exact check here.
+   */
+  async findInvoicesByReference(reference: string): Promise<ZohoInvoice[]> {
+    const rows = await collect(this.paginate<ZohoInvoice>('/invoices', 'invoices', { reference_number: reference }));
+    return rows.filter((invoice) => invoice.reference_number === reference);
+  }
+
+  async getInvoice(invoiceId: string): Promise<ZohoInvoice> {
+    return this.one<ZohoInvoice>('GET', `/invoices/${segment(invoiceId)}`, 'invoice');
+  }
+
+  async createInvoice(body: ZohoInvoiceInput, options: ZohoInvoiceWriteOptions = {}): Promise<ZohoInvoice> {
+    return this.one<ZohoInvoice>('POST', '/invoices', 'invoice', { body, query: numberingQuery(options) });
+  }
+
+  /** Replaces the invoice; lines left out of `line_items` are deleted, lines with `line_item_id` kept. */
+  async updateInvoice(invoiceId: string, body: ZohoInvoiceInput, options: ZohoInvoiceWriteOptions = {}): Promise<ZohoInvoice> {
+    return this.one<ZohoInvoice>('PUT', `/invoices/${segment(invoiceId)}`, 'invoice', { body, query: numberingQuery(options) });
+  }
+
+  /** Payments and credits on a voided invoice become customer credits (Zoho's rule). */
+  async voidInvoice(invoiceId: string): Promise<void> {
+    await this.send('POST', `/invoices/${segment(invoiceId)}/status/void`);
+  }
+
+  async markInvoiceSent(invoiceId: string): Promise<void> {
+    await this.send('POST', `/invoices/${segment(invoiceId)}/status/sent`);
+  }
+
+  /** Fails (permanently) when payments or credit notes are applied; void it instead. */
+  async deleteInvoice(invoiceId: string): Promise<void> {
+    await this.send('DELETE', `/invoices/${segment(invoiceId)}`);
+  }
+
+  // Plumbing ----------------------------------------------------------------------------------
+
+  private async one<T>(method: HttpMethod, path: string, key: string, request: Request = {}): Promise<T> {
+    const response = await this.send(method, path, request);
+    const resource = response.body[key];
+    if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
+      throw unexpectedShape(`${method} ${path}`, response.status, `the response has no "${key}" object`);
+    }
+    return resource as T;
+  }
+
+  private async *paginate<T>(path: string, key: string, filters: Query = {}): AsyncGenerator<T> {
+    for (let page = 1; ; page++) {
+      const response = await this.send('GET', path, { query: { ...filters, page: String(page), per_page: String(PAGE_SIZE) } });
+      const rows = listOf<T>(response, key, `GET ${path}`);
+      yield* rows;
+      if (rows.length === 0 || !pageContextOf(response.body)?.has_more_page) return;
+    }
+  }
+
+  /** One Books call, with the single refresh-and-retry on a refused token. */
+  private async send(method: HttpMethod, path: string, request: Request = {}): Promise<{ status: number; body: ZohoEnvelope }> {
+    const scoped = request.scoped ?? true;
+    const query: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) query[name] = value;
+    if (scoped && this.organizationId) query.organization_id = this.organizationId;
+    const operation = `${method} ${path}`;
+
+    for (let attempt = 1; ; attempt++) {
+      await this.rateLimiter?.acquire((scoped && this.organizationId) || UNSCOPED_KEY);
+      const { accessToken, apiDomain } = await this.session.getAccessToken();
+      const base = assertApiDomain(apiDomain, { allowPrivate: this.allowPrivate });
+      const search = new URLSearchParams(query).toString();
+      const url = `${base}/books/v3${path}${search ? `?${search}` : ''}`;
+      const raw = await this.exchangeRecorded(url, method, path, query, accessToken, request.body);
+      const body = parseZohoJson(raw.text);
+      const code = codeOf(body);
+
+      const tokenRefused = raw.status === 401 && (code === ZohoErrorCode.NOT_AUTHORIZED || code === ZohoErrorCode.UNAUTHENTICATED);
+      if (tokenRefused && attempt === 1) {
+        await this.session.invalidate(accessToken);
+        continue;
+      }
+      const error = booksErrorFor(operation, { status: raw.status, headers: raw.headers, body, text: raw.text });
+      if (error) throw error;
+      return { status: raw.status, body: body as ZohoEnvelope };
+    }
+  }
+
+  private async exchangeRecorded(
+    url: string,
+    method: HttpMethod,
+    path: string,
+    query: Record<string, string>,
+    accessToken: string,
+    body: unknown,
+  ): Promise<RawResponse> {
+    const headers: Record<string, string> = { Authorization: `Zoho-oauthtoken ${accessToken}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const started = performance.now();
+    const record = (fields: Partial<ZohoCallRecord>): void => {
+      const durationMs = Math.round(performance.now() - started);
+      try {
+        this.onCall?.({ method, path, query: { ...query }, durationMs, requestBody: body, ...fields });
+      } catch {
+        // An audit or metrics hook must never break the call it observes.
+      }
+    };
+    try {
+      const raw = await exchange(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, this.timeoutMs, `Zoho Books ${method} ${path}`);
+      const responseBody = parseZohoJson(raw.text);
+      record({ status: raw.status, code: codeOf(responseBody), responseBody });
+      return raw;
+    } catch (error) {
+      record({ error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  }
+}
+
+function codeOf(body: unknown): number | undefined {
+  const code = (body as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function listOf<T>(response: { status: number; body: ZohoEnvelope }, key: string, operation: string): T[] {
+  const rows = response.body[key];
+  if (!Array.isArray(rows)) throw unexpectedShape(operation, response.status, `the response has no "${key}" list`);
+  return rows as T[];
+}
+
+/** `page_context` is an object; one OAS example shows it as a one-element array. */
+function pageContextOf(body: ZohoEnvelope): ZohoPageContext | undefined {
+  const context = body.page_context;
+  const value = Array.isArray(context) ? context[0] : context;
+  return typeof value === 'object' && value !== null ? (value as ZohoPageContext) : undefined;
+}
+
+function unexpectedShape(operation: string, status: number, problem: string): ZohoApiError {
+  return new ZohoApiError({ operation, status, upstreamMessage: `unexpected response: ${problem}` });
+}
+
+function bestNameMatch<T>(rows: T[], name: string, nameOf: (row: T) => string): T | undefined {
+  const exact = rows.find((row) => nameOf(row) === name);
+  if (exact) return exact;
+  const folded = name.trim().toLowerCase();
+  return rows.find((row) => nameOf(row).trim().toLowerCase() === folded);
+}
+
+function numberingQuery(options: ZohoInvoiceWriteOptions): Query {
+  return options.ignoreAutoNumberGeneration ? { ignore_auto_number_generation: 'true' } : {};
+}
+
+/** Ids go into paths; encoding keeps a malformed id from turning into another path. */
+function segment(id: string): string {
+  return encodeURIComponent(id);
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}

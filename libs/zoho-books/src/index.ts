@@ -1,0 +1,11 @@
+export * from './books-client';
+export * from './errors';
+export * from './oauth-client';
+export * from './organization-choice';
+export * from './ping';
+export * from './regions';
+export * from './scopes';
+export * from './session';
+export * from './types';
+export { parseZohoJson } from './json';
+export { isPrivateHost } from './private-network';

@@ -1,0 +1,36 @@
+/**
+ * Where a Books client gets its access token. The token-service implements it (cached, refreshed
+ * once for all workers); tests pass a simple object.
+ */
+export interface ZohoSession {
+  /** A currently valid access token and the data centre's API domain it belongs to. */
+  getAccessToken(): Promise<{ accessToken: string; apiDomain: string }>;
+  /** Zoho refused `accessToken` (401, code 57/14): drop it so the next `getAccessToken` mints a new one. */
+  invalidate(accessToken: string): Promise<void>;
+}
+
+/** Throttles calls per organization (Zoho allows 100 a minute and a few in flight). */
+export interface ZohoRateLimiter {
+  acquire(organizationKey: string): Promise<void>;
+}
+
+/**
+ * One HTTP exchange with Books, for the audit trail and metrics. It never holds the token (that
+ * travels only in the Authorization header) or any other secret.
+ */
+export interface ZohoCallRecord {
+  method: string;
+  /** Path below `/books/v3`, e.g. `/invoices/123`. */
+  path: string;
+  /** Query parameters as sent, including `organization_id`. */
+  query: Record<string, string>;
+  /** HTTP status; absent when no response arrived. */
+  status?: number;
+  /** Zoho's `code` from the body, when there was one. */
+  code?: number;
+  durationMs: number;
+  requestBody?: unknown;
+  responseBody?: unknown;
+  /** Why no response arrived (network error, timeout). */
+  error?: string;
+}
