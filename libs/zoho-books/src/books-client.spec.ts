@@ -1,0 +1,358 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { PermanentError, TransientError } from '@connector/common';
+import { ZohoBooksClient } from './books-client';
+import {
+  ZohoApiError,
+  ZohoDailyQuotaExceeded,
+  ZohoDuplicateContactNameError,
+  ZohoEndpointNotAllowedError,
+  ZohoNotFoundError,
+  ZohoOrganizationRequiredError,
+  ZohoRateLimitedError,
+  ZohoUnavailableError,
+} from './errors';
+import type { ZohoCallRecord, ZohoSession } from './session';
+import { zohoFixture } from './testing/zoho-fixtures';
+import { startStubServer, StubReply, StubRequest, StubServer } from './testing/stub-server';
+
+const ORG = '20051234567';
+const fixture = zohoFixture;
+
+/** A session handing out numbered tokens; `invalidate` moves on to the next one. */
+class CountingSession implements ZohoSession {
+  generation = 1;
+  invalidated: string[] = [];
+  constructor(private readonly apiDomain: () => string) {}
+  async getAccessToken() {
+    return { accessToken: `token-${this.generation}`, apiDomain: this.apiDomain() };
+  }
+  async invalidate(accessToken: string) {
+    this.invalidated.push(accessToken);
+    this.generation++;
+  }
+}
+
+describe('ZohoBooksClient', () => {
+  let server: StubServer;
+  let handler: (request: StubRequest) => StubReply;
+  let session: CountingSession;
+  let calls: ZohoCallRecord[];
+  let acquired: string[];
+  let books: ZohoBooksClient;
+
+  before(async () => {
+    server = await startStubServer((request) => handler(request));
+  });
+  after(() => server.close());
+  beforeEach(() => {
+    server.requests.length = 0;
+    session = new CountingSession(() => server.url);
+    calls = [];
+    acquired = [];
+    books = new ZohoBooksClient({
+      session,
+      organizationId: ORG,
+      allowPrivate: true,
+      timeoutMs: 1000,
+      onCall: (record) => calls.push(record),
+      rateLimiter: { acquire: async (key) => void acquired.push(key) },
+    });
+  });
+
+  async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
+    const error = await promise.then(
+      () => assert.fail('expected a rejection'),
+      (caught: unknown) => caught,
+    );
+    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
+    return error;
+  }
+
+  it('calls <apiDomain>/books/v3 with the token header and organization_id', async () => {
+    handler = () => ({ json: fixture('invoice-create-response.json') });
+    const invoice = await books.getInvoice('5551230000000400001');
+
+    assert.equal(invoice.invoice_number, 'WC-1042');
+    const [request] = server.requests;
+    assert.equal(request!.path, '/books/v3/invoices/5551230000000400001');
+    assert.equal(request!.headers.authorization, 'Zoho-oauthtoken token-1');
+    assert.equal(request!.query.get('organization_id'), ORG);
+    assert.deepEqual(acquired, [ORG]);
+  });
+
+  it('keeps big integer ids exact', async () => {
+    handler = () => ({
+      raw: '{"code":0,"message":"success","contact":{"contact_id":5551230000000100001234,"contact_name":"Jane",' +
+        '"contact_persons":[{"contact_person_id":9007199254740993}]}}',
+    });
+    const contact = await books.getContact('x');
+    assert.equal(contact.contact_id, '5551230000000100001234');
+    assert.equal(contact.contact_persons![0]!.contact_person_id, '9007199254740993');
+  });
+
+  it('on 401 code 57 invalidates the token and retries exactly once', async () => {
+    handler = (request) =>
+      request.headers.authorization === 'Zoho-oauthtoken token-1'
+        ? { status: 401, json: fixture('error-not-authorized-57.json') }
+        : { json: fixture('item-create-response.json') };
+    const item = await books.getItem('5551230000000300001');
+
+    assert.equal(item.sku, 'MUG-BLUE-350');
+    assert.deepEqual(session.invalidated, ['token-1']);
+    assert.equal(server.requests.length, 2);
+    assert.equal(server.requests[1]!.headers.authorization, 'Zoho-oauthtoken token-2');
+  });
+
+  it('retries code 14 the same way, and gives up after the second refusal', async () => {
+    handler = () => ({ status: 401, json: fixture('error-unauthenticated-14.json') });
+    const error = await rejection(books.getItem('1'), ZohoApiError);
+
+    assert.ok(error instanceof PermanentError);
+    assert.equal(error.status, 401);
+    assert.equal(error.zohoCode, 14);
+    assert.equal(server.requests.length, 2);
+    assert.deepEqual(session.invalidated, ['token-1']);
+    assert.match(error.message, /could not be authenticated/);
+  });
+
+  it('maps 429 code 44 to a transient error honouring Retry-After', async () => {
+    handler = () => ({ status: 429, headers: { 'Retry-After': '30' }, json: fixture('error-rate-limit-per-minute-44.json') });
+    const error = await rejection(books.getItem('1'), ZohoRateLimitedError);
+    assert.ok(error instanceof TransientError);
+    assert.equal(error.retryAfterMs, 30_000);
+    assert.equal(error.code, '44');
+    assert.equal(server.requests.length, 1, 'no in-call retry burns more quota');
+  });
+
+  it('without Retry-After waits out the minute, capping the daily X-Rate-Limit-Reset', async () => {
+    handler = () => ({ status: 429, json: fixture('error-rate-limit-per-minute-44.json') });
+    assert.equal((await rejection(books.getItem('1'), ZohoRateLimitedError)).retryAfterMs, 60_000);
+
+    handler = () => ({ status: 429, headers: { 'X-Rate-Limit-Reset': '34881' }, json: fixture('error-rate-limit-per-minute-44.json') });
+    assert.equal((await rejection(books.getItem('1'), ZohoRateLimitedError)).retryAfterMs, 60_000);
+
+    handler = () => ({ status: 429, headers: { 'X-Rate-Limit-Reset': '12' }, json: fixture('error-concurrency-1070.json') });
+    assert.equal((await rejection(books.getItem('1'), ZohoRateLimitedError)).retryAfterMs, 12_000);
+
+    handler = () => ({ status: 429, json: fixture('error-concurrency-1070.json') });
+    assert.equal((await rejection(books.getItem('1'), ZohoRateLimitedError)).retryAfterMs, 5_000);
+  });
+
+  it('maps the daily quota (45) to ZohoDailyQuotaExceeded until the reset', async () => {
+    handler = () => ({ status: 429, headers: { 'X-Rate-Limit-Reset': '7200' }, json: fixture('error-rate-limit-daily-45.json') });
+    const error = await rejection(books.getItem('1'), ZohoDailyQuotaExceeded);
+    assert.ok(error instanceof TransientError);
+    assert.equal(error.retryAfterMs, 7_200_000);
+    assert.match(error.message, /maximum call rate limit of 1000/);
+
+    handler = () => ({ status: 429, json: fixture('error-rate-limit-daily-45.json') });
+    assert.equal((await rejection(books.getItem('1'), ZohoDailyQuotaExceeded)).retryAfterMs, 3_600_000);
+  });
+
+  it('maps 5xx and code 1000 to transient errors', async () => {
+    handler = () => ({ status: 500, json: fixture('error-internal-1000.json') });
+    await rejection(books.getItem('1'), ZohoUnavailableError);
+    handler = () => ({ status: 502, raw: '<html>Bad Gateway</html>' });
+    const error = await rejection(books.getItem('1'), ZohoUnavailableError);
+    assert.match(error.message, /Bad Gateway/);
+  });
+
+  it('treats a non-zero code in a 2xx as an error', async () => {
+    handler = () => ({ status: 200, json: { code: 4, message: 'Invalid value passed for rate' } });
+    const error = await rejection(books.createItem({ name: 'Mug', rate: 1 }), ZohoApiError);
+    assert.equal(error.status, 200);
+    assert.equal(error.zohoCode, 4);
+    assert.equal(error.upstreamMessage, 'Invalid value passed for rate');
+    assert.match(error.message, /POST \/items failed: Invalid value passed for rate \(HTTP 200, code 4\)/);
+  });
+
+  it('maps 3062 to ZohoDuplicateContactNameError with the quoted name', async () => {
+    handler = () => ({ status: 400, json: fixture('error-duplicate-contact-name-3062.json') });
+    const error = await rejection(books.createContact({ contact_name: 'Jane Doe (woo #1042)' }), ZohoDuplicateContactNameError);
+    assert.equal(error.contactName, 'Jane Doe (woo #1042)');
+    assert.equal(error.code, '3062');
+  });
+
+  it('maps 404/1002 to ZohoNotFoundError', async () => {
+    handler = () => ({ status: 404, json: fixture('error-not-found-1002.json') });
+    const error = await rejection(books.getInvoice('404'), ZohoNotFoundError);
+    assert.equal(error.upstreamMessage, 'Invoice does not exist.');
+  });
+
+  it('maps 6024 to an error listing the organizations', async () => {
+    handler = () => ({ status: 400, json: fixture('error-multiple-organizations-6024.json') });
+    const unscoped = new ZohoBooksClient({ session, allowPrivate: true });
+    const error = await rejection(unscoped.listTaxes(), ZohoOrganizationRequiredError);
+    assert.equal(error.organizations.length, 2);
+    assert.match(error.message, /Example Shop Ltd \(20051234567, default\)/);
+    assert.match(error.message, /Example Shop Sandbox \(20059876543\)/);
+    assert.equal(server.requests[0]!.query.get('organization_id'), null);
+  });
+
+  it('does not follow redirects', async () => {
+    handler = () => ({ status: 302, headers: { Location: 'https://elsewhere.example/' } });
+    const error = await rejection(books.getItem('1'), ZohoApiError);
+    assert.equal(error.status, 302);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('turns a timeout into a transient error', async () => {
+    handler = () => ({ delayMs: 1500, json: fixture('item-create-response.json') });
+    const error = await rejection(books.getItem('1'), ZohoUnavailableError);
+    assert.equal(error.code, 'timeout');
+    assert.equal(calls.at(-1)!.status, undefined);
+    assert.match(calls.at(-1)!.error!, /no answer within 1 s/);
+  });
+
+  it('refuses to send the token to an API domain that is not Zoho', async () => {
+    const forged = new ZohoBooksClient({ session: new CountingSession(() => 'https://collector.attacker.example'), organizationId: ORG });
+    await rejection(forged.getItem('1'), ZohoEndpointNotAllowedError);
+    const strict = new ZohoBooksClient({ session, organizationId: ORG, allowPrivate: false });
+    await rejection(strict.getItem('1'), ZohoEndpointNotAllowedError);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('reports every exchange to onCall without the token', async () => {
+    handler = (request) =>
+      request.headers.authorization === 'Zoho-oauthtoken token-1'
+        ? { status: 401, json: fixture('error-not-authorized-57.json') }
+        : { status: 201, json: fixture('invoice-create-response.json') };
+    const body = fixture('invoice-create-request.json') as never;
+    await books.createInvoice(body, { ignoreAutoNumberGeneration: true });
+
+    assert.equal(calls.length, 2);
+    assert.deepEqual(
+      calls.map(({ method, path, status, code }) => ({ method, path, status, code })),
+      [
+        { method: 'POST', path: '/invoices', status: 401, code: 57 },
+        { method: 'POST', path: '/invoices', status: 201, code: 0 },
+      ],
+    );
+    assert.deepEqual(calls[1]!.query, { ignore_auto_number_generation: 'true', organization_id: ORG });
+    assert.deepEqual(calls[1]!.requestBody, body);
+    assert.equal((calls[1]!.responseBody as { invoice: { invoice_id: string } }).invoice.invoice_id, '5551230000000400001');
+    assert.ok(calls.every((call) => call.durationMs >= 0));
+    assert.ok(!JSON.stringify(calls).includes('token-'));
+    assert.deepEqual(JSON.parse(server.requests[1]!.body), body);
+    assert.equal(server.requests[1]!.headers['content-type'], 'application/json');
+  });
+
+  it('iterates items over three pages', async () => {
+    handler = (request) => {
+      const page = Number(request.query.get('page'));
+      return {
+        json: {
+          code: 0,
+          message: 'success',
+          items: [{ item_id: `${page}01`, name: `Item ${page}`, rate: page }],
+          page_context: { page, per_page: 200, has_more_page: page < 3 },
+        },
+      };
+    };
+    const names: string[] = [];
+    for await (const item of books.listItems()) names.push(item.name);
+
+    assert.deepEqual(names, ['Item 1', 'Item 2', 'Item 3']);
+    assert.deepEqual(server.requests.map((request) => request.query.get('page')), ['1', '2', '3']);
+    assert.ok(server.requests.every((request) => request.query.get('per_page') === '200'));
+  });
+
+  it('verifies contact emails client-side, ignoring case', async () => {
+    const listed = fixture('contacts-list-response.json') as { contacts: Array<Record<string, unknown>> };
+    handler = () => ({
+      json: { ...listed, contacts: [listed.contacts[0], { ...listed.contacts[0], contact_id: '2', email: 'jane.doe@example.test.other' }] },
+    });
+    const found = await books.findContactsByEmail('Jane.Doe@Example.TEST');
+    assert.deepEqual(found.map((contact) => contact.contact_id), ['5551230000000100001']);
+    assert.equal(server.requests[0]!.query.get('email'), 'Jane.Doe@Example.TEST');
+  });
+
+  it('finds contacts by name preferring the exact-case match', async () => {
+    handler = () => ({
+      json: {
+        code: 0,
+        message: 'success',
+        contacts: [
+          { contact_id: '1', contact_name: 'jane doe' },
+          { contact_id: '2', contact_name: 'Jane Doe' },
+        ],
+      },
+    });
+    assert.equal((await books.findContactByName('Jane Doe'))?.contact_id, '2');
+    assert.equal((await books.findContactByName('JANE DOE'))?.contact_id, '1');
+    assert.equal(await books.findContactByName('John'), undefined);
+  });
+
+  it('matches invoice references exactly', async () => {
+    const listed = fixture('invoices-list-response.json') as { invoices: Array<Record<string, unknown>> };
+    handler = () => ({
+      json: { ...listed, invoices: [...listed.invoices, { ...listed.invoices[0], invoice_id: '2', reference_number: 'woo-order-10420' }] },
+    });
+    const found = await books.findInvoicesByReference('woo-order-1042');
+    assert.deepEqual(found.map((invoice) => invoice.invoice_id), ['5551230000000400001']);
+    assert.equal(server.requests[0]!.query.get('reference_number'), 'woo-order-1042');
+  });
+
+  it('finds items by name ignoring case', async () => {
+    handler = () => ({ json: fixture('items-list-response.json') });
+    assert.equal((await books.findItemsByName('blue mug 350ML')).length, 1);
+    assert.equal((await books.findItemsByName('Blue Mug')).length, 0);
+  });
+
+  it('drives invoice status changes and deletion', async () => {
+    handler = (request) =>
+      request.method === 'DELETE'
+        ? { json: fixture('invoice-delete-response.json') }
+        : { json: request.path.endsWith('/void') ? fixture('invoice-void-response.json') : fixture('invoice-mark-sent-response.json') };
+    await books.markInvoiceSent('7');
+    await books.voidInvoice('7');
+    await books.deleteInvoice('7');
+    assert.deepEqual(
+      server.requests.map((request) => `${request.method} ${request.path}`),
+      ['POST /books/v3/invoices/7/status/sent', 'POST /books/v3/invoices/7/status/void', 'DELETE /books/v3/invoices/7'],
+    );
+  });
+
+  it('lists taxes and currencies', async () => {
+    handler = (request) =>
+      request.path.endsWith('/taxes')
+        ? { json: fixture('taxes-list-response.json') }
+        : { json: { code: 0, message: 'success', currencies: [{ currency_id: '5551230000000000097', currency_code: 'GBP', is_base_currency: true }] } };
+    const taxes = await books.listTaxes();
+    assert.deepEqual(taxes.map((tax) => [tax.tax_name, tax.tax_percentage]), [['Standard Rate', 20], ['Zero Rate', 0]]);
+    const [currency] = await books.listCurrencies();
+    assert.equal(currency!.currency_code, 'GBP');
+  });
+
+  describe('resolveOrganizationId', () => {
+    const organizations = (fixture('organizations-list-response.json') as { organizations: Array<Record<string, unknown>> }).organizations;
+    const answer = (orgs: unknown[]) => {
+      handler = () => ({ json: { code: 0, message: 'success', organizations: orgs } });
+    };
+
+    it('lists organizations without organization_id', async () => {
+      answer(organizations);
+      await books.listOrganizations();
+      assert.equal(server.requests[0]!.query.get('organization_id'), null);
+      assert.deepEqual(acquired, ['unscoped']);
+    });
+
+    it('takes the only organization, else the default, else the preferred one', async () => {
+      answer([organizations[1]]);
+      assert.equal(await books.resolveOrganizationId(), '20059876543');
+      answer(organizations);
+      assert.equal(await books.resolveOrganizationId(), '20051234567');
+      assert.equal(await books.resolveOrganizationId('20059876543'), '20059876543');
+    });
+
+    it('fails clearly when the choice is ambiguous or the preferred one is unknown', async () => {
+      answer(organizations.map((org) => ({ ...org, is_default_org: false })));
+      const ambiguous = await rejection(books.resolveOrganizationId(), ZohoOrganizationRequiredError);
+      assert.match(ambiguous.message, /several organizations.*Example Shop Ltd \(20051234567\), Example Shop Sandbox \(20059876543\)/);
+      answer(organizations);
+      const unknown = await rejection(books.resolveOrganizationId('999'), ZohoOrganizationRequiredError);
+      assert.match(unknown.message, /999 is not one this Zoho user can access/);
+    });
+  });
+});
