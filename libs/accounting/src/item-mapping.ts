@@ -131,7 +131,7 @@ function isVariation(product: WooProduct | WooVariation): product is WooVariatio
  */
 function variationName(variation: WooVariation, parent: WooProduct | undefined): string {
   const parentName = cleanText(parent?.name, { maxLength: 10_000, html: true });
-  const stem = parentName || `Product ${variation.parent_id ?? ''}`.trim();
+  const stem = parentName || (variation.parent_id ? `Product ${variation.parent_id}` : `Variation ${variation.id}`);
   const attributes = variation.attributes.map((attribute) => ({
     name: cleanText(attribute.name, { maxLength: 200, html: true }),
     value: cleanText(attribute.option, { maxLength: 200, html: true }),

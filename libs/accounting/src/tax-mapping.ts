@@ -133,19 +133,23 @@ function rawAmount(text: string): Decimal | undefined {
 }
 
 /**
- * Bounds a rate's percentage from one line. The tax amount may have been rounded at its last
- * printed digit (older stores print line taxes at the store's decimals), so the unrounded tax lies
- * within half a unit of that digit; divided by the line's base, that bounds the percentage. The
- * bounds are widened outward by one unit of the 12th decimal so the division never narrows them.
+ * Bounds a rate's percentage from one line. Both numbers may have been rounded at their last
+ * printed digit (line totals are printed at the store's decimals; older stores print taxes that
+ * way too), so each lies within half a unit of that digit of its unrounded value:
+ *   (tax − δtax) / (base + δbase) ≤ rate ≤ (tax + δtax) / (base − δbase).
+ * The bounds are widened outward by one unit of the 12th decimal so the division never narrows them.
  */
-function boundsFromLine(tax: Decimal, base: Decimal): { low: Decimal; high: Decimal; estimate: Decimal } {
-  const halfUnit = Decimal.of(5n, tax.scale + 1);
+function boundsFromLine(tax: Decimal, base: Decimal): { low: Decimal; high: Decimal; estimate: Decimal } | undefined {
+  const halfUnit = (value: Decimal) => Decimal.of(5n, value.scale + 1);
   const absBase = base.abs();
   const absTax = tax.abs();
+  const lowBase = absBase.sub(halfUnit(base));
+  if (!lowBase.isPositive()) return undefined;
   const scale = 12;
+  const ulp = Decimal.of(1n, scale);
   return {
-    low: Decimal.max(absTax.sub(halfUnit), 0).mul(100).div(absBase, scale, 'toward-zero'),
-    high: absTax.add(halfUnit).mul(100).div(absBase, scale, 'toward-zero').add(Decimal.of(1n, scale)),
+    low: Decimal.max(Decimal.max(absTax.sub(halfUnit(tax)), 0).mul(100).div(absBase.add(halfUnit(base)), scale, 'toward-zero').sub(ulp), 0),
+    high: absTax.add(halfUnit(tax)).mul(100).div(lowBase, scale, 'toward-zero').add(ulp),
     estimate: absTax.mul(100).div(absBase, scale, 'half-away-from-zero'),
   };
 }
@@ -163,8 +167,8 @@ function derivePercentage(rate: WooTaxLine, order: WooOrder, compoundRateIds: Re
           Decimal.sum(line.taxes.filter((tax) => tax.id !== rate.rate_id && !compoundRateIds.has(tax.id)).map((tax) => rawAmount(tax.total) ?? 0)),
         )
       : line.base;
-    if (base.isZero()) continue;
     const lineBounds = boundsFromLine(amount, base);
+    if (!lineBounds) continue;
     const betterEstimate = base.abs().gt(largestBase);
     if (betterEstimate) largestBase = base.abs();
     bounds = bounds

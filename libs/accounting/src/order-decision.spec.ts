@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { WooOrder } from '@connector/contracts';
+import { orderContentHash } from './order-content-hash';
+import { decideOrderAction, type ExistingInvoiceLink } from './order-decision';
+import { fixtures } from './test-support/fixtures';
+
+function order(status: string, modified = '2017-03-22T19:28:08'): WooOrder {
+  return { ...fixtures.order(), status, date_modified_gmt: modified };
+}
+
+const synced = (overrides: Partial<ExistingInvoiceLink> = {}): ExistingInvoiceLink => ({
+  invoiceId: 'inv-1',
+  invoiceStatus: 'sent',
+  lastModifiedGmt: '2017-03-22T19:00:00',
+  state: 'synced',
+  ...overrides,
+});
+
+test('drafts are ignored whatever else is known', () => {
+  for (const status of ['checkout-draft', 'auto-draft', 'draft']) {
+    const decision = decideOrderAction({ order: order(status), existing: synced() });
+    assert.equal(decision.action, 'skip');
+    assert.match(decision.reason, /draft/);
+  }
+});
+
+test('invoiced statuses create, then update', () => {
+  for (const status of ['processing', 'completed', 'on-hold']) {
+    assert.equal(decideOrderAction({ order: order(status) }).action, 'create');
+    assert.equal(decideOrderAction({ order: order(status), existing: synced() }).action, 'update');
+  }
+  assert.equal(decideOrderAction({ order: order('pending') }).action, 'skip');
+  assert.equal(decideOrderAction({ order: order('pending'), syncStatuses: ['wc-pending'] }).action, 'create');
+  assert.equal(decideOrderAction({ order: order('on-hold'), syncStatuses: ['completed'] }).action, 'skip');
+  assert.equal(decideOrderAction({ order: order('processing'), existing: { state: 'pending' } }).action, 'create');
+});
+
+test('cancelled and failed void an existing invoice, or skip', () => {
+  for (const status of ['cancelled', 'failed']) {
+    assert.equal(decideOrderAction({ order: order(status), existing: synced() }).action, 'void');
+    const none = decideOrderAction({ order: order(status) });
+    assert.equal(none.action, 'skip');
+    assert.match(none.reason, /no invoice to void/);
+  }
+});
+
+test('refunded orders keep their invoice: refunds are out of scope', () => {
+  const decision = decideOrderAction({ order: order('refunded'), existing: synced() });
+  assert.equal(decision.action, 'skip');
+  assert.match(decision.reason, /refunds are out of scope.*kept/);
+});
+
+test('a void invoice is never updated back', () => {
+  for (const existing of [synced({ invoiceStatus: 'void' }), synced({ state: 'voided' })]) {
+    const decision = decideOrderAction({ order: order('processing', '2017-03-23T10:00:00'), existing });
+    assert.equal(decision.action, 'skip');
+    assert.match(decision.reason, /void invoice is never updated back/);
+  }
+});
+
+test('stale snapshots: older is skipped; equal is skipped only with the same content', () => {
+  const older = decideOrderAction({ order: order('completed', '2017-03-22T18:59:59'), existing: synced() });
+  assert.equal(older.action, 'skip');
+  assert.match(older.reason, /stale snapshot/);
+
+  const snapshot = order('completed', '2017-03-22T19:00:00');
+  const same = decideOrderAction({ order: snapshot, existing: synced({ lastContentHash: orderContentHash(snapshot) }) });
+  assert.equal(same.action, 'skip');
+  assert.match(same.reason, /stale snapshot/);
+
+  const changed = decideOrderAction({ order: { ...snapshot, customer_note: 'changed' }, existing: synced({ lastContentHash: orderContentHash(snapshot) }) });
+  assert.equal(changed.action, 'update');
+  assert.equal(decideOrderAction({ order: snapshot, existing: synced() }).action, 'update', 'equal date without a stored hash is applied');
+  // A stale cancellation must not void an invoice that a newer snapshot already confirmed.
+  assert.equal(decideOrderAction({ order: order('cancelled', '2017-03-22T18:00:00'), existing: synced() }).action, 'skip');
+});
+
+test('the content hash ignores key order, links and modification dates', () => {
+  const original = fixtures.order();
+  const reordered = Object.fromEntries(Object.entries(original).reverse()) as unknown as WooOrder;
+  assert.equal(orderContentHash(reordered), orderContentHash(original));
+  assert.equal(orderContentHash({ ...original, date_modified_gmt: '2030-01-01T00:00:00' }), orderContentHash(original));
+  assert.notEqual(orderContentHash({ ...original, total: '29.36' }), orderContentHash(original));
+  assert.match(orderContentHash(original), /^[0-9a-f]{64}$/);
+});
