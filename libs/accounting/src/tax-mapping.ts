@@ -1,6 +1,11 @@
-import type { WooLineTax, WooOrder, WooTaxLine } from '@connector/contracts';
-import { Decimal, type DecimalSource } from './money/decimal';
+import type { WooOrder } from '@connector/contracts';
+import { Decimal } from './money/decimal';
+import { appliedRateIds, wooTaxRatesOf, type PercentageBounds, type WooTaxRate } from './tax/woo-tax-rates';
+import type { ZohoTaxCatalogue } from './tax/zoho-tax-catalogue';
 import { TaxMappingError, type UnmappedTaxRate } from './tax-mapping-error';
+
+export * from './tax/woo-tax-rates';
+export * from './tax/zoho-tax-catalogue';
 
 /*
  * Maps the WooCommerce tax rates on an order to Zoho Books taxes.
@@ -10,70 +15,11 @@ import { TaxMappingError, type UnmappedTaxRate } from './tax-mapping-error';
  *   have exactly those percentages: one tax per rate, so each lands in its own tax account.
  * - When several Zoho taxes share the percentage, the one whose name matches the WooCommerce label
  *   (or rate code) wins; if none does, the first is taken and the match is flagged `ambiguous`.
- * - WooCommerce 3.x payloads carry no `rate_percent`. The percentage is then derived from the
- *   line taxes: each line bounds it to an interval (its tax was rounded to the digits it was
- *   printed with), the intervals are intersected, and a Zoho tax matches when its percentage lies
- *   inside. With `rate_percent` present, the comparison is exact.
+ * - With `rate_percent` stated the comparison is exact; for 3.x payloads without it, a Zoho tax
+ *   matches when its percentage lies within the bounds derived from the lines (tax/woo-tax-rates.ts).
  */
 
 export type TaxedLineKind = 'item' | 'shipping' | 'fee';
-
-export interface ZohoTax {
-  taxId: string;
-  name: string;
-  percentage: DecimalSource;
-  /** Zoho `tax_type: "compound_tax"`. */
-  compound?: boolean;
-}
-
-export interface ZohoTaxGroup {
-  taxId: string;
-  name: string;
-  members: ReadonlyArray<{ name?: string; percentage: DecimalSource }>;
-}
-
-export interface ZohoTaxCatalogue {
-  taxes: readonly ZohoTax[];
-  groups?: readonly ZohoTaxGroup[];
-}
-
-/** A row of GET /settings/taxes as Zoho returns it. */
-export interface ZohoTaxListRow {
-  tax_id: string;
-  tax_name: string;
-  tax_percentage: number | string;
-  tax_type?: string;
-}
-
-/** Converts the Zoho taxes list to catalogue taxes. Tax groups need their members and are added separately. */
-export function zohoTaxesFromList(rows: readonly ZohoTaxListRow[]): ZohoTax[] {
-  return rows
-    .filter((row) => row.tax_type === undefined || row.tax_type === 'tax' || row.tax_type === 'compound_tax')
-    .map((row) => ({
-      taxId: row.tax_id,
-      name: row.tax_name,
-      percentage: Decimal.from(row.tax_percentage),
-      compound: row.tax_type === 'compound_tax',
-    }));
-}
-
-/** Where the true percentage of a WooCommerce rate lies. `low === high` when it is known exactly. */
-export interface PercentageBounds {
-  low: Decimal;
-  high: Decimal;
-  /** The best single estimate (exact when known). */
-  estimate: Decimal;
-  exact: boolean;
-}
-
-export interface WooTaxRate {
-  rateId: number;
-  label: string;
-  rateCode: string;
-  compound: boolean;
-  /** Undefined when the order neither states nor allows deriving it. */
-  percentage?: PercentageBounds;
-}
 
 export interface TaxMatch {
   taxId: string;
@@ -105,99 +51,8 @@ export interface OrderTaxMapping {
   assertComplete(): void;
 }
 
-/** Rate ids actually applied on a line: entries with an amount (even 0), not the `""` placeholders. */
-export function appliedRateIds(taxes: readonly WooLineTax[]): number[] {
-  const ids = taxes.filter((tax) => tax.total !== '' || (tax.subtotal ?? '') !== '').map((tax) => tax.id);
-  return [...new Set(ids)].sort((a, b) => a - b);
-}
-
 function rateSetKey(rateIds: readonly number[]): string {
   return [...new Set(rateIds)].sort((a, b) => a - b).join('+');
-}
-
-interface TaxedLine {
-  base: Decimal;
-  taxes: readonly WooLineTax[];
-}
-
-function taxedLinesOf(order: WooOrder): TaxedLine[] {
-  return [
-    ...order.line_items.map((line) => ({ base: Decimal.parse(line.total), taxes: line.taxes })),
-    ...order.shipping_lines.map((line) => ({ base: Decimal.parse(line.total), taxes: line.taxes })),
-    ...order.fee_lines.map((line) => ({ base: Decimal.parse(line.total), taxes: line.taxes })),
-  ];
-}
-
-function rawAmount(text: string): Decimal | undefined {
-  return text === '' ? undefined : Decimal.parse(text);
-}
-
-/**
- * Bounds a rate's percentage from one line. Both numbers may have been rounded at their last
- * printed digit (line totals are printed at the store's decimals; older stores print taxes that
- * way too), so each lies within half a unit of that digit of its unrounded value:
- *   (tax − δtax) / (base + δbase) ≤ rate ≤ (tax + δtax) / (base − δbase).
- * The bounds are widened outward by one unit of the 12th decimal so the division never narrows them.
- */
-function boundsFromLine(tax: Decimal, base: Decimal): { low: Decimal; high: Decimal; estimate: Decimal } | undefined {
-  const halfUnit = (value: Decimal) => Decimal.of(5n, value.scale + 1);
-  const absBase = base.abs();
-  const absTax = tax.abs();
-  const lowBase = absBase.sub(halfUnit(base));
-  if (!lowBase.isPositive()) return undefined;
-  const scale = 12;
-  const ulp = Decimal.of(1n, scale);
-  return {
-    low: Decimal.max(Decimal.max(absTax.sub(halfUnit(tax)), 0).mul(100).div(absBase.add(halfUnit(base)), scale, 'toward-zero').sub(ulp), 0),
-    high: absTax.add(halfUnit(tax)).mul(100).div(lowBase, scale, 'toward-zero').add(ulp),
-    estimate: absTax.mul(100).div(absBase, scale, 'half-away-from-zero'),
-  };
-}
-
-function derivePercentage(rate: WooTaxLine, order: WooOrder, compoundRateIds: ReadonlySet<number>): PercentageBounds | undefined {
-  let bounds: PercentageBounds | undefined;
-  let largestBase = Decimal.ZERO;
-  for (const line of taxedLinesOf(order)) {
-    const entry = line.taxes.find((tax) => tax.id === rate.rate_id);
-    const amount = entry && rawAmount(entry.total);
-    if (!amount) continue;
-    // A compound rate is charged on the price plus the other (simple) taxes of the line.
-    const base = rate.compound
-      ? line.base.add(
-          Decimal.sum(line.taxes.filter((tax) => tax.id !== rate.rate_id && !compoundRateIds.has(tax.id)).map((tax) => rawAmount(tax.total) ?? 0)),
-        )
-      : line.base;
-    const lineBounds = boundsFromLine(amount, base);
-    if (!lineBounds) continue;
-    const betterEstimate = base.abs().gt(largestBase);
-    if (betterEstimate) largestBase = base.abs();
-    bounds = bounds
-      ? {
-          low: Decimal.max(bounds.low, lineBounds.low),
-          high: Decimal.min(bounds.high, lineBounds.high),
-          estimate: betterEstimate ? lineBounds.estimate : bounds.estimate,
-          exact: false,
-        }
-      : { ...lineBounds, exact: false };
-  }
-  return bounds;
-}
-
-/** The order's tax rates with their percentages, stated (`rate_percent`) or derived from the lines. */
-export function wooTaxRatesOf(order: WooOrder): WooTaxRate[] {
-  const compoundRateIds = new Set(order.tax_lines.filter((line) => line.compound).map((line) => line.rate_id));
-  return order.tax_lines.map((line) => {
-    const stated = line.rate_percent === undefined ? undefined : Decimal.fromNumber(line.rate_percent);
-    return {
-      rateId: line.rate_id,
-      label: line.label,
-      rateCode: line.rate_code,
-      compound: line.compound,
-      percentage: stated
-        ? { low: stated, high: stated, estimate: stated, exact: true }
-        : derivePercentage(line, order, compoundRateIds),
-    };
-  });
 }
 
 function fits(percentage: Decimal, bounds: PercentageBounds): boolean {
