@@ -5,7 +5,7 @@ import { planInvoiceLines, type CarriedAmount } from './invoice/invoice-lines';
 import { invoiceNotes } from './invoice/invoice-notes';
 import { reconcile, type InvoiceReconciliation } from './invoice/reconciliation';
 import { wooAmount } from './invoice/woo-amount';
-import { minorUnit } from './money/currency';
+import { currencyDecimals } from './money/currency';
 import { Decimal } from './money/decimal';
 import type { TaxedLineKind } from './tax-mapping';
 import { cleanText } from './text/zoho-text';
@@ -108,7 +108,8 @@ export function buildInvoice(order: WooOrder, context: InvoiceContext): InvoiceP
   const precision = context.pricePrecision;
   const inclusive = order.prices_include_tax === true;
   const orderTotal = wooAmount(order.id, order.total, 'total');
-  const unit = minorUnit(order.currency);
+  // Rounding happens at the coarser of the currency's minor unit and Zoho's price precision.
+  const roundingUnit = Decimal.of(1n, Math.min(currencyDecimals(order.currency), precision));
 
   const planned = planInvoiceLines(order, {
     orderId: order.id,
@@ -140,7 +141,7 @@ export function buildInvoice(order: WooOrder, context: InvoiceContext): InvoiceP
     inclusive,
     orderTotal,
     adjustment,
-    minorUnit: unit,
+    minorUnit: roundingUnit,
     hasCompoundTax: order.tax_lines.some((line) => line.compound),
   });
 
@@ -168,8 +169,8 @@ export function buildInvoice(order: WooOrder, context: InvoiceContext): InvoiceP
   const warnings: string[] = [];
   if (!explainedByRounding) {
     warnings.push(
-      `Zoho's total ${prediction.total.toString()} (before adjustment) differs from the WooCommerce total ${orderTotal.toString()} ` +
-        `by ${roundingDifference.toString()} beyond what rounding explains (at most ${reconciliation.tolerance}); ` +
+      `Zoho's total ${prediction.total.toString()} (before adjustment) misses the WooCommerce total ${orderTotal.toString()} ` +
+        `by ${roundingDifference.toString()} besides any carried fees, more than rounding explains (at most ${reconciliation.tolerance}); ` +
         'a WooCommerce tax is probably not mapped to the lines (check tax_lines and the Zoho tax mapping)',
     );
   }
