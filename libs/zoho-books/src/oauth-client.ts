@@ -120,7 +120,7 @@ export class ZohoOAuthClient {
         body: new URLSearchParams(params).toString(),
       },
       this.timeoutMs,
-      `Zoho token request (${operation}) to ${accountsHost}`,
+      `Zoho token request (${operation})`,
     );
     const body = parseZohoJson(raw.text);
     const error = oauthErrorFor(operation, { status: raw.status, headers: raw.headers, body, text: raw.text }, accountsHost);
