@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule, ZohoClientFactory } from '@connector/platform';
+import { CatalogSyncConfig } from './catalog-sync.config';
+import { CatalogAudit } from './items/catalog-audit';
+import { CatalogImportService } from './items/catalog-import.service';
+import { CatalogSyncHandler } from './items/catalog-sync.handler';
+import { EnsureItemsHandler } from './items/ensure-items.handler';
+import { ItemLinksRepository } from './items/item-links.repository';
+import { ItemLocks } from './items/item-locks';
+import { ItemResolverService } from './items/item-resolver.service';
+import { ProductEventsHandler } from './items/product-events.handler';
+import { ProductRefreshService } from './items/product-refresh.service';
+import { CATALOG_SYNC_CONFIG } from './items/tokens';
+import { WooClients } from './items/woo-clients';
+
+@Module({})
+export class CatalogSyncModule {
+  static forRoot(config: CatalogSyncConfig): DynamicModule {
+    return {
+      module: CatalogSyncModule,
+      imports: [PlatformModule.forRoot({ service: 'catalog-sync', config })],
+      controllers: [EnsureItemsHandler, CatalogSyncHandler, ProductEventsHandler],
+      providers: [
+        { provide: CATALOG_SYNC_CONFIG, useValue: config },
+        ZohoClientFactory,
+        ItemLinksRepository,
+        ItemLocks,
+        CatalogAudit,
+        ItemResolverService,
+        ProductRefreshService,
+        CatalogImportService,
+        WooClients,
+      ],
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { IsInt, Max, Min } from 'class-validator';
+import { SyncServiceConfig } from '@connector/platform';
+
+export class CatalogSyncConfig extends SyncServiceConfig {
+  override HTTP_PORT = 3003;
+
+  /**
+   * Item resolutions (lock + Zoho search/create) one instance runs at once. Each holds a pooled
+   * PostgreSQL connection for its advisory lock and needs more for its own queries, so this stays
+   * well below the pool size (10); lines beyond it wait in memory, not on the database.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  ITEM_RESOLVE_CONCURRENCY = 4;
+
+  /** How long a worker waits for another instance's lock on the same SKU before a retryable failure. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  ITEM_LOCK_WAIT_MS = 10_000;
+}

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { PermanentError } from '@connector/common';
+import { EnsureItemsReply, EnsureItemsRequest, ItemRequestLine } from '@connector/contracts';
+import { ZohoClientFactory } from '@connector/platform';
+import { ConnectionStore, isUuid, ItemMatch as LinkMatch } from '@connector/persistence';
+import type { ZohoBooksClient } from '@connector/zoho-books';
+import { CatalogAudit } from './catalog-audit';
+import { identityOfLine, isDeletedProduct, ItemIdentity, itemLockKey, resourceIdOf, sameItemKey, withDistinctName } from './item-identity';
+import { ItemLinksRepository } from './item-links.repository';
+import { ItemLocks } from './item-locks';
+import { newItemPayload } from './new-item-payload';
+import { ZohoCallLog } from './zoho-call-log';
+import { classifyZohoFailure, isDuplicateItemRejection } from './zoho-failures';
+import { scanZohoItems, searchZohoItem } from './zoho-item-search';
+
+type Source = EnsureItemsReply['items'][string]['source'];
+
+interface Resolution {
+  itemId: string;
+  source: Source;
+  /** The identity the item was found or created under (its name may have been made distinct). */
+  identity: ItemIdentity;
+  reason: string;
+}
+
+const ACTIONS: Record<Source, string> = {
+  link: 'use-link',
+  pinned: 'use-pinned-link',
+  sku: 'match-item',
+  name: 'match-item',
+  created: 'create-item',
+};
+
+/**
+ * The Zoho item for each order line: the stored link when there is one (no Zoho call; a pinned
+ * link always wins), else, under a lock on the SKU (or name), another product's link with the same
+ * SKU, then Zoho by SKU, then by name, and only then a new item. Zoho answering "duplicate" to the
+ * create means someone made the item meanwhile: it is looked up again and linked.
+ */
+@Injectable()
+export class ItemResolverService {
+  constructor(
+    private readonly connections: ConnectionStore,
+    private readonly links: ItemLinksRepository,
+    private readonly locks: ItemLocks,
+    private readonly zohoClients: ZohoClientFactory,
+    private readonly audit: CatalogAudit,
+  ) {}
+
+  async ensureItems(request: EnsureItemsRequest): Promise<EnsureItemsReply> {
+    const connectionId = request?.connectionId;
+    if (typeof connectionId !== 'string' || !isUuid(connectionId) || !Array.isArray(request.lines)) {
+      throw new PermanentError('ensure-items needs a connection id (UUID) and a list of lines');
+    }
+    if (!(await this.connections.find(connectionId))) throw new PermanentError(`Connection ${connectionId} does not exist`);
+
+    const items: EnsureItemsReply['items'] = {};
+    // Lines of one order may repeat a product; each product is resolved once per request.
+    const done = new Map<string, Resolution>();
+    for (const line of request.lines) {
+      const identity = identityOfLine(line);
+      const key = sameItemKey(identity);
+      const resolution = done.get(key) ?? (await this.resolve(connectionId, identity, line, request.correlationId ?? null));
+      done.set(key, resolution);
+      items[line.key] = { itemId: resolution.itemId, source: resolution.source };
+    }
+    return { items };
+  }
+
+  private async resolve(connectionId: string, identity: ItemIdentity, line: ItemRequestLine, correlationId: string | null): Promise<Resolution> {
+    const calls = new ZohoCallLog();
+    const context = { connectionId, resourceId: resourceIdOf(identity), correlationId, calls };
+    try {
+      const known = await this.storedLink(connectionId, identity);
+      const resolution = known?.zohoItemId
+        ? { itemId: known.zohoItemId, source: known.pinned ? 'pinned' : 'link', identity, reason: 'stored link' } satisfies Resolution
+        : await this.locks.withLock(itemLockKey(connectionId, identity), () => this.resolveLocked(connectionId, identity, line, calls));
+      await this.audit.record({
+        ...context,
+        action: ACTIONS[resolution.source],
+        outcome: 'ok',
+        message: `${describe(resolution.identity)} → Zoho item ${resolution.itemId} (${resolution.reason})`,
+        detail: { lineKey: line.key, source: resolution.source, itemId: resolution.itemId, sku: resolution.identity.sku ?? null, name: resolution.identity.name },
+      });
+      return resolution;
+    } catch (error) {
+      const classified = classifyZohoFailure(error);
+      await this.audit.failure({ ...context, action: 'resolve-item', detail: { lineKey: line.key, sku: identity.sku ?? null, name: identity.name } }, classified);
+      throw classified;
+    }
+  }
+
+  /** Runs under the item lock: whatever another worker linked meanwhile is found first. */
+  private async resolveLocked(connectionId: string, requested: ItemIdentity, line: ItemRequestLine, calls: ZohoCallLog): Promise<Resolution> {
+    const linked = await this.storedLink(connectionId, requested);
+    if (linked?.zohoItemId) {
+      return { itemId: linked.zohoItemId, source: linked.pinned ? 'pinned' : 'link', identity: requested, reason: 'linked meanwhile by another worker' };
+    }
+    const identity = await this.distinctFromSiblings(connectionId, requested);
+    if (identity.sku) {
+      const shared = await this.links.itemWithSku(connectionId, identity.sku);
+      if (shared) return this.link(connectionId, identity, shared, 'sku', `another product with SKU ${identity.sku} uses it`);
+    }
+    const zoho = await this.zohoClients.forConnection(connectionId, calls.record);
+    const found = await searchZohoItem(zoho, identity);
+    if (found) return this.link(connectionId, identity, found.item.item_id, found.matchedBy, `found in Zoho by ${found.matchedBy}`);
+    return this.create(zoho, connectionId, identity, line);
+  }
+
+  private async create(zoho: ZohoBooksClient, connectionId: string, identity: ItemIdentity, line: ItemRequestLine): Promise<Resolution> {
+    try {
+      const item = await zoho.createItem(newItemPayload(identity, line));
+      return this.link(connectionId, identity, item.item_id, 'created', 'not in Zoho yet; created');
+    } catch (error) {
+      if (!isDuplicateItemRejection(error)) throw error;
+      const existing = (await searchZohoItem(zoho, identity)) ?? (await scanZohoItems(zoho, identity));
+      if (existing) {
+        return this.link(connectionId, identity, existing.item.item_id, existing.matchedBy, `Zoho reported a duplicate; linked the existing item found by ${existing.matchedBy}`);
+      }
+      // The name belongs to an item with another SKU: a different product, so a distinct name.
+      const distinct = withDistinctName(identity);
+      if (!distinct) throw error;
+      return this.create(zoho, connectionId, distinct, line);
+    }
+  }
+
+  /** A variation without SKU named like a sibling variation must not share the sibling's item. */
+  private async distinctFromSiblings(connectionId: string, identity: ItemIdentity): Promise<ItemIdentity> {
+    if (identity.variationId === 0 || identity.sku) return identity;
+    if (!(await this.links.siblingHasName(connectionId, identity))) return identity;
+    return withDistinctName(identity) ?? identity;
+  }
+
+  private storedLink(connectionId: string, identity: ItemIdentity) {
+    return isDeletedProduct(identity) ? Promise.resolve(undefined) : this.links.find(connectionId, identity.productId, identity.variationId);
+  }
+
+  private async link(connectionId: string, identity: ItemIdentity, itemId: string, matchedBy: LinkMatch, reason: string): Promise<Resolution> {
+    if (isDeletedProduct(identity)) return { itemId, source: sourceOf(matchedBy), identity, reason: `${reason}; not stored (product deleted from the store)` };
+    const stored = await this.links.saveLink(connectionId, identity, itemId, matchedBy);
+    if (stored.pinned && stored.zohoItemId) {
+      // A person pinned the product while we searched: their choice stands.
+      return { itemId: stored.zohoItemId, source: 'pinned', identity, reason: 'pinned meanwhile' };
+    }
+    return { itemId, source: sourceOf(matchedBy), identity, reason };
+  }
+}
+
+function sourceOf(matchedBy: LinkMatch): Source {
+  return matchedBy === 'pinned' ? 'pinned' : matchedBy;
+}
+
+function describe(identity: ItemIdentity): string {
+  if (identity.kind !== 'product') return `synthetic item "${identity.name}"`;
+  const variation = identity.variationId > 0 ? ` variation ${identity.variationId}` : '';
+  const sku = identity.sku ? ` SKU ${identity.sku}` : '';
+  return `product ${identity.productId}${variation}${sku} "${identity.name}"`;
+}
