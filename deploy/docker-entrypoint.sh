@@ -49,7 +49,14 @@ case "$command" in
     ;;
 
   healthcheck)
-    port="$(service_port "${SERVICE:-}")"
+    # The service PID 1 actually runs (it may have been chosen by an argument rather than SERVICE,
+    # e.g. `docker run IMAGE invoice-sync`); SERVICE when PID 1 is not a service.
+    service=""
+    if [ -r /proc/1/cmdline ]; then
+      service="$(tr '\0' ' ' < /proc/1/cmdline | sed -n 's|.*services/\([a-z0-9-]*\)/dist/main\.js.*|\1|p')"
+    fi
+    service="${service:-${SERVICE:-}}"
+    port="$(service_port "$service")"
     # The one-shot migrate container (and any container without a service) has nothing to probe.
     [ -n "$port" ] || exit 0
     # /health/ready (NATS and PostgreSQL reachable) by default: Docker never restarts a container
