@@ -52,8 +52,8 @@ RUN mkdir -p /runtime \
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-# Files stay owned by root and are only readable by the service user, so a compromised process
-# cannot rewrite the code it runs.
+# Files stay owned by root: the service user can read them but not change them, so a compromised
+# process cannot rewrite the code it runs.
 COPY --from=build /runtime/ ./
 COPY deploy/docker-entrypoint.sh ./deploy/docker-entrypoint.sh
 
