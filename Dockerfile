@@ -41,6 +41,7 @@ RUN mkdir -p /runtime \
  && cp package.json /runtime/ \
  && cp -a node_modules /runtime/ \
  && for project in libs/* services/*; do \
+      [ -f "$project/package.json" ] || continue; \
       mkdir -p "/runtime/$project"; \
       cp "$project/package.json" "/runtime/$project/"; \
       if [ -d "$project/dist" ]; then cp -a "$project/dist" "/runtime/$project/"; fi; \
