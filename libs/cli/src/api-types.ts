@@ -1,0 +1,127 @@
+/**
+ * The admin API's answers as the CLI reads them. These mirror the views in token-service's
+ * controllers; they are restated rather than imported because a CLI must not pull in the server's
+ * NestJS and TypeORM graph. Fields the CLI does not use are left out.
+ */
+
+export interface ConnectionView {
+  id: string;
+  name: string;
+  status: string;
+  statusReason: string | null;
+  webhookUrl: string;
+  woocommerce: { url: string };
+  zoho: { accountsUrl: string; organizationId: string | null; apiDomain: string | null };
+  lastPing: PingReport | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PingSide {
+  ok: boolean;
+  error?: string;
+  [detail: string]: unknown;
+}
+
+export interface PingReport {
+  at: string;
+  woocommerce: PingSide;
+  zoho: PingSide;
+}
+
+export interface WebhookRegistration {
+  deliveryUrl: string;
+  webhooks: Array<Record<string, unknown>>;
+}
+
+export interface OrderView {
+  orderId: number;
+  orderNumber: string | null;
+  orderStatus: string | null;
+  state: string;
+  reason: string | null;
+  invoice: { id: string; number: string | null; status: string | null } | null;
+  contactId: string | null;
+  currency: string | null;
+  orderTotal: string | null;
+  zohoTotal: string | null;
+  reconciled: boolean;
+  adjustment: string | null;
+  adjustmentReason: string | null;
+  modifiedGmt: string | null;
+  streamSeqs: number[];
+  attempts: number;
+  updatedAt: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  service: string;
+  streamSeq: string | null;
+  resource: string;
+  resourceId: string | null;
+  action: string;
+  outcome: string;
+  message: string | null;
+  createdAt: string;
+}
+
+export interface DeadLetter {
+  id: string;
+  consumer: string;
+  streamSeq: string;
+  subject: string;
+  connectionId: string | null;
+  reason: string;
+  errorClass: string;
+  deliveries: number;
+  status: string;
+  createdAt: string;
+}
+
+export interface OrderDetail extends OrderView {
+  audit: AuditEntry[];
+  deadLetters: DeadLetter[];
+}
+
+/** A retry appends a copy of an event to the audit stream; both sequences are reported. */
+export interface Republished {
+  originalSeq: number;
+  seq: number;
+}
+
+export interface RetryAllResult {
+  retried: number;
+  events: Republished[];
+}
+
+export interface ProductLink {
+  productId: number;
+  variationId: number;
+  sku: string | null;
+  name: string | null;
+  zohoItemId: string | null;
+  matchedBy: string | null;
+  pinned: boolean;
+}
+
+export interface PinResult {
+  productId: number;
+  variationId: number;
+  zohoItemId: string;
+  pinned: true;
+}
+
+export interface CatalogSyncResult {
+  products: number;
+  matched: number;
+  unmatched: number;
+}
+
+/** Progress of a replay or backfill; `failures` is a count or the list of failed events. */
+export interface JobProgress {
+  processed: number;
+  total: number | null;
+  done: boolean;
+  failures: number | unknown[];
+}

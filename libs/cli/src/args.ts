@@ -1,0 +1,141 @@
+import { UsageError } from './errors';
+
+/**
+ * A deliberately small argument parser (the CLI has no dependencies): long options only, as
+ * `--name value` or `--name=value`, booleans as bare `--flag`, `-h` as the one short alias, and
+ * `--` to end options. Every unknown option is an error, so a typo never silently changes what a
+ * command does.
+ */
+
+export type OptionKind = 'string' | 'integer' | 'boolean';
+
+export interface OptionSpec {
+  /** Long name without the dashes, e.g. `from-seq`. */
+  name: string;
+  kind: OptionKind;
+  description: string;
+  /** Shown in help after the option, e.g. `<state>`; defaults to `<value>`. */
+  placeholder?: string;
+  required?: boolean;
+}
+
+export interface PositionalSpec {
+  name: string;
+  optional?: boolean;
+}
+
+export type OptionValue = string | number | boolean;
+
+export interface ParsedArgs {
+  positionals: string[];
+  options: Record<string, OptionValue | undefined>;
+}
+
+export function parseArgs(
+  argv: readonly string[],
+  optionSpecs: readonly OptionSpec[],
+  positionalSpecs: readonly PositionalSpec[],
+  command: string,
+): ParsedArgs {
+  const specs = new Map(optionSpecs.map((spec) => [spec.name, spec]));
+  const positionals: string[] = [];
+  const options: ParsedArgs['options'] = {};
+
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
+    if (token === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (token === '-h') {
+      options.help = true;
+      continue;
+    }
+    if (!token.startsWith('--')) {
+      positionals.push(token);
+      continue;
+    }
+    const equals = token.indexOf('=');
+    const name = token.slice(2, equals === -1 ? undefined : equals);
+    const spec = specs.get(name);
+    if (!spec) throw new UsageError(`unknown option --${name}`, command);
+    if (spec.kind === 'boolean') {
+      if (equals !== -1) throw new UsageError(`--${name} is a switch and takes no value`, command);
+      options[name] = true;
+      continue;
+    }
+    let raw: string;
+    if (equals !== -1) {
+      raw = token.slice(equals + 1);
+    } else {
+      const next = argv[i + 1];
+      // A following option means the value was forgotten; taking `--json` as a name helps nobody.
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value`, command);
+      raw = next;
+      i++;
+    }
+    options[name] = convert(spec, raw, command);
+  }
+
+  for (const spec of optionSpecs) {
+    if (spec.required && options[spec.name] === undefined && !options.help) {
+      throw new UsageError(`missing --${spec.name}`, command);
+    }
+  }
+  if (!options.help) checkPositionals(positionals, positionalSpecs, command);
+  return { positionals, options };
+}
+
+function convert(spec: OptionSpec, raw: string, command: string): OptionValue {
+  if (raw === '') throw new UsageError(`--${spec.name} needs a value`, command);
+  if (spec.kind === 'integer') {
+    if (!/^\d{1,15}$/.test(raw)) throw new UsageError(`--${spec.name} must be a whole number, not "${raw}"`, command);
+    return Number(raw);
+  }
+  return raw;
+}
+
+function checkPositionals(values: string[], specs: readonly PositionalSpec[], command: string): void {
+  const required = specs.filter((spec) => !spec.optional);
+  if (values.length < required.length) {
+    throw new UsageError(`missing <${required[values.length].name}>`, command);
+  }
+  if (values.length > specs.length) {
+    throw new UsageError(`unexpected argument "${values[specs.length]}"`, command);
+  }
+}
+
+/** True when the command line asks for help (before any `--`). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((token) => token === '--help' || token === '-h');
+}
+
+/**
+ * The words that name the command (`orders`, `retry`…). Global options may come before or between
+ * them and are skipped; any other option ends the search, so in `orders --state retry` the word
+ * `retry` is a value, not a subcommand. Returns each word's index so the caller can remove it.
+ */
+export function commandWords(argv: readonly string[], globalOptions: readonly OptionSpec[], max: number): Array<{ word: string; index: number }> {
+  const globals = new Map(globalOptions.map((spec) => [spec.name, spec]));
+  const words: Array<{ word: string; index: number }> = [];
+  for (let i = 0; i < argv.length && words.length < max; i++) {
+    const token = argv[i];
+    if (token === '--') break;
+    if (token === '-h') continue;
+    if (token.startsWith('--')) {
+      const equals = token.indexOf('=');
+      const spec = globals.get(token.slice(2, equals === -1 ? undefined : equals));
+      if (!spec) break;
+      if (spec.kind !== 'boolean' && equals === -1) i++;
+      continue;
+    }
+    words.push({ word: token, index: i });
+  }
+  return words;
+}
+
+// Typed reads of parsed options: the parser already checked each value against its spec's kind.
+export const stringOption = (args: ParsedArgs, name: string) => args.options[name] as string | undefined;
+export const integerOption = (args: ParsedArgs, name: string) => args.options[name] as number | undefined;
+export const flagOption = (args: ParsedArgs, name: string) => args.options[name] === true;

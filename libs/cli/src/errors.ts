@@ -1,0 +1,57 @@
+/**
+ * The exit codes are part of the CLI's contract with scripts, so every failure is one of these
+ * classes and main.ts maps it to its code in a single place.
+ */
+export const EXIT = {
+  ok: 0,
+  /** The request was understood but the operation failed (API error, failed ping, failed order…). */
+  failed: 1,
+  /** The command line itself is wrong; nothing was sent. */
+  usage: 2,
+  /** The admin API could not be reached or refused our token. */
+  unavailable: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: ExitCode) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class UsageError extends CliError {
+  /** `command` names the command whose usage line is worth showing, when known. */
+  constructor(message: string, readonly command?: string) {
+    super(message, EXIT.usage);
+  }
+}
+
+/** Network failure, timeout, or 401/403: the operator must fix the URL, the token or the service. */
+export class ApiUnavailableError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.unavailable);
+  }
+}
+
+/** The admin API answered with an error status; `message` is the server's own explanation. */
+export class ApiError extends CliError {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly statusCode: number,
+    readonly serverMessage: string,
+  ) {
+    super(`${serverMessage} (${method} ${path} answered ${statusCode})`, EXIT.failed);
+  }
+
+  /**
+   * Nest answers `Cannot POST /api/…` for a route it does not have, while a missing resource gets
+   * a sentence from the controller. Telling them apart lets us say "upgrade the server" instead of
+   * "not found" when an older token-service lacks an endpoint.
+   */
+  get isMissingRoute(): boolean {
+    return this.statusCode === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE) \//.test(this.serverMessage);
+  }
+}
