@@ -1,0 +1,85 @@
+import { apiPath } from '../api-client';
+import type { ConnectionView, PingReport, WebhookRegistration } from '../api-types';
+import type { Command } from '../command';
+import { EXIT } from '../errors';
+import { cellText, Column, formatTime, renderDetails, renderTable } from '../output';
+import { pingSucceeded, pingSummary, renderPing } from './ping-report';
+
+const list: Command = {
+  path: ['connections'],
+  summary: 'List the connections (never with secrets)',
+  positionals: [],
+  options: [],
+  examples: ['connector connections', 'connector connections --json | jq -r ".[].id"'],
+  async run({ api, out }) {
+    const connections = await api.get<ConnectionView[]>(apiPath('connections'));
+    out.result(connections, () => {
+      if (connections.length === 0) return out.line('No connections yet; create one with `connector connect`.');
+      out.lines(renderTable(connections, [
+        { header: 'ID', value: (c) => c.id },
+        { header: 'NAME', value: (c) => c.name, max: 30 },
+        { header: 'STATUS', value: (c) => c.status },
+        { header: 'STORE', value: (c) => c.woocommerce.url, max: 40 },
+        { header: 'ZOHO ORG', value: (c) => c.zoho.organizationId },
+        { header: 'LAST PING', value: (c) => lastPingCell(c.lastPing) },
+      ]));
+    });
+    return EXIT.ok;
+  },
+};
+
+const ping: Command = {
+  path: ['ping'],
+  summary: 'Test both credential sets against WooCommerce and Zoho Books',
+  positionals: [{ name: 'connectionId' }],
+  options: [],
+  details: ['Exits 1 when either side fails, so it can gate a script or a health check.'],
+  examples: ['connector ping 6f1c…'],
+  async run({ api, out }, args) {
+    const report = await api.post<PingReport>(apiPath('connections', args.positionals[0], 'ping'));
+    out.result(report, () => out.lines(renderPing(report)));
+    return pingSucceeded(report) ? EXIT.ok : EXIT.failed;
+  },
+};
+
+const webhooks: Command = {
+  path: ['webhooks'],
+  summary: "Register (or repair) the store's webhooks; safe to run repeatedly",
+  positionals: [{ name: 'connectionId' }],
+  options: [],
+  async run({ api, out }, args) {
+    const registration = await api.post<WebhookRegistration>(apiPath('connections', args.positionals[0], 'webhooks'));
+    out.result(registration, () => out.lines(renderWebhooks(registration)));
+    return EXIT.ok;
+  },
+};
+
+export function renderWebhooks(registration: WebhookRegistration): string[] {
+  const lines = renderDetails([['Delivery URL', registration.deliveryUrl]]);
+  if (registration.webhooks.length === 0) return [...lines, 'No webhooks registered.'];
+  return [...lines, '', ...renderTable(registration.webhooks, webhookColumns(registration.webhooks))];
+}
+
+/**
+ * The store client reports each webhook with whatever fields WooCommerce returned; show the
+ * familiar ones first and any other plain field after them.
+ */
+function webhookColumns(rows: Array<Record<string, unknown>>): Column<Record<string, unknown>>[] {
+  const preferred = ['id', 'topic', 'status', 'action', 'name'];
+  const plain = new Set<string>();
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row)) if (value === null || typeof value !== 'object') plain.add(key);
+  }
+  const keys = [...preferred.filter((key) => plain.has(key)), ...[...plain].filter((key) => !preferred.includes(key))];
+  return keys.map((key) => ({
+    header: key.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(),
+    value: (row) => row[key] as string | number | boolean | null | undefined,
+    max: 50,
+  }));
+}
+
+export function lastPingCell(report: PingReport | null): string {
+  return report ? `${pingSummary(report)} ${cellText(formatTime(report.at))}` : 'never';
+}
+
+export const connectionCommands = [list, ping, webhooks];

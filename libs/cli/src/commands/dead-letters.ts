@@ -1,0 +1,79 @@
+import { apiPath } from '../api-client';
+import type { DeadLetter, Republished, RetryAllResult } from '../api-types';
+import { flagOption, stringOption } from '../args';
+import type { Command } from '../command';
+import { EXIT, UsageError } from '../errors';
+import { Column, formatTime, renderTable } from '../output';
+
+export const deadLetterColumns: Column<DeadLetter>[] = [
+  { header: 'ID', value: (l) => l.id },
+  { header: 'CONSUMER', value: (l) => l.consumer },
+  { header: 'EVENT', value: (l) => `#${l.streamSeq}` },
+  { header: 'SUBJECT', value: (l) => l.subject, max: 50 },
+  { header: 'TRIES', value: (l) => l.deliveries, align: 'right' },
+  { header: 'STATUS', value: (l) => l.status },
+  { header: 'SINCE (UTC)', value: (l) => formatTime(l.createdAt) },
+  { header: 'REASON', value: (l) => l.reason, max: 70 },
+];
+
+const list: Command = {
+  path: ['dead-letters', 'list'],
+  summary: 'Events a service gave up on, with the reason (newest first)',
+  positionals: [],
+  options: [
+    { name: 'connection', kind: 'string', placeholder: '<connectionId>', description: 'Only this connection' },
+    { name: 'status', kind: 'string', placeholder: '<status>', description: 'open (default), retrying, resolved or dismissed' },
+  ],
+  examples: ['connector dead-letters list', 'connector dead-letters list --connection 6f1c…'],
+  async run({ api, out }, args) {
+    const letters = await api.get<DeadLetter[]>(apiPath('dead-letters'), {
+      connectionId: stringOption(args, 'connection'),
+      status: stringOption(args, 'status'),
+    });
+    out.result(letters, () => {
+      if (letters.length === 0) return out.line('No dead letters.');
+      out.lines(renderTable(letters, deadLetterColumns));
+    });
+    return EXIT.ok;
+  },
+};
+
+const retry: Command = {
+  path: ['dead-letters', 'retry'],
+  summary: 'Send one dead letter, or all open ones, through the pipeline again',
+  positionals: [{ name: 'id', optional: true }],
+  options: [
+    { name: 'all', kind: 'boolean', description: 'Retry every open dead letter' },
+    { name: 'connection', kind: 'string', placeholder: '<connectionId>', description: 'With --all: only this connection' },
+  ],
+  details: ['Fix the cause first (see the reason in `dead-letters list`): a retry runs the same event again.'],
+  examples: ['connector dead-letters retry 0b5e…', 'connector dead-letters retry --all --connection 6f1c…'],
+  async run({ api, out }, args) {
+    const id = args.positionals[0];
+    const all = flagOption(args, 'all');
+    const connectionId = stringOption(args, 'connection');
+    if (id !== undefined && all) throw new UsageError('give a dead letter id or --all, not both', 'dead-letters retry');
+    if (id === undefined && !all) throw new UsageError('give a dead letter id, or --all to retry every open one', 'dead-letters retry');
+    if (id !== undefined && connectionId !== undefined) {
+      throw new UsageError('--connection only narrows --all; a dead letter id already names one letter', 'dead-letters retry');
+    }
+
+    if (id !== undefined) {
+      const result = await api.post<Republished>(apiPath('dead-letters', id, 'retry'));
+      out.result(result, () => out.line(`Dead letter ${id}: event #${result.originalSeq} sent again as #${result.seq}.`));
+      return EXIT.ok;
+    }
+    const result = await api.post<RetryAllResult>(apiPath('dead-letters', 'retry'), connectionId ? { connectionId } : {});
+    out.result(result, () => {
+      if (result.retried === 0) return out.line('No open dead letters to retry.');
+      out.line(`Sent ${result.retried} event${result.retried === 1 ? '' : 's'} through the pipeline again:`);
+      out.lines(renderTable(result.events, [
+        { header: 'EVENT', value: (e) => `#${e.originalSeq}` },
+        { header: 'RETRY', value: (e) => `#${e.seq}` },
+      ], { indent: 2 }));
+    });
+    return EXIT.ok;
+  },
+};
+
+export const deadLetterCommands = [list, retry];

@@ -1,0 +1,23 @@
+import type { Command } from '../command';
+import { backfill } from './backfill';
+import { catalogCommands } from './catalog';
+import { connect } from './connect';
+import { connectionCommands } from './connections';
+import { deadLetterCommands } from './dead-letters';
+import { orderCommands } from './orders';
+import { productCommands } from './products';
+import { replay } from './replay';
+import { status } from './status';
+
+/** Every command, in the order `connector --help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  connect,
+  ...connectionCommands,
+  status,
+  ...orderCommands,
+  ...deadLetterCommands,
+  replay,
+  backfill,
+  ...catalogCommands,
+  ...productCommands,
+];

@@ -1,0 +1,122 @@
+import { apiPath } from '../api-client';
+import type { AuditEntry, OrderDetail, OrderView, Republished } from '../api-types';
+import { flagOption, integerOption, ParsedArgs, stringOption } from '../args';
+import type { Command, CommandContext } from '../command';
+import { EXIT, ExitCode, UsageError } from '../errors';
+import { formatMoney, formatTime, renderDetails, renderTable } from '../output';
+import { deadLetterColumns } from './dead-letters';
+
+const show: Command = {
+  path: ['orders'],
+  summary: "List a connection's order sync records, or show one order and its timeline",
+  positionals: [{ name: 'connectionId' }, { name: 'orderId', optional: true }],
+  options: [
+    { name: 'state', kind: 'string', placeholder: '<state>', description: 'Only orders in this state: pending, creating, synced, voided, failed, skipped' },
+    { name: 'not-reconciled', kind: 'boolean', description: 'Only synced orders whose Zoho total differs from the order total' },
+    { name: 'limit', kind: 'integer', placeholder: '<n>', description: 'At most this many orders, newest first (default 100, max 1000)' },
+  ],
+  details: [
+    'With an order id: its state and reason, the invoice, both totals and the adjustment, and what',
+    'the services did with each of its events (times in UTC). Exits 1 when that order failed.',
+  ],
+  examples: ['connector orders 6f1c… --state failed', 'connector orders 6f1c… --not-reconciled', 'connector orders 6f1c… 1042'],
+  run(context, args) {
+    return args.positionals[1] === undefined ? listOrders(context, args) : showOrder(context, args);
+  },
+};
+
+const retry: Command = {
+  path: ['orders', 'retry'],
+  summary: "Run an order's latest event through the pipeline again (after fixing the cause)",
+  positionals: [{ name: 'connectionId' }, { name: 'orderId' }],
+  options: [],
+  examples: ['connector orders retry 6f1c… 1042'],
+  async run({ api, out }, args) {
+    const [connectionId, orderId] = args.positionals;
+    const result = await api.post<Republished>(apiPath('connections', connectionId, 'orders', orderId, 'retry'));
+    out.result(result, () => {
+      out.line(`Order ${orderId}: event #${result.originalSeq} sent through the pipeline again as #${result.seq}.`);
+      out.line(`Follow it with: connector orders ${connectionId} ${orderId}`);
+    });
+    return EXIT.ok;
+  },
+};
+
+async function listOrders({ api, out }: CommandContext, args: ParsedArgs): Promise<ExitCode> {
+  const orders = await api.get<OrderView[]>(apiPath('connections', args.positionals[0], 'orders'), {
+    state: stringOption(args, 'state'),
+    notReconciled: flagOption(args, 'not-reconciled') || undefined,
+    limit: integerOption(args, 'limit'),
+  });
+  out.result(orders, () => {
+    if (orders.length === 0) return out.line('No orders match.');
+    out.lines(renderTable(orders, [
+      { header: 'ORDER', value: (o) => o.orderId, align: 'right' },
+      { header: 'NUMBER', value: (o) => o.orderNumber },
+      { header: 'STATE', value: (o) => o.state },
+      { header: 'INVOICE', value: (o) => o.invoice?.number ?? o.invoice?.id },
+      { header: 'ORDER TOTAL', value: (o) => formatMoney(o.orderTotal, o.currency), align: 'right' },
+      { header: 'ZOHO TOTAL', value: (o) => formatMoney(o.zohoTotal, o.currency), align: 'right' },
+      { header: 'RECONCILED', value: (o) => o.reconciled },
+      { header: 'UPDATED (UTC)', value: (o) => formatTime(o.updatedAt) },
+      { header: 'REASON', value: (o) => o.reason, max: 60 },
+    ]));
+  });
+  return EXIT.ok;
+}
+
+async function showOrder({ api, out }: CommandContext, args: ParsedArgs): Promise<ExitCode> {
+  if (stringOption(args, 'state') || flagOption(args, 'not-reconciled') || integerOption(args, 'limit') !== undefined) {
+    throw new UsageError('--state, --not-reconciled and --limit filter the list; leave them out when showing one order', 'orders');
+  }
+  const [connectionId, orderId] = args.positionals;
+  const order = await api.get<OrderDetail>(apiPath('connections', connectionId, 'orders', orderId));
+  out.result(order, () => {
+    out.lines(renderOrder(order));
+    out.lines(['', 'Timeline (UTC)', ...renderTimeline(order.audit)]);
+    if (order.deadLetters.length > 0) {
+      out.lines(['', 'Dead letters', ...renderTable(order.deadLetters, deadLetterColumns, { indent: 2 })]);
+    }
+    if (order.state === 'failed') out.lines(['', `Fix the cause, then: connector orders retry ${connectionId} ${orderId}`]);
+  });
+  return order.state === 'failed' ? EXIT.failed : EXIT.ok;
+}
+
+function renderOrder(order: OrderDetail): string[] {
+  const number = order.orderNumber ? `#${order.orderNumber} (id ${order.orderId})` : `id ${order.orderId}`;
+  const invoice = order.invoice
+    ? `${order.invoice.number ?? '(no number)'} (${order.invoice.id})${order.invoice.status ? `, ${order.invoice.status}` : ''}`
+    : null;
+  const adjustment = order.adjustment
+    ? `${formatMoney(order.adjustment, order.currency)}${order.adjustmentReason ? ` (${order.adjustmentReason})` : ''}`
+    : null;
+  return renderDetails([
+    ['Order', `${number}${order.orderStatus ? `, store status ${order.orderStatus}` : ''}`],
+    ['State', order.state],
+    ['Reason', order.reason ?? undefined],
+    ['Invoice', invoice],
+    ['Contact', order.contactId],
+    ['Order total', formatMoney(order.orderTotal, order.currency)],
+    ['Zoho total', formatMoney(order.zohoTotal, order.currency)],
+    ['Reconciled', order.reconciled],
+    ['Adjustment', adjustment],
+    ['Attempts', order.attempts],
+    ['Events', order.streamSeqs.map((seq) => `#${seq}`).join(', ')],
+    ['Updated', formatTime(order.updatedAt)],
+  ]);
+}
+
+/** One line per audit entry, oldest first: when, which event, which service, what it did, how it went. */
+function renderTimeline(entries: AuditEntry[]): string[] {
+  if (entries.length === 0) return ['  (nothing recorded yet)'];
+  return renderTable(entries, [
+    { header: 'TIME', value: (e) => formatTime(e.createdAt) },
+    { header: 'EVENT', value: (e) => (e.streamSeq ? `#${e.streamSeq}` : null) },
+    { header: 'SERVICE', value: (e) => e.service },
+    { header: 'ACTION', value: (e) => e.action },
+    { header: 'OUTCOME', value: (e) => e.outcome },
+    { header: 'MESSAGE', value: (e) => e.message, max: 100 },
+  ], { headers: false, indent: 2 });
+}
+
+export const orderCommands = [show, retry];
