@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule, ZohoClientFactory } from '@connector/platform';
+import { ContactAudit } from './contacts/contact-audit';
+import { ContactLinksRepository } from './contacts/contact-links.repository';
+import { ContactLocks } from './contacts/contact-locks';
+import { ContactResolverService } from './contacts/contact-resolver.service';
+import { ContactSyncService } from './contacts/contact-sync.service';
+import { CustomerEventsHandler } from './contacts/customer-events.handler';
+import { EnsureContactHandler } from './contacts/ensure-contact.handler';
+import { OrganizationCurrencies } from './contacts/organization-currencies';
+import { ZohoContacts } from './contacts/zoho-contacts';
+import { CustomerSyncConfig } from './customer-sync.config';
+
+@Module({})
+export class CustomerSyncModule {
+  static forRoot(config: CustomerSyncConfig): DynamicModule {
+    return {
+      module: CustomerSyncModule,
+      imports: [PlatformModule.forRoot({ service: 'customer-sync', config })],
+      controllers: [CustomerEventsHandler, EnsureContactHandler],
+      providers: [
+        ZohoClientFactory,
+        ContactLinksRepository,
+        ContactLocks,
+        ContactAudit,
+        ZohoContacts,
+        OrganizationCurrencies,
+        ContactSyncService,
+        ContactResolverService,
+      ],
+    };
+  }
+}

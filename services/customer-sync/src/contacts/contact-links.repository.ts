@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** A row of `contact_links`: one store email of a connection and the Zoho contact it maps to. */
+export interface ContactLink {
+  /** Trimmed, lower-cased. */
+  email: string;
+  /** 0 while only guest orders are known for the email. */
+  wooCustomerId: number;
+  zohoContactId: string;
+  contactName: string;
+  /** `date_modified_gmt` of the last customer snapshot applied (null when only orders were seen). */
+  modifiedGmt: string | null;
+  /** Hash of the contact payload last sent for that snapshot. */
+  contentHash: string | null;
+}
+
+export type NewContactLink = Omit<ContactLink, 'modifiedGmt' | 'contentHash'> & Partial<Pick<ContactLink, 'modifiedGmt' | 'contentHash'>>;
+
+interface ContactLinkRow {
+  email: string;
+  woo_customer_id: string;
+  zoho_contact_id: string;
+  contact_name: string;
+  modified_gmt: string | null;
+  content_hash: string | null;
+}
+
+const COLUMNS = 'email, woo_customer_id, zoho_contact_id, contact_name, modified_gmt, content_hash';
+
+/**
+ * The store email → Zoho contact mapping of each connection, so a known customer costs no Zoho
+ * call. Several emails may map to one contact (a customer who changed their email keeps theirs).
+ */
+@Injectable()
+export class ContactLinksRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findByEmail(connectionId: string, email: string): Promise<ContactLink | undefined> {
+    const rows: ContactLinkRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM contact_links WHERE connection_id = $1 AND email = $2`,
+      [connectionId, email],
+    );
+    return rows[0] && toLink(rows[0]);
+  }
+
+  /** Every link of a registered customer, most recently written first. */
+  async findByCustomer(connectionId: string, wooCustomerId: number): Promise<ContactLink[]> {
+    if (wooCustomerId <= 0) return [];
+    const rows: ContactLinkRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM contact_links WHERE connection_id = $1 AND woo_customer_id = $2 ORDER BY updated_at DESC`,
+      [connectionId, wooCustomerId],
+    );
+    return rows.map(toLink);
+  }
+
+  /**
+   * Writes the link of an email. A guest write (customer id 0) never erases a known customer id,
+   * and a write without snapshot facts keeps the ones stored.
+   */
+  async save(connectionId: string, link: NewContactLink): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO contact_links (connection_id, email, woo_customer_id, zoho_contact_id, contact_name, modified_gmt, content_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (connection_id, email) DO UPDATE SET
+         woo_customer_id = CASE WHEN EXCLUDED.woo_customer_id > 0 THEN EXCLUDED.woo_customer_id ELSE contact_links.woo_customer_id END,
+         zoho_contact_id = EXCLUDED.zoho_contact_id,
+         contact_name = EXCLUDED.contact_name,
+         modified_gmt = COALESCE(EXCLUDED.modified_gmt, contact_links.modified_gmt),
+         content_hash = COALESCE(EXCLUDED.content_hash, contact_links.content_hash),
+         updated_at = now()`,
+      [connectionId, link.email, link.wooCustomerId, link.zohoContactId, link.contactName, link.modifiedGmt ?? null, link.contentHash ?? null],
+    );
+  }
+
+  /** Forgets a contact that no longer exists in Zoho (deleted by hand), so it is looked up afresh. */
+  async forgetContact(connectionId: string, zohoContactId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM contact_links WHERE connection_id = $1 AND zoho_contact_id = $2`, [connectionId, zohoContactId]);
+  }
+}
+
+function toLink(row: ContactLinkRow): ContactLink {
+  return {
+    email: row.email,
+    wooCustomerId: Number(row.woo_customer_id),
+    zohoContactId: row.zoho_contact_id,
+    contactName: row.contact_name,
+    modifiedGmt: row.modified_gmt,
+    contentHash: row.content_hash,
+  };
+}

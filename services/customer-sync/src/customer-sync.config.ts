@@ -1,0 +1,22 @@
+import { IsInt, Max, Min } from 'class-validator';
+import { SyncServiceConfig } from '@connector/platform';
+
+export class CustomerSyncConfig extends SyncServiceConfig {
+  override HTTP_PORT = 3002;
+
+  /**
+   * Contact resolutions (lock + Zoho lookup/create/update) one instance runs at once. Each holds
+   * a pooled PostgreSQL connection for its advisory lock and needs more for its own queries, so
+   * this stays well below the pool size (10); the rest wait in memory, not on the database.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  CONTACT_RESOLVE_CONCURRENCY = 4;
+
+  /** How long a worker waits for another instance's lock on the same email before a retryable failure. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  CONTACT_LOCK_WAIT_MS = 10_000;
+}
