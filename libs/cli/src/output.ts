@@ -102,7 +102,8 @@ const PLAIN_LINE_EVERY_MS = 5_000;
  * unknown), because carriage returns turn logs into noise.
  */
 export class ProgressBar {
-  private lastDrawAt = 0;
+  // -Infinity: the first update always draws, whatever the clock says.
+  private lastDrawAt = Number.NEGATIVE_INFINITY;
   private lastDecile = -1;
   private lastProcessed = -1;
   private drawn = false;

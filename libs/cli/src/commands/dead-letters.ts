@@ -9,12 +9,22 @@ export const deadLetterColumns: Column<DeadLetter>[] = [
   { header: 'ID', value: (l) => l.id },
   { header: 'CONSUMER', value: (l) => l.consumer },
   { header: 'EVENT', value: (l) => `#${l.streamSeq}` },
-  { header: 'SUBJECT', value: (l) => l.subject, max: 50 },
+  { header: 'TOPIC', value: (l) => topicOf(l), max: 40 },
   { header: 'TRIES', value: (l) => l.deliveries, align: 'right' },
   { header: 'STATUS', value: (l) => l.status },
   { header: 'SINCE (UTC)', value: (l) => formatTime(l.createdAt) },
   { header: 'REASON', value: (l) => l.reason, max: 70 },
 ];
+
+/**
+ * Subjects read `<prefix>.<connectionId>.<resource>.<event>`; the connection has its own column,
+ * so show what happened (`order.updated`). Anything else is shown whole.
+ */
+function topicOf(letter: DeadLetter): string {
+  const marker = letter.connectionId ? `.${letter.connectionId}.` : null;
+  const at = marker ? letter.subject.indexOf(marker) : -1;
+  return at === -1 ? letter.subject : letter.subject.slice(at + (marker as string).length);
+}
 
 const list: Command = {
   path: ['dead-letters', 'list'],
@@ -32,7 +42,8 @@ const list: Command = {
     });
     out.result(letters, () => {
       if (letters.length === 0) return out.line('No dead letters.');
-      out.lines(renderTable(letters, deadLetterColumns));
+      const [id, ...rest] = deadLetterColumns;
+      out.lines(renderTable(letters, [id, { header: 'CONNECTION', value: (l) => l.connectionId }, ...rest]));
     });
     return EXIT.ok;
   },

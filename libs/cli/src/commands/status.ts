@@ -71,11 +71,14 @@ export const status: Command = {
       out.lines(renderTable(statuses, [
         { header: 'ID', value: (s) => s.id },
         { header: 'NAME', value: (s) => s.name, max: 24 },
-        { header: 'STATUS', value: (s) => (s.statusReason ? `${s.status} (${s.statusReason})` : s.status), max: 50 },
+        { header: 'STATUS', value: (s) => s.status },
         { header: 'LAST PING', value: (s) => lastPingCell(s.lastPing) },
         { header: 'ORDERS', value: (s) => orderCounts(s) },
         { header: 'DEAD LETTERS', value: (s) => s.openDeadLetters, align: 'right' },
       ]));
+      // Reasons are sentences; under the table they stay whole instead of stretching a column.
+      const reasons = statuses.filter((s) => s.statusReason);
+      if (reasons.length > 0) out.lines(['', ...reasons.map((s) => `${s.name} (${s.id}) is ${s.status}: ${s.statusReason}`)]);
     });
     return statuses.every((s) => s.healthy) ? EXIT.ok : EXIT.failed;
   },

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FakeAdminApi, TEST_TOKEN } from '../test-support/fake-admin-api';
+import { ACME, BETA, connection, OK_PING, order } from '../test-support/fixtures';
+
+const DELTA = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+import { CliRun, cliFor } from '../test-support/run-cli';
+
+const CONNECT_ARGS = [
+  'connect', '--name', 'Gamma store', '--store-url', 'https://gamma.example.com',
+  '--consumer-key', 'ck_123', '--consumer-secret', 'cs_456',
+  '--zoho-client-id', '1000.ABC', '--zoho-client-secret', 'zsecret', '--zoho-refresh-token', '1000.refresh',
+  '--zoho-accounts-url', 'https://accounts.zoho.eu',
+];
+
+describe('connections, connect, ping, webhooks, status', () => {
+  let api: FakeAdminApi;
+  let cli: (args: string[]) => Promise<CliRun>;
+
+  before(async () => {
+    api = await FakeAdminApi.start();
+    cli = cliFor(api.url, TEST_TOKEN);
+  });
+  after(() => api.close());
+
+  it('connect creates the connection with the nested body, pings it and prints id and webhook URL', async () => {
+    api.requests.length = 0;
+    const run = await cli([...CONNECT_ARGS, '--zoho-org', '20071234']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(api.calls().map((c) => c.replace(/[0-9a-f-]{36}/, ':id')), ['POST /api/connections', 'POST /api/connections/:id/ping']);
+    assert.deepEqual(api.requests[0].body, {
+      name: 'Gamma store',
+      woocommerce: { url: 'https://gamma.example.com', consumerKey: 'ck_123', consumerSecret: 'cs_456' },
+      zoho: { clientId: '1000.ABC', clientSecret: 'zsecret', refreshToken: '1000.refresh', accountsUrl: 'https://accounts.zoho.eu', organizationId: '20071234' },
+    });
+    const id = api.created.at(-1) as string;
+    assert.match(run.stdout, new RegExp(`Created connection ${id} \\(Gamma store\\)`));
+    assert.match(run.stdout, new RegExp(`Webhook URL: +http://127.0.0.1:3000/webhooks/woocommerce/${id}`));
+    assert.match(run.stdout, /WooCommerce +ok +version: 9\.4\.2/);
+    assert.match(run.stdout, /Zoho Books +ok +organization: 20071234, Acme Ltd, EUR/);
+    assert.ok(api.requests.every((r) => r.authorization === `Bearer ${TEST_TOKEN}`));
+  });
+
+  it('connect --register-webhooks registers them and --json prints one document', async () => {
+    api.requests.length = 0;
+    const run = await cli([...CONNECT_ARGS, '--register-webhooks', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(api.calls().map((c) => c.replace(/[0-9a-f-]{36}/, ':id')), [
+      'POST /api/connections', 'POST /api/connections/:id/ping', 'POST /api/connections/:id/webhooks',
+    ]);
+    const result = JSON.parse(run.stdout);
+    assert.equal(result.connection.name, 'Gamma store');
+    assert.equal(result.ping.zoho.ok, true);
+    assert.equal(result.webhooks.webhooks.length, 4);
+    assert.deepEqual(result.problems, []);
+  });
+
+  it('connect exits 1 and says so when the new connection fails its ping, still printing the id', async () => {
+    api.requests.length = 0;
+    api.failEveryPing = true;
+    const run = await cli([...CONNECT_ARGS, '--register-webhooks']);
+    api.failEveryPing = false;
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, new RegExp(`Created connection ${api.created.at(-1)}`));
+    assert.match(run.stdout, /Zoho Books +FAILED +Zoho refused the refresh token/);
+    assert.match(run.stderr, /the ping failed/);
+    // Only Zoho failed; webhooks need just the store, so they are registered all the same.
+    assert.ok(api.calls().some((call) => call.endsWith('/webhooks')));
+  });
+
+  it("connect prints the server's validation message and exits 1", async () => {
+    const run = await cli(CONNECT_ARGS.map((a) => (a === 'https://accounts.zoho.eu' ? 'https://evil.example.com' : a)));
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /zoho\.accountsUrl: https:\/\/evil\.example\.com is not one of Zoho's accounts servers/);
+    assert.match(run.stderr, /POST \/api\/connections answered 400/);
+    assert.equal(run.stdout, '');
+  });
+
+  it('connect without a required option is a usage error and sends nothing', async () => {
+    api.requests.length = 0;
+    const run = await cli(['connect', '--name', 'x']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /missing --store-url/);
+    assert.match(run.stderr, /Usage: connector connect --name <name> --store-url <url>/);
+    assert.equal(api.requests.length, 0);
+  });
+
+  it('connections lists them in an aligned table', async () => {
+    const run = await cli(['connections']);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^ID +NAME +STATUS +STORE +ZOHO ORG +LAST PING$/);
+    const acme = lines.find((line) => line.startsWith(ACME)) as string;
+    assert.match(acme, /Acme store +active +https:\/\/shop\.example\.com +20071234 +ok 2026-01-05 09:00:00/);
+    assert.match(lines.find((line) => line.startsWith(BETA)) as string, /needs_reauthorization .* zoho failed/);
+    assert.equal(lines[0].indexOf('NAME'), acme.indexOf('Acme store'));
+  });
+
+  it('connections --json prints the API answer as it came', async () => {
+    const run = await cli(['--json', 'connections']);
+    assert.equal(run.code, 0);
+    assert.deepEqual(JSON.parse(run.stdout).slice(0, 2), api.state.connections.slice(0, 2));
+  });
+
+  it('ping exits 0 when both sides answer and 1 when one fails', async () => {
+    const good = await cli(['ping', ACME]);
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, /WooCommerce +ok/);
+
+    api.failingPings.add(ACME);
+    const bad = await cli(['ping', ACME, '--json']);
+    api.failingPings.clear();
+    assert.equal(bad.code, 1);
+    assert.equal(JSON.parse(bad.stdout).zoho.error, 'Zoho refused the refresh token (invalid_code); re-authorize the connection');
+  });
+
+  it("ping of an unknown connection prints the server's message and exits 1", async () => {
+    const run = await cli(['ping', 'nope']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^connector: Connection nope does not exist \(POST \/api\/connections\/nope\/ping answered 404\)/);
+  });
+
+  it('webhooks registers and lists them', async () => {
+    const run = await cli(['webhooks', ACME]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`Delivery URL: +http://127.0.0.1:3000/webhooks/woocommerce/${ACME}`));
+    assert.match(run.stdout, /ID +TOPIC +STATUS +ACTION/);
+    assert.match(run.stdout, /31 +order\.created +active +created/);
+  });
+
+  it('status summarises each connection and exits 1 when one needs attention', async () => {
+    api.requests.length = 0;
+    (api.state.connections[0] as { lastPing: unknown }).lastPing = OK_PING;
+    const run = await cli(['status']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.ok(api.calls().includes(`GET /api/connections/${ACME}/orders`));
+    assert.equal(api.requests.find((r) => r.path === `/api/connections/${ACME}/orders`)?.query.limit, '1000');
+    assert.equal(api.requests.find((r) => r.path === '/api/dead-letters' && r.query.connectionId === ACME)?.method, 'GET');
+    const acme = run.stdout.split('\n').find((line) => line.startsWith(ACME)) as string;
+    assert.match(acme, /active +ok 2026-01-05 09:00:00 +2 synced, 1 failed +1$/);
+    assert.match(run.stdout, new RegExp(`Beta shop \\(${BETA}\\) is needs_reauthorization: Zoho revoked the refresh token`));
+  });
+
+  it('status of one connection: --json gives its counts, exit 0 only when healthy', async () => {
+    const run = await cli(['status', BETA, '--json']);
+    assert.equal(run.code, 1);
+    const beta = JSON.parse(run.stdout);
+    assert.equal(beta.healthy, false);
+
+    api.state.connections.push(connection(DELTA, 'Delta shop'));
+    api.state.orders[DELTA] = [order(2001)];
+    const healthy = await cli(['status', DELTA, '--json']);
+    assert.equal(healthy.code, 0, healthy.stderr);
+    assert.deepEqual(JSON.parse(healthy.stdout).orders, { synced: 1 });
+  });
+});

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { OrderView } from '../api-types';
+import { connection, FAILED_PING, initialState, OK_PING } from './fixtures';
+
+export const TEST_TOKEN = 'test-admin-token-0123456789';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  authorization: string | undefined;
+}
+
+/** How the next replay or backfill advances: `step` events per progress poll, then `failures`. */
+export interface JobScript {
+  total: number;
+  step: number;
+  failures: number | unknown[];
+}
+
+interface Job extends JobScript {
+  processed: number;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+type Handler = (params: Record<string, string>, request: RecordedRequest) => Reply;
+
+const ok = (body: unknown, status = 200): Reply => ({ status, body });
+const error = (status: number, error: string, message: string | string[]): Reply => ({ status, body: { statusCode: status, message, error } });
+const notFound = (message: string) => error(404, 'Not Found', message);
+const badRequest = (message: string | string[]) => error(400, 'Bad Request', message);
+
+/**
+ * A stand-in for token-service's admin API, answering like its controllers (same paths, status
+ * codes, `{statusCode, message, error}` bodies, 401 for a wrong bearer token, Nest's `Cannot GET`
+ * 404 for unknown routes) and recording every request so tests can check what the CLI sent.
+ */
+export class FakeAdminApi {
+  readonly requests: RecordedRequest[] = [];
+  readonly state = initialState();
+  /** Connections whose ping reports a failure (`failEveryPing`: all of them, even new ones). */
+  readonly failingPings = new Set<string>();
+  failEveryPing = false;
+  jobScript: JobScript = { total: 10, step: 3, failures: 0 };
+  /** false: behave like a token-service that predates the replay and backfill endpoints. */
+  jobsAvailable = true;
+  url = '';
+  /** Ids of the connections created through the API, oldest first. */
+  readonly created: string[] = [];
+
+  private readonly jobs = new Map<string, Job>();
+  private readonly routes: Array<{ method: string; pattern: RegExp; names: string[]; handler: Handler }> = [];
+  private nextSeq = 1000;
+  private server?: Server;
+
+  static async start(): Promise<FakeAdminApi> {
+    const api = new FakeAdminApi();
+    api.server = createServer((req, res) => {
+      void api.handle(req).then(({ status, body }) => {
+        res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+        res.end(body === undefined ? undefined : JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => api.server?.listen(0, '127.0.0.1', resolve));
+    api.url = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+    return api;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The requests the CLI made, as `METHOD /path` lines, for compact assertions. */
+  calls(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.path}`);
+  }
+
+  private constructor() {
+    const route = (method: string, path: string, handler: Handler) => {
+      const names = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+      this.routes.push({ method, pattern: new RegExp(`^${path.replace(/:\w+/g, '([^/]+)')}$`), names, handler });
+    };
+    const s = this.state;
+    const findConnection = (id: string) => s.connections.find((c) => c.id === id);
+    const withConnection = (handler: Handler): Handler => (params, request) =>
+      findConnection(params.id) ? handler(params, request) : notFound(`Connection ${params.id} does not exist`);
+    const findOrder = (id: string, orderId: string): OrderView | undefined =>
+      (s.orders[id] ?? []).find((o) => String(o.orderId) === orderId);
+    const republish = (originalSeq: number) => ({ originalSeq, seq: ++this.nextSeq });
+
+    route('POST', '/api/connections', (_, { body }) => {
+      const dto = body as { name: string; zoho: { accountsUrl: string } };
+      if (!/^https:\/\/accounts\.zoho\./.test(dto.zoho.accountsUrl)) {
+        return badRequest(`zoho.accountsUrl: ${dto.zoho.accountsUrl} is not one of Zoho's accounts servers`);
+      }
+      const created = connection(randomUUID(), dto.name, { lastPing: null });
+      s.connections.push(created);
+      s.orders[created.id] = [];
+      this.created.push(created.id);
+      return ok(created, 201);
+    });
+    route('GET', '/api/connections', () => ok(s.connections));
+    route('GET', '/api/connections/:id', withConnection(({ id }) => ok(findConnection(id))));
+    route('POST', '/api/connections/:id/ping', withConnection(({ id }) => {
+      const report = this.failEveryPing || this.failingPings.has(id) ? FAILED_PING : OK_PING;
+      (findConnection(id) as { lastPing: unknown }).lastPing = report;
+      return ok(report);
+    }));
+    route('POST', '/api/connections/:id/webhooks', withConnection(({ id }) => ok({
+      deliveryUrl: `http://127.0.0.1:3000/webhooks/woocommerce/${id}`,
+      webhooks: ['order.created', 'order.updated', 'customer.created', 'customer.updated'].map((topic, i) => ({
+        id: 31 + i, topic, status: 'active', action: 'created',
+      })),
+    })));
+
+    route('GET', '/api/connections/:id/orders', withConnection(({ id }, { query }) => {
+      let orders = s.orders[id];
+      if (query.state) orders = orders.filter((o) => o.state === query.state);
+      if (query.notReconciled === 'true') orders = orders.filter((o) => o.state === 'synced' && !o.reconciled);
+      return ok(orders.slice(0, Number(query.limit ?? 100)));
+    }));
+    route('GET', '/api/connections/:id/orders/:orderId', withConnection(({ id, orderId }) => {
+      const found = findOrder(id, orderId);
+      if (!found) return notFound(`Order ${orderId} has no sync record`);
+      const seqs = found.streamSeqs.map(String);
+      return ok({ ...found, audit: s.audit[orderId] ?? [], deadLetters: s.deadLetters.filter((l) => seqs.includes(l.streamSeq)) });
+    }));
+    route('POST', '/api/connections/:id/orders/:orderId/retry', withConnection(({ id, orderId }) => {
+      const found = findOrder(id, orderId);
+      return found ? ok(republish(Math.max(...found.streamSeqs)), 202) : notFound(`Order ${orderId} has no sync record`);
+    }));
+
+    route('GET', '/api/connections/:id/products', withConnection(({ id }) => ok(s.products[id] ?? [])));
+    route('PUT', '/api/connections/:id/products/:productId', withConnection(({ productId }, { body }) => {
+      const dto = body as { zohoItemId: string; variationId?: number };
+      if (!/^\d{1,30}$/.test(dto.zohoItemId)) return badRequest(['zohoItemId must be a Zoho item id (digits)']);
+      if (!/^\d{1,18}$/.test(productId)) return notFound(`Product ${productId} is not a product id`);
+      return ok({ productId: Number(productId), variationId: dto.variationId ?? 0, zohoItemId: dto.zohoItemId, pinned: true });
+    }));
+    route('POST', '/api/connections/:id/catalog/sync', withConnection(() => ok({ products: 120, matched: 117, unmatched: 3 })));
+
+    route('GET', '/api/dead-letters', (_, { query }) => {
+      const status = query.status ?? 'open';
+      return ok(s.deadLetters.filter((l) => l.status === status && (!query.connectionId || l.connectionId === query.connectionId)));
+    });
+    route('POST', '/api/dead-letters/retry', (_, { body }) => {
+      const connectionId = (body as { connectionId?: string } | undefined)?.connectionId;
+      const letters = s.deadLetters.filter((l) => l.status === 'open' && (!connectionId || l.connectionId === connectionId));
+      return ok({ retried: letters.length, events: letters.map((l) => republish(Number(l.streamSeq))) }, 202);
+    });
+    route('POST', '/api/dead-letters/:id/retry', ({ id }) => {
+      if (!/^[0-9a-f-]{36}$/.test(id)) return badRequest('Validation failed (uuid is expected)');
+      const letter = s.deadLetters.find((l) => l.id === id);
+      return letter ? ok(republish(Number(letter.streamSeq)), 202) : notFound(`Dead letter ${id} does not exist`);
+    });
+
+    route('POST', '/api/connections/:id/replay', withConnection(() => ok({ replayId: this.startJob('replay') }, 202)));
+    route('GET', '/api/replays/:jobId', ({ jobId }) => this.progress(jobId, 'Replay'));
+    route('POST', '/api/connections/:id/backfill', withConnection(() => ok({ jobId: this.startJob('backfill') }, 202)));
+    route('GET', '/api/backfills/:jobId', ({ jobId }) => this.progress(jobId, 'Backfill'));
+  }
+
+  private startJob(kind: string): string {
+    const id = `${kind}-${this.jobs.size + 1}`;
+    this.jobs.set(id, { ...this.jobScript, processed: 0 });
+    return id;
+  }
+
+  /** Each poll advances the job by one step, so a test sees the bar move and finish. */
+  private progress(jobId: string, kind: string): Reply {
+    const job = this.jobs.get(jobId);
+    if (!job) return notFound(`${kind} ${jobId} does not exist`);
+    job.processed = Math.min(job.total, job.processed + job.step);
+    const done = job.processed >= job.total;
+    return ok({ processed: job.processed, total: job.total, done, failures: done ? job.failures : 0 });
+  }
+
+  private async handle(req: IncomingMessage): Promise<Reply> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body: text ? JSON.parse(text) : undefined,
+      authorization: req.headers.authorization,
+    };
+    this.requests.push(request);
+    if (request.authorization !== `Bearer ${TEST_TOKEN}`) {
+      return error(401, 'Unauthorized', 'A valid admin token is required (Authorization: Bearer <ADMIN_TOKEN>)');
+    }
+    const isJobRoute = /\/(replay|backfill)$|^\/api\/(replays|backfills)\//.test(request.path);
+    for (const { method, pattern, names, handler } of this.routes) {
+      const match = pattern.exec(request.path);
+      if (!match || method !== request.method || (isJobRoute && !this.jobsAvailable)) continue;
+      const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+      return handler(params, request);
+    }
+    return notFound(`Cannot ${request.method} ${request.path}`);
+  }
+}
+
