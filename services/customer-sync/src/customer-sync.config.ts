@@ -1,6 +1,8 @@
 import { IsInt, Max, Min } from 'class-validator';
 import { SyncServiceConfig } from '@connector/platform';
 
+// The `: number` annotations are what make `loadConfig` turn environment strings into numbers
+// (class-transformer's implicit conversion reads the emitted design type).
 export class CustomerSyncConfig extends SyncServiceConfig {
   override HTTP_PORT = 3002;
 
@@ -12,11 +14,11 @@ export class CustomerSyncConfig extends SyncServiceConfig {
   @IsInt()
   @Min(1)
   @Max(8)
-  CONTACT_RESOLVE_CONCURRENCY = 4;
+  CONTACT_RESOLVE_CONCURRENCY: number = 4;
 
   /** How long a worker waits for another instance's lock on the same email before a retryable failure. */
   @IsInt()
   @Min(100)
   @Max(60_000)
-  CONTACT_LOCK_WAIT_MS = 10_000;
+  CONTACT_LOCK_WAIT_MS: number = 10_000;
 }
