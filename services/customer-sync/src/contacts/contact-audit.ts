@@ -46,12 +46,14 @@ export class ContactAudit {
 
   /**
    * Records a failed decision (with the calls made before it failed) and never throws itself, so
-   * the caller can rethrow the original error.
+   * the caller can rethrow the original error. A transient failure on an event's last delivery is
+   * `failed` too: the runner dead-letters it instead of retrying.
    */
-  async failure(decision: Omit<ContactDecision, 'outcome' | 'message'>, error: unknown): Promise<void> {
+  async failure(decision: Omit<ContactDecision, 'outcome' | 'message'>, error: unknown, options: { lastAttempt?: boolean } = {}): Promise<void> {
     const message = describeError(error);
+    const outcome = isTransient(error) && !options.lastAttempt ? 'retrying' : 'failed';
     try {
-      await this.record({ ...decision, outcome: isTransient(error) ? 'retrying' : 'failed', message });
+      await this.record({ ...decision, outcome, message });
     } catch (auditError) {
       this.logger.error({ connectionId: decision.connectionId, err: describeError(auditError), reason: message }, 'could not record a failure in the audit trail');
     }

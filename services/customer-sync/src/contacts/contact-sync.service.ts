@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { contactFromCustomer } from '@connector/accounting';
 import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooCustomer } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
 import { ConnectionEntity, ConnectionStore } from '@connector/persistence';
+import { PLATFORM_CONFIG } from '@connector/platform';
 import { ZohoBooksClient, ZohoContact, ZohoNotFoundError } from '@connector/zoho-books';
+import type { CustomerSyncConfig } from '../customer-sync.config';
 import { ContactAudit, ContactDecision } from './contact-audit';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
 import { ContactLocks } from './contact-locks';
@@ -41,6 +43,7 @@ export class ContactSyncService {
     private readonly locks: ContactLocks,
     private readonly zohoContacts: ZohoContacts,
     private readonly audit: ContactAudit,
+    @Inject(PLATFORM_CONFIG) private readonly config: CustomerSyncConfig,
   ) {}
 
   async handle(event: InboundEvent): Promise<void> {
@@ -51,7 +54,7 @@ export class ContactSyncService {
       verdict = await this.judge(event, calls);
     } catch (error) {
       const classified = classifyZohoFailure(error);
-      await this.audit.failure({ ...context, action: 'sync-contact', calls }, classified);
+      await this.audit.failure({ ...context, action: 'sync-contact', calls }, classified, { lastAttempt: event.deliveryCount >= this.config.MAX_DELIVER });
       throw classified;
     }
     await this.audit.record({ ...context, ...verdict, calls });
