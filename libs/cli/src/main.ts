@@ -99,6 +99,11 @@ function jsonRequested(argv: readonly string[]): boolean {
 }
 
 if (require.main === module) {
+  // `connector orders … | head` closes the pipe early; that is the reader's choice, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
   run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
     // exitCode rather than exit(): lets a large --json document finish flushing into a pipe.
     (code) => (process.exitCode = code),

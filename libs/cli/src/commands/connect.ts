@@ -4,7 +4,7 @@ import { flagOption, OptionSpec, stringOption } from '../args';
 import type { Command } from '../command';
 import { CliError, EXIT, ExitCode } from '../errors';
 import { renderDetails } from '../output';
-import { renderWebhooks } from './connections';
+import { renderWebhookTable } from './connections';
 import { pingSucceeded, renderPing } from './ping-report';
 
 const option = (name: string, description: string, required = true, placeholder?: string): OptionSpec => ({
@@ -95,7 +95,8 @@ export const connect: Command = {
       out.line(`Created connection ${connection.id} (${connection.name})`);
       out.lines(renderDetails([['Webhook URL', connection.webhookUrl]]));
       if (outcome.ping) out.lines(['', 'Ping', ...renderPing(outcome.ping)]);
-      if (outcome.webhooks) out.lines(['', 'Webhooks', ...renderWebhooks(outcome.webhooks)]);
+      // The delivery URL is the webhook URL printed above; only the table is new here.
+      if (outcome.webhooks) out.lines(['', 'Webhooks', ...renderWebhookTable(outcome.webhooks.webhooks, 2)]);
     });
     for (const problem of outcome.problems) out.note(`connector: ${problem}`);
     return exitCode;

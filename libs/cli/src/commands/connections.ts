@@ -54,10 +54,13 @@ const webhooks: Command = {
   },
 };
 
-export function renderWebhooks(registration: WebhookRegistration): string[] {
-  const lines = renderDetails([['Delivery URL', registration.deliveryUrl]]);
-  if (registration.webhooks.length === 0) return [...lines, 'No webhooks registered.'];
-  return [...lines, '', ...renderTable(registration.webhooks, webhookColumns(registration.webhooks))];
+function renderWebhooks(registration: WebhookRegistration): string[] {
+  return [...renderDetails([['Delivery URL', registration.deliveryUrl]]), '', ...renderWebhookTable(registration.webhooks)];
+}
+
+export function renderWebhookTable(webhooks: WebhookRegistration['webhooks'], indent = 0): string[] {
+  if (webhooks.length === 0) return [`${' '.repeat(indent)}No webhooks registered.`];
+  return renderTable(webhooks, webhookColumns(webhooks), { indent });
 }
 
 /**
