@@ -113,8 +113,8 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
       ALLOW_PRIVATE_ENDPOINTS: 'true',
       LOG_LEVEL: 'silent',
       CONTACT_LOCK_WAIT_MS: '5000',
-      // SyncServiceConfig's inherited numeric settings carry no emitted number type, so their
-      // environment strings are not converted: they are passed as numbers here.
+      // Numbers, not strings: `loadConfig` converts an environment string only for settings whose
+      // class declares `: number`, which the inherited SyncServiceConfig ones did not at first.
       ...({ HTTP_PORT: 0, RETRY_INITIAL_MS: 50, RETRY_MAX_MS: 200, MAX_DELIVER: 5, ZOHO_RATE_LIMIT_PER_MINUTE: 6_000 } as unknown as NodeJS.ProcessEnv),
     };
     app = await startCustomerSync(env);
