@@ -1,8 +1,11 @@
 import { TransientError } from '@connector/common';
 import { ZohoApiError } from '@connector/zoho-books';
 
-/** Zoho's duplicate messages read "… already exists"; the codes are undocumented (specs/zoho-books.md §4). */
-const DUPLICATE_MESSAGE = /already exists|duplicate|unique/i;
+/**
+ * Zoho's duplicate answers ("The item "X" already exists…", "The SKU "Y" is already used…") have
+ * undocumented codes (specs/zoho-books.md §4), so the words are what is recognised.
+ */
+const DUPLICATE_MESSAGE = /already (exists|used|in use)|duplicate|unique/i;
 
 /**
  * Zoho refused a new item because its name or SKU is taken: another worker (or a person) made it
@@ -10,7 +13,7 @@ const DUPLICATE_MESSAGE = /already exists|duplicate|unique/i;
  */
 export function isDuplicateItemRejection(error: unknown): error is ZohoApiError {
   if (!(error instanceof ZohoApiError)) return false;
-  return error.status === 409 || DUPLICATE_MESSAGE.test(error.upstreamMessage);
+  return DUPLICATE_MESSAGE.test(error.upstreamMessage);
 }
 
 /**

@@ -1,0 +1,301 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { INestApplication } from '@nestjs/common';
+import type { Subscription } from '@nats-io/nats-core';
+import { PermanentError, TransientError } from '@connector/common';
+import {
+  EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RPC, RpcReply, ZohoSessionReply, ZohoSessionRequest,
+} from '@connector/contracts';
+import { NatsRpcClient } from '@connector/messaging';
+import { ConnectionStore } from '@connector/persistence';
+import { FakeZoho } from '@connector/sandbox';
+import { createTestDatabase, createTestTopology, TestDatabase, testEncryptionKeys, TestTopology } from '@connector/testing';
+import { ZohoBooksClient } from '@connector/zoho-books';
+import { startCatalogSync } from '../main';
+
+// ---- harness -------------------------------------------------------------------------------
+
+/** One connection of the test: its own Zoho organization, and a Books client to seed it directly. */
+interface TestConnection {
+  id: string;
+  orgId: string;
+  books: ZohoBooksClient;
+}
+
+interface WooStoreAccess {
+  url: string;
+  consumerKey: string;
+  consumerSecret: string;
+}
+
+/**
+ * catalog-sync running for real (NestJS, JetStream transport, PostgreSQL) on a unique stream,
+ * subject prefix and database, with a fake Zoho behind it. The token-service is played by a tiny
+ * responder on `RPC.zohoSession` handing out tokens minted by the fake (services never import
+ * each other, tests included).
+ */
+class Harness {
+  private readonly sessions = new Map<string, ZohoSessionReply>();
+  private tokenResponder?: Subscription;
+  app!: INestApplication;
+  db!: TestDatabase;
+  topo!: TestTopology;
+  zoho!: FakeZoho;
+  rpc!: NatsRpcClient;
+
+  async start(): Promise<void> {
+    // ZohoBooksClient reads this from the process environment (the client factory does not pass the config value).
+    process.env.ALLOW_PRIVATE_ENDPOINTS = 'true';
+    this.db = await createTestDatabase('catalog_sync_test');
+    this.topo = await createTestTopology();
+    this.zoho = await FakeZoho.start();
+    this.answerTokenRequests();
+    this.app = await startCatalogSync({
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      DATABASE_URL: this.db.url,
+      NATS_STREAM: this.topo.topology.stream,
+      NATS_SUBJECT_PREFIX: this.topo.topology.subjectPrefix,
+      ENCRYPTION_KEYS: testEncryptionKeys(),
+      HTTP_PORT: '0',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+      ALLOW_PRIVATE_ENDPOINTS: 'true',
+      RETRY_INITIAL_MS: '50',
+      RETRY_MAX_MS: '200',
+    });
+    this.rpc = new NatsRpcClient(this.topo.nc, 30_000);
+  }
+
+  /** A connection row (sealed by the service's own store) with a fresh Zoho organization. */
+  async connect(store: WooStoreAccess = { url: 'http://127.0.0.1:9', consumerKey: 'ck_test', consumerSecret: 'cs_test' }): Promise<TestConnection> {
+    const org = this.zoho.createOrganization();
+    const oauth = this.zoho.registerClient();
+    const refreshToken = this.zoho.issueRefreshToken(oauth.clientId, [org.organization_id]);
+    const connection = await this.app.get(ConnectionStore).create({
+      name: `catalog test ${org.organization_id}`,
+      storeUrl: store.url,
+      woo: { consumerKey: store.consumerKey, consumerSecret: store.consumerSecret },
+      webhookSecret: 'webhook-secret',
+      zohoAccountsUrl: this.zoho.accountsUrl,
+      zoho: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, refreshToken },
+      zohoOrganizationId: org.organization_id,
+    });
+    const session: ZohoSessionReply = {
+      accessToken: await mintAccessToken(this.zoho, oauth, refreshToken),
+      apiDomain: this.zoho.apiDomain,
+      organizationId: org.organization_id,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    this.sessions.set(connection.id, session);
+    const books = new ZohoBooksClient({
+      session: { getAccessToken: async () => session, invalidate: async () => undefined },
+      organizationId: org.organization_id,
+      allowPrivate: true,
+    });
+    return { id: connection.id, orgId: org.organization_id, books };
+  }
+
+  ensureItems(connection: TestConnection, lines: ItemRequestLine[]): Promise<EnsureItemsReply> {
+    return this.rpc.call<EnsureItemsReply>(RPC.ensureItems, { connectionId: connection.id, lines } satisfies EnsureItemsRequest);
+  }
+
+  /** Books API calls the fake received for one organization since `mark` (FakeZoho.mark()). */
+  zohoCallsSince(mark: number, connection: TestConnection) {
+    return this.zoho.callsSince(mark).filter((call) => call.organizationId === connection.orgId);
+  }
+
+  async links(connection: TestConnection): Promise<Array<{ product_id: string; variation_id: string; sku: string | null; name: string; zoho_item_id: string | null; matched_by: string | null }>> {
+    return this.db.dataSource.query(
+      'SELECT product_id, variation_id, sku, name, zoho_item_id, matched_by FROM item_links WHERE connection_id = $1 ORDER BY product_id, variation_id',
+      [connection.id],
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.tokenResponder?.unsubscribe();
+    await this.app?.close();
+    await this.zoho?.stop();
+    await this.topo?.destroy();
+    await this.db?.drop();
+  }
+
+  private answerTokenRequests(): void {
+    this.tokenResponder = this.topo.nc.subscribe(RPC.zohoSession, {
+      callback: (_error, msg) => {
+        const session = this.sessions.get(msg.json<ZohoSessionRequest>().connectionId);
+        // Connections of other test runs sharing this NATS server are left to their own responders.
+        if (!session) return;
+        msg.respond(JSON.stringify({ ok: true, data: session } satisfies RpcReply<ZohoSessionReply>));
+      },
+    });
+  }
+}
+
+async function mintAccessToken(zoho: FakeZoho, client: { clientId: string; clientSecret: string }, refreshToken: string): Promise<string> {
+  const response = await fetch(`${zoho.accountsUrl}/oauth/v2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: client.clientId, client_secret: client.clientSecret, refresh_token: refreshToken }).toString(),
+  });
+  const body = (await response.json()) as { access_token?: string; error?: string };
+  if (!body.access_token) throw new Error(`the fake Zoho refused to mint a token: ${body.error ?? 'no access_token'}`);
+  return body.access_token;
+}
+
+function productLine(fields: Partial<ItemRequestLine> & Pick<ItemRequestLine, 'productId' | 'name'>): ItemRequestLine {
+  return { key: `line:${fields.productId}:${fields.variationId ?? 0}`, variationId: 0, sku: null, rate: '10.00', kind: 'product', ...fields };
+}
+
+const SHIPPING: ItemRequestLine = { key: 'shipping', productId: -1, variationId: 0, sku: null, name: 'Shipping', rate: '0', kind: 'shipping' };
+const FEE: ItemRequestLine = { key: 'fee', productId: -2, variationId: 0, sku: null, name: 'Fees', rate: '0', kind: 'fee' };
+
+const creates = (calls: Array<{ method: string; resourcePath: string }>) => calls.filter((c) => c.method === 'POST' && c.resourcePath === '/items');
+
+// ---- tests ---------------------------------------------------------------------------------
+
+describe('catalog-sync against real NATS and PostgreSQL with a fake Zoho', () => {
+  const harness = new Harness();
+
+  before(() => harness.start());
+  after(() => harness.stop());
+
+  describe('ensure-items', () => {
+    test('matches an existing Zoho item by SKU, and records the decision with its Zoho calls', async () => {
+      const connection = await harness.connect();
+      const existing = await connection.books.createItem({ name: 'Blue Mug Deluxe', rate: 12, sku: 'MUG-1' });
+      const reply = await harness.ensureItems(connection, [productLine({ productId: 11, sku: 'MUG-1', name: 'Blue Mug' })]);
+      assert.deepEqual(reply.items['line:11:0'], { itemId: existing.item_id, source: 'sku' });
+      const [link] = await harness.links(connection);
+      assert.deepEqual([link!.zoho_item_id, link!.matched_by, link!.sku], [existing.item_id, 'sku', 'MUG-1']);
+
+      const audit: Array<{ service: string; action: string; resource_id: string; detail: { zohoCalls?: Array<{ path: string; responseBody?: unknown }> } }> =
+        await harness.db.dataSource.query('SELECT service, action, resource_id, detail FROM audit_entries WHERE connection_id = $1', [connection.id]);
+      assert.equal(audit.length, 1);
+      assert.deepEqual([audit[0]!.service, audit[0]!.action, audit[0]!.resource_id], ['catalog-sync', 'match-item', '11']);
+      assert.ok(audit[0]!.detail.zohoCalls?.some((call) => call.path === '/items' && call.responseBody), 'the Zoho call and its response are audited');
+      assert.doesNotMatch(JSON.stringify(audit), /oauthtoken|access_token|1000\./i, 'no token in the audit trail');
+    });
+
+    test('matches by name when the product has no SKU', async () => {
+      const connection = await harness.connect();
+      const existing = await connection.books.createItem({ name: 'Tea Towel', rate: 5 });
+      const reply = await harness.ensureItems(connection, [productLine({ productId: 12, name: 'Tea Towel' })]);
+      assert.deepEqual(reply.items['line:12:0'], { itemId: existing.item_id, source: 'name' });
+    });
+
+    test('creates a missing item with name, SKU, rate and description; the next order costs no Zoho call', async () => {
+      const connection = await harness.connect();
+      const line = productLine({ productId: 13, sku: 'APRON-1', name: 'Linen &amp; Cotton Apron', rate: '24.50', description: 'Size: M' });
+      const first = await harness.ensureItems(connection, [line]);
+      assert.equal(first.items[line.key]!.source, 'created');
+      const [item] = harness.zoho.items(connection.orgId);
+      assert.deepEqual([item!.item_id, item!.name, item!.sku, item!.rate, item!.description], [first.items[line.key]!.itemId, 'Linen & Cotton Apron', 'APRON-1', 24.5, 'Size: M']);
+
+      const mark = harness.zoho.mark();
+      const second = await harness.ensureItems(connection, [line]);
+      assert.deepEqual(second.items[line.key], { itemId: item!.item_id, source: 'link' });
+      assert.equal(harness.zohoCallsSince(mark, connection).length, 0);
+    });
+
+    test('variations are distinct items, even when two share a name and have no SKU', async () => {
+      const connection = await harness.connect();
+      const reply = await harness.ensureItems(connection, [
+        productLine({ key: 'red', productId: 20, variationId: 201, sku: 'TEE-R', name: 'Tee - Red' }),
+        productLine({ key: 'blue', productId: 20, variationId: 202, sku: 'TEE-B', name: 'Tee - Blue' }),
+        productLine({ key: 'h1', productId: 30, variationId: 301, name: 'Hoodie' }),
+        productLine({ key: 'h2', productId: 30, variationId: 302, name: 'Hoodie' }),
+      ]);
+      const ids = ['red', 'blue', 'h1', 'h2'].map((key) => reply.items[key]!.itemId);
+      assert.equal(new Set(ids).size, 4);
+      assert.deepEqual(harness.zoho.items(connection.orgId).map((item) => item.name).sort(), ['Hoodie', 'Hoodie (variation 302)', 'Tee - Blue', 'Tee - Red']);
+    });
+
+    test('20 concurrent requests for one new SKU create exactly one Zoho item', async () => {
+      const connection = await harness.connect();
+      const mark = harness.zoho.mark();
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, () => harness.ensureItems(connection, [productLine({ key: 'lamp', productId: 50, sku: 'LAMP-9', name: 'Desk Lamp', rate: '39.90' })])),
+      );
+      const ids = new Set(replies.map((reply) => reply.items.lamp!.itemId));
+      assert.equal(ids.size, 1);
+      assert.equal(replies.filter((reply) => reply.items.lamp!.source === 'created').length, 1);
+      assert.equal(creates(harness.zohoCallsSince(mark, connection)).length, 1);
+      assert.equal(harness.zoho.items(connection.orgId).length, 1);
+    });
+
+    test('a pinned link wins over a SKU match and costs no Zoho call', async () => {
+      const connection = await harness.connect();
+      await connection.books.createItem({ name: 'Candle', rate: 8, sku: 'CANDLE-1' });
+      const chosen = await connection.books.createItem({ name: 'Candle (gift set)', rate: 20 });
+      await harness.db.dataSource.query(
+        `INSERT INTO item_links (connection_id, product_id, variation_id, name, zoho_item_id, matched_by, pinned)
+         VALUES ($1, 60, 0, 'Candle', $2, 'pinned', true)`,
+        [connection.id, chosen.item_id],
+      );
+      const mark = harness.zoho.mark();
+      const reply = await harness.ensureItems(connection, [productLine({ productId: 60, sku: 'CANDLE-1', name: 'Candle' })]);
+      assert.deepEqual(reply.items['line:60:0'], { itemId: chosen.item_id, source: 'pinned' });
+      assert.equal(harness.zohoCallsSince(mark, connection).length, 0);
+    });
+
+    test('shipping and fee items are created once per connection', async () => {
+      const connection = await harness.connect();
+      const first = await harness.ensureItems(connection, [SHIPPING, FEE]);
+      const second = await harness.ensureItems(connection, [SHIPPING, FEE]);
+      assert.deepEqual([first.items.shipping!.source, first.items.fee!.source], ['created', 'created']);
+      assert.deepEqual(second.items, { shipping: { itemId: first.items.shipping!.itemId, source: 'link' }, fee: { itemId: first.items.fee!.itemId, source: 'link' } });
+      assert.deepEqual(harness.zoho.items(connection.orgId).map((item) => [item.name, item.product_type]).sort(), [['Fees', 'service'], ['Shipping', 'service']]);
+      const links = await harness.links(connection);
+      assert.deepEqual(links.map((link) => [link.product_id, link.name]), [['-2', 'Fees'], ['-1', 'Shipping']]);
+    });
+
+    test("an owner's existing Shipping item is linked, not duplicated", async () => {
+      const connection = await harness.connect();
+      const existing = await connection.books.createItem({ name: 'shipping', rate: 0, product_type: 'service' });
+      const reply = await harness.ensureItems(connection, [SHIPPING]);
+      assert.deepEqual(reply.items.shipping, { itemId: existing.item_id, source: 'name' });
+      assert.equal(harness.zoho.items(connection.orgId).length, 1);
+    });
+
+    test('a name held by an item with another SKU gets a distinct item after Zoho reports the duplicate', async () => {
+      const connection = await harness.connect();
+      await connection.books.createItem({ name: 'Canvas Bag', rate: 15, sku: 'BAG-OLD' });
+      const reply = await harness.ensureItems(connection, [productLine({ key: 'bag', productId: 70, sku: 'BAG-NEW', name: 'Canvas Bag' })]);
+      assert.equal(reply.items.bag!.source, 'created');
+      const created = harness.zoho.items(connection.orgId).find((item) => item.item_id === reply.items.bag!.itemId);
+      assert.deepEqual([created!.name, created!.sku], ['Canvas Bag (SKU BAG-NEW)', 'BAG-NEW']);
+    });
+
+    test('a create whose response was lost is found on the retry instead of made twice', async () => {
+      const connection = await harness.connect();
+      harness.zoho.faults.loseResponseAfterCommit({ method: 'POST', pathPrefix: '/items' });
+      const line = productLine({ key: 'vase', productId: 80, sku: 'VASE-1', name: 'Glass Vase' });
+      await assert.rejects(harness.ensureItems(connection, [line]), (error: Error) => error instanceof TransientError);
+      const retry = await harness.ensureItems(connection, [line]);
+      assert.equal(retry.items.vase!.source, 'sku');
+      assert.equal(harness.zoho.items(connection.orgId).length, 1);
+    });
+
+    test('Zoho 4xx is permanent, 5xx and 409 are worth a retry', async () => {
+      const connection = await harness.connect();
+      const line = productLine({ key: 'x', productId: 90, sku: 'ERR-1', name: 'Error Probe' });
+      harness.zoho.faults.next(1, { status: 400, code: 2, message: 'Invalid value passed for rate', match: { method: 'POST', pathPrefix: '/items' } });
+      await assert.rejects(harness.ensureItems(connection, [line]), (error: Error) => error instanceof PermanentError && /Invalid value passed for rate/.test(error.message));
+      harness.zoho.faults.next(1, { status: 500, code: 1000, message: 'Internal error', match: { method: 'POST', pathPrefix: '/items' } });
+      await assert.rejects(harness.ensureItems(connection, [line]), (error: Error) => error instanceof TransientError);
+      harness.zoho.faults.next(1, { status: 409, code: 9, message: 'Conflict', match: { method: 'POST', pathPrefix: '/items' } });
+      await assert.rejects(harness.ensureItems(connection, [line]), (error: Error) => error instanceof TransientError);
+      const failures: Array<{ outcome: string }> = await harness.db.dataSource.query(
+        `SELECT outcome FROM audit_entries WHERE connection_id = $1 AND action = 'resolve-item' ORDER BY id`,
+        [connection.id],
+      );
+      assert.deepEqual(failures.map((f) => f.outcome), ['failed', 'retrying', 'retrying']);
+    });
+
+    test('an unknown connection is a permanent error', async () => {
+      await assert.rejects(
+        harness.rpc.call(RPC.ensureItems, { connectionId: '00000000-0000-4000-8000-000000000000', lines: [SHIPPING] }),
+        (error: Error) => error instanceof PermanentError,
+      );
+    });
+  });
+});
