@@ -1,0 +1,103 @@
+import { api, seg } from '../api.js';
+import { h, replace } from '../dom.js';
+import { money, subtractDecimal } from '../format.js';
+import { poll } from '../poll.js';
+import { badge, busy, button, emptyState, errorNotice, facts, loading, notice, orderStateBadge, pageHeader, timeAgo, toast } from '../ui.js';
+import { auditEntry } from './audit-entry.js';
+import { connectionSubtitle, liveStatus } from './common.js';
+import { deadLetterList } from './dead-letter-list.js';
+
+/** One order's story: its sync record, then every step from delivery to invoice. */
+export function render(root, { params, signal, app }) {
+  const { id, orderId } = params;
+  const status = liveStatus();
+  const summary = h('div', null, loading('Loading the order…'));
+  const letters = h('div');
+  const trail = h('ol', { class: 'timeline' });
+  const story = h('section', { class: 'card', 'aria-labelledby': 'story-title' },
+    h('h2', { id: 'story-title' }, 'What happened'),
+    h('p', { class: 'muted small' }, 'Oldest first. Zoho requests and responses are shown as recorded, with credentials removed.'),
+    trail);
+  const retryButton = button('Retry this order', () => retry(), { tone: 'primary' });
+  const heading = pageHeader(`Order #${orderId}`, {
+    subtitle: connectionSubtitle(app, id),
+    actions: [h('a', { class: 'button ghost', href: `#/c/${encodeURIComponent(id)}/orders` }, 'All orders'), retryButton],
+  });
+  root.append(heading, status.element, summary, letters, story);
+
+  let lastSummary = '';
+  const seen = new Set();
+  const poller = poll(
+    async () => {
+      const order = await api(`/api/connections/${seg(id)}/orders/${seg(orderId)}`, { signal });
+      const { audit = [], deadLetters = [], ...record } = order;
+      const signature = JSON.stringify([record, deadLetters]);
+      if (signature !== lastSummary) {
+        lastSummary = signature;
+        heading.querySelector('h1').textContent = `Order #${record.orderNumber ?? record.orderId}`;
+        replace(summary, summaryCard(record));
+        replace(letters, deadLetters.length ? deadLetterList(deadLetters, { signal, title: 'Given up on', onRetried: () => poller.refresh() }) : null);
+      }
+      // The trail only grows: append new entries so open request/response panels stay open.
+      const fresh = audit.filter((entry) => !seen.has(entry.id));
+      for (const entry of fresh) seen.add(entry.id);
+      if (fresh.length) trail.append(...fresh.map(auditEntry));
+      const empty = story.querySelector('.empty');
+      if (seen.size) empty?.remove();
+      else if (!empty) story.append(emptyState('No steps recorded yet', 'The order is known, but no service has reported on it yet.'));
+      status.ok();
+    },
+    {
+      interval: 5000,
+      signal,
+      onError: (error) => {
+        if (!lastSummary) {
+          replace(summary, errorNotice(error, error.status === 404 ? 'This order is not known' : 'The order could not be loaded'));
+          retryButton.disabled = true;
+        }
+        status.error(error.message);
+      },
+    },
+  );
+
+  async function retry() {
+    await busy(retryButton, async () => {
+      try {
+        const result = await api(`/api/connections/${seg(id)}/orders/${seg(orderId)}/retry`, { method: 'POST', signal });
+        toast(`Order sent through again (event #${result.seq}). This page updates as the services report back.`);
+        poller.refresh();
+      } catch (error) {
+        if (error.name !== 'AbortError') replace(letters, errorNotice(error, 'The order could not be retried'));
+      }
+    });
+  }
+}
+
+function summaryCard(order) {
+  const diff = order.orderTotal !== null && order.zohoTotal !== null ? subtractDecimal(order.zohoTotal, order.orderTotal) : null;
+  const reconciled = order.reconciled
+    ? badge('Totals match', 'ok')
+    : diff
+      ? badge(`Zoho differs by ${money(diff.replace(/^-/, ''), order.currency)}`, 'warn')
+      : h('span', { class: 'muted' }, 'Not yet comparable');
+  return h(
+    'section',
+    { class: 'card', 'aria-label': 'Sync record' },
+    h('div', { class: 'card-header' }, h('div', { class: 'badges' }, orderStateBadge(order.state), order.orderStatus ? badge(`Store: ${order.orderStatus}`) : null)),
+    order.reason ? notice(order.state === 'failed' ? 'bad' : 'info', order.state === 'failed' ? 'Why it failed' : 'Note', order.reason) : null,
+    h('div', { class: 'totals' },
+      h('div', null, h('span', { class: 'muted small' }, 'Store total'), h('span', { class: 'big-number' }, money(order.orderTotal, order.currency))),
+      h('div', null, h('span', { class: 'muted small' }, 'Zoho total'), h('span', { class: 'big-number' }, money(order.zohoTotal, order.currency))),
+      h('div', null, h('span', { class: 'muted small' }, 'Reconciliation'), reconciled)),
+    facts([
+      ['Invoice', order.invoice ? `${order.invoice.number ?? '(no number)'}${order.invoice.status ? ` · ${order.invoice.status}` : ''}` : 'Not created yet'],
+      ['Zoho invoice id', order.invoice?.id],
+      ['Zoho contact id', order.contactId ?? undefined],
+      ['Rounding adjustment', order.adjustment && Number(order.adjustment) !== 0 ? `${money(order.adjustment, order.currency)}${order.adjustmentReason ? ` — ${order.adjustmentReason}` : ''}` : undefined],
+      ['Store snapshot', order.modifiedGmt ? `modified ${order.modifiedGmt} UTC` : undefined],
+      ['Events', order.streamSeqs?.length ? order.streamSeqs.map((s) => `#${s}`).join(', ') : 'none'],
+      ['Attempts', String(order.attempts ?? 0)],
+      ['Last change', timeAgo(order.updatedAt)],
+    ]),
+  );
+}
