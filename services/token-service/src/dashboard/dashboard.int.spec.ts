@@ -1,0 +1,439 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { HEADERS, subjects } from '@connector/contracts';
+import { DeliveryPublisher } from '@connector/messaging';
+import { AuditEntryEntity, DeadLetterEntity, ItemLinkEntity, OrderSyncEntity } from '@connector/persistence';
+import { createTestDatabase, createTestTopology, eventually, freePort, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
+import { startTokenService } from '../main';
+
+// The few browser globals used inside page.evaluate: this project compiles without the DOM lib,
+// and these declarations stay local to this file.
+declare const sessionStorage: { getItem(key: string): string | null };
+declare const localStorage: { length: number };
+declare const window: { __xss?: number };
+declare const document: { createElement(tag: 'canvas'): BrowserCanvas };
+declare class Image {
+  src: string;
+  width: number;
+  height: number;
+  decode(): Promise<void>;
+}
+interface BrowserCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): {
+    drawImage(image: Image, x: number, y: number, width: number, height: number): void;
+    getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
+  } | null;
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'dashboard-test-admin-token-0123456789';
+/** Names are hostile input: every one of these must show up as text, never as markup. */
+const HOSTILE = '<img src=x onerror="window.__xss=1">';
+const CONNECTION_NAME = `Acme ${HOSTILE} & Co`;
+const PRODUCT_NAME = `<script>window.__xss=2</script>Red mug`;
+
+describe('dashboard in a real browser against the real token service', () => {
+  let db: TestDatabase;
+  let topo: TestTopology;
+  let app: INestApplication;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let base: string;
+  let connectionId: string;
+  /** Uncaught exceptions and Content-Security-Policy violations: there must be none. */
+  const pageProblems: string[] = [];
+
+  before(async () => {
+    // Fail loudly (not skip) so a CI image without the browser is noticed.
+    assert.ok(existsSync(CHROMIUM), `Chromium is missing at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` to run the dashboard browser tests`);
+    db = await createTestDatabase();
+    topo = await createTestTopology();
+    app = await startTokenService({
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      DATABASE_URL: db.url,
+      NATS_STREAM: topo.topology.stream,
+      NATS_SUBJECT_PREFIX: topo.topology.subjectPrefix,
+      ENCRYPTION_KEYS: testEncryptionKeys(),
+      ADMIN_PORT: '0',
+      ADMIN_HOST: '127.0.0.1',
+      ADMIN_TOKEN: TOKEN,
+      ALLOW_PRIVATE_ENDPOINTS: 'true',
+      LOG_LEVEL: 'silent',
+    });
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageProblems.push(`uncaught: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content.Security.Policy|Refused to/i.test(message.text())) pageProblems.push(`CSP: ${message.text()}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    await db?.drop().catch(() => undefined);
+    await topo?.destroy().catch(() => undefined);
+  });
+
+  test('serves the page without auth, assets with content types and cache headers', async () => {
+    const pageResponse = await fetch(`${base}/`);
+    assert.equal(pageResponse.status, 200);
+    assert.match(pageResponse.headers.get('content-type') ?? '', /^text\/html/);
+    assert.equal(pageResponse.headers.get('cache-control'), 'no-cache');
+    assert.match(pageResponse.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const html = await pageResponse.text();
+    const script = /src="(\/ui\/[0-9a-f]{12}\/js\/app\.js)"/.exec(html)?.[1];
+    assert.ok(script, 'the page references its versioned app script');
+
+    const asset = await fetch(`${base}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(asset.status, 200);
+    assert.match(asset.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
+    const etag = asset.headers.get('etag')!;
+    assert.equal((await fetch(`${base}${script}`, { headers: { 'if-none-match': etag } })).status, 304);
+
+    const css = await fetch(`${base}${script.replace('js/app.js', 'css/base.css')}`);
+    assert.match(css.headers.get('content-type') ?? '', /^text\/css/);
+    // An old version still loads (a tab open across a deploy) but is not cached for good.
+    const stale = await fetch(`${base}${script.replace(/\/ui\/[0-9a-f]{12}\//, '/ui/000000000000/')}`);
+    assert.equal(stale.status, 200);
+    assert.equal(stale.headers.get('cache-control'), 'no-cache');
+    assert.equal((await fetch(`${base}/ui/x/%2e%2e/%2e%2e/package.json`)).status, 404);
+    assert.equal((await fetch(`${base}/ui/x/index.html`)).status, 404);
+    // The API itself stays closed without the token.
+    assert.equal((await fetch(`${base}/api/connections`)).status, 401);
+  });
+
+  test('asks for the admin token once and keeps it in the tab', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Admin token').fill('not-the-right-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That token was not accepted').waitFor();
+
+    await page.getByLabel('Admin token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
+    await page.getByText('No connections yet').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('connector.adminToken')), TOKEN);
+    assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing is kept beyond the tab');
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
+    assert.equal(await page.getByLabel('Admin token').count(), 0, 'a reload does not ask again');
+  });
+
+  test('creates a connection in the page and shows what the check found', async () => {
+    await page.getByRole('link', { name: 'Add connection' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Add a connection' }).waitFor();
+
+    await page.getByRole('button', { name: 'Create and check' }).click();
+    await page.getByText('Some fields are empty.').waitFor();
+    assert.equal(await page.getByLabel('Connection name').getAttribute('aria-invalid'), 'true');
+
+    // Nothing listens on these ports: both sides must fail, in words.
+    const deadStore = `http://127.0.0.1:${await freePort()}`;
+    const deadZoho = `http://127.0.0.1:${await freePort()}`;
+    await page.getByLabel('Connection name').fill(CONNECTION_NAME);
+    await page.getByLabel('Store URL').fill(deadStore);
+    await page.getByLabel('Consumer key').fill('ck_0123456789abcdef0123456789abcdef01234567');
+    await page.getByLabel('Consumer secret').fill('cs_0123456789abcdef0123456789abcdef01234567');
+    await page.getByLabel('Data centre (accounts server)').fill(deadZoho);
+    await page.getByLabel('Client id').fill('1000.TESTCLIENT');
+    await page.getByLabel('Client secret').fill('test-client-secret');
+    await page.getByLabel('Refresh token').fill('1000.test-refresh-token');
+    const created = page.waitForResponse((r) => r.url() === `${base}/api/connections` && r.request().method() === 'POST');
+    const pinged = page.waitForResponse((r) => r.url().endsWith('/ping') && r.request().method() === 'POST', { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Create and check' }).click();
+    assert.equal((await created).status(), 201);
+    assert.equal((await pinged).status(), 200);
+
+    await page.getByText(`${CONNECTION_NAME} was created, but the check found a problem.`).waitFor();
+    const results = page.getByRole('region', { name: 'Check results' });
+    assert.equal(await results.getByText('Not reachable').count(), 2, 'both sides report their failure');
+    assert.match(await results.locator('.problem').first().textContent() ?? '', /\S/, 'the failure is explained in words');
+
+    const [connection] = (await (await fetch(`${base}/api/connections`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Array<{ id: string; name: string }>;
+    assert.equal(connection.name, CONNECTION_NAME);
+    connectionId = connection.id;
+
+    await page.getByRole('link', { name: 'Go to connections' }).click();
+    const card = page.locator(`article[data-connection="${connectionId}"]`);
+    await card.getByRole('heading', { name: CONNECTION_NAME }).waitFor();
+    await card.getByText('Last checked').waitFor();
+    await card.getByText('Zoho API calls today').waitFor();
+  });
+
+  test('lists orders live, with failed and not-reconciled filters', async () => {
+    await seedOrders();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+    const rows = page.locator('table.orders tbody tr');
+    await eventually(async () => (await rows.count()) === 4);
+    const reconciled = rows.filter({ hasText: '#1001' });
+    assert.equal(await reconciled.getByText('INV-0001').count(), 1);
+    assert.equal(await reconciled.getByText('$120.50').count(), 2, 'store and Zoho totals side by side');
+    await rows.filter({ hasText: `#<b>1004</b>` }).waitFor();
+
+    await chooseSegment(page, 'Failed');
+    await eventually(async () => (await rows.count()) === 1 && (await rows.first().textContent())?.includes('#1003'));
+    await rows.first().getByText('tax “VAT 19%” is not set up').waitFor();
+    assert.match(page.url(), /filter=failed/);
+
+    // Polling: a failure recorded now shows up without a reload.
+    await db.dataSource.getRepository(OrderSyncEntity).insert(order(1005, { state: 'failed', reason: 'Zoho answered 503' }));
+    await eventually(async () => (await rows.count()) === 2, 15_000);
+
+    await chooseSegment(page, 'Not reconciled');
+    await eventually(async () => (await rows.count()) === 1 && (await rows.first().textContent())?.includes('#1002'));
+    await rows.first().getByText('differs by $0.01').waitFor();
+  });
+
+  test("tells one order's story, with Zoho requests and responses, and retries it", async () => {
+    const seq = await publish('order', 'updated', 1003);
+    await db.dataSource.getRepository(OrderSyncEntity).update({ connectionId, orderId: '1003' }, { streamSeqs: [String(seq)] });
+    await seedAuditTrail(seq);
+
+    await chooseSegment(page, 'Failed');
+    await page.locator('table.orders').getByRole('link', { name: '#1003' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Order #1003' }).waitFor();
+    await page.getByText('Why it failed').waitFor();
+    const steps = page.locator('.timeline > li');
+    await eventually(async () => (await steps.count()) === 2);
+    await steps.nth(0).getByText('Receive').waitFor();
+    await steps.nth(1).getByText('Create invoice').waitFor();
+    await steps.nth(1).locator('summary', { hasText: 'POST /invoices' }).click();
+    await steps.nth(1).getByText('Invalid value passed for tax_id').waitFor();
+
+    const retried = page.waitForResponse((r) => r.url().endsWith('/orders/1003/retry') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Retry this order' }).click();
+    assert.equal((await retried).status(), 202);
+    await page.getByText('Order sent through again').waitFor();
+    const copy = await lastStreamMessage();
+    assert.equal(copy.header?.get(HEADERS.origin), 'retry');
+    assert.equal(copy.header?.get('Connector-Retry-Of'), String(seq));
+  });
+
+  test('retries a dead letter from the failures page and explains a missing replay endpoint', async () => {
+    const seq = await publish('customer', 'updated', 77);
+    await db.dataSource.getRepository(DeadLetterEntity).insert({
+      consumer: 'customer-sync',
+      stream: topo.topology.stream,
+      streamSeq: String(seq),
+      subject: subjects.delivery(topo.topology, connectionId, 'customer', 'updated'),
+      connectionId,
+      msgId: `m-${seq}`,
+      reason: `Zoho refused the contact ${HOSTILE}: email is invalid`,
+      errorClass: 'PermanentError',
+      deliveries: 20,
+      status: 'open',
+    });
+
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Failures' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Failures' }).waitFor();
+    const row = page.locator('table.dead-letters tbody tr').filter({ hasText: `#${seq}` });
+    await row.getByText(`Zoho refused the contact ${HOSTILE}: email is invalid`).waitFor();
+    await page.getByRole('button', { name: 'Retry all open (1)' }).waitFor();
+
+    const retried = page.waitForResponse((r) => /\/api\/dead-letters\/[0-9a-f-]{36}\/retry$/.test(r.url()) && r.request().method() === 'POST');
+    await row.getByRole('button', { name: `Retry event #${seq}` }).click();
+    assert.equal((await retried).status(), 202);
+    await row.getByText('retrying').waitFor();
+    const letter = await db.dataSource.getRepository(DeadLetterEntity).findOneByOrFail({ streamSeq: String(seq) });
+    assert.equal(letter.status, 'retrying');
+    assert.equal((await lastStreamMessage()).header?.get('Connector-Retry-Of'), String(seq));
+
+    // Replay is another engineer's endpoint: a server without it must say so in words.
+    const replay = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/replay`));
+    await page.getByRole('button', { name: 'Start replay' }).click();
+    if ((await replay).status() === 404) await page.getByText('Not available on this server yet').first().waitFor();
+    else await page.locator('.job progress').waitFor();
+  });
+
+  test('highlights unmapped products and pins one to a Zoho item', async () => {
+    await db.dataSource.getRepository(ItemLinkEntity).insert([
+      { connectionId, productId: '501', variationId: '0', sku: 'MUG-BLUE', name: 'Blue mug', zohoItemId: '460000000026049', matchedBy: 'sku', pinned: false },
+      { connectionId, productId: '502', variationId: '0', sku: 'MUG-RED', name: PRODUCT_NAME, zohoItemId: null, matchedBy: null, pinned: false },
+      { connectionId, productId: '-1', variationId: '0', sku: null, name: 'Shipping', zohoItemId: '460000000000001', matchedBy: 'created', pinned: false },
+    ]);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Products' }).waitFor();
+    await page.getByText('1 without a Zoho item').waitFor();
+    const row = page.locator('table.products tbody tr').filter({ hasText: 'MUG-RED' });
+    await row.getByText(PRODUCT_NAME).waitFor();
+    assert.match((await row.getAttribute('class')) ?? '', /row-warn/, 'unmapped products are highlighted');
+    await row.getByText('Unmapped').waitFor();
+
+    await row.getByRole('button', { name: `Pin ${PRODUCT_NAME} to a Zoho item` }).click();
+    const input = row.getByLabel(`Zoho item id for ${PRODUCT_NAME}`);
+    await input.fill('red mug');
+    await row.getByRole('button', { name: 'Pin', exact: true }).click();
+    await row.getByText('A Zoho item id is a number').waitFor();
+
+    await input.fill('460000000099999');
+    const pinned = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/products/502`) && r.request().method() === 'PUT');
+    await row.getByRole('button', { name: 'Pin', exact: true }).click();
+    assert.equal((await pinned).status(), 200);
+    const updated = page.locator('table.products tbody tr').filter({ hasText: 'MUG-RED' });
+    await updated.getByText('460000000099999').waitFor();
+    await updated.getByText('Pinned').waitFor();
+    await page.getByText('all mapped').waitFor();
+    const link = await db.dataSource.getRepository(ItemLinkEntity).findOneByOrFail({ connectionId, productId: '502' });
+    assert.deepEqual([link.zohoItemId, link.pinned, link.matchedBy], ['460000000099999', true, 'pinned']);
+  });
+
+  test('shows the deliveries recorded in the audit stream', async () => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Events' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Events' }).waitFor();
+    const rows = page.locator('table.events tbody tr');
+    await eventually(async () => (await rows.count()) >= 4);
+    await rows.filter({ hasText: 'order.updated' }).first().getByRole('link', { name: 'order 1003' }).waitFor();
+    await rows.filter({ hasText: 'retry' }).first().waitFor();
+
+    await chooseSegment(page, 'Service activity');
+    await page.locator('.timeline > li').filter({ hasText: 'Create invoice' }).waitFor();
+  });
+
+  test('main pages render (screenshots) and nothing was injected', async () => {
+    const pages: Array<[string, string, string]> = [
+      ['connections', '#/connections', 'Connections'],
+      ['orders', `#/c/${connectionId}/orders`, 'Orders'],
+      ['order', `#/c/${connectionId}/orders/1003`, 'Order #1003'],
+      ['failures', `#/c/${connectionId}/failures`, 'Failures'],
+      ['products', `#/c/${connectionId}/products`, 'Products'],
+      ['events', `#/c/${connectionId}/events`, 'Events'],
+    ];
+    for (const [name, hash, heading] of pages) {
+      await page.goto(`${base}/${hash}`);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
+      await checkScreenshot(name, await page.screenshot({ fullPage: true }));
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/#/c/${connectionId}/orders`);
+    await page.locator('table.orders tbody tr').first().waitFor();
+    await checkScreenshot('orders-phone', await page.screenshot({ fullPage: true }));
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    assert.equal(await page.evaluate(() => window.__xss), undefined, 'no hostile name ran as code');
+    assert.deepEqual(pageProblems, []);
+  });
+
+  // Helpers ------------------------------------------------------------------------------------
+
+  function order(orderId: number, fields: Partial<OrderSyncEntity>): Partial<OrderSyncEntity> {
+    return { connectionId, orderId: String(orderId), orderNumber: String(orderId), state: 'pending', orderStatus: 'processing', currency: 'USD', streamSeqs: [], ...fields };
+  }
+
+  async function seedOrders() {
+    await db.dataSource.getRepository(OrderSyncEntity).insert([
+      order(1001, { state: 'synced', invoiceId: '9001', invoiceNumber: 'INV-0001', invoiceStatus: 'sent', orderTotal: '120.50', zohoTotal: '120.50' }),
+      order(1002, { state: 'synced', invoiceId: '9002', invoiceNumber: 'INV-0002', invoiceStatus: 'sent', orderTotal: '99.99', zohoTotal: '100.00' }),
+      order(1003, { state: 'failed', orderTotal: '45.00', reason: 'Zoho rejected the invoice: tax “VAT 19%” is not set up', attempts: 20 }),
+      order(1004, { orderNumber: '<b>1004</b>', orderTotal: '10.00' }),
+    ]);
+  }
+
+  async function seedAuditTrail(seq: number) {
+    const entry = { connectionId, streamSeq: String(seq), resource: 'order', resourceId: '1003' };
+    const repo = db.dataSource.getRepository(AuditEntryEntity);
+    await repo.insert({ ...entry, service: 'webhook-gateway', action: 'received', outcome: 'ok', message: 'order.updated stored' });
+    await repo.insert({
+      ...entry,
+      service: 'invoice-sync',
+      action: 'create-invoice',
+      outcome: 'failed',
+      message: 'Zoho rejected the invoice: tax “VAT 19%” is not set up',
+      detail: {
+        zohoCalls: [
+          {
+            method: 'POST',
+            path: '/invoices',
+            query: { organization_id: '10234695' },
+            status: 400,
+            code: 4,
+            durationMs: 87,
+            requestBody: { customer_id: '460000000012345', reference_number: '1003', line_items: [{ item_id: '460000000026049', quantity: 1, rate: 45 }] },
+            responseBody: { code: 4, message: 'Invalid value passed for tax_id' },
+          },
+        ],
+      },
+    });
+  }
+
+  async function publish(resource: string, event: string, resourceId: number): Promise<number> {
+    const publisher = new DeliveryPublisher(jetstream(topo.nc), topo.topology);
+    const ack = await publisher.publish({
+      subject: subjects.delivery(topo.topology, connectionId, resource, event),
+      body: Buffer.from(JSON.stringify({ id: resourceId, date_modified_gmt: new Date().toISOString() })),
+      msgId: `${connectionId}:${resource}.${event}:${resourceId}:${Date.now()}`,
+      headers: {
+        [HEADERS.connectionId]: connectionId,
+        [HEADERS.topic]: `${resource}.${event}`,
+        [HEADERS.resourceId]: String(resourceId),
+        [HEADERS.origin]: 'webhook',
+      },
+    });
+    return ack.seq;
+  }
+
+  async function lastStreamMessage() {
+    const jsm = await jetstreamManager(topo.nc);
+    const info = await jsm.streams.info(topo.topology.stream);
+    const message = await jsm.streams.getMessage(topo.topology.stream, { seq: info.state.last_seq });
+    assert.ok(message, 'the stream has a last message');
+    return message;
+  }
+
+  /** Saves the PNG for a person to look at, and checks it is a real, non-blank page. */
+  async function checkScreenshot(name: string, png: Buffer) {
+    const file = join(tmpdir(), `connector-dashboard-${name}.png`);
+    writeFileSync(file, png);
+    assert.equal(png.subarray(1, 4).toString(), 'PNG', `${file} is a PNG`);
+    assert.ok(png.length > 15_000 && png.length < 8_000_000, `${file} has a plausible size (${png.length} bytes)`);
+    const probe = await context.newPage();
+    try {
+      const stats = await probe.evaluate(async (data) => {
+        const image = new Image();
+        image.src = `data:image/png;base64,${data}`;
+        await image.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = 160;
+        canvas.height = Math.max(1, Math.round((image.height / image.width) * 160));
+        const context2d = canvas.getContext('2d');
+        if (!context2d) throw new Error('no 2d canvas');
+        context2d.drawImage(image, 0, 0, canvas.width, canvas.height);
+        const pixels = context2d.getImageData(0, 0, canvas.width, canvas.height).data;
+        const colours = new Map<number, number>();
+        for (let i = 0; i < pixels.length; i += 4) {
+          const key = ((pixels[i] >> 4) << 8) | ((pixels[i + 1] >> 4) << 4) | (pixels[i + 2] >> 4);
+          colours.set(key, (colours.get(key) ?? 0) + 1);
+        }
+        const background = Math.max(...colours.values());
+        return { colours: colours.size, inked: 1 - background / (pixels.length / 4) };
+      }, png.toString('base64'));
+      assert.ok(stats.colours >= 8 && stats.inked > 0.03, `${file} shows content (${stats.colours} colours, ${(stats.inked * 100).toFixed(1)}% non-background)`);
+    } finally {
+      await probe.close();
+    }
+  }
+});
+
+/** Segmented filters are radio buttons styled as tabs; their labels take the click. */
+async function chooseSegment(page: Page, label: string) {
+  await page.locator('fieldset.segmented label').filter({ hasText: new RegExp(`^${label}$`) }).click();
+}
