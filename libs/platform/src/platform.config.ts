@@ -10,24 +10,24 @@ const toBool = ({ value }: { value: unknown }) => value === true || value === 't
 export class PlatformConfig {
   @IsString()
   @Matches(/^(nats|tls|ws|wss):\/\//, { message: 'NATS_URL must look like nats://host:4222' })
-  NATS_URL = 'nats://127.0.0.1:4222';
+  NATS_URL: string = 'nats://127.0.0.1:4222';
 
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must look like postgres://user@host:5432/db' })
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/connector';
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/connector';
 
   @IsString()
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'NATS_STREAM may only contain letters, digits, - and _' })
-  NATS_STREAM = 'WOO';
+  NATS_STREAM: string = 'WOO';
 
   @IsString()
   @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'NATS_SUBJECT_PREFIX must be dot-separated subject tokens' })
-  NATS_SUBJECT_PREFIX = 'woo';
+  NATS_SUBJECT_PREFIX: string = 'woo';
 
   @IsInt()
   @Min(1)
   @Max(5)
-  NATS_REPLICAS = 1;
+  NATS_REPLICAS: number = 1;
 
   /** `id:base64key[,id:base64key…]`; see README "Encryption keys". */
   @IsString({ message: 'ENCRYPTION_KEYS is required (e.g. k1:<32 random bytes, base64>)' })
@@ -38,17 +38,17 @@ export class PlatformConfig {
   ENCRYPTION_KEY_ID?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL = 'info';
+  LOG_LEVEL: string = 'info';
 
   /** Run pending migrations at boot (under an advisory lock). Off when a deploy job migrates. */
   @Transform(toBool)
   @IsBoolean()
-  MIGRATIONS_RUN = true;
+  MIGRATIONS_RUN: boolean = true;
 
   /** Allow http and loopback endpoints for Zoho and WooCommerce (sandbox and tests only). */
   @Transform(toBool)
   @IsBoolean()
-  ALLOW_PRIVATE_ENDPOINTS = false;
+  ALLOW_PRIVATE_ENDPOINTS: boolean = false;
 }
 
 export { toBool };

@@ -9,39 +9,39 @@ export class SyncServiceConfig extends PlatformConfig {
   @IsInt()
   @Min(0)
   @Max(65535)
-  HTTP_PORT = 3002;
+  HTTP_PORT: number = 3002;
 
   /** Events one instance handles at once. Total concurrency = replicas × CONCURRENCY. */
   @IsInt()
   @Min(1)
   @Max(256)
-  CONCURRENCY = 8;
+  CONCURRENCY: number = 8;
 
   /** Deliveries of one event before it becomes a dead letter. */
   @IsInt()
   @Min(1)
   @Max(1000)
-  MAX_DELIVER = 20;
+  MAX_DELIVER: number = 20;
 
   /** First retry delay; doubles per attempt with jitter up to RETRY_MAX_MS. */
   @IsInt()
   @Min(10)
-  RETRY_INITIAL_MS = 2_000;
+  RETRY_INITIAL_MS: number = 2_000;
 
   @IsInt()
   @Min(10)
-  RETRY_MAX_MS = 10 * 60_000;
+  RETRY_MAX_MS: number = 10 * 60_000;
 
   /** How long a message may be held without progress; handlers extend it while working. */
   @IsInt()
   @Min(1_000)
-  ACK_WAIT_MS = 60_000;
+  ACK_WAIT_MS: number = 60_000;
 
   /** Zoho calls per minute per organization, shared by all instances (Zoho's limit is 100). */
   @IsInt()
   @Min(1)
   @Max(10_000)
-  ZOHO_RATE_LIMIT_PER_MINUTE = 100;
+  ZOHO_RATE_LIMIT_PER_MINUTE: number = 100;
 }
 
 export function retrySettings(config: SyncServiceConfig): RetrySettings {

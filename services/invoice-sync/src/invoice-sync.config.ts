@@ -1,5 +1,5 @@
 import { SyncServiceConfig } from '@connector/platform';
 
 export class InvoiceSyncConfig extends SyncServiceConfig {
-  override HTTP_PORT = 3004;
+  override HTTP_PORT: number = 3004;
 }

@@ -6,7 +6,7 @@ export class TokenServiceConfig extends PlatformConfig {
   @IsInt()
   @Min(0)
   @Max(65535)
-  ADMIN_PORT = 3001;
+  ADMIN_PORT: number = 3001;
 
   @IsOptional()
   @IsString()
@@ -20,11 +20,11 @@ export class TokenServiceConfig extends PlatformConfig {
   /** Public base URL of the webhook gateway, used for the webhook URLs given to stores. */
   @IsString()
   @Matches(/^https?:\/\/[^/]+/, { message: 'PUBLIC_URL must be an http(s) URL such as https://connector.example.com' })
-  PUBLIC_URL = 'http://127.0.0.1:3000';
+  PUBLIC_URL: string = 'http://127.0.0.1:3000';
 
   /** Refresh a Zoho access token this many seconds before it expires. */
   @IsInt()
   @Min(0)
   @Max(3000)
-  TOKEN_REFRESH_MARGIN_SECONDS = 300;
+  TOKEN_REFRESH_MARGIN_SECONDS: number = 300;
 }

@@ -63,7 +63,7 @@ export class ZohoClientFactory {
       onCall: (record) => {
         this.calls.inc({ organization: organizationId, status: String(record.status), service: this.service });
         if (record.status === 429) {
-          void this.limiter.block(organizationId, record.retryAfterMs ?? 60_000).catch(() => undefined);
+          void this.limiter.block(organizationId, blockFor(record.code)).catch(() => undefined);
         }
         onCall?.(record);
       },
@@ -80,5 +80,21 @@ export class ZohoClientFactory {
     const fresh = await this.rpc.call<ZohoSessionReply>(RPC.zohoSession, { connectionId } satisfies ZohoSessionRequest);
     this.sessions.set(connectionId, fresh);
     return fresh;
+  }
+}
+
+/**
+ * How long a 429 stops every instance from calling the organization: the per-minute limit (44)
+ * resets within a minute, the concurrency limit (1070) as soon as calls finish, the daily quota
+ * (45) not before tomorrow (events wait and retry meanwhile).
+ */
+function blockFor(code: number | undefined): number {
+  switch (code) {
+    case 1070:
+      return 2_000;
+    case 45:
+      return 15 * 60_000;
+    default:
+      return 60_000;
   }
 }

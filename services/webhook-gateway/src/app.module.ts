@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@connector/platform';
+import { GatewayConfig } from './gateway.config';
+import { DeliveryIntake } from './webhooks/delivery-intake.service';
+import { GatewayMetrics } from './webhooks/gateway.metrics';
+import { GATEWAY_CONFIG } from './webhooks/tokens';
+import { WebhookSecretCache } from './webhooks/webhook-secret.cache';
+import { WebhooksController } from './webhooks/webhooks.controller';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [PlatformModule.forRoot({ service: 'webhook-gateway', config })],
+      controllers: [WebhooksController],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, DeliveryIntake, WebhookSecretCache, GatewayMetrics],
+    };
+  }
+}

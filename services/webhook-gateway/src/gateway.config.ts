@@ -1,0 +1,27 @@
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { PlatformConfig } from '@connector/platform';
+
+export class GatewayConfig extends PlatformConfig {
+  /** 0 picks a free port (tests). */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  GATEWAY_PORT: number = 3000;
+
+  @IsOptional()
+  @IsString()
+  GATEWAY_HOST?: string;
+
+  /**
+   * Largest delivery accepted (bytes). NATS rejects messages over its max_payload (1 MiB by
+   * default), so the gateway caps this below the server's limit at boot.
+   */
+  @IsInt()
+  @Min(1024)
+  MAX_BODY_BYTES: number = 1_000_000;
+
+  /** How long to wait for JetStream to acknowledge a publish before answering 503. */
+  @IsInt()
+  @Min(100)
+  PUBLISH_TIMEOUT_MS: number = 5_000;
+}

@@ -1,0 +1,236 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { KeyRing, SecretBox } from '@connector/crypto';
+import { ConnectionStore } from '@connector/persistence';
+import { HEADERS } from '@connector/contracts';
+import { createTestDatabase, createTestTopology, startPrivateNats, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
+import { startGateway } from './main';
+
+const FIXTURES = join(__dirname, '../../../../shared/fixtures/woocommerce');
+const orderFixture = () => readFileSync(join(FIXTURES, 'order.json'));
+
+function sign(body: Buffer | string, secret: string): string {
+  return createHmac('sha256', secret).update(body).digest('base64');
+}
+
+function wooHeaders(topic: string, signature?: string): Record<string, string> {
+  const [resource, event] = topic.split('.');
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'WooCommerce/9.9.0 Hookshot (WordPress/6.8)',
+    'x-wc-webhook-source': 'https://shop.example.com/',
+    'x-wc-webhook-topic': topic,
+    'x-wc-webhook-resource': resource,
+    'x-wc-webhook-event': event,
+    'x-wc-webhook-id': '17',
+    'x-wc-webhook-delivery-id': '819f8a1cf99ff2ddece436469ee0dcdc',
+    ...(signature ? { 'x-wc-webhook-signature': signature } : {}),
+  };
+}
+
+async function gatewayFixture(natsUrl?: string) {
+  const db = await createTestDatabase();
+  const topo = await createTestTopology(natsUrl);
+  const keys = testEncryptionKeys();
+  const env = {
+    NATS_URL: natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    DATABASE_URL: db.url,
+    NATS_STREAM: topo.topology.stream,
+    NATS_SUBJECT_PREFIX: topo.topology.subjectPrefix,
+    ENCRYPTION_KEYS: keys,
+    GATEWAY_PORT: '0',
+    GATEWAY_HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    MAX_BODY_BYTES: '200000',
+    PUBLISH_TIMEOUT_MS: '1500',
+  };
+  const store = new ConnectionStore(db.dataSource, new SecretBox(KeyRing.parse(keys)));
+  const secret = 'wh-secret &amp; more';
+  const connection = await store.create({
+    name: 'Test store',
+    storeUrl: 'https://shop.example.com',
+    woo: { consumerKey: 'ck_x', consumerSecret: 'cs_x' },
+    webhookSecret: secret,
+    zohoAccountsUrl: 'https://accounts.zoho.com',
+    zoho: { clientId: 'c', clientSecret: 's', refreshToken: 'r' },
+  });
+  return { db, topo, env, connection, secret };
+}
+
+async function listen(app: INestApplication): Promise<string> {
+  const address = app.getHttpServer().address() as { port: number };
+  return `http://127.0.0.1:${address.port}`;
+}
+
+describe('webhook-gateway against real NATS JetStream and PostgreSQL', () => {
+  let db: TestDatabase;
+  let topo: TestTopology;
+  let app: INestApplication;
+  let base: string;
+  let connectionId: string;
+  let secret: string;
+
+  before(async () => {
+    const fx = await gatewayFixture();
+    ({ db, topo, secret } = fx);
+    connectionId = fx.connection.id;
+    app = await startGateway(fx.env);
+    base = await listen(app);
+  });
+
+  after(async () => {
+    await app?.close();
+    await topo?.destroy();
+    await db?.drop();
+  });
+
+  const post = (path: string, body: Buffer | string, headers: Record<string, string>) =>
+    fetch(`${base}${path}`, { method: 'POST', body, headers });
+
+  async function streamMessages() {
+    const jsm = await jetstreamManager(topo.nc);
+    const info = await jsm.streams.info(topo.topology.stream);
+    const messages = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+      messages.push(await jsm.streams.getMessage(topo.topology.stream, { seq }));
+    }
+    return messages;
+  }
+
+  test('a signed order delivery is stored byte for byte before the 200', async () => {
+    // WooCommerce's own secret decoding: "&amp;" in the stored secret is "&" in the HMAC key.
+    const body = orderFixture();
+    const res = await post(`/webhooks/woocommerce/${connectionId}`, body, wooHeaders('order.created', sign(body, 'wh-secret & more')));
+    assert.equal(res.status, 200);
+    const json = (await res.json()) as { status: string; sequence: number; duplicate: boolean };
+    assert.equal(json.status, 'accepted');
+    assert.equal(json.duplicate, false);
+    const jsm = await jetstreamManager(topo.nc);
+    const stored = (await jsm.streams.getMessage(topo.topology.stream, { seq: json.sequence }))!;
+    assert.equal(stored.subject, `${topo.topology.subjectPrefix}.${connectionId}.order.created`);
+    assert.deepEqual(Buffer.from(stored.data), body);
+    assert.equal(stored.header.get(HEADERS.topic), 'order.created');
+    assert.equal(stored.header.get(HEADERS.resourceId), '727');
+    assert.match(stored.header.get(HEADERS.msgId), new RegExp(`^${connectionId}:order.created:727:`));
+  });
+
+  test('the same snapshot delivered again is acknowledged but stored once', async () => {
+    const before = (await streamMessages()).length;
+    const body = orderFixture();
+    for (let i = 0; i < 3; i++) {
+      const res = await post(`/webhooks/woocommerce/${connectionId}`, body, wooHeaders('order.created', sign(body, 'wh-secret & more')));
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { duplicate: boolean }).duplicate, true);
+    }
+    assert.equal((await streamMessages()).length, before);
+  });
+
+  test('bad, missing, truncated and foreign signatures are 401 and nothing is recorded', async () => {
+    const before = (await streamMessages()).length;
+    const body = orderFixture();
+    const good = sign(body, 'wh-secret & more');
+    const cases: Array<[string, string | undefined]> = [
+      ['missing', undefined],
+      ['wrong secret', sign(body, 'another connection secret')],
+      ['truncated', good.slice(0, 20)],
+      ['garbage', 'not base64 at all!!'],
+      ['over re-serialised JSON', sign(JSON.stringify(JSON.parse(body.toString())), 'wh-secret & more')],
+    ];
+    for (const [name, signature] of cases) {
+      const res = await post(`/webhooks/woocommerce/${connectionId}`, body, wooHeaders('order.created', signature));
+      assert.equal(res.status, 401, name);
+      assert.match(((await res.json()) as { error: string }).error, /signature/, name);
+    }
+    assert.equal((await streamMessages()).length, before);
+  });
+
+  test("WooCommerce's unsigned creation ping gets 200 and is not published", async () => {
+    const before = (await streamMessages()).length;
+    const res = await post(`/webhooks/woocommerce/${connectionId}`, 'webhook_id=42', {
+      'content-type': 'application/x-www-form-urlencoded',
+      'user-agent': 'WooCommerce/9.9.0 Hookshot (WordPress/6.8)',
+    });
+    assert.equal(res.status, 200);
+    assert.equal((await streamMessages()).length, before);
+  });
+
+  test('unknown connections are 404', async () => {
+    const body = orderFixture();
+    for (const id of [randomUUID(), 'not-a-uuid', 'x'.repeat(300)]) {
+      const res = await post(`/webhooks/woocommerce/${id}`, body, wooHeaders('order.created', sign(body, secret)));
+      assert.equal(res.status, 404);
+    }
+  });
+
+  test('oversized bodies are 413', async () => {
+    const body = Buffer.alloc(250_000, 'a');
+    const res = await post(`/webhooks/woocommerce/${connectionId}`, body, wooHeaders('order.created', sign(body, 'wh-secret & more')));
+    assert.equal(res.status, 413);
+  });
+
+  test('malformed JSON with a valid signature is 400; a non-object body is 400', async () => {
+    for (const text of ['{"id": 727, "status": ', '[1,2,3]', 'null']) {
+      const res = await post(`/webhooks/woocommerce/${connectionId}`, text, wooHeaders('order.updated', sign(text, 'wh-secret & more')));
+      assert.equal(res.status, 400, text);
+    }
+  });
+
+  test('an unknown topic is recorded (202) under the unknown resource, not processed', async () => {
+    const body = Buffer.from('{"id":5,"code":"SAVE10"}');
+    const res = await post(`/webhooks/woocommerce/${connectionId}`, body, wooHeaders('coupon.exploded', sign(body, 'wh-secret & more')));
+    assert.equal(res.status, 202);
+    const { sequence } = (await res.json()) as { sequence: number };
+    const jsm = await jetstreamManager(topo.nc);
+    const stored = (await jsm.streams.getMessage(topo.topology.stream, { seq: sequence }))!;
+    assert.equal(stored.subject, `${topo.topology.subjectPrefix}.${connectionId}.unknown.coupon-exploded`);
+  });
+
+  test('health and metrics answer', async () => {
+    const ready = await fetch(`${base}/health/ready`);
+    assert.equal(ready.status, 200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /connector_gateway_deliveries_total\{.*outcome="accepted"/);
+    assert.match(metrics, /connector_gateway_deliveries_total\{.*reason="bad_signature"/);
+  });
+});
+
+describe('webhook-gateway when NATS goes away', () => {
+  test('answers 503 (never 200) while NATS is down, and 200 again once it is back', async () => {
+    const nats = await startPrivateNats();
+    const fx = await gatewayFixture(nats.url);
+    let app: INestApplication | undefined;
+    try {
+      app = await startGateway(fx.env);
+      const base = await listen(app);
+      const send = async (id: number) => {
+        const body = Buffer.from(JSON.stringify({ id, status: 'processing', date_modified_gmt: '2026-11-27T10:00:00' }));
+        return fetch(`${base}/webhooks/woocommerce/${fx.connection.id}`, {
+          method: 'POST',
+          body,
+          headers: wooHeaders('order.updated', sign(body, 'wh-secret & more')),
+        });
+      };
+      assert.equal((await send(1)).status, 200);
+      await nats.kill();
+      const down = await send(2);
+      assert.equal(down.status, 503);
+      await nats.restart();
+      let status = 0;
+      for (let attempt = 0; attempt < 40 && status !== 200; attempt++) {
+        status = (await send(3)).status;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.equal(status, 200);
+    } finally {
+      await app?.close();
+      await fx.topo.destroy();
+      await fx.db.drop();
+      await nats.stop();
+    }
+  });
+});

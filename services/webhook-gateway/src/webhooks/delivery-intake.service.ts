@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { describeError, Logger } from '@connector/common';
+import { deliveryMessageId, HEADERS, parseTopic, subjects, Topology } from '@connector/contracts';
+import { DeliveryPublisher } from '@connector/messaging';
+import { LOGGER, TOPOLOGY } from '@connector/platform';
+import { verifyWebhookSignature } from '@connector/woocommerce';
+import { GatewayMetrics } from './gateway.metrics';
+import { WebhookSecretCache } from './webhook-secret.cache';
+
+export interface IncomingDelivery {
+  connectionId: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface IntakeResult {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** WooCommerce's unsigned "is this URL alive?" ping, sent when a webhook is created or activated. */
+const PING_BODY = /^webhook_id=\d+$/;
+
+/**
+ * Decides what happens to one delivery. Order matters: authenticate before parsing (an
+ * unauthenticated body is never interpreted or stored), store before answering 200.
+ */
+@Injectable()
+export class DeliveryIntake {
+  constructor(
+    private readonly secrets: WebhookSecretCache,
+    private readonly publisher: DeliveryPublisher,
+    private readonly metrics: GatewayMetrics,
+    @Inject(TOPOLOGY) private readonly topology: Topology,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async accept(delivery: IncomingDelivery): Promise<IntakeResult> {
+    const { connectionId, body } = delivery;
+    const header = (name: string) => first(delivery.headers[name]);
+
+    const secret = await this.secrets.secretFor(connectionId);
+    if (secret === null) return this.reject(404, 'unknown_connection', 'No connection with this id', connectionId);
+
+    const signature = header('x-wc-webhook-signature');
+    if (!signature) {
+      if (PING_BODY.test(body.toString('latin1').trim())) {
+        this.metrics.deliveries.inc({ outcome: 'ping', reason: 'ping' });
+        this.logger.info({ connectionId, webhookId: body.toString('latin1').trim().slice(11) }, 'webhook ping answered');
+        return { status: 200, body: { status: 'ok', ping: true } };
+      }
+      return this.reject(401, 'missing_signature', 'X-WC-Webhook-Signature header is missing', connectionId);
+    }
+    if (!verifyWebhookSignature(body, signature, secret)) {
+      return this.reject(401, 'bad_signature', 'X-WC-Webhook-Signature does not match the body', connectionId);
+    }
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      return this.reject(400, 'malformed_json', `Body is not valid JSON: ${describeError(error)}`, connectionId);
+    }
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      return this.reject(400, 'wrong_shape', 'Body must be a JSON object', connectionId);
+    }
+
+    const topic = header('x-wc-webhook-topic');
+    const parsedTopic = parseTopic(topic);
+    const resourceId = idOf(payload);
+    const modifiedGmt = stringField(payload, 'date_modified_gmt');
+    const msgId = deliveryMessageId({ connectionId, topic: topic ?? 'none', resourceId, modifiedGmt, rawBody: body });
+    const correlationId = randomUUID();
+    const subject = subjects.delivery(this.topology, connectionId, parsedTopic.resource, parsedTopic.event);
+
+    const started = process.hrtime.bigint();
+    try {
+      const ack = await this.publisher.publish({
+        subject,
+        body,
+        msgId,
+        headers: {
+          [HEADERS.connectionId]: connectionId,
+          [HEADERS.topic]: topic,
+          [HEADERS.resourceId]: resourceId === undefined ? undefined : String(resourceId),
+          [HEADERS.modifiedGmt]: modifiedGmt,
+          [HEADERS.webhookId]: header('x-wc-webhook-id'),
+          [HEADERS.deliveryId]: header('x-wc-webhook-delivery-id'),
+          [HEADERS.source]: header('x-wc-webhook-source'),
+          [HEADERS.receivedAt]: new Date().toISOString(),
+          [HEADERS.correlationId]: correlationId,
+          [HEADERS.origin]: 'webhook',
+        },
+      });
+      this.metrics.publishSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      const outcome = parsedTopic.known ? 'accepted' : 'recorded';
+      this.metrics.deliveries.inc({ outcome, reason: ack.duplicate ? 'duplicate' : parsedTopic.known ? 'ok' : 'unknown_topic' });
+      this.logger.info(
+        { connectionId, topic, resourceId, seq: ack.seq, duplicate: ack.duplicate, correlationId },
+        parsedTopic.known ? 'delivery recorded' : 'delivery with unknown topic recorded, not processed',
+      );
+      return parsedTopic.known
+        ? { status: 200, body: { status: 'accepted', sequence: ack.seq, duplicate: ack.duplicate } }
+        : { status: 202, body: { status: 'recorded', sequence: ack.seq, reason: `topic "${topic ?? ''}" is not processed` } };
+    } catch (error) {
+      // Not stored means not acknowledged: WooCommerce counts a failure, and the reconciliation
+      // sweep picks the order up. A 200 here would lose it.
+      this.metrics.deliveries.inc({ outcome: 'failed', reason: 'store_unavailable' });
+      this.logger.error({ connectionId, topic, resourceId, err: describeError(error) }, 'delivery could not be stored');
+      return { status: 503, body: { error: 'store_unavailable', message: 'The delivery could not be recorded; try again later' } };
+    }
+  }
+
+  private reject(status: number, reason: string, message: string, connectionId: string): IntakeResult {
+    this.metrics.deliveries.inc({ outcome: 'rejected', reason });
+    this.logger.warn({ connectionId, status, reason }, `delivery rejected: ${message}`);
+    return { status, body: { error: reason, message } };
+  }
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function idOf(payload: object): number | string | undefined {
+  const id = (payload as { id?: unknown }).id;
+  return typeof id === 'number' || typeof id === 'string' ? id : undefined;
+}
+
+function stringField(payload: object, key: string): string | undefined {
+  const value = (payload as Record<string, unknown>)[key];
+  return typeof value === 'string' && value ? value : undefined;
+}
