@@ -46,7 +46,12 @@ const env = {
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   NODE_ENV: 'test',
 };
-const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...files], {
+// One file at a time: RPC subjects are global on a NATS server, so two test files answering the
+// same RPC could cross-talk. A per-test timeout and force-exit keep a stuck test from hanging CI.
+const child = spawn(process.execPath, [
+  '--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=600000', '--test-force-exit',
+  ...files,
+], {
   stdio: 'inherit',
   env,
   cwd: root,
