@@ -22,6 +22,7 @@ export class ZohoClientFactory {
   private readonly sessions = new Map<string, ZohoSessionReply>();
   private readonly limiter: ZohoRateLimiter;
   private readonly calls: Counter<'organization' | 'status' | 'service'>;
+  private readonly allowPrivate: boolean;
 
   constructor(
     private readonly rpc: NatsRpcClient,
@@ -30,6 +31,7 @@ export class ZohoClientFactory {
     @Inject(PLATFORM_CONFIG) config: PlatformConfig & { ZOHO_RATE_LIMIT_PER_MINUTE?: number },
     @Inject(SERVICE_NAME) private readonly service: string,
   ) {
+    this.allowPrivate = config.ALLOW_PRIVATE_ENDPOINTS;
     this.limiter = new ZohoRateLimiter(dataSource, {
       perMinute: config.ZOHO_RATE_LIMIT_PER_MINUTE ?? DEFAULT_RATE_LIMIT.perMinute,
       burst: DEFAULT_RATE_LIMIT.burst,
@@ -59,6 +61,7 @@ export class ZohoClientFactory {
     return new ZohoBooksClient({
       session: zohoSession,
       organizationId,
+      allowPrivate: this.allowPrivate,
       rateLimiter: { acquire: (key: string) => this.limiter.acquire(key) },
       onCall: (record) => {
         this.calls.inc({ organization: organizationId, status: String(record.status), service: this.service });
