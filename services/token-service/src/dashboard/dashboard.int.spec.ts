@@ -252,6 +252,9 @@ describe('dashboard in a real browser against the real token service', () => {
     const retried = page.waitForResponse((r) => /\/api\/dead-letters\/[0-9a-f-]{36}\/retry$/.test(r.url()) && r.request().method() === 'POST');
     await row.getByRole('button', { name: `Retry event #${seq}` }).click();
     assert.equal((await retried).status(), 202);
+    await page.getByText(`Event #${seq} sent through again`).waitFor();
+    await row.waitFor({ state: 'detached' }); // no longer open
+    await chooseSegment(page, 'Retrying');
     await row.getByText('retrying').waitFor();
     const letter = await db.dataSource.getRepository(DeadLetterEntity).findOneByOrFail({ streamSeq: String(seq) });
     assert.equal(letter.status, 'retrying');

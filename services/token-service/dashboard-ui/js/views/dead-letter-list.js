@@ -32,7 +32,7 @@ export function deadLetterTable({ signal, onRetried, caption = 'Events given up 
       busy(control, async () => {
         try {
           const result = await api(`/api/dead-letters/${seg(letter.id)}/retry`, { method: 'POST', signal });
-          toast(`Event #${letter.streamSeq} sent through again as #${result.seq}.`);
+          toast(`Event #${letter.streamSeq} sent through again as #${result.seq}. It is listed under “Retrying” until it succeeds.`);
           update(current.map((l) => (l.id === letter.id ? { ...l, status: 'retrying' } : l)));
           onRetried?.();
         } catch (error) {
