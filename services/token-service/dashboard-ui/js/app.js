@@ -16,7 +16,10 @@ const app = {
   connections: [],
   get currentId() {
     const { params } = match(parseHash().path) ?? { params: {} };
-    return params.id ?? session.connectionId ?? this.connections[0]?.id ?? null;
+    if (params.id) return params.id;
+    // The remembered one only while it still exists (it may have been deleted since).
+    const remembered = session.connectionId;
+    return this.connection(remembered) ? remembered : (this.connections[0]?.id ?? null);
   },
   connection(id) {
     return this.connections.find((c) => c.id === id) ?? null;

@@ -28,7 +28,7 @@ export function match(path) {
     const params = {};
     const ok = pattern.every((token, i) => {
       if (token.startsWith(':')) {
-        params[token.slice(1)] = decodeURIComponent(parts[i]);
+        params[token.slice(1)] = decode(parts[i]);
         return true;
       }
       return token === parts[i];
@@ -36,6 +36,15 @@ export function match(path) {
     if (ok) return { route, params };
   }
   return null;
+}
+
+/** A hand-edited address may hold a broken escape (`%zz`): keep it as typed instead of failing. */
+function decode(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export function href(path, query) {
