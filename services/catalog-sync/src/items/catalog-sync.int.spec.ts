@@ -1,15 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { INestApplication } from '@nestjs/common';
+import { jetstream } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/nats-core';
 import { PermanentError, TransientError } from '@connector/common';
 import {
-  EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RPC, RpcReply, ZohoSessionReply, ZohoSessionRequest,
+  EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RPC, RpcReply, subjects, ZohoSessionReply, ZohoSessionRequest,
 } from '@connector/contracts';
+import { eventually } from '@connector/testing';
 import { NatsRpcClient } from '@connector/messaging';
 import { ConnectionStore } from '@connector/persistence';
 import { FakeZoho } from '@connector/sandbox';
-import { createTestDatabase, createTestTopology, TestDatabase, testEncryptionKeys, TestTopology } from '@connector/testing';
+import {
+  createTestDatabase, createTestTopology, PrivateNats, startPrivateNats, TestDatabase, testEncryptionKeys, TestTopology,
+} from '@connector/testing';
 import { ZohoBooksClient } from '@connector/zoho-books';
 import { startCatalogSync } from '../main';
 
@@ -32,12 +36,15 @@ interface WooStoreAccess {
  * catalog-sync running for real (NestJS, JetStream transport, PostgreSQL) on a unique stream,
  * subject prefix and database, with a fake Zoho behind it. The token-service is played by a tiny
  * responder on `RPC.zohoSession` handing out tokens minted by the fake (services never import
- * each other, tests included).
+ * each other, tests included). NATS is a real nats-server of this test's own: RPC subjects are
+ * global, not per stream, and on a shared server another test's token-service answered this
+ * test's session requests first ("connection does not exist").
  */
 class Harness {
   private readonly sessions = new Map<string, ZohoSessionReply>();
   private tokenResponder?: Subscription;
   app!: INestApplication;
+  nats!: PrivateNats;
   db!: TestDatabase;
   topo!: TestTopology;
   zoho!: FakeZoho;
@@ -46,12 +53,13 @@ class Harness {
   async start(): Promise<void> {
     // ZohoBooksClient reads this from the process environment (the client factory does not pass the config value).
     process.env.ALLOW_PRIVATE_ENDPOINTS = 'true';
+    this.nats = await startPrivateNats();
     this.db = await createTestDatabase('catalog_sync_test');
-    this.topo = await createTestTopology();
+    this.topo = await createTestTopology(this.nats.url);
     this.zoho = await FakeZoho.start();
     this.answerTokenRequests();
     this.app = await startCatalogSync({
-      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      NATS_URL: this.nats.url,
       DATABASE_URL: this.db.url,
       NATS_STREAM: this.topo.topology.stream,
       NATS_SUBJECT_PREFIX: this.topo.topology.subjectPrefix,
@@ -110,12 +118,26 @@ class Harness {
     );
   }
 
+  /** Appends a product delivery to the audit stream, as the gateway would. */
+  async publishProduct(connection: TestConnection, event: string, body: object): Promise<number> {
+    const subject = subjects.delivery(this.topo.topology, connection.id, 'product', event);
+    return (await jetstream(this.topo.nc).publish(subject, JSON.stringify(body))).seq;
+  }
+
+  async audit(connection: TestConnection): Promise<Array<{ action: string; outcome: string; resource_id: string | null; stream_seq: string | null; message: string }>> {
+    return this.db.dataSource.query(
+      'SELECT action, outcome, resource_id, stream_seq, message FROM audit_entries WHERE connection_id = $1 ORDER BY id',
+      [connection.id],
+    );
+  }
+
   async stop(): Promise<void> {
     this.tokenResponder?.unsubscribe();
     await this.app?.close();
     await this.zoho?.stop();
     await this.topo?.destroy();
     await this.db?.drop();
+    await this.nats?.stop();
   }
 
   private answerTokenRequests(): void {
@@ -147,6 +169,14 @@ function productLine(fields: Partial<ItemRequestLine> & Pick<ItemRequestLine, 'p
 
 const SHIPPING: ItemRequestLine = { key: 'shipping', productId: -1, variationId: 0, sku: null, name: 'Shipping', rate: '0', kind: 'shipping' };
 const FEE: ItemRequestLine = { key: 'fee', productId: -2, variationId: 0, sku: null, name: 'Fees', rate: '0', kind: 'fee' };
+
+/** A product as `GET /wc/v3/products/{id}` (and so a product webhook) shows it, reduced to what matters here. */
+function wooProduct(fields: { id: number; name: string; sku?: string; type?: string; parent_id?: number; variations?: number[] }) {
+  return {
+    type: 'simple', sku: '', price: '9.99', regular_price: '9.99', sale_price: '', description: '', short_description: '',
+    status: 'publish', parent_id: 0, variations: [], attributes: [], meta_data: [], ...fields,
+  };
+}
 
 const creates = (calls: Array<{ method: string; resourcePath: string }>) => calls.filter((c) => c.method === 'POST' && c.resourcePath === '/items');
 
@@ -285,7 +315,7 @@ describe('catalog-sync against real NATS and PostgreSQL with a fake Zoho', () =>
       harness.zoho.faults.next(1, { status: 409, code: 9, message: 'Conflict', match: { method: 'POST', pathPrefix: '/items' } });
       await assert.rejects(harness.ensureItems(connection, [line]), (error: Error) => error instanceof TransientError);
       const failures: Array<{ outcome: string }> = await harness.db.dataSource.query(
-        `SELECT outcome FROM audit_entries WHERE connection_id = $1 AND action = 'resolve-item' ORDER BY id`,
+        `SELECT outcome FROM audit_entries WHERE connection_id = $1 AND action = 'resolve-item' AND resource_id = '90' ORDER BY id`,
         [connection.id],
       );
       assert.deepEqual(failures.map((f) => f.outcome), ['failed', 'retrying', 'retrying']);
@@ -296,6 +326,48 @@ describe('catalog-sync against real NATS and PostgreSQL with a fake Zoho', () =>
         harness.rpc.call(RPC.ensureItems, { connectionId: '00000000-0000-4000-8000-000000000000', lines: [SHIPPING] }),
         (error: Error) => error instanceof PermanentError,
       );
+    });
+  });
+
+  describe('product events', () => {
+    test('product.created stores the SKU and name and links the matching Zoho item; an update re-resolves it', async () => {
+      const connection = await harness.connect();
+      const mug = await connection.books.createItem({ name: 'Mug', rate: 7, sku: 'MUG-A' });
+      const jug = await connection.books.createItem({ name: 'Jug', rate: 9, sku: 'JUG-A' });
+      await harness.publishProduct(connection, 'created', wooProduct({ id: 501, name: 'Mug', sku: 'MUG-A' }));
+      await eventually(async () => (await harness.links(connection)).find((link) => link.zoho_item_id === mug.item_id));
+
+      await harness.publishProduct(connection, 'updated', wooProduct({ id: 501, name: 'Big Jug', sku: 'JUG-A' }));
+      const [link] = await eventually(async () => {
+        const links = await harness.links(connection);
+        return links[0]?.zoho_item_id === jug.item_id ? links : undefined;
+      });
+      assert.deepEqual([link!.product_id, link!.sku, link!.name, link!.matched_by], ['501', 'JUG-A', 'Big Jug', 'sku']);
+    });
+
+    test('a variation event links the variation; unmatched products are stored unmapped, deletions and variable parents are skipped', async () => {
+      const connection = await harness.connect();
+      const red = await connection.books.createItem({ name: 'Scarf - Red', rate: 19 });
+      await harness.publishProduct(connection, 'updated', wooProduct({ id: 611, name: 'Scarf - Red', type: 'variation', parent_id: 610 }));
+      await harness.publishProduct(connection, 'updated', wooProduct({ id: 610, name: 'Scarf', type: 'variable', variations: [611] }));
+      await harness.publishProduct(connection, 'created', wooProduct({ id: 620, name: 'Brand New Thing', sku: 'NEW-620' }));
+      await harness.publishProduct(connection, 'deleted', { id: 630 });
+      const settled = await eventually(async () => {
+        const entries = await harness.audit(connection);
+        return entries.length === 4 ? entries : undefined;
+      });
+      // Events are handled concurrently, so the entries are compared in resource order.
+      assert.deepEqual(
+        settled.map((entry) => [entry.resource_id, entry.action, entry.outcome]).sort(),
+        [['610', 'skip', 'skipped'], ['610:611', 'match-item', 'ok'], ['620', 'unmapped', 'skipped'], ['630', 'skip', 'skipped']],
+      );
+      assert.ok(settled.every((entry) => entry.stream_seq !== null));
+      const links = await harness.links(connection);
+      assert.deepEqual(
+        links.map((link) => [link.product_id, link.variation_id, link.zoho_item_id]),
+        [['610', '611', red.item_id], ['620', '0', null]],
+      );
+      assert.equal(harness.zoho.items(connection.orgId).length, 1, 'product events never create items');
     });
   });
 });

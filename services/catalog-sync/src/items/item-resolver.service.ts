@@ -98,7 +98,7 @@ export class ItemResolverService {
     }
     const identity = await this.distinctFromSiblings(connectionId, requested);
     if (identity.sku) {
-      const shared = await this.links.itemWithSku(connectionId, identity.sku);
+      const shared = await this.links.itemOfOtherProductWithSku(connectionId, { ...identity, sku: identity.sku });
       if (shared) return this.link(connectionId, identity, shared, 'sku', `another product with SKU ${identity.sku} uses it`);
     }
     const zoho = await this.zohoClients.forConnection(connectionId, calls.record);

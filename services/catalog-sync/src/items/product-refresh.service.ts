@@ -74,7 +74,7 @@ export class ProductRefreshService {
       return { action: 'refresh-link', outcome: 'ok', message: `SKU and name unchanged; still Zoho item ${stored.zohoItemId}`, detail };
     }
     if (identity.sku) {
-      const shared = await this.links.itemWithSku(connectionId, identity.sku);
+      const shared = await this.links.itemOfOtherProductWithSku(connectionId, { ...identity, sku: identity.sku });
       if (shared) return this.linked(connectionId, identity, shared, 'sku', `another product with SKU ${identity.sku} uses it`, detail);
     }
     const found = await searchZohoItem(await this.zohoClients.forConnection(connectionId, calls.record), identity);
