@@ -5,12 +5,13 @@ import { jetstream } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/nats-core';
 import { PermanentError, TransientError } from '@connector/common';
 import {
-  EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RPC, RpcReply, subjects, ZohoSessionReply, ZohoSessionRequest,
+  EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RPC, RpcReply, subjects, SyncCatalogReply, SyncCatalogRequest,
+  ZohoSessionReply, ZohoSessionRequest,
 } from '@connector/contracts';
 import { eventually } from '@connector/testing';
 import { NatsRpcClient } from '@connector/messaging';
 import { ConnectionStore } from '@connector/persistence';
-import { FakeZoho } from '@connector/sandbox';
+import { FakeWooStore, FakeZoho } from '@connector/sandbox';
 import {
   createTestDatabase, createTestTopology, PrivateNats, startPrivateNats, TestDatabase, testEncryptionKeys, TestTopology,
 } from '@connector/testing';
@@ -116,6 +117,10 @@ class Harness {
       'SELECT product_id, variation_id, sku, name, zoho_item_id, matched_by FROM item_links WHERE connection_id = $1 ORDER BY product_id, variation_id',
       [connection.id],
     );
+  }
+
+  syncCatalog(connection: TestConnection): Promise<SyncCatalogReply> {
+    return this.rpc.call<SyncCatalogReply>(RPC.syncCatalog, { connectionId: connection.id } satisfies SyncCatalogRequest, 120_000);
   }
 
   /** Appends a product delivery to the audit stream, as the gateway would. */
@@ -368,6 +373,71 @@ describe('catalog-sync against real NATS and PostgreSQL with a fake Zoho', () =>
         [['610', '611', red.item_id], ['620', '0', null]],
       );
       assert.equal(harness.zoho.items(connection.orgId).length, 1, 'product events never create items');
+    });
+  });
+
+  describe('catalogue import (RPC.syncCatalog)', () => {
+    let store: FakeWooStore;
+    before(async () => {
+      store = await FakeWooStore.start();
+    });
+    after(() => store?.stop());
+
+    test('reads every page of products and variations, links SKU and name matches and lists the rest as unmapped', async () => {
+      const connection = await harness.connect({ url: store.url, consumerKey: store.consumerKey, consumerSecret: store.consumerSecret });
+      const pad = (n: number) => String(n).padStart(3, '0');
+      const products = Array.from({ length: 105 }, (_, i) => {
+        const n = i + 1;
+        const hasSku = n <= 30 || n > 40;
+        return store.createProduct({ name: `Product ${pad(n)}`, regularPrice: '5.00', ...(hasSku ? { sku: `CAT-${pad(n)}` } : {}) });
+      });
+      const sweater = store.createVariableProduct({
+        name: 'Sweater',
+        attributes: [{ name: 'Size', options: ['S', 'M', 'L'] }],
+        variations: ['S', 'M', 'L'].map((size) => ({ sku: `SW-${size}`, regularPrice: '40.00', attributes: { Size: size } })),
+      });
+      // 30 items found by SKU (under other names), 10 by name (products without SKU), 1 variation by SKU.
+      for (let n = 1; n <= 30; n++) await connection.books.createItem({ name: `Zoho name ${n}`, rate: 5, sku: `CAT-${pad(n)}` });
+      for (let n = 31; n <= 40; n++) await connection.books.createItem({ name: `Product ${pad(n)}`, rate: 5 });
+      const medium = await connection.books.createItem({ name: 'Sweater M', rate: 40, sku: 'SW-M' });
+      const pinnedTo = await connection.books.createItem({ name: 'Chosen by hand', rate: 1 });
+      const pinnedProduct = products[104]!;
+      await harness.db.dataSource.query(
+        `INSERT INTO item_links (connection_id, product_id, variation_id, name, zoho_item_id, matched_by, pinned) VALUES ($1, $2, 0, 'x', $3, 'pinned', true)`,
+        [connection.id, pinnedProduct.id, pinnedTo.item_id],
+      );
+      const requestsBefore = store.requests.length;
+
+      const reply = await harness.syncCatalog(connection);
+      assert.deepEqual(reply, { products: 108, matched: 42, unmatched: 66 });
+
+      const pages = store.requests.slice(requestsBefore).filter((r) => r.route === '/wc/v3/products');
+      assert.deepEqual(pages.map((r) => [r.query.page, r.query.per_page]), [['1', '100'], ['2', '100']]);
+      const links = await harness.links(connection);
+      assert.equal(links.length, 108);
+      const byProduct = new Map(links.map((link) => [`${link.product_id}:${link.variation_id}`, link]));
+      assert.equal(byProduct.get(`${products[0]!.id}:0`)!.matched_by, 'sku');
+      assert.equal(byProduct.get(`${products[35]!.id}:0`)!.matched_by, 'name');
+      assert.deepEqual([byProduct.get(`${products[60]!.id}:0`)!.zoho_item_id, byProduct.get(`${products[60]!.id}:0`)!.sku], [null, 'CAT-061']);
+      assert.equal(byProduct.get(`${pinnedProduct.id}:0`)!.zoho_item_id, pinnedTo.item_id);
+      const variationLinks = links.filter((link) => link.product_id === String(sweater.parent.id));
+      assert.deepEqual(
+        variationLinks.map((link) => [link.sku, link.name, link.zoho_item_id]).sort(),
+        [['SW-L', 'Sweater - L', null], ['SW-M', 'Sweater - M', medium.item_id], ['SW-S', 'Sweater - S', null]],
+      );
+      assert.equal(harness.zoho.items(connection.orgId).length, 42, 'the import creates nothing in Zoho');
+      const summary: Array<{ message: string; detail: { zohoCalls: unknown[] } }> = await harness.db.dataSource.query(
+        `SELECT message, detail FROM audit_entries WHERE connection_id = $1 AND action = 'sync-catalog'`,
+        [connection.id],
+      );
+      assert.match(summary[0]!.message, /108 products and variations: 42 mapped, 66 unmapped/);
+      assert.ok(summary[0]!.detail.zohoCalls.length >= 1);
+
+      // An order creates an unmapped product's item; the next import finds it and still creates nothing.
+      const line = productLine({ productId: products[60]!.id, sku: 'CAT-061', name: 'Product 061' });
+      assert.equal((await harness.ensureItems(connection, [line])).items[line.key]!.source, 'created');
+      assert.deepEqual(await harness.syncCatalog(connection), { products: 108, matched: 43, unmatched: 65 });
+      assert.equal(harness.zoho.items(connection.orgId).length, 43);
     });
   });
 });
