@@ -89,16 +89,25 @@ export const CONSUMERS = {
   invoiceSync: 'invoice-sync',
 } as const;
 
-/** Core NATS request/reply subjects between services (not persisted: queries, not facts). */
+/**
+ * Core NATS request/reply operations between services (not persisted: queries, not facts). The
+ * wire subject is `rpc.<subjectPrefix>.<name>` (see `rpcSubject`), so two deployments (or two
+ * test runs) sharing one NATS server never answer each other's requests.
+ */
 export const RPC = {
   /** token-service: a valid Zoho access token + api domain + organization id for a connection. */
-  zohoSession: 'connector.rpc.token.zoho-session',
+  zohoSession: 'token.zoho-session',
   /** token-service: drop a token that Zoho rejected, so the next call refreshes. */
-  zohoInvalidate: 'connector.rpc.token.zoho-invalidate',
+  zohoInvalidate: 'token.zoho-invalidate',
   /** customer-sync: the Zoho contact for an order's customer (creating it if needed). */
-  ensureContact: 'connector.rpc.customer.ensure-contact',
+  ensureContact: 'customer.ensure-contact',
   /** catalog-sync: Zoho items for an order's lines (creating missing ones). */
-  ensureItems: 'connector.rpc.catalog.ensure-items',
+  ensureItems: 'catalog.ensure-items',
   /** catalog-sync: resolve the whole store catalogue up front. */
-  syncCatalog: 'connector.rpc.catalog.sync',
+  syncCatalog: 'catalog.sync',
 } as const;
+
+/** The NATS subject of an RPC operation within one deployment (outside the audit stream's subjects). */
+export function rpcSubject(topology: Topology, name: string): string {
+  return `rpc.${topology.subjectPrefix}.${name}`;
+}

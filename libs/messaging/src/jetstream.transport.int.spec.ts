@@ -35,7 +35,7 @@ class TestHandlers {
     }
   }
 
-  @MessagePattern('test.rpc.echo')
+  @MessagePattern('test.echo')
   echo(@Payload() body: { text: string }) {
     if (body.text === 'permanent') throw new PermanentError('no such thing');
     return { echoed: body.text.toUpperCase() };
@@ -161,9 +161,9 @@ describe('JetStreamTransport against a real JetStream', () => {
   });
 
   test('RPC handlers answer over core NATS with errors keeping their class', async () => {
-    const rpc = new NatsRpcClient(topo.nc, 2_000);
-    assert.deepEqual(await rpc.call('test.rpc.echo', { text: 'hi' }), { echoed: 'HI' });
-    await assert.rejects(rpc.call('test.rpc.echo', { text: 'permanent' }), (e: Error) => e instanceof PermanentError && /no such thing/.test(e.message));
-    await assert.rejects(rpc.call('test.rpc.nobody', {}, 500), (e: Error) => e instanceof TransientError);
+    const rpc = new NatsRpcClient(topo.nc, topo.topology, 2_000);
+    assert.deepEqual(await rpc.call('test.echo', { text: 'hi' }), { echoed: 'HI' });
+    await assert.rejects(rpc.call('test.echo', { text: 'permanent' }), (e: Error) => e instanceof PermanentError && /no such thing/.test(e.message));
+    await assert.rejects(rpc.call('test.nobody', {}, 500), (e: Error) => e instanceof TransientError);
   });
 });

@@ -4,7 +4,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { describeError, isTransient, Logger, retryAfterOf, sleep } from '@connector/common';
-import type { RpcReply, Topology } from '@connector/contracts';
+import { rpcSubject, RpcReply, Topology } from '@connector/contracts';
 import { DeadLetterSink } from './dead-letter-sink';
 import { InboundEvent, toInboundEvent } from './inbound-event';
 import { JetStreamContext } from './jetstream.context';
@@ -196,7 +196,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   }
 
   private subscribeRpc(pattern: string): void {
-    const sub = this.options.connection.subscribe(pattern, {
+    const sub = this.options.connection.subscribe(rpcSubject(this.options.topology, pattern), {
       queue: this.options.queueGroup,
       callback: (err: Error | null, msg: Msg) => {
         if (err) {

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { PermanentError, TransientError } from '@connector/common';
-import type { RpcReply } from '@connector/contracts';
+import { rpcSubject, RpcReply, Topology } from '@connector/contracts';
 
 /**
  * Calls another service over core NATS request/reply. A missing or silent responder is a
@@ -9,10 +9,13 @@ import type { RpcReply } from '@connector/contracts';
 export class NatsRpcClient {
   constructor(
     private readonly nc: NatsConnection,
+    private readonly topology: Topology,
     private readonly defaultTimeoutMs = 30_000,
   ) {}
 
-  async call<T>(subject: string, payload: unknown, timeoutMs = this.defaultTimeoutMs): Promise<T> {
+  /** Calls the operation `name` (one of `RPC`) of this deployment. */
+  async call<T>(name: string, payload: unknown, timeoutMs = this.defaultTimeoutMs): Promise<T> {
+    const subject = rpcSubject(this.topology, name);
     let reply: RpcReply<T>;
     try {
       const msg = await this.nc.request(subject, JSON.stringify(payload), { timeout: timeoutMs });

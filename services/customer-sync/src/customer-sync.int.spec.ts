@@ -6,7 +6,7 @@ import { INestApplication } from '@nestjs/common';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders, NatsConnection } from '@nats-io/nats-core';
 import {
-  deliveryMessageId, EnsureContactReply, EnsureContactRequest, HEADERS, RPC, RpcReply, subjects, WooBillingAddress, WooCustomer, ZohoSessionReply,
+  deliveryMessageId, EnsureContactReply, EnsureContactRequest, HEADERS, RPC, RpcReply, rpcSubject, subjects, Topology, WooBillingAddress, WooCustomer, ZohoSessionReply,
 } from '@connector/contracts';
 import { KeyRing, SecretBox } from '@connector/crypto';
 import { NatsRpcClient } from '@connector/messaging';
@@ -35,7 +35,7 @@ interface AuditRow {
 }
 
 /** Answers `RPC.zohoSession` with an access token minted by the fake's own accounts server. */
-async function answerZohoSessions(nc: NatsConnection, zoho: FakeZoho, organizationId: string): Promise<void> {
+async function answerZohoSessions(nc: NatsConnection, topology: Topology, zoho: FakeZoho, organizationId: string): Promise<void> {
   const client = zoho.registerClient();
   const refreshToken = zoho.issueRefreshToken(client.clientId);
   const mint = async () => {
@@ -44,13 +44,13 @@ async function answerZohoSessions(nc: NatsConnection, zoho: FakeZoho, organizati
     return ((await res.json()) as { access_token: string }).access_token;
   };
   let token = await mint();
-  nc.subscribe(RPC.zohoSession, {
+  nc.subscribe(rpcSubject(topology, RPC.zohoSession), {
     callback: (_err, msg) => {
       const session: ZohoSessionReply = { accessToken: token, apiDomain: zoho.apiDomain, organizationId, expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
       msg.respond(JSON.stringify({ ok: true, data: session } satisfies RpcReply<ZohoSessionReply>));
     },
   });
-  nc.subscribe(RPC.zohoInvalidate, {
+  nc.subscribe(rpcSubject(topology, RPC.zohoInvalidate), {
     callback: (_err, msg) => {
       void mint().then((fresh) => {
         token = fresh;
@@ -88,7 +88,7 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
     // Zoho's 100 calls a minute would make the later tests wait for the shared rate budget.
     zoho = await FakeZoho.start({ limits: { perMinute: 6_000 } });
     orgId = zoho.createOrganization({ currencyCode: 'USD' }).organization_id;
-    await answerZohoSessions(topo.nc, zoho, orgId);
+    await answerZohoSessions(topo.nc, topo.topology, zoho, orgId);
     const keys = testEncryptionKeys();
     const store = new ConnectionStore(db.dataSource, new SecretBox(KeyRing.parse(keys)));
     const connection = await store.create({
@@ -118,7 +118,7 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
       ...({ HTTP_PORT: 0, RETRY_INITIAL_MS: 50, RETRY_MAX_MS: 200, MAX_DELIVER: 5, ZOHO_RATE_LIMIT_PER_MINUTE: 6_000 } as unknown as NodeJS.ProcessEnv),
     };
     app = await startCustomerSync(env);
-    rpc = new NatsRpcClient(topo.nc, 10_000);
+    rpc = new NatsRpcClient(topo.nc, topo.topology, 10_000);
   });
 
   after(async () => {
