@@ -5,16 +5,14 @@ import { jetstream } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/nats-core';
 import { PermanentError, TransientError } from '@connector/common';
 import {
-  EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RPC, RpcReply, subjects, SyncCatalogReply, SyncCatalogRequest,
+  EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RPC, RpcReply, rpcSubject, subjects, SyncCatalogReply, SyncCatalogRequest,
   ZohoSessionReply, ZohoSessionRequest,
 } from '@connector/contracts';
 import { eventually } from '@connector/testing';
 import { NatsRpcClient } from '@connector/messaging';
 import { ConnectionStore } from '@connector/persistence';
 import { FakeWooStore, FakeZoho } from '@connector/sandbox';
-import {
-  createTestDatabase, createTestTopology, PrivateNats, startPrivateNats, TestDatabase, testEncryptionKeys, TestTopology,
-} from '@connector/testing';
+import { createTestDatabase, createTestTopology, TestDatabase, testEncryptionKeys, TestTopology } from '@connector/testing';
 import { ZohoBooksClient } from '@connector/zoho-books';
 import { startCatalogSync } from '../main';
 
@@ -37,30 +35,25 @@ interface WooStoreAccess {
  * catalog-sync running for real (NestJS, JetStream transport, PostgreSQL) on a unique stream,
  * subject prefix and database, with a fake Zoho behind it. The token-service is played by a tiny
  * responder on `RPC.zohoSession` handing out tokens minted by the fake (services never import
- * each other, tests included). NATS is a real nats-server of this test's own: RPC subjects are
- * global, not per stream, and on a shared server another test's token-service answered this
- * test's session requests first ("connection does not exist").
+ * each other, tests included). RPC subjects carry the run's subject prefix, so other runs on the
+ * same NATS server never answer this one's requests.
  */
 class Harness {
   private readonly sessions = new Map<string, ZohoSessionReply>();
   private tokenResponder?: Subscription;
   app!: INestApplication;
-  nats!: PrivateNats;
   db!: TestDatabase;
   topo!: TestTopology;
   zoho!: FakeZoho;
   rpc!: NatsRpcClient;
 
   async start(): Promise<void> {
-    // ZohoBooksClient reads this from the process environment (the client factory does not pass the config value).
-    process.env.ALLOW_PRIVATE_ENDPOINTS = 'true';
-    this.nats = await startPrivateNats();
     this.db = await createTestDatabase('catalog_sync_test');
-    this.topo = await createTestTopology(this.nats.url);
+    this.topo = await createTestTopology();
     this.zoho = await FakeZoho.start();
     this.answerTokenRequests();
     this.app = await startCatalogSync({
-      NATS_URL: this.nats.url,
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
       DATABASE_URL: this.db.url,
       NATS_STREAM: this.topo.topology.stream,
       NATS_SUBJECT_PREFIX: this.topo.topology.subjectPrefix,
@@ -71,7 +64,7 @@ class Harness {
       RETRY_INITIAL_MS: '50',
       RETRY_MAX_MS: '200',
     });
-    this.rpc = new NatsRpcClient(this.topo.nc, 30_000);
+    this.rpc = new NatsRpcClient(this.topo.nc, this.topo.topology, 30_000);
   }
 
   /** A connection row (sealed by the service's own store) with a fresh Zoho organization. */
@@ -142,16 +135,17 @@ class Harness {
     await this.zoho?.stop();
     await this.topo?.destroy();
     await this.db?.drop();
-    await this.nats?.stop();
   }
 
   private answerTokenRequests(): void {
-    this.tokenResponder = this.topo.nc.subscribe(RPC.zohoSession, {
+    this.tokenResponder = this.topo.nc.subscribe(rpcSubject(this.topo.topology, RPC.zohoSession), {
       callback: (_error, msg) => {
-        const session = this.sessions.get(msg.json<ZohoSessionRequest>().connectionId);
-        // Connections of other test runs sharing this NATS server are left to their own responders.
-        if (!session) return;
-        msg.respond(JSON.stringify({ ok: true, data: session } satisfies RpcReply<ZohoSessionReply>));
+        const { connectionId } = msg.json<ZohoSessionRequest>();
+        const session = this.sessions.get(connectionId);
+        const reply: RpcReply<ZohoSessionReply> = session
+          ? { ok: true, data: session }
+          : { ok: false, error: { message: `Connection ${connectionId} does not exist`, transient: false } };
+        msg.respond(JSON.stringify(reply));
       },
     });
   }

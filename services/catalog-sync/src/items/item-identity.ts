@@ -38,12 +38,17 @@ export function isDeletedProduct(identity: ItemIdentity): boolean {
 
 /** The identity an order line asks for; synthetic lines get their fixed id and name whatever was sent. */
 export function identityOfLine(line: ItemRequestLine): ItemIdentity {
+  if (typeof line !== 'object' || line === null || typeof line.key !== 'string') {
+    throw new PermanentError('every ensure-items line needs a string key');
+  }
   if (line.kind === 'shipping' || line.kind === 'fee') {
     const synthetic = SYNTHETIC_ITEMS[line.kind];
     return { kind: line.kind, productId: synthetic.productId, variationId: 0, name: synthetic.name };
   }
-  if (!Number.isSafeInteger(line.productId) || line.productId < 0) {
-    throw new PermanentError(`line ${line.key}: product id ${line.productId} is not a store product id`);
+  if (line.kind !== 'product') throw new PermanentError(`line ${line.key}: unknown kind ${JSON.stringify(line.kind)}`);
+  const variationId = line.variationId ?? 0;
+  if (!Number.isSafeInteger(line.productId) || line.productId < 0 || !Number.isSafeInteger(variationId) || variationId < 0) {
+    throw new PermanentError(`line ${line.key}: ${line.productId}/${variationId} is not a store product/variation id`);
   }
   const name = itemName(line.name);
   const sku = cleanSku(line.sku);
@@ -51,7 +56,7 @@ export function identityOfLine(line: ItemRequestLine): ItemIdentity {
   return {
     kind: 'product',
     productId: line.productId,
-    variationId: Math.max(0, line.variationId ?? 0),
+    variationId,
     sku,
     name: name || sku!,
   };
