@@ -32,7 +32,9 @@ import { ratesForClass, type WooTaxRate } from './tax-rates';
  *
  * Shipping and fees are always ex tax. Shipping is taxed (if taxable) with the standard-class
  * rates that apply to shipping. A fee is taxed (if taxable) with its class's rates; a negative
- * fee is capped at the order value so far (items + earlier fees + shipping), like WooCommerce.
+ * fee is capped at the ex-tax order value so far (items + earlier fees + shipping), and a
+ * negative taxable fee is split over the items' tax classes in proportion to their totals and
+ * taxed per class, like WooCommerce.
  *
  * Order:
  *   tax_lines[r].tax_total          = Σ over lines and fees of round_d(raw_r)
@@ -184,6 +186,27 @@ function applyCoupons(input: OrderMathInput, bases: Decimal[]): { after: Decimal
   return { after: remaining, perCoupon };
 }
 
+/**
+ * Taxes of a fee. A positive fee is taxed with its own class's rates. A negative fee acts as a
+ * discount: WooCommerce splits it over the taxable items' tax classes in proportion to their
+ * totals and taxes each part with that class's rates, so it reduces the taxes the items carry.
+ */
+function feeTaxes(input: OrderMathInput, lines: readonly LineTotals[], total: Decimal, taxClass: string): Map<number, Decimal> {
+  if (total.sign() >= 0) return exclusiveTaxes(total, ratesForClass(input.rates, taxClass));
+  const byClass = new Map<string, Decimal>();
+  input.lines.forEach((line, i) => {
+    if (!line.taxable) return;
+    byClass.set(line.taxClass, (byClass.get(line.taxClass) ?? Decimal.ZERO).add(lines[i]!.total));
+  });
+  const classes = [...byClass.keys()];
+  const parts = proportionalSplit(total, classes.map((c) => byClass.get(c)!), input.decimals);
+  const merged = new Map<number, Decimal>();
+  classes.forEach((cls, i) => {
+    for (const [rateId, raw] of exclusiveTaxes(parts[i]!, ratesForClass(input.rates, cls))) merged.set(rateId, (merged.get(rateId) ?? Decimal.ZERO).add(raw));
+  });
+  return merged;
+}
+
 export function computeOrderTotals(input: OrderMathInput): OrderTotals {
   const d = input.decimals;
   const taxLineTotals = new Map<number, { taxTotal: Decimal; shippingTaxTotal: Decimal }>();
@@ -255,7 +278,7 @@ export function computeOrderTotals(input: OrderMathInput): OrderTotals {
     const floor = itemsTotal.add(feeRunning).add(shippingTotal).neg();
     if (total.sign() < 0 && total.lt(floor)) total = floor.round(d);
     feeRunning = feeRunning.add(total);
-    const taxes = fee.taxable ? calc(total, ratesForClass(input.rates, fee.taxClass), false) : new Map<number, Decimal>();
+    const taxes = fee.taxable ? feeTaxes(input, lines, total, fee.taxClass) : new Map<number, Decimal>();
     for (const [rateId, raw] of taxes) {
       const entry = touchRate(rateId);
       entry.taxTotal = entry.taxTotal.add(raw.round(d));
