@@ -52,6 +52,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
     attachTransport(app, transport);
   }
   await options.configure?.(app);
+  // Module init first (it provisions the audit stream), then the consumers that read from it.
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(options.port, options.host ?? '0.0.0.0');
   logger.info({ port: options.port }, `${options.service} listening`);

@@ -123,7 +123,11 @@ export class ConnectionsService {
   private async pingZoho(connection: ConnectionEntity): Promise<PingReport['zoho']> {
     try {
       const session = await this.tokens.session(connection.id);
-      return await pingZoho({ session: this.tokens.sessionFor(connection.id), organizationId: session.organizationId });
+      return await pingZoho({
+        session: this.tokens.sessionFor(connection.id),
+        organizationId: session.organizationId,
+        allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS,
+      });
     } catch (error) {
       return { ok: false, error: describeError(error) };
     }

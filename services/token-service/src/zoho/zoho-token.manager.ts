@@ -69,7 +69,7 @@ export class ZohoTokenManager {
       );
     }
     const token = (await this.freshCachedToken(connectionId)) ?? (await this.refreshUnderLock(connection));
-    const organizationId = connection.zohoOrganizationId ?? (await this.resolveOrganization(connection));
+    const organizationId = connection.zohoOrganizationId ?? (await this.resolveOrganization(connection, token));
     return { ...token, organizationId };
   }
 
@@ -123,9 +123,18 @@ export class ZohoTokenManager {
     });
   }
 
-  /** Resolved once after the first token, then cached on the connection. */
-  private async resolveOrganization(connection: ConnectionEntity): Promise<string> {
-    const books = new ZohoBooksClient({ session: this.sessionFor(connection.id) });
+  /**
+   * Resolved once after the first token, then cached on the connection. Uses the token in hand
+   * (asking `session()` here would wait on the very request being answered).
+   */
+  private async resolveOrganization(connection: ConnectionEntity, token: { accessToken: string; apiDomain: string }): Promise<string> {
+    const books = new ZohoBooksClient({
+      session: {
+        getAccessToken: async () => ({ accessToken: token.accessToken, apiDomain: token.apiDomain }),
+        invalidate: (accessToken: string) => this.invalidate(connection.id, accessToken),
+      },
+      allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS,
+    });
     const organizationId = await books.resolveOrganizationId();
     await this.connections.update(connection.id, { zohoOrganizationId: organizationId });
     return organizationId;

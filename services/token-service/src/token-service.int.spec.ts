@@ -1,0 +1,197 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { INestApplication } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { PermanentError, TransientError } from '@connector/common';
+import { RPC, ZohoSessionReply } from '@connector/contracts';
+import { connectNats, NatsRpcClient } from '@connector/messaging';
+import { FakeZoho } from '@connector/sandbox';
+import { createTestDatabase, createTestTopology, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
+import { startTokenService } from './main';
+
+const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+describe('token-service: connections, credentials and Zoho tokens', () => {
+  let db: TestDatabase;
+  let topo: TestTopology;
+  let zoho: FakeZoho;
+  let app: INestApplication;
+  let base: string;
+  let nc: NatsConnection;
+  let rpc: NatsRpcClient;
+  let client: { clientId: string; clientSecret: string };
+  let orgId: string;
+  let refreshToken: string;
+
+  before(async () => {
+    db = await createTestDatabase();
+    topo = await createTestTopology();
+    zoho = await FakeZoho.start();
+    client = zoho.registerClient();
+    orgId = zoho.createOrganization({ name: 'Books Org' }).organization_id;
+    refreshToken = zoho.issueRefreshToken(client.clientId);
+    app = await startTokenService({
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      DATABASE_URL: db.url,
+      NATS_STREAM: topo.topology.stream,
+      NATS_SUBJECT_PREFIX: topo.topology.subjectPrefix,
+      ENCRYPTION_KEYS: testEncryptionKeys(),
+      ADMIN_TOKEN,
+      ADMIN_PORT: '0',
+      ADMIN_HOST: '127.0.0.1',
+      PUBLIC_URL: 'https://connector.example.com',
+      ALLOW_PRIVATE_ENDPOINTS: 'true',
+      LOG_LEVEL: 'silent',
+    });
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    nc = await connectNats(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', 'token-service-test');
+    rpc = new NatsRpcClient(nc, topo.topology, 10_000);
+  });
+
+  after(async () => {
+    await nc?.drain();
+    await app?.close();
+    await zoho?.stop();
+    await topo?.destroy();
+    await db?.drop();
+  });
+
+  const api = async (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
+  };
+
+  const newConnection = (overrides: Record<string, unknown> = {}) => ({
+    name: 'Acme store',
+    woocommerce: {
+      url: 'http://127.0.0.1:9/shop/',
+      consumerKey: 'ck_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      consumerSecret: 'cs_SECRET_consumer_secret_value_0123456789',
+      webhookSecret: 'whsec_SECRET_webhook_secret_value',
+    },
+    zoho: { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken, accountsUrl: zoho.accountsUrl },
+    ...overrides,
+  });
+
+  test('the admin API requires the bearer token', async () => {
+    assert.equal((await api('GET', '/api/connections', undefined, '')).status, 401);
+    assert.equal((await api('GET', '/api/connections', undefined, 'wrong-token-wrong-token')).status, 401);
+    assert.equal((await api('GET', '/api/connections')).status, 200);
+  });
+
+  test('validation errors are 400 and name the field', async () => {
+    const missingUrl = newConnection();
+    delete (missingUrl.woocommerce as Record<string, unknown>).url;
+    const r1 = await api('POST', '/api/connections', missingUrl);
+    assert.equal(r1.status, 400);
+    assert.match(r1.json.message, /woocommerce\.url/);
+    const r2 = await api('POST', '/api/connections', newConnection({ zoho: { clientId: 'x', clientSecret: 'y', refreshToken: 'z', accountsUrl: 'https://evil.example.com' } }));
+    assert.equal(r2.status, 400);
+    assert.match(r2.json.message, /zoho\.accountsUrl/);
+    const r3 = await api('POST', '/api/connections', { ...newConnection(), extra: 'field' });
+    assert.equal(r3.status, 400);
+    assert.match(r3.json.message, /extra/);
+    const r4 = await api('POST', '/api/connections', newConnection({ name: '' }));
+    assert.equal(r4.status, 400);
+    assert.match(r4.json.message, /name/);
+  });
+
+  test('a connection is created, never shows a secret, and stores none in clear', async () => {
+    const created = await api('POST', '/api/connections', newConnection());
+    assert.equal(created.status, 201);
+    assert.match(created.json.id, /^[0-9a-f-]{36}$/);
+    assert.equal(created.json.webhookUrl, `https://connector.example.com/webhooks/woocommerce/${created.json.id}`);
+    assert.equal(created.json.woocommerce.url, 'http://127.0.0.1:9/shop');
+    const secrets = ['cs_SECRET_consumer_secret_value_0123456789', 'whsec_SECRET_webhook_secret_value', client.clientSecret, refreshToken];
+    for (const response of [created, await api('GET', `/api/connections/${created.json.id}`), await api('GET', '/api/connections')]) {
+      for (const secret of secrets) assert.ok(!response.text.includes(secret), 'a secret leaked through the API');
+    }
+    // A database dump shows no secret in clear.
+    const rows = await db.dataSource.query(`SELECT row_to_json(c)::text AS dump FROM connections c`);
+    const dump = rows.map((r: { dump: string }) => r.dump).join('\n');
+    for (const secret of secrets) assert.ok(!dump.includes(secret), 'a secret is stored in clear');
+    assert.match(dump, /v1\.test1\./);
+  });
+
+  test('Zoho tokens: refreshed once, shared, regional api_domain, organization resolved and cached', async () => {
+    const { json } = await api('POST', '/api/connections', newConnection({ name: 'token store' }));
+    const mintsBefore = zoho.accountsCalls.filter((c) => c.grantType === 'refresh_token').length;
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => rpc.call<ZohoSessionReply>(RPC.zohoSession, { connectionId: json.id })),
+    );
+    const mints = zoho.accountsCalls.filter((c) => c.grantType === 'refresh_token').length - mintsBefore;
+    assert.equal(mints, 1, 'ten concurrent requests cost one refresh');
+    assert.equal(new Set(replies.map((r) => r.accessToken)).size, 1);
+    assert.equal(replies[0].apiDomain, zoho.apiDomain);
+    assert.equal(replies[0].organizationId, orgId);
+    const shown = await api('GET', `/api/connections/${json.id}`);
+    assert.equal(shown.json.zoho.organizationId, orgId);
+    assert.equal(shown.json.zoho.apiDomain, zoho.apiDomain);
+    // The stored access token is sealed too.
+    const tokens = await db.dataSource.query(`SELECT access_token FROM zoho_tokens WHERE connection_id = $1`, [json.id]);
+    assert.ok(!tokens[0].access_token.includes(replies[0].accessToken));
+  });
+
+  test('a token Zoho rejected is replaced on the next request', async () => {
+    const { json } = await api('POST', '/api/connections', newConnection({ name: 'invalidate store' }));
+    const first = await rpc.call<ZohoSessionReply>(RPC.zohoSession, { connectionId: json.id });
+    await rpc.call(RPC.zohoInvalidate, { connectionId: json.id, accessToken: first.accessToken });
+    const second = await rpc.call<ZohoSessionReply>(RPC.zohoSession, { connectionId: json.id });
+    assert.notEqual(second.accessToken, first.accessToken);
+  });
+
+  test('a revoked refresh token flags the connection; re-authorization resumes it', async () => {
+    const token = zoho.issueRefreshToken(client.clientId);
+    const { json } = await api('POST', '/api/connections', newConnection({ name: 'revoked store', zoho: { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken: token, accountsUrl: zoho.accountsUrl } }));
+    zoho.revokeRefreshToken(token);
+    await assert.rejects(rpc.call(RPC.zohoSession, { connectionId: json.id }), (e: Error) => e instanceof TransientError && /re-?author/i.test(e.message));
+    const flagged = await api('GET', `/api/connections/${json.id}`);
+    assert.equal(flagged.json.status, 'needs_reauthorization');
+    // Further requests do not hammer Zoho's token endpoint.
+    const before = zoho.accountsCalls.length;
+    await assert.rejects(rpc.call(RPC.zohoSession, { connectionId: json.id }));
+    assert.equal(zoho.accountsCalls.length, before);
+    const ping = await api('POST', `/api/connections/${json.id}/ping`);
+    assert.equal(ping.json.zoho.ok, false);
+    assert.match(ping.json.zoho.error, /re-?author/i);
+
+    const fresh = zoho.issueRefreshToken(client.clientId);
+    const reauth = await api('PUT', `/api/connections/${json.id}/zoho`, { refreshToken: fresh });
+    assert.equal(reauth.status, 200);
+    assert.equal(reauth.json.status, 'active');
+    const session = await rpc.call<ZohoSessionReply>(RPC.zohoSession, { connectionId: json.id });
+    assert.ok(session.accessToken);
+  });
+
+  test('wrong client credentials are reported in words by ping, not retried forever', async () => {
+    const { json } = await api('POST', '/api/connections', newConnection({ name: 'bad client', zoho: { clientId: client.clientId, clientSecret: 'wrong', refreshToken, accountsUrl: zoho.accountsUrl } }));
+    const ping = await api('POST', `/api/connections/${json.id}/ping`);
+    assert.equal(ping.status, 200);
+    assert.equal(ping.json.zoho.ok, false);
+    assert.match(ping.json.zoho.error, /client/i);
+    assert.equal(ping.json.woocommerce.ok, false, 'nothing listens on the store URL');
+    await assert.rejects(rpc.call(RPC.zohoSession, { connectionId: json.id }), (e: Error) => e instanceof PermanentError);
+  });
+
+  test('delete hides the connection; unknown ids are 404', async () => {
+    const { json } = await api('POST', '/api/connections', newConnection({ name: 'to delete' }));
+    assert.equal((await api('DELETE', `/api/connections/${json.id}`)).status, 204);
+    assert.equal((await api('GET', `/api/connections/${json.id}`)).status, 404);
+    assert.equal((await api('DELETE', `/api/connections/${json.id}`)).status, 404);
+    assert.equal((await api('GET', '/api/connections/not-a-uuid')).status, 404);
+  });
+
+  test('OpenAPI document and health are served', async () => {
+    const doc = await fetch(`${base}/api/openapi.json`);
+    assert.equal(doc.status, 200);
+    const openapi = (await doc.json()) as { paths: Record<string, unknown> };
+    assert.ok(openapi.paths['/api/connections']);
+    assert.ok(openapi.paths['/api/connections/{id}/ping']);
+    assert.equal((await fetch(`${base}/health/ready`)).status, 200);
+  });
+});
