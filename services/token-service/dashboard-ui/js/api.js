@@ -16,10 +16,11 @@ export const UNAUTHORIZED_EVENT = 'connector:unauthorized';
 
 /**
  * Calls the admin API with the session's token and returns the parsed JSON body.
- * Throws ApiError for every failure (network, 4xx, 5xx) and lets AbortError through, so views
- * can drop answers that arrive after the user moved on.
+ * Throws ApiError for every failure (network, 4xx, 5xx, no answer within `timeoutMs`) and lets
+ * AbortError through, so views can drop answers that arrive after the user moved on. The timeout
+ * keeps a button from spinning forever when an upstream call hangs behind the server.
  */
-export async function api(path, { method = 'GET', body, signal, token = session.token } = {}) {
+export async function api(path, { method = 'GET', body, signal, token = session.token, timeoutMs = 30_000 } = {}) {
   const headers = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -29,12 +30,15 @@ export async function api(path, { method = 'GET', body, signal, token = session.
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       cache: 'no-store',
       credentials: 'omit',
     });
   } catch (error) {
     if (error?.name === 'AbortError') throw error;
+    if (error?.name === 'TimeoutError') {
+      throw new ApiError(0, `The connector did not answer within ${Math.round(timeoutMs / 1000)} seconds. It may still be working on it; try again in a moment.`);
+    }
     throw new ApiError(0, 'The connector did not answer. Check that the token service is running and that this computer can reach it.');
   }
   const payload = await readBody(response);

@@ -63,7 +63,7 @@ export function connectionCard(initial, { signal, onChanged }) {
     await busy(pingButton, async () => {
       replace(feedback);
       try {
-        const report = await api(`/api/connections/${seg(connection.id)}/ping`, { method: 'POST', signal });
+        const report = await api(`/api/connections/${seg(connection.id)}/ping`, { method: 'POST', signal, timeoutMs: 60_000 });
         connection = { ...connection, lastPing: report };
         paint();
         const allOk = report.woocommerce?.ok && report.zoho?.ok;
@@ -79,7 +79,7 @@ export function connectionCard(initial, { signal, onChanged }) {
     await busy(webhooksButton, async () => {
       replace(feedback);
       try {
-        const result = await api(`/api/connections/${seg(connection.id)}/webhooks`, { method: 'POST', signal });
+        const result = await api(`/api/connections/${seg(connection.id)}/webhooks`, { method: 'POST', signal, timeoutMs: 60_000 });
         replace(webhookResult, webhookList(result.webhooks ?? []));
         toast(`${connection.name}: webhooks registered.`);
       } catch (error) {

@@ -95,7 +95,7 @@ export function render(root, { app, signal }) {
       h('a', { class: 'button primary', href: '#/connections' }, 'Go to connections'),
       h('a', { class: 'button secondary', href: `${base}/orders` }, 'Orders'));
     try {
-      const report = await api(`/api/connections/${seg(connection.id)}/ping`, { method: 'POST', signal });
+      const report = await api(`/api/connections/${seg(connection.id)}/ping`, { method: 'POST', signal, timeoutMs: 60_000 });
       const ok = report.woocommerce?.ok && report.zoho?.ok;
       replace(
         outcome,
@@ -115,7 +115,7 @@ export function render(root, { app, signal }) {
     const register = button('Register webhooks', () =>
       busy(register, async () => {
         try {
-          const reply = await api(`/api/connections/${seg(connection.id)}/webhooks`, { method: 'POST', signal });
+          const reply = await api(`/api/connections/${seg(connection.id)}/webhooks`, { method: 'POST', signal, timeoutMs: 60_000 });
           replace(result, notice('ok', 'Webhooks registered.', `${reply.webhooks?.length ?? 0} topics deliver to ${reply.deliveryUrl}.`));
         } catch (error) {
           if (error.name !== 'AbortError') replace(result, errorNotice(error, 'The webhooks could not be registered'));

@@ -30,7 +30,7 @@ export function zohoHealth(connection, result) {
 export function pingSummary(report, connection) {
   return h(
     'div',
-    { class: 'health-grid', 'aria-label': 'Check results' },
+    { class: 'health-grid' },
     h('section', { class: 'tile' }, h('h3', null, 'WooCommerce'), wooHealth(report?.woocommerce)),
     h('section', { class: 'tile' }, h('h3', null, 'Zoho Books'), zohoHealth(connection, report?.zoho)),
   );

@@ -120,7 +120,7 @@ export function render(root, { params, query, signal, app, setQuery }) {
   async function syncCatalog() {
     await busy(syncButton, async () => {
       try {
-        const result = await api(`/api/connections/${seg(id)}/catalog/sync`, { method: 'POST', signal });
+        const result = await api(`/api/connections/${seg(id)}/catalog/sync`, { method: 'POST', signal, timeoutMs: 11 * 60_000 });
         toast(`Catalogue matched: ${count(result.matched)} of ${count(result.products)} products have a Zoho item${result.unmatched ? `, ${count(result.unmatched)} still unmapped` : ''}.`);
         await load();
       } catch (error) {
