@@ -9,7 +9,8 @@ import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { HEADERS, subjects } from '@connector/contracts';
 import { DeliveryPublisher } from '@connector/messaging';
 import { AuditEntryEntity, DeadLetterEntity, ItemLinkEntity, OrderSyncEntity } from '@connector/persistence';
-import { createTestDatabase, createTestTopology, eventually, freePort, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
+import { FakeWooStore, FakeZoho } from '@connector/sandbox';
+import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
 import { startTokenService } from '../main';
 
 // The few browser globals used inside page.evaluate: this project compiles without the DOM lib,
@@ -44,6 +45,8 @@ describe('dashboard in a real browser against the real token service', () => {
   let db: TestDatabase;
   let topo: TestTopology;
   let app: INestApplication;
+  let zoho: FakeZoho;
+  let store: FakeWooStore;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -57,6 +60,8 @@ describe('dashboard in a real browser against the real token service', () => {
     assert.ok(existsSync(CHROMIUM), `Chromium is missing at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` to run the dashboard browser tests`);
     db = await createTestDatabase();
     topo = await createTestTopology();
+    zoho = await FakeZoho.start();
+    store = await FakeWooStore.start();
     app = await startTokenService({
       NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
       DATABASE_URL: db.url,
@@ -86,6 +91,8 @@ describe('dashboard in a real browser against the real token service', () => {
   after(async () => {
     await browser?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await zoho?.stop().catch(() => undefined);
+    await store?.stop().catch(() => undefined);
     await db?.drop().catch(() => undefined);
     await topo?.destroy().catch(() => undefined);
   });
@@ -137,7 +144,7 @@ describe('dashboard in a real browser against the real token service', () => {
     assert.equal(await page.getByLabel('Admin token').count(), 0, 'a reload does not ask again');
   });
 
-  test('creates a connection in the page and shows what the check found', async () => {
+  test('creates a connection in the page against the sandbox, shows both sides reachable, then a failure in words', async () => {
     await page.getByRole('link', { name: 'Add connection' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Add a connection' }).waitFor();
 
@@ -145,27 +152,35 @@ describe('dashboard in a real browser against the real token service', () => {
     await page.getByText('Some fields are empty.').waitFor();
     assert.equal(await page.getByLabel('Connection name').getAttribute('aria-invalid'), 'true');
 
-    // Nothing listens on these ports: both sides must fail, in words.
-    const deadStore = `http://127.0.0.1:${await freePort()}`;
-    const deadZoho = `http://127.0.0.1:${await freePort()}`;
+    // Both sides are the sandbox's fakes (real HTTP servers speaking each API).
+    const client = zoho.registerClient();
+    const organization = zoho.createOrganization({ name: 'Acme Books' });
     await page.getByLabel('Connection name').fill(CONNECTION_NAME);
-    await page.getByLabel('Store URL').fill(deadStore);
-    await page.getByLabel('Consumer key').fill('ck_0123456789abcdef0123456789abcdef01234567');
-    await page.getByLabel('Consumer secret').fill('cs_0123456789abcdef0123456789abcdef01234567');
-    await page.getByLabel('Data centre (accounts server)').fill(deadZoho);
-    await page.getByLabel('Client id').fill('1000.TESTCLIENT');
-    await page.getByLabel('Client secret').fill('test-client-secret');
-    await page.getByLabel('Refresh token').fill('1000.test-refresh-token');
+    await page.getByLabel('Store URL').fill(store.url);
+    await page.getByLabel('Consumer key').fill(store.consumerKey);
+    await page.getByLabel('Consumer secret').fill(store.consumerSecret);
+    await page.getByLabel('Data centre (accounts server)').fill(zoho.accountsUrl);
+    await page.getByLabel('Client id').fill(client.clientId);
+    await page.getByLabel('Client secret').fill(client.clientSecret);
+    await page.getByLabel('Refresh token').fill(zoho.issueRefreshToken(client.clientId));
     const created = page.waitForResponse((r) => r.url() === `${base}/api/connections` && r.request().method() === 'POST');
     const pinged = page.waitForResponse((r) => r.url().endsWith('/ping') && r.request().method() === 'POST', { timeout: 30_000 });
     await page.getByRole('button', { name: 'Create and check' }).click();
     assert.equal((await created).status(), 201);
-    assert.equal((await pinged).status(), 200);
+    const pingResponse = await pinged;
+    assert.equal(pingResponse.status(), 200);
+    const report = (await pingResponse.json()) as { woocommerce: { ok: boolean; error?: string }; zoho: { ok: boolean; error?: string } };
+    assert.deepEqual([report.woocommerce.ok, report.zoho.ok], [true, true], `both sandbox sides answer the ping: ${JSON.stringify(report)}`);
 
-    await page.getByText(`${CONNECTION_NAME} was created, but the check found a problem.`).waitFor();
+    await page.getByText(`${CONNECTION_NAME} is connected.`).waitFor();
     const results = page.getByRole('region', { name: 'Check results' });
-    assert.equal(await results.getByText('Not reachable').count(), 2, 'both sides report their failure');
-    assert.match(await results.locator('.problem').first().textContent() ?? '', /\S/, 'the failure is explained in words');
+    const wooTile = results.locator('section', { has: page.getByRole('heading', { name: 'WooCommerce' }) });
+    const booksTile = results.locator('section', { has: page.getByRole('heading', { name: 'Zoho Books' }) });
+    await wooTile.getByText('Reachable', { exact: true }).waitFor();
+    await booksTile.getByText('Reachable', { exact: true }).waitFor();
+    // The organization was looked up from the token (the form left it empty) and is named.
+    await booksTile.getByText('Acme Books').waitFor();
+    assert.ok((await booksTile.textContent())?.includes(organization.organization_id), 'the organization the token reaches is named');
 
     const [connection] = (await (await fetch(`${base}/api/connections`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Array<{ id: string; name: string }>;
     assert.equal(connection.name, CONNECTION_NAME);
@@ -176,9 +191,20 @@ describe('dashboard in a real browser against the real token service', () => {
     await card.getByRole('heading', { name: CONNECTION_NAME }).waitFor();
     await card.getByText('Last checked').waitFor();
     await card.getByText('Zoho API calls today').waitFor();
+
+    // The store owner revokes the API key: the next check says so, in words, on the card.
+    store.revokeKey(store.consumerKey);
+    const checked = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/ping`));
+    await card.getByRole('button', { name: 'Check connection' }).click();
+    assert.equal((await checked).status(), 200);
+    await card.getByText('The check found a problem.').waitFor();
+    const cardWooTile = card.locator('section', { has: page.getByRole('heading', { name: 'WooCommerce' }) });
+    await cardWooTile.getByText('Not reachable').waitFor();
+    assert.match((await cardWooTile.locator('.problem').textContent()) ?? '', /\S{3}/, 'the store\'s refusal is explained');
   });
 
   test('lists orders live, with failed and not-reconciled filters', async () => {
+    requireConnection();
     await seedOrders();
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Orders' }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
@@ -204,6 +230,7 @@ describe('dashboard in a real browser against the real token service', () => {
   });
 
   test("tells one order's story, with Zoho requests and responses, and retries it", async () => {
+    requireConnection();
     const seq = await publish('order', 'updated', 1003);
     await db.dataSource.getRepository(OrderSyncEntity).update({ connectionId, orderId: '1003' }, { streamSeqs: [String(seq)] });
     await seedAuditTrail(seq);
@@ -229,6 +256,7 @@ describe('dashboard in a real browser against the real token service', () => {
   });
 
   test('retries a dead letter from the failures page and explains a missing replay endpoint', async () => {
+    requireConnection();
     const seq = await publish('customer', 'updated', 77);
     await db.dataSource.getRepository(DeadLetterEntity).insert({
       consumer: 'customer-sync',
@@ -268,6 +296,7 @@ describe('dashboard in a real browser against the real token service', () => {
   });
 
   test('highlights unmapped products and pins one to a Zoho item', async () => {
+    requireConnection();
     await db.dataSource.getRepository(ItemLinkEntity).insert([
       { connectionId, productId: '501', variationId: '0', sku: 'MUG-BLUE', name: 'Blue mug', zohoItemId: '460000000026049', matchedBy: 'sku', pinned: false },
       { connectionId, productId: '502', variationId: '0', sku: 'MUG-RED', name: PRODUCT_NAME, zohoItemId: null, matchedBy: null, pinned: false },
@@ -300,6 +329,7 @@ describe('dashboard in a real browser against the real token service', () => {
   });
 
   test('shows the deliveries recorded in the audit stream', async () => {
+    requireConnection();
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Events' }).click();
     await page.getByRole('heading', { level: 1, name: 'Events' }).waitFor();
     const rows = page.locator('table.events tbody tr');
@@ -312,6 +342,7 @@ describe('dashboard in a real browser against the real token service', () => {
   });
 
   test('main pages render (screenshots) and nothing was injected', async () => {
+    requireConnection();
     const pages: Array<[string, string, string]> = [
       ['connections', '#/connections', 'Connections'],
       ['orders', `#/c/${connectionId}/orders`, 'Orders'],
@@ -337,6 +368,11 @@ describe('dashboard in a real browser against the real token service', () => {
   });
 
   // Helpers ------------------------------------------------------------------------------------
+
+  /** The later pages use the connection created in the page; say so instead of failing obscurely. */
+  function requireConnection() {
+    assert.ok(connectionId, 'this test needs the connection created by "creates a connection in the page…", which failed');
+  }
 
   function order(orderId: number, fields: Partial<OrderSyncEntity>): Partial<OrderSyncEntity> {
     return { connectionId, orderId: String(orderId), orderNumber: String(orderId), state: 'pending', orderStatus: 'processing', currency: 'USD', streamSeqs: [], ...fields };
