@@ -8,7 +8,7 @@ const root = new URL('..', import.meta.url).pathname;
 const rules = JSON.parse(readFileSync(join(root, 'module-boundaries.json'), 'utf8')).depConstraints;
 
 const projects = new Map();
-for (const top of ['libs', 'services']) {
+for (const top of ['libs', 'services', 'tests']) {
   for (const name of readdirSync(join(root, top))) {
     const dir = join(root, top, name);
     if (!existsSync(join(dir, 'project.json'))) continue;

@@ -25,7 +25,7 @@ function walk(dir, out = []) {
   return out;
 }
 
-const files = ['libs', 'services', 'scripts']
+const files = ['libs', 'services', 'tests', 'scripts']
   .flatMap((top) => {
     try { return walk(join(root, top)).filter((f) => f.includes('/dist/') || top === 'scripts'); } catch { return []; }
   })

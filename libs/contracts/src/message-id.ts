@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 
 /**
  * The deterministic JetStream message id of a delivery. WooCommerce's X-WC-Webhook-Delivery-ID
- * changes per attempt, so it cannot deduplicate; the resource's own id and modification time
- * can: two deliveries of the same snapshot of order 727 get the same id and JetStream stores one.
- * Without both (e.g. a `deleted` payload `{"id":N}`), the body hash stands in for the version.
+ * changes per attempt, so it cannot deduplicate; the snapshot itself can: the resource id, its
+ * `date_modified_gmt` and a hash of the exact bytes. Two deliveries of the same snapshot get the
+ * same id and JetStream stores one. The hash matters because `date_modified_gmt` has one-second
+ * resolution: an order created and cancelled within the same second must stay two events.
  */
 export function deliveryMessageId(input: {
   connectionId: string;
@@ -13,9 +14,9 @@ export function deliveryMessageId(input: {
   modifiedGmt?: string | null;
   rawBody: Buffer;
 }): string {
-  const version = input.modifiedGmt ? input.modifiedGmt : `sha256-${sha256Hex(input.rawBody).slice(0, 32)}`;
   const resource = input.resourceId === undefined || input.resourceId === null ? 'none' : String(input.resourceId);
-  return `${input.connectionId}:${input.topic}:${resource}:${version}`;
+  const modified = input.modifiedGmt || 'none';
+  return `${input.connectionId}:${input.topic}:${resource}:${modified}:${sha256Hex(input.rawBody).slice(0, 24)}`;
 }
 
 export function sha256Hex(data: Buffer | string): string {
