@@ -352,7 +352,9 @@ describe('dashboard in a real browser against the real token service', () => {
       ['events', `#/c/${connectionId}/events`, 'Events'],
     ];
     for (const [name, hash, heading] of pages) {
+      // A cold load of each deep link (a hash change alone would keep earlier toasts on screen).
       await page.goto(`${base}/${hash}`);
+      await page.reload();
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
       await checkScreenshot(name, await page.screenshot({ fullPage: true }));
