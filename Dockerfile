@@ -46,6 +46,7 @@ RUN mkdir -p /runtime \
       cp "$project/package.json" "/runtime/$project/"; \
       if [ -d "$project/dist" ]; then cp -a "$project/dist" "/runtime/$project/"; fi; \
     done \
+ && cp -a services/token-service/dashboard-ui /runtime/services/token-service/ \
  && find /runtime/libs /runtime/services \( -name '*.spec.js' -o -name '*.spec.js.map' -o -name '*.spec.d.ts' -o -name '*.tsbuildinfo' \) -delete
 
 # ---------------------------------------------------------------------------------------------

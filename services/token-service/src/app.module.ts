@@ -10,6 +10,7 @@ import { StreamReader } from './audit/stream-reader';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { TokenServiceConfig } from './token-service.config';
 import { SERVICE_CONFIG } from './tokens';
 import { ZohoSessionHandler } from './zoho/zoho-session.handler';
@@ -20,7 +21,7 @@ export class TokenServiceModule {
   static forRoot(config: TokenServiceConfig): DynamicModule {
     return {
       module: TokenServiceModule,
-      imports: [PlatformModule.forRoot({ service: 'token-service', config })],
+      imports: [PlatformModule.forRoot({ service: 'token-service', config }), DashboardModule],
       controllers: [ConnectionsController, AuditController, OrdersController, CatalogController, DeadLettersController, ZohoSessionHandler],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },

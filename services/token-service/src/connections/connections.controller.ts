@@ -54,6 +54,12 @@ export class ConnectionsController {
     return this.connections.registerWebhooks(id);
   }
 
+  @Get(':id/usage')
+  @ApiOperation({ summary: "Zoho API calls made today for this connection's organization, and 429s received" })
+  async usage(@Param('id') id: string) {
+    return this.connections.usage(id);
+  }
+
   @Put(':id/zoho')
   @ApiOperation({ summary: 'Re-authorize Zoho (new refresh token) after a revocation' })
   async reauthorize(@Param('id') id: string, @Body() dto: UpdateZohoCredentialsDto) {

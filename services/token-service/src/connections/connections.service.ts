@@ -5,7 +5,7 @@ import { RPC, SUBSCRIBED_TOPICS, SyncCatalogReply, SyncCatalogRequest } from '@c
 import { NatsRpcClient } from '@connector/messaging';
 import { randomSecret } from '@connector/crypto';
 import { LOGGER } from '@connector/platform';
-import { ConnectionEntity, ConnectionStore, ZohoTokenEntity } from '@connector/persistence';
+import { ConnectionEntity, ConnectionStore, ZohoRateLimiter, ZohoTokenEntity } from '@connector/persistence';
 import { normalizeStoreUrl, WooClient } from '@connector/woocommerce';
 import { assertAccountsUrl, pingZoho } from '@connector/zoho-books';
 import { SERVICE_CONFIG } from '../tokens';
@@ -105,6 +105,22 @@ export class ConnectionsService {
     await this.store.update(id, { status: 'active', statusReason: null });
     this.logger.info({ connectionId: id }, 'Zoho credentials replaced; connection active');
     return this.get(id);
+  }
+
+  /** Today's Zoho calls against the organization's shared budget (all services, all instances). */
+  async usage(id: string) {
+    const connection = await this.get(id);
+    const organizationId = connection.zohoOrganizationId;
+    const usage = organizationId ? await new ZohoRateLimiter(this.dataSource).usage(organizationId) : undefined;
+    return {
+      organizationId,
+      day: new Date().toISOString().slice(0, 10),
+      callsToday: usage?.callsToday ?? 0,
+      rejectedToday: usage?.rejectedToday ?? 0,
+      blockedUntil: usage?.blockedUntil ?? null,
+      // Zoho's daily quota depends on the plan (1,000 Free … 10,000 Premium); it is not reported by the API.
+      dailyLimit: null,
+    };
   }
 
   wooClient(connection: ConnectionEntity): WooClient {
