@@ -1,7 +1,11 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
 
-const toBool = ({ value }: { value: unknown }) => value === true || value === 'true' || value === '1';
+/** Reads the raw variable: implicit conversion would already have turned "false" into true. */
+const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const raw = obj[key];
+  return raw === true || raw === 'true' || raw === '1';
+};
 
 /**
  * Settings every service shares, validated at boot. Each service extends this with its own.

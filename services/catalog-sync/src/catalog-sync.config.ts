@@ -2,7 +2,7 @@ import { IsInt, Max, Min } from 'class-validator';
 import { SyncServiceConfig } from '@connector/platform';
 
 export class CatalogSyncConfig extends SyncServiceConfig {
-  override HTTP_PORT = 3003;
+  override HTTP_PORT: number = 3003;
 
   /**
    * Item resolutions (lock + Zoho search/create) one instance runs at once. Each holds a pooled
@@ -12,11 +12,11 @@ export class CatalogSyncConfig extends SyncServiceConfig {
   @IsInt()
   @Min(1)
   @Max(8)
-  ITEM_RESOLVE_CONCURRENCY = 4;
+  ITEM_RESOLVE_CONCURRENCY: number = 4;
 
   /** How long a worker waits for another instance's lock on the same SKU before a retryable failure. */
   @IsInt()
   @Min(100)
   @Max(60_000)
-  ITEM_LOCK_WAIT_MS = 10_000;
+  ITEM_LOCK_WAIT_MS: number = 10_000;
 }

@@ -4,7 +4,7 @@ import { SyncServiceConfig } from '@connector/platform';
 // The `: number` annotations are what make `loadConfig` turn environment strings into numbers
 // (class-transformer's implicit conversion reads the emitted design type).
 export class CustomerSyncConfig extends SyncServiceConfig {
-  override HTTP_PORT = 3002;
+  override HTTP_PORT: number = 3002;
 
   /**
    * Contact resolutions (lock + Zoho lookup/create/update) one instance runs at once. Each holds

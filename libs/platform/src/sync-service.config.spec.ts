@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '@connector/common';
+import { SyncServiceConfig } from './sync-service.config';
+
+const base = { ENCRYPTION_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' };
+
+test('environment strings become typed settings', () => {
+  const config = loadConfig(SyncServiceConfig, { ...base, HTTP_PORT: '0', CONCURRENCY: '3', MIGRATIONS_RUN: 'false', ALLOW_PRIVATE_ENDPOINTS: 'true' });
+  assert.equal(config.HTTP_PORT, 0);
+  assert.equal(config.CONCURRENCY, 3);
+  assert.equal(config.MIGRATIONS_RUN, false);
+  assert.equal(config.ALLOW_PRIVATE_ENDPOINTS, true);
+  assert.equal(config.ZOHO_RATE_LIMIT_PER_MINUTE, 100);
+});
+
+test('a bad setting stops the service at boot, naming the variable', () => {
+  assert.throws(() => loadConfig(SyncServiceConfig, { ...base, CONCURRENCY: 'lots' }), /CONCURRENCY/);
+  assert.throws(() => loadConfig(SyncServiceConfig, { ...base, NATS_URL: 'localhost' }), /NATS_URL must look like/);
+  assert.throws(() => loadConfig(SyncServiceConfig, {}), /ENCRYPTION_KEYS is required/);
+});
