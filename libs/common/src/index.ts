@@ -2,3 +2,4 @@ export * from './errors';
 export * from './backoff';
 export * from './config';
 export * from './logger';
+export * from './private-network';

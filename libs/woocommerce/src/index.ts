@@ -4,4 +4,4 @@ export * from './signature';
 export * from './store-url';
 export * from './webhooks';
 export * from './woo-client';
-export { isPrivateHost } from './private-network';
+export { isPrivateHost } from '@connector/common';

@@ -1,5 +1,5 @@
 import { StoreUrlError } from './errors';
-import { isPrivateHost } from './private-network';
+import { isPrivateHost } from '@connector/common';
 
 export interface StoreUrlPolicy {
   /** Admit http and loopback/private hosts (ALLOW_PRIVATE_ENDPOINTS; sandbox and tests only). */

@@ -8,4 +8,4 @@ export * from './scopes';
 export * from './session';
 export * from './types';
 export { parseZohoJson } from './json';
-export { isPrivateHost } from './private-network';
+export { isPrivateHost } from '@connector/common';

@@ -1,5 +1,5 @@
 import { ZohoEndpointNotAllowedError } from './errors';
-import { isPrivateHost } from './private-network';
+import { isPrivateHost } from '@connector/common';
 
 /*
  * Where Zoho credentials may be sent. The accounts URL is configured by a person, and `api_domain`

@@ -1,9 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /*
- * Classifies a URL host as "this machine or a private network" (the same rules as zoho-books
- * uses; the two client libraries do not depend on each other). Only sandboxes and tests may talk
- * to such hosts (ALLOW_PRIVATE_ENDPOINTS); in production they would let a configured URL reach
+ * Classifies a URL host as "this machine or a private network" (shared by both API clients). Only
+ * sandboxes and tests may talk to such hosts (ALLOW_PRIVATE_ENDPOINTS); in production they would let a configured URL reach
  * internal services. The check is on the URL as written: WHATWG URL parsing has already turned
  * tricks such as `0x7f.1` or `2130706433` into dotted quads, so those are caught too.
  */
