@@ -25,3 +25,7 @@ export type { OrderMathInput, OrderTotals, CouponType } from './woo/order-totals
 export { phpJsonEncode, PhpFloat } from './woo/php-json';
 export { webhookSignature } from './woo/webhook-signature';
 export { signWooRequest, oauthSignatureBaseString } from './woo/oauth1';
+export { startSandbox } from './sandbox/start-sandbox';
+export type { Sandbox, SandboxOptions } from './sandbox/start-sandbox';
+export { SANDBOX_PROFILES } from './sandbox/seed-profiles';
+export type { SandboxProfileName, SandboxProfile } from './sandbox/seed-profiles';

@@ -1,0 +1,46 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSandbox, type Sandbox } from './start-sandbox';
+import { BooksTestClient, mintAccessToken } from '../test-support/zoho-test-client';
+import { WebhookReceiver, wooRequest } from '../test-support/woo-test-client';
+
+describe('startSandbox', () => {
+  let sandbox: Sandbox;
+  let receiver: WebhookReceiver;
+  before(async () => {
+    sandbox = await startSandbox({ controlApi: true });
+    receiver = await WebhookReceiver.start();
+  });
+  after(async () => {
+    await sandbox.close();
+    await receiver.close();
+  });
+
+  it('provisions a Zoho organisation whose taxes match the store rates, and a working OAuth client', async () => {
+    const { zoho, org, zohoClient, woo } = sandbox;
+    const token = await mintAccessToken(zoho, zohoClient, zohoClient.refreshToken);
+    const books = new BooksTestClient(zoho, token, org.organization_id);
+    const taxes = (await books.get('/settings/taxes')).body.taxes as Array<{ tax_percentage: number }>;
+    for (const rate of woo.taxRates) assert.ok(taxes.some((t) => t.tax_percentage === Number(rate.rate)), `no Zoho tax for ${rate.rate}%`);
+    assert.equal(org.currency_code, woo.currency);
+  });
+
+  it('seeds products (including a variable one) and customers', async () => {
+    const products = await wooRequest(sandbox.woo, 'GET', '/products?per_page=100');
+    assert.ok(products.body.some((p: { type: string }) => p.type === 'variable'));
+    assert.ok(products.body.length >= 4);
+    const customers = await wooRequest(sandbox.woo, 'GET', '/customers');
+    assert.equal(customers.body.length, 3);
+  });
+
+  it('places sample orders that fire registered webhooks, also through the control endpoint', async () => {
+    await wooRequest(sandbox.woo, 'POST', '/webhooks', { topic: 'order.created', delivery_url: receiver.url });
+    const order = sandbox.placeSampleOrder();
+    assert.ok(Number(order.total) > 0);
+    const viaControl = await fetch(`${sandbox.woo.url}/__sandbox/orders`, { method: 'POST' });
+    assert.equal(viaControl.status, 201);
+    await sandbox.woo.flushDeliveries();
+    const ids = receiver.deliveries().map((d) => JSON.parse(d.body).id);
+    assert.deepEqual(ids, [order.id, ((await viaControl.json()) as { id: number }).id]);
+  });
+});
