@@ -23,7 +23,8 @@ import type { ApiKeyRecord, OrderRecord, ProductRecord, WebhookRecord, WooKeyPer
 import { WooStoreState } from './store-state';
 import type { WooTaxRateInput } from './tax-rates';
 import { WebhookDispatcher, type DeliveryRecord, type PingRecord } from './webhook-dispatcher';
-import { webhookJson } from './webhook-json';
+import { defaultWebhookName, webhookJson } from './webhook-json';
+import { webhookPayload } from './webhook-payload';
 import { isValidTopic } from './webhook-topics';
 import type { WooCustomer, WooOrder, WooProduct, WooVariation, WooWebhookState } from './woo-json-types';
 
@@ -92,7 +93,7 @@ export class FakeWooStore {
   private defaultKey!: { consumerKey: string; consumerSecret: string };
   private sampleOrderFactory?: () => FakeOrderInput;
 
-  private constructor(private readonly options: FakeWooOptions) {
+  private constructor(options: FakeWooOptions) {
     const timeZone = options.timeZone ?? 'UTC';
     assertTimeZone(timeZone);
     const now = options.now ?? Date.now;
@@ -122,7 +123,7 @@ export class FakeWooStore {
       },
       {
         webhooks: this.state.webhooks,
-        payload: (topic, id) => this.payload(topic, id),
+        payload: (topic, id) => webhookPayload(this.state, topic, id, (product) => this.productView(product)),
         now,
         saved: (webhook) => this.webhookSaved(webhook, false),
       },
@@ -536,30 +537,6 @@ export class FakeWooStore {
     };
   }
 
-  /** The webhook body for a topic: the current GET representation, `{id}` for deleted, or the REST error. */
-  private payload(topic: string, resourceId: number): unknown {
-    const [resource, event] = topic.split('.');
-    if (event === 'deleted') return { id: resourceId };
-    if (resource === 'action') return { action: topic.slice('action.'.length), arg: resourceId };
-    const view = this.state.view();
-    switch (resource) {
-      case 'order': {
-        const order = this.state.orders.get(resourceId);
-        return order ? orderJson(view, order) : { code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.', data: { status: 404 } };
-      }
-      case 'customer': {
-        const customer = this.state.customers.get(resourceId);
-        return customer ? customerJson(view, customer) : { code: 'woocommerce_rest_invalid_id', message: 'Invalid resource ID.', data: { status: 404 } };
-      }
-      case 'product': {
-        const product = this.state.products.get(resourceId);
-        return product ? this.productView(product) : { code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.', data: { status: 404 } };
-      }
-      default:
-        return { code: 'woocommerce_rest_invalid_id', message: 'Invalid ID.', data: { status: 404 } };
-    }
-  }
-
   /** @internal */
   productView(product: ProductRecord): WooProduct {
     const parent = product.parentId ? this.state.products.get(product.parentId) : undefined;
@@ -578,14 +555,3 @@ export class FakeWooStore {
     return order;
   }
 }
-
-/** "Webhook created on Mar 21, 2025 @ 04:05 PM" (PHP date 'M d, Y @ h:i A', UTC). */
-function defaultWebhookName(epochMs: number): string {
-  const d = new Date(epochMs);
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const hours = d.getUTCHours();
-  const h12 = hours % 12 === 0 ? 12 : hours % 12;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `Webhook created on ${months[d.getUTCMonth()]} ${pad(d.getUTCDate())}, ${d.getUTCFullYear()} @ ${pad(h12)}:${pad(d.getUTCMinutes())} ${hours < 12 ? 'AM' : 'PM'}`;
-}
-

@@ -38,7 +38,7 @@ function imageJson(view: StoreView, product: ProductRecord) {
 }
 
 /** Variable products print their cheapest variation's price. */
-function variablePrice(product: ProductRecord, variations: readonly ProductRecord[]): string {
+function variablePrice(variations: readonly ProductRecord[]): string {
   const prices = variations.map(activePrice).filter((p) => p !== '');
   if (prices.length === 0) return '';
   return prices.reduce((min, p) => (Decimal.from(p).lt(min) ? p : min));
@@ -46,7 +46,7 @@ function variablePrice(product: ProductRecord, variations: readonly ProductRecor
 
 export function productJson(view: StoreView, product: ProductRecord, related: { parent?: ProductRecord; variations: ProductRecord[] }): Record<string, unknown> {
   const base = restBase(view);
-  const price = product.type === 'variable' ? variablePrice(product, related.variations) : activePrice(product);
+  const price = product.type === 'variable' ? variablePrice(related.variations) : activePrice(product);
   const onSale = product.salePrice !== '' && Decimal.from(product.salePrice).lt(product.regularPrice || '0');
   const parentLinks: Record<string, string> = product.parentId ? { up: `${base}/products/${product.parentId}` } : {};
   return {

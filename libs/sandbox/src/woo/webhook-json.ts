@@ -22,3 +22,13 @@ export function webhookJson(view: StoreView, webhook: WebhookRecord): Record<str
     _links: links(`${base}/webhooks/${webhook.id}`, `${base}/webhooks`),
   };
 }
+
+/** The default name: "Webhook created on Mar 21, 2025 @ 04:05 PM" (PHP date 'M d, Y @ h:i A', UTC). */
+export function defaultWebhookName(epochMs: number): string {
+  const d = new Date(epochMs);
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const hours = d.getUTCHours();
+  const h12 = hours % 12 === 0 ? 12 : hours % 12;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `Webhook created on ${months[d.getUTCMonth()]} ${pad(d.getUTCDate())}, ${d.getUTCFullYear()} @ ${pad(h12)}:${pad(d.getUTCMinutes())} ${hours < 12 ? 'AM' : 'PM'}`;
+}

@@ -4,7 +4,7 @@ import { currencyInfo } from './currencies';
 import { invalidValue, notFound } from './books-errors';
 import type { ZohoPayment } from './books-json-types';
 import type { PaymentRecord } from './books-records';
-import { primaryPerson } from './contacts';
+import { primaryPerson } from './contact-json';
 import { money, paginate, readArray, readDecimal, readString, success, type BooksContext, type BooksResult } from './books-request';
 import { invoiceBalance } from './invoice-status';
 import type { ZohoOrganization } from './organization';
