@@ -4,7 +4,7 @@ export type { FakeZohoOptions, ZohoFaults, ZohoCallRecord, AccountsCallRecord, Z
 export type * from './zoho/books-json-types';
 export { computeInvoiceTotals } from './zoho/invoice-math';
 export type { InvoiceMathInput, InvoiceMathLine, InvoiceMathResult } from './zoho/invoice-math';
-export type { FaultMatch, InjectedFault, LatencySpec } from './http/fault-plan';
+export type { FaultPlan, FaultMatch, InjectedFault, LatencySpec } from './http/fault-plan';
 export { FakeWooStore } from './woo/fake-woo-store';
 export type { FakeWooOptions, DeliverOptions, DeliveryRecord, PingRecord, WooRequestRecord } from './woo/fake-woo-store';
 export type {
