@@ -1,7 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders, NatsConnection } from '@nats-io/nats-core';
@@ -13,7 +11,7 @@ import { NatsRpcClient } from '@connector/messaging';
 import { ConnectionStore } from '@connector/persistence';
 import { FakeZoho, ZohoContact } from '@connector/sandbox';
 import {
-  createTestDatabase, createTestTopology, eventually, PrivateNats, startPrivateNats, TestDatabase, TestTopology, testEncryptionKeys,
+  createTestDatabase, createTestTopology, eventually, PrivateNats, startPrivateNats, TestDatabase, TestTopology, testEncryptionKeys, wooFixture,
 } from '@connector/testing';
 import { startCustomerSync } from './main';
 
@@ -24,8 +22,7 @@ import { startCustomerSync } from './main';
  * the same subject could answer this test's requests.
  */
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures/woocommerce');
-const customerFixture = JSON.parse(readFileSync(join(FIXTURES, 'customer.json'), 'utf8')) as WooCustomer;
+const customerFixture = JSON.parse(wooFixture('customer').toString('utf8')) as WooCustomer;
 
 interface AuditRow {
   action: string;

@@ -1,18 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { KeyRing, SecretBox } from '@connector/crypto';
 import { ConnectionStore } from '@connector/persistence';
 import { HEADERS } from '@connector/contracts';
-import { createTestDatabase, createTestTopology, startPrivateNats, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
+import { createTestDatabase, createTestTopology, startPrivateNats, TestDatabase, TestTopology, testEncryptionKeys, wooFixture } from '@connector/testing';
 import { startGateway } from './main';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures/woocommerce');
-const orderFixture = () => readFileSync(join(FIXTURES, 'order.json'));
+const orderFixture = () => wooFixture('order');
 
 function sign(body: Buffer | string, secret: string): string {
   return createHmac('sha256', secret).update(body).digest('base64');
