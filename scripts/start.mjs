@@ -16,7 +16,7 @@ const say = (line) => console.log(`[connector] ${line}`);
 
 // 1. Local secrets: generated once and kept in .connector/local.env (git-ignored), so a restart
 //    can still decrypt what it stored. Real deployments set ENCRYPTION_KEYS and ADMIN_TOKEN.
-const stateDir = join(root, '.connector');
+const stateDir = process.env.CONNECTOR_STATE_DIR ?? join(root, '.connector');
 const localEnvFile = join(stateDir, 'local.env');
 mkdirSync(stateDir, { recursive: true });
 const local = existsSync(localEnvFile) ? parseEnv(readFileSync(localEnvFile, 'utf8')) : {};
@@ -90,7 +90,7 @@ for (const [name, extra] of services) {
 const admin = `http://127.0.0.1:${env.ADMIN_PORT}`;
 await waitForHttp(`${admin}/health/ready`);
 await waitForHttp(`http://127.0.0.1:${env.GATEWAY_PORT}/health/ready`);
-say(`admin API ${admin}/api (docs: ${admin}/api/docs), token in .connector/local.env (ADMIN_TOKEN)`);
+say(`admin API ${admin}/api (docs: ${admin}/api/docs, dashboard: ${admin}/), token in ${localEnvFile} (ADMIN_TOKEN)`);
 say(`webhook gateway http://127.0.0.1:${env.GATEWAY_PORT}/webhooks/woocommerce/<connectionId>`);
 
 if (sandbox) await provisionSandboxConnection();
