@@ -36,6 +36,8 @@ export interface EnsureContactRequest {
   shipping?: WooAddress;
   /** Correlation id of the event that asked, for the audit trail. */
   correlationId?: string | null;
+  /** Replay dry run: look the contact up (stored links, then Zoho by email) but never create or link one. */
+  dryRun?: boolean;
 }
 
 export interface EnsureContactReply {
@@ -43,6 +45,8 @@ export interface EnsureContactReply {
   contactName: string;
   /** How it was found: `link` (stored mapping, no Zoho call), `email` (Zoho lookup) or `created`. */
   source: 'link' | 'email' | 'created';
+  /** Dry run only: no contact exists yet, the live run would create one (`contactId` is empty). */
+  wouldCreate?: boolean;
 }
 
 /** One order line (or the synthetic shipping / fee line) needing a Zoho item. */
@@ -63,11 +67,16 @@ export interface EnsureItemsRequest {
   connectionId: string;
   lines: ItemRequestLine[];
   correlationId?: string | null;
+  /** Replay dry run: look the items up (stored links, then Zoho) but never create or link one. */
+  dryRun?: boolean;
 }
 
 export interface EnsureItemsReply {
-  /** key → Zoho item id. */
-  items: Record<string, { itemId: string; source: 'link' | 'sku' | 'name' | 'created' | 'pinned' }>;
+  /**
+   * key → Zoho item id. In a dry run, `wouldCreate` marks an item the live run would create
+   * (its `itemId` is empty and `name` is the name it would get).
+   */
+  items: Record<string, { itemId: string; source: 'link' | 'sku' | 'name' | 'created' | 'pinned'; wouldCreate?: boolean; name?: string }>;
 }
 
 export interface SyncCatalogRequest {
@@ -78,4 +87,44 @@ export interface SyncCatalogReply {
   products: number;
   matched: number;
   unmatched: number;
+}
+
+/** token-service → one sync service: replay its resource's events of a connection (`replayRpc`). */
+export interface StartReplayRequest {
+  replayId: string;
+  connectionId: string;
+  /** Audit stream sequence to start at; exclusive with `fromTime` (neither: from sequence 1). */
+  fromSeq?: number;
+  /** ISO time: start at the first event stored at or after it. */
+  fromTime?: string;
+  /** Report what would be written instead of writing it. */
+  dryRun: boolean;
+}
+
+export interface StartReplayReply {
+  /** The replay's own durable consumer. */
+  consumer: string;
+  /** Events the replay will go through (the consumer's pending count at start). */
+  total: number;
+}
+
+/** One write a dry run found the live run would make (to Zoho or to the sync state). */
+export interface PlannedWrite {
+  /** Audit stream sequence of the event that would cause it. */
+  seq: number;
+  service: string;
+  resource: string;
+  resourceId: string | null;
+  /** e.g. `create-invoice`, `update-invoice`, `void-invoice`, `create-contact`, `create-item`. */
+  action: string;
+  message: string;
+  /** The request body the write would send, when there is one. */
+  payload?: unknown;
+}
+
+/** An event a replay gave up on. */
+export interface ReplayFailure {
+  seq: number;
+  subject: string;
+  reason: string;
 }

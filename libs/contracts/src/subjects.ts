@@ -105,7 +105,17 @@ export const RPC = {
   ensureItems: 'catalog.ensure-items',
   /** catalog-sync: resolve the whole store catalogue up front. */
   syncCatalog: 'catalog.sync',
+  /** Each sync service: replay audit-stream events through its handler (`replay.start.<service>`, see `replayRpc`). */
+  startReplay: 'replay.start',
 } as const;
+
+/**
+ * The start-replay operation of one sync service. All three answer `replay.start`, so the name
+ * carries the service: a plain shared name would reach all three and return only the first reply.
+ */
+export function replayRpc(service: string): string {
+  return `${RPC.startReplay}.${assertSubjectToken(service, 'service')}`;
+}
 
 /** The NATS subject of an RPC operation within one deployment (outside the audit stream's subjects). */
 export function rpcSubject(topology: Topology, name: string): string {
