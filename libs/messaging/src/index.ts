@@ -10,3 +10,4 @@ export * from './rpc-client';
 export * from './semaphore';
 export * from './passthrough-exception.filter';
 export * from './attach-transport';
+export * from './replay-runner';

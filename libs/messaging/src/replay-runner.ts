@@ -1,0 +1,356 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { ConsumerConfig, JsMsg } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { describeError, Logger, PermanentError } from '@connector/common';
+import { assertSubjectToken, PlannedWrite, ReplayFailure, StartReplayReply, StartReplayRequest, Topology } from '@connector/contracts';
+import type { DeadLetterSink } from './dead-letter-sink';
+import { InboundEvent, toInboundEvent } from './inbound-event';
+import { isApiError } from './provisioning';
+import { RetrySettings, settle } from './settle-policy';
+
+/** What one service replays: its resource's events of one connection, from a sequence or a time. */
+export interface ReplaySpec {
+  replayId: string;
+  service: string;
+  connectionId: string;
+  resource: string;
+  fromSeq?: number;
+  fromTime?: string;
+  dryRun: boolean;
+}
+
+/** Handed to the handler in a dry run, in place of the writes it would make. */
+export interface ReplayDryRun {
+  replayId: string;
+  /** Records a write the live run would make (the runner adds the event's sequence and the service). */
+  plan(write: Omit<PlannedWrite, 'seq' | 'service'>): void;
+  /**
+   * What earlier events of this dry run would have written, keyed by the handler, so a later
+   * snapshot of the same resource is judged against it rather than against the unchanged records.
+   */
+  readonly simulated: Map<string, unknown>;
+}
+
+/** The service's live handler; `dryRun` is set only in a dry run. */
+export type ReplayHandler = (event: InboundEvent, dryRun: ReplayDryRun | undefined) => Promise<unknown>;
+
+export interface ReplayProgress {
+  status: 'running' | 'done' | 'failed';
+  processed: number;
+  total: number;
+  failures: number;
+  lastSeq: number | null;
+  planned: PlannedWrite[];
+  plannedCount: number;
+  failedEvents: ReplayFailure[];
+  error: string | null;
+  finishedAt: Date | null;
+}
+
+export interface ReplayRunnerOptions {
+  connection: NatsConnection;
+  topology: Topology;
+  handler: ReplayHandler;
+  /** Stores the progress: about every `reportEveryMs` while running, then once at the end. */
+  report: (progress: ReplayProgress) => Promise<unknown>;
+  deadLetters: DeadLetterSink;
+  /** The live consumer of the same events: a replayed event that succeeds closes its dead letter. */
+  liveConsumer: string;
+  /** The service's settle policy; the replay retries transient failures inline with its backoff. */
+  retry: RetrySettings;
+  ackWaitMs: number;
+  logger: Logger;
+  /** Attempts per event before it counts as failed (fewer than live: a replay works through events one by one). */
+  maxAttempts?: number;
+  reportEveryMs?: number;
+  batchSize?: number;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_REPORT_EVERY_MS = 1_000;
+const DEFAULT_BATCH = 16;
+/** Caps keep a replay row small however many events a replay covers. */
+const MAX_PLANNED = 200;
+const MAX_FAILED_EVENTS = 100;
+/** A consumer left behind by a process that died mid-replay is removed by the server after this. */
+const ORPHAN_CONSUMER_MS = 60 * 60_000;
+const FETCH_EXPIRES_MS = 5_000;
+
+/** Durable name of a replay's own consumer: never one of the live consumers. */
+export function replayConsumerName(replayId: string, service: string): string {
+  return `replay-${assertSubjectToken(replayId, 'replay id')}-${assertSubjectToken(service, 'service')}`;
+}
+
+/** Checks a start-replay request (it crossed the wire) and makes it this service's replay spec. */
+export function replaySpecFrom(request: StartReplayRequest, service: string, resource: string): ReplaySpec {
+  const fail = (why: string) => new PermanentError(`start-replay: ${why}`);
+  if (typeof request?.replayId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(request.replayId)) throw fail('needs a replay id');
+  if (typeof request.connectionId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(request.connectionId)) throw fail('needs a connection id');
+  if (request.fromSeq !== undefined && request.fromSeq !== null && (!Number.isSafeInteger(request.fromSeq) || request.fromSeq < 1)) {
+    throw fail(`fromSeq must be a whole number of 1 or more, not ${JSON.stringify(request.fromSeq)}`);
+  }
+  if (request.fromTime !== undefined && request.fromTime !== null && Number.isNaN(Date.parse(request.fromTime))) {
+    throw fail(`fromTime must be an ISO time, not ${JSON.stringify(request.fromTime)}`);
+  }
+  if (request.fromSeq != null && request.fromTime != null) throw fail('give fromSeq or fromTime, not both');
+  return {
+    replayId: request.replayId,
+    service,
+    connectionId: request.connectionId,
+    resource,
+    fromSeq: request.fromSeq ?? undefined,
+    fromTime: request.fromTime ?? undefined,
+    dryRun: request.dryRun === true,
+  };
+}
+
+/**
+ * One replay of one service: a NEW durable consumer over the connection's events of the service's
+ * resource, starting at a sequence or a time. Every event goes through the live handler in stream
+ * order; handlers are idempotent, so events that were handled before change nothing. A failing
+ * event is retried a few times with the settle policy's backoff, then recorded and counted, and
+ * the replay goes on. The consumer is deleted at the end, whatever happened.
+ */
+export class ReplayRun {
+  readonly consumer: string;
+  private readonly progress: ReplayProgress;
+  private readonly simulated = new Map<string, unknown>();
+  private readonly stop = new AbortController();
+  private reporting: Promise<unknown> = Promise.resolve();
+  private stopReason: string | undefined;
+
+  private constructor(
+    private readonly options: ReplayRunnerOptions,
+    readonly spec: ReplaySpec,
+    readonly total: number,
+  ) {
+    this.consumer = replayConsumerName(spec.replayId, spec.service);
+    this.progress = {
+      status: 'running', processed: 0, total, failures: 0, lastSeq: null,
+      planned: [], plannedCount: 0, failedEvents: [], error: null, finishedAt: null,
+    };
+  }
+
+  /** Creates the replay's consumer and counts what it will go through (nothing is handled yet). */
+  static async prepare(options: ReplayRunnerOptions, spec: ReplaySpec): Promise<ReplayRun> {
+    const { topology } = options;
+    const name = replayConsumerName(spec.replayId, spec.service);
+    const start: Partial<ConsumerConfig> = spec.fromTime
+      ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(spec.fromTime).toISOString() }
+      : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: spec.fromSeq ?? 1 };
+    const jsm = await jetstreamManager(options.connection);
+    await jsm.consumers.add(topology.stream, {
+      durable_name: name,
+      description: `${spec.dryRun ? 'dry run of ' : ''}replay ${spec.replayId} for ${spec.service}`,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: replayFilter(topology, spec.connectionId, spec.resource),
+      ack_wait: nanos(options.ackWaitMs),
+      max_ack_pending: options.batchSize ?? DEFAULT_BATCH,
+      inactive_threshold: nanos(ORPHAN_CONSUMER_MS),
+      ...start,
+    });
+    // Counted once, right after creation: later events are past the replay's end, however many arrive.
+    const info = await jsm.consumers.info(topology.stream, name);
+    return new ReplayRun(options, spec, info.num_pending);
+  }
+
+  /** Works through the events, then deletes the consumer; never throws (the outcome is in the progress). */
+  async run(): Promise<ReplayProgress> {
+    const { logger } = this.options;
+    const where = { replayId: this.spec.replayId, consumer: this.consumer, total: this.total, dryRun: this.spec.dryRun };
+    logger.info(where, 'replay started');
+    const timer = setInterval(() => this.report(), this.options.reportEveryMs ?? DEFAULT_REPORT_EVERY_MS);
+    try {
+      this.report();
+      await this.work();
+      this.progress.status = 'done';
+    } catch (error) {
+      this.progress.status = 'failed';
+      this.progress.error = describeError(error);
+    } finally {
+      clearInterval(timer);
+      await this.deleteConsumer();
+      this.progress.finishedAt = new Date();
+    }
+    this.report();
+    await this.reporting;
+    const { processed, failures, status, error } = this.progress;
+    logger[status === 'done' ? 'info' : 'error']({ ...where, processed, failures, err: error ?? undefined }, `replay ${status}`);
+    return this.snapshot();
+  }
+
+  /** Stops after the event in hand (service shutdown); the replay ends as failed, saying where it stopped. */
+  abort(reason: string): void {
+    this.stopReason = reason;
+    this.stop.abort();
+  }
+
+  private async work(): Promise<void> {
+    const consumer = await jetstream(this.options.connection).consumers.get(this.options.topology.stream, this.consumer);
+    const batchSize = this.options.batchSize ?? DEFAULT_BATCH;
+    while (this.progress.processed < this.total) {
+      this.throwIfStopped();
+      const batch = await consumer.fetch({ max_messages: Math.min(batchSize, this.total - this.progress.processed), expires: FETCH_EXPIRES_MS });
+      let received = 0;
+      for await (const msg of batch) {
+        received++;
+        await this.take(msg);
+        if (this.stop.signal.aborted) break;
+      }
+      if (received === 0 && (await this.nothingLeft())) {
+        // The counted events are gone (the stream lost messages meanwhile): nothing more will come.
+        this.options.logger.warn({ replayId: this.spec.replayId, processed: this.progress.processed, total: this.total }, 'replay ended early: no events left');
+        return;
+      }
+    }
+  }
+
+  private async take(msg: JsMsg): Promise<void> {
+    // Held past ack_wait, a message comes again after it was handled: handle each sequence once.
+    if (this.progress.lastSeq !== null && msg.seq <= this.progress.lastSeq) {
+      msg.ack();
+      return;
+    }
+    const keepAlive = setInterval(() => msg.working(), Math.max(1_000, Math.floor(this.options.ackWaitMs / 2)));
+    try {
+      await this.handle(msg, toInboundEvent(this.options.topology, msg));
+    } finally {
+      clearInterval(keepAlive);
+    }
+    this.progress.lastSeq = msg.seq;
+    this.progress.processed++;
+  }
+
+  private async handle(msg: JsMsg, event: InboundEvent): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
+      const planned: PlannedWrite[] = [];
+      // On the replay's last attempt the handler is told it is the last delivery, as the live
+      // consumer would, so it records a final failure rather than "will retry".
+      const deliveryCount = attempt >= maxAttempts ? Math.max(attempt, this.options.retry.maxDeliver) : attempt;
+      let error: unknown;
+      try {
+        await this.options.handler({ ...event, deliveryCount }, this.dryRunContext(event, planned));
+      } catch (thrown) {
+        error = thrown ?? new Error('handler failed without an error');
+      }
+      const settlement = settle(error === undefined ? {} : { error }, attempt, { ...this.options.retry, maxDeliver: maxAttempts });
+      switch (settlement.kind) {
+        case 'ack':
+          this.keepPlanned(planned);
+          msg.ack();
+          if (!this.spec.dryRun) await this.options.deadLetters.resolve(this.options.liveConsumer, event.seq).catch(() => undefined);
+          return;
+        case 'retry':
+          await delay(settlement.delayMs, undefined, { signal: this.stop.signal }).catch(() => this.throwIfStopped());
+          continue;
+        case 'dead-letter':
+          await this.recordFailure(event, settlement.reason, settlement.errorClass, attempt);
+          msg.term(settlement.reason.slice(0, 200));
+          return;
+      }
+    }
+  }
+
+  private dryRunContext(event: InboundEvent, planned: PlannedWrite[]): ReplayDryRun | undefined {
+    if (!this.spec.dryRun) return undefined;
+    return {
+      replayId: this.spec.replayId,
+      simulated: this.simulated,
+      plan: (write) => planned.push({ ...write, seq: event.seq, service: this.spec.service }),
+    };
+  }
+
+  /** Writes planned by an attempt count only once it succeeded (a retried attempt plans again). */
+  private keepPlanned(planned: PlannedWrite[]): void {
+    this.progress.plannedCount += planned.length;
+    this.progress.planned.push(...planned.slice(0, Math.max(0, MAX_PLANNED - this.progress.planned.length)));
+  }
+
+  /**
+   * Counted and listed in the replay; a live replay also leaves a dead letter under its consumer's
+   * name (retryable from the admin API). A dry run leaves no trace outside its own row.
+   */
+  private async recordFailure(event: InboundEvent, reason: string, errorClass: string, attempts: number): Promise<void> {
+    this.progress.failures++;
+    if (this.progress.failedEvents.length < MAX_FAILED_EVENTS) this.progress.failedEvents.push({ seq: event.seq, subject: event.subject, reason });
+    this.options.logger.warn({ replayId: this.spec.replayId, seq: event.seq, subject: event.subject, reason }, 'replayed event failed');
+    if (this.spec.dryRun) return;
+    await this.options.deadLetters
+      .upsert({
+        consumer: this.consumer,
+        stream: event.stream,
+        streamSeq: event.seq,
+        subject: event.subject,
+        connectionId: event.connectionId || null,
+        msgId: event.msgId,
+        reason,
+        errorClass,
+        deliveries: attempts,
+      })
+      .catch((error) => this.options.logger.error({ replayId: this.spec.replayId, seq: event.seq, err: describeError(error) }, 'could not record a replay failure as a dead letter'));
+  }
+
+  private throwIfStopped(): void {
+    if (!this.stop.signal.aborted) return;
+    const next = (this.progress.lastSeq ?? (this.spec.fromSeq ?? 1) - 1) + 1;
+    throw new Error(`interrupted (${this.stopReason}) after ${this.progress.processed} of ${this.total} events; replay again from sequence ${next} to finish`);
+  }
+
+  private async nothingLeft(): Promise<boolean> {
+    const jsm = await jetstreamManager(this.options.connection);
+    const info = await jsm.consumers.info(this.options.topology.stream, this.consumer);
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  }
+
+  private async deleteConsumer(): Promise<void> {
+    try {
+      await (await jetstreamManager(this.options.connection)).consumers.delete(this.options.topology.stream, this.consumer);
+    } catch (error) {
+      if (!isApiError(error, CONSUMER_NOT_FOUND)) {
+        this.options.logger.warn({ consumer: this.consumer, err: describeError(error) }, 'replay consumer not deleted; the server removes it after an hour idle');
+      }
+    }
+  }
+
+  /** Reports in order (a late "running" must never overwrite the final state); failures are logged only. */
+  private report(): void {
+    const snapshot = this.snapshot();
+    this.reporting = this.reporting
+      .then(() => this.options.report(snapshot))
+      .catch((error) => this.options.logger.warn({ replayId: this.spec.replayId, err: describeError(error) }, 'replay progress not stored'));
+  }
+
+  private snapshot(): ReplayProgress {
+    return { ...this.progress, planned: [...this.progress.planned], failedEvents: [...this.progress.failedEvents] };
+  }
+}
+
+const CONSUMER_NOT_FOUND = 10014;
+
+/** `<prefix>.<connection>.<resource>.>`: one resource of one connection (one filter subject: NATS 2.9). */
+export function replayFilter(topology: Topology, connectionId: string, resource: string): string {
+  return [topology.subjectPrefix, assertSubjectToken(connectionId, 'connection id'), assertSubjectToken(resource, 'resource'), '>'].join('.');
+}
+
+/**
+ * The replays a service is running: started in the background from the start-replay RPC (which
+ * answers once the consumer exists), stopped together when the service shuts down.
+ */
+export class ReplayJobs {
+  private readonly running = new Map<ReplayRun, Promise<ReplayProgress>>();
+
+  async start(options: ReplayRunnerOptions, spec: ReplaySpec): Promise<StartReplayReply> {
+    const run = await ReplayRun.prepare(options, spec);
+    const done = run.run().finally(() => this.running.delete(run));
+    this.running.set(run, done);
+    return { consumer: run.consumer, total: run.total };
+  }
+
+  async stopAll(reason: string): Promise<void> {
+    for (const run of this.running.keys()) run.abort(reason);
+    await Promise.allSettled([...this.running.values()]);
+  }
+}
