@@ -5,6 +5,7 @@ import { ZohoTokenEntity } from './zoho-token.entity';
 import { OrderSyncEntity } from './order-sync.entity';
 import { ContactLinkEntity } from './contact-link.entity';
 import { ItemLinkEntity } from './item-link.entity';
+import { ReplayEntity } from './replay.entity';
 
 export * from './audit-entry.entity';
 export * from './connection.entity';
@@ -13,5 +14,6 @@ export * from './zoho-token.entity';
 export * from './order-sync.entity';
 export * from './contact-link.entity';
 export * from './item-link.entity';
+export * from './replay.entity';
 
-export const ENTITIES = [ConnectionEntity, ZohoTokenEntity, DeadLetterEntity, AuditEntryEntity, OrderSyncEntity, ContactLinkEntity, ItemLinkEntity];
+export const ENTITIES = [ConnectionEntity, ZohoTokenEntity, DeadLetterEntity, AuditEntryEntity, OrderSyncEntity, ContactLinkEntity, ItemLinkEntity, ReplayEntity];

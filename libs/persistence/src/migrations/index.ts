@@ -1,5 +1,6 @@
 import { Platform1764000000000 } from './1764000000000-platform';
 import { Sync1764100000000 } from './1764100000000-sync';
+import { Replays1764200000000 } from './1764200000000-replays';
 
 /** Every migration, in order. Production never uses `synchronize`; schema changes are reviewed here. */
-export const MIGRATIONS = [Platform1764000000000, Sync1764100000000];
+export const MIGRATIONS = [Platform1764000000000, Sync1764100000000, Replays1764200000000];
