@@ -161,7 +161,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
 
   private async apply(binding: ConsumerBinding, event: InboundEvent, msg: JsMsg, settlement: Settlement): Promise<void> {
     const { logger, deadLetters } = this.options;
-    const where = { consumer: binding.durable, seq: event.seq, subject: event.subject, deliveries: event.deliveryCount };
+    const where = { consumer: binding.durable, seq: event.seq, subject: event.subject, deliveries: event.deliveryCount, correlationId: event.correlationId };
     switch (settlement.kind) {
       case 'ack':
         msg.ack();

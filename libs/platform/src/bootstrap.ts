@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { Topology } from '@connector/contracts';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { describeError, Logger } from '@connector/common';
 import { attachTransport, ConsumerBinding, DEFAULT_RETRY, JetStreamTransport, RetrySettings } from '@connector/messaging';
@@ -56,8 +58,34 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
   await app.init();
   await app.startAllMicroservices();
   await app.listen(options.port, options.host ?? '0.0.0.0');
+  if (options.consumers?.length) watchConsumerLag(app, options.consumers);
   logger.info({ port: options.port }, `${options.service} listening`);
   return app;
+}
+
+/** Publishes each durable consumer's backlog as a gauge every 15 s (for dashboards and alerts). */
+function watchConsumerLag(app: INestApplication, consumers: ConsumerBinding[]): void {
+  const metrics = app.get(PlatformMetrics);
+  const nc = app.get<NatsConnection>(NATS_CONNECTION);
+  const topology = app.get<Topology>(TOPOLOGY);
+  const timer = setInterval(async () => {
+    try {
+      const jsm = await jetstreamManager(nc);
+      for (const binding of consumers) {
+        const info = await jsm.consumers.info(topology.stream, binding.durable);
+        metrics.consumerLag.set({ consumer: binding.durable, kind: 'pending' }, info.num_pending);
+        metrics.consumerLag.set({ consumer: binding.durable, kind: 'ack_pending' }, info.num_ack_pending);
+      }
+    } catch {
+      // NATS unavailable for a moment: the readiness check reports it; the next tick retries.
+    }
+  }, 15_000);
+  timer.unref();
+  const close = app.close.bind(app);
+  app.close = async () => {
+    clearInterval(timer);
+    await close();
+  };
 }
 
 /** Entry-point wrapper: a boot failure prints one clear line and exits non-zero. */

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The Prometheus registry of one process and the metrics every service shares. Service-specific
@@ -10,6 +10,7 @@ export class PlatformMetrics {
   readonly eventsSettled: Counter<'consumer' | 'outcome'>;
   readonly eventDuration: Histogram<'consumer'>;
   readonly deadLetters: Counter<'consumer'>;
+  readonly consumerLag: Gauge<'consumer' | 'kind'>;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -25,6 +26,12 @@ export class PlatformMetrics {
       help: 'Time to handle one event',
       labelNames: ['consumer'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.consumerLag = new Gauge({
+      name: 'connector_consumer_lag',
+      help: 'Events waiting for a durable consumer (pending = not yet delivered, ack_pending = in flight)',
+      labelNames: ['consumer', 'kind'],
       registers: [this.registry],
     });
     this.deadLetters = new Counter({

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, ZohoClientFactory } from '@connector/platform';
 import { InvoiceSyncConfig } from './invoice-sync.config';
 import { OrderEventsHandler } from './orders/order-events.handler';
+import { OrderSyncMetrics } from './orders/order-sync.metrics';
 import { OrderSyncRepository } from './orders/order-sync.repository';
 import { OrderSyncService } from './orders/order-sync.service';
 import { OrganizationProfiles } from './zoho/organization-profiles';
@@ -13,7 +14,7 @@ export class InvoiceSyncModule {
       module: InvoiceSyncModule,
       imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
       controllers: [OrderEventsHandler],
-      providers: [ZohoClientFactory, OrderSyncRepository, OrderSyncService, OrganizationProfiles],
+      providers: [ZohoClientFactory, OrderSyncRepository, OrderSyncService, OrganizationProfiles, OrderSyncMetrics],
     };
   }
 }

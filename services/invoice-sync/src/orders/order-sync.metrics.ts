@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { Histogram } from 'prom-client';
+import { PlatformMetrics } from '@connector/platform';
+
+@Injectable()
+export class OrderSyncMetrics {
+  /** From the gateway receiving the delivery to its order being settled in Zoho (end to end). */
+  readonly endToEnd: Histogram;
+
+  constructor(platform: PlatformMetrics) {
+    this.endToEnd = new Histogram({
+      name: 'connector_order_to_invoice_seconds',
+      help: 'Time from the webhook reaching the gateway to its order being handled (invoice written, voided or skipped)',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10, 30, 60, 300],
+      registers: [platform.registry],
+    });
+  }
+}
