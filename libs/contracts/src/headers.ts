@@ -14,6 +14,8 @@ export const HEADERS = {
   receivedAt: 'Connector-Received-At',
   source: 'Connector-Source',
   correlationId: 'Connector-Correlation-Id',
-  /** `webhook` for live deliveries, `reconcile` for events found by the REST sweep. */
+  /** `webhook` for live deliveries, `reconcile` for events found by the REST sweep, `retry`… */
   origin: 'Connector-Origin',
+  /** On a retried copy: the stream sequence of the original event (its dead letter resolves on success). */
+  retryOf: 'Connector-Retry-Of',
 } as const;

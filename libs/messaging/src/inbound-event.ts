@@ -18,6 +18,8 @@ export interface InboundEvent<T = unknown> {
   correlationId: string | null;
   receivedAt: string | null;
   deliveryCount: number;
+  /** For a retried copy of an event: the stream sequence of the original. */
+  retryOf: number | null;
   /** Parsed JSON body, or undefined when the body is not JSON (kept in `raw`). */
   body: T;
   raw: Uint8Array;
@@ -44,6 +46,7 @@ export function toInboundEvent(topology: Topology, msg: JsMsg): InboundEvent {
     correlationId: header(HEADERS.correlationId),
     receivedAt: header(HEADERS.receivedAt),
     deliveryCount: msg.info.deliveryCount,
+    retryOf: Number(header(HEADERS.retryOf)) || null,
     body,
     raw: msg.data,
   };

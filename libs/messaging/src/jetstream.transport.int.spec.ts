@@ -5,9 +5,10 @@ import { NestFactory } from '@nestjs/core';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { jetstream } from '@nats-io/jetstream';
 import { createLogger, PermanentError, TransientError } from '@connector/common';
-import { subjects } from '@connector/contracts';
+import { HEADERS, subjects } from '@connector/contracts';
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { sleep } from '@connector/common';
 import type { Topology } from '@connector/contracts';
@@ -158,6 +159,17 @@ describe('JetStreamTransport against a real JetStream', () => {
     const letter = deadLetters.letters.find((l) => l.streamSeq === seq)!;
     assert.equal(letter.deliveries, 3);
     assert.match(letter.reason, /gave up after 3 deliveries: socket hang up/);
+  });
+
+  test('a retried copy that succeeds resolves the original dead letter', async () => {
+    script.set(5, { failures: 1, error: () => new PermanentError('fix me first') });
+    const seq = await publish(5);
+    await eventually(() => deadLetters.letters.some((l) => l.streamSeq === seq));
+    const js = jetstream(topo.nc);
+    const h = natsHeaders();
+    h.set(HEADERS.retryOf, String(seq));
+    await js.publish(subjects.delivery(topo.topology, 'conn-1', 'order', 'created'), JSON.stringify({ id: 5 }), { headers: h });
+    await eventually(() => deadLetters.resolved.includes(seq));
   });
 
   test('RPC handlers answer over core NATS with errors keeping their class', async () => {

@@ -165,7 +165,9 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     switch (settlement.kind) {
       case 'ack':
         msg.ack();
+        // A success after failures (or of a retried copy) closes the dead letter it may have left.
         if (event.deliveryCount > 1) await deadLetters.resolve(binding.durable, event.seq).catch(() => undefined);
+        if (event.retryOf) await deadLetters.resolve(binding.durable, event.retryOf).catch(() => undefined);
         return;
       case 'retry':
         logger.warn({ ...where, delayMs: settlement.delayMs, reason: settlement.reason }, 'event failed; will retry');

@@ -33,7 +33,7 @@ export class DeadLetterStore {
     );
   }
 
-  /** A later successful processing of the same event (retry, replay) resolves its dead letter. */
+  /** A later successful processing of the same event (redelivery, retried copy) resolves its dead letter. */
   async resolve(consumer: string, streamSeq: number): Promise<void> {
     await this.repo.query(
       `UPDATE dead_letters SET status = 'resolved', updated_at = now() WHERE consumer = $1 AND stream_seq = $2 AND status <> 'resolved'`,

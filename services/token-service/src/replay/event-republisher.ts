@@ -28,7 +28,7 @@ export class EventRepublisher {
       if (key !== HEADERS.msgId && key.startsWith('Connector-')) headers[key] = values[0];
     }
     headers[HEADERS.origin] = 'retry';
-    headers['Connector-Retry-Of'] = String(seq);
+    headers[HEADERS.retryOf] = String(seq);
     headers['Connector-Retry-Reason'] = reason.slice(0, 200);
     const ack = await this.publisher.publish({
       subject: original.subject,
