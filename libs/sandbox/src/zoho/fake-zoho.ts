@@ -214,6 +214,11 @@ export class FakeZoho {
     return { ...this.org(orgId).info };
   }
 
+  /** Adds taxes (and groups) to an existing organisation, as its owner would in Zoho's settings. */
+  addTaxes(orgId: string, taxes: NonNullable<CreateOrganizationInput['taxes']>, taxGroups: NonNullable<CreateOrganizationInput['taxGroups']> = []): void {
+    this.org(orgId).addTaxes(this.ids, taxes, taxGroups);
+  }
+
   /** Changes an organisation's limits (counters are kept). */
   setLimits(orgId: string, limits: Partial<ZohoLimits>): void {
     const org = this.org(orgId);

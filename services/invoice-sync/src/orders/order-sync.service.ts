@@ -177,7 +177,7 @@ export class OrderSyncService {
     const organizationId = connection.zohoOrganizationId ?? '';
     let profile = await this.profiles.get(connection.id, organizationId, zoho);
     let taxes = mapOrderTaxes(order, profile.taxes);
-    if (taxes.unmatched.length > 0 && !this.profiles.isFresh(connection.id, 60_000)) {
+    if (taxes.unmatched.length > 0 && !this.profiles.isFresh(connection.id, 10_000)) {
       // The owner may just have added the missing tax in Zoho: look once more before failing.
       profile = await this.profiles.get(connection.id, organizationId, zoho, { refresh: true });
       taxes = mapOrderTaxes(order, profile.taxes);
