@@ -75,7 +75,13 @@ export class ZohoTokenManager {
 
   private async freshCachedToken(connectionId: string) {
     const row = await this.dataSource.getRepository(ZohoTokenEntity).findOne({ where: { connectionId } });
-    return row && this.isFresh(row) ? this.toToken(row, connectionId) : undefined;
+    if (!row || !this.isFresh(row)) return undefined;
+    try {
+      return this.toToken(row, connectionId);
+    } catch {
+      // Sealed with a key that has since been removed: mint a new token instead of failing.
+      return undefined;
+    }
   }
 
   private async refreshUnderLock(connection: ConnectionEntity) {
