@@ -13,6 +13,10 @@ export interface ConnectionSettings {
   storeTimeZone: string;
   /** Set on the connection `npm start` makes to the built-in sandbox (replaced on each start). */
   sandbox?: boolean;
+  /** Slack-compatible incoming webhook (`POST {"text": …}`) told about failures; a credential: never log it. */
+  alertWebhookUrl?: string;
+  /** Zoho Books API calls per day of the organization's plan (not reported by Zoho); alert at 90 %. */
+  zohoDailyLimit?: number;
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {

@@ -6,6 +6,8 @@ import { OrderSyncEntity } from './order-sync.entity';
 import { ContactLinkEntity } from './contact-link.entity';
 import { ItemLinkEntity } from './item-link.entity';
 import { ReplayEntity } from './replay.entity';
+import { ReconcileCheckpointEntity } from './reconcile-checkpoint.entity';
+import { BackfillJobEntity } from './backfill-job.entity';
 
 export * from './audit-entry.entity';
 export * from './connection.entity';
@@ -15,5 +17,7 @@ export * from './order-sync.entity';
 export * from './contact-link.entity';
 export * from './item-link.entity';
 export * from './replay.entity';
+export * from './reconcile-checkpoint.entity';
+export * from './backfill-job.entity';
 
-export const ENTITIES = [ConnectionEntity, ZohoTokenEntity, DeadLetterEntity, AuditEntryEntity, OrderSyncEntity, ContactLinkEntity, ItemLinkEntity, ReplayEntity];
+export const ENTITIES = [ConnectionEntity, ZohoTokenEntity, DeadLetterEntity, AuditEntryEntity, OrderSyncEntity, ContactLinkEntity, ItemLinkEntity, ReplayEntity, ReconcileCheckpointEntity, BackfillJobEntity];
