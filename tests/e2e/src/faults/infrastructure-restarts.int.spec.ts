@@ -1,0 +1,93 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sleep } from '@connector/common';
+import { eventually } from '@connector/testing';
+import { Stack } from '../stack';
+import { expectBalancedLedger, summary } from './ledger';
+import { failedDeliveries, FAULT_ENV, openShop, placeOrders, resendFailedDeliveries, Shop } from './shop';
+
+/**
+ * NATS and PostgreSQL go away under load (a crash, and a restart) and come back: the services
+ * reconnect on their own, nothing the gateway acknowledged is lost, nothing is created twice.
+ * The stack runs on a nats-server and a PostgreSQL of its own, so nothing else is disturbed.
+ */
+describe('NATS and PostgreSQL restarted while orders flow', () => {
+  let stack: Stack;
+  let shop: Shop;
+
+  before(async () => {
+    stack = await Stack.start(FAULT_ENV, { privateNats: true, privatePostgres: true, instances: { 'invoice-sync': 2 } });
+    shop = await openShop(stack);
+  });
+
+  after(async () => {
+    await shop?.store.stop();
+    await stack?.stop();
+  });
+
+  /** Waits until every service reports ready again (NATS and PostgreSQL reachable). */
+  async function allReady(): Promise<void> {
+    await eventually(async () => (await stack.notReady()).length === 0, 60_000, 250);
+  }
+
+  /**
+   * Deliveries the gateway refused during the outage (never a 200 for something not stored):
+   * WooCommerce does not retry them, so they are re-sent here (see resendFailedDeliveries).
+   */
+  async function resendRefused(mark: number): Promise<{ refused: number; resent: number; statuses: number[] }> {
+    await shop.store.flushDeliveries();
+    const refused = shop.store.deliveries.slice(mark).filter((d) => !d.success);
+    for (const d of refused) assert.ok(d.status === 503 || d.status === 0 || d.status === 500, `refused delivery answered ${d.status}: ${d.responseBody}`);
+    return { refused: refused.length, resent: await resendFailedDeliveries(shop), statuses: [...new Set(refused.map((d) => d.status))] };
+  }
+
+  test('NATS SIGKILLed and restarted (JetStream state on disk survives)', async (t) => {
+    stack.zoho.faults.latency({ min: 10, max: 100 });
+    const mark = shop.store.deliveries.length;
+    const placing = placeOrders(shop, 40, { intervalMs: 100, batch: 'nats' });
+    await sleep(1_500);
+    await stack.nats!.kill();
+    await sleep(2_500);
+    await stack.nats!.restart();
+    await placing;
+    stack.zoho.faults.latency(0);
+    await allReady();
+    const { refused, resent, statuses } = await resendRefused(mark);
+    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: 90_000, minOrders: 25 });
+    t.diagnostic(`${refused} deliveries refused during the outage (${statuses.join(', ') || 'none'}), ${resent} re-sent; ${summary(report)}`);
+    assert.deepEqual(stack.crashes(), []);
+  });
+
+  test('PostgreSQL crashed (immediate stop, crash recovery) and started again', async (t) => {
+    stack.zoho.faults.latency({ min: 10, max: 100 });
+    const mark = shop.store.deliveries.length;
+    const placing = placeOrders(shop, 40, { intervalMs: 100, batch: 'pgkill' });
+    await sleep(1_500);
+    await stack.postgres!.kill();
+    await sleep(2_500);
+    await stack.postgres!.start();
+    await placing;
+    stack.zoho.faults.latency(0);
+    await allReady();
+    const { refused, resent, statuses } = await resendRefused(mark);
+    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: 90_000 });
+    t.diagnostic(`${refused} deliveries refused during the outage (${statuses.join(', ') || 'none'}), ${resent} re-sent; ${summary(report)}`);
+    assert.deepEqual(stack.crashes(), []);
+  });
+
+  test('PostgreSQL restarted (fast shutdown ends every session) while orders flow', async (t) => {
+    stack.zoho.faults.latency({ min: 10, max: 100 });
+    const mark = shop.store.deliveries.length;
+    const placing = placeOrders(shop, 40, { intervalMs: 100, batch: 'pgrestart' });
+    await sleep(1_500);
+    await stack.postgres!.restart();
+    await placing;
+    stack.zoho.faults.latency(0);
+    await allReady();
+    const { refused, resent, statuses } = await resendRefused(mark);
+    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: 90_000 });
+    t.diagnostic(`${refused} deliveries refused during the restart (${statuses.join(', ') || 'none'}), ${resent} re-sent; ${summary(report)}`);
+    assert.deepEqual(stack.crashes(), []);
+    assert.equal(failedDeliveries(shop).length >= refused, true);
+  });
+});

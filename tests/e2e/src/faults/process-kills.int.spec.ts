@@ -1,0 +1,113 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sleep } from '@connector/common';
+import { eventually } from '@connector/testing';
+import { Stack } from '../stack';
+import { expectBalancedLedger, summary } from './ledger';
+import { ZohoProxy } from './zoho-proxy';
+import { failedDeliveries, FAULT_ENV, openShop, placeOrders, resendFailedDeliveries, Shop } from './shop';
+
+/**
+ * Processes die (SIGKILL: no shutdown hook runs, nothing is acked or cleaned up) while orders are
+ * in flight, with two instances of every sync service sharing the work. Afterwards the store and
+ * Zoho agree: every order has exactly one invoice, every email one contact, every SKU one item.
+ */
+describe('services killed mid-processing, two instances of each sync service', () => {
+  let stack: Stack;
+  let shop: Shop;
+  let proxy: ZohoProxy;
+
+  before(async () => {
+    stack = await Stack.start(FAULT_ENV, { instances: { 'customer-sync': 2, 'catalog-sync': 2, 'invoice-sync': 2 } });
+    proxy = await ZohoProxy.start(stack.zoho);
+    shop = await openShop(stack, { accountsUrl: proxy.url });
+  });
+
+  after(async () => {
+    await shop?.store.stop();
+    await stack?.stop();
+    await proxy?.stop();
+  });
+
+  test('two instances of each sync service share the load and create nothing twice', async (t) => {
+    stack.zoho.faults.latency({ min: 5, max: 60 });
+    await placeOrders(shop, 36, { intervalMs: 40, batch: 'share' });
+    t.diagnostic(summary(await expectBalancedLedger(shop.ledgerInput(), { minOrders: 25 })));
+    stack.zoho.faults.latency(0);
+    for (const key of stack.instancesOf('invoice-sync')) {
+      const acked = await stack.counter(key, 'connector_events_settled_total', { consumer: 'invoice-sync', outcome: 'ack' });
+      assert.ok(acked > 0, `${key} handled no order event: the durable consumer is not shared`);
+    }
+    assert.deepEqual(stack.crashes(), []);
+  });
+
+  /** Orders whose sync record is claimed (`creating`): their create call has been sent. */
+  async function claimedOrders(): Promise<number[]> {
+    const rows: Array<{ order_id: string }> = await stack.db.dataSource.query(
+      `SELECT order_id FROM order_syncs WHERE connection_id = $1 AND state = 'creating'`,
+      [shop.connectionId],
+    );
+    return rows.map((r) => Number(r.order_id));
+  }
+
+  async function recoveredOrders(): Promise<Set<number>> {
+    const rows: Array<{ resource_id: string }> = await stack.db.dataSource.query(
+      `SELECT DISTINCT resource_id FROM audit_entries WHERE connection_id = $1 AND action = 'recover-invoice'`,
+      [shop.connectionId],
+    );
+    return new Set(rows.map((r) => Number(r.resource_id)));
+  }
+
+  const killInvoiceSync = () => Promise.all(stack.instancesOf('invoice-sync').map((key) => stack.kill(key)));
+  const restartInvoiceSync = () => Promise.all(stack.instancesOf('invoice-sync').map((key) => stack.restartService(key)));
+
+  test('invoice-sync SIGKILLed while its creates are on the way to Zoho (claimed, not yet created)', async (t) => {
+    // Zoho takes 1.5 s before it handles a call; the processes die within that delay.
+    stack.zoho.faults.latency(1_500);
+    const placing = placeOrders(shop, 16, { intervalMs: 20, batch: 'claim', newProductEvery: 0, editEvery: 0, cancelEvery: 0 });
+    const claimed = await eventually(async () => ((await claimedOrders()).length >= 3 ? claimedOrders() : undefined), 30_000, 20);
+    await killInvoiceSync();
+    await placing;
+    stack.zoho.faults.latency(0);
+    await restartInvoiceSync();
+    t.diagnostic(`${claimed.length} orders claimed when killed; ${summary(await expectBalancedLedger(shop.ledgerInput()))}`);
+  });
+
+  test("invoice-sync SIGKILLed between Zoho's create and the ack: the invoice is adopted, not made twice", async (t) => {
+    // Zoho creates each invoice at once, but its answer is held back for 4 s: the processes die
+    // with invoices committed in Zoho that they never heard of and events they never acked.
+    proxy.holdAnswers({ method: 'POST', pathPrefix: '/books/v3/invoices', ms: 4_000 });
+    const placing = placeOrders(shop, 16, { intervalMs: 20, batch: 'ack', newProductEvery: 0, editEvery: 0, cancelEvery: 0 });
+    await eventually(() => proxy.inFlight().filter((h) => h.status === 201).length >= 3, 30_000, 20);
+    const committedUnseen = proxy.inFlight().filter((h) => h.status === 201).length;
+    await killInvoiceSync();
+    await placing;
+    proxy.holdAnswers();
+    await restartInvoiceSync();
+    const report = await expectBalancedLedger(shop.ledgerInput());
+    const recovered = await recoveredOrders();
+    assert.ok(recovered.size >= 1, `${committedUnseen} invoices were created in Zoho unseen; recovered orders: ${[...recovered].join(', ')}`);
+    t.diagnostic(`${committedUnseen} invoices created unseen, ${recovered.size} orders recovered by reference; ${summary(report)}`);
+  });
+
+  test('every service SIGKILLed in turn and restarted while orders flow', async (t) => {
+    stack.zoho.faults.latency({ min: 10, max: 150 });
+    const mark = shop.store.deliveries.length;
+    const placing = placeOrders(shop, 48, { intervalMs: 120, batch: 'kill' });
+    const victims = ['invoice-sync', 'customer-sync#2', 'catalog-sync', 'token-service', 'invoice-sync#2', 'webhook-gateway', 'customer-sync', 'catalog-sync#2'] as const;
+    for (const victim of victims) {
+      await sleep(500);
+      await stack.restartService(victim);
+    }
+    await placing;
+    stack.zoho.faults.latency(0);
+    // The deliveries refused while the gateway was down: WooCommerce does not retry them.
+    const refused = failedDeliveries(shop).length - shop.store.deliveries.slice(0, mark).filter((d) => !d.success).length;
+    const resent = await resendFailedDeliveries(shop);
+    assert.ok(resent <= refused);
+    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: 120_000 });
+    t.diagnostic(`${refused} deliveries refused while the gateway was down, ${resent} re-sent; ${summary(report)}`);
+    assert.deepEqual(stack.crashes(), []);
+    assert.deepEqual(await stack.notReady(), []);
+  });
+});
