@@ -8,6 +8,8 @@ import { ContactSyncService } from './contacts/contact-sync.service';
 import { CustomerEventsHandler } from './contacts/customer-events.handler';
 import { EnsureContactHandler } from './contacts/ensure-contact.handler';
 import { OrganizationCurrencies } from './contacts/organization-currencies';
+import { ContactReplayPreview } from './contacts/replay-contact-preview';
+import { ReplayHandler } from './contacts/replay.handler';
 import { ZohoContacts } from './contacts/zoho-contacts';
 import { CustomerSyncConfig } from './customer-sync.config';
 
@@ -17,7 +19,7 @@ export class CustomerSyncModule {
     return {
       module: CustomerSyncModule,
       imports: [PlatformModule.forRoot({ service: 'customer-sync', config })],
-      controllers: [CustomerEventsHandler, EnsureContactHandler],
+      controllers: [CustomerEventsHandler, EnsureContactHandler, ReplayHandler],
       providers: [
         ZohoClientFactory,
         ContactLinksRepository,
@@ -27,6 +29,7 @@ export class CustomerSyncModule {
         OrganizationCurrencies,
         ContactSyncService,
         ContactResolverService,
+        ContactReplayPreview,
       ],
     };
   }

@@ -43,6 +43,7 @@ export class ContactResolverService {
   async ensureContact(request: EnsureContactRequest): Promise<EnsureContactReply> {
     const connection = await this.connectionOf(request);
     const email = normalizeEmail(request.email || request.billing.email);
+    if (request.dryRun) return this.lookUp(connection, request, email);
     const customerId = request.customerId;
     const calls = new ZohoCallLog();
     const context = { connectionId: connection.id, resourceId: customerId > 0 ? String(customerId) : email || null, correlationId: request.correlationId ?? null, calls };
@@ -63,6 +64,23 @@ export class ContactResolverService {
       const classified = classifyZohoFailure(error);
       await this.audit.failure({ ...context, action: 'ensure-contact', detail: { email, customerId } }, classified);
       throw classified;
+    }
+  }
+
+  /**
+   * Replay dry run: the contact the live call would use, found the same way (stored link, then
+   * Zoho by email) but without creating, linking or recording anything.
+   */
+  private async lookUp(connection: ConnectionEntity, request: EnsureContactRequest, email: string): Promise<EnsureContactReply> {
+    try {
+      const known = await this.storedLink(connection.id, request.customerId, email);
+      if (known) return { contactId: known.zohoContactId, contactName: known.contactName, source: 'link' };
+      const zoho = await this.zohoContacts.clientFor(connection, new ZohoCallLog());
+      const found = await this.zohoContacts.findByEmail(zoho, requireEmail(email));
+      if (found) return { contactId: found.contact_id, contactName: found.contact_name, source: 'email' };
+      return { contactId: '', contactName: newContactFromOrder(request, email).contact_name, source: 'created', wouldCreate: true };
+    } catch (error) {
+      throw classifyZohoFailure(error);
     }
   }
 
