@@ -10,6 +10,8 @@ import { ItemLocks } from './items/item-locks';
 import { ItemResolverService } from './items/item-resolver.service';
 import { ProductEventsHandler } from './items/product-events.handler';
 import { ProductRefreshService } from './items/product-refresh.service';
+import { ReplayHandler } from './items/replay.handler';
+import { ProductReplayPreview } from './items/replay-product-preview';
 import { CATALOG_SYNC_CONFIG } from './items/tokens';
 import { WooClients } from './items/woo-clients';
 
@@ -19,7 +21,7 @@ export class CatalogSyncModule {
     return {
       module: CatalogSyncModule,
       imports: [PlatformModule.forRoot({ service: 'catalog-sync', config })],
-      controllers: [EnsureItemsHandler, CatalogSyncHandler, ProductEventsHandler],
+      controllers: [EnsureItemsHandler, CatalogSyncHandler, ProductEventsHandler, ReplayHandler],
       providers: [
         { provide: CATALOG_SYNC_CONFIG, useValue: config },
         ZohoClientFactory,
@@ -30,6 +32,7 @@ export class CatalogSyncModule {
         ProductRefreshService,
         CatalogImportService,
         WooClients,
+        ProductReplayPreview,
       ],
     };
   }

@@ -21,6 +21,8 @@ interface Resolution {
   /** The identity the item was found or created under (its name may have been made distinct). */
   identity: ItemIdentity;
   reason: string;
+  /** Dry run only: the live call would create this item. */
+  wouldCreate?: boolean;
 }
 
 const ACTIONS: Record<Source, string> = {
@@ -60,9 +62,15 @@ export class ItemResolverService {
     for (const line of request.lines) {
       const identity = identityOfLine(line);
       const key = sameItemKey(identity);
-      const resolution = done.get(key) ?? (await this.resolve(connectionId, identity, line, request.correlationId ?? null));
+      const resolution =
+        done.get(key) ??
+        (request.dryRun ? await this.lookUp(connectionId, identity) : await this.resolve(connectionId, identity, line, request.correlationId ?? null));
       done.set(key, resolution);
-      items[line.key] = { itemId: resolution.itemId, source: resolution.source };
+      items[line.key] = {
+        itemId: resolution.itemId,
+        source: resolution.source,
+        ...(resolution.wouldCreate ? { wouldCreate: true, name: resolution.identity.name } : {}),
+      };
     }
     return { items };
   }
@@ -87,6 +95,25 @@ export class ItemResolverService {
       const classified = classifyZohoFailure(error);
       await this.audit.failure({ ...context, action: 'resolve-item', detail: { lineKey: line.key, sku: identity.sku ?? null, name: identity.name } }, classified);
       throw classified;
+    }
+  }
+
+  /**
+   * Replay dry run: the item the live call would use, found the same way (stored link, another
+   * product's SKU, Zoho by SKU then name) but never created, linked or recorded.
+   */
+  private async lookUp(connectionId: string, requested: ItemIdentity): Promise<Resolution> {
+    try {
+      const known = await this.storedLink(connectionId, requested);
+      if (known?.zohoItemId) return { itemId: known.zohoItemId, source: known.pinned ? 'pinned' : 'link', identity: requested, reason: 'stored link' };
+      const identity = await this.distinctFromSiblings(connectionId, requested);
+      const shared = identity.sku ? await this.links.itemOfOtherProductWithSku(connectionId, { ...identity, sku: identity.sku }) : undefined;
+      if (shared) return { itemId: shared, source: 'sku', identity, reason: `another product with SKU ${identity.sku} uses it` };
+      const found = await searchZohoItem(await this.zohoClients.forConnection(connectionId, new ZohoCallLog().record), identity);
+      if (found) return { itemId: found.item.item_id, source: sourceOf(found.matchedBy), identity, reason: `found in Zoho by ${found.matchedBy}` };
+      return { itemId: '', source: 'created', identity, reason: 'not in Zoho yet', wouldCreate: true };
+    } catch (error) {
+      throw classifyZohoFailure(error);
     }
   }
 
