@@ -5,6 +5,7 @@ import { OrderEventsHandler } from './orders/order-events.handler';
 import { OrderSyncMetrics } from './orders/order-sync.metrics';
 import { OrderSyncRepository } from './orders/order-sync.repository';
 import { OrderSyncService } from './orders/order-sync.service';
+import { ReplayHandler } from './orders/replay.handler';
 import { OrganizationProfiles } from './zoho/organization-profiles';
 
 @Module({})
@@ -13,7 +14,7 @@ export class InvoiceSyncModule {
     return {
       module: InvoiceSyncModule,
       imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
-      controllers: [OrderEventsHandler],
+      controllers: [OrderEventsHandler, ReplayHandler],
       providers: [ZohoClientFactory, OrderSyncRepository, OrderSyncService, OrganizationProfiles, OrderSyncMetrics],
     };
   }

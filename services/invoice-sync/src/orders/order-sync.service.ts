@@ -7,7 +7,7 @@ import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequ
 import {
   describeOrderShapeProblem, EnsureContactReply, EnsureContactRequest, EnsureItemsReply, EnsureItemsRequest, isWooErrorBody, RPC, WooOrder,
 } from '@connector/contracts';
-import { InboundEvent, NatsRpcClient } from '@connector/messaging';
+import { InboundEvent, NatsRpcClient, ReplayDryRun } from '@connector/messaging';
 import { LOGGER, PLATFORM_CONFIG, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
@@ -21,7 +21,7 @@ const SERVICE = 'invoice-sync';
 
 interface Outcome {
   action: string;
-  outcome: 'ok' | 'skipped' | 'failed' | 'retrying';
+  outcome: 'ok' | 'skipped' | 'failed' | 'retrying' | 'dry-run';
   message: string;
   detail?: Record<string, unknown>;
 }
@@ -49,7 +49,8 @@ export class OrderSyncService {
     @Inject(PLATFORM_CONFIG) private readonly config: InvoiceSyncConfig,
   ) {}
 
-  async handle(event: InboundEvent): Promise<void> {
+  async handle(event: InboundEvent, options: { dryRun?: ReplayDryRun } = {}): Promise<void> {
+    if (options.dryRun) return this.preview(event, options.dryRun);
     const body = event.body;
     const resourceId = typeof (body as { id?: unknown })?.id === 'number' ? String((body as { id: number }).id) : null;
     const connection = await this.connections.find(event.connectionId);
@@ -152,9 +153,16 @@ export class OrderSyncService {
     };
   }
 
-  /** Resolves contact, items and taxes, then maps the order to an invoice (pure domain code). */
-  private async plan(connection: ConnectionEntity, order: WooOrder, zoho: ZohoBooksClient, event: InboundEvent): Promise<InvoicePlan> {
+  /**
+   * Resolves contact, items and taxes, then maps the order to an invoice (pure domain code). With
+   * `lookUpOnly` (dry run) the contact and items are only looked up; those the live run would
+   * create are listed in `creations` and stand in the payload as placeholders.
+   */
+  private async plan(
+    connection: ConnectionEntity, order: WooOrder, zoho: ZohoBooksClient, event: InboundEvent, lookUpOnly?: { creations: PlannedCreation[] },
+  ): Promise<InvoicePlan> {
     const settings = connectionSettings(connection);
+    const dryRun = lookUpOnly ? { dryRun: true } : {};
     const contact = await this.rpc.call<EnsureContactReply>(RPC.ensureContact, {
       connectionId: connection.id,
       customerId: order.customer_id,
@@ -163,16 +171,25 @@ export class OrderSyncService {
       billing: order.billing,
       shipping: order.shipping,
       correlationId: event.correlationId,
+      ...dryRun,
     } satisfies EnsureContactRequest);
     const items = await this.rpc.call<EnsureItemsReply>(RPC.ensureItems, {
       connectionId: connection.id,
       lines: itemRequestLines(order),
       correlationId: event.correlationId,
+      ...dryRun,
     } satisfies EnsureItemsRequest);
+    if (contact.wouldCreate) {
+      lookUpOnly?.creations.push({ kind: 'contact', key: normalizedEmail(order), name: contact.contactName, payload: { billing: order.billing, shipping: order.shipping, currency: order.currency } });
+      contact.contactId = `(new contact "${contact.contactName}")`;
+    }
     const itemId = (key: string) => {
       const found = items.items[key];
       if (!found) throw new PermanentError(`catalog-sync returned no Zoho item for ${key}`);
-      return found.itemId;
+      if (!found.wouldCreate) return found.itemId;
+      const line = itemRequestLines(order).find((l) => l.key === key);
+      lookUpOnly?.creations.push({ kind: 'item', key: found.name ?? key, name: found.name ?? key, payload: line });
+      return `(new item "${found.name ?? key}")`;
     };
     const organizationId = connection.zohoOrganizationId ?? '';
     let profile = await this.profiles.get(connection.id, organizationId, zoho);
@@ -193,6 +210,63 @@ export class OrderSyncService {
       storeTimeZone: settings.storeTimeZone,
       options: { invoiceNumber: settings.invoiceNumber, invoiceNumberPrefix: settings.invoiceNumberPrefix },
     });
+  }
+
+  /**
+   * Replay dry run: the live path's decision and invoice plan, reported (in the replay and the
+   * audit trail) instead of written. Only reads: the order's record, or what an earlier event of
+   * this dry run would have made of it; contact and item look-ups that never create; Zoho GETs.
+   */
+  private async preview(event: InboundEvent, dryRun: ReplayDryRun): Promise<void> {
+    const connection = await this.connections.find(event.connectionId);
+    if (!connection || event.event === 'deleted' || isWooErrorBody(event.body)) return;
+    const problem = describeOrderShapeProblem(event.body);
+    if (problem) throw new PermanentError(`the delivery is not a WooCommerce order: ${problem}`);
+    const order = event.body as WooOrder;
+    const key = `order:${connection.id}:${order.id}`;
+    const record = await this.records.find(connection.id, order.id);
+    const existing = (dryRun.simulated.get(key) as ExistingInvoiceLink | undefined) ?? (record ? existingLink(record) : undefined);
+    const decision = decideOrderAction({ order, existing, syncStatuses: connectionSettings(connection).syncStatuses });
+    if (decision.action === 'skip') return;
+    if (connection.status === 'needs_reauthorization') {
+      throw new ReauthorizationRequiredError(`waiting for Zoho re-authorization of connection ${connection.id}`, { retryAfterMs: 60_000 });
+    }
+    const applied = { lastModifiedGmt: order.date_modified_gmt ?? undefined, lastContentHash: orderContentHash(order) };
+    const invoiceName = (id: string | undefined) => (id?.startsWith(PLANNED_INVOICE) ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? id}`);
+    if (decision.action === 'void') {
+      dryRun.simulated.set(key, { ...existing, ...applied, state: 'voided', invoiceStatus: 'void' } satisfies ExistingInvoiceLink);
+      return this.planned(event, dryRun, String(order.id), { action: 'void-invoice', message: `would void ${invoiceName(existing?.invoiceId)}: ${decision.reason}` });
+    }
+    const calls = new ZohoCallLog();
+    const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
+    const creations: PlannedCreation[] = [];
+    const plan = await this.plan(connection, order, zoho, event, { creations });
+    const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.findExisting(zoho, plan) : undefined;
+    const invoiceId = existing?.invoiceId ?? recovered?.invoice_id;
+    for (const creation of creations) {
+      const seen = `new-${creation.kind}:${connection.id}:${creation.key}`;
+      if (dryRun.simulated.has(seen)) continue;
+      dryRun.simulated.set(seen, true);
+      await this.planned(event, dryRun, String(order.id), { action: `create-${creation.kind}`, message: `would create Zoho ${creation.kind} "${creation.name}" for order ${order.number ?? order.id}`, payload: creation.payload });
+    }
+    dryRun.simulated.set(key, { ...existing, ...applied, invoiceId: invoiceId ?? `${PLANNED_INVOICE}${order.id}`, state: 'synced' } satisfies ExistingInvoiceLink);
+    const what = `for order ${order.number ?? order.id}: total ${plan.orderTotal}${Decimal.from(plan.adjustment).isZero() ? '' : `, adjustment ${plan.adjustment}`}`;
+    let action = 'create-invoice';
+    let message = `would create an invoice ${what}`;
+    if (recovered) {
+      action = 'recover-invoice';
+      message = `would adopt invoice ${recovered.invoice_number ?? recovered.invoice_id} (created earlier, its response lost) and update it ${what}`;
+    } else if (invoiceId) {
+      action = 'update-invoice';
+      message = `would update ${invoiceName(invoiceId)} ${what}`;
+    }
+    await this.planned(event, dryRun, String(order.id), { action, message, payload: plan.payload }, { decision: decision.reason, warnings: plan.warnings, zohoCalls: calls.calls });
+  }
+
+  /** One write the dry run found: listed in the replay and in the audit trail (outcome `dry-run`). */
+  private async planned(event: InboundEvent, dryRun: ReplayDryRun, orderId: string, write: { action: string; message: string; payload?: unknown }, detail: Record<string, unknown> = {}): Promise<void> {
+    dryRun.plan({ resource: 'order', resourceId: orderId, ...write });
+    await this.note(event, orderId, { action: write.action, outcome: 'dry-run', message: write.message, detail: { ...detail, replayId: dryRun.replayId, payload: write.payload } });
   }
 
   private async findExisting(zoho: ZohoBooksClient, plan: InvoicePlan): Promise<ZohoInvoice | undefined> {
@@ -232,6 +306,22 @@ export class OrderSyncService {
       correlationId: event.correlationId,
     });
   }
+}
+
+/** Stands for the id of an invoice a dry run would have created, so later snapshots are judged against it. */
+const PLANNED_INVOICE = 'planned:';
+
+/** A contact or item the live run would create while planning an invoice (dry run). */
+interface PlannedCreation {
+  kind: 'contact' | 'item';
+  /** Identity within the connection, so the dry run lists each creation once. */
+  key: string;
+  name: string;
+  payload: unknown;
+}
+
+function normalizedEmail(order: WooOrder): string {
+  return (order.billing?.email ?? '').trim().toLowerCase();
 }
 
 function existingLink(record: OrderSyncEntity): ExistingInvoiceLink | undefined {
