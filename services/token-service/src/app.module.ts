@@ -6,6 +6,8 @@ import { CatalogController } from './catalog/catalog.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { OrdersController } from './orders/orders.controller';
 import { EventRepublisher } from './replay/event-republisher';
+import { ReplaysController } from './replays/replays.controller';
+import { ReplaysService } from './replays/replays.service';
 import { StreamReader } from './audit/stream-reader';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { ConnectionsController } from './connections/connections.controller';
@@ -22,7 +24,7 @@ export class TokenServiceModule {
     return {
       module: TokenServiceModule,
       imports: [PlatformModule.forRoot({ service: 'token-service', config }), DashboardModule],
-      controllers: [ConnectionsController, AuditController, OrdersController, CatalogController, DeadLettersController, ZohoSessionHandler],
+      controllers: [ConnectionsController, AuditController, OrdersController, CatalogController, DeadLettersController, ReplaysController, ZohoSessionHandler],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: ZohoOAuthClient, useValue: new ZohoOAuthClient({ allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS }) },
@@ -31,6 +33,7 @@ export class TokenServiceModule {
         ZohoTokenManager,
         StreamReader,
         EventRepublisher,
+        ReplaysService,
       ],
     };
   }
