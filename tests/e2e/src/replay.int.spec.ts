@@ -212,7 +212,38 @@ describe('replay of the audit stream', () => {
     assert.equal(result.total, stored.customer);
     assert.equal(result.processed, result.total);
     assert.equal(result.fromSeq, 1, 'from the first sequence when no start is given');
+    const products = await replay({ resource: 'product', dryRun: true });
+    assert.deepEqual(products.services.map((s: any) => s.service), ['catalog-sync']);
+    assert.equal(products.total, stored.product);
+    assert.deepEqual(products.planned, [], 'the product link is current: nothing to change');
     assert.deepEqual(writesSince(mark), []);
+  });
+
+  test('customers: a dry run lists the contact updates a stale link calls for; the real replay makes exactly those', async () => {
+    // As if the contact mapping had changed since Jane's contact was written: her link no longer vouches for it.
+    const janeLink = `connection_id = $1 AND email = 'jane@example.com'`;
+    await stack.db.dataSource.query(`UPDATE contact_links SET content_hash = NULL WHERE ${janeLink}`, [connectionId]);
+    const mark = stack.zoho.mark();
+
+    const dry = await replay({ resource: 'customer', dryRun: true });
+
+    assert.equal(dry.status, 'done');
+    assert.ok(dry.planned.length >= 1);
+    assert.ok(dry.planned.every((p: any) => p.action === 'update-contact' && p.resourceId === String(janeId)), JSON.stringify(dry.planned));
+    const last = dry.planned.at(-1);
+    assert.match(last.message, /^would update Zoho contact "Jane Doe-Smith" \(\d+\) for jane@example.com$/);
+    assert.equal(last.payload.contact_persons[0].last_name, 'Doe-Smith', 'with the latest snapshot');
+    assert.deepEqual(writesSince(mark), []);
+    assert.deepEqual(await stack.db.dataSource.query(`SELECT content_hash FROM contact_links WHERE ${janeLink}`, [connectionId]), [{ content_hash: null }]);
+
+    const real = await replay({ resource: 'customer' });
+
+    assert.equal(real.status, 'done');
+    const writes = writesSince(mark);
+    assert.equal(writes.length, dry.planned.length, `one write per planned update: ${writes.join(', ')}`);
+    assert.ok(writes.every((w) => /^PUT \/books\/v3\/contacts\/\d+$/.test(w)));
+    assert.ok(stack.zoho.contacts(orgId).some((c) => c.contact_name === 'Jane Doe-Smith'));
+    assert.deepEqual((await replay({ resource: 'customer', dryRun: true })).planned, [], 'once applied, nothing is left to do');
   });
 
   test('a replay from a time sees only what was stored since', async () => {
@@ -231,10 +262,22 @@ describe('replay of the audit stream', () => {
     assert.equal(new Date(result.fromTime).toISOString(), since);
   });
 
+  test('a service that is down fails its part of the replay; the others finish', async () => {
+    await stack.stopService('catalog-sync');
+    try {
+      const result = await replay({ dryRun: true });
+      assert.equal(result.status, 'failed');
+      assert.deepEqual(result.services.map((s: any) => [s.service, s.status]), [['catalog-sync', 'failed'], ['customer-sync', 'done'], ['invoice-sync', 'done']]);
+      assert.match(result.errors.join('\n'), /^catalog-sync: catalog-sync did not start the replay: /m);
+    } finally {
+      await stack.startService('catalog-sync');
+    }
+  });
+
   test('the list of replays and the validation of a start', async () => {
     const list = await stack.api('GET', `/api/connections/${connectionId}/replays`);
     assert.equal(list.status, 200);
-    assert.ok(list.json.length >= 5);
+    assert.ok(list.json.length >= 9);
     assert.ok(list.json.every((r: any) => r.connectionId === connectionId && r.done && !('planned' in r)));
     assert.ok(new Date(list.json[0].startedAt) >= new Date(list.json.at(-1).startedAt), 'newest first');
 
