@@ -77,6 +77,8 @@ const MAX_FAILED_EVENTS = 100;
 /** A consumer left behind by a process that died mid-replay is removed by the server after this. */
 const ORPHAN_CONSUMER_MS = 60 * 60_000;
 const FETCH_EXPIRES_MS = 5_000;
+const MAX_FAILED_PULLS = 5;
+const PULL_RETRY_MS = 1_000;
 
 /** Durable name of a replay's own consumer: never one of the live consumers. */
 export function replayConsumerName(replayId: string, service: string): string {
@@ -190,14 +192,24 @@ export class ReplayRun {
   private async work(): Promise<void> {
     const consumer = await jetstream(this.options.connection).consumers.get(this.options.topology.stream, this.consumer);
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH;
+    let failedPulls = 0;
     while (this.progress.processed < this.total) {
       this.throwIfStopped();
-      const batch = await consumer.fetch({ max_messages: Math.min(batchSize, this.total - this.progress.processed), expires: FETCH_EXPIRES_MS });
       let received = 0;
-      for await (const msg of batch) {
-        received++;
-        await this.take(msg);
-        if (this.stop.signal.aborted) break;
+      try {
+        const batch = await consumer.fetch({ max_messages: Math.min(batchSize, this.total - this.progress.processed), expires: FETCH_EXPIRES_MS });
+        for await (const msg of batch) {
+          received++;
+          await this.take(msg);
+          if (this.stop.signal.aborted) break;
+        }
+        failedPulls = 0;
+      } catch (error) {
+        // A NATS blip (reconnect, leader change) must not end a long replay; a lasting outage does.
+        if (this.stop.signal.aborted || ++failedPulls >= MAX_FAILED_PULLS) throw error;
+        this.options.logger.warn({ replayId: this.spec.replayId, err: describeError(error) }, 'replay pull interrupted; resuming');
+        await delay(PULL_RETRY_MS);
+        continue;
       }
       if (received === 0 && (await this.nothingLeft())) {
         // The counted events are gone (the stream lost messages meanwhile): nothing more will come.
