@@ -153,9 +153,14 @@ export class ReplayRun {
       inactive_threshold: nanos(ORPHAN_CONSUMER_MS),
       ...start,
     });
-    // Counted once, right after creation: later events are past the replay's end, however many arrive.
-    const info = await jsm.consumers.info(topology.stream, name);
-    return new ReplayRun(options, spec, info.num_pending);
+    try {
+      // Counted once, right after creation: later events are past the replay's end, however many arrive.
+      const info = await jsm.consumers.info(topology.stream, name);
+      return new ReplayRun(options, spec, info.num_pending);
+    } catch (error) {
+      await jsm.consumers.delete(topology.stream, name).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Works through the events, then deletes the consumer; never throws (the outcome is in the progress). */
