@@ -27,4 +27,22 @@ export class TokenServiceConfig extends PlatformConfig {
   @Min(0)
   @Max(3000)
   TOKEN_REFRESH_MARGIN_SECONDS: number = 300;
+
+  /** Seconds between reconciliation sweeps of each connection (REST read of recent changes); 0 turns them off. */
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  RECONCILE_INTERVAL_SECONDS: number = 300;
+
+  /** Orders a backfill hands to the pipeline per minute, leaving the rest of Zoho's 100/min to live orders. */
+  @IsInt()
+  @Min(1)
+  @Max(6_000)
+  BACKFILL_EVENTS_PER_MINUTE: number = 30;
+
+  /** Seconds between checks for alert causes (failed orders, re-authorization, Zoho quota). */
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  ALERT_POLL_SECONDS: number = 60;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsIn, IsNotEmpty, IsNotEmptyObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested,
+  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsNotEmptyObject, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength,
+  ValidateNested,
 } from 'class-validator';
 
 export class WooCredentialsDto {
@@ -91,6 +92,23 @@ export class ConnectionSettingsDto {
   @IsOptional()
   @IsBoolean()
   sandbox?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    description: 'Slack-compatible incoming webhook for alerts (POST {"text": …}); https unless private endpoints are allowed',
+    writeOnly: true,
+  })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'settings.alertWebhookUrl must be an http(s) URL' })
+  @MaxLength(2000)
+  alertWebhookUrl?: string;
+
+  @ApiPropertyOptional({ example: 5000, description: "Zoho Books API calls per day of the organization's plan; an alert goes out at 90 %" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  zohoDailyLimit?: number;
 }
 
 export class CreateConnectionDto {
