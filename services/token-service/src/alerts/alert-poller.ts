@@ -1,0 +1,110 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { describeError, Logger } from '@connector/common';
+import { LOGGER } from '@connector/platform';
+import { ConnectionEntity, connectionSettings, ConnectionStore, ZohoRateLimiter } from '@connector/persistence';
+import { runExclusive } from '../reconciliation/exclusive';
+import { PeriodicTask } from '../reconciliation/periodic-task';
+import { SERVICE_CONFIG } from '../tokens';
+import type { TokenServiceConfig } from '../token-service.config';
+import { CAUSES, quotaNearlySpent } from './alert-conditions';
+import { AlertCauses } from './alert-causes';
+import { alertUrlOf, AlertNotifier } from './alert-notifier';
+import { failedOrdersText, FailedOrderLine, quotaText, reauthorizationText } from './alert-texts';
+
+/** Failed orders alerted per connection and poll; more wait for the next poll. */
+const FAILED_ORDERS_PER_POLL = 100;
+
+/**
+ * Every ALERT_POLL_SECONDS, one token-service instance at a time looks for alert causes that no
+ * event announces by itself: orders that ended `failed`, connections waiting for Zoho
+ * re-authorization, and organizations close to their daily Zoho quota. (Disabled webhooks are
+ * found by the reconciliation sweep.)
+ */
+@Injectable()
+export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly task: PeriodicTask;
+  private readonly limiter: ZohoRateLimiter;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: ConnectionStore,
+    private readonly notifier: AlertNotifier,
+    private readonly causes: AlertCauses,
+    @Inject(SERVICE_CONFIG) config: TokenServiceConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.limiter = new ZohoRateLimiter(dataSource);
+    this.task = new PeriodicTask('alert poll', config.ALERT_POLL_SECONDS * 1000, () => this.pollOnce(), logger);
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.task.stop();
+  }
+
+  /** One poll across all connections (skipped while another instance polls). */
+  async pollOnce(): Promise<void> {
+    await runExclusive(this.dataSource, 'alerts:poll', async () => {
+      await this.forgetRecoveredOrders();
+      const [{ day }] = await this.dataSource.query(`SELECT current_date::text AS day`);
+      for (const connection of await this.connections.list()) {
+        if (!alertUrlOf(connection)) continue;
+        try {
+          await this.failedOrders(connection);
+          await this.reauthorization(connection);
+          await this.quota(connection, day);
+        } catch (error) {
+          this.logger.error({ connectionId: connection.id, err: describeError(error) }, 'alert checks failed for a connection');
+        }
+      }
+    });
+  }
+
+  /** An order that recovered loses its mark, so failing again later is a new alert. */
+  private async forgetRecoveredOrders(): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE order_syncs SET alerted_at = NULL WHERE alerted_at IS NOT NULL AND state IN ('synced', 'voided', 'skipped')`,
+    );
+  }
+
+  private async failedOrders(connection: ConnectionEntity): Promise<void> {
+    // Claimed before sending: each failure is alerted once even if an instance dies mid-send.
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [rows]: [Array<{ order_id: string; order_number: string | null; reason: string | null }>, number] = await this.dataSource.query(
+      `UPDATE order_syncs SET alerted_at = now()
+        WHERE connection_id = $1 AND order_id IN (
+          SELECT order_id FROM order_syncs
+           WHERE connection_id = $1 AND state = 'failed' AND alerted_at IS NULL
+           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING order_id::text AS order_id, order_number, reason`,
+      [connection.id, FAILED_ORDERS_PER_POLL],
+    );
+    if (rows.length === 0) return;
+    const orders: FailedOrderLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, reason: row.reason }));
+    await this.notifier.send(connection, 'order-failed', failedOrdersText(connection.name, orders));
+  }
+
+  private async reauthorization(connection: ConnectionEntity): Promise<void> {
+    if (connection.status === 'needs_reauthorization') {
+      await this.notifier.raise(connection, CAUSES.reauthorization, () => reauthorizationText(connection.name, connection.statusReason));
+    } else {
+      await this.notifier.clear(connection.id, CAUSES.reauthorization);
+    }
+  }
+
+  private async quota(connection: ConnectionEntity, day: string): Promise<void> {
+    const dailyLimit = connectionSettings(connection).zohoDailyLimit;
+    const organizationId = connection.zohoOrganizationId;
+    const cause = CAUSES.quota(day);
+    await this.causes.closeFamily(connection.id, CAUSES.quotaPrefix, cause);
+    if (!dailyLimit || !organizationId) return;
+    const { callsToday } = await this.limiter.usage(organizationId);
+    if (quotaNearlySpent(callsToday, dailyLimit)) {
+      await this.notifier.raise(connection, cause, () => quotaText(connection.name, callsToday, dailyLimit));
+    }
+  }
+}

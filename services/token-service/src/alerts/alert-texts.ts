@@ -1,0 +1,45 @@
+/*
+ * The words of each alert. Plain text (rendered as-is by Slack and look-alikes), starting with the
+ * connection's name so one channel can serve several stores.
+ */
+
+export interface FailedOrderLine {
+  orderId: string;
+  orderNumber: string | null;
+  reason: string | null;
+}
+
+const MAX_LISTED = 10;
+const MAX_REASON = 300;
+
+export function failedOrdersText(connectionName: string, orders: readonly FailedOrderLine[]): string {
+  const lines = orders.slice(0, MAX_LISTED).map((order) => `• order ${order.orderNumber ?? order.orderId}: ${clip(order.reason ?? 'no reason recorded')}`);
+  if (orders.length > MAX_LISTED) lines.push(`• … and ${orders.length - MAX_LISTED} more`);
+  const what = orders.length === 1 ? 'An order could not be invoiced in Zoho Books' : `${orders.length} orders could not be invoiced in Zoho Books`;
+  return `${head(connectionName)}${what}. Fix the cause, then retry them from the dashboard.\n${lines.join('\n')}`;
+}
+
+export function webhookProblemsText(connectionName: string, problems: readonly string[], repair: { ok: boolean; error?: string }): string {
+  const outcome = repair.ok
+    ? 'They were re-activated; orders changed meanwhile are fetched by the reconciliation sweep.'
+    : `Re-activating them failed (${clip(repair.error ?? 'unknown error')}); check the store's API key and its webhooks.`;
+  return `${head(connectionName)}the store stopped delivering webhooks: ${problems.join('; ')}. ${outcome}`;
+}
+
+export function reauthorizationText(connectionName: string, reason: string | null): string {
+  return `${head(connectionName)}Zoho Books needs re-authorization${reason ? ` (${clip(reason)})` : ''}. Orders wait in the audit log until a new refresh token is given.`;
+}
+
+export function quotaText(connectionName: string, callsToday: number, dailyLimit: number): string {
+  const percent = Math.floor((callsToday / dailyLimit) * 100);
+  return `${head(connectionName)}${callsToday} of ${dailyLimit} Zoho Books API calls used today (${percent} %). When the quota is spent, Zoho refuses calls until tomorrow and orders wait.`;
+}
+
+function head(connectionName: string): string {
+  return `Connector — ${clip(connectionName, 100)}: `;
+}
+
+function clip(text: string, max = MAX_REASON): string {
+  const single = text.replace(/\s+/g, ' ').trim();
+  return single.length > max ? `${single.slice(0, max - 1)}…` : single;
+}
