@@ -10,9 +10,11 @@ import { ReplaysController } from './replays/replays.controller';
 import { ReplaysService } from './replays/replays.service';
 import { StreamReader } from './audit/stream-reader';
 import { AdminTokenGuard } from './auth/admin-token.guard';
+import { AlertsModule } from './alerts/alerts.module';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { TokenServiceConfig } from './token-service.config';
 import { SERVICE_CONFIG } from './tokens';
 import { ZohoSessionHandler } from './zoho/zoho-session.handler';
@@ -23,7 +25,12 @@ export class TokenServiceModule {
   static forRoot(config: TokenServiceConfig): DynamicModule {
     return {
       module: TokenServiceModule,
-      imports: [PlatformModule.forRoot({ service: 'token-service', config }), DashboardModule],
+      imports: [
+        PlatformModule.forRoot({ service: 'token-service', config }),
+        DashboardModule,
+        AlertsModule.forRoot(config),
+        ReconciliationModule.forRoot(config),
+      ],
       controllers: [ConnectionsController, AuditController, OrdersController, CatalogController, DeadLettersController, ReplaysController, ZohoSessionHandler],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },

@@ -1,0 +1,184 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { describeError, Logger } from '@connector/common';
+import type { WooCustomer, WooOrder } from '@connector/contracts';
+import { LOGGER } from '@connector/platform';
+import { AuditTrail, ConnectionEntity, ConnectionStore } from '@connector/persistence';
+import type { WooClient } from '@connector/woocommerce';
+import { runExclusive } from './exclusive';
+import { walkModifiedSince } from './modified-walk';
+import { LackingSnapshot, PipelineState, StoreSnapshot } from './pipeline-state';
+import { ReconcileCheckpoints } from './reconcile-checkpoints';
+import { modifiedOf } from './snapshot-lag';
+import { SnapshotPublisher, SnapshotResource } from './snapshot-publisher';
+import { StoreClients } from './store-clients';
+import { describeSweep, emptySweep, ResourceSweep, SweepResult } from './sweep-result';
+import { WebhookHealthService } from './webhook-health.service';
+import { compareWooGmt, laterWooGmt, shiftWooGmt, toWooGmt } from './woo-gmt';
+
+/**
+ * Seconds re-read before each checkpoint: `modified_after` is exclusive, times have one-second
+ * resolution, and a save can become visible a moment after a later one.
+ */
+export const OVERLAP_SECONDS = 5;
+const BATCH_SIZE = 100;
+/** A manual sweep waits this long for one running on another instance before answering 409. */
+const MANUAL_WAIT_MS = 30_000;
+
+/**
+ * The reconciliation sweep of one connection: WooCommerce sends each webhook once and gives up on
+ * failures, so every few minutes the store's REST API is asked what changed since the last
+ * checkpoint, and whatever the sync services have not applied is fed into the pipeline. One
+ * instance sweeps a connection at a time. Connections waiting for Zoho re-authorization are swept
+ * too: their events wait in the stream.
+ */
+@Injectable()
+export class ReconcileService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: ConnectionStore,
+    private readonly clients: StoreClients,
+    private readonly checkpoints: ReconcileCheckpoints,
+    private readonly state: PipelineState,
+    private readonly publisher: SnapshotPublisher,
+    private readonly webhooks: WebhookHealthService,
+    private readonly audit: AuditTrail,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** A sweep asked for through the admin API: waits briefly for a running one, then 409. */
+  async sweepNow(connectionId: string): Promise<SweepResult> {
+    const connection = await this.connections.find(connectionId);
+    if (!connection) throw new NotFoundException(`Connection ${connectionId} does not exist`);
+    const outcome = await runExclusive(this.dataSource, lockKey(connectionId), () => this.sweep(connection, 'manual'), MANUAL_WAIT_MS);
+    if (!outcome.ran) throw new ConflictException(`A sweep of connection ${connectionId} is running on another instance; try again in a minute`);
+    return outcome.value;
+  }
+
+  /** A scheduled sweep: skipped (undefined) when another instance is sweeping this connection. */
+  async sweepIfFree(connection: ConnectionEntity): Promise<SweepResult | undefined> {
+    const outcome = await runExclusive(this.dataSource, lockKey(connection.id), () => this.sweep(connection, 'schedule'));
+    return outcome.ran ? outcome.value : undefined;
+  }
+
+  private async sweep(connection: ConnectionEntity, trigger: SweepResult['trigger']): Promise<SweepResult> {
+    const startedAt = new Date().toISOString();
+    const client = this.clients.forConnection(connection);
+    const webhooks = await this.webhooks.checkAndRepair(connection, client);
+    const orders = await this.sweepOrders(connection, client);
+    const customers = await this.sweepCustomers(connection, client);
+    const result: SweepResult = {
+      connectionId: connection.id,
+      trigger,
+      ok: !orders.error && !customers.error && !webhooks.error,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      webhooks,
+      orders,
+      customers,
+    };
+    const summary = describeSweep(result);
+    await this.audit.record({
+      connectionId: connection.id,
+      service: 'token-service',
+      resource: 'connection',
+      resourceId: connection.id,
+      action: 'reconcile',
+      outcome: result.ok ? 'ok' : 'failed',
+      message: `${trigger} sweep: ${summary}`,
+      detail: { orders, customers, webhooks: { healthy: webhooks.healthy, repaired: webhooks.repaired, problems: webhooks.problems } },
+    });
+    const log = { connectionId: connection.id, trigger, orders: counts(orders), customers: counts(customers) };
+    if (result.ok) this.logger.info(log, `reconciliation sweep: ${summary}`);
+    else this.logger.warn(log, `reconciliation sweep incomplete: ${summary}`);
+    return result;
+  }
+
+  /** Orders by modification time, in batches, checkpointed after each. */
+  private async sweepOrders(connection: ConnectionEntity, client: WooClient): Promise<ResourceSweep> {
+    const from = (await this.checkpoints.get(connection.id, 'order')) ?? firstCheckpoint(connection);
+    const sweep = emptySweep(from);
+    try {
+      const batches = walkModifiedSince<WooOrder>(
+        {
+          list: (modifiedAfter) => client.listOrders({ modifiedAfter, orderBy: 'modified', order: 'asc' }),
+          idOf: (order) => order.id,
+          modifiedOf: (order) => modifiedOf(order),
+        },
+        { from, overlapSeconds: OVERLAP_SECONDS, batchSize: BATCH_SIZE },
+      );
+      for await (const batch of batches) {
+        await this.feed(connection, 'order', batch.items, await this.state.lackingOrders(connection.id, batch.items), sweep);
+        sweep.checkpoint = batch.checkpoint;
+        await this.checkpoints.save(connection.id, 'order', sweep.checkpoint);
+      }
+    } catch (error) {
+      sweep.error = describeError(error);
+    }
+    // Saved even when nothing changed: the time of the sweep paces the schedule across instances.
+    await this.checkpoints.save(connection.id, 'order', sweep.checkpoint, counts(sweep));
+    return sweep;
+  }
+
+  /**
+   * Customers: WooCommerce's customers endpoint filters neither by modification time nor sorts by
+   * it, so the whole list is read (by id, stable while customers change) and filtered here. The
+   * checkpoint moves only after a complete pass.
+   */
+  private async sweepCustomers(connection: ConnectionEntity, client: WooClient): Promise<ResourceSweep> {
+    const from = (await this.checkpoints.get(connection.id, 'customer')) ?? firstCheckpoint(connection);
+    const after = shiftWooGmt(from, -OVERLAP_SECONDS);
+    const sweep = emptySweep(from);
+    let newest = from;
+    try {
+      let batch: WooCustomer[] = [];
+      const flush = async () => {
+        await this.feed(connection, 'customer', batch, await this.state.lackingCustomers(connection.id, batch), sweep);
+        batch = [];
+      };
+      for await (const customer of client.listCustomers({ orderBy: 'id', order: 'asc' })) {
+        const modified = modifiedOf(customer);
+        if (!modified || compareWooGmt(modified, after) <= 0) continue;
+        newest = laterWooGmt(newest, modified);
+        batch.push(customer);
+        if (batch.length >= BATCH_SIZE) await flush();
+      }
+      await flush();
+      sweep.checkpoint = newest;
+    } catch (error) {
+      sweep.error = describeError(error);
+    }
+    await this.checkpoints.save(connection.id, 'customer', sweep.checkpoint, counts(sweep));
+    return sweep;
+  }
+
+  private async feed<T extends StoreSnapshot>(
+    connection: ConnectionEntity,
+    resource: SnapshotResource,
+    items: readonly T[],
+    lacking: Array<LackingSnapshot<T>>,
+    sweep: ResourceSweep,
+  ): Promise<void> {
+    sweep.examined += items.length;
+    sweep.inStep += items.length - lacking.length;
+    for (const { item, why } of lacking) {
+      const published = await this.publisher.publish(connection, resource, item, { origin: 'reconcile', why });
+      if (published.duplicate) sweep.duplicates += 1;
+      else sweep.published += 1;
+    }
+  }
+}
+
+export function lockKey(connectionId: string): string {
+  return `reconcile:${connectionId}`;
+}
+
+/** A connection's first sweep starts where its webhooks started: history is the backfill's job. */
+function firstCheckpoint(connection: ConnectionEntity): string {
+  return toWooGmt(connection.createdAt);
+}
+
+function counts(sweep: ResourceSweep) {
+  const { examined, published, duplicates, inStep, checkpoint, error } = sweep;
+  return { examined, published, duplicates, inStep, checkpoint, ...(error ? { error } : {}) };
+}

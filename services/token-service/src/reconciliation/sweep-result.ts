@@ -1,0 +1,43 @@
+import type { WebhookCheck } from './webhook-health.service';
+
+/** What one pass over a resource found and did. */
+export interface ResourceSweep {
+  /** Store snapshots modified since the checkpoint (overlap included, repeats dropped). */
+  examined: number;
+  /** Lacking snapshots published to the audit stream. */
+  published: number;
+  /** Lacking snapshots the audit stream already held (published moments ago, not yet applied). */
+  duplicates: number;
+  /** Snapshots the sync services had applied already. */
+  inStep: number;
+  /** Checkpoint after the pass. */
+  checkpoint: string;
+  error?: string;
+}
+
+export interface SweepResult {
+  connectionId: string;
+  trigger: 'schedule' | 'manual';
+  ok: boolean;
+  startedAt: string;
+  finishedAt: string;
+  webhooks: WebhookCheck;
+  orders: ResourceSweep;
+  customers: ResourceSweep;
+}
+
+export function emptySweep(checkpoint: string): ResourceSweep {
+  return { examined: 0, published: 0, duplicates: 0, inStep: 0, checkpoint };
+}
+
+/** One line for logs and the audit trail. */
+export function describeSweep(result: SweepResult): string {
+  const part = (name: string, sweep: ResourceSweep) =>
+    sweep.error ? `${name}: failed (${sweep.error})` : `${name}: ${sweep.examined} examined, ${sweep.published} published, ${sweep.inStep} in step`;
+  const hooks = result.webhooks.error
+    ? `webhooks: ${result.webhooks.error}`
+    : result.webhooks.repaired
+      ? `webhooks: repaired (${result.webhooks.problems.map((p) => p.message).join('; ')})`
+      : `webhooks: ${result.webhooks.healthy ? 'healthy' : 'not healthy'}`;
+  return [part('orders', result.orders), part('customers', result.customers), hooks].join('; ');
+}
