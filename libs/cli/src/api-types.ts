@@ -124,4 +124,9 @@ export interface JobProgress {
   total: number | null;
   done: boolean;
   failures: number | unknown[];
+  /** `failed` when a part of the job could not run at all (e.g. a service was down). */
+  status?: string;
+  errors?: string[];
+  /** Dry runs: the writes that would be made. */
+  plannedCount?: number;
 }

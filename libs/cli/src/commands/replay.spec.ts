@@ -32,11 +32,11 @@ describe('replay and backfill', () => {
     assert.equal(run.stdout, 'Replay replay-1: 10 of 10 events replayed, 0 failed.\n');
   });
 
-  it('replay --dry-run --from-time sends both and says nothing was published', async () => {
+  it('replay --dry-run --from-time sends both and says nothing was written', async () => {
     const run = await cli(['replay', ACME, '--dry-run', '--from-time', '2026-01-05T00:00:00Z']);
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(api.requests[0].body, { fromTime: '2026-01-05T00:00:00Z', dryRun: true });
-    assert.match(run.stdout, /^Dry run replay-\d+: 10 events would be replayed; nothing was published\.$/m);
+    assert.match(run.stdout, /^Dry run replay-\d+: 10 events examined, 0 Zoho writes would be made; nothing was written\.$/m);
   });
 
   it('replay --json prints only the final progress on stdout', async () => {

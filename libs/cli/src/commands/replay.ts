@@ -39,11 +39,12 @@ export const replay: Command = {
     out.result({ replayId, dryRun, ...progress }, () => {
       out.line(
         dryRun
-          ? `Dry run ${replayId}: ${progress.total ?? progress.processed} events would be replayed; nothing was published.`
+          ? `Dry run ${replayId}: ${progress.processed} events examined, ${progress.plannedCount ?? 0} Zoho writes would be made; nothing was written.`
           : `Replay ${replayId}: ${progress.processed} of ${progress.total ?? progress.processed} events replayed, ${failures} failed.`,
       );
       out.lines(failureLines(progress));
+      out.lines((progress.errors ?? []).map((error) => `  ${error}`));
     });
-    return failures > 0 ? EXIT.failed : EXIT.ok;
+    return failures > 0 || progress.status === 'failed' ? EXIT.failed : EXIT.ok;
   },
 };
