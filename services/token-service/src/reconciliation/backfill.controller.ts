@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { BackfillService } from './backfill.service';
-import { StartBackfillDto } from './dto/start-backfill.dto';
+import { sinceInstant, StartBackfillDto } from './dto/start-backfill.dto';
 
 @ApiTags('reconciliation')
 @ApiBearerAuth()
@@ -15,7 +15,7 @@ export class BackfillController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Import the orders modified since a date, paced to the Zoho quota; follow it at /api/backfills/{jobId}' })
   start(@Param('id') id: string, @Body() dto: StartBackfillDto) {
-    return this.backfills.start(id, new Date(dto.since));
+    return this.backfills.start(id, sinceInstant(dto.since));
   }
 
   @Get('backfills/:jobId')

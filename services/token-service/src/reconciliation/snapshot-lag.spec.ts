@@ -25,3 +25,10 @@ test('WooCommerce GMT times: formatting, shifting across midnight, comparing as 
   assert.equal(parseWooGmt('not a date'), undefined);
   assert.throws(() => shiftWooGmt('garbage', 1));
 });
+
+test('backfill since: a bare date or a zoneless time means UTC; an explicit offset is kept', async () => {
+  const { sinceInstant } = await import('./dto/start-backfill.dto');
+  assert.equal(sinceInstant('2026-01-01').toISOString(), '2026-01-01T00:00:00.000Z');
+  assert.equal(sinceInstant('2026-01-01T08:30').toISOString(), '2026-01-01T08:30:00.000Z');
+  assert.equal(sinceInstant('2026-01-01T08:30:00+02:00').toISOString(), '2026-01-01T06:30:00.000Z');
+});

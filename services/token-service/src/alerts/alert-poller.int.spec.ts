@@ -1,0 +1,116 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { INestApplication } from '@nestjs/common';
+import { sleep } from '@connector/common';
+import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
+import { startTokenService } from '../main';
+
+const ADMIN_TOKEN = 'test-admin-token-alerts-0123456789';
+const ORGANIZATION = '600700800';
+
+/**
+ * The alert poll against a real PostgreSQL: each cause is alerted once while it lasts and again
+ * when it comes back; a failed order is alerted once until it recovers.
+ */
+describe('alert poll: re-authorization, Zoho quota and failed orders, once per cause', () => {
+  let db: TestDatabase;
+  let topo: TestTopology;
+  let app: INestApplication;
+  let base: string;
+  let receiver: Server;
+  const texts: string[] = [];
+  let connectionId: string;
+
+  before(async () => {
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        texts.push((JSON.parse(Buffer.concat(chunks).toString()) as { text: string }).text);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    db = await createTestDatabase();
+    topo = await createTestTopology();
+    app = await startTokenService({
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      DATABASE_URL: db.url,
+      NATS_STREAM: topo.topology.stream,
+      NATS_SUBJECT_PREFIX: topo.topology.subjectPrefix,
+      ENCRYPTION_KEYS: testEncryptionKeys(),
+      ADMIN_TOKEN,
+      ADMIN_PORT: '0',
+      ADMIN_HOST: '127.0.0.1',
+      ALLOW_PRIVATE_ENDPOINTS: 'true',
+      RECONCILE_INTERVAL_SECONDS: '0',
+      ALERT_POLL_SECONDS: '1',
+      LOG_LEVEL: 'silent',
+    });
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    const created = await fetch(`${base}/api/connections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Quota shop',
+        woocommerce: { url: 'http://127.0.0.1:9/shop', consumerKey: 'ck_alerts', consumerSecret: 'cs_alerts' },
+        zoho: { clientId: '1000.ALERTS', clientSecret: 'secret', refreshToken: '1000.refresh', accountsUrl: 'http://127.0.0.1:9', organizationId: ORGANIZATION },
+        settings: { alertWebhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/quota`, zohoDailyLimit: 1000 },
+      }),
+    });
+    assert.equal(created.status, 201, await created.clone().text());
+    connectionId = ((await created.json()) as { id: string }).id;
+  });
+
+  after(async () => {
+    await app?.close();
+    await topo?.destroy();
+    await db?.drop();
+    await new Promise((resolve) => receiver?.close(resolve));
+  });
+
+  const count = (pattern: RegExp) => texts.filter((text) => pattern.test(text)).length;
+  const setStatus = (status: string, reason: string | null) =>
+    db.dataSource.query(`UPDATE connections SET status = $2, status_reason = $3 WHERE id = $1`, [connectionId, status, reason]);
+
+  test('a connection needing re-authorization is alerted once, and again after it recurs', async () => {
+    await setStatus('needs_reauthorization', 'Zoho revoked the refresh token');
+    await eventually(() => count(/needs re-authorization/) === 1, 10_000);
+    assert.match(texts.find((t) => /re-authorization/.test(t))!, /^Connector — Quota shop: Zoho Books needs re-authorization \(Zoho revoked the refresh token\)/);
+    await sleep(2_500);
+    assert.equal(count(/needs re-authorization/), 1, 'once while it lasts');
+    await setStatus('active', null);
+    await sleep(2_500);
+    await setStatus('needs_reauthorization', 'revoked again');
+    await eventually(() => count(/needs re-authorization/) === 2, 10_000);
+    await setStatus('active', null);
+  });
+
+  test('the daily Zoho quota is alerted once at 90 %', async () => {
+    await db.dataSource.query(`INSERT INTO zoho_rate_limits (organization_key, tokens, calls_today) VALUES ($1, 0, 899)`, [ORGANIZATION]);
+    await sleep(2_500);
+    assert.equal(count(/API calls used today/), 0, 'below 90 % nothing is said');
+    await db.dataSource.query(`UPDATE zoho_rate_limits SET calls_today = 905 WHERE organization_key = $1`, [ORGANIZATION]);
+    await eventually(() => count(/API calls used today/) === 1, 10_000);
+    assert.ok(texts.some((t) => /905 of 1000 Zoho Books API calls used today \(90 %\)/.test(t)));
+    await db.dataSource.query(`UPDATE zoho_rate_limits SET calls_today = 990 WHERE organization_key = $1`, [ORGANIZATION]);
+    await sleep(2_500);
+    assert.equal(count(/API calls used today/), 1, 'once per day');
+  });
+
+  test('a failed order is alerted once; after it recovered, failing again alerts again', async () => {
+    await db.dataSource.query(
+      `INSERT INTO order_syncs (connection_id, order_id, order_number, state, reason) VALUES ($1, 4711, '4711', 'failed', 'tax rate Eco levy (7 %) has no Zoho tax')`,
+      [connectionId],
+    );
+    await eventually(() => count(/order 4711: tax rate Eco levy/) === 1, 10_000);
+    await sleep(2_500);
+    assert.equal(count(/order 4711/), 1);
+    await db.dataSource.query(`UPDATE order_syncs SET state = 'synced', reason = NULL WHERE order_id = 4711`);
+    await eventually(async () => (await db.dataSource.query(`SELECT alerted_at FROM order_syncs WHERE order_id = 4711`))[0].alerted_at === null, 10_000);
+    await db.dataSource.query(`UPDATE order_syncs SET state = 'failed', reason = 'Zoho rejected the invoice' WHERE order_id = 4711`);
+    await eventually(() => count(/order 4711: Zoho rejected the invoice/) === 1, 10_000);
+  });
+});
