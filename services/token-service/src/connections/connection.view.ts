@@ -1,4 +1,5 @@
 import { ConnectionEntity, connectionSettings } from '@connector/persistence';
+import { alertUrlHost } from '../alerts/alert-url';
 
 /**
  * The public shape of a connection. Built field by field (never by spreading the entity), so a
@@ -17,11 +18,20 @@ export function connectionView(connection: ConnectionEntity, publicUrl: string) 
       organizationId: connection.zohoOrganizationId,
       apiDomain: connection.zohoApiDomain,
     },
-    settings: connectionSettings(connection),
+    settings: publicSettings(connection),
     lastPing: connection.lastPing ?? null,
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
   };
+}
+
+/**
+ * Settings as shown by the API. A Slack-style alert URL carries its secret in the path, so only
+ * its host is shown (`alertWebhookHost`); the URL itself is write-only.
+ */
+function publicSettings(connection: ConnectionEntity) {
+  const { alertWebhookUrl, ...settings } = connectionSettings(connection);
+  return { ...settings, alertWebhookHost: alertWebhookUrl ? alertUrlHost(alertWebhookUrl) : null };
 }
 
 export function webhookUrl(publicUrl: string, connectionId: string): string {

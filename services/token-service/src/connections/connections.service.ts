@@ -5,7 +5,8 @@ import { RPC, SUBSCRIBED_TOPICS, SyncCatalogReply, SyncCatalogRequest } from '@c
 import { NatsRpcClient } from '@connector/messaging';
 import { randomSecret } from '@connector/crypto';
 import { LOGGER } from '@connector/platform';
-import { ConnectionEntity, ConnectionStore, ZohoRateLimiter, ZohoTokenEntity } from '@connector/persistence';
+import { ConnectionEntity, connectionSettings, ConnectionStore, ZohoRateLimiter, ZohoTokenEntity } from '@connector/persistence';
+import { alertUrlProblem } from '../alerts/alert-url';
 import { normalizeStoreUrl, WooClient } from '@connector/woocommerce';
 import { assertAccountsUrl, pingZoho } from '@connector/zoho-books';
 import { SERVICE_CONFIG } from '../tokens';
@@ -35,6 +36,8 @@ export class ConnectionsService {
     const allowPrivate = this.config.ALLOW_PRIVATE_ENDPOINTS;
     const storeUrl = field('woocommerce.url', () => normalizeStoreUrl(dto.woocommerce.url, { allowPrivate }));
     const accountsUrl = field('zoho.accountsUrl', () => assertAccountsUrl(dto.zoho.accountsUrl, { allowPrivate }));
+    const alertProblem = dto.settings?.alertWebhookUrl ? alertUrlProblem(dto.settings.alertWebhookUrl, allowPrivate) : null;
+    if (alertProblem) throw new BadRequestException(`settings.alertWebhookUrl: ${alertProblem}`);
     const connection = await this.store.create({
       name: dto.name.trim(),
       storeUrl,
@@ -118,8 +121,9 @@ export class ConnectionsService {
       callsToday: usage?.callsToday ?? 0,
       rejectedToday: usage?.rejectedToday ?? 0,
       blockedUntil: usage?.blockedUntil ?? null,
-      // Zoho's daily quota depends on the plan (1,000 Free … 10,000 Premium); it is not reported by the API.
-      dailyLimit: null,
+      // Zoho's daily quota depends on the plan (1,000 Free … 10,000 Premium) and is not reported by
+      // the API: it is known only when the owner set it on the connection.
+      dailyLimit: connectionSettings(connection).zohoDailyLimit ?? null,
     };
   }
 
