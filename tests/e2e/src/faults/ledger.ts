@@ -141,15 +141,18 @@ export async function ledger(input: LedgerInput): Promise<LedgerReport> {
     }
   }
 
-  // Nothing given up on.
-  const letters = await stack.api('GET', `/api/dead-letters?connectionId=${connectionId}`);
-  if (letters.status === 200) {
+  // Nothing given up on, not even for a while (a dead letter resolved later by a sweep or a
+  // retry still means an event was wrongly judged hopeless).
+  for (const status of ['open', 'retrying', 'resolved']) {
+    const letters = await stack.api('GET', `/api/dead-letters?connectionId=${connectionId}&status=${status}`);
+    if (letters.status !== 200) {
+      problems.push(`GET dead-letters answered ${letters.status}`);
+      continue;
+    }
     for (const letter of letters.json as any[]) {
       if (input.allowDeadLetter?.(letter)) continue;
-      problems.push(`open dead letter ${letter.consumer} seq ${letter.streamSeq} (${letter.subject}): ${letter.reason}`);
+      problems.push(`${status} dead letter ${letter.consumer} seq ${letter.streamSeq} (${letter.subject}) after ${letter.deliveries} deliveries: ${letter.reason}`);
     }
-  } else {
-    problems.push(`GET dead-letters answered ${letters.status}`);
   }
 
   return { problems, orders: orders.length, invoiced, invoices: invoices.length, contacts: contacts.length, items: items.length, records: records.size };
@@ -163,10 +166,15 @@ export async function ledger(input: LedgerInput): Promise<LedgerReport> {
 export async function expectBalancedLedger(input: LedgerInput, options: { timeoutMs?: number; minOrders?: number } = {}): Promise<LedgerReport> {
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   let report: LedgerReport | undefined;
+  let lastDebug = 0;
   for (;;) {
     await input.store.flushDeliveries();
     try {
       report = await ledger(input);
+      if (process.env.LEDGER_DEBUG && Date.now() - lastDebug > 3_000) {
+        lastDebug = Date.now();
+        console.log(`[ledger ${new Date().toISOString()}] ${report.problems.length} problems\n  ${report.problems.slice(0, 8).join('\n  ')}`);
+      }
       if (report.problems.length === 0 || Date.now() > deadline) break;
     } catch (error) {
       // the admin API may be restarting

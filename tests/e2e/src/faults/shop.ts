@@ -151,23 +151,26 @@ export async function placeOrders(shop: Shop, count: number, options: LoadOption
 
 /**
  * WooCommerce never retries a failed delivery. A delivery the gateway could not take (it was
- * down, or answered 503 because NATS or PostgreSQL was) is only picked up again when the
- * connector reconciles against the store. Until the product has that sweep, this stands in for
- * it: every (topic, resource) whose last delivery attempt failed is delivered once more, with
- * the resource's current state. Returns how many were re-sent.
+ * down, or refused it because NATS or PostgreSQL was) is picked up again only when the connector
+ * reconciles against the store: `POST /api/connections/:id/reconcile` (the sweep that also runs on
+ * a schedule). Where the token-service predates that endpoint (404), this stands in for it: every
+ * (topic, resource) whose last delivery attempt failed is delivered once more, with the resource's
+ * current state.
  */
-export async function resendFailedDeliveries(shop: Shop): Promise<number> {
+export async function recoverMissedDeliveries(shop: Shop): Promise<{ via: 'none' | 'reconcile' | 'resend'; missed: number }> {
   await shop.store.flushDeliveries();
   const last = new Map<string, { topic: string; resourceId: number; success: boolean }>();
   for (const d of shop.store.deliveries) last.set(`${d.topic}:${d.resourceId}`, { topic: d.topic, resourceId: d.resourceId, success: d.success });
-  let resent = 0;
-  for (const { topic, resourceId, success } of last.values()) {
-    if (success) continue;
+  const missed = [...last.values()].filter((d) => !d.success);
+  if (missed.length === 0) return { via: 'none', missed: 0 };
+  const sweep = await shop.stack.api('POST', `/api/connections/${shop.connectionId}/reconcile`);
+  if (sweep.status === 200) return { via: 'reconcile', missed: missed.length };
+  if (sweep.status !== 404) throw new Error(`reconcile answered ${sweep.status}: ${JSON.stringify(sweep.json)}`);
+  for (const { topic, resourceId } of missed) {
     const record = await shop.store.deliver(topic, resourceId);
     if (!record.success) throw new Error(`re-sending ${topic} ${resourceId} failed again: ${record.status} ${record.error ?? record.responseBody}`);
-    resent += 1;
   }
-  return resent;
+  return { via: 'resend', missed: missed.length };
 }
 
 /** Deliveries that did not get a 2xx (status 0 = connection refused or reset). */
