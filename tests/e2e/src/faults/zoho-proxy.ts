@@ -21,6 +21,8 @@ export interface HeldCall {
  */
 export class ZohoProxy {
   readonly held: HeldCall[] = [];
+  /** Every access and refresh token Zoho's Accounts server handed out through the proxy. */
+  readonly tokensSeen = new Set<string>();
   private hold?: { method: string; pathPrefix: string; ms: number };
   private readonly sockets = new Set<Socket>();
   private server = createServer((req, res) => void this.handle(req, res));
@@ -65,6 +67,12 @@ export class ZohoProxy {
       const answer = await forward(upstream, req, body);
       let payload = answer.body;
       if (!path.startsWith('/books/') && answer.headers['content-type']?.toString().includes('json')) {
+        try {
+          const token = JSON.parse(payload.toString('utf8')) as { access_token?: string; refresh_token?: string };
+          for (const value of [token.access_token, token.refresh_token]) if (value) this.tokensSeen.add(value);
+        } catch {
+          // not a token response
+        }
         // Token responses: the Books API is reached through this proxy too.
         payload = Buffer.from(payload.toString('utf8').split(JSON.stringify(this.zoho.apiDomain)).join(JSON.stringify(this.url)));
       }
