@@ -4,7 +4,7 @@ import { sleep } from '@connector/common';
 import { eventually } from '@connector/testing';
 import { Stack } from '../stack';
 import { expectBalancedLedger, summary } from './ledger';
-import { FAULT_ENV, openShop, placeOrders, recoverMissedDeliveries, Shop } from './shop';
+import { expectAcknowledgedStored, FAULT_ENV, openShop, placeOrders, recoverMissedDeliveries, Shop } from './shop';
 
 /**
  * NATS and PostgreSQL go away under load (a crash, and a restart) and come back: the services
@@ -38,8 +38,9 @@ describe('NATS and PostgreSQL restarted while orders flow', () => {
     await shop.store.flushDeliveries();
     const refused = shop.store.deliveries.slice(mark).filter((d) => !d.success);
     const statuses = [...new Set(refused.map((d) => d.status))];
-    const recovery = await recoverMissedDeliveries(shop);
-    return `${refused.length} deliveries refused during the outage (${statuses.join(', ') || 'none'}), ${recovery.missed} recovered via ${recovery.via}`;
+    const acknowledged = await expectAcknowledgedStored(shop, mark);
+    const recovery = await recoverMissedDeliveries(shop, mark);
+    return `${acknowledged} acknowledged deliveries all in the stream; ${refused.length} refused during the outage (${statuses.join(', ') || 'none'}), ${recovery.missed} recovered via ${recovery.via}`;
   }
 
   test('NATS SIGKILLed and restarted (JetStream state on disk survives)', async (t) => {

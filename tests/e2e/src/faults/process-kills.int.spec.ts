@@ -5,7 +5,7 @@ import { eventually } from '@connector/testing';
 import { Stack } from '../stack';
 import { expectBalancedLedger, summary } from './ledger';
 import { ZohoProxy } from './zoho-proxy';
-import { FAULT_ENV, openShop, placeOrders, recoverMissedDeliveries, Shop } from './shop';
+import { expectAcknowledgedStored, FAULT_ENV, openShop, placeOrders, recoverMissedDeliveries, Shop } from './shop';
 
 /**
  * Processes die (SIGKILL: no shutdown hook runs, nothing is acked or cleaned up) while orders are
@@ -111,7 +111,8 @@ describe('services killed mid-processing, two instances of each sync service', (
     // The deliveries refused while the gateway was down: WooCommerce does not retry them.
     await shop.store.flushDeliveries();
     const refused = shop.store.deliveries.slice(mark).filter((d) => !d.success).length;
-    const recovery = await recoverMissedDeliveries(shop);
+    await expectAcknowledgedStored(shop, mark);
+    const recovery = await recoverMissedDeliveries(shop, mark);
     const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: 120_000 });
     t.diagnostic(`killed: ${killed.join(', ')}; ${refused} deliveries refused while the gateway was down, ${recovery.missed} recovered via ${recovery.via}; ${summary(report)}`);
     assert.ok(!killed.some((k) => k.includes('after the load')), `every kill must happen while orders are placed: ${killed.join(', ')}`);
