@@ -94,6 +94,24 @@ describe('services killed mid-processing, two instances of each sync service', (
     t.diagnostic(`${committedUnseen} invoices created unseen, ${recovered.size} orders recovered by reference; ${summary(report)}`);
   });
 
+  test('customer-sync and catalog-sync SIGKILLed between Zoho creating a contact or item and storing the link', async (t) => {
+    proxy.holdAnswers(
+      { method: 'POST', pathPrefix: '/books/v3/contacts', ms: 4_000 },
+      { method: 'POST', pathPrefix: '/books/v3/items', ms: 4_000 },
+    );
+    const placing = placeOrders(shop, 16, { intervalMs: 30, batch: 'links', newProductEvery: 2, editEvery: 0 });
+    const held = (kind: string) => proxy.inFlight().filter((h) => h.status === 201 && h.path.endsWith(kind)).length;
+    await eventually(() => held('/contacts') >= 1 && held('/items') >= 1, 30_000, 20);
+    const unseen = `${held('/contacts')} contacts and ${held('/items')} items`;
+    const victims = [...stack.instancesOf('customer-sync'), ...stack.instancesOf('catalog-sync')];
+    await Promise.all(victims.map((key) => stack.kill(key)));
+    await placing;
+    proxy.holdAnswers();
+    await Promise.all(victims.map((key) => stack.restartService(key)));
+    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: 120_000 });
+    t.diagnostic(`${unseen} created in Zoho unseen by the killed processes; ${summary(report)}`);
+  });
+
   test('every service SIGKILLed in turn and restarted while orders flow', async (t) => {
     stack.zoho.faults.latency({ min: 10, max: 150 });
     const mark = shop.store.deliveries.length;

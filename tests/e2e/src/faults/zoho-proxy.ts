@@ -23,7 +23,7 @@ export class ZohoProxy {
   readonly held: HeldCall[] = [];
   /** Every access and refresh token Zoho's Accounts server handed out through the proxy. */
   readonly tokensSeen = new Set<string>();
-  private hold?: { method: string; pathPrefix: string; ms: number };
+  private holds: Array<{ method: string; pathPrefix: string; ms: number }> = [];
   private readonly sockets = new Set<Socket>();
   private server = createServer((req, res) => void this.handle(req, res));
   url = '';
@@ -42,9 +42,9 @@ export class ZohoProxy {
     return proxy;
   }
 
-  /** Holds the answers of matching calls for `ms` after Zoho answered them (0 or no argument: off). */
-  holdAnswers(match?: { method: string; pathPrefix: string; ms: number }): void {
-    this.hold = match && match.ms > 0 ? match : undefined;
+  /** Holds the answers of matching calls for `ms` after Zoho answered them (no argument: off). */
+  holdAnswers(...rules: Array<{ method: string; pathPrefix: string; ms: number }>): void {
+    this.holds = rules.filter((rule) => rule.ms > 0);
   }
 
   /** Calls whose answer is being held right now. */
@@ -76,10 +76,10 @@ export class ZohoProxy {
         // Token responses: the Books API is reached through this proxy too.
         payload = Buffer.from(payload.toString('utf8').split(JSON.stringify(this.zoho.apiDomain)).join(JSON.stringify(this.url)));
       }
-      const hold = this.hold;
       const pathname = path.split('?')[0]!;
-      if (hold && req.method === hold.method && pathname.startsWith(hold.pathPrefix)) {
-        const entry: HeldCall = { method: req.method, path: pathname, status: answer.status, answeredAt: Date.now() };
+      const hold = this.holds.find((rule) => req.method === rule.method && pathname.startsWith(rule.pathPrefix));
+      if (hold) {
+        const entry: HeldCall = { method: req.method ?? '', path: pathname, status: answer.status, answeredAt: Date.now() };
         this.held.push(entry);
         await new Promise((resolve) => setTimeout(resolve, hold.ms));
         entry.clientGone = res.destroyed || req.socket.destroyed;
