@@ -1,4 +1,4 @@
-import { booksErrorFor, ZohoApiError, ZohoErrorCode } from './errors';
+import { booksErrorFor, ZohoApiError, ZohoErrorCode, ZohoRateLimitedError } from './errors';
 import { parseZohoJson } from './json';
 import { chooseOrganization } from './organization-choice';
 import { allowPrivateEndpointsFromEnv, assertApiDomain } from './regions';
@@ -223,8 +223,9 @@ export class ZohoBooksClient {
     if (scoped && this.organizationId) query.organization_id = this.organizationId;
     const operation = `${method} ${path}`;
 
+    const limiterKey = (scoped && this.organizationId) || UNSCOPED_KEY;
     for (let attempt = 1; ; attempt++) {
-      await this.rateLimiter?.acquire((scoped && this.organizationId) || UNSCOPED_KEY);
+      await this.rateLimiter?.acquire(limiterKey);
       const { accessToken, apiDomain } = await this.session.getAccessToken();
       const base = assertApiDomain(apiDomain, { allowPrivate: this.allowPrivate });
       const search = new URLSearchParams(query).toString();
@@ -239,6 +240,9 @@ export class ZohoBooksClient {
         continue;
       }
       const error = booksErrorFor(operation, { status: raw.status, headers: raw.headers, body, text: raw.text });
+      if (error instanceof ZohoRateLimitedError) {
+        await this.rateLimiter?.block?.(limiterKey, error.retryAfterMs ?? 60_000)?.catch(() => undefined);
+      }
       if (error) throw error;
       return { status: raw.status, body: body as ZohoEnvelope };
     }

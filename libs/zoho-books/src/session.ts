@@ -12,6 +12,11 @@ export interface ZohoSession {
 /** Throttles calls per organization (Zoho allows 100 a minute and a few in flight). */
 export interface ZohoRateLimiter {
   acquire(organizationKey: string): Promise<void>;
+  /**
+   * Zoho answered 429 for this organization: hold every caller back for `retryAfterMs` (the
+   * Retry-After / reset hint Zoho gave, or the documented default), not just this one.
+   */
+  block?(organizationKey: string, retryAfterMs: number): Promise<void>;
 }
 
 /**

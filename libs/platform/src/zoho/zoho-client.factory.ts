@@ -62,12 +62,11 @@ export class ZohoClientFactory {
       session: zohoSession,
       organizationId,
       allowPrivate: this.allowPrivate,
-      rateLimiter: { acquire: (key: string) => this.limiter.acquire(key) },
+      // Acquire draws from the organization's shared budget; a 429 blocks it for every instance
+      // for as long as Zoho asked (Retry-After / reset header, else the documented default).
+      rateLimiter: this.limiter,
       onCall: (record) => {
         this.calls.inc({ organization: organizationId, status: String(record.status), service: this.service });
-        if (record.status === 429) {
-          void this.limiter.block(organizationId, blockFor(record.code)).catch(() => undefined);
-        }
         onCall?.(record);
       },
     });
@@ -86,18 +85,3 @@ export class ZohoClientFactory {
   }
 }
 
-/**
- * How long a 429 stops every instance from calling the organization: the per-minute limit (44)
- * resets within a minute, the concurrency limit (1070) as soon as calls finish, the daily quota
- * (45) not before tomorrow (events wait and retry meanwhile).
- */
-function blockFor(code: number | undefined): number {
-  switch (code) {
-    case 1070:
-      return 2_000;
-    case 45:
-      return 15 * 60_000;
-    default:
-      return 60_000;
-  }
-}

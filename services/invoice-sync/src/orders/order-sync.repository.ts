@@ -62,9 +62,21 @@ export class OrderSyncRepository {
    * Orders without an invoice become `skipped` with the reason. An order that has one keeps its
    * state untouched (a stale snapshot must not disturb a synced record); the audit trail says why.
    */
-  async markSkipped(record: OrderSyncEntity, reason: string): Promise<void> {
+  async markSkipped(record: OrderSyncEntity, reason: string, snapshot?: { modifiedGmt: string | null; contentHash: string }): Promise<void> {
     if (record.state === 'synced' || record.state === 'voided') return;
-    await this.update(record.connectionId, record.orderId, { state: 'skipped', reason });
+    // Remember the newest snapshot judged (never move it backwards: stale skips pass an older one).
+    const newer = snapshot?.modifiedGmt && (!record.modifiedGmt || gmtMillis(snapshot.modifiedGmt) >= gmtMillis(record.modifiedGmt));
+    await this.update(record.connectionId, record.orderId, {
+      state: 'skipped',
+      reason,
+      ...(newer ? { modifiedGmt: snapshot!.modifiedGmt, contentHash: snapshot!.contentHash } : {}),
+    });
+  }
+
+  /** Links an invoice found in Zoho (a create whose response was lost) to its order. */
+  async adoptInvoice(connectionId: string, orderId: number, invoiceId: string, invoiceNumber: string | null, invoiceStatus: string | null): Promise<void> {
+    // The snapshot it was made from is unknown: the next decision treats it as needing an update.
+    await this.update(connectionId, orderId, { state: 'synced', invoiceId, invoiceNumber, invoiceStatus, modifiedGmt: null, contentHash: null });
   }
 
   async markFailed(connectionId: string, orderId: number | string, reason: string): Promise<void> {
@@ -90,4 +102,9 @@ export class OrderSyncRepository {
       { ...patch, ...(countAttempt ? { attempts: () => 'attempts + 1' } : {}) } as never,
     );
   }
+}
+
+/** Milliseconds of a WooCommerce GMT date (`2026-11-27T10:00:00`, no zone suffix). */
+function gmtMillis(date: string): number {
+  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(date) ? date : `${date}Z`);
 }

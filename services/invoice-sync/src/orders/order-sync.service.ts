@@ -89,18 +89,19 @@ export class OrderSyncService {
     });
   }
 
-  private async apply(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, calls: ZohoCallLog, event: InboundEvent): Promise<Outcome> {
+  private async apply(connection: ConnectionEntity, order: WooOrder, claimed: OrderSyncEntity, calls: ZohoCallLog, event: InboundEvent): Promise<Outcome> {
     if (connection.status === 'needs_reauthorization') {
       throw new ReauthorizationRequiredError(`waiting for Zoho re-authorization of connection ${connection.id}`, { retryAfterMs: 60_000 });
     }
+    const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
+    const record = await this.recoverLostCreate(connection, order, claimed, zoho);
     const settings = connectionSettings(connection);
     const decision = decideOrderAction({ order, existing: existingLink(record), syncStatuses: settings.syncStatuses });
     if (decision.action === 'skip') {
-      await this.records.markSkipped(record, decision.reason);
+      await this.records.markSkipped(record, decision.reason, snapshotOf(order));
       return { action: 'skip', outcome: 'skipped', message: decision.reason };
     }
 
-    const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
     if (decision.action === 'void') {
       await zoho.voidInvoice(record.invoiceId!);
       await this.records.markVoided(connection.id, order.id, order.status, order.date_modified_gmt ?? null, orderContentHash(order), decision.reason);
@@ -114,16 +115,9 @@ export class OrderSyncService {
       invoice = await zoho.updateInvoice(record.invoiceId, plan.payload);
       action = 'update-invoice';
     } else {
-      const recovered = record.state === 'creating' ? await this.findExisting(zoho, plan) : undefined;
-      if (recovered) {
-        // An earlier attempt created the invoice but its response was lost: adopt it, then make it current.
-        invoice = await zoho.updateInvoice(recovered.invoice_id, plan.payload);
-        action = 'recover-invoice';
-      } else {
-        await this.records.markCreating(connection.id, order.id);
-        invoice = await zoho.createInvoice(plan.payload, { ignoreAutoNumberGeneration: plan.ignoreAutoNumberGeneration });
-        action = 'create-invoice';
-      }
+      await this.records.markCreating(connection.id, order.id);
+      invoice = await zoho.createInvoice(plan.payload, { ignoreAutoNumberGeneration: plan.ignoreAutoNumberGeneration });
+      action = 'create-invoice';
     }
 
     const zohoTotal = Decimal.from(invoice.total).toFixed(Decimal.from(plan.orderTotal).scale);
@@ -241,7 +235,7 @@ export class OrderSyncService {
     const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
     const creations: PlannedCreation[] = [];
     const plan = await this.plan(connection, order, zoho, event, { creations });
-    const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.findExisting(zoho, plan) : undefined;
+    const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.findByReference(zoho, plan.payload.reference_number) : undefined;
     const invoiceId = existing?.invoiceId ?? recovered?.invoice_id;
     for (const creation of creations) {
       const seen = `new-${creation.kind}:${connection.id}:${creation.key}`;
@@ -269,11 +263,25 @@ export class OrderSyncService {
     await this.note(event, orderId, { action: write.action, outcome: 'dry-run', message: write.message, detail: { ...detail, replayId: dryRun.replayId, payload: write.payload } });
   }
 
-  private async findExisting(zoho: ZohoBooksClient, plan: InvoicePlan): Promise<ZohoInvoice | undefined> {
-    const reference = plan.payload.reference_number;
+  /**
+   * A record still `creating` means an earlier attempt may have created the invoice and lost the
+   * answer (crash, timeout, connection reset). Before anything else is decided (update, void or a
+   * new create), Zoho is searched by the order's reference number and a found invoice is adopted,
+   * so it is neither orphaned nor doubled. Costs one call, only on this rare path.
+   */
+  private async recoverLostCreate(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient): Promise<OrderSyncEntity> {
+    if (record.state !== 'creating' || record.invoiceId) return record;
+    const found = await this.findByReference(zoho, referenceOf(order));
+    if (!found) return record;
+    await this.records.adoptInvoice(connection.id, order.id, found.invoice_id, found.invoice_number ?? null, found.status ?? null);
+    this.logger.warn({ connectionId: connection.id, orderId: order.id, invoiceId: found.invoice_id }, 'adopted an invoice whose create response was lost');
+    return (await this.records.find(connection.id, order.id)) ?? record;
+  }
+
+  private async findByReference(zoho: ZohoBooksClient, reference: string | undefined): Promise<ZohoInvoice | undefined> {
     if (!reference) return undefined;
     const found = await zoho.findInvoicesByReference(reference);
-    return found.find((invoice) => invoice.customer_id === plan.payload.customer_id) ?? found[0];
+    return found.find((invoice) => invoice.status !== 'void') ?? found[0];
   }
 
   private async recordFailure(event: InboundEvent, order: WooOrder, record: OrderSyncEntity, calls: ZohoCallLog, error: unknown): Promise<void> {
@@ -324,8 +332,20 @@ function normalizedEmail(order: WooOrder): string {
   return (order.billing?.email ?? '').trim().toLowerCase();
 }
 
+/** The order's reference number in Zoho (what buildInvoice puts in `reference_number`). */
+function referenceOf(order: WooOrder): string {
+  return order.number || String(order.id);
+}
+
+/** What a skip records of the snapshot it judged, so an older snapshot arriving later is stale. */
+function snapshotOf(order: WooOrder): { modifiedGmt: string | null; contentHash: string } {
+  return { modifiedGmt: order.date_modified_gmt ?? null, contentHash: orderContentHash(order) };
+}
+
 function existingLink(record: OrderSyncEntity): ExistingInvoiceLink | undefined {
-  if (!record.invoiceId && record.state !== 'creating') return undefined;
+  // A record without invoice still remembers the last snapshot it judged (e.g. a cancellation
+  // that arrived first), so an older snapshot delivered late is recognised as stale.
+  if (!record.invoiceId && record.state !== 'creating' && !record.modifiedGmt) return undefined;
   return {
     invoiceId: record.invoiceId ?? undefined,
     invoiceStatus: record.invoiceStatus ?? undefined,

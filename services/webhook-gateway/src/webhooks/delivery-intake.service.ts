@@ -40,7 +40,16 @@ export class DeliveryIntake {
     const { connectionId, body } = delivery;
     const header = (name: string) => first(delivery.headers[name]);
 
-    const secret = await this.secrets.secretFor(connectionId);
+    let secret: string | null;
+    try {
+      secret = await this.secrets.secretFor(connectionId);
+    } catch (error) {
+      // PostgreSQL unreachable: the delivery cannot be verified, so it is not stored. 503 makes
+      // WooCommerce count a failure and the reconciliation sweep picks the change up later.
+      this.metrics.deliveries.inc({ outcome: 'failed', reason: 'connections_unavailable' });
+      this.logger.error({ connectionId, err: describeError(error) }, 'connection lookup failed; delivery not recorded');
+      return { status: 503, body: { error: 'connections_unavailable', message: 'The connection could not be looked up; try again later' } };
+    }
     if (secret === null) return this.reject(404, 'unknown_connection', 'No connection with this id', connectionId);
 
     const signature = header('x-wc-webhook-signature');
