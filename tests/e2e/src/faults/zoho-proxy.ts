@@ -5,6 +5,8 @@ import type { FakeZoho } from '@connector/sandbox';
 export interface HeldCall {
   method: string;
   path: string;
+  /** `reference_number` of the request body (invoices: the order number). */
+  reference?: string;
   status: number;
   /** Epoch ms when Zoho's answer reached the proxy (the call had taken effect by then). */
   answeredAt: number;
@@ -79,7 +81,7 @@ export class ZohoProxy {
       const pathname = path.split('?')[0]!;
       const hold = this.holds.find((rule) => req.method === rule.method && pathname.startsWith(rule.pathPrefix));
       if (hold) {
-        const entry: HeldCall = { method: req.method ?? '', path: pathname, status: answer.status, answeredAt: Date.now() };
+        const entry: HeldCall = { method: req.method ?? '', path: pathname, reference: referenceOf(body), status: answer.status, answeredAt: Date.now() };
         this.held.push(entry);
         await new Promise((resolve) => setTimeout(resolve, hold.ms));
         entry.clientGone = res.destroyed || req.socket.destroyed;
@@ -114,4 +116,13 @@ function forward(upstream: URL, req: IncomingMessage, body: Buffer): Promise<{ s
     out.on('error', reject);
     out.end(body);
   });
+}
+
+function referenceOf(body: Buffer): string | undefined {
+  try {
+    const reference = (JSON.parse(body.toString('utf8')) as { reference_number?: unknown }).reference_number;
+    return typeof reference === 'string' ? reference : undefined;
+  } catch {
+    return undefined;
+  }
 }
