@@ -113,7 +113,7 @@ async function main() {
     }
 
     log('starting the stack (five services, NATS JetStream, PostgreSQL, sandbox)');
-    const stack = await startStack({ env: { LOG_LEVEL: config.logLevel, ZOHO_RATE_LIMIT_PER_MINUTE: String(config.quota.perMinute) } });
+    const stack = await startStack({ env: { LOG_LEVEL: config.logLevel, ZOHO_RATE_LIMIT_PER_MINUTE: String(config.quota.perMinute), ...config.serviceEnv } });
     const stopStack = ctx.defer(() => stack.stop());
     ctx.stack = stack;
     ctx.watch = watchZoho(stack.zoho);
@@ -132,6 +132,7 @@ async function main() {
     ctx.monitor.sampleRss();
     ctx.memory.peak = Object.fromEntries(ctx.monitor.peaks);
     ctx.memory.natsEnd = ctx.monitor.natsPid ? rssBytes(ctx.monitor.natsPid) : undefined;
+    ctx.memory.end = ctx.monitor.rssNow();
     if (wants('memory')) SCENARIOS.memory.run(ctx);
 
     ctx.agent.destroy();
@@ -161,6 +162,7 @@ async function main() {
     scale: config.scale,
     durationMinutes: ((Date.now() - started) / 60_000).toFixed(1),
     logLevel: config.logLevel,
+    serviceEnv: Object.entries(config.serviceEnv).map(([k, v]) => `${k}=${v}`).join(', '),
   };
   if (!machine) machine = await machineDescription(async () => [{ v: 'not queried' }], undefined);
   const markdown = render({ ...ctx, machine, meta });

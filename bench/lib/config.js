@@ -62,6 +62,14 @@ const config = {
     /** Minimum events in the recorded stream; topped up with already-synced re-deliveries if short. */
     minEvents: scaled('BENCH_REPLAY_EVENTS', 2000, 100),
   },
+  /** Extra settings for the five services, e.g. BENCH_SERVICE_ENV="CONCURRENCY=16,LOG_LEVEL=info" (experiments). */
+  serviceEnv: Object.fromEntries(
+    (process.env.BENCH_SERVICE_ENV || '')
+      .split(',')
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  ),
   /** Both order.created and order.updated per paid checkout, as WooCommerce sends them. */
   bothTopics: (process.env.BENCH_BOTH_TOPICS ?? '1') !== '0',
 };

@@ -21,28 +21,46 @@ function newAgent(maxSockets) {
   return new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
 }
 
-/** One POST; resolves with the status and body text (rejects on network errors and timeouts). */
+/**
+ * One POST; resolves with the status and body text (rejects on network errors and timeouts). A
+ * kept-alive socket that the server closed while it sat idle is retried once on a new one (the
+ * request never reached the server; Node's documented `reusedSocket` pattern).
+ */
 function post(agent, baseUrl, request) {
-  const url = new URL(request.path, baseUrl);
+  return postOnce(agent, baseUrl, request).catch((error) => {
+    if (error && error.reusedSocket && error.code === 'ECONNRESET') return postOnce(agent, baseUrl, request);
+    throw error;
+  });
+}
+
+const targets = new Map();
+
+/** Host and port of a base URL, parsed once per URL (the generator should cost little per request). */
+function target(baseUrl) {
+  let t = targets.get(baseUrl);
+  if (!t) {
+    const url = new URL(baseUrl);
+    t = { host: url.hostname, port: Number(url.port) };
+    targets.set(baseUrl, t);
+  }
+  return t;
+}
+
+function postOnce(agent, baseUrl, request) {
+  const { host, port } = target(baseUrl);
+  if (!request.headers['content-length']) request.headers['content-length'] = String(request.body.length);
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname + url.search,
-        method: 'POST',
-        headers: { ...request.headers, 'content-length': request.body.length },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
+    const req = http.request({ agent, host, port, path: request.path, method: 'POST', headers: request.headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
+    req.on('error', (error) => {
+      error.reusedSocket = req.reusedSocket;
+      reject(error);
+    });
     req.end(request.body);
   });
 }

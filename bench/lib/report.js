@@ -35,7 +35,7 @@ function render({ rows, diagnoses, cpuWindows, machine, meta, notes }) {
   out.push('');
   out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory} RAM; ${machine.os}.`);
   out.push(`Node ${machine.node}; ${machine.nats}; ${machine.postgres}.`);
-  out.push(`Run: \`npm run bench\` at ${meta.commit}, BENCH_SCALE=${meta.scale}, ${meta.durationMinutes} min, load average at start ${machine.loadavg}, LOG_LEVEL=${meta.logLevel}.`);
+  out.push(`Run: \`npm run bench\` at ${meta.commit}, BENCH_SCALE=${meta.scale}, ${meta.durationMinutes} min, load average at start ${machine.loadavg}, LOG_LEVEL=${meta.logLevel}${meta.serviceEnv ? `, service settings ${meta.serviceEnv}` : ''}.`);
   out.push('');
   out.push(renderTable(rows));
   out.push('');

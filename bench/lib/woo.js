@@ -70,6 +70,10 @@ class BenchShop {
       timeZone: 'Europe/Berlin',
       taxRates: [{ id: 1, rate: '20.0000', label: 'VAT', shipping: true }],
     });
+    // The bench sends every delivery itself (signed, timed). token-service's reconciliation sweep
+    // registers the store's webhooks when it finds none; the store would then deliver each order
+    // too, whenever it likes. Its queue stays paused, so the bench is the only sender.
+    shop.store.pauseDeliveries();
     shop.orgId = createOrganization(stack.zoho, { name, perMinute });
     shop.products = [];
     for (let i = 0; i < products; i++) {

@@ -26,9 +26,10 @@ async function run(ctx) {
   const baseMs = Date.parse('2026-01-01T00:00:00Z');
   let nextId = 100_000;
 
-  const stack = await startStack({ services: ['token-service', 'webhook-gateway'], env: { LOG_LEVEL: config.logLevel } });
+  const stack = await startStack({ services: ['token-service', 'webhook-gateway'], env: { LOG_LEVEL: config.logLevel, ...config.serviceEnv } });
   const stopStack = ctx.defer(() => stack.stop());
   const store = await FakeWooStore.start({});
+  store.pauseDeliveries(); // the bench is the only sender (see lib/woo.js)
   const stopStore = ctx.defer(() => store.stop());
   const orgId = createOrganization(stack.zoho, { name: 'Intake Books', perMinute: 100 });
   const connectionId = await connect(stack, store, orgId, 'bench intake');

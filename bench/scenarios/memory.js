@@ -21,7 +21,7 @@ function run(ctx) {
     ctx.row({
       scenario: '6. Memory (RSS)',
       metric: name,
-      measured: `idle ${mb(idle[name])}; peak under load ${loads.join(', ') || 'n/a'}`,
+      measured: `idle ${mb(idle[name])}; peak under load ${loads.join(', ') || 'n/a'}; after the run ${mb((ctx.memory.end || {})[name])}`,
       reference: '',
       target: '—',
       value: `${mb(idle[name])} → ${mb(Math.max(peaks[name]?.bytes ?? 0, intakePeak[name]?.bytes ?? 0) || undefined)}`,

@@ -114,7 +114,8 @@ async function run(ctx) {
   if (!idle.idle) throw new Error(`pipeline not idle before replay: ${JSON.stringify(idle.backlog)}`);
   const dbName = new URL(stack.db.url).pathname.slice(1);
   const statesBefore = await orderStates(stack);
-  await sleep(1_200); // let PostgreSQL flush its statistics
+  // PostgreSQL 15 backends flush their statistics within 10 s of going idle: wait that long.
+  await sleep(11_000);
   const xactBefore = await transactions(stack, dbName);
   const mark = watch.mark();
   const backlogBefore = (await consumerBacklog(stack, ['invoice-sync']))['invoice-sync'];
@@ -157,7 +158,7 @@ async function run(ctx) {
   const elapsedMs = performance.now() - t0;
   const cpu = await monitor.end(win);
   ctx.cpuWindows.push(cpu);
-  await sleep(1_200);
+  await sleep(11_000);
   const xact = (await transactions(stack, dbName)) - xactBefore;
   const statesAfter = await orderStates(stack);
   const calls = watch.since(mark);
