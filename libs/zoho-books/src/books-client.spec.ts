@@ -104,16 +104,24 @@ describe('ZohoBooksClient', () => {
     assert.equal(server.requests[1]!.headers.authorization, 'Zoho-oauthtoken token-2');
   });
 
-  it('retries code 14 the same way, and gives up after the second refusal', async () => {
+  it('retries code 14 the same way, with each fresh token, and gives up after three more refusals', async () => {
     handler = () => ({ status: 401, json: fixture('error-unauthenticated-14.json') });
     const error = await rejection(books.getItem('1'), ZohoApiError);
 
     assert.ok(error instanceof PermanentError);
     assert.equal(error.status, 401);
     assert.equal(error.zohoCode, 14);
-    assert.equal(server.requests.length, 2);
-    assert.deepEqual(session.invalidated, ['token-1']);
+    assert.equal(server.requests.length, 4);
+    assert.deepEqual(session.invalidated, ['token-1', 'token-2', 'token-3']);
     assert.match(error.message, /could not be authenticated/);
+  });
+
+  it('gives up at once when the same token is refused again (the session has no other)', async () => {
+    handler = () => ({ status: 401, json: fixture('error-not-authorized-57.json') });
+    const stuck: ZohoSession = { getAccessToken: async () => ({ accessToken: 'only-token', apiDomain: server.url }), invalidate: async () => undefined };
+    const client = new ZohoBooksClient({ session: stuck, organizationId: '10234695', allowPrivate: true });
+    await rejection(client.getItem('1'), ZohoApiError);
+    assert.equal(server.requests.length, 2);
   });
 
   it('maps 429 code 44 to a transient error honouring Retry-After', async () => {

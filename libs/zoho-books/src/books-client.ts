@@ -224,6 +224,7 @@ export class ZohoBooksClient {
     const operation = `${method} ${path}`;
 
     const limiterKey = (scoped && this.organizationId) || UNSCOPED_KEY;
+    let lastRefusedToken: string | undefined;
     for (let attempt = 1; ; attempt++) {
       await this.rateLimiter?.acquire(limiterKey);
       const { accessToken, apiDomain } = await this.session.getAccessToken();
@@ -235,7 +236,12 @@ export class ZohoBooksClient {
       const code = codeOf(body);
 
       const tokenRefused = raw.status === 401 && (code === ZohoErrorCode.NOT_AUTHORIZED || code === ZohoErrorCode.UNAUTHENTICATED);
-      if (tokenRefused && attempt === 1) {
+      // A refused token is dropped and the call tried again with the session's current one. That
+      // one can be dead too (this caller held an older token while the newer one also expired or
+      // was revoked), so keep going while each refusal is of a different token; the same token
+      // refused twice means the authorization itself lacks access.
+      if (tokenRefused && attempt <= MAX_TOKEN_RETRIES && accessToken !== lastRefusedToken) {
+        lastRefusedToken = accessToken;
         await this.session.invalidate(accessToken);
         continue;
       }
@@ -278,6 +284,9 @@ export class ZohoBooksClient {
     }
   }
 }
+
+/** Refused tokens replaced within one call before giving up. */
+const MAX_TOKEN_RETRIES = 3;
 
 function codeOf(body: unknown): number | undefined {
   const code = (body as { code?: unknown } | undefined)?.code;
