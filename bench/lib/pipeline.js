@@ -33,8 +33,10 @@ async function awaitInvoices(ctx, shop, orders, timeoutMs) {
   return created;
 }
 
-/** Places the shop's warm-up orders and waits until they are invoiced and everything is idle. */
+/** Signs the shop's customers up, places its warm-up orders, and waits until all is invoiced and idle. */
 async function warmUp(ctx, shop) {
+  await postAll(ctx, shop.customerDeliveries());
+  await waitConsumersIdle(ctx.stack, 60_000);
   const orders = shop.warmupOrders();
   await postAll(ctx, orders.flatMap((o) => shop.deliveries(o, ctx.config.bothTopics)));
   const created = await awaitInvoices(ctx, shop, orders, 120_000);

@@ -145,6 +145,15 @@ class BenchShop {
     return topics.map((topic) => deliveryRequest(this.connectionId, this.secret, topic, body));
   }
 
+  /**
+   * customer.created for every registered customer, as the store sends them when they sign up
+   * (without them token-service's reconciliation sweep would find the customers missing and feed
+   * them in later, in the middle of a measurement).
+   */
+  customerDeliveries() {
+    return this.store.customers().map((customer) => deliveryRequest(this.connectionId, this.secret, 'customer.created', Buffer.from(phpJsonEncode(customer))));
+  }
+
   /** One warm-up order per customer covering every product: afterwards all are known and linked. */
   warmupOrders() {
     const orders = [];
