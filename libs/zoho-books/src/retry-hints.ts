@@ -20,12 +20,14 @@ export function parseRateLimitReset(value: string | null, now = Date.now()): num
   return looksLikeEpoch ? Math.max(0, seconds * 1000 - now) : Math.round(seconds * 1000);
 }
 
-/** Delay for a per-minute (44) or concurrency (1070) limit: never longer than the window it is about. */
+/**
+ * Delay for a per-minute (44) or concurrency (1070) limit: Retry-After when Zoho sends one, else
+ * the limit's own window. `X-Rate-Limit-Reset` is not used here: it counts down the daily quota,
+ * and would turn a momentary concurrency limit into a minute-long stop for every instance.
+ */
 export function shortLimitDelay(headers: Headers, fallbackMs: number): number {
   const retryAfter = parseRetryAfter(headers.get('retry-after'));
-  if (retryAfter !== undefined) return retryAfter;
-  const reset = parseRateLimitReset(headers.get('x-rate-limit-reset'));
-  return reset !== undefined ? Math.min(reset, PER_MINUTE_BLOCK_MS) : fallbackMs;
+  return retryAfter !== undefined ? Math.min(retryAfter, PER_MINUTE_BLOCK_MS) : fallbackMs;
 }
 
 /** Delay for the daily quota (45): until the reset Zoho announces, else an hour. */
