@@ -88,6 +88,37 @@ function createContext() {
   return ctx;
 }
 
+/** Scenarios 2–6 on one stack of all five services; returns the machine's description. */
+async function runOnStack(ctx) {
+  log('starting the stack (five services, NATS JetStream, PostgreSQL, sandbox)');
+  const stack = await startStack({ env: { LOG_LEVEL: config.logLevel, ZOHO_RATE_LIMIT_PER_MINUTE: String(config.quota.perMinute), ...config.serviceEnv } });
+  const stopStack = ctx.defer(() => stack.stop());
+  ctx.stack = stack;
+  ctx.watch = watchZoho(stack.zoho);
+  ctx.agent = newAgent(256);
+  ctx.monitor.attach(stack, servicePids(stack));
+  const machine = await machineDescription((sql) => stack.db.dataSource.query(sql), undefined);
+  await sleep(2_000);
+  ctx.memory.idle = ctx.monitor.rssNow();
+  ctx.monitor.peaks.clear();
+
+  for (const name of ['e2e', 'calls', 'quota', 'replay']) {
+    if (!wants(name)) continue;
+    log(name);
+    await SCENARIOS[name].run(ctx);
+  }
+  ctx.monitor.sampleRss();
+  ctx.memory.peak = Object.fromEntries(ctx.monitor.peaks);
+  ctx.memory.natsEnd = ctx.monitor.natsPid ? rssBytes(ctx.monitor.natsPid) : undefined;
+  ctx.memory.end = ctx.monitor.rssNow();
+  if (wants('memory')) SCENARIOS.memory.run(ctx);
+
+  ctx.agent.destroy();
+  ctx.watch.stop();
+  await stopStack();
+  return machine;
+}
+
 async function main() {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
@@ -111,33 +142,7 @@ async function main() {
       log('1. gateway intake (token-service + gateway only)');
       await SCENARIOS.intake.run(ctx);
     }
-
-    log('starting the stack (five services, NATS JetStream, PostgreSQL, sandbox)');
-    const stack = await startStack({ env: { LOG_LEVEL: config.logLevel, ZOHO_RATE_LIMIT_PER_MINUTE: String(config.quota.perMinute), ...config.serviceEnv } });
-    const stopStack = ctx.defer(() => stack.stop());
-    ctx.stack = stack;
-    ctx.watch = watchZoho(stack.zoho);
-    ctx.agent = newAgent(256);
-    ctx.monitor.attach(stack, servicePids(stack));
-    machine = await machineDescription((sql) => stack.db.dataSource.query(sql), undefined);
-    await sleep(2_000);
-    ctx.memory.idle = ctx.monitor.rssNow();
-    ctx.monitor.peaks.clear();
-
-    for (const name of ['e2e', 'calls', 'quota', 'replay']) {
-      if (!wants(name)) continue;
-      log(`${name}`);
-      await SCENARIOS[name].run(ctx);
-    }
-    ctx.monitor.sampleRss();
-    ctx.memory.peak = Object.fromEntries(ctx.monitor.peaks);
-    ctx.memory.natsEnd = ctx.monitor.natsPid ? rssBytes(ctx.monitor.natsPid) : undefined;
-    ctx.memory.end = ctx.monitor.rssNow();
-    if (wants('memory')) SCENARIOS.memory.run(ctx);
-
-    ctx.agent.destroy();
-    ctx.watch.stop();
-    await stopStack();
+    if (['e2e', 'calls', 'quota', 'replay', 'memory'].some(wants)) machine = await runOnStack(ctx);
   } catch (error) {
     log(`failed: ${error.stack || error}`);
     await ctx.cleanup();
@@ -149,13 +154,12 @@ async function main() {
   }
   clearTimeout(watchdog);
 
-  ctx.notes.push(
-    'Each figure is measured in the same run as its baseline, on the same machine, with the load generator and the sandbox fakes in the bench process; on 2 cores they compete with the services, so every figure is a lower bound for a dedicated host.',
-    `Intake: closed loop with ${config.intake.concurrency} keep-alive connections (http.Agent), bounded to ${config.intake.maxRequests} requests or ${config.intake.maxMs / 1000} s after a warm-up; "half the max rate" is an open loop at rate/2, latency counted from each request's scheduled time.`,
-    `End to end: latency from the start of the gateway POST of an order's first delivery to the moment FakeZoho records the invoice; ${config.bothTopics ? 'each order is delivered as order.created then order.updated (a paid checkout fires both), ' : ''}FakeZoho adds ${config.e2e.latencyMs} ms to every call.`,
-    `Quota: FakeZoho enforces ${config.quota.perMinute} calls per sliding minute per organization (concurrency 10) and the services run with ZOHO_RATE_LIMIT_PER_MINUTE=${config.quota.perMinute}; utilisation = admitted calls per minute between the first and the last call of the drain / the limit.`,
-    'Memory: VmRSS from /proc/<pid>/status; "idle" after start-up and connection set-up, "peak" sampled every 250 ms during the measurements.',
-  );
+  ctx.notes.push('Each figure is measured in the same run as its baseline, on the same machine, with the load generator and the sandbox fakes in the bench process; on 2 cores they compete with the services, so every figure is a lower bound for a dedicated host.');
+  if (wants('intake')) ctx.notes.push(`Intake: closed loop with ${config.intake.concurrency} keep-alive connections (http.Agent), bounded to ${config.intake.maxRequests} requests or ${config.intake.maxMs / 1000} s after a warm-up; "half the max rate" is an open loop at rate/2, latency counted from each request's scheduled time. Only token-service and the gateway run during it.`);
+  if (wants('e2e')) ctx.notes.push(`End to end: latency from the start of the gateway POST of an order's first delivery to the moment FakeZoho records the invoice; ${config.bothTopics ? 'each order is delivered as order.created then order.updated (a paid checkout fires both), ' : ''}FakeZoho adds ${config.e2e.latencyMs} ms to every call.`);
+  if (wants('quota')) ctx.notes.push(`Quota: FakeZoho enforces ${config.quota.perMinute} calls per sliding minute per organization (concurrency 10) and the services run with ZOHO_RATE_LIMIT_PER_MINUTE=${config.quota.perMinute}; utilisation = admitted calls per minute between the first and the last call of the drain / the limit.`);
+  if (wants('memory')) ctx.notes.push('Memory: VmRSS from /proc/<pid>/status; "idle" after start-up and connection set-up, "peak" sampled every 250 ms during the measurements.');
+  ctx.notes.push('The bench is the only sender of deliveries: the fake stores\' own webhook queues are paused (token-service\'s reconciliation sweep registers webhooks in them), and customers sign up with customer.created before they order.');
   const meta = {
     startedAt,
     commit: gitDescription(),
@@ -164,7 +168,7 @@ async function main() {
     logLevel: config.logLevel,
     serviceEnv: Object.entries(config.serviceEnv).map(([k, v]) => `${k}=${v}`).join(', '),
   };
-  if (!machine) machine = await machineDescription(async () => [{ v: 'not queried' }], undefined);
+  machine = machine || ctx.machine || (await machineDescription(async () => [{ v: 'not queried' }]));
   const markdown = render({ ...ctx, machine, meta });
   process.stdout.write(`\n${markdown}\n`);
   fs.mkdirSync(config.resultsDir, { recursive: true });

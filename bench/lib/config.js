@@ -70,6 +70,8 @@ const config = {
       .filter(Boolean)
       .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
   ),
+  /** BENCH_PROFILE=1: CPU-profile the gateway during the intake scenario (adds sampling overhead). */
+  profile: process.env.BENCH_PROFILE === '1',
   /** Both order.created and order.updated per paid checkout, as WooCommerce sends them. */
   bothTopics: (process.env.BENCH_BOTH_TOPICS ?? '1') !== '0',
 };
