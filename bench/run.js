@@ -30,6 +30,16 @@ const SCENARIOS = {
   memory: require('./scenarios/memory'),
 };
 
+/** A full garbage collection of the bench process, run before each measurement (no --expose-gc needed). */
+const collectGarbage = (() => {
+  try {
+    require('node:v8').setFlagsFromString('--expose-gc');
+    return require('node:vm').runInNewContext('gc');
+  } catch {
+    return () => undefined;
+  }
+})();
+
 function log(message) {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
@@ -60,6 +70,7 @@ function createContext() {
     },
     /** Before a measurement: wait (bounded) for the machine to be free of other work; note it if not. */
     async quiet(label) {
+      collectGarbage(); // so the generator's own heap does not pause it mid-measurement
       const q = await ctx.monitor.waitQuiet({ maxOtherCores: 0.25, maxWaitMs: config.quietWaitMs });
       if (q.other > 0.25) {
         ctx.notes.push(`${label}: started while processes outside the bench used ${q.other.toFixed(2)} cores (waited ${(q.waitedMs / 1000).toFixed(0)} s for the machine to be quiet).`);

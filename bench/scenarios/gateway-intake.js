@@ -118,6 +118,7 @@ async function run(ctx) {
   if (profileDir) fs.writeFileSync(path.join(profileDir, 'stop'), ''); // … and writes the profile
   ctx.cpuWindows.push(maxCpu);
 
+  maxRun.length = 0; // let the generator's heap shrink before the latency run
   // Half the max rate, open loop, latency from the scheduled send time.
   const halfRate = Math.max(1, max.rps / 2);
   const halfCount = Math.ceil((halfRate * cfg.halfRateMs) / 1000) + 1;
