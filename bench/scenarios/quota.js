@@ -131,7 +131,7 @@ async function run(ctx) {
   // Diagnostic: the same organizations with only order.created per order (no order.updated twin).
   let createdOnly;
   if (config.bothTopics && !many.every(pass)) {
-    createdOnly = await drain(ctx, multi, Math.max(30, Math.round(q.perOrgOrders / 2)), `quota: ${q.orgs} organizations, order.created only`, false);
+    createdOnly = await drain(ctx, multi, q.perOrgOrders, `quota: ${q.orgs} organizations, order.created only`, false);
     ctx.results.quotaCreatedOnly = createdOnly;
     const w = createdOnly.reduce((a, b) => (b.fraction < a.fraction ? b : a));
     ctx.row({
