@@ -53,6 +53,14 @@ export class PlatformConfig {
   @Transform(toBool)
   @IsBoolean()
   ALLOW_PRIVATE_ENDPOINTS: boolean = false;
+
+  /**
+   * How long a publish to the audit stream waits for JetStream's acknowledgement before it counts
+   * as failed (the gateway then answers 503, so WooCommerce retries the delivery).
+   */
+  @IsInt()
+  @Min(100)
+  PUBLISH_TIMEOUT_MS: number = 5_000;
 }
 
 export { toBool };

@@ -64,7 +64,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
         { provide: NatsRpcClient, useFactory: (nc: NatsConnection) => new NatsRpcClient(nc, topology), inject: [NATS_CONNECTION] },
         {
           provide: DeliveryPublisher,
-          useFactory: (nc: NatsConnection) => new DeliveryPublisher(jetstream(nc), topology),
+          useFactory: (nc: NatsConnection) => new DeliveryPublisher(nc, topology, config.PUBLISH_TIMEOUT_MS),
           inject: [NATS_CONNECTION],
         },
       ],

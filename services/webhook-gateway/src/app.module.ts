@@ -5,7 +5,6 @@ import { DeliveryIntake } from './webhooks/delivery-intake.service';
 import { GatewayMetrics } from './webhooks/gateway.metrics';
 import { GATEWAY_CONFIG } from './webhooks/tokens';
 import { WebhookSecretCache } from './webhooks/webhook-secret.cache';
-import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({})
 export class GatewayModule {
@@ -13,7 +12,6 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot({ service: 'webhook-gateway', config })],
-      controllers: [WebhooksController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, DeliveryIntake, WebhookSecretCache, GatewayMetrics],
     };
   }

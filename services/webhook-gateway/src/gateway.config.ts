@@ -19,9 +19,4 @@ export class GatewayConfig extends PlatformConfig {
   @IsInt()
   @Min(1024)
   MAX_BODY_BYTES: number = 1_000_000;
-
-  /** How long to wait for JetStream to acknowledge a publish before answering 503. */
-  @IsInt()
-  @Min(100)
-  PUBLISH_TIMEOUT_MS: number = 5_000;
 }

@@ -187,6 +187,21 @@ describe('webhook-gateway against real NATS JetStream and PostgreSQL', () => {
     assert.equal(stored.subject, `${topo.topology.subjectPrefix}.${connectionId}.unknown.coupon-exploded`);
   });
 
+  test('the delivery URL takes a trailing slash and a query; other methods and paths are the framework’s 404; bad escapes are 400', async () => {
+    const body = orderFixture();
+    const signed = wooHeaders('order.created', sign(body, 'wh-secret & more'));
+    for (const path of [`/webhooks/woocommerce/${connectionId}/`, `/webhooks/woocommerce/${connectionId}?source=woo`]) {
+      const res = await post(path, body, signed);
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
+    }
+    assert.equal((await fetch(`${base}/webhooks/woocommerce/${connectionId}`)).status, 404);
+    assert.equal((await post(`/webhooks/woocommerce/${connectionId}/extra`, body, signed)).status, 404);
+    const bad = await post('/webhooks/woocommerce/%E0%A4%A', body, signed);
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { error: string }).error, 'bad_connection_id');
+  });
+
   test('health and metrics answer', async () => {
     const ready = await fetch(`${base}/health/ready`);
     assert.equal(ready.status, 200);

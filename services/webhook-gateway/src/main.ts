@@ -5,6 +5,8 @@ import { loadConfig } from '@connector/common';
 import { bootstrapService, NATS_CONNECTION, runMain } from '@connector/platform';
 import { GatewayModule } from './app.module';
 import { GatewayConfig } from './gateway.config';
+import { DeliveryIntake } from './webhooks/delivery-intake.service';
+import { serveWebhooksFirst } from './webhooks/webhook-route';
 
 /** Leaves room for NATS headers inside the server's max_payload. */
 const HEADER_ALLOWANCE = 16 * 1024;
@@ -22,6 +24,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
       if (maxPayload && config.MAX_BODY_BYTES > maxPayload - HEADER_ALLOWANCE) {
         config.MAX_BODY_BYTES = maxPayload - HEADER_ALLOWANCE;
       }
+      serveWebhooksFirst(app.getHttpServer(), app.get(DeliveryIntake), () => config.MAX_BODY_BYTES);
     },
   });
 }

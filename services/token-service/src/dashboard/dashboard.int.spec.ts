@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { HEADERS, subjects } from '@connector/contracts';
 import { DeliveryPublisher } from '@connector/messaging';
@@ -417,7 +417,7 @@ describe('dashboard in a real browser against the real token service', () => {
   }
 
   async function publish(resource: string, event: string, resourceId: number): Promise<number> {
-    const publisher = new DeliveryPublisher(jetstream(topo.nc), topo.topology);
+    const publisher = new DeliveryPublisher(topo.nc, topo.topology);
     const ack = await publisher.publish({
       subject: subjects.delivery(topo.topology, connectionId, resource, event),
       body: Buffer.from(JSON.stringify({ id: resourceId, date_modified_gmt: new Date().toISOString() })),
