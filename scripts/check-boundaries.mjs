@@ -31,7 +31,8 @@ for (const [name, project] of projects) {
   const src = join(project.dir, 'src');
   if (!existsSync(src)) continue;
   for (const file of sources(src)) {
-    const isTest = /\.spec\.ts$/.test(file);
+    // Tests, and the fixtures (`*.fixture.ts`) several of a project's tests share, are test code.
+    const isTest = /\.(spec|fixture)\.ts$/.test(file);
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(/from\s+'@connector\/([a-z0-9-]+)'/g)) {
       const target = projects.get(match[1]);

@@ -38,6 +38,8 @@ const config = {
     maxRequests: scaled('BENCH_INTAKE_REQUESTS', 30000, 200),
     maxMs: scaled('BENCH_INTAKE_SECONDS', 12, 2) * 1000,
     halfRateMs: scaled('BENCH_INTAKE_HALF_SECONDS', 8, 2) * 1000,
+    /** The gateway's GATEWAY_WORKERS for this scenario: one process per core of the machine by default. */
+    gatewayWorkers: num('BENCH_GATEWAY_WORKERS', require('node:os').availableParallelism()),
   },
   e2e: {
     latencyMs: num('BENCH_ZOHO_LATENCY_MS', 150),

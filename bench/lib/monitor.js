@@ -5,7 +5,7 @@
  * and background writer), the bench process itself (load generator and the sandbox fakes), and
  * the machine as a whole. A window (begin/end) gives CPU in cores (1.00 = one core fully busy).
  */
-const { cpuSeconds, machineCpu, natsServerPid, rssBytes } = require('./proc');
+const { cpuSeconds, machineCpu, natsServerPid, processTree, rssBytes, treeRssBytes } = require('./proc');
 
 class Monitor {
   constructor({ natsUrl }) {
@@ -42,7 +42,7 @@ class Monitor {
 
   sampleRss() {
     for (const [name, pid] of this.services) {
-      const bytes = rssBytes(pid);
+      const bytes = treeRssBytes(pid);
       if (bytes === undefined || this.phase === 'idle') continue;
       const peak = this.peaks.get(name);
       if (!peak || bytes > peak.bytes) this.peaks.set(name, { bytes, phase: this.phase });
@@ -51,7 +51,7 @@ class Monitor {
 
   rssNow() {
     const out = {};
-    for (const [name, pid] of this.services) out[name] = rssBytes(pid);
+    for (const [name, pid] of this.services) out[name] = treeRssBytes(pid);
     if (this.natsPid) out['nats-server'] = rssBytes(this.natsPid);
     return out;
   }
@@ -73,7 +73,8 @@ class Monitor {
   async cpuSnapshot() {
     const perPid = new Map();
     const groups = new Map();
-    for (const [name, pid] of this.services) groups.set(name, [pid]);
+    // A service's CPU includes its child processes (the gateway's workers).
+    for (const [name, pid] of this.services) groups.set(name, processTree(pid));
     if (this.natsPid) groups.set('nats-server', [this.natsPid]);
     groups.set('postgres', await this.pgPids());
     for (const pids of groups.values()) for (const pid of pids) perPid.set(pid, cpuSeconds(pid));

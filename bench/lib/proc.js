@@ -39,6 +39,32 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/** A process and all its descendants (a gateway with GATEWAY_WORKERS > 1 is a primary and its workers). */
+function processTree(pid) {
+  const children = new Map();
+  for (const candidate of allPids()) {
+    const stat = read(`/proc/${candidate}/stat`);
+    if (!stat) continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(candidate);
+  }
+  const out = [];
+  const visit = (p) => {
+    out.push(p);
+    for (const child of children.get(p) || []) visit(child);
+  };
+  visit(pid);
+  return out;
+}
+
+/** Resident memory of a process and its descendants, in bytes (undefined when it is gone). */
+function treeRssBytes(pid) {
+  const own = rssBytes(pid);
+  if (own === undefined) return undefined;
+  return processTree(pid).slice(1).reduce((sum, child) => sum + (rssBytes(child) || 0), own);
+}
+
 /** Busy and total CPU seconds of the whole machine (all cores), from /proc/stat. */
 function machineCpu() {
   const line = (read('/proc/stat') || '').split('\n')[0];
@@ -116,4 +142,4 @@ async function machineDescription(queryPg, natsInfo) {
   };
 }
 
-module.exports = { CLK_TCK, rssBytes, cpuSeconds, machineCpu, natsServerPid, machineDescription, cmdline };
+module.exports = { CLK_TCK, rssBytes, cpuSeconds, machineCpu, natsServerPid, machineDescription, cmdline, processTree, treeRssBytes };

@@ -56,7 +56,10 @@ async function run(ctx) {
 
   const profileDir = config.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-')) : undefined;
   const profileEnv = profileDir ? { NODE_OPTIONS: `--require ${path.join(__dirname, '..', 'lib', 'profile-preload.js')}`, BENCH_PROFILE_DIR: profileDir } : {};
-  const stack = await startStack({ services: ['token-service', 'webhook-gateway'], env: { LOG_LEVEL: config.logLevel, ...config.serviceEnv, ...profileEnv } });
+  const stack = await startStack({
+    services: ['token-service', 'webhook-gateway'],
+    env: { LOG_LEVEL: config.logLevel, GATEWAY_WORKERS: String(cfg.gatewayWorkers), ...config.serviceEnv, ...profileEnv },
+  });
   const stopStack = ctx.defer(() => stack.stop());
   if (!ctx.machine) ctx.machine = await machineDescription((sql) => stack.db.dataSource.query(sql));
   const store = await FakeWooStore.start({});
@@ -151,10 +154,11 @@ async function run(ctx) {
   const ratio = max.rps / base.rps;
   const non200 = Object.entries(max.statuses).filter(([s]) => s !== '200');
   ctx.results.intake = { base, max, half, ratio, bodyBytes, stored, acked };
+  const workersText = cfg.gatewayWorkers > 1 ? `${cfg.gatewayWorkers} worker processes (GATEWAY_WORKERS)` : 'one process';
 
   ctx.row({
     scenario: '1. Gateway intake',
-    metric: `max rate, ${cfg.concurrency} keep-alive connections, ${fmtNum(bodyBytes)}-byte signed orders`,
+    metric: `max rate, ${cfg.concurrency} keep-alive connections, ${fmtNum(bodyBytes)}-byte signed orders, gateway with ${workersText}`,
     measured: `${fmtNum(max.rps)} req/s, p50 ${fmtMs(m.p50)}, p99 ${fmtMs(m.p99)} (n=${fmtNum(m.n)}${non200.length ? `, non-200: ${JSON.stringify(Object.fromEntries(non200))}` : ''}${max.errors ? `, ${max.errors} errors` : ''})`,
     reference: `bare handler ${fmtNum(base.rps)} req/s, p50 ${fmtMs(b.p50)}, p99 ${fmtMs(b.p99)}`,
     target: '≥ 50% of bare',
@@ -220,7 +224,11 @@ async function run(ctx) {
   await stopStore();
   await stopStack();
   if (profileDir) {
-    const file = fs.readdirSync(profileDir).find((f) => f.startsWith('webhook-gateway-'));
+    // With workers, each writes a profile: the busiest one is summarised (they do the same work).
+    const file = fs
+      .readdirSync(profileDir)
+      .filter((f) => f.startsWith('webhook-gateway-'))
+      .sort((a, b) => fs.statSync(path.join(profileDir, b)).size - fs.statSync(path.join(profileDir, a)).size)[0];
     if (file) {
       const p = summarizeProfile(path.join(profileDir, file));
       ctx.diagnose(`Gateway CPU profile of the max-rate run (BENCH_PROFILE=1, ${fmtNum(p.busyMs)} ms of CPU sampled): by package ${p.modules.join(', ')}; by function ${p.functions.join(', ')}.`);

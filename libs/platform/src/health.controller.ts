@@ -46,7 +46,7 @@ export class HealthController {
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async prometheus(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metrics.render();
   }
 
   private async natsRoundTrip(check: ReturnType<HealthIndicatorService['check']>) {

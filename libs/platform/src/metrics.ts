@@ -6,6 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  */
 export class PlatformMetrics {
   readonly registry = new Registry();
+  private renderer: () => Promise<string> = () => this.registry.metrics();
 
   readonly eventsSettled: Counter<'consumer' | 'outcome'>;
   readonly eventDuration: Histogram<'consumer'>;
@@ -40,5 +41,15 @@ export class PlatformMetrics {
       labelNames: ['consumer'],
       registers: [this.registry],
     });
+  }
+
+  /** The text `/metrics` serves: this process's registry, or what `serveWith` put in its place. */
+  render(): Promise<string> {
+    return this.renderer();
+  }
+
+  /** A process that is one of several workers behind one port serves the metrics of all of them. */
+  serveWith(renderer: () => Promise<string>): void {
+    this.renderer = renderer;
   }
 }

@@ -19,4 +19,14 @@ export class GatewayConfig extends PlatformConfig {
   @IsInt()
   @Min(1024)
   MAX_BODY_BYTES: number = 1_000_000;
+
+  /**
+   * Gateway processes sharing the port (node:cluster). One Node process uses one core, and each
+   * delivery costs CPU (signature, parse, publish); give the gateway as many workers as the cores
+   * it may use, or run more replicas behind a load balancer. 1 runs a single process.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  GATEWAY_WORKERS: number = 1;
 }

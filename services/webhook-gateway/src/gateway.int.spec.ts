@@ -1,63 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { KeyRing, SecretBox } from '@connector/crypto';
-import { ConnectionStore } from '@connector/persistence';
 import { HEADERS } from '@connector/contracts';
-import { createTestDatabase, createTestTopology, startPrivateNats, TestDatabase, TestTopology, testEncryptionKeys, wooFixture } from '@connector/testing';
+import { startPrivateNats, TestDatabase, TestTopology } from '@connector/testing';
+import { gatewayFixture, orderFixture, sign, wooHeaders } from './gateway.fixture';
 import { startGateway } from './main';
-
-const orderFixture = () => wooFixture('order');
-
-function sign(body: Buffer | string, secret: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64');
-}
-
-function wooHeaders(topic: string, signature?: string): Record<string, string> {
-  const [resource, event] = topic.split('.');
-  return {
-    'content-type': 'application/json',
-    'user-agent': 'WooCommerce/9.9.0 Hookshot (WordPress/6.8)',
-    'x-wc-webhook-source': 'https://shop.example.com/',
-    'x-wc-webhook-topic': topic,
-    'x-wc-webhook-resource': resource,
-    'x-wc-webhook-event': event,
-    'x-wc-webhook-id': '17',
-    'x-wc-webhook-delivery-id': '819f8a1cf99ff2ddece436469ee0dcdc',
-    ...(signature ? { 'x-wc-webhook-signature': signature } : {}),
-  };
-}
-
-async function gatewayFixture(natsUrl?: string) {
-  const db = await createTestDatabase();
-  const topo = await createTestTopology(natsUrl);
-  const keys = testEncryptionKeys();
-  const env = {
-    NATS_URL: natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    DATABASE_URL: db.url,
-    NATS_STREAM: topo.topology.stream,
-    NATS_SUBJECT_PREFIX: topo.topology.subjectPrefix,
-    ENCRYPTION_KEYS: keys,
-    GATEWAY_PORT: '0',
-    GATEWAY_HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    MAX_BODY_BYTES: '200000',
-    PUBLISH_TIMEOUT_MS: '1500',
-  };
-  const store = new ConnectionStore(db.dataSource, new SecretBox(KeyRing.parse(keys)));
-  const secret = 'wh-secret &amp; more';
-  const connection = await store.create({
-    name: 'Test store',
-    storeUrl: 'https://shop.example.com',
-    woo: { consumerKey: 'ck_x', consumerSecret: 'cs_x' },
-    webhookSecret: secret,
-    zohoAccountsUrl: 'https://accounts.zoho.com',
-    zoho: { clientId: 'c', clientSecret: 's', refreshToken: 'r' },
-  });
-  return { db, topo, env, connection, secret };
-}
 
 async function listen(app: INestApplication): Promise<string> {
   const address = app.getHttpServer().address() as { port: number };

@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { INestApplication } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { loadConfig } from '@connector/common';
-import { bootstrapService, NATS_CONNECTION, runMain } from '@connector/platform';
+import { bootstrapService, NATS_CONNECTION, PlatformMetrics, runMain } from '@connector/platform';
 import { GatewayModule } from './app.module';
+import { serveClusterMetrics } from './cluster/cluster-metrics';
+import { runGatewayWorkers } from './cluster/gateway-workers';
 import { GatewayConfig } from './gateway.config';
 import { DeliveryIntake } from './webhooks/delivery-intake.service';
 import { serveWebhooksFirst } from './webhooks/webhook-route';
@@ -25,8 +28,19 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
         config.MAX_BODY_BYTES = maxPayload - HEADER_ALLOWANCE;
       }
       serveWebhooksFirst(app.getHttpServer(), app.get(DeliveryIntake), () => config.MAX_BODY_BYTES);
+      if (cluster.isWorker) serveClusterMetrics(app.get(PlatformMetrics));
     },
   });
 }
 
-if (require.main === module) runMain('webhook-gateway', () => startGateway());
+/** One process, or (GATEWAY_WORKERS > 1) a supervising primary with that many workers on one port. */
+async function main(): Promise<void> {
+  const config = loadConfig(GatewayConfig);
+  if (cluster.isPrimary && config.GATEWAY_WORKERS > 1) {
+    await runGatewayWorkers(config.GATEWAY_WORKERS, config.LOG_LEVEL);
+    return;
+  }
+  await startGateway();
+}
+
+if (require.main === module) runMain('webhook-gateway', main);
