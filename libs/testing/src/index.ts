@@ -5,3 +5,4 @@ export * from './eventually';
 export * from './private-nats';
 export * from './private-postgres';
 export * from './fixtures';
+export * from './stub-http-server';

@@ -12,7 +12,7 @@ import {
   WooUnavailableError,
 } from './errors';
 import { wooAcceptsOAuth1 } from './testing/oauth1-verifier';
-import { closedPortUrl, startStubServer, StubReply, StubRequest, StubServer } from './testing/stub-server';
+import { closedPortUrl, startStubServer, StubReply, StubRequest, StubServer } from '@connector/testing';
 import { secretFingerprint } from './webhooks';
 import { WooCallRecord, WooClient } from './woo-client';
 

@@ -14,7 +14,7 @@ import {
 } from './errors';
 import type { ZohoCallRecord, ZohoSession } from './session';
 import { zohoFixture } from './testing/zoho-fixtures';
-import { startStubServer, StubReply, StubRequest, StubServer } from './testing/stub-server';
+import { startStubServer, StubReply, StubRequest, StubServer } from '@connector/testing';
 
 const ORG = '20051234567';
 const fixture = zohoFixture;

@@ -10,7 +10,7 @@ import {
   ZohoUnavailableError,
 } from './errors';
 import { ZohoOAuthClient } from './oauth-client';
-import { closedPortUrl, startStubServer, StubReply, StubServer } from './testing/stub-server';
+import { closedPortUrl, startStubServer, StubReply, StubServer } from '@connector/testing';
 
 const CLIENT_SECRET = 'client-secret-never-in-errors';
 const REFRESH_TOKEN = '1000.refresh-token-never-in-errors';

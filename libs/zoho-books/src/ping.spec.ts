@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { pingZoho } from './ping';
 import type { ZohoSession } from './session';
 import { zohoFixture } from './testing/zoho-fixtures';
-import { startStubServer, StubReply, StubServer } from './testing/stub-server';
+import { startStubServer, StubReply, StubServer } from '@connector/testing';
 
 const organizations = zohoFixture('organizations-list-response.json');
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /*
  * A tiny scripted HTTP server for the client tests: each request is recorded and answered by the
- * handler. Only used by *.spec.ts files.
+ * handler. For the Zoho and WooCommerce client tests.
  */
 
 export interface StubRequest {
