@@ -185,8 +185,9 @@ async function main() {
   fs.mkdirSync(config.resultsDir, { recursive: true });
   const file = path.join(config.resultsDir, `${startedAt.replace(/[:.]/g, '-')}.md`);
   fs.writeFileSync(file, markdown);
-  fs.writeFileSync(path.join(config.resultsDir, 'latest.md'), markdown);
-  log(`written to ${path.relative(config.root, file)} and bench/results/latest.md`);
+  const latest = path.join(config.resultsDir, 'latest.md');
+  fs.writeFileSync(latest, markdown);
+  log(`written to ${path.relative(config.root, file)} and ${path.relative(config.root, latest)}`);
 }
 
 main().catch((error) => {
