@@ -46,6 +46,7 @@ describe('paid checkouts (created + updated twins) with CONCURRENCY=16', () => {
         .filter((e) => e.service === 'invoice-sync');
       assert.deepEqual(entries.filter((e) => e.outcome === 'ok').map((e) => e.action), ['create-invoice'], `order ${order.id}: ${JSON.stringify(entries)}`);
       assert.equal(entries.filter((e) => e.outcome === 'skipped').length, 1, `order ${order.id}: the second event is skipped`);
+      assert.deepEqual(story.json.streamSeqs.length, 2, `order ${order.id}: both events are listed in its story`);
       const twin = entries.find((e) => /^same snapshot as event seq \d+, being handled now$/.test(e.message));
       if (twin) {
         twins++;

@@ -93,12 +93,16 @@ export class OrderSyncService {
         throw error;
       }
       await this.note(event, String(order.id), { ...outcome, detail: { ...outcome.detail, zohoCalls: calls.calls } });
-    }), (handledBySeq) => this.note(event, String(order.id), {
-      action: 'skip',
-      outcome: 'skipped',
-      message: `same snapshot as event seq ${handledBySeq}, being handled now`,
-      detail: { sameSnapshotAs: handledBySeq },
-    }));
+    }), async (handledBySeq) => {
+      // Listed among the order's events (its story, replays), without waiting for the lock.
+      await this.records.touch(connection.id, order.id, order.number ?? null, order.status, event.seq);
+      await this.note(event, String(order.id), {
+        action: 'skip',
+        outcome: 'skipped',
+        message: `same snapshot as event seq ${handledBySeq}, being handled now`,
+        detail: { sameSnapshotAs: handledBySeq },
+      });
+    });
   }
 
   private async apply(connection: ConnectionEntity, order: WooOrder, claimed: OrderSyncEntity, calls: ZohoCallLog, event: InboundEvent): Promise<Outcome> {
