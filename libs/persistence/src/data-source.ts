@@ -9,7 +9,7 @@ const MIGRATION_LOCK_ID = 7_340_201;
 
 export interface DataSourceOptions {
   url: string;
-  /** Extra entities registered by a service (its own tables come with their own migrations). */
+  /** Connections in the pool (default 10); the services size theirs with `databasePoolSize`. */
   poolSize?: number;
   applicationName?: string;
 }

@@ -44,6 +44,13 @@ export class PlatformConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** PostgreSQL connections of one instance; unset: sized from CONCURRENCY (see databasePoolSize). */
+  @IsOptional()
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  DB_POOL_SIZE?: number;
+
   /** Run pending migrations at boot (under an advisory lock). Off when a deploy job migrates. */
   @Transform(toBool)
   @IsBoolean()

@@ -8,6 +8,7 @@ import { Topology } from '@connector/contracts';
 import { KeyRing, SecretBox } from '@connector/crypto';
 import { connectNats, DeliveryPublisher, ensureAuditStream, NatsRpcClient } from '@connector/messaging';
 import { AuditTrail, ConnectionStore, createDataSource, DeadLetterStore, ensureDatabase, runMigrations } from '@connector/persistence';
+import { databasePoolSize } from './database-pool';
 import { HealthController } from './health.controller';
 import { PlatformMetrics } from './metrics';
 import { PlatformConfig } from './platform.config';
@@ -84,7 +85,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
 async function openDatabase(config: PlatformConfig, service: string, logger: Logger): Promise<DataSource> {
   try {
     await ensureDatabase(config.DATABASE_URL);
-    const dataSource = createDataSource({ url: config.DATABASE_URL, applicationName: service });
+    const dataSource = createDataSource({ url: config.DATABASE_URL, applicationName: service, poolSize: databasePoolSize(config) });
     await dataSource.initialize();
     if (config.MIGRATIONS_RUN) {
       const applied = await runMigrations(dataSource);

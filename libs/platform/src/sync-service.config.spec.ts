@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '@connector/common';
+import { databasePoolSize } from './database-pool';
+import { PlatformConfig } from './platform.config';
 import { SyncServiceConfig } from './sync-service.config';
 
 const base = { ENCRYPTION_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' };
@@ -18,4 +20,17 @@ test('a bad setting stops the service at boot, naming the variable', () => {
   assert.throws(() => loadConfig(SyncServiceConfig, { ...base, CONCURRENCY: 'lots' }), /CONCURRENCY/);
   assert.throws(() => loadConfig(SyncServiceConfig, { ...base, NATS_URL: 'localhost' }), /NATS_URL must look like/);
   assert.throws(() => loadConfig(SyncServiceConfig, {}), /ENCRYPTION_KEYS is required/);
+});
+
+test('the database pool is sized from CONCURRENCY unless DB_POOL_SIZE says otherwise', () => {
+  assert.equal(databasePoolSize(loadConfig(SyncServiceConfig, base)), 20);
+  assert.equal(databasePoolSize(loadConfig(SyncServiceConfig, { ...base, CONCURRENCY: '16' })), 36);
+  assert.equal(databasePoolSize(loadConfig(SyncServiceConfig, { ...base, CONCURRENCY: '1' })), 10);
+  assert.equal(databasePoolSize(loadConfig(SyncServiceConfig, { ...base, CONCURRENCY: '16', DB_POOL_SIZE: '24' })), 24);
+  assert.equal(databasePoolSize(loadConfig(PlatformConfig, base)), 10);
+});
+
+test('a pool too small for CONCURRENCY stops the service at boot', () => {
+  assert.throws(() => loadConfig(SyncServiceConfig, { ...base, CONCURRENCY: '16', DB_POOL_SIZE: '10' }), /CONCURRENCY=16 needs DB_POOL_SIZE of at least 20/);
+  assert.throws(() => loadConfig(SyncServiceConfig, { ...base, DB_POOL_SIZE: 'many' }), /DB_POOL_SIZE/);
 });

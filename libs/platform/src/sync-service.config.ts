@@ -1,6 +1,7 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Max, Min, Validate } from 'class-validator';
 import { subjects, Topology } from '@connector/contracts';
 import type { ConsumerBinding, RetrySettings } from '@connector/messaging';
+import { PoolFitsConcurrency } from './database-pool';
 import { PlatformConfig } from './platform.config';
 
 /** Settings shared by customer-sync, catalog-sync and invoice-sync (documented in the README). */
@@ -15,6 +16,7 @@ export class SyncServiceConfig extends PlatformConfig {
   @IsInt()
   @Min(1)
   @Max(256)
+  @Validate(PoolFitsConcurrency)
   CONCURRENCY: number = 8;
 
   /** Deliveries of one event before it becomes a dead letter. */

@@ -7,7 +7,7 @@ export class CatalogSyncConfig extends SyncServiceConfig {
   /**
    * Item resolutions (lock + Zoho search/create) one instance runs at once. Each holds a pooled
    * PostgreSQL connection for its advisory lock and needs more for its own queries, so this stays
-   * well below the pool size (10); lines beyond it wait in memory, not on the database.
+   * well below the pool (at least 10, see databasePoolSize); lines beyond it wait in memory, not on the database.
    */
   @IsInt()
   @Min(1)

@@ -9,7 +9,7 @@ export class CustomerSyncConfig extends SyncServiceConfig {
   /**
    * Contact resolutions (lock + Zoho lookup/create/update) one instance runs at once. Each holds
    * a pooled PostgreSQL connection for its advisory lock and needs more for its own queries, so
-   * this stays well below the pool size (10); the rest wait in memory, not on the database.
+   * this stays well below the pool (at least 10, see databasePoolSize); the rest wait in memory, not on the database.
    */
   @IsInt()
   @Min(1)

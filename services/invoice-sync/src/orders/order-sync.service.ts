@@ -14,6 +14,7 @@ import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, Orde
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
 import { OrganizationProfiles } from '../zoho/organization-profiles';
 import { ZohoCallLog } from '../zoho/zoho-call-log';
+import { InFlightOrders } from './in-flight-orders';
 import { FEE_KEY, itemRequestLines, lineKey, SHIPPING_KEY } from './order-lines';
 import { OrderSyncRepository } from './order-sync.repository';
 
@@ -42,6 +43,7 @@ export class OrderSyncService {
     private readonly connections: ConnectionStore,
     private readonly records: OrderSyncRepository,
     private readonly audit: AuditTrail,
+    private readonly inFlight: InFlightOrders,
     private readonly zohoClients: ZohoClientFactory,
     private readonly profiles: OrganizationProfiles,
     private readonly rpc: NatsRpcClient,
@@ -75,7 +77,12 @@ export class OrderSyncService {
     if (problem) throw new PermanentError(`the delivery is not a WooCommerce order: ${problem}`);
     const order = body as WooOrder;
 
-    await withAdvisoryLock(this.dataSource, `order:${connection.id}:${order.id}`, async () => {
+    // A twin of an event this process is handling now is settled at once (see InFlightOrders).
+    // When another instance holds the order's lock, the event keeps its slot and polls for up to
+    // 10 s, then retries with back-off: a quick nak would spend one of its MAX_DELIVER deliveries
+    // per busy moment and could dead-letter an event only ever delayed. Cross-instance contention
+    // is rare (twins landing on different replicas, or a real edit in the middle of an invoice).
+    await this.inFlight.handleOnce(connection.id, order, event.seq, () => withAdvisoryLock(this.dataSource, `order:${connection.id}:${order.id}`, async () => {
       const record = await this.records.touch(connection.id, order.id, order.number ?? null, order.status, event.seq);
       const calls = new ZohoCallLog();
       let outcome: Outcome;
@@ -86,6 +93,15 @@ export class OrderSyncService {
         throw error;
       }
       await this.note(event, String(order.id), { ...outcome, detail: { ...outcome.detail, zohoCalls: calls.calls } });
+    }), async (handledBySeq) => {
+      // Listed among the order's events (its story, replays), without waiting for the lock.
+      await this.records.touch(connection.id, order.id, order.number ?? null, order.status, event.seq);
+      await this.note(event, String(order.id), {
+        action: 'skip',
+        outcome: 'skipped',
+        message: `same snapshot as event seq ${handledBySeq}, being handled now`,
+        detail: { sameSnapshotAs: handledBySeq },
+      });
     });
   }
 
