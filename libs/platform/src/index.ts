@@ -8,3 +8,5 @@ export * from './bootstrap';
 export * from './zoho/zoho-client.factory';
 export * from './sync-service.config';
 export * from './database-pool';
+export * from './audit/zoho-call-log';
+export * from './audit/decision-audit';

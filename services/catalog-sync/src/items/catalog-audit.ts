@@ -1,58 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { describeError, isTransient, Logger } from '@connector/common';
-import { LOGGER } from '@connector/platform';
-import { AuditRecord, AuditTrail } from '@connector/persistence';
-import type { ZohoCallLog } from './zoho-call-log';
+import type { Logger } from '@connector/common';
+import { AuditDecision, DecisionAudit, LOGGER } from '@connector/platform';
+import { AuditTrail } from '@connector/persistence';
 
 export const SERVICE = 'catalog-sync';
 
-export interface CatalogDecision {
-  connectionId: string;
-  /** Product id, or `product:variation`; null for a whole-catalogue entry. */
-  resourceId: string | null;
-  action: string;
-  outcome: AuditRecord['outcome'];
-  message: string;
-  detail?: Record<string, unknown>;
-  calls?: ZohoCallLog;
-  correlationId?: string | null;
-  streamSeq?: number | null;
-}
+/** A decision about a product: `resourceId` is the product id, or `product:variation`; null for a whole-catalogue entry. */
+export type CatalogDecision = AuditDecision;
 
-/** Writes this service's decisions, and the Zoho calls behind them, to the audit trail. */
+/** Writes catalog-sync's decisions about products, and the Zoho calls behind them, to the audit trail. */
 @Injectable()
-export class CatalogAudit {
-  constructor(
-    private readonly trail: AuditTrail,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  async record(decision: CatalogDecision): Promise<void> {
-    const zohoCalls = decision.calls && decision.calls.count > 0 ? decision.calls.calls : undefined;
-    await this.trail.record({
-      connectionId: decision.connectionId,
-      service: SERVICE,
-      resource: 'product',
-      resourceId: decision.resourceId,
-      action: decision.action,
-      outcome: decision.outcome,
-      message: decision.message,
-      detail: decision.detail || zohoCalls ? { ...decision.detail, ...(zohoCalls ? { zohoCalls } : {}) } : undefined,
-      correlationId: decision.correlationId ?? null,
-      streamSeq: decision.streamSeq ?? null,
-    });
-  }
-
-  /**
-   * Records a failed decision (with the calls made before it failed) and never throws itself, so
-   * the caller can rethrow the original error.
-   */
-  async failure(decision: Omit<CatalogDecision, 'outcome' | 'message'>, error: unknown): Promise<void> {
-    const message = describeError(error);
-    try {
-      await this.record({ ...decision, outcome: isTransient(error) ? 'retrying' : 'failed', message });
-    } catch (auditError) {
-      this.logger.error({ connectionId: decision.connectionId, err: describeError(auditError), reason: message }, 'could not record a failure in the audit trail');
-    }
+export class CatalogAudit extends DecisionAudit {
+  constructor(trail: AuditTrail, @Inject(LOGGER) logger: Logger) {
+    super(trail, logger, { service: SERVICE, resource: 'product' });
   }
 }

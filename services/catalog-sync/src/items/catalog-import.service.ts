@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PermanentError } from '@connector/common';
 import type { SyncCatalogReply, SyncCatalogRequest } from '@connector/contracts';
-import { ZohoClientFactory } from '@connector/platform';
+import { ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionEntity, ConnectionStore, isUuid, withAdvisoryLock } from '@connector/persistence';
 import { CatalogAudit } from './catalog-audit';
 import { ItemIdentity, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository, linkKey } from './item-links.repository';
 import { storeCatalog } from './store-catalog';
 import { WooClients } from './woo-clients';
-import { ZohoCallLog } from './zoho-call-log';
 import { classifyZohoFailure } from './zoho-failures';
 import { ZohoItemIndex } from './zoho-item-index';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PermanentError } from '@connector/common';
 import { EnsureItemsReply, EnsureItemsRequest, ItemRequestLine } from '@connector/contracts';
-import { ZohoClientFactory } from '@connector/platform';
+import { ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionStore, isUuid, ItemMatch as LinkMatch } from '@connector/persistence';
 import type { ZohoBooksClient } from '@connector/zoho-books';
 import { CatalogAudit } from './catalog-audit';
@@ -9,7 +9,6 @@ import { identityOfLine, isDeletedProduct, ItemIdentity, itemLockKey, resourceId
 import { ItemLinksRepository } from './item-links.repository';
 import { ItemLocks } from './item-locks';
 import { newItemPayload } from './new-item-payload';
-import { ZohoCallLog } from './zoho-call-log';
 import { classifyZohoFailure, isDuplicateItemRejection } from './zoho-failures';
 import { scanZohoItems, searchZohoItem } from './zoho-item-search';
 

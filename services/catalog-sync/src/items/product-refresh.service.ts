@@ -1,14 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooProduct } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
-import { ZohoClientFactory } from '@connector/platform';
+import { PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionStore } from '@connector/persistence';
+import type { CatalogSyncConfig } from '../catalog-sync.config';
 import { CatalogAudit, CatalogDecision } from './catalog-audit';
 import { identityOfProduct, ItemIdentity, itemLockKey, isSellable, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
 import { ItemLocks } from './item-locks';
-import { ZohoCallLog } from './zoho-call-log';
 import { classifyZohoFailure } from './zoho-failures';
 import { searchZohoItem } from './zoho-item-search';
 
@@ -27,6 +27,7 @@ export class ProductRefreshService {
     private readonly locks: ItemLocks,
     private readonly zohoClients: ZohoClientFactory,
     private readonly audit: CatalogAudit,
+    @Inject(PLATFORM_CONFIG) private readonly config: CatalogSyncConfig,
   ) {}
 
   async handle(event: InboundEvent): Promise<void> {
@@ -58,7 +59,7 @@ export class ProductRefreshService {
       await note(outcome, resourceId, calls);
     } catch (error) {
       const classified = classifyZohoFailure(error);
-      await this.audit.failure({ connectionId: event.connectionId, resourceId, streamSeq: event.seq, correlationId: event.correlationId, calls, action: 'refresh-link' }, classified);
+      await this.audit.failure({ connectionId: event.connectionId, resourceId, streamSeq: event.seq, correlationId: event.correlationId, calls, action: 'refresh-link' }, classified, { lastAttempt: event.deliveryCount >= this.config.MAX_DELIVER });
       throw classified;
     }
   }

@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooProduct } from '@connector/contracts';
 import type { InboundEvent, ReplayDryRun } from '@connector/messaging';
-import { ZohoClientFactory } from '@connector/platform';
+import { ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionStore } from '@connector/persistence';
 import { CatalogAudit } from './catalog-audit';
 import { identityOfProduct, isSellable, ItemIdentity, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
-import { ZohoCallLog } from './zoho-call-log';
 import { classifyZohoFailure } from './zoho-failures';
 import { searchZohoItem } from './zoho-item-search';
 

@@ -8,9 +8,9 @@ import { ContactLink, ContactLinksRepository } from './contact-links.repository'
 import { ContactLocks } from './contact-locks';
 import { newContactFromOrder } from './order-contact';
 import { OrganizationCurrencies } from './organization-currencies';
-import { ZohoCallLog } from './zoho-call-log';
 import { ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
+import { ZohoCallLog } from '@connector/platform';
 
 interface Resolution extends EnsureContactReply {
   reason: string;

@@ -4,14 +4,13 @@ import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooCustomer } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
 import { ConnectionEntity, ConnectionStore } from '@connector/persistence';
-import { PLATFORM_CONFIG } from '@connector/platform';
+import { PLATFORM_CONFIG, ZohoCallLog } from '@connector/platform';
 import { ZohoBooksClient, ZohoContact, ZohoNotFoundError } from '@connector/zoho-books';
 import type { CustomerSyncConfig } from '../customer-sync.config';
 import { ContactAudit, ContactDecision } from './contact-audit';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
 import { ContactLocks } from './contact-locks';
 import { contactContentHash, customerEmail, describeCustomerProblem, isOlderSnapshot, latestModified } from './customer-snapshot';
-import { ZohoCallLog } from './zoho-call-log';
 import { ContactPayload, ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
 

@@ -7,9 +7,9 @@ import { ConnectionEntity, ConnectionStore } from '@connector/persistence';
 import { ContactAudit } from './contact-audit';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
 import { contactContentHash, customerEmail, describeCustomerProblem, isOlderSnapshot, latestModified } from './customer-snapshot';
-import { ZohoCallLog } from './zoho-call-log';
 import { ContactPayload, ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
+import { ZohoCallLog } from '@connector/platform';
 
 interface Planned {
   action: 'create-contact' | 'update-contact';

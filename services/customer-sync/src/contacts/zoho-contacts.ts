@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { mergeContactPersons, normalizeEmail, uniqueContactName, ZohoContactPayload } from '@connector/accounting';
 import { PermanentError, ReauthorizationRequiredError } from '@connector/common';
 import type { ConnectionEntity } from '@connector/persistence';
-import { ZohoClientFactory } from '@connector/platform';
+import { type ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ZohoBooksClient, ZohoContact, ZohoContactInput, ZohoDuplicateContactNameError } from '@connector/zoho-books';
 import { existingPersons } from './contact-persons';
-import type { ZohoCallLog } from './zoho-call-log';
 
 /** Names tried before giving up: the plain name, then with the email, then numbered. */
 const NAME_ATTEMPTS = 6;
