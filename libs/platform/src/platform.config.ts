@@ -68,6 +68,15 @@ export class PlatformConfig {
   @IsInt()
   @Min(100)
   PUBLISH_TIMEOUT_MS: number = 5_000;
+
+  /**
+   * How long a call to another service over NATS (token, contact, items, replay) may take before
+   * it fails as transient and the event is retried. Long enough for a contact or item look-up that
+   * waits for its lock and Zoho's rate limit.
+   */
+  @IsInt()
+  @Min(1_000)
+  RPC_TIMEOUT_MS: number = 30_000;
 }
 
 export { toBool };

@@ -62,7 +62,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
         { provide: ConnectionStore, useFactory: (ds: DataSource, box: SecretBox) => new ConnectionStore(ds, box), inject: [DataSource, SecretBox] },
         { provide: AuditTrail, useFactory: (ds: DataSource) => new AuditTrail(ds), inject: [DataSource] },
         { provide: DeadLetterStore, useFactory: (ds: DataSource) => new DeadLetterStore(ds), inject: [DataSource] },
-        { provide: NatsRpcClient, useFactory: (nc: NatsConnection) => new NatsRpcClient(nc, topology), inject: [NATS_CONNECTION] },
+        { provide: NatsRpcClient, useFactory: (nc: NatsConnection) => new NatsRpcClient(nc, topology, config.RPC_TIMEOUT_MS), inject: [NATS_CONNECTION] },
         {
           provide: DeliveryPublisher,
           useFactory: (nc: NatsConnection) => new DeliveryPublisher(nc, topology, config.PUBLISH_TIMEOUT_MS),

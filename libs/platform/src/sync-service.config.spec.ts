@@ -34,3 +34,12 @@ test('a pool too small for CONCURRENCY stops the service at boot', () => {
   assert.throws(() => loadConfig(SyncServiceConfig, { ...base, CONCURRENCY: '16', DB_POOL_SIZE: '10' }), /CONCURRENCY=16 needs DB_POOL_SIZE of at least 20/);
   assert.throws(() => loadConfig(SyncServiceConfig, { ...base, DB_POOL_SIZE: 'many' }), /DB_POOL_SIZE/);
 });
+
+test('time limits on NATS calls and publishes are settings with sane floors', () => {
+  const config = loadConfig(PlatformConfig, { ...base, RPC_TIMEOUT_MS: '45000', PUBLISH_TIMEOUT_MS: '2500' });
+  assert.equal(config.RPC_TIMEOUT_MS, 45_000);
+  assert.equal(config.PUBLISH_TIMEOUT_MS, 2_500);
+  assert.equal(loadConfig(PlatformConfig, base).RPC_TIMEOUT_MS, 30_000);
+  assert.throws(() => loadConfig(PlatformConfig, { ...base, RPC_TIMEOUT_MS: '10' }), /RPC_TIMEOUT_MS/);
+  assert.throws(() => loadConfig(PlatformConfig, { ...base, PUBLISH_TIMEOUT_MS: '0' }), /PUBLISH_TIMEOUT_MS/);
+});
