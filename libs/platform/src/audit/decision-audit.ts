@@ -52,7 +52,10 @@ export class DecisionAudit {
     try {
       await this.record({ ...decision, outcome, message });
     } catch (auditError) {
-      this.logger.error({ connectionId: decision.connectionId, err: describeError(auditError), reason: message }, 'could not record a failure in the audit trail');
+      this.logger.error(
+        { connectionId: decision.connectionId, correlationId: decision.correlationId ?? undefined, err: describeError(auditError), reason: message },
+        'could not record a failure in the audit trail',
+      );
     }
   }
 }
