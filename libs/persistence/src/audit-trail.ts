@@ -23,18 +23,13 @@ export class AuditTrail {
   }
 
   async record(entry: AuditRecord): Promise<void> {
-    await this.repo.insert({
-      connectionId: entry.connectionId,
-      service: entry.service,
-      streamSeq: entry.streamSeq === undefined || entry.streamSeq === null ? null : String(entry.streamSeq),
-      resource: entry.resource,
-      resourceId: entry.resourceId === undefined || entry.resourceId === null ? null : String(entry.resourceId),
-      action: entry.action,
-      outcome: entry.outcome,
-      message: entry.message ?? null,
-      detail: (entry.detail ?? null) as never,
-      correlationId: entry.correlationId ?? null,
-    });
+    await this.repo.insert(auditRow(entry));
+  }
+
+  /** Several entries in one multi-row insert (a replay notes a whole batch of skipped events at once). */
+  async recordMany(entries: readonly AuditRecord[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.repo.insert(entries.map(auditRow));
   }
 
   forResource(connectionId: string, resource: string, resourceId: string): Promise<AuditEntryEntity[]> {
@@ -50,4 +45,20 @@ export class AuditTrail {
     if (beforeId) query.andWhere('a.id < :beforeId', { beforeId });
     return query.getMany();
   }
+}
+
+/** The row of one entry (ids and times are the database's). */
+function auditRow(entry: AuditRecord) {
+  return {
+    connectionId: entry.connectionId,
+    service: entry.service,
+    streamSeq: entry.streamSeq === undefined || entry.streamSeq === null ? null : String(entry.streamSeq),
+    resource: entry.resource,
+    resourceId: entry.resourceId === undefined || entry.resourceId === null ? null : String(entry.resourceId),
+    action: entry.action,
+    outcome: entry.outcome,
+    message: entry.message ?? null,
+    detail: (entry.detail ?? null) as never,
+    correlationId: entry.correlationId ?? null,
+  };
 }
