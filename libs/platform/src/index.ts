@@ -7,3 +7,4 @@ export * from './health.controller';
 export * from './bootstrap';
 export * from './zoho/zoho-client.factory';
 export * from './sync-service.config';
+export * from './sync-service-replays';
