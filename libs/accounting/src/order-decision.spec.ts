@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WooOrder } from '@connector/contracts';
 import { orderContentHash } from './order-content-hash';
-import { decideOrderAction, type ExistingInvoiceLink } from './order-decision';
+import { decideOrderAction, type ExistingInvoiceLink, snapshotSkip } from './order-decision';
 import { fixtures } from './test-support/fixtures';
 
 function order(status: string, modified = '2017-03-22T19:28:08'): WooOrder {
@@ -74,6 +74,34 @@ test('stale snapshots: older is skipped; equal is skipped only with the same con
   assert.equal(decideOrderAction({ order: snapshot, existing: synced() }).action, 'update', 'equal date without a stored hash is applied');
   // A stale cancellation must not void an invoice that a newer snapshot already confirmed.
   assert.equal(decideOrderAction({ order: order('cancelled', '2017-03-22T18:00:00'), existing: synced() }).action, 'skip');
+});
+
+test('snapshotSkip: drafts and snapshots no newer than the applied one, whatever the settings', () => {
+  const applied = order('completed', '2017-03-22T19:00:00');
+  const link = synced({ lastModifiedGmt: '2017-03-22T19:00:00', lastContentHash: orderContentHash(applied) });
+  assert.match(snapshotSkip(applied, link)?.reason ?? '', /same content as the one already applied/);
+  assert.match(snapshotSkip(order('processing', '2017-03-22T18:00:00'), link)?.reason ?? '', /older than the applied/);
+  assert.match(snapshotSkip(order('auto-draft'), link)?.reason ?? '', /draft/);
+  assert.equal(snapshotSkip({ ...applied, customer_note: 'changed' }, link), undefined, 'same date, other content');
+  assert.equal(snapshotSkip(order('completed', '2017-03-22T19:00:01'), link), undefined, 'newer');
+  assert.equal(snapshotSkip(applied, synced({ lastModifiedGmt: '2017-03-22T19:00:00' })), undefined, 'same date, no stored hash');
+  assert.equal(snapshotSkip(applied, undefined), undefined, 'nothing applied yet');
+  assert.equal(snapshotSkip({ ...applied, date_modified_gmt: null } as unknown as WooOrder, link), undefined, 'no date to compare');
+});
+
+test('decideOrderAction gives the snapshot skip first, whatever the settings and the invoice', () => {
+  const applied = order('completed', '2017-03-22T19:00:00');
+  const links = [
+    synced({ lastModifiedGmt: '2017-03-22T19:00:00', lastContentHash: orderContentHash(applied) }),
+    synced({ lastModifiedGmt: '2017-03-22T19:00:00', lastContentHash: orderContentHash(applied), state: 'voided', invoiceStatus: 'void' }),
+  ];
+  for (const existing of links) {
+    for (const snapshot of [applied, order('cancelled', '2017-03-20T00:00:00'), order('draft')]) {
+      for (const syncStatuses of [undefined, ['pending']]) {
+        assert.deepEqual(decideOrderAction({ order: snapshot, existing, syncStatuses }), snapshotSkip(snapshot, existing));
+      }
+    }
+  }
 });
 
 test('the content hash ignores key order, links and modification dates', () => {

@@ -76,17 +76,29 @@ function isVoid(existing: ExistingInvoiceLink | undefined): boolean {
   return existing?.state === 'voided' || existing?.invoiceStatus?.toLowerCase() === 'void';
 }
 
-export function decideOrderAction(input: OrderDecisionInput): OrderDecision {
-  const { order, existing } = input;
+/**
+ * The skip that follows from the snapshot alone, whatever the connection's settings: a draft, or
+ * a snapshot no newer than the one applied (an older `date_modified_gmt`, or the same one with the
+ * same content). decideOrderAction starts with it; a replay uses it to pass over events already
+ * applied without taking the live path.
+ */
+export function snapshotSkip(order: WooOrder, existing: ExistingInvoiceLink | undefined): OrderDecision | undefined {
   const status = normalizeStatus(order.status);
-  const syncStatuses = new Set((input.syncStatuses?.length ? input.syncStatuses : DEFAULT_SYNC_STATUSES).map(normalizeStatus));
-  const invoice = existing?.invoiceId ? `invoice ${existing.invoiceId}` : 'the invoice';
-
   if (DRAFT_STATUSES.has(status)) {
     return { action: 'skip', reason: `order ${order.id} is a draft (${status}); drafts are not invoiced` };
   }
   const stale = staleness(order, existing);
-  if (stale) return { action: 'skip', reason: stale };
+  return stale ? { action: 'skip', reason: stale } : undefined;
+}
+
+export function decideOrderAction(input: OrderDecisionInput): OrderDecision {
+  const { order, existing } = input;
+  const skip = snapshotSkip(order, existing);
+  if (skip) return skip;
+
+  const status = normalizeStatus(order.status);
+  const syncStatuses = new Set((input.syncStatuses?.length ? input.syncStatuses : DEFAULT_SYNC_STATUSES).map(normalizeStatus));
+  const invoice = existing?.invoiceId ? `invoice ${existing.invoiceId}` : 'the invoice';
 
   if (isVoid(existing)) {
     return {

@@ -13,6 +13,8 @@ export interface DeadLetterSink {
   }): Promise<void>;
   /** Called when an event that was redelivered finally succeeds, so an old dead letter closes. */
   resolve(consumer: string, streamSeq: number): Promise<void>;
+  /** `resolve` for several events of one consumer at once (a replay settles a batch together). */
+  resolveMany(consumer: string, streamSeqs: readonly number[]): Promise<void>;
 }
 
 export const DEAD_LETTER_SINK = Symbol('DEAD_LETTER_SINK');

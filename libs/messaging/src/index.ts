@@ -10,4 +10,5 @@ export * from './rpc-client';
 export * from './semaphore';
 export * from './passthrough-exception.filter';
 export * from './attach-transport';
+export * from './applied-events';
 export * from './replay-runner';

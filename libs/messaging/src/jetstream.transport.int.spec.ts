@@ -55,6 +55,9 @@ class MemoryDeadLetters implements DeadLetterSink {
   async resolve(_consumer: string, seq: number) {
     this.resolved.push(seq);
   }
+  async resolveMany(_consumer: string, seqs: readonly number[]) {
+    this.resolved.push(...seqs);
+  }
 }
 
 // (libs/testing builds on this lib, so this test carries its own small helpers.)

@@ -1,13 +1,16 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { ConsumerConfig, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, ConsumerConfig, JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { describeError, Logger, PermanentError } from '@connector/common';
 import { assertSubjectToken, PlannedWrite, ReplayFailure, StartReplayReply, StartReplayRequest, Topology } from '@connector/contracts';
+import type { AppliedEvents, AppliedSkip } from './applied-events';
+import { BatchPosition } from './batch-position';
 import type { DeadLetterSink } from './dead-letter-sink';
 import { InboundEvent, toInboundEvent } from './inbound-event';
 import { isApiError } from './provisioning';
+import { Semaphore } from './semaphore';
 import { RetrySettings, settle } from './settle-policy';
 
 /** What one service replays: its resource's events of one connection, from a sequence or a time. */
@@ -65,12 +68,24 @@ export interface ReplayRunnerOptions {
   /** Attempts per event before it counts as failed (fewer than live: a replay works through events one by one). */
   maxAttempts?: number;
   reportEveryMs?: number;
+  /** Events fetched at once (also the replay consumer's max_ack_pending). */
   batchSize?: number;
+  /**
+   * What must stay in stream order: events with the same key are handled one after another in
+   * stream order, events with different keys concurrently. Without it a replay handles one event
+   * at a time; a dry run always does (its simulated writes are judged in stream order).
+   */
+  keyOf?: (event: InboundEvent) => string;
+  /** Events handled at once across keys. */
+  concurrency?: number;
+  /** The service's shortcut past events already applied (live replays only). */
+  applied?: AppliedEvents;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
 const DEFAULT_REPORT_EVERY_MS = 1_000;
-const DEFAULT_BATCH = 16;
+const DEFAULT_BATCH = 256;
+const DEFAULT_CONCURRENCY = 8;
 /** Caps keep a replay row small however many events a replay covers. */
 const MAX_PLANNED = 200;
 const MAX_FAILED_EVENTS = 100;
@@ -108,12 +123,23 @@ export function replaySpecFrom(request: StartReplayRequest, service: string, res
   };
 }
 
+/** A fetched message and the event it carries. */
+interface Taken {
+  msg: JsMsg;
+  event: InboundEvent;
+}
+
+/** How the handling of one event ended: settled (acked or dead-lettered), or left for a later replay. */
+type Settled = 'acked' | 'dead-lettered' | 'stopped';
+
 /**
  * One replay of one service: a NEW durable consumer over the connection's events of the service's
- * resource, starting at a sequence or a time. Every event goes through the live handler in stream
- * order; handlers are idempotent, so events that were handled before change nothing. A failing
- * event is retried a few times with the settle policy's backoff, then recorded and counted, and
- * the replay goes on. The consumer is deleted at the end, whatever happened.
+ * resource, starting at a sequence or a time, fetched in batches. Events the service finds
+ * already applied are noted, acked and counted per batch without the handler; the others go
+ * through the live handler, in stream order per key, different keys concurrently. Handlers are
+ * idempotent, so events that were handled before change nothing. A failing event is retried a
+ * few times with the settle policy's backoff, then recorded and counted, and the replay goes on.
+ * The consumer is deleted at the end, whatever happened.
  */
 export class ReplayRun {
   readonly consumer: string;
@@ -122,6 +148,8 @@ export class ReplayRun {
   private readonly stop = new AbortController();
   private reporting: Promise<unknown> = Promise.resolve();
   private stopReason: string | undefined;
+  /** The batch in hand: its events finish out of order. */
+  private batch: BatchPosition | undefined;
 
   private constructor(
     private readonly options: ReplayRunnerOptions,
@@ -149,6 +177,7 @@ export class ReplayRun {
       ack_policy: AckPolicy.Explicit,
       filter_subject: replayFilter(topology, spec.connectionId, spec.resource),
       ack_wait: nanos(options.ackWaitMs),
+      // A whole batch is held at once.
       max_ack_pending: options.batchSize ?? DEFAULT_BATCH,
       inactive_threshold: nanos(ORPHAN_CONSUMER_MS),
       ...start,
@@ -188,7 +217,7 @@ export class ReplayRun {
     return this.snapshot();
   }
 
-  /** Stops after the event in hand (service shutdown); the replay ends as failed, saying where it stopped. */
+  /** Stops after the events in hand (service shutdown); the replay ends as failed, saying where it stopped. */
   abort(reason: string): void {
     this.stopReason = reason;
     this.stop.abort();
@@ -196,27 +225,21 @@ export class ReplayRun {
 
   private async work(): Promise<void> {
     const consumer = await jetstream(this.options.connection).consumers.get(this.options.topology.stream, this.consumer);
-    const batchSize = this.options.batchSize ?? DEFAULT_BATCH;
     let failedPulls = 0;
     while (this.progress.processed < this.total) {
       this.throwIfStopped();
-      let received = 0;
-      try {
-        const batch = await consumer.fetch({ max_messages: Math.min(batchSize, this.total - this.progress.processed), expires: FETCH_EXPIRES_MS });
-        for await (const msg of batch) {
-          received++;
-          await this.take(msg);
-          if (this.stop.signal.aborted) break;
-        }
-        failedPulls = 0;
-      } catch (error) {
+      const { messages, error } = await this.pull(consumer);
+      await this.takeBatch(messages);
+      if (error !== undefined) {
+        this.throwIfStopped();
         // A NATS blip (reconnect, leader change) must not end a long replay; a lasting outage does.
-        if (this.stop.signal.aborted || ++failedPulls >= MAX_FAILED_PULLS) throw error;
+        if (++failedPulls >= MAX_FAILED_PULLS) throw error;
         this.options.logger.warn({ replayId: this.spec.replayId, err: describeError(error) }, 'replay pull interrupted; resuming');
         await delay(PULL_RETRY_MS);
         continue;
       }
-      if (received === 0 && (await this.nothingLeft())) {
+      failedPulls = 0;
+      if (messages.length === 0 && (await this.nothingLeft())) {
         // The counted events are gone (the stream lost messages meanwhile): nothing more will come.
         this.options.logger.warn({ replayId: this.spec.replayId, processed: this.progress.processed, total: this.total }, 'replay ended early: no events left');
         return;
@@ -224,23 +247,133 @@ export class ReplayRun {
     }
   }
 
-  private async take(msg: JsMsg): Promise<void> {
-    // Held past ack_wait, a message comes again after it was handled: handle each sequence once.
-    if (this.progress.lastSeq !== null && msg.seq <= this.progress.lastSeq) {
-      msg.ack();
-      return;
-    }
-    const keepAlive = setInterval(() => msg.working(), Math.max(1_000, Math.floor(this.options.ackWaitMs / 2)));
+  /** One fetch: the messages that came, and the error that cut it short if one did. */
+  private async pull(consumer: Consumer): Promise<{ messages: JsMsg[]; error?: unknown }> {
+    const messages: JsMsg[] = [];
     try {
-      await this.handle(msg, toInboundEvent(this.options.topology, msg));
-    } finally {
-      clearInterval(keepAlive);
+      const batchSize = this.options.batchSize ?? DEFAULT_BATCH;
+      const batch = await consumer.fetch({ max_messages: Math.min(batchSize, this.total - this.progress.processed), expires: FETCH_EXPIRES_MS });
+      for await (const msg of batch) messages.push(msg);
+      return { messages };
+    } catch (error) {
+      return { messages, error };
     }
-    this.progress.lastSeq = msg.seq;
-    this.progress.processed++;
   }
 
-  private async handle(msg: JsMsg, event: InboundEvent): Promise<void> {
+  /** Settles a batch: applied events together, the others through the handler; returns when all are settled or the replay stops. */
+  private async takeBatch(messages: JsMsg[]): Promise<void> {
+    const taken = this.firstDeliveries(messages).map((msg) => ({ msg, event: toInboundEvent(this.options.topology, msg) }));
+    if (taken.length === 0 || this.stop.signal.aborted) return;
+    const batch = new BatchPosition(taken.map((t) => t.msg.seq));
+    this.batch = batch;
+    // Events waiting for their key's turn are held too: all of the batch's unsettled ones are kept alive.
+    const keepAlive = setInterval(() => {
+      for (const { msg } of taken) if (!batch.isFinished(msg.seq)) msg.working();
+    }, Math.max(1_000, Math.floor(this.options.ackWaitMs / 2)));
+    const acked: number[] = [];
+    try {
+      const rest = await this.skipApplied(taken, acked);
+      await this.handleByKey(rest, acked);
+    } finally {
+      clearInterval(keepAlive);
+      // A replayed event that succeeds closes the live consumer's dead letter of it.
+      if (!this.spec.dryRun) await this.options.deadLetters.resolveMany(this.options.liveConsumer, acked).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Held past ack_wait, a message comes again after it was handled: each sequence is handled once.
+   * (A batch is settled before the next fetch, so everything up to `lastSeq` is done.)
+   */
+  private firstDeliveries(messages: JsMsg[]): JsMsg[] {
+    const seen = new Set<number>();
+    return messages.filter((msg) => {
+      const again = (this.progress.lastSeq !== null && msg.seq <= this.progress.lastSeq) || seen.has(msg.seq);
+      seen.add(msg.seq);
+      if (again) msg.ack();
+      return !again;
+    });
+  }
+
+  /**
+   * Live replays: the events the service finds already applied are noted in one write, acked and
+   * counted; the rest is returned. Within a key only those before its first event that needs the
+   * handler are skipped: that event may change what the later ones would be judged against. When
+   * the service cannot tell or note, every event takes the handler (which is always right).
+   */
+  private async skipApplied(taken: Taken[], acked: number[]): Promise<Taken[]> {
+    const { applied } = this.options;
+    if (!applied || this.spec.dryRun) return taken;
+    const skipped: Array<Taken & AppliedSkip> = [];
+    const rest: Taken[] = [];
+    try {
+      const found = await applied.find(taken.map((t) => t.event));
+      const handled = new Set<string>();
+      for (const t of taken) {
+        const key = this.keyOf(t.event);
+        const reason = found.get(t.event.seq);
+        if (reason === undefined || handled.has(key)) {
+          handled.add(key);
+          rest.push(t);
+        } else {
+          skipped.push({ ...t, reason });
+        }
+      }
+      if (skipped.length > 0) await applied.note(skipped, this.spec.replayId);
+    } catch (error) {
+      this.options.logger.warn({ replayId: this.spec.replayId, err: describeError(error) }, 'replay could not skip applied events; the batch takes the handler');
+      return taken;
+    }
+    for (const { msg } of skipped) {
+      msg.ack();
+      acked.push(msg.seq);
+      this.finished(msg.seq);
+    }
+    return rest;
+  }
+
+  /** Through the handler: one lane per key in stream order, lanes concurrently up to the setting. */
+  private async handleByKey(taken: Taken[], acked: number[]): Promise<void> {
+    const lanes = new Map<string, Taken[]>();
+    for (const t of taken) {
+      const key = this.spec.dryRun ? '' : this.keyOf(t.event);
+      const lane = lanes.get(key);
+      if (lane) lane.push(t);
+      else lanes.set(key, [t]);
+    }
+    const slots = new Semaphore(this.spec.dryRun ? 1 : (this.options.concurrency ?? DEFAULT_CONCURRENCY));
+    const results = await Promise.allSettled(
+      [...lanes.values()].map(async (lane) => {
+        for (const { msg, event } of lane) {
+          await slots.acquire();
+          try {
+            // Stopping lets the events in hand finish and starts no other.
+            if (this.stop.signal.aborted) return;
+            const settled = await this.handle(msg, event);
+            if (settled === 'stopped') return;
+            if (settled === 'acked') acked.push(msg.seq);
+            this.finished(msg.seq);
+          } finally {
+            slots.release();
+          }
+        }
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private keyOf(event: InboundEvent): string {
+    return this.options.keyOf?.(event) ?? '';
+  }
+
+  private finished(seq: number): void {
+    this.batch?.finish(seq);
+    this.progress.processed++;
+    this.progress.lastSeq = this.batch?.finishedThrough ?? this.progress.lastSeq;
+  }
+
+  private async handle(msg: JsMsg, event: InboundEvent): Promise<Settled> {
     const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       const planned: PlannedWrite[] = [];
@@ -258,15 +391,20 @@ export class ReplayRun {
         case 'ack':
           this.keepPlanned(planned);
           msg.ack();
-          if (!this.spec.dryRun) await this.options.deadLetters.resolve(this.options.liveConsumer, event.seq).catch(() => undefined);
-          return;
+          return 'acked';
         case 'retry':
-          await delay(settlement.delayMs, undefined, { signal: this.stop.signal }).catch(() => this.throwIfStopped());
+          try {
+            await delay(settlement.delayMs, undefined, { signal: this.stop.signal });
+          } catch {
+            return 'stopped';
+          }
           continue;
         case 'dead-letter':
           await this.recordFailure(event, settlement.reason, settlement.errorClass, attempt);
-          msg.term(settlement.reason.slice(0, 200));
-          return;
+          // No reason with the term: NATS 2.9 does not take `+TERM <reason>` for a term, and the
+          // message would hold a slot of the batch until ack_wait (the reason is in the dead letter).
+          msg.term();
+          return 'dead-lettered';
       }
     }
   }
@@ -312,7 +450,7 @@ export class ReplayRun {
 
   private throwIfStopped(): void {
     if (!this.stop.signal.aborted) return;
-    const next = (this.progress.lastSeq ?? (this.spec.fromSeq ?? 1) - 1) + 1;
+    const next = this.batch?.firstUnfinished ?? (this.progress.lastSeq ?? (this.spec.fromSeq ?? 1) - 1) + 1;
     throw new Error(`interrupted (${this.stopReason}) after ${this.progress.processed} of ${this.total} events; replay again from sequence ${next} to finish`);
   }
 

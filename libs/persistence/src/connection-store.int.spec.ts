@@ -1,30 +1,22 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { KeyRing, SecretBox } from '@connector/crypto';
 import { ConnectionStore } from './connection-store';
-import { createDataSource, dropDatabase, ensureDatabase, runMigrations } from './data-source';
+import { openScratchDatabase } from './test-support/scratch-database';
 
-// (libs/testing builds on this lib, so the database helper is inlined here.)
-let url: string;
+let db: Awaited<ReturnType<typeof openScratchDatabase>>;
 let dataSource: DataSource;
 const oldKey = KeyRing.generateSpec('old');
 const newKey = KeyRing.generateSpec('new');
 
 before(async () => {
-  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  base.pathname = `/connector_test_cs_${randomBytes(4).toString('hex')}`;
-  url = base.toString();
-  await ensureDatabase(url);
-  dataSource = createDataSource({ url, poolSize: 3 });
-  await dataSource.initialize();
-  await runMigrations(dataSource);
+  db = await openScratchDatabase('cs');
+  dataSource = db.dataSource;
 });
 
 after(async () => {
-  await dataSource?.destroy();
-  await dropDatabase(url);
+  await db?.drop();
 });
 
 test('credentials are sealed per row and field, and survive a key rotation', async () => {

@@ -35,9 +35,15 @@ export class DeadLetterStore {
 
   /** A later successful processing of the same event (redelivery, retried copy) resolves its dead letter. */
   async resolve(consumer: string, streamSeq: number): Promise<void> {
+    await this.resolveMany(consumer, [streamSeq]);
+  }
+
+  /** The same for several events of one consumer, in one statement (a replay resolves a batch at once). */
+  async resolveMany(consumer: string, streamSeqs: readonly number[]): Promise<void> {
+    if (streamSeqs.length === 0) return;
     await this.repo.query(
-      `UPDATE dead_letters SET status = 'resolved', updated_at = now() WHERE consumer = $1 AND stream_seq = $2 AND status <> 'resolved'`,
-      [consumer, streamSeq],
+      `UPDATE dead_letters SET status = 'resolved', updated_at = now() WHERE consumer = $1 AND stream_seq = ANY($2::bigint[]) AND status <> 'resolved'`,
+      [consumer, streamSeqs],
     );
   }
 

@@ -10,3 +10,4 @@ export * from './sync-service.config';
 export * from './database-pool';
 export * from './audit/zoho-call-log';
 export * from './audit/decision-audit';
+export * from './sync-service-replays';

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, ZohoClientFactory } from '@connector/platform';
+import { PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
 import { CatalogSyncConfig } from './catalog-sync.config';
 import { CatalogAudit } from './items/catalog-audit';
 import { CatalogImportService } from './items/catalog-import.service';
@@ -25,6 +25,7 @@ export class CatalogSyncModule {
       providers: [
         { provide: CATALOG_SYNC_CONFIG, useValue: config },
         ZohoClientFactory,
+        SyncServiceReplays,
         ItemLinksRepository,
         ItemLocks,
         CatalogAudit,

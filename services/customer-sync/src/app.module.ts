@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, ZohoClientFactory } from '@connector/platform';
+import { PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
 import { ContactAudit } from './contacts/contact-audit';
 import { ContactLinksRepository } from './contacts/contact-links.repository';
 import { ContactLocks } from './contacts/contact-locks';
@@ -22,6 +22,7 @@ export class CustomerSyncModule {
       controllers: [CustomerEventsHandler, EnsureContactHandler, ReplayHandler],
       providers: [
         ZohoClientFactory,
+        SyncServiceReplays,
         ContactLinksRepository,
         ContactLocks,
         ContactAudit,

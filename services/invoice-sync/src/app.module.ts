@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, ZohoClientFactory } from '@connector/platform';
+import { PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
 import { InvoiceSyncConfig } from './invoice-sync.config';
+import { AppliedOrderEvents } from './orders/applied-order-events';
 import { InFlightOrders } from './orders/in-flight-orders';
 import { OrderEventsHandler } from './orders/order-events.handler';
 import { OrderSyncMetrics } from './orders/order-sync.metrics';
@@ -16,7 +17,7 @@ export class InvoiceSyncModule {
       module: InvoiceSyncModule,
       imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
       controllers: [OrderEventsHandler, ReplayHandler],
-      providers: [ZohoClientFactory, OrderSyncRepository, OrderSyncService, InFlightOrders, OrganizationProfiles, OrderSyncMetrics],
+      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, InFlightOrders, OrganizationProfiles, OrderSyncMetrics],
     };
   }
 }

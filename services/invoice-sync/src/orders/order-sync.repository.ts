@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { OrderSyncEntity, OrderSyncState } from '@connector/persistence';
 
 export interface SyncedInvoice {
@@ -28,6 +28,12 @@ export class OrderSyncRepository {
 
   find(connectionId: string, orderId: number | string): Promise<OrderSyncEntity | null> {
     return this.repo.findOne({ where: { connectionId, orderId: String(orderId) } });
+  }
+
+  /** The records of several orders of one connection, in one query (those that have one). */
+  findMany(connectionId: string, orderIds: readonly number[]): Promise<OrderSyncEntity[]> {
+    if (orderIds.length === 0) return Promise.resolve([]);
+    return this.repo.find({ where: { connectionId, orderId: In([...new Set(orderIds)].map(String)) } });
   }
 
   /** Notes that an event touched this order (creating the row as `pending` the first time). */

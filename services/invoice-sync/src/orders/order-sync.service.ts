@@ -7,25 +7,19 @@ import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequ
 import {
   describeOrderShapeProblem, EnsureContactReply, EnsureContactRequest, EnsureItemsReply, EnsureItemsRequest, isWooErrorBody, RPC, WooOrder,
 } from '@connector/contracts';
-import { InboundEvent, NatsRpcClient, ReplayDryRun } from '@connector/messaging';
+import { InboundEvent, NatsRpcClient, ReplayDryRun, Semaphore } from '@connector/messaging';
 import { LOGGER, PLATFORM_CONFIG, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
 import { OrganizationProfiles } from '../zoho/organization-profiles';
 import { ZohoCallLog } from '../zoho/zoho-call-log';
+import { existingLink } from './existing-link';
 import { InFlightOrders } from './in-flight-orders';
+import { orderAuditEntry, Outcome } from './order-audit-entry';
+import { orderIdOf, orderKey } from './order-key';
 import { FEE_KEY, itemRequestLines, lineKey, SHIPPING_KEY } from './order-lines';
 import { OrderSyncRepository } from './order-sync.repository';
-
-const SERVICE = 'invoice-sync';
-
-interface Outcome {
-  action: string;
-  outcome: 'ok' | 'skipped' | 'failed' | 'retrying' | 'dry-run';
-  message: string;
-  detail?: Record<string, unknown>;
-}
 
 /**
  * Makes the Zoho invoice match one order snapshot. The rules that keep the books right:
@@ -49,12 +43,22 @@ export class OrderSyncService {
     private readonly rpc: NatsRpcClient,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PLATFORM_CONFIG) private readonly config: InvoiceSyncConfig,
-  ) {}
+  ) {
+    this.lockHolders = new Semaphore(config.CONCURRENCY);
+  }
+
+  /**
+   * An order in hand holds two pooled connections at once (the advisory lock's and the work's).
+   * The live consumer and any replays share CONCURRENCY orders in hand, so together they can
+   * never take every connection of the pool and wait on each other for one more.
+   */
+  private readonly lockHolders: Semaphore;
 
   async handle(event: InboundEvent, options: { dryRun?: ReplayDryRun } = {}): Promise<void> {
     if (options.dryRun) return this.preview(event, options.dryRun);
     const body = event.body;
-    const resourceId = typeof (body as { id?: unknown })?.id === 'number' ? String((body as { id: number }).id) : null;
+    const orderId = orderIdOf(event);
+    const resourceId = orderId === null ? null : String(orderId);
     const connection = await this.connections.find(event.connectionId);
     if (!connection) {
       return this.note(event, resourceId, { action: 'skip', outcome: 'skipped', message: 'the connection no longer exists' });
@@ -82,18 +86,7 @@ export class OrderSyncService {
     // 10 s, then retries with back-off: a quick nak would spend one of its MAX_DELIVER deliveries
     // per busy moment and could dead-letter an event only ever delayed. Cross-instance contention
     // is rare (twins landing on different replicas, or a real edit in the middle of an invoice).
-    await this.inFlight.handleOnce(connection.id, order, event.seq, () => withAdvisoryLock(this.dataSource, `order:${connection.id}:${order.id}`, async () => {
-      const record = await this.records.touch(connection.id, order.id, order.number ?? null, order.status, event.seq);
-      const calls = new ZohoCallLog();
-      let outcome: Outcome;
-      try {
-        outcome = await this.apply(connection, order, record, calls, event);
-      } catch (error) {
-        await this.recordFailure(event, order, record, calls, error);
-        throw error;
-      }
-      await this.note(event, String(order.id), { ...outcome, detail: { ...outcome.detail, zohoCalls: calls.calls } });
-    }), async (handledBySeq) => {
+    await this.inFlight.handleOnce(connection.id, order, event.seq, () => this.syncLocked(connection, order, event), async (handledBySeq) => {
       // Listed among the order's events (its story, replays), without waiting for the lock.
       await this.records.touch(connection.id, order.id, order.number ?? null, order.status, event.seq);
       await this.note(event, String(order.id), {
@@ -103,6 +96,27 @@ export class OrderSyncService {
         detail: { sameSnapshotAs: handledBySeq },
       });
     });
+  }
+
+  /** Under the shared limit of orders in hand (lockHolders) and the order's advisory lock. */
+  private async syncLocked(connection: ConnectionEntity, order: WooOrder, event: InboundEvent): Promise<void> {
+    await this.lockHolders.acquire();
+    try {
+      await withAdvisoryLock(this.dataSource, orderKey(connection.id, order.id), async () => {
+        const record = await this.records.touch(connection.id, order.id, order.number ?? null, order.status, event.seq);
+        const calls = new ZohoCallLog();
+        let outcome: Outcome;
+        try {
+          outcome = await this.apply(connection, order, record, calls, event);
+        } catch (error) {
+          await this.recordFailure(event, order, record, calls, error);
+          throw error;
+        }
+        await this.note(event, String(order.id), { ...outcome, detail: { ...outcome.detail, zohoCalls: calls.calls } });
+      });
+    } finally {
+      this.lockHolders.release();
+    }
   }
 
   private async apply(connection: ConnectionEntity, order: WooOrder, claimed: OrderSyncEntity, calls: ZohoCallLog, event: InboundEvent): Promise<Outcome> {
@@ -233,7 +247,7 @@ export class OrderSyncService {
     const problem = describeOrderShapeProblem(event.body);
     if (problem) throw new PermanentError(`the delivery is not a WooCommerce order: ${problem}`);
     const order = event.body as WooOrder;
-    const key = `order:${connection.id}:${order.id}`;
+    const key = orderKey(connection.id, order.id);
     const record = await this.records.find(connection.id, order.id);
     const existing = (dryRun.simulated.get(key) as ExistingInvoiceLink | undefined) ?? (record ? existingLink(record) : undefined);
     const decision = decideOrderAction({ order, existing, syncStatuses: connectionSettings(connection).syncStatuses });
@@ -317,18 +331,7 @@ export class OrderSyncService {
   }
 
   private async note(event: InboundEvent, resourceId: string | null, outcome: Outcome): Promise<void> {
-    await this.audit.record({
-      connectionId: event.connectionId,
-      service: SERVICE,
-      streamSeq: event.seq,
-      resource: 'order',
-      resourceId,
-      action: outcome.action,
-      outcome: outcome.outcome,
-      message: outcome.message,
-      detail: outcome.detail,
-      correlationId: event.correlationId,
-    });
+    await this.audit.record(orderAuditEntry(event, resourceId, outcome));
   }
 }
 
@@ -356,19 +359,4 @@ function referenceOf(order: WooOrder): string {
 /** What a skip records of the snapshot it judged, so an older snapshot arriving later is stale. */
 function snapshotOf(order: WooOrder): { modifiedGmt: string | null; contentHash: string } {
   return { modifiedGmt: order.date_modified_gmt ?? null, contentHash: orderContentHash(order) };
-}
-
-function existingLink(record: OrderSyncEntity): ExistingInvoiceLink | undefined {
-  // A record without invoice still remembers the last snapshot it judged (e.g. a cancellation
-  // that arrived first), so an older snapshot delivered late is recognised as stale. Without an
-  // invoice, the same snapshot again is judged afresh (no content hash given): the sync settings
-  // may have changed since, and a replay must be able to act on that.
-  if (!record.invoiceId && record.state !== 'creating' && !record.modifiedGmt) return undefined;
-  return {
-    invoiceId: record.invoiceId ?? undefined,
-    invoiceStatus: record.invoiceStatus ?? undefined,
-    lastModifiedGmt: record.modifiedGmt ?? undefined,
-    lastContentHash: record.invoiceId ? (record.contentHash ?? undefined) : undefined,
-    state: record.state === 'voided' ? 'voided' : record.state === 'synced' ? 'synced' : 'pending',
-  };
 }
