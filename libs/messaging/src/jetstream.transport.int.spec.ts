@@ -153,6 +153,9 @@ describe('JetStreamTransport against a real JetStream', () => {
     await new Promise((r) => setTimeout(r, 400));
     assert.equal(handled.filter((h) => h.seq === seq).length, 1);
     assert.match(deadLetters.letters.find((l) => l.streamSeq === seq)!.reason, /Eco 7%/);
+    // Terminated, not merely left pending: a term the server ignored would come back after ack_wait.
+    const consumer = await (await jetstreamManager(topo.nc)).consumers.info(topo.topology.stream, 'test-orders');
+    assert.equal(consumer.num_ack_pending, 0);
   });
 
   test('a transient failure that never heals is dead-lettered after max deliveries', async () => {

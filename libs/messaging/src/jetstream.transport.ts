@@ -187,7 +187,9 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
             deliveries: event.deliveryCount,
           });
           logger.error({ ...where, reason: settlement.reason }, 'event dead-lettered');
-          msg.term(settlement.reason.slice(0, 200));
+          // No reason with the term: NATS 2.9 ignores `+TERM <reason>` and would deliver the
+          // message again after ack_wait (the reason is in the dead letter).
+          msg.term();
         } catch (error) {
           // The dead-letter record could not be written: keep the message alive rather than lose it.
           logger.error({ ...where, err: describeError(error) }, 'dead-letter write failed; retrying the event later');

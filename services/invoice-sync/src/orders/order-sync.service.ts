@@ -8,12 +8,11 @@ import {
   describeOrderShapeProblem, EnsureContactReply, EnsureContactRequest, EnsureItemsReply, EnsureItemsRequest, isWooErrorBody, RPC, WooOrder,
 } from '@connector/contracts';
 import { InboundEvent, NatsRpcClient, ReplayDryRun, Semaphore } from '@connector/messaging';
-import { LOGGER, PLATFORM_CONFIG, ZohoClientFactory } from '@connector/platform';
+import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
 import { OrganizationProfiles } from '../zoho/organization-profiles';
-import { ZohoCallLog } from '../zoho/zoho-call-log';
 import { existingLink } from './existing-link';
 import { InFlightOrders } from './in-flight-orders';
 import { orderAuditEntry, Outcome } from './order-audit-entry';
