@@ -80,13 +80,14 @@ export class DeliveryPublisher {
   }
 
   private send({ request, resolve, reject }: Pending): void {
+    // A fresh set of distinct keys: append, not set (set searches the keys already there, twice).
     const h = natsHeaders();
-    for (const [key, value] of Object.entries(request.headers)) {
-      if (value !== undefined && value !== '') h.set(key, sanitizeHeader(value));
+    for (const key in request.headers) {
+      const value = request.headers[key];
+      if (value !== undefined && value !== '') h.append(key, sanitizeHeader(value));
     }
-    h.set(HEADERS.msgId, request.msgId);
-    h.set('Nats-Msg-Id', request.msgId);
-    h.set('Nats-Expected-Stream', this.topology.stream);
+    h.append(HEADERS.msgId, request.msgId); // Nats-Msg-Id: JetStream's de-duplication key
+    h.append('Nats-Expected-Stream', this.topology.stream);
     const token = (this.nextToken++).toString(36);
     this.listen();
     this.nc.publish(request.subject, request.body, { headers: h, reply: `${this.inbox}.${token}` });
@@ -139,5 +140,8 @@ export class DeliveryPublisher {
 
 /** NATS headers are single-line ASCII; anything else from a client is replaced, never trusted. */
 function sanitizeHeader(value: string): string {
-  return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 512);
+  const printable = SINGLE_LINE_ASCII.test(value) ? value : value.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 512 ? printable.slice(0, 512) : printable;
 }
+
+const SINGLE_LINE_ASCII = /^[\x20-\x7e]*$/;
