@@ -5,7 +5,10 @@
  * and background writer), the bench process itself (load generator and the sandbox fakes), and
  * the machine as a whole. A window (begin/end) gives CPU in cores (1.00 = one core fully busy).
  */
-const { cpuSeconds, machineCpu, natsServerPid, processTree, rssBytes, treeRssBytes } = require('./proc');
+const { childrenByParent, cpuSeconds, machineCpu, natsServerPid, processTree, rssBytes } = require('./proc');
+
+/** How long the process trees (a service and its children) are reused: scanning /proc is not free. */
+const TREE_TTL_MS = 2_000;
 
 class Monitor {
   constructor({ natsUrl }) {
@@ -16,6 +19,25 @@ class Monitor {
     this.phase = 'idle';
     this.peaks = new Map(); // service -> { bytes, phase }
     this.timer = undefined;
+    this.children = undefined;
+    this.childrenAt = 0;
+  }
+
+  /** A service's processes: its pid and its descendants (one /proc scan every TREE_TTL_MS at most). */
+  family(pid) {
+    const now = performance.now();
+    if (!this.children || now - this.childrenAt > TREE_TTL_MS) {
+      this.children = childrenByParent();
+      this.childrenAt = now;
+    }
+    return processTree(pid, this.children);
+  }
+
+  /** Resident memory of a service's processes, in bytes (undefined when it is gone). */
+  familyRss(pid) {
+    const own = rssBytes(pid);
+    if (own === undefined) return undefined;
+    return this.family(pid).slice(1).reduce((sum, child) => sum + (rssBytes(child) || 0), own);
   }
 
   /** Points the monitor at a running stack (its service pids and its database). */
@@ -42,7 +64,7 @@ class Monitor {
 
   sampleRss() {
     for (const [name, pid] of this.services) {
-      const bytes = treeRssBytes(pid);
+      const bytes = this.familyRss(pid);
       if (bytes === undefined || this.phase === 'idle') continue;
       const peak = this.peaks.get(name);
       if (!peak || bytes > peak.bytes) this.peaks.set(name, { bytes, phase: this.phase });
@@ -51,7 +73,7 @@ class Monitor {
 
   rssNow() {
     const out = {};
-    for (const [name, pid] of this.services) out[name] = treeRssBytes(pid);
+    for (const [name, pid] of this.services) out[name] = this.familyRss(pid);
     if (this.natsPid) out['nats-server'] = rssBytes(this.natsPid);
     return out;
   }
@@ -74,7 +96,7 @@ class Monitor {
     const perPid = new Map();
     const groups = new Map();
     // A service's CPU includes its child processes (the gateway's workers).
-    for (const [name, pid] of this.services) groups.set(name, processTree(pid));
+    for (const [name, pid] of this.services) groups.set(name, this.family(pid));
     if (this.natsPid) groups.set('nats-server', [this.natsPid]);
     groups.set('postgres', await this.pgPids());
     for (const pids of groups.values()) for (const pid of pids) perPid.set(pid, cpuSeconds(pid));

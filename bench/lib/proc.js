@@ -39,16 +39,21 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-/** A process and all its descendants (a gateway with GATEWAY_WORKERS > 1 is a primary and its workers). */
-function processTree(pid) {
+/** Every process's children, from one pass over /proc (pid → child pids). */
+function childrenByParent() {
   const children = new Map();
-  for (const candidate of allPids()) {
-    const stat = read(`/proc/${candidate}/stat`);
+  for (const pid of allPids()) {
+    const stat = read(`/proc/${pid}/stat`);
     if (!stat) continue;
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     if (!children.has(ppid)) children.set(ppid, []);
-    children.get(ppid).push(candidate);
+    children.get(ppid).push(pid);
   }
+  return children;
+}
+
+/** A process and all its descendants (a gateway with GATEWAY_WORKERS > 1 is a primary and its workers). */
+function processTree(pid, children = childrenByParent()) {
   const out = [];
   const visit = (p) => {
     out.push(p);
@@ -56,13 +61,6 @@ function processTree(pid) {
   };
   visit(pid);
   return out;
-}
-
-/** Resident memory of a process and its descendants, in bytes (undefined when it is gone). */
-function treeRssBytes(pid) {
-  const own = rssBytes(pid);
-  if (own === undefined) return undefined;
-  return processTree(pid).slice(1).reduce((sum, child) => sum + (rssBytes(child) || 0), own);
 }
 
 /** Busy and total CPU seconds of the whole machine (all cores), from /proc/stat. */
@@ -142,4 +140,4 @@ async function machineDescription(queryPg, natsInfo) {
   };
 }
 
-module.exports = { CLK_TCK, rssBytes, cpuSeconds, machineCpu, natsServerPid, machineDescription, cmdline, processTree, treeRssBytes };
+module.exports = { CLK_TCK, rssBytes, cpuSeconds, machineCpu, natsServerPid, machineDescription, cmdline, childrenByParent, processTree };

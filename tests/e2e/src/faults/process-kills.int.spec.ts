@@ -112,8 +112,10 @@ describe('services killed mid-processing, two instances of each sync service', (
   test('every service SIGKILLed in turn and restarted while orders flow', async (t) => {
     stack.zoho.faults.latency({ min: 10, max: 150 });
     const mark = shop.store.deliveries.length;
-    // Orders keep coming for the whole sequence of kills (each restart takes a second or two).
-    const placing = placeOrders(shop, 48, { intervalMs: 300, batch: 'kill' });
+    // Orders keep coming for the whole sequence of kills, however long the restarts take on this
+    // machine (a second or two each), and stop once the last service is back.
+    let restartsDone = false;
+    const placing = placeOrders(shop, 200, { intervalMs: 300, batch: 'kill', until: () => restartsDone });
     const victims = ['invoice-sync', 'webhook-gateway', 'customer-sync#2', 'catalog-sync', 'token-service', 'invoice-sync#2', 'customer-sync', 'catalog-sync#2'] as const;
     const killed: string[] = [];
     for (const victim of victims) {
@@ -121,6 +123,8 @@ describe('services killed mid-processing, two instances of each sync service', (
       killed.push(`${victim}${(await placingDone(placing)) ? ' (after the load)' : ''}`);
       await stack.restartService(victim);
     }
+    await sleep(600); // a few orders after the last restart, too
+    restartsDone = true;
     await placing;
     stack.zoho.faults.latency(0);
     // The deliveries refused while the gateway was down: WooCommerce does not retry them.

@@ -90,6 +90,8 @@ export interface LoadOptions {
    * those are fixed.
    */
   cancelEvery?: number;
+  /** Stops placing before `count` once this says so (a load that lasts as long as something else). */
+  until?: () => boolean;
   /** A label that makes guest emails and new SKUs unique per batch. */
   batch?: string;
 }
@@ -139,7 +141,7 @@ export async function placeOrders(shop: Shop, count: number, options: LoadOption
   const editEvery = options.editEvery ?? 6;
   const cancelEvery = options.cancelEvery ?? 0;
   const placed: WooOrder[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count && !options.until?.(); i++) {
     placed.push(shop.store.createOrder(orderInput(shop, i, batch, options.newProductEvery ?? 8)));
     // Edits and cancellations of earlier orders, while later ones are still being placed.
     const earlier = i - 3;
