@@ -12,7 +12,7 @@
  */
 const { setTimeout: sleep } = require('node:timers/promises');
 const { startBareServer } = require('../lib/bare-server');
-const { closedLoop, newAgent, openLoop } = require('../lib/http-load');
+const { LoadThread } = require('../lib/load-thread');
 const { describeCpu } = require('../lib/monitor');
 const { connect, createOrganization, deliveryRequest, servicePids, startStack, streamMessages } = require('../lib/stack');
 const { fmtMs, fmtNum, fmtPct, summarize } = require('../lib/stats');
@@ -21,7 +21,6 @@ const { FakeWooStore } = require('@connector/sandbox');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { scrape, total } = require('../lib/metrics');
 const { machineDescription } = require('../lib/proc');
 const { summarizeProfile } = require('../lib/profile');
@@ -80,24 +79,26 @@ async function run(ctx) {
     return out;
   };
   const bodyBytes = requests(1)[0].body.length;
-  const agent = newAgent(cfg.concurrency);
+  const load = new LoadThread();
+  const stopLoad = ctx.defer(() => load.close());
   const maxRun = requests(cfg.maxRequests);
   const gateway = stack.gatewayUrl;
 
   let acked = 0;
   let notAcked = 0;
-  const checkAck = (res) => {
-    if (res.status !== 200) return;
-    try {
-      const body = JSON.parse(res.text);
-      if (body.status === 'accepted' && Number.isInteger(body.sequence) && body.duplicate === false) acked += 1;
-      else notAcked += 1;
-    } catch {
-      notAcked += 1;
-    }
+  const countAcks = (result) => {
+    acked += result.acked;
+    notAcked += result.notAcked;
+    return result;
   };
-  const closed = (baseUrl, list, count, onResponse) =>
-    closedLoop({ baseUrl, agent, concurrency: cfg.concurrency, maxRequests: Math.min(count, list.length), maxMs: cfg.maxMs, make: (i) => list[i], onResponse });
+  const closed = async (baseUrl, list, count, { checkAck = false } = {}) =>
+    countAcks(
+      await load.run('closed', { baseUrl, agentSize: cfg.concurrency, concurrency: cfg.concurrency, maxRequests: Math.min(count, list.length), maxMs: cfg.maxMs }, list.slice(0, count), { checkAck }),
+    );
+  const open = async (baseUrl, list, ratePerSecond, durationMs, { checkAck = false } = {}) =>
+    countAcks(
+      await load.run('open', { baseUrl, agentSize: cfg.concurrency, ratePerSecond, durationMs, maxRequests: list.length, maxInFlight: 4 * cfg.concurrency }, list, { checkAck }),
+    );
 
   // Baseline: warm up, then the same requests at the same concurrency.
   await closed(bare.url, maxRun, cfg.warmupRequests);
@@ -109,43 +110,40 @@ async function run(ctx) {
 
   // The gateway: warm-up with its own ids, then the measured run.
   const messagesBefore = await streamMessages(stack);
-  const warm = await closed(gateway, requests(cfg.warmupRequests), cfg.warmupRequests, checkAck);
+  const warm = await closed(gateway, requests(cfg.warmupRequests), cfg.warmupRequests, { checkAck: true });
   await ctx.quiet('intake: gateway max rate');
   if (profileDir) {
     fs.writeFileSync(path.join(profileDir, 'start'), ''); // lib/profile-preload.js starts sampling
     await sleep(200);
   }
   win = await monitor.begin('intake: gateway max rate');
-  const max = await closed(gateway, maxRun, cfg.maxRequests, checkAck);
+  const max = await closed(gateway, maxRun, cfg.maxRequests, { checkAck: true });
   const maxCpu = await monitor.end(win);
   if (profileDir) fs.writeFileSync(path.join(profileDir, 'stop'), ''); // … and writes the profile
   ctx.cpuWindows.push(maxCpu);
 
-  maxRun.length = 0; // let the generator's heap shrink before the latency run
+  maxRun.length = 0; // let the bench's heap shrink before the latency run
   // Half the max rate, open loop, latency from the scheduled send time.
   const halfRate = Math.max(1, max.rps / 2);
   const halfCount = Math.ceil((halfRate * cfg.halfRateMs) / 1000) + 1;
   const halfList = requests(halfCount);
   await ctx.quiet('intake: gateway half rate');
   const gwBefore = await scrape(stack, 'webhook-gateway');
-  const benchLoop = monitorEventLoopDelay({ resolution: 5 });
-  benchLoop.enable();
   win = await monitor.begin('intake: gateway half rate');
-  const half = await openLoop({ baseUrl: gateway, agent, ratePerSecond: halfRate, durationMs: cfg.halfRateMs, maxRequests: halfCount, maxInFlight: 4 * cfg.concurrency, make: (i) => halfList[i], onResponse: checkAck });
+  const half = await open(gateway, halfList, halfRate, cfg.halfRateMs, { checkAck: true });
   const halfCpu = await monitor.end(win);
-  benchLoop.disable();
   const gwHalf = gatewayDelta(gwBefore, await scrape(stack, 'webhook-gateway'));
-  const benchLoopMaxMs = benchLoop.max / 1e6;
+  const benchLoopMaxMs = half.generatorStallMs;
   ctx.cpuWindows.push(halfCpu);
 
   // Bare handler at the same half rate, for reference.
-  const bareHalf = await openLoop({ baseUrl: bare.url, agent, ratePerSecond: halfRate, durationMs: Math.min(cfg.halfRateMs, 4000), maxRequests: halfCount, maxInFlight: 4 * cfg.concurrency, make: (i) => halfList[i] });
+  const bareHalf = await open(bare.url, halfList.slice(0, Math.ceil((halfRate * Math.min(cfg.halfRateMs, 4000)) / 1000) + 1), halfRate, Math.min(cfg.halfRateMs, 4000));
 
   await sleep(300);
   const stored = (await streamMessages(stack)) - messagesBefore;
   const ok200 = warm.ok + max.ok + half.ok;
   const allAcked = notAcked === 0 && acked === ok200 && stored === acked;
-  agent.destroy();
+  await stopLoad();
 
   const b = summarize(base.latencies);
   const m = summarize(max.latencies);

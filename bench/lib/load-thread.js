@@ -1,0 +1,90 @@
+'use strict';
+/**
+ * The intake load generator in a thread of its own (worker_threads): its own event loop and its
+ * own small heap, so that neither the bench's main thread (sandbox fakes, monitors, the request
+ * lists being built) nor that thread's garbage collection stalls the sending and timing of
+ * requests. A stalled generator shows up as latency of the server it measures (open loop).
+ *
+ * Main thread: `const load = new LoadThread(); await load.run('closed' | 'open', options, requests)`.
+ * The requests are copied to the thread once per run (before its clock starts).
+ */
+const { isMainThread, parentPort, Worker } = require('node:worker_threads');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+
+/** WooCommerce's answer counts as acknowledged only with an accepted status and a stream sequence. */
+function isAcknowledged(res) {
+  try {
+    const body = JSON.parse(res.text);
+    return body.status === 'accepted' && Number.isInteger(body.sequence) && body.duplicate === false;
+  } catch {
+    return false;
+  }
+}
+
+if (!isMainThread) {
+  const { closedLoop, newAgent, openLoop } = require('./http-load');
+  const agents = new Map();
+  const agentFor = (baseUrl, size) => {
+    if (!agents.has(baseUrl)) agents.set(baseUrl, newAgent(size));
+    return agents.get(baseUrl);
+  };
+  parentPort.on('message', async ({ id, kind, options, requests, checkAck }) => {
+    if (kind === 'close') {
+      for (const agent of agents.values()) agent.destroy();
+      parentPort.postMessage({ id });
+      return;
+    }
+    const counts = { acked: 0, notAcked: 0 };
+    const onResponse = checkAck
+      ? (res) => {
+          if (res.status !== 200) return;
+          if (isAcknowledged(res)) counts.acked += 1;
+          else counts.notAcked += 1;
+        }
+      : undefined;
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    try {
+      const agent = agentFor(options.baseUrl, options.agentSize);
+      const make = (i) => requests[i];
+      loop.enable();
+      const result = kind === 'closed' ? await closedLoop({ ...options, agent, make, onResponse }) : await openLoop({ ...options, agent, make, onResponse });
+      loop.disable();
+      parentPort.postMessage({ id, result: { ...result, ...counts, generatorStallMs: loop.max / 1e6 } });
+    } catch (error) {
+      parentPort.postMessage({ id, error: String((error && error.stack) || error) });
+    }
+  });
+} else {
+  class LoadThread {
+    constructor() {
+      this.worker = new Worker(__filename);
+      this.waiting = new Map();
+      this.nextId = 0;
+      this.worker.on('message', ({ id, result, error }) => {
+        const waiter = this.waiting.get(id);
+        this.waiting.delete(id);
+        if (error) waiter.reject(new Error(`load thread: ${error}`));
+        else waiter.resolve(result);
+      });
+      this.worker.on('error', (error) => {
+        for (const waiter of this.waiting.values()) waiter.reject(error);
+        this.waiting.clear();
+      });
+    }
+
+    /** One closed- or open-loop run (http-load's options plus `agentSize`); resolves with its result and ack counts. */
+    run(kind, options, requests, { checkAck = false } = {}) {
+      const id = this.nextId++;
+      return new Promise((resolve, reject) => {
+        this.waiting.set(id, { resolve, reject });
+        this.worker.postMessage({ id, kind, options, requests, checkAck });
+      });
+    }
+
+    async close() {
+      await this.run('close', {}, []);
+      await this.worker.terminate();
+    }
+  }
+  module.exports = { LoadThread, isAcknowledged };
+}
