@@ -77,6 +77,18 @@ export class PlatformConfig {
   @IsInt()
   @Min(1_000)
   RPC_TIMEOUT_MS: number = 30_000;
+
+  /**
+   * Zoho calls one process keeps in flight per organization. Zoho answers 429 (code 1070) past 5
+   * calls in flight on the free plan and 10 on paid plans, counted over everything calling that
+   * organization: three services (customer-, catalog-, invoice-sync) × their instances × this
+   * should stay within it. 3 keeps one instance of each under a paid plan's 10; use 1 on a free
+   * plan or with several instances.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  ZOHO_MAX_CALLS_IN_FLIGHT: number = 3;
 }
 
 export { toBool };

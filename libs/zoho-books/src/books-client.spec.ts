@@ -81,6 +81,34 @@ describe('ZohoBooksClient', () => {
     assert.deepEqual(acquired, [ORG]);
   });
 
+  it('gives the limiter its slot back once each exchange is over, answered or failed', async () => {
+    let open = 0;
+    let releases = 0;
+    const limited = new ZohoBooksClient({
+      session,
+      organizationId: ORG,
+      allowPrivate: true,
+      timeoutMs: 200,
+      rateLimiter: {
+        acquire: async () => {
+          open++;
+          return () => {
+            open--;
+            releases++;
+          };
+        },
+      },
+    });
+    handler = () => ({ json: fixture('invoice-create-response.json') });
+    await limited.getInvoice('1');
+    handler = () => ({ status: 500, json: { code: 1, message: 'boom' } });
+    await limited.getInvoice('2').catch(() => undefined);
+    handler = () => ({ json: {}, delayMs: 500 });
+    await limited.getInvoice('3').catch(() => undefined);
+    assert.equal(open, 0);
+    assert.ok(releases >= 3);
+  });
+
   it('keeps big integer ids exact', async () => {
     handler = () => ({
       raw: '{"code":0,"message":"success","contact":{"contact_id":5551230000000100001234,"contact_name":"Jane",' +

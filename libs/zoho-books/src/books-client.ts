@@ -226,12 +226,20 @@ export class ZohoBooksClient {
     const limiterKey = (scoped && this.organizationId) || UNSCOPED_KEY;
     let lastRefusedToken: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      await this.rateLimiter?.acquire(limiterKey);
-      const { accessToken, apiDomain } = await this.session.getAccessToken();
-      const base = assertApiDomain(apiDomain, { allowPrivate: this.allowPrivate });
-      const search = new URLSearchParams(query).toString();
-      const url = `${base}/books/v3${path}${search ? `?${search}` : ''}`;
-      const raw = await this.exchangeRecorded(url, method, path, query, accessToken, request.body);
+      // The token is taken after the wait for the organization's budget, so it is a fresh one.
+      const release = await this.rateLimiter?.acquire(limiterKey);
+      let raw: RawResponse;
+      let accessToken: string;
+      try {
+        const session = await this.session.getAccessToken();
+        accessToken = session.accessToken;
+        const base = assertApiDomain(session.apiDomain, { allowPrivate: this.allowPrivate });
+        const search = new URLSearchParams(query).toString();
+        const url = `${base}/books/v3${path}${search ? `?${search}` : ''}`;
+        raw = await this.exchangeRecorded(url, method, path, query, accessToken, request.body);
+      } finally {
+        release?.();
+      }
       const body = parseZohoJson(raw.text);
       const code = codeOf(body);
 

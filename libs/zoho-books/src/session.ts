@@ -11,7 +11,11 @@ export interface ZohoSession {
 
 /** Throttles calls per organization (Zoho allows 100 a minute and a few in flight). */
 export interface ZohoRateLimiter {
-  acquire(organizationKey: string): Promise<void>;
+  /**
+   * Waits until this organization may take one more call. May return a release function, called
+   * once that call's exchange is over (a limit on calls in flight, not only on calls per minute).
+   */
+  acquire(organizationKey: string): Promise<void | (() => void)>;
   /**
    * Zoho answered 429 for this organization: hold every caller back for `retryAfterMs` (the
    * Retry-After / reset hint Zoho gave, or the documented default), not just this one.

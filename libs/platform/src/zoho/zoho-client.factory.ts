@@ -8,19 +8,22 @@ import { ZohoBooksClient, ZohoCallRecord, ZohoSession } from '@connector/zoho-bo
 import { PlatformMetrics } from '../metrics';
 import { PLATFORM_CONFIG, SERVICE_NAME } from '../tokens';
 import type { PlatformConfig } from '../platform.config';
+import { OrganizationCallGate } from './organization-call-gate';
 
 /** A session is reused until this close to its expiry; the token-service refreshes earlier still. */
 const SESSION_REUSE_MARGIN_MS = 60_000;
 
 /**
  * Builds Zoho Books clients for the sync services: tokens come from the token-service over NATS
- * (never refreshed here), every call draws from the organization's shared rate budget, a 429
- * blocks the organization for everyone, and every call is counted.
+ * (never refreshed here), every call takes one of the organization's slots in flight and draws
+ * from its shared rate budget, a 429 blocks the organization for everyone, and every call is
+ * counted.
  */
 @Injectable()
 export class ZohoClientFactory {
   private readonly sessions = new Map<string, ZohoSessionReply>();
   private readonly limiter: ZohoRateLimiter;
+  private readonly gate: OrganizationCallGate;
   private readonly calls: Counter<'organization' | 'status' | 'service'>;
   private readonly allowPrivate: boolean;
 
@@ -36,6 +39,7 @@ export class ZohoClientFactory {
       perMinute: config.ZOHO_RATE_LIMIT_PER_MINUTE ?? DEFAULT_RATE_LIMIT.perMinute,
       burst: DEFAULT_RATE_LIMIT.burst,
     });
+    this.gate = new OrganizationCallGate(this.limiter, config.ZOHO_MAX_CALLS_IN_FLIGHT);
     this.calls = new Counter({
       name: 'connector_zoho_calls_total',
       help: 'Zoho Books API calls by organization and HTTP status',
@@ -62,9 +66,9 @@ export class ZohoClientFactory {
       session: zohoSession,
       organizationId,
       allowPrivate: this.allowPrivate,
-      // Acquire draws from the organization's shared budget; a 429 blocks it for every instance
-      // for as long as Zoho asked (Retry-After / reset header, else the documented default).
-      rateLimiter: this.limiter,
+      // A call waits for one of the organization's slots in this process and a token from its
+      // shared budget; a 429 blocks it for every instance for as long as Zoho asked.
+      rateLimiter: this.gate,
       onCall: (record) => {
         this.calls.inc({ organization: organizationId, status: String(record.status), service: this.service });
         onCall?.(record);

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ZohoRateLimiter as SharedRateBudget } from '@connector/persistence';
+import { OrganizationCallGate } from './organization-call-gate';
+
+function budget(log: string[] = []) {
+  return {
+    acquire: async (key: string) => void log.push(`token ${key}`),
+    block: async (key: string, ms: number) => void log.push(`block ${key} ${ms}`),
+  } as unknown as SharedRateBudget;
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+test('no more than the limit of calls in flight per organization; others wait for a release', async () => {
+  const gate = new OrganizationCallGate(budget(), 2);
+  const first = await gate.acquire('org-1');
+  const second = await gate.acquire('org-1');
+  let third: (() => void) | undefined;
+  void gate.acquire('org-1').then((release) => (third = release));
+  await tick();
+  assert.equal(third, undefined, 'the third call waits');
+  const otherOrg = await gate.acquire('org-2');
+  assert.equal(typeof otherOrg, 'function', 'another organization has its own slots');
+  first();
+  first(); // a second release of the same call frees nothing more
+  await tick();
+  assert.equal(typeof third, 'function', 'a release lets the next call go');
+  let fourth: (() => void) | undefined;
+  void gate.acquire('org-1').then((release) => (fourth = release));
+  await tick();
+  assert.equal(fourth, undefined, 'the double release did not open a third slot');
+  second();
+  await tick();
+  assert.equal(typeof fourth, 'function');
+});
+
+test('the slot is taken before the token, and given back when the budget fails', async () => {
+  const log: string[] = [];
+  const failing = { acquire: async () => Promise.reject(new Error('PostgreSQL unavailable')), block: async () => undefined } as unknown as SharedRateBudget;
+  const gate = new OrganizationCallGate(failing, 1);
+  await assert.rejects(gate.acquire('org-1'), /PostgreSQL unavailable/);
+  const ok = new OrganizationCallGate(budget(log), 1);
+  const release = await ok.acquire('org-1');
+  assert.deepEqual(log, ['token org-1']);
+  release();
+  // The failed acquire released its slot: with one slot, a new acquire does not hang.
+  const again = await Promise.race([gate.acquire('org-1').catch(() => 'failed-fast'), new Promise((r) => setTimeout(() => r('hung'), 200))]);
+  assert.equal(again, 'failed-fast');
+});
+
+test('a 429 block goes to the shared budget', async () => {
+  const log: string[] = [];
+  await new OrganizationCallGate(budget(log), 3).block('org-1', 5_000);
+  assert.deepEqual(log, ['block org-1 5000']);
+});

@@ -1,0 +1,45 @@
+import { Semaphore } from '@connector/messaging';
+import type { ZohoRateLimiter as SharedRateBudget } from '@connector/persistence';
+import type { ZohoRateLimiter } from '@connector/zoho-books';
+
+/**
+ * What a Books call waits for before it goes out: a free slot among the organization's calls in
+ * flight from this process, then a token from the organization's per-minute budget shared by every
+ * instance. Zoho limits both (spec §7.4: 100 calls a minute, and 5 (free) or 10 (paid) calls in
+ * flight, else 429 with code 1070); the budget alone let a service with many event slots open
+ * more calls at once than Zoho accepts whenever calls slowed down, and each 1070 holds the whole
+ * organization back. The slot is taken first so no token is spent while waiting for one.
+ */
+export class OrganizationCallGate implements ZohoRateLimiter {
+  private readonly inFlight = new Map<string, Semaphore>();
+
+  constructor(
+    private readonly budget: SharedRateBudget,
+    private readonly maxInFlight: number,
+  ) {}
+
+  async acquire(organizationKey: string): Promise<() => void> {
+    let slots = this.inFlight.get(organizationKey);
+    if (!slots) {
+      slots = new Semaphore(this.maxInFlight);
+      this.inFlight.set(organizationKey, slots);
+    }
+    await slots.acquire();
+    try {
+      await this.budget.acquire(organizationKey);
+    } catch (error) {
+      slots.release();
+      throw error;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      slots.release();
+    };
+  }
+
+  block(organizationKey: string, retryAfterMs: number): Promise<void> {
+    return this.budget.block(organizationKey, retryAfterMs);
+  }
+}
