@@ -183,19 +183,23 @@ async function run(ctx) {
   });
 
   const gw = maxCpu.cores['webhook-gateway'] || 0;
-  const gwMaxCores = gw;
   if (ratio < 0.5) {
     const lines = [
       `Gateway intake at ${fmtPct(ratio)} of the bare handler (${fmtNum(max.rps)} vs ${fmtNum(base.rps)} req/s). CPU during the max-rate run, in cores: ${describeCpu(maxCpu, 5)}; machine ${maxCpu.machineBusy.toFixed(2)} of ${maxCpu.machineCores.toFixed(0)} cores busy.`,
     ];
-    if (gw >= 0.85) {
-      const perReq = (gw / max.rps) * 1e6;
+    const workers = cfg.gatewayWorkers;
+    const perReq = (gw / max.rps) * 1e6;
+    const barePerReq = ((baseCpu.cores['bare-handler'] || 0) / base.rps) * 1e6;
+    const spend =
+      `${fmtNum(perReq)} µs of gateway CPU per delivery against ${fmtNum(barePerReq)} µs for the bare handler: besides the HTTP exchange both make, the gateway checks the HMAC, parses the JSON, ` +
+      'writes the ~3 kB message to NATS and reads its acknowledgement, and the socket writes are the biggest part of that (`BENCH_PROFILE=1 npm run bench` adds the CPU profile of the busiest gateway process to this report)';
+    if (maxCpu.machineBusy >= 0.9 * maxCpu.machineCores) {
       lines.push(
-        `Limit: CPU of the gateway process (one Node thread at ${gw.toFixed(2)} cores, ${fmtNum(perReq)} µs of CPU per delivery vs ${fmtNum(((baseCpu.cores['bare-handler'] || 0) / base.rps) * 1e6)} µs for the bare handler). ` +
-          'What moves it: more gateway processes — it is stateless, so `node:cluster` or more replicas scale it with cores, the only lever that multiplies the rate; then less CPU per delivery: `noAsyncTraces: true` on the NATS connection (every JetStream publish builds a RequestError and a TimeoutError with stack traces just in case), a plain handler for this one route instead of the Nest/Express pipeline, and one socket write per publish batched across requests. `BENCH_PROFILE=1 npm run bench` adds the gateway\'s CPU profile to this report.',
+        `Limit: the machine's ${maxCpu.machineCores.toFixed(0)} cores, all busy — gateway ${gw.toFixed(2)} (${workers} process${workers > 1 ? 'es' : ''}), NATS ${(maxCpu.cores['nats-server'] || 0).toFixed(2)}, load generator ${maxCpu.cores.bench.toFixed(2)}; ${spend}. ` +
+          'What moves it: cores for the gateway that the load generator and NATS do not share — it is stateless and scales with GATEWAY_WORKERS on a host and with replicas across hosts; on this 2-core box every figure here is a lower bound.',
       );
-    } else if (maxCpu.machineBusy >= 0.9 * maxCpu.machineCores) {
-      lines.push(`Limit: the machine's ${maxCpu.machineCores.toFixed(0)} cores are saturated (load generator ${maxCpu.cores.bench.toFixed(2)}, NATS ${(maxCpu.cores['nats-server'] || 0).toFixed(2)}, gateway ${gw.toFixed(2)}): on this box the figure is a lower bound; a dedicated gateway host or more cores moves it.`);
+    } else if (gw >= 0.85 * workers) {
+      lines.push(`Limit: CPU of the gateway's ${workers} process${workers > 1 ? 'es' : ''} (${gw.toFixed(2)} cores); ${spend}. What moves it: more GATEWAY_WORKERS or replicas while the machine has idle cores.`);
     } else {
       lines.push(`Limit: waiting, not CPU (gateway ${gw.toFixed(2)} cores, NATS ${(maxCpu.cores['nats-server'] || 0).toFixed(2)}): each request holds its connection until JetStream acknowledges the publish, so throughput = connections / ack latency. More concurrent deliveries (or a faster NATS disk) move it.`);
     }
@@ -203,16 +207,17 @@ async function run(ctx) {
   }
   if (!(h.p99 < 25)) {
     const busy = halfCpu.cores['webhook-gateway'] || 0;
+    const workers = cfg.gatewayWorkers;
     const causes = [
-      `the gateway's one thread is already ${fmtPct(busy, 0)} busy at half its max rate (${fmtNum((busy / Math.max(1, half.rps)) * 1e6)} µs of CPU per delivery, against ${fmtNum((gwMaxCores / Math.max(1, max.rps)) * 1e6)} µs at full load), so every pause queues the deliveries that arrive during it`,
+      `the gateway's ${workers} process${workers > 1 ? 'es' : ''} used ${busy.toFixed(2)} cores at half the max rate, the machine ${halfCpu.machineBusy.toFixed(2)} of ${halfCpu.machineCores.toFixed(0)} (load generator ${halfCpu.cores.bench.toFixed(2)}, NATS ${(halfCpu.cores['nats-server'] || 0).toFixed(2)}), so a process that waits for a core queues the deliveries that arrive meanwhile`,
     ];
-    if (gwHalf.loopMaxMs >= 10) causes.push(`its event loop stalled up to ${fmtMs(gwHalf.loopMaxMs)} (garbage collection ${fmtMs(gwHalf.gcMs)} in ${fmtNum(gwHalf.gcs)} pauses, ${fmtNum(gwHalf.slowGcs)} over 10 ms)`);
+    if (gwHalf.loopMaxMs >= 10) causes.push(`a gateway event loop stalled up to ${fmtMs(gwHalf.loopMaxMs)} (garbage collection ${fmtMs(gwHalf.gcMs)} in ${fmtNum(gwHalf.gcs)} pauses, ${fmtNum(gwHalf.slowGcs)} over 10 ms; the rest is waiting for a core)`);
     if (gwHalf.slowAcks >= 0.01 * gwHalf.acks) causes.push(`JetStream acknowledgements (${fmtNum(gwHalf.slowAcks)} of ${fmtNum(gwHalf.acks)} took over 25 ms)`);
-    if (benchLoopMaxMs >= 25) causes.push(`stalls of the load generator itself (up to ${fmtMs(benchLoopMaxMs)}; latency is counted from the scheduled send time)`);
+    if (benchLoopMaxMs >= 25) causes.push(`stalls of the load generator's own thread (up to ${fmtMs(benchLoopMaxMs)}; latency is counted from the scheduled send time, so a late send counts against the gateway)`);
     if (halfCpu.other > 0.25) causes.push(`other work on the machine (${halfCpu.other.toFixed(2)} cores)`);
     ctx.diagnose(
-      `Gateway p99 at half rate ${fmtMs(h.p99)} (p50 ${fmtMs(h.p50)}) while the bare handler's is ${fmtMs(bh.p99)} at the same rate. Limit: CPU of the gateway process — ${causes.join('; ')}. ` +
-        'What moves it: the same as for the max rate — less CPU per delivery and more than one gateway process — so that half of the max rate leaves the thread mostly idle; less garbage per delivery (the gateway\'s RSS doubles under load, see the memory rows).',
+      `Gateway p99 at half rate ${fmtMs(h.p99)} (p50 ${fmtMs(h.p50)}) while the bare handler's is ${fmtMs(bh.p99)} at the same rate. Limit: CPU scheduling on a shared 2-core machine — ${causes.join('; ')}. ` +
+        'What moves it: cores the gateway does not share with the load generator and NATS (a dedicated host, or more cores than processes), so that half of the max rate leaves its processes mostly idle; then less CPU per delivery (see the max-rate row).',
     );
   }
 
