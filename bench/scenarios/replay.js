@@ -192,9 +192,9 @@ async function run(ctx) {
     ctx.diagnose(
       `Replay at ${fmtNum(eps)} events/s (target 5,000). Limit: ${limit}. ` +
         (api
-          ? 'The replay runner (libs/messaging/src/replay-runner.ts) fetches 256 events at a time; invoice-sync passes over those already applied with one read of their order records, one multi-row audit insert and one dead-letter update per batch (no lock, no record write), and runs the others through the live handler, CONCURRENCY orders at a time. What is left per already-applied event is its parse, the order shape check, the content hash that compares it with the applied snapshot (about 0.1 ms of CPU) and its ack; per batch, the fetch, which waits for the batch before it is settled. '
+          ? 'The replay runner (libs/messaging/src/replay-runner.ts) fetches 256 events at a time; invoice-sync passes over those already applied with one read of their order records, one multi-row audit insert and one dead-letter update per batch (no lock, no record write), and runs the others through the live handler, CONCURRENCY orders at a time. What is left per already-applied event is CPU in one Node thread: the content hash that compares its snapshot with the applied one (about a fifth: a canonical JSON of the whole order), garbage collection (about a seventh), parsing the body and the NATS headers (about a tenth), the order shape check and the ack. '
           : 'Every re-delivered event takes the live consumer\'s full path (the bench could not use the replay endpoint). ') +
-        'What moves it: less CPU per event in invoice-sync (the content hash computed once when the event is recorded and carried with it), and fetching the next batch while the current one is settled.',
+        'What moves it: a digest of the raw body stored with the applied snapshot (a SHA-256 of 3 kB instead of a canonical JSON of the parsed order, which a changed key order would still fall back to), reading only the fields the check needs instead of the whole body, and splitting a large replay over the instances of invoice-sync by order.',
     );
   }
 }
