@@ -7,6 +7,15 @@ import { expectBalancedLedger, summary } from './ledger';
 import { expectAcknowledgedStored, FAULT_ENV, openShop, placeOrders, recoverMissedDeliveries, Shop } from './shop';
 
 /**
+ * How long the books may take to balance after a crash. An ack or nak in flight when NATS dies can
+ * be lost, and the server then redelivers that event only once its ack wait (ACK_WAIT_MS, 60 s)
+ * has passed; a paid checkout's order.updated twin settled while the order.created was in hand
+ * (see InFlightOrders) no longer stands in for it, so that one event can take ack wait plus a
+ * retry. Longer than that, and an unbalanced ledger means something was lost, not late.
+ */
+const RECOVERY_MS = 150_000;
+
+/**
  * NATS and PostgreSQL go away under load (a crash, and a restart) and come back: the services
  * reconnect on their own, nothing the gateway acknowledged is lost, nothing is created twice.
  * The stack runs on a nats-server and a PostgreSQL of its own, so nothing else is disturbed.
@@ -55,7 +64,7 @@ describe('NATS and PostgreSQL restarted while orders flow', () => {
     stack.zoho.faults.latency(0);
     await allReady();
     const recovered = await recoverRefused(mark);
-    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: 90_000, minOrders: 25 });
+    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: RECOVERY_MS, minOrders: 25 });
     t.diagnostic(`${recovered}; ${summary(report)}`);
     assert.deepEqual(stack.crashes(), []);
   });
@@ -72,7 +81,7 @@ describe('NATS and PostgreSQL restarted while orders flow', () => {
     stack.zoho.faults.latency(0);
     await allReady();
     const recovered = await recoverRefused(mark);
-    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: 90_000 });
+    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: RECOVERY_MS });
     t.diagnostic(`${recovered}; ${summary(report)}`);
     assert.deepEqual(stack.crashes(), []);
   });
@@ -87,7 +96,7 @@ describe('NATS and PostgreSQL restarted while orders flow', () => {
     stack.zoho.faults.latency(0);
     await allReady();
     const recovered = await recoverRefused(mark);
-    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: 90_000 });
+    const report = await expectBalancedLedger(shop.ledgerInput(), { timeoutMs: RECOVERY_MS });
     t.diagnostic(`${recovered}; ${summary(report)}`);
     assert.deepEqual(stack.crashes(), []);
   });
