@@ -86,5 +86,5 @@ if (!isMainThread) {
       await this.worker.terminate();
     }
   }
-  module.exports = { LoadThread, isAcknowledged };
+  module.exports = { LoadThread };
 }
