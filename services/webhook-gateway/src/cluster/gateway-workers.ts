@@ -1,7 +1,7 @@
 import cluster, { Worker } from 'node:cluster';
-import { AggregatorRegistry } from 'prom-client';
 import { createLogger, describeError } from '@connector/common';
-import { METRICS_REPLY, METRICS_REQUEST, MetricsReply, MetricsRequest } from './metrics-messages';
+import { OWN_REPLY, PrimaryMessage, SUM_REPLY, SUM_REQUEST, WORKER_READY, WorkerMessage } from './metrics-messages';
+import { WorkerMetricsSum } from './worker-metrics-sum';
 
 /** A worker that dies this often within a minute is failing, not crashing now and then: give up. */
 const MAX_EXITS_PER_MINUTE = 5;
@@ -18,18 +18,21 @@ const STOP_GRACE_MS = 30_000;
  */
 export function runGatewayWorkers(workers: number, logLevel: string): Promise<void> {
   const logger = createLogger('webhook-gateway', logLevel);
-  const metrics = new AggregatorRegistry();
+  const metrics = new WorkerMetricsSum();
   const recentExits: number[] = [];
   let stopping = false;
 
   const fork = () => {
     const worker = cluster.fork();
-    worker.on('message', (message: MetricsRequest) => {
-      if (message?.type !== METRICS_REQUEST) return;
-      metrics
-        .clusterMetrics()
-        .then((text) => reply(worker, { type: METRICS_REPLY, id: message.id, text }))
-        .catch((error) => reply(worker, { type: METRICS_REPLY, id: message.id, error: describeError(error) }));
+    worker.on('message', (message: WorkerMessage) => {
+      if (message?.type === WORKER_READY) metrics.markReady(worker);
+      else if (message?.type === OWN_REPLY) metrics.received(message);
+      else if (message?.type === SUM_REQUEST) {
+        metrics
+          .render()
+          .then((text) => reply(worker, { type: SUM_REPLY, id: message.id, text }))
+          .catch((error) => reply(worker, { type: SUM_REPLY, id: message.id, error: describeError(error) }));
+      }
     });
   };
 
@@ -48,6 +51,7 @@ export function runGatewayWorkers(workers: number, logLevel: string): Promise<vo
     process.on('SIGINT', stop);
 
     cluster.on('exit', (worker, code, signal) => {
+      metrics.forget(worker);
       const alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead()).length;
       if (stopping) {
         if (alive === 0) resolve();
@@ -72,6 +76,6 @@ export function runGatewayWorkers(workers: number, logLevel: string): Promise<vo
   });
 }
 
-function reply(worker: Worker, message: MetricsReply): void {
+function reply(worker: Worker, message: PrimaryMessage): void {
   if (!worker.isDead()) worker.send(message);
 }
