@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WooOrder } from '@connector/contracts';
 import { orderContentHash } from './order-content-hash';
-import { decideOrderAction, type ExistingInvoiceLink, snapshotSkip } from './order-decision';
+import { appliedSnapshotSkip, decideOrderAction, type ExistingInvoiceLink, snapshotSkip } from './order-decision';
 import { fixtures } from './test-support/fixtures';
 
 function order(status: string, modified = '2017-03-22T19:28:08'): WooOrder {
@@ -87,6 +87,18 @@ test('snapshotSkip: drafts and snapshots no newer than the applied one, whatever
   assert.equal(snapshotSkip(applied, synced({ lastModifiedGmt: '2017-03-22T19:00:00' })), undefined, 'same date, no stored hash');
   assert.equal(snapshotSkip(applied, undefined), undefined, 'nothing applied yet');
   assert.equal(snapshotSkip({ ...applied, date_modified_gmt: null } as unknown as WooOrder, link), undefined, 'no date to compare');
+});
+
+test('appliedSnapshotSkip: what snapshotSkip says of the applied snapshot itself, without the order', () => {
+  const applied = order('completed', '2017-03-22T19:00:00');
+  const link = synced({ lastModifiedGmt: '2017-03-22T19:00:00', lastContentHash: orderContentHash(applied) });
+  assert.deepEqual(appliedSnapshotSkip(link), snapshotSkip(applied, link));
+  assert.deepEqual(appliedSnapshotSkip({ ...link, state: 'voided' }), snapshotSkip(applied, { ...link, state: 'voided' }));
+  // Where snapshotSkip could not recognise its own snapshot, neither does this.
+  assert.equal(appliedSnapshotSkip(synced({ lastModifiedGmt: '2017-03-22T19:00:00' })), undefined, 'no stored hash');
+  assert.equal(appliedSnapshotSkip(synced({ lastModifiedGmt: undefined, lastContentHash: 'abc' })), undefined, 'no stored date');
+  assert.equal(appliedSnapshotSkip(synced({ lastModifiedGmt: 'yesterday', lastContentHash: 'abc' })), undefined, 'a date that does not parse');
+  assert.equal(appliedSnapshotSkip(undefined), undefined, 'nothing applied');
 });
 
 test('decideOrderAction gives the snapshot skip first, whatever the settings and the invoice', () => {

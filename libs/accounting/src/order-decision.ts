@@ -67,9 +67,13 @@ function staleness(order: WooOrder, existing: ExistingInvoiceLink | undefined): 
     return `stale snapshot: modified ${order.date_modified_gmt} GMT, older than the applied ${existing?.lastModifiedGmt} GMT`;
   }
   if (incoming === applied && existing?.lastContentHash !== undefined && existing.lastContentHash === orderContentHash(order)) {
-    return `stale snapshot: modified ${order.date_modified_gmt} GMT with the same content as the one already applied`;
+    return sameContentReason(order.date_modified_gmt!);
   }
   return undefined;
+}
+
+function sameContentReason(modifiedGmt: string): string {
+  return `stale snapshot: modified ${modifiedGmt} GMT with the same content as the one already applied`;
 }
 
 function isVoid(existing: ExistingInvoiceLink | undefined): boolean {
@@ -89,6 +93,16 @@ export function snapshotSkip(order: WooOrder, existing: ExistingInvoiceLink | un
   }
   const stale = staleness(order, existing);
   return stale ? { action: 'skip', reason: stale } : undefined;
+}
+
+/**
+ * What snapshotSkip says of the very snapshot last applied (known to be it, e.g. by its bytes),
+ * without the order in hand: the same-content skip. Undefined when the link keeps no snapshot
+ * that snapshotSkip could recognise (no date or no content hash).
+ */
+export function appliedSnapshotSkip(existing: ExistingInvoiceLink | undefined): OrderDecision | undefined {
+  if (gmtMillis(existing?.lastModifiedGmt) === undefined || existing?.lastContentHash === undefined) return undefined;
+  return { action: 'skip', reason: sameContentReason(existing.lastModifiedGmt!) };
 }
 
 export function decideOrderAction(input: OrderDecisionInput): OrderDecision {

@@ -19,6 +19,6 @@ export function deliveryMessageId(input: {
   return `${input.connectionId}:${input.topic}:${resource}:${modified}:${sha256Hex(input.rawBody).slice(0, 24)}`;
 }
 
-export function sha256Hex(data: Buffer | string): string {
+export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }

@@ -68,6 +68,13 @@ export class OrderSyncEntity {
   @Column({ name: 'content_hash', type: 'text', nullable: true })
   contentHash: string | null;
 
+  /**
+   * SHA-256 (hex) of the raw delivery body that `modifiedGmt` and `contentHash` were taken from;
+   * null when they were not taken from one body (an adopted invoice, rows from before the column).
+   */
+  @Column({ name: 'body_digest', type: 'text', nullable: true })
+  bodyDigest: string | null;
+
   /** Audit stream sequences of every event that touched this order. */
   @Column({ name: 'stream_seqs', type: 'bigint', array: true, default: () => "'{}'" })
   streamSeqs: string[];

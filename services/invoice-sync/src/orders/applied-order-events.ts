@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { snapshotSkip } from '@connector/accounting';
-import { describeOrderShapeProblem, isWooErrorBody, WooOrder } from '@connector/contracts';
+import { appliedSnapshotSkip, snapshotSkip } from '@connector/accounting';
+import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
 import type { AppliedEvents, AppliedSkip, InboundEvent } from '@connector/messaging';
 import { AuditTrail, ConnectionStore, OrderSyncEntity, OrderSyncState } from '@connector/persistence';
 import { existingLink } from './existing-link';
 import { orderAuditEntry } from './order-audit-entry';
+import { namedOrderId } from './order-key';
 import { OrderSyncRepository } from './order-sync.repository';
 
 /**
@@ -23,6 +24,11 @@ const FINAL_STATES: ReadonlySet<OrderSyncState> = new Set(['synced', 'voided']);
  * batch costs one read of the records and one write of the notes. Everything else — not an
  * order, a deleted order, a connection gone or waiting for re-authorization, any other record —
  * takes the live handler.
+ *
+ * Most events of an all-synced stream carry the very body the record's snapshot came from: those
+ * are recognised by a SHA-256 of their bytes (the record's body digest), without parsing the order
+ * or hashing its canonical JSON, which were most of a replay's CPU. The rest are parsed and judged
+ * by snapshotSkip.
  */
 @Injectable()
 export class AppliedOrderEvents implements AppliedEvents {
@@ -38,12 +44,12 @@ export class AppliedOrderEvents implements AppliedEvents {
       const connection = await this.connections.find(connectionId);
       // The live handler waits for a re-authorized connection before it decides anything.
       if (!connection || connection.status === 'needs_reauthorization') continue;
-      const records = new Map((await this.records.findMany(connectionId, orders.map(({ order }) => order.id))).map((r) => [r.orderId, r]));
-      for (const { event, order } of orders) {
-        const record = records.get(String(order.id));
+      const records = new Map((await this.records.findMany(connectionId, orders.map(({ orderId }) => orderId))).map((r) => [r.orderId, r]));
+      for (const { event, orderId } of orders) {
+        const record = records.get(String(orderId));
         if (!record || !touchedFinal(record, event.seq)) continue;
-        const skip = snapshotSkip(order, existingLink(record));
-        if (skip) applied.set(event.seq, skip.reason);
+        const skip = appliedBodySkip(record, event) ?? judgedSkip(record, event, orderId);
+        if (skip) applied.set(event.seq, skip);
       }
     }
     return applied;
@@ -53,7 +59,7 @@ export class AppliedOrderEvents implements AppliedEvents {
   async note(skips: readonly AppliedSkip[], replayId: string): Promise<void> {
     await this.audit.recordMany(
       skips.map(({ event, reason }) =>
-        orderAuditEntry(event, String((event.body as WooOrder).id), { action: 'skip', outcome: 'skipped', message: reason, detail: { zohoCalls: [], replayId } }),
+        orderAuditEntry(event, String(namedOrderId(event)), { action: 'skip', outcome: 'skipped', message: reason, detail: { zohoCalls: [], replayId } }),
       ),
     );
   }
@@ -63,13 +69,31 @@ function touchedFinal(record: OrderSyncEntity, seq: number): boolean {
   return FINAL_STATES.has(record.state) && record.streamSeqs.some((touched) => Number(touched) === seq);
 }
 
-/** The events that carry an order snapshot (what the live handler would judge), by connection. */
-function ordersByConnection(events: readonly InboundEvent[]): Map<string, Array<{ event: InboundEvent; order: WooOrder }>> {
-  const byConnection = new Map<string, Array<{ event: InboundEvent; order: WooOrder }>>();
+/** The event carries the very body the record's snapshot was taken from: snapshotSkip's verdict on it, from the bytes. */
+function appliedBodySkip(record: OrderSyncEntity, event: InboundEvent): string | undefined {
+  if (!record.bodyDigest || sha256Hex(event.raw) !== record.bodyDigest) return undefined;
+  return appliedSnapshotSkip(existingLink(record))?.reason;
+}
+
+/** Any other snapshot of the order: parsed and judged as the live handler would. */
+function judgedSkip(record: OrderSyncEntity, event: InboundEvent, orderId: number): string | undefined {
+  const body = event.body;
+  if (isWooErrorBody(body) || describeOrderShapeProblem(body)) return undefined;
+  const order = body as WooOrder;
+  // A header naming another order than the body: the live handler sorts that out.
+  if (order.id !== orderId) return undefined;
+  return snapshotSkip(order, existingLink(record))?.reason;
+}
+
+/** The events that may carry a snapshot of an order (what the live handler would judge), by connection. */
+function ordersByConnection(events: readonly InboundEvent[]): Map<string, Array<{ event: InboundEvent; orderId: number }>> {
+  const byConnection = new Map<string, Array<{ event: InboundEvent; orderId: number }>>();
   for (const event of events) {
-    if (event.event === 'deleted' || isWooErrorBody(event.body) || describeOrderShapeProblem(event.body)) continue;
+    if (event.event === 'deleted') continue;
+    const orderId = namedOrderId(event);
+    if (orderId === null) continue;
     const list = byConnection.get(event.connectionId) ?? [];
-    list.push({ event, order: event.body as WooOrder });
+    list.push({ event, orderId });
     byConnection.set(event.connectionId, list);
   }
   return byConnection;

@@ -14,7 +14,15 @@ export interface SyncedInvoice {
   adjustmentReason: string | null;
   modifiedGmt: string | null;
   contentHash: string;
+  bodyDigest: string;
   reason: string | null;
+}
+
+/** The snapshot a decision was made on: its date, its content hash and the digest of the body it came in. */
+export interface JudgedSnapshot {
+  modifiedGmt: string | null;
+  contentHash: string;
+  bodyDigest: string;
 }
 
 /** The `order_syncs` table: one row per order, its state and its link to a Zoho invoice. */
@@ -60,29 +68,29 @@ export class OrderSyncRepository {
     await this.update(connectionId, orderId, { state: 'synced', orderStatus, ...invoice });
   }
 
-  async markVoided(connectionId: string, orderId: number, orderStatus: string, modifiedGmt: string | null, contentHash: string, reason: string): Promise<void> {
-    await this.update(connectionId, orderId, { state: 'voided', orderStatus, invoiceStatus: 'void', modifiedGmt, contentHash, reason });
+  async markVoided(connectionId: string, orderId: number, orderStatus: string, snapshot: JudgedSnapshot, reason: string): Promise<void> {
+    await this.update(connectionId, orderId, { state: 'voided', orderStatus, invoiceStatus: 'void', ...snapshot, reason });
   }
 
   /**
    * Orders without an invoice become `skipped` with the reason. An order that has one keeps its
    * state untouched (a stale snapshot must not disturb a synced record); the audit trail says why.
    */
-  async markSkipped(record: OrderSyncEntity, reason: string, snapshot?: { modifiedGmt: string | null; contentHash: string }): Promise<void> {
+  async markSkipped(record: OrderSyncEntity, reason: string, snapshot?: JudgedSnapshot): Promise<void> {
     if (record.state === 'synced' || record.state === 'voided') return;
     // Remember the newest snapshot judged (never move it backwards: stale skips pass an older one).
     const newer = snapshot?.modifiedGmt && (!record.modifiedGmt || gmtMillis(snapshot.modifiedGmt) >= gmtMillis(record.modifiedGmt));
     await this.update(record.connectionId, record.orderId, {
       state: 'skipped',
       reason,
-      ...(newer ? { modifiedGmt: snapshot!.modifiedGmt, contentHash: snapshot!.contentHash } : {}),
+      ...(newer ? snapshot : {}),
     });
   }
 
   /** Links an invoice found in Zoho (a create whose response was lost) to its order. */
   async adoptInvoice(connectionId: string, orderId: number, invoiceId: string, invoiceNumber: string | null, invoiceStatus: string | null): Promise<void> {
     // The snapshot it was made from is unknown: the next decision treats it as needing an update.
-    await this.update(connectionId, orderId, { state: 'synced', invoiceId, invoiceNumber, invoiceStatus, modifiedGmt: null, contentHash: null });
+    await this.update(connectionId, orderId, { state: 'synced', invoiceId, invoiceNumber, invoiceStatus, modifiedGmt: null, contentHash: null, bodyDigest: null });
   }
 
   async markFailed(connectionId: string, orderId: number | string, reason: string): Promise<void> {

@@ -5,7 +5,7 @@ import {
 } from '@connector/accounting';
 import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError } from '@connector/common';
 import {
-  describeOrderShapeProblem, EnsureContactReply, EnsureContactRequest, EnsureItemsReply, EnsureItemsRequest, isWooErrorBody, RPC, WooOrder,
+  describeOrderShapeProblem, EnsureContactReply, EnsureContactRequest, EnsureItemsReply, EnsureItemsRequest, isWooErrorBody, RPC, sha256Hex, WooOrder,
 } from '@connector/contracts';
 import { InboundEvent, NatsRpcClient, ReplayDryRun, Semaphore } from '@connector/messaging';
 import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
@@ -18,7 +18,7 @@ import { InFlightOrders } from './in-flight-orders';
 import { orderAuditEntry, Outcome } from './order-audit-entry';
 import { orderIdOf, orderKey } from './order-key';
 import { FEE_KEY, itemRequestLines, lineKey, SHIPPING_KEY } from './order-lines';
-import { OrderSyncRepository } from './order-sync.repository';
+import { JudgedSnapshot, OrderSyncRepository } from './order-sync.repository';
 
 /**
  * Makes the Zoho invoice match one order snapshot. The rules that keep the books right:
@@ -127,13 +127,13 @@ export class OrderSyncService {
     const settings = connectionSettings(connection);
     const decision = decideOrderAction({ order, existing: existingLink(record), syncStatuses: settings.syncStatuses });
     if (decision.action === 'skip') {
-      await this.records.markSkipped(record, decision.reason, snapshotOf(order));
+      await this.records.markSkipped(record, decision.reason, snapshotOf(order, event));
       return { action: 'skip', outcome: 'skipped', message: decision.reason };
     }
 
     if (decision.action === 'void') {
       await zoho.voidInvoice(record.invoiceId!);
-      await this.records.markVoided(connection.id, order.id, order.status, order.date_modified_gmt ?? null, orderContentHash(order), decision.reason);
+      await this.records.markVoided(connection.id, order.id, order.status, snapshotOf(order, event), decision.reason);
       return { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` };
     }
 
@@ -161,8 +161,7 @@ export class OrderSyncService {
       zohoTotal,
       adjustment: plan.adjustment,
       adjustmentReason: plan.reconciliation.reasons.join('; ') || null,
-      modifiedGmt: order.date_modified_gmt ?? null,
-      contentHash: orderContentHash(order),
+      ...snapshotOf(order, event),
       reason: reconciled ? null : `Zoho total ${zohoTotal} differs from the order total ${plan.orderTotal}`,
     });
     if (!reconciled) {
@@ -355,7 +354,10 @@ function referenceOf(order: WooOrder): string {
   return order.number || String(order.id);
 }
 
-/** What a skip records of the snapshot it judged, so an older snapshot arriving later is stale. */
-function snapshotOf(order: WooOrder): { modifiedGmt: string | null; contentHash: string } {
-  return { modifiedGmt: order.date_modified_gmt ?? null, contentHash: orderContentHash(order) };
+/**
+ * What a record keeps of the snapshot a decision was made on, so an older snapshot arriving later
+ * is stale and the same one is recognised (by a replay: by its body's bytes).
+ */
+function snapshotOf(order: WooOrder, event: InboundEvent): JudgedSnapshot {
+  return { modifiedGmt: order.date_modified_gmt ?? null, contentHash: orderContentHash(order), bodyDigest: sha256Hex(event.raw) };
 }
