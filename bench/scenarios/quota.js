@@ -96,8 +96,6 @@ async function run(ctx) {
   const single = await BenchShop.create(stack, { name: 'Quota shop', perMinute: q.perMinute, customers: 10, products: 10 });
   const multi = [];
   for (let i = 0; i < q.orgs; i++) multi.push(await BenchShop.create(stack, { name: `Quota shop ${String.fromCharCode(65 + i)}`, perMinute: q.perMinute, customers: 10, products: 10 }));
-  // The replay scenario replays this shop's stream: its backlog makes it the largest.
-  ctx.replayConnections = [single.connectionId];
   const stopShops = ctx.defer(() => Promise.all([single, ...multi].map((s) => s.stop())));
   for (const shop of [single, ...multi]) await warmUp(ctx, shop);
   stack.zoho.faults.latency(q.latencyMs);
