@@ -199,7 +199,13 @@ async function run(ctx) {
           'What moves it: cores for the gateway that the load generator and NATS do not share — it is stateless and scales with GATEWAY_WORKERS on a host and with replicas across hosts; on this 2-core box every figure here is a lower bound.',
       );
     } else if (gw >= 0.85 * workers) {
-      lines.push(`Limit: CPU of the gateway's ${workers} process${workers > 1 ? 'es' : ''} (${gw.toFixed(2)} cores); ${spend}. What moves it: more GATEWAY_WORKERS or replicas while the machine has idle cores.`);
+      const idle = maxCpu.machineCores - maxCpu.machineBusy;
+      lines.push(
+        `Limit: CPU of the gateway's ${workers} process${workers > 1 ? 'es' : ''} (${gw.toFixed(2)} cores: ${workers > 1 ? 'their threads are' : 'its thread is'} busy all the time); ${spend}. ` +
+          (idle < 1
+            ? `The machine has ${idle.toFixed(2)} cores idle, less than one: another gateway process would share the cores NATS and the load generator use (on a 2-core machine two processes cost about 1.5 times the CPU per delivery of one, and took fewer requests/s). What moves it: a core for each further gateway process (GATEWAY_WORKERS on a bigger host, or replicas), then fewer bytes per delivery to NATS.`
+            : 'What moves it: more GATEWAY_WORKERS (BENCH_GATEWAY_WORKERS here) or replicas: the machine has idle cores.'),
+      );
     } else {
       lines.push(`Limit: waiting, not CPU (gateway ${gw.toFixed(2)} cores, NATS ${(maxCpu.cores['nats-server'] || 0).toFixed(2)}): each request holds its connection until JetStream acknowledges the publish, so throughput = connections / ack latency. More concurrent deliveries (or a faster NATS disk) move it.`);
     }
