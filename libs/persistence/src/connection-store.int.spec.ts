@@ -47,3 +47,34 @@ test('credentials are sealed per row and field, and survive a key rotation', asy
   assert.equal(after.webhookSecret(connection), 'whsec_very_secret');
   assert.equal(after.zohoCredentials(connection).refreshToken, '1000.refresh.token');
 });
+
+test('the alert webhook URL is sealed with the credentials (host in clear), rotated with them, and an unsealed one is sealed by rotate-keys', async () => {
+  const alertUrl = 'https://hooks.slack.com/services/T000/B000/SECRETalertpath';
+  const keep = { name: 'Alerting store', storeUrl: 'https://shop.example.com', woo: { consumerKey: 'ck', consumerSecret: 'cs' }, webhookSecret: 'wh', zohoAccountsUrl: 'https://accounts.zoho.eu', zoho: { clientId: 'c', clientSecret: 's', refreshToken: 'r' } };
+  const store = new ConnectionStore(dataSource, new SecretBox(KeyRing.parse(oldKey)));
+  const sealed = await store.create({ ...keep, settings: { storeTimeZone: 'Europe/Berlin' }, alertWebhookUrl: ` ${alertUrl} ` });
+  const none = await store.create(keep);
+  const dump = async (id: string) => (await dataSource.query('SELECT row_to_json(c)::text AS dump FROM connections c WHERE id = $1', [id]))[0].dump as string;
+  assert.ok(!(await dump(sealed.id)).includes('SECRETalertpath'), 'the URL is not stored in clear');
+  const stored = await store.get(sealed.id);
+  assert.equal(stored.settings.alertWebhook?.host, 'hooks.slack.com');
+  assert.equal(stored.settings.storeTimeZone, 'Europe/Berlin', 'the other settings as given');
+  assert.equal(store.alertWebhookUrl(stored), alertUrl);
+  assert.equal(store.alertWebhookUrl(await store.get(none.id)), undefined);
+  // The ciphertext is bound to its row: copied to another connection it does not open.
+  assert.throws(() => store.alertWebhookUrl({ ...stored, id: none.id }), /could not be decrypted/);
+
+  // A row that kept the URL in clear (from before it was sealed) is still read, and sealed by rotate-keys.
+  const legacy = await store.create(keep);
+  await dataSource.query(`UPDATE connections SET settings = jsonb_build_object('alertWebhookUrl', $2::text) WHERE id = $1`, [legacy.id, alertUrl]);
+  assert.equal(store.alertWebhookUrl(await store.get(legacy.id)), alertUrl);
+  const rotating = new ConnectionStore(dataSource, new SecretBox(KeyRing.parse(`${newKey},${oldKey}`, 'new')));
+  await rotating.rotateKeys();
+  assert.equal(await rotating.rotateKeys(), 0, 'nothing left to rotate or seal');
+  const after = new ConnectionStore(dataSource, new SecretBox(KeyRing.parse(newKey)));
+  for (const id of [sealed.id, legacy.id]) {
+    assert.ok(!(await dump(id)).includes('SECRETalertpath'), 'sealed after rotate-keys');
+    assert.equal(after.alertWebhookUrl(await after.get(id)), alertUrl);
+  }
+  assert.equal((await after.get(legacy.id)).settings.alertWebhookUrl, undefined);
+});

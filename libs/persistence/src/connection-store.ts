@@ -1,6 +1,6 @@
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { SecretBox } from '@connector/crypto';
-import { ConnectionEntity, ConnectionSettings, DEFAULT_CONNECTION_SETTINGS } from './entities';
+import { ConnectionEntity, ConnectionSettings, DEFAULT_CONNECTION_SETTINGS, SealedAlertWebhook } from './entities';
 
 export interface WooCredentials {
   consumerKey: string;
@@ -21,7 +21,9 @@ export interface NewConnection {
   zohoAccountsUrl: string;
   zoho: ZohoCredentials;
   zohoOrganizationId?: string | null;
-  settings?: Partial<ConnectionSettings>;
+  settings?: Partial<Omit<ConnectionSettings, 'alertWebhook' | 'alertWebhookUrl'>>;
+  /** Sealed into the settings; see ConnectionSettings.alertWebhook. */
+  alertWebhookUrl?: string | null;
 }
 
 /**
@@ -49,7 +51,7 @@ export class ConnectionStore {
       zohoAccountsUrl: input.zohoAccountsUrl,
       zohoCredentials: this.box.encryptJson(input.zoho, ad(id, 'zoho')),
       zohoOrganizationId: input.zohoOrganizationId ?? null,
-      settings: input.settings ?? {},
+      settings: { ...input.settings, ...(input.alertWebhookUrl ? { alertWebhook: this.sealAlertWebhook(id, input.alertWebhookUrl) } : {}) },
     });
     return this.repo.save(entity);
   }
@@ -87,6 +89,18 @@ export class ConnectionStore {
     return this.box.decrypt(connection.webhookSecret, ad(connection.id, 'webhook'));
   }
 
+  /** The connection's alert webhook URL, or undefined when it has none. */
+  alertWebhookUrl(connection: ConnectionEntity): string | undefined {
+    const { alertWebhook, alertWebhookUrl: unsealed } = connection.settings ?? {};
+    if (alertWebhook) return this.box.decrypt(alertWebhook.sealed, ad(connection.id, 'alert-webhook'));
+    return unsealed?.trim() || undefined;
+  }
+
+  private sealAlertWebhook(id: string, url: string): SealedAlertWebhook {
+    const trimmed = url.trim();
+    return { sealed: this.box.encrypt(trimmed, ad(id, 'alert-webhook')), host: new URL(trimmed).host };
+  }
+
   async updateZohoCredentials(id: string, zoho: ZohoCredentials): Promise<void> {
     await this.repo.update({ id }, { zohoCredentials: this.box.encryptJson(zoho, ad(id, 'zoho')) });
   }
@@ -95,17 +109,24 @@ export class ConnectionStore {
     await this.repo.update({ id }, patch as never);
   }
 
-  /** Re-seals every secret not under the active key (run after adding a new key). */
+  /**
+   * Re-seals every secret not under the active key (run after adding a new key), and seals an
+   * alert URL a row still keeps in clear.
+   */
   async rotateKeys(): Promise<number> {
     let rotated = 0;
     for (const c of await this.repo.find({ withDeleted: true })) {
-      if (![c.wooCredentials, c.webhookSecret, c.zohoCredentials].some((s) => this.box.needsRotation(s))) continue;
+      const { alertWebhook, alertWebhookUrl: unsealed, ...settings } = c.settings ?? {};
+      const sealed = [c.wooCredentials, c.webhookSecret, c.zohoCredentials, ...(alertWebhook ? [alertWebhook.sealed] : [])];
+      if (!sealed.some((s) => this.box.needsRotation(s)) && unsealed === undefined) continue;
+      const alertUrl = this.alertWebhookUrl(c);
       await this.repo.update(
         { id: c.id },
         {
           wooCredentials: this.box.encryptJson(this.wooCredentials(c), ad(c.id, 'woo')),
           webhookSecret: this.box.encrypt(this.webhookSecret(c), ad(c.id, 'webhook')),
           zohoCredentials: this.box.encryptJson(this.zohoCredentials(c), ad(c.id, 'zoho')),
+          settings: { ...settings, ...(alertUrl ? { alertWebhook: this.sealAlertWebhook(c.id, alertUrl) } : {}) } as never,
         },
       );
       rotated++;

@@ -345,6 +345,8 @@ export class Stack {
     const webhookSecret = `e2e-webhook-secret-${randomBytes(8).toString('hex')}`;
     const refreshToken = this.zoho.issueRefreshToken(client.clientId, [organizationId]);
     for (const secret of [webhookSecret, client.clientSecret, refreshToken, woo.consumerSecret]) this.secrets.add(secret);
+    // A Slack-style alert URL carries its token in the path: the URL is a secret too.
+    if (typeof settings.alertWebhookUrl === 'string') this.secrets.add(settings.alertWebhookUrl);
     const created = await this.api('POST', '/api/connections', {
       name: `e2e ${woo.currency} store`,
       woocommerce: { url: woo.url, consumerKey: woo.consumerKey, consumerSecret: woo.consumerSecret, webhookSecret },

@@ -13,10 +13,22 @@ export interface ConnectionSettings {
   storeTimeZone: string;
   /** Set on the connection `npm start` makes to the built-in sandbox (replaced on each start). */
   sandbox?: boolean;
-  /** Slack-compatible incoming webhook (`POST {"text": …}`) told about failures; a credential: never log it. */
+  /**
+   * The Slack-compatible incoming webhook (`POST {"text": …}`) told about failures. Its URL is a
+   * credential (the token is in the path), so it is sealed like the others; only its host is kept
+   * in clear, for display. Read the URL with ConnectionStore.alertWebhookUrl.
+   */
+  alertWebhook?: SealedAlertWebhook;
+  /** The alert URL as rows kept it before it was sealed: still read, sealed by `rotate-keys`. */
   alertWebhookUrl?: string;
   /** Zoho Books API calls per day of the organization's plan (not reported by Zoho); alert at 90 %. */
   zohoDailyLimit?: number;
+}
+
+export interface SealedAlertWebhook {
+  /** SecretBox ciphertext of the URL. */
+  sealed: string;
+  host: string;
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConnectionEntity, connectionSettings } from '@connector/persistence';
+import { ConnectionEntity, ConnectionStore } from '@connector/persistence';
 import { AlertCauses } from './alert-causes';
 import { AlertSender } from './alert-sender';
 
@@ -13,11 +13,18 @@ export class AlertNotifier {
   constructor(
     private readonly causes: AlertCauses,
     private readonly sender: AlertSender,
+    private readonly connections: ConnectionStore,
   ) {}
+
+  /** Whether the connection has an alert webhook (without opening it). */
+  hasWebhook(connection: ConnectionEntity): boolean {
+    const { alertWebhook, alertWebhookUrl } = connection.settings ?? {};
+    return !!alertWebhook || !!alertWebhookUrl?.trim();
+  }
 
   /** True when an alert was sent now. */
   async raise(connection: ConnectionEntity, cause: string, text: () => string): Promise<boolean> {
-    const url = alertUrlOf(connection);
+    const url = this.connections.alertWebhookUrl(connection);
     if (!url) return false;
     // Opened before sending: two instances seeing the cause at once send one alert between them.
     if (!(await this.causes.open(connection.id, cause))) return false;
@@ -30,13 +37,8 @@ export class AlertNotifier {
 
   /** Sends without cause bookkeeping, for callers that claim their own (failed orders). */
   async send(connection: ConnectionEntity, cause: string, text: string): Promise<boolean> {
-    const url = alertUrlOf(connection);
+    const url = this.connections.alertWebhookUrl(connection);
     if (!url) return false;
     return this.sender.send(url, text, { connectionId: connection.id, cause });
   }
-}
-
-export function alertUrlOf(connection: ConnectionEntity): string | undefined {
-  const url = connectionSettings(connection).alertWebhookUrl;
-  return typeof url === 'string' && url.trim() ? url.trim() : undefined;
 }

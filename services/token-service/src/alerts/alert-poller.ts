@@ -9,7 +9,7 @@ import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { CAUSES, quotaNearlySpent } from './alert-conditions';
 import { AlertCauses } from './alert-causes';
-import { alertUrlOf, AlertNotifier } from './alert-notifier';
+import { AlertNotifier } from './alert-notifier';
 import { failedOrdersText, FailedOrderLine, quotaText, reauthorizationText } from './alert-texts';
 
 /** Failed orders alerted per connection and poll; more wait for the next poll. */
@@ -52,7 +52,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
       await this.forgetRecoveredOrders();
       const [{ day }] = await this.dataSource.query(`SELECT current_date::text AS day`);
       for (const connection of await this.connections.list()) {
-        if (!alertUrlOf(connection)) continue;
+        if (!this.notifier.hasWebhook(connection)) continue;
         try {
           await this.failedOrders(connection);
           await this.reauthorization(connection);

@@ -27,11 +27,11 @@ export function connectionView(connection: ConnectionEntity, publicUrl: string) 
 
 /**
  * Settings as shown by the API. A Slack-style alert URL carries its secret in the path, so only
- * its host is shown (`alertWebhookHost`); the URL itself is write-only.
+ * its host is shown (`alertWebhookHost`); the URL itself is write-only (and sealed at rest).
  */
 function publicSettings(connection: ConnectionEntity) {
-  const { alertWebhookUrl, ...settings } = connectionSettings(connection);
-  return { ...settings, alertWebhookHost: alertWebhookUrl ? alertUrlHost(alertWebhookUrl) : null };
+  const { alertWebhook, alertWebhookUrl: unsealed, ...settings } = connectionSettings(connection);
+  return { ...settings, alertWebhookHost: alertWebhook?.host ?? (unsealed ? alertUrlHost(unsealed) : null) };
 }
 
 export function webhookUrl(publicUrl: string, connectionId: string): string {

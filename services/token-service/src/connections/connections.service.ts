@@ -12,7 +12,7 @@ import { assertAccountsUrl, pingZoho } from '@connector/zoho-books';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { ZohoTokenManager } from '../zoho/zoho-token.manager';
-import { CreateConnectionDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
+import { ConnectionSettingsDto, CreateConnectionDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
 import { webhookUrl } from './connection.view';
 
 export interface PingReport {
@@ -46,7 +46,8 @@ export class ConnectionsService {
       zohoAccountsUrl: accountsUrl,
       zoho: { clientId: dto.zoho.clientId.trim(), clientSecret: dto.zoho.clientSecret.trim(), refreshToken: dto.zoho.refreshToken.trim() },
       zohoOrganizationId: dto.zoho.organizationId ?? null,
-      settings: dto.settings ?? {},
+      settings: withoutAlertUrl(dto.settings),
+      alertWebhookUrl: dto.settings?.alertWebhookUrl,
     });
     this.logger.info({ connectionId: connection.id, storeUrl }, 'connection created');
     // Resolve the product → item mapping up front so the first orders rarely wait for lookups.
@@ -161,4 +162,10 @@ function field<T>(name: string, check: () => T): T {
   } catch (error) {
     throw new BadRequestException(`${name}: ${describeError(error)}`);
   }
+}
+
+/** The settings stored as they are; the alert URL goes to the store separately, to be sealed. */
+function withoutAlertUrl(settings: ConnectionSettingsDto | undefined): Omit<ConnectionSettingsDto, 'alertWebhookUrl'> {
+  const { alertWebhookUrl: _sealedSeparately, ...rest } = settings ?? {};
+  return rest;
 }

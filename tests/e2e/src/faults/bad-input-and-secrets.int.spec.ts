@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { sleep } from '@connector/common';
 import { Decimal } from '@connector/accounting';
@@ -29,7 +29,8 @@ describe('bad input at the gateway, and secrets kept secret', () => {
     stack = await Stack.start({ ...FAULT_ENV, LOG_LEVEL: 'debug', MAX_BODY_BYTES: '1000000' });
     proxy = await ZohoProxy.start(stack.zoho);
     shop = await openShop(stack, { accountsUrl: proxy.url });
-    other = await openShop(stack, { accountsUrl: proxy.url });
+    // Its alert webhook (nothing listens there) is one more secret the last test looks for.
+    other = await openShop(stack, { accountsUrl: proxy.url, settings: { alertWebhookUrl: `http://127.0.0.1:9/services/T0/B0/alert-${randomBytes(12).toString('hex')}` } });
   });
 
   after(async () => {

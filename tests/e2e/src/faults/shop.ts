@@ -35,7 +35,10 @@ export const FAULT_ENV: Record<string, string> = {
   RECONCILE_INTERVAL_SECONDS: '0',
 };
 
-export async function openShop(stack: Stack, options: { products?: number; customers?: number; name?: string; accountsUrl?: string } = {}): Promise<Shop> {
+export async function openShop(
+  stack: Stack,
+  options: { products?: number; customers?: number; name?: string; accountsUrl?: string; settings?: Record<string, unknown> } = {},
+): Promise<Shop> {
   const tag = randomBytes(3).toString('hex');
   const orgId = stack.zoho.createOrganization({
     name: options.name ?? `Fault Books ${tag}`,
@@ -61,7 +64,7 @@ export async function openShop(stack: Stack, options: { products?: number; custo
       billing: { first_name: `Cust${i}`, last_name: `Omer ${tag}`, email: `customer${i}-${tag}@example.com`, country: 'DE', city: 'Berlin' },
     }).id,
   );
-  const connectionId = await stack.connect(store, orgId, {}, { accountsUrl: options.accountsUrl });
+  const connectionId = await stack.connect(store, orgId, options.settings, { accountsUrl: options.accountsUrl });
   await store.flushDeliveries();
   const shop: Shop = {
     stack,
