@@ -33,7 +33,13 @@ const config = {
   orderFixture: process.env.BENCH_ORDER_FIXTURE || path.join(ROOT, '..', 'shared', 'fixtures', 'woocommerce', 'order.json'),
 
   intake: {
-    concurrency: num('BENCH_INTAKE_CONCURRENCY', 32),
+    /**
+     * Keep-alive connections of the max-rate runs: the gateway and the bare handler are each run
+     * at every one of these and keep their best, so each is measured at the load it sustains best
+     * (a delivery waits for its JetStream ack, so the gateway needs more in flight than a handler
+     * that answers at once).
+     */
+    concurrencies: (process.env.BENCH_INTAKE_CONCURRENCY || '32,64,128').split(',').map(Number).filter((n) => n > 0),
     warmupRequests: scaled('BENCH_INTAKE_WARMUP', 1000, 50),
     maxRequests: scaled('BENCH_INTAKE_REQUESTS', 30000, 200),
     maxMs: scaled('BENCH_INTAKE_SECONDS', 12, 2) * 1000,
