@@ -24,9 +24,12 @@ function isAcknowledged(res) {
 if (!isMainThread) {
   const { closedLoop, newAgent, openLoop } = require('./http-load');
   const agents = new Map();
+  // One agent per target and size: its sockets stay warm across runs of the same concurrency, and
+  // a run at another concurrency really gets that many connections.
   const agentFor = (baseUrl, size) => {
-    if (!agents.has(baseUrl)) agents.set(baseUrl, newAgent(size));
-    return agents.get(baseUrl);
+    const key = `${baseUrl} ${size}`;
+    if (!agents.has(key)) agents.set(key, newAgent(size));
+    return agents.get(key);
   };
   parentPort.on('message', async ({ id, kind, options, requests, checkAck }) => {
     if (kind === 'close') {
