@@ -224,16 +224,20 @@ async function run(ctx) {
   if (!(h.p99 < 25)) {
     const busy = halfCpu.cores['webhook-gateway'] || 0;
     const workers = cfg.gatewayWorkers;
+    const halfPerReq = (busy / half.rps) * 1e6;
+    const maxPerReq = (gw / max.rps) * 1e6;
     const causes = [
-      `the gateway's ${workers} process${workers > 1 ? 'es' : ''} used ${busy.toFixed(2)} cores at half the max rate, the machine ${halfCpu.machineBusy.toFixed(2)} of ${halfCpu.machineCores.toFixed(0)} (load generator ${halfCpu.cores.bench.toFixed(2)}, NATS ${(halfCpu.cores['nats-server'] || 0).toFixed(2)}), so a process that waits for a core queues the deliveries that arrive meanwhile`,
+      `the gateway's ${workers} process${workers > 1 ? 'es' : ''} used ${busy.toFixed(2)} cores at half the max rate (${fmtPct(busy / workers)} of ${workers > 1 ? 'their threads' : 'its one thread'}: ` +
+        `${fmtNum(halfPerReq)} µs of CPU per delivery against ${fmtNum(maxPerReq)} µs at the max rate, where more deliveries share each write to NATS), the machine ${halfCpu.machineBusy.toFixed(2)} of ${halfCpu.machineCores.toFixed(0)} ` +
+        `(load generator ${halfCpu.cores.bench.toFixed(2)}, NATS ${(halfCpu.cores['nats-server'] || 0).toFixed(2)}), so every pause of that thread (a wait for a core, a garbage collection) queues the deliveries that arrive meanwhile`,
     ];
     if (gwHalf.loopMaxMs >= 10) causes.push(`a gateway event loop stalled up to ${fmtMs(gwHalf.loopMaxMs)} (garbage collection ${fmtMs(gwHalf.gcMs)} in ${fmtNum(gwHalf.gcs)} pauses, ${fmtNum(gwHalf.slowGcs)} over 10 ms; the rest is waiting for a core)`);
     if (gwHalf.slowAcks >= 0.01 * gwHalf.acks) causes.push(`JetStream acknowledgements (${fmtNum(gwHalf.slowAcks)} of ${fmtNum(gwHalf.acks)} took over 25 ms)`);
     if (benchLoopMaxMs >= 25) causes.push(`stalls of the load generator's own thread (up to ${fmtMs(benchLoopMaxMs)}; latency is counted from the scheduled send time, so a late send counts against the gateway)`);
     if (halfCpu.other > 0.25) causes.push(`other work on the machine (${halfCpu.other.toFixed(2)} cores)`);
     ctx.diagnose(
-      `Gateway p99 at half rate ${fmtMs(h.p99)} (p50 ${fmtMs(h.p50)}) while the bare handler's is ${fmtMs(bh.p99)} at the same rate. Limit: CPU scheduling on a shared 2-core machine — ${causes.join('; ')}. ` +
-        'What moves it: cores the gateway does not share with the load generator and NATS (a dedicated host, or more cores than processes), so that half of the max rate leaves its processes mostly idle; then less CPU per delivery (see the max-rate row).',
+      `Gateway p99 at half rate ${fmtMs(h.p99)} (p50 ${fmtMs(h.p50)}) while the bare handler's is ${fmtMs(bh.p99)} at the same rate. Limit: the gateway's busy thread on a shared 2-core machine — ${causes.join('; ')}. ` +
+        'What moves it: cores the gateway does not share with the load generator and NATS (a dedicated host, or more cores than processes), so that half of the max rate leaves its processes mostly idle; then less CPU per delivery at moderate rates (see the max-rate row).',
     );
   }
 
