@@ -76,8 +76,10 @@ export class OrderSyncRepository {
    * Orders without an invoice become `skipped` with the reason. An order that has one keeps its
    * state untouched (a stale snapshot must not disturb a synced record); the audit trail says why.
    */
-  async markSkipped(record: OrderSyncEntity, reason: string, snapshot?: JudgedSnapshot): Promise<void> {
+  async markSkipped(record: OrderSyncEntity, reason: string, judged?: () => JudgedSnapshot): Promise<void> {
     if (record.state === 'synced' || record.state === 'voided') return;
+    // Taken only here: its hashes are wasted on the common skip, a twin of a synced order.
+    const snapshot = judged?.();
     // Remember the newest snapshot judged (never move it backwards: stale skips pass an older one).
     const newer = snapshot?.modifiedGmt && (!record.modifiedGmt || gmtMillis(snapshot.modifiedGmt) >= gmtMillis(record.modifiedGmt));
     await this.update(record.connectionId, record.orderId, {

@@ -127,7 +127,7 @@ export class OrderSyncService {
     const settings = connectionSettings(connection);
     const decision = decideOrderAction({ order, existing: existingLink(record), syncStatuses: settings.syncStatuses });
     if (decision.action === 'skip') {
-      await this.records.markSkipped(record, decision.reason, snapshotOf(order, event));
+      await this.records.markSkipped(record, decision.reason, () => snapshotOf(order, event));
       return { action: 'skip', outcome: 'skipped', message: decision.reason };
     }
 
