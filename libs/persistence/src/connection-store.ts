@@ -96,6 +96,12 @@ export class ConnectionStore {
     return unsealed?.trim() || undefined;
   }
 
+  /** Whether the connection has an alert webhook, without opening it. */
+  hasAlertWebhook(connection: ConnectionEntity): boolean {
+    const { alertWebhook, alertWebhookUrl: unsealed } = connection.settings ?? {};
+    return !!alertWebhook || !!unsealed?.trim();
+  }
+
   private sealAlertWebhook(id: string, url: string): SealedAlertWebhook {
     const trimmed = url.trim();
     return { sealed: this.box.encrypt(trimmed, ad(id, 'alert-webhook')), host: new URL(trimmed).host };

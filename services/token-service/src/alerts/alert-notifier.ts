@@ -16,12 +16,6 @@ export class AlertNotifier {
     private readonly connections: ConnectionStore,
   ) {}
 
-  /** Whether the connection has an alert webhook (without opening it). */
-  hasWebhook(connection: ConnectionEntity): boolean {
-    const { alertWebhook, alertWebhookUrl } = connection.settings ?? {};
-    return !!alertWebhook || !!alertWebhookUrl?.trim();
-  }
-
   /** True when an alert was sent now. */
   async raise(connection: ConnectionEntity, cause: string, text: () => string): Promise<boolean> {
     const url = this.connections.alertWebhookUrl(connection);

@@ -52,7 +52,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
       await this.forgetRecoveredOrders();
       const [{ day }] = await this.dataSource.query(`SELECT current_date::text AS day`);
       for (const connection of await this.connections.list()) {
-        if (!this.notifier.hasWebhook(connection)) continue;
+        if (!this.connections.hasAlertWebhook(connection)) continue;
         try {
           await this.failedOrders(connection);
           await this.reauthorization(connection);
