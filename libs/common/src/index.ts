@@ -3,3 +3,4 @@ export * from './backoff';
 export * from './config';
 export * from './logger';
 export * from './private-network';
+export * from './json-object-fields';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { describeError, Logger } from '@connector/common';
+import { describeError, jsonObjectFieldReader, Logger } from '@connector/common';
 import { deliveryMessageId, HEADERS, parseTopic, subjects, Topology } from '@connector/contracts';
 import { DeliveryPublisher } from '@connector/messaging';
 import { LOGGER, TOPOLOGY } from '@connector/platform';
@@ -65,20 +65,15 @@ export class DeliveryIntake {
       return this.reject(401, 'bad_signature', 'X-WC-Webhook-Signature does not match the body', connectionId);
     }
 
-    let payload: unknown;
-    try {
-      payload = JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      return this.reject(400, 'malformed_json', `Body is not valid JSON: ${describeError(error)}`, connectionId);
-    }
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      return this.reject(400, 'wrong_shape', 'Body must be a JSON object', connectionId);
-    }
+    // The gateway stores the bytes as they came; of their content it needs only that they are one
+    // JSON object and two fields, so it reads those without parsing the order (the consumers do).
+    const envelope = readEnvelope(body);
+    if (!envelope) return this.rejectNonObject(body, connectionId);
 
     const topic = header('x-wc-webhook-topic');
     const parsedTopic = parseTopic(topic);
-    const resourceId = idOf(payload);
-    const modifiedGmt = stringField(payload, 'date_modified_gmt');
+    const resourceId = idOf(envelope.id);
+    const modifiedGmt = nonEmptyString(envelope.date_modified_gmt);
     const msgId = deliveryMessageId({ connectionId, topic: topic ?? 'none', resourceId, modifiedGmt, rawBody: body });
     const correlationId = randomUUID();
     const subject = subjects.delivery(this.topology, connectionId, parsedTopic.resource, parsedTopic.event);
@@ -121,6 +116,18 @@ export class DeliveryIntake {
     }
   }
 
+  /** Why the body is not one JSON object, in JSON.parse's words (a rare path: only here is it parsed). */
+  private rejectNonObject(body: Buffer, connectionId: string): IntakeResult {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      return this.reject(400, 'malformed_json', `Body is not valid JSON: ${describeError(error)}`, connectionId);
+    }
+    const shape = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : `a ${typeof payload}`;
+    return this.reject(400, 'wrong_shape', `Body must be a JSON object, not ${shape}`, connectionId);
+  }
+
   private reject(status: number, reason: string, message: string, connectionId: string): IntakeResult {
     this.metrics.deliveries.inc({ outcome: 'rejected', reason });
     this.logger.warn({ connectionId, status, reason }, `delivery rejected: ${message}`);
@@ -132,12 +139,12 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function idOf(payload: object): number | string | undefined {
-  const id = (payload as { id?: unknown }).id;
+const readEnvelope = jsonObjectFieldReader(['id', 'date_modified_gmt']);
+
+function idOf(id: unknown): number | string | undefined {
   return typeof id === 'number' || typeof id === 'string' ? id : undefined;
 }
 
-function stringField(payload: object, key: string): string | undefined {
-  const value = (payload as Record<string, unknown>)[key];
+function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value ? value : undefined;
 }
