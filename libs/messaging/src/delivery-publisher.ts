@@ -1,7 +1,8 @@
 import type { PubAck } from '@nats-io/jetstream';
-import { createInbox, headers as natsHeaders } from '@nats-io/nats-core';
+import { createInbox } from '@nats-io/nats-core';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { HEADERS, Topology } from '@connector/contracts';
+import { encodedHeaders } from './encoded-headers';
 
 const UTF8 = new TextDecoder();
 
@@ -80,17 +81,11 @@ export class DeliveryPublisher {
   }
 
   private send({ request, resolve, reject }: Pending): void {
-    // A fresh set of distinct keys: append, not set (set searches the keys already there, twice).
-    const h = natsHeaders();
-    for (const key in request.headers) {
-      const value = request.headers[key];
-      if (value !== undefined && value !== '') h.append(key, sanitizeHeader(value));
-    }
-    h.append(HEADERS.msgId, request.msgId); // Nats-Msg-Id: JetStream's de-duplication key
-    h.append('Nats-Expected-Stream', this.topology.stream);
+    // Nats-Msg-Id is JetStream's de-duplication key; Nats-Expected-Stream makes a wrong stream an error.
+    const headers = encodedHeaders(request.headers, { [HEADERS.msgId]: request.msgId, 'Nats-Expected-Stream': this.topology.stream });
     const token = (this.nextToken++).toString(36);
     this.listen();
-    this.nc.publish(request.subject, request.body, { headers: h, reply: `${this.inbox}.${token}` });
+    this.nc.publish(request.subject, request.body, { headers, reply: `${this.inbox}.${token}` });
     this.awaiting.set(token, { resolve, reject, deadline: Date.now() + this.timeoutMs });
     this.sweeper ??= setInterval(() => this.sweep(), Math.min(250, Math.max(10, this.timeoutMs / 4))).unref();
   }
@@ -137,11 +132,3 @@ export class DeliveryPublisher {
     this.awaiting.clear();
   }
 }
-
-/** NATS headers are single-line ASCII; anything else from a client is replaced, never trusted. */
-function sanitizeHeader(value: string): string {
-  const printable = SINGLE_LINE_ASCII.test(value) ? value : value.replace(/[^\x20-\x7e]/g, '?');
-  return printable.length > 512 ? printable.slice(0, 512) : printable;
-}
-
-const SINGLE_LINE_ASCII = /^[\x20-\x7e]*$/;

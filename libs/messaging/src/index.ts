@@ -12,3 +12,4 @@ export * from './passthrough-exception.filter';
 export * from './attach-transport';
 export * from './applied-events';
 export * from './replay-runner';
+export * from './encoded-headers';
