@@ -6,17 +6,23 @@ import { createHash } from 'node:crypto';
  * `date_modified_gmt` and a hash of the exact bytes. Two deliveries of the same snapshot get the
  * same id and JetStream stores one. The hash matters because `date_modified_gmt` has one-second
  * resolution: an order created and cancelled within the same second must stay two events.
+ *
+ * The hash is `bodyDigest` when the caller already has one of the exact bytes (the gateway has
+ * the HMAC-SHA256 it verified the signature with: the connection's secret is the same for every
+ * delivery of the connection, so equal bytes give an equal digest), else SHA-256 of `rawBody`.
  */
-export function deliveryMessageId(input: {
-  connectionId: string;
-  topic: string;
-  resourceId?: string | number | null;
-  modifiedGmt?: string | null;
-  rawBody: Buffer;
-}): string {
+export function deliveryMessageId(
+  input: {
+    connectionId: string;
+    topic: string;
+    resourceId?: string | number | null;
+    modifiedGmt?: string | null;
+  } & ({ rawBody: Uint8Array } | { bodyDigest: Uint8Array }),
+): string {
   const resource = input.resourceId === undefined || input.resourceId === null ? 'none' : String(input.resourceId);
   const modified = input.modifiedGmt || 'none';
-  return `${input.connectionId}:${input.topic}:${resource}:${modified}:${sha256Hex(input.rawBody).slice(0, 24)}`;
+  const digest = 'bodyDigest' in input ? Buffer.from(input.bodyDigest.buffer, input.bodyDigest.byteOffset, input.bodyDigest.byteLength).toString('hex') : sha256Hex(input.rawBody);
+  return `${input.connectionId}:${input.topic}:${resource}:${modified}:${digest.slice(0, 24)}`;
 }
 
 export function sha256Hex(data: Uint8Array | string): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { computeWebhookSignature, verifyWebhookSignature, webhookSigningKey } from './signature';
+import { computeWebhookSignature, verifiedWebhookDigest, verifyWebhookSignature, webhookSigningKey } from './signature';
 
 describe('webhook signature', () => {
   // Vectors from specs/woocommerce.md §1.2 (computed with Python's hmac module).
@@ -47,5 +47,13 @@ describe('webhook signature', () => {
     assert.equal(verifyWebhookSignature(body, good, 'other-secret'), false);
     const sha1 = createHmac('sha1', 'secret').update(body).digest('base64');
     assert.equal(verifyWebhookSignature(body, sha1, 'secret'), false);
+  });
+
+  it('gives the verified HMAC digest, to name the content with, and nothing for a signature that does not match', () => {
+    const body = Buffer.from('{"id":123}');
+    const digest = verifiedWebhookDigest(body, 'OeBtbEIAz+EnjWhU3WkE+GpE4e/Cu0Fl+JGceISoR9I=', 'secret');
+    assert.deepEqual(digest, createHmac('sha256', 'secret').update(body).digest());
+    assert.equal(verifiedWebhookDigest(body, 'OeBtbEIAz+EnjWhU3WkE+GpE4e/Cu0Fl+JGceISoR9I=', 'other-secret'), undefined);
+    assert.equal(verifiedWebhookDigest(body, undefined, 'secret'), undefined);
   });
 });

@@ -34,11 +34,20 @@ export function computeWebhookSignature(rawBody: Uint8Array, secret: string): st
 
 /** Whether `header` is the signature of `rawBody` under `secret`, compared in constant time. */
 export function verifyWebhookSignature(rawBody: Uint8Array, header: string | null | undefined, secret: string): boolean {
-  if (typeof header !== 'string') return false;
+  return verifiedWebhookDigest(rawBody, header, secret) !== undefined;
+}
+
+/**
+ * The HMAC-SHA256 of `rawBody` when `header` is its signature under `secret` (compared in constant
+ * time), else undefined. The digest is a hash of the exact bytes, so whoever verified a delivery
+ * can name its content with it instead of hashing the body a second time.
+ */
+export function verifiedWebhookDigest(rawBody: Uint8Array, header: string | null | undefined, secret: string): Buffer | undefined {
+  if (typeof header !== 'string') return undefined;
   const presented = header.trim();
-  if (presented === '' || !BASE64.test(presented)) return false;
+  if (presented === '' || !BASE64.test(presented)) return undefined;
   const received = Buffer.from(presented, 'base64');
-  if (received.length !== SHA256_BYTES) return false;
+  if (received.length !== SHA256_BYTES) return undefined;
   const expected = createHmac('sha256', webhookSigningKey(secret)).update(rawBody).digest();
-  return timingSafeEqual(received, expected);
+  return timingSafeEqual(received, expected) ? expected : undefined;
 }

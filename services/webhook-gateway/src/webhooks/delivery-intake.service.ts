@@ -4,7 +4,7 @@ import { describeError, jsonObjectFieldReader, Logger } from '@connector/common'
 import { deliveryMessageId, HEADERS, parseTopic, subjects, Topology } from '@connector/contracts';
 import { DeliveryPublisher } from '@connector/messaging';
 import { LOGGER, TOPOLOGY } from '@connector/platform';
-import { verifyWebhookSignature } from '@connector/woocommerce';
+import { verifiedWebhookDigest } from '@connector/woocommerce';
 import { GatewayMetrics } from './gateway.metrics';
 import { WebhookSecretCache } from './webhook-secret.cache';
 
@@ -61,9 +61,8 @@ export class DeliveryIntake {
       }
       return this.reject(401, 'missing_signature', 'X-WC-Webhook-Signature header is missing', connectionId);
     }
-    if (!verifyWebhookSignature(body, signature, secret)) {
-      return this.reject(401, 'bad_signature', 'X-WC-Webhook-Signature does not match the body', connectionId);
-    }
+    const bodyDigest = verifiedWebhookDigest(body, signature, secret);
+    if (!bodyDigest) return this.reject(401, 'bad_signature', 'X-WC-Webhook-Signature does not match the body', connectionId);
 
     // The gateway stores the bytes as they came; of their content it needs only that they are one
     // JSON object and two fields, so it reads those without parsing the order (the consumers do).
@@ -74,7 +73,7 @@ export class DeliveryIntake {
     const parsedTopic = parseTopic(topic);
     const resourceId = idOf(envelope.id);
     const modifiedGmt = nonEmptyString(envelope.date_modified_gmt);
-    const msgId = deliveryMessageId({ connectionId, topic: topic ?? 'none', resourceId, modifiedGmt, rawBody: body });
+    const msgId = deliveryMessageId({ connectionId, topic: topic ?? 'none', resourceId, modifiedGmt, bodyDigest });
     const correlationId = randomUUID();
     const subject = subjects.delivery(this.topology, connectionId, parsedTopic.resource, parsedTopic.event);
 
