@@ -199,7 +199,7 @@ async function run(ctx) {
     const perReq = (gw / max.rps) * 1e6;
     const barePerReq = ((baseCpu.cores['bare-handler'] || 0) / base.rps) * 1e6;
     const spend =
-      `${fmtNum(perReq)} µs of gateway CPU per delivery against ${fmtNum(barePerReq)} µs for the bare handler: besides the HTTP exchange both make, the gateway checks the HMAC, parses the JSON, ` +
+      `${fmtNum(perReq)} µs of gateway CPU per delivery against ${fmtNum(barePerReq)} µs for the bare handler: besides the HTTP exchange both make, the gateway checks the HMAC, scans the JSON for its two fields, ` +
       'writes the ~3 kB message to NATS and reads its acknowledgement, and the socket writes are the biggest part of that (`BENCH_PROFILE=1 npm run bench` adds the CPU profile of the busiest gateway process to this report)';
     if (maxCpu.machineBusy >= 0.9 * maxCpu.machineCores) {
       lines.push(
