@@ -194,7 +194,7 @@ async function run(ctx) {
     ctx.diagnose(
       `Replay at ${fmtNum(eps)} events/s (target 5,000). Limit: ${limit}. ` +
         (api
-          ? 'The replay runner (libs/messaging/src/replay-runner.ts) fetches 256 events at a time; invoice-sync passes over those already applied with one read of their order records, one multi-row audit insert and one dead-letter update per batch (no lock, no record write), recognising most by a SHA-256 of their bytes against the record\'s body digest (no parse), and runs the others through the live handler, CONCURRENCY orders at a time. What is left per already-applied event is CPU in one Node thread: receiving and acking the NATS message, its headers, the digest and the audit note. '
+          ? 'The replay runner (libs/messaging/src/replay-runner.ts) fetches 1,024 events at a time; invoice-sync passes over those already applied with one read of their order records, one multi-row audit insert and one dead-letter update per batch (no lock, no record write), recognising most by a SHA-256 of their bytes against the record\'s body digest (no parse), and runs the others through the live handler, CONCURRENCY orders at a time. What is left per already-applied event is CPU in one Node thread: receiving and acking the NATS message, its headers, the digest and the audit note. '
           : 'Every re-delivered event takes the live consumer\'s full path (the bench could not use the replay endpoint). ') +
         'What moves it: splitting a large replay over the instances of invoice-sync by order (each instance its share of the orders), and fewer bytes per event (a replay that reads only the headers and the digest).',
     );
