@@ -4,3 +4,4 @@ export * from './config';
 export * from './logger';
 export * from './private-network';
 export * from './json-object-fields';
+export * from './http-exchange';

@@ -1,10 +1,10 @@
-import { describeError, parseRetryAfter, PermanentError, REDACTED_KEYS } from '@connector/common';
+import { DEFAULT_HTTP_TIMEOUT_MS, describeError, parseRetryAfter, PermanentError, RawHttpResponse, REDACTED_KEYS } from '@connector/common';
 import type { WooCustomer, WooOrder, WooProduct, WooVariation, WooWebhook } from '@connector/contracts';
 import { basicAuthorization, encodeQuery, signOAuth1 } from './auth';
 import { WooApiError, wooErrorFor } from './errors';
 import { hasNextPage, MAX_PAGE_SIZE } from './pagination';
 import { normalizeStoreUrl } from './store-url';
-import { DEFAULT_TIMEOUT_MS, exchange, parseJson, RawResponse } from './transport';
+import { exchange, parseJson } from './transport';
 import { ensureWebhooks, EnsuredWebhook, EnsureWebhooksOptions, WebhookApi, WooWebhookInput } from './webhooks';
 
 export interface WooClientOptions {
@@ -95,7 +95,7 @@ export class WooClient implements WebhookApi {
     this.apiBase = `${this.storeUrl}${API_PREFIX}`;
     this.consumerKey = options.consumerKey;
     this.consumerSecret = options.consumerSecret;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
     this.onCall = options.onCall;
   }
 
@@ -249,7 +249,7 @@ export class WooClient implements WebhookApi {
 
     const operation = `${method} ${path}`;
     const started = performance.now();
-    let raw: RawResponse;
+    let raw: RawHttpResponse;
     try {
       raw = await exchange(search ? `${url}?${search}` : url, init, this.timeoutMs, `WooCommerce ${operation}`);
     } catch (error) {

@@ -1,9 +1,10 @@
+import { DEFAULT_HTTP_TIMEOUT_MS, RawHttpResponse } from '@connector/common';
 import { booksErrorFor, ZohoApiError, ZohoErrorCode, ZohoRateLimitedError } from './errors';
 import { parseZohoJson } from './json';
 import { chooseOrganization } from './organization-choice';
 import { allowPrivateEndpointsFromEnv, assertApiDomain } from './regions';
 import type { ZohoCallRecord, ZohoRateLimiter, ZohoSession } from './session';
-import { DEFAULT_TIMEOUT_MS, exchange, RawResponse } from './transport';
+import { exchange } from './transport';
 import type {
   ZohoContact,
   ZohoContactInput,
@@ -66,7 +67,7 @@ export class ZohoBooksClient {
     this.organizationId = options.organizationId;
     this.rateLimiter = options.rateLimiter;
     this.onCall = options.onCall;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
     this.allowPrivate = options.allowPrivate ?? allowPrivateEndpointsFromEnv();
   }
 
@@ -228,7 +229,7 @@ export class ZohoBooksClient {
     for (let attempt = 1; ; attempt++) {
       // The token is taken after the wait for the organization's budget, so it is a fresh one.
       const release = await this.rateLimiter?.acquire(limiterKey);
-      let raw: RawResponse;
+      let raw: RawHttpResponse;
       let accessToken: string;
       try {
         const session = await this.session.getAccessToken();
@@ -269,7 +270,7 @@ export class ZohoBooksClient {
     query: Record<string, string>,
     accessToken: string,
     body: unknown,
-  ): Promise<RawResponse> {
+  ): Promise<RawHttpResponse> {
     const headers: Record<string, string> = { Authorization: `Zoho-oauthtoken ${accessToken}`, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const started = performance.now();

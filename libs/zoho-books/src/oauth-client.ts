@@ -1,9 +1,10 @@
+import { DEFAULT_HTTP_TIMEOUT_MS } from '@connector/common';
 import { ZohoEndpointNotAllowedError, ZohoOAuthError } from './errors';
 import { parseZohoJson } from './json';
 import { oauthErrorFor, TokenOperation } from './oauth-errors';
 import { allowPrivateEndpointsFromEnv, assertAccountsUrl, assertApiDomain } from './regions';
 import { ZOHO_BOOKS_SCOPES } from './scopes';
-import { DEFAULT_TIMEOUT_MS, exchange } from './transport';
+import { exchange } from './transport';
 
 export interface ZohoOAuthClientOptions {
   /** Accept loopback/private accounts servers and API domains (sandbox, tests). Defaults to ALLOW_PRIVATE_ENDPOINTS. */
@@ -53,7 +54,7 @@ export class ZohoOAuthClient {
 
   constructor(options: ZohoOAuthClientOptions = {}) {
     this.allowPrivate = options.allowPrivate ?? allowPrivateEndpointsFromEnv();
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   }
 
   /** Where to send the person who grants access; asks for offline access so a refresh token comes back. */
