@@ -5,3 +5,4 @@ export * from './logger';
 export * from './private-network';
 export * from './json-object-fields';
 export * from './http-exchange';
+export * from './semaphore';

@@ -7,7 +7,6 @@ export * from './dead-letter-sink';
 export * from './jetstream.context';
 export * from './jetstream.transport';
 export * from './rpc-client';
-export * from './semaphore';
 export * from './passthrough-exception.filter';
 export * from './attach-transport';
 export * from './applied-events';

@@ -3,13 +3,12 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
-import { describeError, isTransient, Logger, retryAfterOf, sleep } from '@connector/common';
+import { describeError, isTransient, Logger, retryAfterOf, Semaphore, sleep } from '@connector/common';
 import { rpcSubject, RpcReply, Topology } from '@connector/contracts';
 import { DeadLetterSink } from './dead-letter-sink';
 import { InboundEvent, toInboundEvent } from './inbound-event';
 import { JetStreamContext } from './jetstream.context';
 import { DurableConsumerOptions, ensureDurableConsumer } from './provisioning';
-import { Semaphore } from './semaphore';
 import { RetrySettings, settle, Settlement } from './settle-policy';
 
 export interface ConsumerBinding extends DurableConsumerOptions {

@@ -3,14 +3,13 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/
 import type { Consumer, ConsumerConfig, JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { describeError, Logger, PermanentError } from '@connector/common';
+import { describeError, Logger, PermanentError, Semaphore } from '@connector/common';
 import { assertSubjectToken, PlannedWrite, ReplayFailure, StartReplayReply, StartReplayRequest, Topology } from '@connector/contracts';
 import type { AppliedEvents, AppliedSkip } from './applied-events';
 import { BatchPosition } from './batch-position';
 import type { DeadLetterSink } from './dead-letter-sink';
 import { InboundEvent, toInboundEvent } from './inbound-event';
 import { isApiError } from './provisioning';
-import { Semaphore } from './semaphore';
 import { RetrySettings, settle } from './settle-policy';
 
 /** What one service replays: its resource's events of one connection, from a sequence or a time. */

@@ -1,4 +1,4 @@
-import { Semaphore } from '@connector/messaging';
+import { Semaphore } from '@connector/common';
 import type { ZohoRateLimiter as SharedRateBudget } from '@connector/persistence';
 import type { ZohoRateLimiter } from '@connector/zoho-books';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Semaphore } from '@connector/messaging';
+import { Semaphore } from '@connector/common';
 import { withAdvisoryLock } from '@connector/persistence';
 import type { CatalogSyncConfig } from '../catalog-sync.config';
 import { CATALOG_SYNC_CONFIG } from './tokens';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Semaphore } from '@connector/messaging';
+import { Semaphore } from '@connector/common';
 import { PLATFORM_CONFIG } from '@connector/platform';
 import { withAdvisoryLock } from '@connector/persistence';
 import type { CustomerSyncConfig } from '../customer-sync.config';

@@ -3,11 +3,11 @@ import { DataSource } from 'typeorm';
 import {
   buildInvoice, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, mapOrderTaxes, orderContentHash, TaxMappingError,
 } from '@connector/accounting';
-import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError } from '@connector/common';
+import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError, Semaphore } from '@connector/common';
 import {
   describeOrderShapeProblem, EnsureContactReply, EnsureContactRequest, EnsureItemsReply, EnsureItemsRequest, isWooErrorBody, RPC, sha256Hex, WooOrder,
 } from '@connector/contracts';
-import { InboundEvent, NatsRpcClient, ReplayDryRun, Semaphore } from '@connector/messaging';
+import { InboundEvent, NatsRpcClient, ReplayDryRun } from '@connector/messaging';
 import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';

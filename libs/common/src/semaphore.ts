@@ -1,4 +1,7 @@
-/** Bounds how many messages one process handles at once. */
+/**
+ * Bounds how many callers of one process hold something at once (messages in hand, Zoho calls in
+ * flight, database connections held for a lock); the others wait in arrival order.
+ */
 export class Semaphore {
   private available: number;
   private readonly waiters: Array<() => void> = [];
