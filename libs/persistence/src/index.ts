@@ -6,3 +6,4 @@ export * from './audit-trail';
 export * from './dead-letter-store';
 export * from './zoho-rate-limiter';
 export * from './advisory-lock';
+export * from './keyed-advisory-locks';

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { KeyedAdvisoryLocks } from '@connector/persistence';
 import { PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
 import { CatalogSyncConfig } from './catalog-sync.config';
 import { CatalogAudit } from './items/catalog-audit';
@@ -6,7 +8,6 @@ import { CatalogImportService } from './items/catalog-import.service';
 import { CatalogSyncHandler } from './items/catalog-sync.handler';
 import { EnsureItemsHandler } from './items/ensure-items.handler';
 import { ItemLinksRepository } from './items/item-links.repository';
-import { ItemLocks } from './items/item-locks';
 import { ItemResolverService } from './items/item-resolver.service';
 import { ProductEventsHandler } from './items/product-events.handler';
 import { ProductRefreshService } from './items/product-refresh.service';
@@ -27,7 +28,12 @@ export class CatalogSyncModule {
         ZohoClientFactory,
         SyncServiceReplays,
         ItemLinksRepository,
-        ItemLocks,
+        {
+          provide: KeyedAdvisoryLocks,
+          useFactory: (dataSource: DataSource) =>
+            new KeyedAdvisoryLocks(dataSource, { concurrency: config.ITEM_RESOLVE_CONCURRENCY, waitMs: config.ITEM_LOCK_WAIT_MS }),
+          inject: [DataSource],
+        },
         CatalogAudit,
         ItemResolverService,
         ProductRefreshService,

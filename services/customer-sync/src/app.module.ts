@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { KeyedAdvisoryLocks } from '@connector/persistence';
 import { PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
 import { ContactAudit } from './contacts/contact-audit';
 import { ContactLinksRepository } from './contacts/contact-links.repository';
-import { ContactLocks } from './contacts/contact-locks';
 import { ContactResolverService } from './contacts/contact-resolver.service';
 import { ContactSyncService } from './contacts/contact-sync.service';
 import { CustomerEventsHandler } from './contacts/customer-events.handler';
@@ -24,7 +25,12 @@ export class CustomerSyncModule {
         ZohoClientFactory,
         SyncServiceReplays,
         ContactLinksRepository,
-        ContactLocks,
+        {
+          provide: KeyedAdvisoryLocks,
+          useFactory: (dataSource: DataSource) =>
+            new KeyedAdvisoryLocks(dataSource, { concurrency: config.CONTACT_RESOLVE_CONCURRENCY, waitMs: config.CONTACT_LOCK_WAIT_MS }),
+          inject: [DataSource],
+        },
         ContactAudit,
         ZohoContacts,
         OrganizationCurrencies,

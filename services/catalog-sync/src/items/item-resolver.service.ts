@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { PermanentError } from '@connector/common';
 import { EnsureItemsReply, EnsureItemsRequest, ItemRequestLine } from '@connector/contracts';
 import { ZohoCallLog, ZohoClientFactory } from '@connector/platform';
-import { ConnectionStore, isUuid, ItemMatch as LinkMatch } from '@connector/persistence';
+import { ConnectionStore, isUuid, ItemMatch as LinkMatch, KeyedAdvisoryLocks } from '@connector/persistence';
 import type { ZohoBooksClient } from '@connector/zoho-books';
 import { CatalogAudit } from './catalog-audit';
 import { identityOfLine, isDeletedProduct, ItemIdentity, itemLockKey, resourceIdOf, sameItemKey, withDistinctName } from './item-identity';
 import { ItemLinksRepository } from './item-links.repository';
-import { ItemLocks } from './item-locks';
 import { newItemPayload } from './new-item-payload';
 import { classifyZohoFailure, isDuplicateItemRejection } from './zoho-failures';
 import { scanZohoItems, searchZohoItem } from './zoho-item-search';
@@ -43,7 +42,7 @@ export class ItemResolverService {
   constructor(
     private readonly connections: ConnectionStore,
     private readonly links: ItemLinksRepository,
-    private readonly locks: ItemLocks,
+    private readonly locks: KeyedAdvisoryLocks,
     private readonly zohoClients: ZohoClientFactory,
     private readonly audit: CatalogAudit,
   ) {}

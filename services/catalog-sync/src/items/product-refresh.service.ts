@@ -3,12 +3,11 @@ import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooProduct } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
 import { PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
-import { ConnectionStore } from '@connector/persistence';
+import { ConnectionStore, KeyedAdvisoryLocks } from '@connector/persistence';
 import type { CatalogSyncConfig } from '../catalog-sync.config';
 import { CatalogAudit, CatalogDecision } from './catalog-audit';
 import { identityOfProduct, ItemIdentity, itemLockKey, isSellable, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
-import { ItemLocks } from './item-locks';
 import { classifyZohoFailure } from './zoho-failures';
 import { searchZohoItem } from './zoho-item-search';
 
@@ -24,7 +23,7 @@ export class ProductRefreshService {
   constructor(
     private readonly connections: ConnectionStore,
     private readonly links: ItemLinksRepository,
-    private readonly locks: ItemLocks,
+    private readonly locks: KeyedAdvisoryLocks,
     private readonly zohoClients: ZohoClientFactory,
     private readonly audit: CatalogAudit,
     @Inject(PLATFORM_CONFIG) private readonly config: CatalogSyncConfig,

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { normalizeEmail } from '@connector/accounting';
 import { PermanentError } from '@connector/common';
 import { EnsureContactReply, EnsureContactRequest } from '@connector/contracts';
-import { ConnectionEntity, ConnectionStore, isUuid } from '@connector/persistence';
+import { ConnectionEntity, ConnectionStore, isUuid, KeyedAdvisoryLocks } from '@connector/persistence';
 import { ContactAudit } from './contact-audit';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
-import { ContactLocks } from './contact-locks';
+import { contactLockKey } from './contact-lock-key';
 import { newContactFromOrder } from './order-contact';
 import { OrganizationCurrencies } from './organization-currencies';
 import { ZohoContacts } from './zoho-contacts';
@@ -34,7 +34,7 @@ export class ContactResolverService {
   constructor(
     private readonly connections: ConnectionStore,
     private readonly links: ContactLinksRepository,
-    private readonly locks: ContactLocks,
+    private readonly locks: KeyedAdvisoryLocks,
     private readonly zohoContacts: ZohoContacts,
     private readonly currencies: OrganizationCurrencies,
     private readonly audit: ContactAudit,
@@ -51,7 +51,7 @@ export class ContactResolverService {
       const known = await this.storedLink(connection.id, customerId, email);
       const resolution = known
         ? fromLink(known, customerId > 0 && known.wooCustomerId === customerId ? "the customer's stored link" : 'stored link of the email')
-        : await this.locks.withEmailLock(connection.id, requireEmail(email), () => this.resolveLocked(connection, request, email, calls));
+        : await this.locks.withLock(contactLockKey(connection.id, requireEmail(email)), () => this.resolveLocked(connection, request, email, calls));
       await this.audit.record({
         ...context,
         action: ACTIONS[resolution.source],

@@ -3,13 +3,13 @@ import { contactFromCustomer } from '@connector/accounting';
 import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooCustomer } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
-import { ConnectionEntity, ConnectionStore } from '@connector/persistence';
+import { ConnectionEntity, ConnectionStore, KeyedAdvisoryLocks } from '@connector/persistence';
 import { PLATFORM_CONFIG, ZohoCallLog } from '@connector/platform';
 import { ZohoBooksClient, ZohoContact, ZohoNotFoundError } from '@connector/zoho-books';
 import type { CustomerSyncConfig } from '../customer-sync.config';
 import { ContactAudit, ContactDecision } from './contact-audit';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
-import { ContactLocks } from './contact-locks';
+import { contactLockKey } from './contact-lock-key';
 import { contactContentHash, customerEmail, describeCustomerProblem, isOlderSnapshot, latestModified } from './customer-snapshot';
 import { ContactPayload, ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
@@ -39,7 +39,7 @@ export class ContactSyncService {
   constructor(
     private readonly connections: ConnectionStore,
     private readonly links: ContactLinksRepository,
-    private readonly locks: ContactLocks,
+    private readonly locks: KeyedAdvisoryLocks,
     private readonly zohoContacts: ZohoContacts,
     private readonly audit: ContactAudit,
     @Inject(PLATFORM_CONFIG) private readonly config: CustomerSyncConfig,
@@ -72,7 +72,7 @@ export class ContactSyncService {
     const customer = body as WooCustomer;
     const email = customerEmail(customer);
     if (!email) return skipped('the customer has no email address, and the email is what matches a customer to a Zoho contact');
-    return this.locks.withEmailLock(connection.id, email, () => this.apply(connection, customer, email, calls));
+    return this.locks.withLock(contactLockKey(connection.id, email), () => this.apply(connection, customer, email, calls));
   }
 
   /** Runs under the email's lock, so the links read here are the latest any worker wrote. */
