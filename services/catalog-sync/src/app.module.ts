@@ -1,9 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { KeyedAdvisoryLocks } from '@connector/persistence';
-import { PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
+import { decisionAuditProvider, PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
 import { CatalogSyncConfig } from './catalog-sync.config';
-import { CatalogAudit } from './items/catalog-audit';
 import { CatalogImportService } from './items/catalog-import.service';
 import { CatalogSyncHandler } from './items/catalog-sync.handler';
 import { EnsureItemsHandler } from './items/ensure-items.handler';
@@ -34,7 +33,7 @@ export class CatalogSyncModule {
             new KeyedAdvisoryLocks(dataSource, { concurrency: config.ITEM_RESOLVE_CONCURRENCY, waitMs: config.ITEM_LOCK_WAIT_MS }),
           inject: [DataSource],
         },
-        CatalogAudit,
+        decisionAuditProvider('product'),
         ItemResolverService,
         ProductRefreshService,
         CatalogImportService,

@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { KeyedAdvisoryLocks } from '@connector/persistence';
-import { PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
-import { ContactAudit } from './contacts/contact-audit';
+import { decisionAuditProvider, PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
 import { ContactLinksRepository } from './contacts/contact-links.repository';
 import { ContactResolverService } from './contacts/contact-resolver.service';
 import { ContactSyncService } from './contacts/contact-sync.service';
@@ -31,7 +30,7 @@ export class CustomerSyncModule {
             new KeyedAdvisoryLocks(dataSource, { concurrency: config.CONTACT_RESOLVE_CONCURRENCY, waitMs: config.CONTACT_LOCK_WAIT_MS }),
           inject: [DataSource],
         },
-        ContactAudit,
+        decisionAuditProvider('customer'),
         ZohoContacts,
         OrganizationCurrencies,
         ContactSyncService,

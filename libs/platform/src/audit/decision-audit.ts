@@ -1,5 +1,7 @@
+import type { FactoryProvider } from '@nestjs/common';
 import { describeError, isTransient, Logger } from '@connector/common';
 import { AuditRecord, AuditTrail } from '@connector/persistence';
+import { LOGGER, SERVICE_NAME } from '../tokens';
 import type { ZohoCallLog } from './zoho-call-log';
 
 /** One decision of a sync service about one resource, as its audit entry records it. */
@@ -58,4 +60,13 @@ export class DecisionAudit {
       );
     }
   }
+}
+
+/** A sync service's DecisionAudit, for its one kind of resource, under the name PlatformModule was given. */
+export function decisionAuditProvider(resource: string): FactoryProvider<DecisionAudit> {
+  return {
+    provide: DecisionAudit,
+    useFactory: (trail: AuditTrail, logger: Logger, service: string) => new DecisionAudit(trail, logger, { service, resource }),
+    inject: [AuditTrail, LOGGER, SERVICE_NAME],
+  };
 }

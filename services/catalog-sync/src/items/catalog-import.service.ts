@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PermanentError } from '@connector/common';
 import type { SyncCatalogReply, SyncCatalogRequest } from '@connector/contracts';
-import { ZohoCallLog, ZohoClientFactory } from '@connector/platform';
+import { DecisionAudit, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionEntity, ConnectionStore, isUuid, withAdvisoryLock } from '@connector/persistence';
-import { CatalogAudit } from './catalog-audit';
 import { ItemIdentity, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository, linkKey } from './item-links.repository';
 import { storeCatalog } from './store-catalog';
@@ -32,7 +31,7 @@ export class CatalogImportService {
     private readonly links: ItemLinksRepository,
     private readonly zohoClients: ZohoClientFactory,
     private readonly wooClients: WooClients,
-    private readonly audit: CatalogAudit,
+    private readonly audit: DecisionAudit,
   ) {}
 
   async sync(request: SyncCatalogRequest): Promise<SyncCatalogReply> {

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PermanentError } from '@connector/common';
 import { EnsureItemsReply, EnsureItemsRequest, ItemRequestLine } from '@connector/contracts';
-import { ZohoCallLog, ZohoClientFactory } from '@connector/platform';
+import { DecisionAudit, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionStore, isUuid, ItemMatch as LinkMatch, KeyedAdvisoryLocks } from '@connector/persistence';
 import type { ZohoBooksClient } from '@connector/zoho-books';
-import { CatalogAudit } from './catalog-audit';
 import { identityOfLine, isDeletedProduct, ItemIdentity, itemLockKey, resourceIdOf, sameItemKey, withDistinctName } from './item-identity';
 import { ItemLinksRepository } from './item-links.repository';
 import { newItemPayload } from './new-item-payload';
@@ -44,7 +43,7 @@ export class ItemResolverService {
     private readonly links: ItemLinksRepository,
     private readonly locks: KeyedAdvisoryLocks,
     private readonly zohoClients: ZohoClientFactory,
-    private readonly audit: CatalogAudit,
+    private readonly audit: DecisionAudit,
   ) {}
 
   async ensureItems(request: EnsureItemsRequest): Promise<EnsureItemsReply> {

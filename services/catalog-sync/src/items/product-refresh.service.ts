@@ -2,16 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooProduct } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
-import { PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
+import { AuditDecision, DecisionAudit, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionStore, KeyedAdvisoryLocks } from '@connector/persistence';
 import type { CatalogSyncConfig } from '../catalog-sync.config';
-import { CatalogAudit, CatalogDecision } from './catalog-audit';
 import { identityOfProduct, ItemIdentity, itemLockKey, isSellable, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
 import { classifyZohoFailure } from './zoho-failures';
 import { searchZohoItem } from './zoho-item-search';
 
-type Outcome = Pick<CatalogDecision, 'action' | 'outcome' | 'message' | 'detail'>;
+type Outcome = Pick<AuditDecision, 'action' | 'outcome' | 'message' | 'detail'>;
 
 /**
  * Keeps a product's link current when the store reports a change: its SKU and name are stored,
@@ -25,7 +24,7 @@ export class ProductRefreshService {
     private readonly links: ItemLinksRepository,
     private readonly locks: KeyedAdvisoryLocks,
     private readonly zohoClients: ZohoClientFactory,
-    private readonly audit: CatalogAudit,
+    private readonly audit: DecisionAudit,
     @Inject(PLATFORM_CONFIG) private readonly config: CatalogSyncConfig,
   ) {}
 

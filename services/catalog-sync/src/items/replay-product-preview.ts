@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooProduct } from '@connector/contracts';
 import type { InboundEvent, ReplayDryRun } from '@connector/messaging';
-import { ZohoCallLog, ZohoClientFactory } from '@connector/platform';
+import { DecisionAudit, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionStore } from '@connector/persistence';
-import { CatalogAudit } from './catalog-audit';
 import { identityOfProduct, isSellable, ItemIdentity, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
 import { classifyZohoFailure } from './zoho-failures';
@@ -22,7 +21,7 @@ export class ProductReplayPreview {
     private readonly connections: ConnectionStore,
     private readonly links: ItemLinksRepository,
     private readonly zohoClients: ZohoClientFactory,
-    private readonly audit: CatalogAudit,
+    private readonly audit: DecisionAudit,
   ) {}
 
   async handle(event: InboundEvent, dryRun: ReplayDryRun): Promise<void> {

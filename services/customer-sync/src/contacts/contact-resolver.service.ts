@@ -3,14 +3,13 @@ import { normalizeEmail } from '@connector/accounting';
 import { PermanentError } from '@connector/common';
 import { EnsureContactReply, EnsureContactRequest } from '@connector/contracts';
 import { ConnectionEntity, ConnectionStore, isUuid, KeyedAdvisoryLocks } from '@connector/persistence';
-import { ContactAudit } from './contact-audit';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
 import { contactLockKey } from './contact-lock-key';
 import { newContactFromOrder } from './order-contact';
 import { OrganizationCurrencies } from './organization-currencies';
 import { ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
-import { ZohoCallLog } from '@connector/platform';
+import { DecisionAudit, ZohoCallLog } from '@connector/platform';
 
 interface Resolution extends EnsureContactReply {
   reason: string;
@@ -37,7 +36,7 @@ export class ContactResolverService {
     private readonly locks: KeyedAdvisoryLocks,
     private readonly zohoContacts: ZohoContacts,
     private readonly currencies: OrganizationCurrencies,
-    private readonly audit: ContactAudit,
+    private readonly audit: DecisionAudit,
   ) {}
 
   async ensureContact(request: EnsureContactRequest): Promise<EnsureContactReply> {

@@ -4,17 +4,16 @@ import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooCustomer } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
 import { ConnectionEntity, ConnectionStore, KeyedAdvisoryLocks } from '@connector/persistence';
-import { PLATFORM_CONFIG, ZohoCallLog } from '@connector/platform';
+import { AuditDecision, DecisionAudit, PLATFORM_CONFIG, ZohoCallLog } from '@connector/platform';
 import { ZohoBooksClient, ZohoContact, ZohoNotFoundError } from '@connector/zoho-books';
 import type { CustomerSyncConfig } from '../customer-sync.config';
-import { ContactAudit, ContactDecision } from './contact-audit';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
 import { contactLockKey } from './contact-lock-key';
 import { contactContentHash, customerEmail, describeCustomerProblem, isOlderSnapshot, latestModified } from './customer-snapshot';
 import { ContactPayload, ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
 
-type Verdict = Pick<ContactDecision, 'action' | 'outcome' | 'message' | 'detail'>;
+type Verdict = Pick<AuditDecision, 'action' | 'outcome' | 'message' | 'detail'>;
 
 /** How the contact written for a snapshot was found. */
 type MatchedBy = 'link' | 'customer-link' | 'email' | 'name' | 'created';
@@ -41,7 +40,7 @@ export class ContactSyncService {
     private readonly links: ContactLinksRepository,
     private readonly locks: KeyedAdvisoryLocks,
     private readonly zohoContacts: ZohoContacts,
-    private readonly audit: ContactAudit,
+    private readonly audit: DecisionAudit,
     @Inject(PLATFORM_CONFIG) private readonly config: CustomerSyncConfig,
   ) {}
 

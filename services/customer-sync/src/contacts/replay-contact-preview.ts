@@ -4,12 +4,11 @@ import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooCustomer } from '@connector/contracts';
 import type { InboundEvent, ReplayDryRun } from '@connector/messaging';
 import { ConnectionEntity, ConnectionStore } from '@connector/persistence';
-import { ContactAudit } from './contact-audit';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
 import { contactContentHash, customerEmail, describeCustomerProblem, isOlderSnapshot, latestModified } from './customer-snapshot';
 import { ContactPayload, ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
-import { ZohoCallLog } from '@connector/platform';
+import { DecisionAudit, ZohoCallLog } from '@connector/platform';
 
 interface Planned {
   action: 'create-contact' | 'update-contact';
@@ -29,7 +28,7 @@ export class ContactReplayPreview {
     private readonly connections: ConnectionStore,
     private readonly links: ContactLinksRepository,
     private readonly zohoContacts: ZohoContacts,
-    private readonly audit: ContactAudit,
+    private readonly audit: DecisionAudit,
   ) {}
 
   async handle(event: InboundEvent, dryRun: ReplayDryRun): Promise<void> {
