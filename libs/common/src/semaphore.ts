@@ -23,8 +23,4 @@ export class Semaphore {
     if (next) next();
     else this.available++;
   }
-
-  get inUse(): number {
-    return this.waiters.length > 0 ? Infinity : -this.available;
-  }
 }
