@@ -43,7 +43,19 @@ function gatewayDelta(before, after) {
     slowGcs: d('nodejs_gc_duration_seconds_count') - (bucket(after, 'nodejs_gc_duration_seconds', '0.01') - bucket(before, 'nodejs_gc_duration_seconds', '0.01')),
     acks,
     slowAcks: acks - acksUnder25,
+    ackMedianMs: medianBucketMs(before, after, 'connector_gateway_ack_seconds'),
   };
+}
+
+/** The upper bound (ms) of the histogram bucket that holds the median of the observations between two scrapes. */
+function medianBucketMs(before, after, name) {
+  const bounds = [...new Set(after.filter((s) => s.name === `${name}_bucket` && s.labels.le !== '+Inf').map((s) => Number(s.labels.le)))].sort((a, b) => a - b);
+  const count = bucket(after, name, '+Inf') - bucket(before, name, '+Inf');
+  if (count === 0) return undefined;
+  for (const le of bounds) {
+    if (bucket(after, name, String(le)) - bucket(before, name, String(le)) >= count / 2) return le * 1000;
+  }
+  return Infinity;
 }
 
 async function run(ctx) {
@@ -100,16 +112,18 @@ async function run(ctx) {
    * The closed-loop run at each concurrency; the one with the most requests/s, with its CPU window.
    * Each run's requests are made before its window opens (signing them is the bench's work, not the target's).
    */
-  const best = async (label, makeList, run) => {
+  const best = async (label, makeList, run, { scrapeGateway = false } = {}) => {
     let top;
     for (const concurrency of cfg.concurrencies) {
       const list = makeList();
       await ctx.quiet(label);
+      const before = scrapeGateway ? await scrape(stack, 'webhook-gateway') : undefined;
       const win = await monitor.begin(label);
       const result = await run(list, concurrency);
       const cpu = await monitor.end(win);
+      const gateway = before ? gatewayDelta(before, await scrape(stack, 'webhook-gateway')) : undefined;
       const tried = `${fmtNum(result.rps)} req/s at ${concurrency}`;
-      if (!top || result.rps > top.result.rps) top = { result, cpu, concurrency, tried: [...(top?.tried ?? []), tried] };
+      if (!top || result.rps > top.result.rps) top = { result, cpu, concurrency, gateway, tried: [...(top?.tried ?? []), tried] };
       else top.tried.push(tried);
     }
     ctx.cpuWindows.push(top.cpu);
@@ -129,7 +143,12 @@ async function run(ctx) {
     fs.writeFileSync(path.join(profileDir, 'start'), ''); // lib/profile-preload.js starts sampling
     await sleep(200);
   }
-  const { result: max, cpu: maxCpu, concurrency, tried: maxTried } = await best('intake: gateway max rate', () => requests(cfg.maxRequests), (list, c) => closed(gateway, list, c, { checkAck: true }));
+  const { result: max, cpu: maxCpu, concurrency, tried: maxTried, gateway: gwMax } = await best(
+    'intake: gateway max rate',
+    () => requests(cfg.maxRequests),
+    (list, c) => closed(gateway, list, c, { checkAck: true }),
+    { scrapeGateway: true },
+  );
   if (profileDir) fs.writeFileSync(path.join(profileDir, 'stop'), ''); // … and writes the profile
   // Half the max rate, open loop, latency from the scheduled send time.
   const halfRate = Math.max(1, max.rps / 2);
@@ -217,7 +236,13 @@ async function run(ctx) {
             : 'What moves it: more GATEWAY_WORKERS (BENCH_GATEWAY_WORKERS here) or replicas: the machine has idle cores.'),
       );
     } else {
-      lines.push(`Limit: waiting, not CPU (gateway ${gw.toFixed(2)} cores, NATS ${(maxCpu.cores['nats-server'] || 0).toFixed(2)}): each request holds its connection until JetStream acknowledges the publish, so throughput = connections / ack latency. More concurrent deliveries (or a faster NATS disk) move it.`);
+      const ack = gwMax?.ackMedianMs === undefined ? '' : `, of which the JetStream acknowledgement took ≤ ${fmtMs(gwMax.ackMedianMs)} for half the deliveries`;
+      lines.push(
+        `Limit: waiting, not one process's CPU (gateway ${gw.toFixed(2)} cores, NATS ${(maxCpu.cores['nats-server'] || 0).toFixed(2)}, load generator ${(maxCpu.cores.bench || 0).toFixed(2)}): ` +
+          `each connection carries one request at a time through the load generator, the gateway, NATS and back (p50 ${fmtMs(summarize(max.latencies).p50)}${ack}), ` +
+          `and with three busy processes on ${maxCpu.machineCores.toFixed(0)} cores every hop waits its turn for a core, so the rate is connections / that round trip; more connections did not raise it (${maxTried.join(', ')}). ` +
+          'What moves it: cores the gateway does not share with the load generator and NATS (GATEWAY_WORKERS or replicas on a bigger host).',
+      );
     }
     ctx.diagnose(lines.join(' '));
   }
