@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createDataSource, dropDatabase, ensureDatabase, runMigrations } from './data-source';
+import { TransientError } from '@connector/common';
 import { ZohoRateLimiter } from './zoho-rate-limiter';
 
 // (libs/testing builds on this lib, so the database helper is inlined here.)
@@ -66,4 +67,30 @@ test('a 429 blocks the organization until Retry-After has passed', async () => {
   await limiter.acquire('org-blocked');
   assert.ok(Date.now() - started >= 1_100, 'waited for the block to lift');
   assert.equal((await limiter.usage('org-blocked')).rejectedToday, 1);
+});
+
+test('a block longer than a caller may wait fails at once with the rest of the block as retryAfterMs', async () => {
+  const limiter = new ZohoRateLimiter(await openInstance(), { perMinute: 6000, burst: 50, maxBlockedWaitMs: 1_000 });
+  await limiter.acquire('org-long-block');
+  await limiter.block('org-long-block', 30_000);
+  const started = Date.now();
+  const error = await limiter.acquire('org-long-block').then(
+    () => assert.fail('acquired a token while the organization is blocked'),
+    (failure: unknown) => failure,
+  );
+  assert.ok(Date.now() - started < 1_000, 'did not sleep through the block');
+  assert.ok(error instanceof TransientError, `a retryable error, got ${String(error)}`);
+  assert.equal(error.code, 'rate_limited');
+  assert.ok(error.retryAfterMs! > 28_000 && error.retryAfterMs! <= 30_000, `retryAfterMs ${error.retryAfterMs}`);
+  assert.match(error.message, /org-long-block.*resume in 30 s/);
+  // A caller that may wait longer (the catalogue import) still sleeps through a short block.
+  await limiter.block('org-short-block', 0);
+  const patient = new ZohoRateLimiter(await openInstance(), { perMinute: 6000, burst: 50, maxBlockedWaitMs: 1_000 });
+  await patient.acquire('org-short-block');
+  await patient.block('org-short-block', 1_500);
+  const waited = Date.now();
+  await patient.acquire('org-short-block', { maxBlockedWaitMs: 5_000 });
+  assert.ok(Date.now() - waited >= 1_400, 'waited out the block it may wait for');
+  const calls = (await limiter.usage('org-long-block')).callsToday;
+  assert.equal(calls, 1, 'the refused caller spent no token');
 });

@@ -1,14 +1,27 @@
 import { DataSource } from 'typeorm';
-import { sleep } from '@connector/common';
+import { sleep, TransientError } from '@connector/common';
 
 export interface RateLimiterSettings {
   /** Calls allowed in any 60-second window per organization (Zoho: 100). */
   perMinute: number;
   /** Calls that may go out back to back after a quiet period. */
   burst: number;
+  /**
+   * The longest a caller sleeps while the organization is blocked after a 429. A longer block
+   * fails the call with a TransientError carrying the rest of the block as retryAfterMs, so the
+   * event is settled (nak until the block lifts) instead of holding a call slot, an RPC and a
+   * consumer slot asleep for up to a minute, or for hours after the daily quota (code 45).
+   */
+  maxBlockedWaitMs?: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimiterSettings = { perMinute: 100, burst: 10 };
+export interface AcquireOptions {
+  maxBlockedWaitMs?: number;
+}
+
+const DEFAULT_MAX_BLOCKED_WAIT_MS = 10_000;
+
+export const DEFAULT_RATE_LIMIT: RateLimiterSettings = { perMinute: 100, burst: 10, maxBlockedWaitMs: DEFAULT_MAX_BLOCKED_WAIT_MS };
 
 /**
  * One token bucket per Zoho organization, kept in PostgreSQL so every instance of every service
@@ -19,21 +32,25 @@ export const DEFAULT_RATE_LIMIT: RateLimiterSettings = { perMinute: 100, burst: 
  */
 export class ZohoRateLimiter {
   private readonly refillPerSecond: number;
+  private readonly maxBlockedWaitMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly settings: RateLimiterSettings = DEFAULT_RATE_LIMIT,
   ) {
     this.refillPerSecond = Math.max(settings.perMinute - settings.burst, 1) / 60;
+    this.maxBlockedWaitMs = settings.maxBlockedWaitMs ?? DEFAULT_MAX_BLOCKED_WAIT_MS;
   }
 
-  async acquire(organizationKey: string): Promise<void> {
+  /** Waits for one call's token; `maxBlockedWaitMs` overrides the setting for this caller. */
+  async acquire(organizationKey: string, options: AcquireOptions = {}): Promise<void> {
+    const maxBlockedWaitMs = options.maxBlockedWaitMs ?? this.maxBlockedWaitMs;
     await this.dataSource.query(
       `INSERT INTO zoho_rate_limits (organization_key, tokens) VALUES ($1, $2) ON CONFLICT (organization_key) DO NOTHING`,
       [organizationKey, this.settings.burst],
     );
     for (;;) {
-      const rows: Array<{ wait_ms: number | null }> = await this.dataSource.query(
+      const rows: Array<{ wait_ms: number | null; blocked: boolean }> = await this.dataSource.query(
         `WITH cur AS (
            SELECT organization_key,
                   LEAST($2::float8, tokens + EXTRACT(EPOCH FROM (clock_timestamp() - refilled_at)) * $3::float8) AS available,
@@ -56,13 +73,21 @@ export class ZohoRateLimiter {
                   WHEN EXISTS (SELECT 1 FROM taken) THEN NULL
                   WHEN cur.blocked_until > clock_timestamp() THEN EXTRACT(EPOCH FROM (cur.blocked_until - clock_timestamp())) * 1000
                   ELSE (1 - cur.available) / $3::float8 * 1000
-                END AS wait_ms
+                END AS wait_ms,
+                NOT EXISTS (SELECT 1 FROM taken) AND cur.blocked_until > clock_timestamp() AS blocked
            FROM cur`,
       [organizationKey, this.settings.burst, this.refillPerSecond],
     );
       const waitMs = rows[0]?.wait_ms;
       if (waitMs === null || waitMs === undefined) return;
-      await sleep(Math.min(Math.max(Math.ceil(Number(waitMs)), 5), 60_000));
+      const remainingMs = Math.ceil(Number(waitMs));
+      if (rows[0].blocked && remainingMs > maxBlockedWaitMs) {
+        throw new TransientError(
+          `Zoho rate-limited organization ${organizationKey} (429); its calls resume in ${Math.ceil(remainingMs / 1000)} s`,
+          { code: 'rate_limited', retryAfterMs: remainingMs },
+        );
+      }
+      await sleep(Math.min(Math.max(remainingMs, 5), 60_000));
     }
   }
 

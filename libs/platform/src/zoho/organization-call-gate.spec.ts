@@ -54,3 +54,22 @@ test('a 429 block goes to the shared budget', async () => {
   await new OrganizationCallGate(budget(log), 3).block('org-1', 5_000);
   assert.deepEqual(log, ['block org-1 5000']);
 });
+
+test('a caller waiting through blocks passes its limit to the budget and shares the same slots', async () => {
+  const limits: Array<number | undefined> = [];
+  const recording = {
+    acquire: async (_key: string, options?: { maxBlockedWaitMs?: number }) => void limits.push(options?.maxBlockedWaitMs),
+    block: async () => undefined,
+  } as unknown as SharedRateBudget;
+  const gate = new OrganizationCallGate(recording, 1);
+  const patient = gate.waitingThroughBlocks(120_000);
+  const held = (await patient.acquire('org-1')) as () => void;
+  let next: (() => void) | undefined;
+  void gate.acquire('org-1').then((release) => (next = release));
+  await tick();
+  assert.equal(next, undefined, 'the patient caller holds the organization’s one slot');
+  held();
+  await tick();
+  assert.equal(typeof next, 'function');
+  assert.deepEqual(limits, [120_000, undefined]);
+});

@@ -1,5 +1,5 @@
 import { Semaphore } from '@connector/common';
-import type { ZohoRateLimiter as SharedRateBudget } from '@connector/persistence';
+import type { AcquireOptions, ZohoRateLimiter as SharedRateBudget } from '@connector/persistence';
 import type { ZohoRateLimiter } from '@connector/zoho-books';
 
 /**
@@ -18,7 +18,7 @@ export class OrganizationCallGate implements ZohoRateLimiter {
     private readonly maxInFlight: number,
   ) {}
 
-  async acquire(organizationKey: string): Promise<() => void> {
+  async acquire(organizationKey: string, options?: AcquireOptions): Promise<() => void> {
     let slots = this.inFlight.get(organizationKey);
     if (!slots) {
       slots = new Semaphore(this.maxInFlight);
@@ -26,7 +26,7 @@ export class OrganizationCallGate implements ZohoRateLimiter {
     }
     await slots.acquire();
     try {
-      await this.budget.acquire(organizationKey);
+      await this.budget.acquire(organizationKey, options);
     } catch (error) {
       slots.release();
       throw error;
@@ -41,5 +41,13 @@ export class OrganizationCallGate implements ZohoRateLimiter {
 
   block(organizationKey: string, retryAfterMs: number): Promise<void> {
     return this.budget.block(organizationKey, retryAfterMs);
+  }
+
+  /** The same gate for a caller that sleeps through blocks of up to `maxBlockedWaitMs`. */
+  waitingThroughBlocks(maxBlockedWaitMs: number): ZohoRateLimiter {
+    return {
+      acquire: (organizationKey) => this.acquire(organizationKey, { maxBlockedWaitMs }),
+      block: (organizationKey, retryAfterMs) => this.block(organizationKey, retryAfterMs),
+    };
   }
 }

@@ -48,8 +48,14 @@ export class ZohoClientFactory {
     });
   }
 
-  /** A client for one connection; `onCall` sees every request/response (for the audit trail). */
-  async forConnection(connectionId: string, onCall?: (record: ZohoCallRecord) => void): Promise<ZohoBooksClient> {
+  /**
+   * A client for one connection; `onCall` sees every request/response (for the audit trail).
+   * While Zoho has the organization blocked after a 429, a call sleeps through a short block and
+   * fails with a TransientError on a longer one, so an event handler settles (nak until the block
+   * lifts) instead of holding its slots; a long-running job such as the catalogue import passes
+   * a longer `maxBlockedWaitMs` to wait out a per-minute block instead of starting over.
+   */
+  async forConnection(connectionId: string, onCall?: (record: ZohoCallRecord) => void, options: { maxBlockedWaitMs?: number } = {}): Promise<ZohoBooksClient> {
     const session = await this.session(connectionId);
     const organizationId = session.organizationId;
     const zohoSession: ZohoSession = {
@@ -68,7 +74,7 @@ export class ZohoClientFactory {
       allowPrivate: this.allowPrivate,
       // A call waits for one of the organization's slots in this process and a token from its
       // shared budget; a 429 blocks it for every instance for as long as Zoho asked.
-      rateLimiter: this.gate,
+      rateLimiter: options.maxBlockedWaitMs === undefined ? this.gate : this.gate.waitingThroughBlocks(options.maxBlockedWaitMs),
       onCall: (record) => {
         this.calls.inc({ organization: organizationId, status: String(record.status), service: this.service });
         onCall?.(record);

@@ -11,6 +11,12 @@ import { WooClients } from './woo-clients';
 import { classifyZohoFailure } from './zoho-failures';
 import { ZohoItemIndex } from './zoho-item-index';
 
+/**
+ * An import pages through the whole catalogue, so it waits out a per-minute block (a 429 asks for
+ * up to a minute) rather than fail and start over; a longer block (the daily quota) fails it.
+ */
+const IMPORT_MAX_BLOCKED_WAIT_MS = 2 * 60_000;
+
 interface Tally {
   products: number;
   matched: number;
@@ -48,7 +54,7 @@ export class CatalogImportService {
     const tally: Tally = { products: 0, matched: 0, unmatched: 0 };
     const context = { connectionId: connection.id, resourceId: null, calls };
     try {
-      const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
+      const zoho = await this.zohoClients.forConnection(connection.id, calls.record, { maxBlockedWaitMs: IMPORT_MAX_BLOCKED_WAIT_MS });
       // Links written after this moment may point at items the listing below cannot have seen.
       const listedAt = await this.databaseNow();
       const items = await ZohoItemIndex.load(zoho);
