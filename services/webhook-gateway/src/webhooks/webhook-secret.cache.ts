@@ -10,23 +10,37 @@ interface Entry {
  * Webhook secrets by connection, cached briefly: a busy store must not cost a database round
  * trip and a decryption per delivery, and a deleted or re-keyed connection takes effect within
  * seconds. Unknown connections are cached too, so junk traffic cannot hammer PostgreSQL.
+ *
+ * One lookup per connection at a time: when an entry expires under load, every delivery that
+ * arrives before the lookup returns waits for that same lookup. (Each used to start its own, so
+ * a store sending thousands of deliveries a second queued a burst of queries and decryptions on
+ * the gateway's thread every ten seconds.)
  */
 @Injectable()
 export class WebhookSecretCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly lookups = new Map<string, Promise<string | null>>();
   private readonly ttlMs = 10_000;
 
   constructor(private readonly connections: ConnectionStore) {}
 
-  /** The connection's webhook secret, or null when no such connection exists. */
-  async secretFor(connectionId: string): Promise<string | null> {
-    const now = Date.now();
+  /** The connection's webhook secret, or null when no such connection exists (a cached one without a promise). */
+  secretFor(connectionId: string): Promise<string | null> | string | null {
     const cached = this.entries.get(connectionId);
-    if (cached && cached.expiresAt > now) return cached.secret;
+    if (cached && cached.expiresAt > Date.now()) return cached.secret;
+    let lookup = this.lookups.get(connectionId);
+    if (!lookup) {
+      lookup = this.lookUp(connectionId).finally(() => this.lookups.delete(connectionId));
+      this.lookups.set(connectionId, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookUp(connectionId: string): Promise<string | null> {
     const connection = await this.connections.find(connectionId);
     const secret = connection ? this.connections.webhookSecret(connection) : null;
     if (this.entries.size > 10_000) this.entries.clear();
-    this.entries.set(connectionId, { secret, expiresAt: now + this.ttlMs });
+    this.entries.set(connectionId, { secret, expiresAt: Date.now() + this.ttlMs });
     return secret;
   }
 }
