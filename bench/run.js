@@ -14,7 +14,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { config, wants } = require('./lib/config');
-const { newAgent } = require('./lib/http-load');
+const { newClient } = require('./lib/http-load');
 const { Monitor } = require('./lib/monitor');
 const { machineDescription, rssBytes } = require('./lib/proc');
 const { render } = require('./lib/report');
@@ -106,7 +106,7 @@ async function runOnStack(ctx) {
   const stopStack = ctx.defer(() => stack.stop());
   ctx.stack = stack;
   ctx.watch = watchZoho(stack.zoho);
-  ctx.agent = newAgent(256);
+  ctx.client = newClient(256);
   ctx.monitor.attach(stack, servicePids(stack));
   const machine = await machineDescription((sql) => stack.db.dataSource.query(sql), undefined);
   await sleep(2_000);
@@ -124,7 +124,7 @@ async function runOnStack(ctx) {
   ctx.memory.end = ctx.monitor.rssNow();
   if (wants('memory')) SCENARIOS.memory.run(ctx);
 
-  ctx.agent.destroy();
+  ctx.client.destroy();
   ctx.watch.stop();
   await stopStack();
   return machine;

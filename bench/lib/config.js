@@ -44,6 +44,8 @@ const config = {
     maxRequests: scaled('BENCH_INTAKE_REQUESTS', 30000, 200),
     maxMs: scaled('BENCH_INTAKE_SECONDS', 12, 2) * 1000,
     halfRateMs: scaled('BENCH_INTAKE_HALF_SECONDS', 8, 2) * 1000,
+    /** Sent at the half rate before the timed part begins (see http-load's openLoop). */
+    halfRateWarmupMs: 1000,
     /**
      * The gateway's GATEWAY_WORKERS for this scenario: one process per core that NATS and the load
      * generator leave it (cores - 1). More processes than free cores only add context switches:

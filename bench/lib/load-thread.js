@@ -22,18 +22,18 @@ function isAcknowledged(res) {
 }
 
 if (!isMainThread) {
-  const { closedLoop, newAgent, openLoop } = require('./http-load');
-  const agents = new Map();
-  // One agent per target and size: its sockets stay warm across runs of the same concurrency, and
-  // a run at another concurrency really gets that many connections.
-  const agentFor = (baseUrl, size) => {
+  const { closedLoop, newClient, openLoop } = require('./http-load');
+  const clients = new Map();
+  // One client per target and size: its connections stay warm across runs of the same
+  // concurrency, and a run at another concurrency really gets that many connections.
+  const clientFor = (baseUrl, size) => {
     const key = `${baseUrl} ${size}`;
-    if (!agents.has(key)) agents.set(key, newAgent(size));
-    return agents.get(key);
+    if (!clients.has(key)) clients.set(key, newClient(size));
+    return clients.get(key);
   };
-  parentPort.on('message', async ({ id, kind, options, requests, checkAck }) => {
+  parentPort.on('message', async ({ id, kind, options, packed, checkAck }) => {
     if (kind === 'close') {
-      for (const agent of agents.values()) agent.destroy();
+      for (const client of clients.values()) client.destroy();
       parentPort.postMessage({ id });
       return;
     }
@@ -47,10 +47,11 @@ if (!isMainThread) {
       : undefined;
     const loop = monitorEventLoopDelay({ resolution: 5 });
     try {
-      const agent = agentFor(options.baseUrl, options.agentSize);
-      const make = (i) => requests[i];
+      const client = clientFor(options.baseUrl, options.connections);
+      const bytes = Buffer.from(packed.bytes);
+      const make = (i) => ({ wire: bytes.subarray(packed.offsets[i], packed.offsets[i + 1]), wireHost: packed.host });
       loop.enable();
-      const result = kind === 'closed' ? await closedLoop({ ...options, agent, make, onResponse }) : await openLoop({ ...options, agent, make, onResponse });
+      const result = kind === 'closed' ? await closedLoop({ ...options, client, make, onResponse }) : await openLoop({ ...options, client, make, onResponse });
       loop.disable();
       parentPort.postMessage({ id, result: { ...result, ...counts, generatorStallMs: loop.max / 1e6 } });
     } catch (error) {
@@ -58,6 +59,24 @@ if (!isMainThread) {
     }
   });
 } else {
+  const { requestWire } = require('./http-load');
+
+  /**
+   * The requests as the bytes they are sent as, in one buffer moved (not copied) to the thread:
+   * outside its heap, so 100 MB of requests cost its garbage collector nothing.
+   */
+  const pack = (baseUrl, requests) => {
+    if (!baseUrl) return { host: '', bytes: undefined, offsets: [] };
+    const host = new URL(baseUrl).host;
+    const wires = requests.map((request) => requestWire(host, request));
+    const offsets = new Float64Array(wires.length + 1);
+    for (let i = 0; i < wires.length; i++) offsets[i + 1] = offsets[i] + wires[i].length;
+    const bytes = new ArrayBuffer(offsets[wires.length]);
+    const view = new Uint8Array(bytes);
+    for (let i = 0; i < wires.length; i++) view.set(wires[i], offsets[i]);
+    return { host, bytes, offsets };
+  };
+
   class LoadThread {
     constructor() {
       this.worker = new Worker(__filename);
@@ -75,12 +94,13 @@ if (!isMainThread) {
       });
     }
 
-    /** One closed- or open-loop run (http-load's options plus `agentSize`); resolves with its result and ack counts. */
+    /** One closed- or open-loop run (http-load's options plus `connections`); resolves with its result and ack counts. */
     run(kind, options, requests, { checkAck = false } = {}) {
       const id = this.nextId++;
+      const packed = pack(options.baseUrl, requests);
       return new Promise((resolve, reject) => {
         this.waiting.set(id, { resolve, reject });
-        this.worker.postMessage({ id, kind, options, requests, checkAck });
+        this.worker.postMessage({ id, kind, options, packed, checkAck }, packed.bytes ? [packed.bytes] : []);
       });
     }
 

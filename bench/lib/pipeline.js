@@ -10,7 +10,7 @@ const { waitConsumersIdle } = require('./stack');
 async function postAll(ctx, requests, concurrency = 16) {
   const result = await closedLoop({
     baseUrl: ctx.stack.gatewayUrl,
-    agent: ctx.agent,
+    client: ctx.client,
     concurrency,
     maxRequests: requests.length,
     maxMs: 10 * 60_000,

@@ -20,11 +20,11 @@ function renderTable(rows) {
 }
 
 function renderCpu(windows, cores) {
-  const head = ['Measurement', 'wall s', `machine busy (of ${cores})`, ...SERVICE_COLUMNS.map((c) => c.replace('webhook-', '')), 'other'];
+  const head = ['Measurement', 'wall s', `machine busy (of ${cores})`, ...SERVICE_COLUMNS.map((c) => c.replace('webhook-', '')), 'other', 'steal'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const w of windows) {
     const values = SERVICE_COLUMNS.map((c) => (w.cores[c] === undefined ? '' : w.cores[c].toFixed(2)));
-    lines.push(`| ${[w.label, w.wallSeconds.toFixed(1), w.machineBusy.toFixed(2), ...values, w.other.toFixed(2)].map(cell).join(' | ')} |`);
+    lines.push(`| ${[w.label, w.wallSeconds.toFixed(1), w.machineBusy.toFixed(2), ...values, w.other.toFixed(2), (w.steal ?? 0).toFixed(2)].map(cell).join(' | ')} |`);
   }
   return lines.join('\n');
 }

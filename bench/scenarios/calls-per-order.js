@@ -21,7 +21,7 @@ async function stream(ctx, shop, count, kindOf) {
   const mark = ctx.watch.mark();
   const load = await openLoop({
     baseUrl: ctx.stack.gatewayUrl,
-    agent: ctx.agent,
+    client: ctx.client,
     ratePerSecond: ctx.config.calls.ratePerSecond,
     durationMs: 10 * 60_000,
     maxRequests: count,
@@ -36,7 +36,7 @@ async function stream(ctx, shop, count, kindOf) {
     },
     // The second delivery (order.updated) right after the first was answered, as in e2e.
     onResponse: (res, i) => {
-      for (const request of orders[i].rest) second.push(post(ctx.agent, ctx.stack.gatewayUrl, request));
+      for (const request of orders[i].rest) second.push(post(ctx.client, ctx.stack.gatewayUrl, request));
     },
   });
   await Promise.allSettled(second);

@@ -30,7 +30,7 @@ async function steadyStream(ctx, shop, { ratePerSecond, durationMs, kindOf }) {
   const pendingSecond = [];
   const load = await openLoop({
     baseUrl: ctx.stack.gatewayUrl,
-    agent: ctx.agent,
+    client: ctx.client,
     ratePerSecond,
     durationMs,
     maxRequests,
@@ -49,7 +49,7 @@ async function steadyStream(ctx, shop, { ratePerSecond, durationMs, kindOf }) {
     },
     onResponse: (res, i) => {
       if (res.status !== 200) return;
-      for (const request of orders[i].rest) pendingSecond.push(post(ctx.agent, ctx.stack.gatewayUrl, request));
+      for (const request of orders[i].rest) pendingSecond.push(post(ctx.client, ctx.stack.gatewayUrl, request));
     },
   });
   const second = await Promise.allSettled(pendingSecond);

@@ -105,9 +105,19 @@ async function run(ctx) {
     return result;
   };
   const closed = async (baseUrl, list, concurrency, { checkAck = false } = {}) =>
-    countAcks(await load.run('closed', { baseUrl, agentSize: concurrency, concurrency, maxRequests: list.length, maxMs: cfg.maxMs }, list, { checkAck }), checkAck);
+    countAcks(await load.run('closed', { baseUrl, connections: concurrency, concurrency, maxRequests: list.length, maxMs: cfg.maxMs }, list, { checkAck }), checkAck);
+  /** Open loop for `durationMs` after a warm-up of `cfg.halfRateWarmupMs` at the same rate (sent, not timed). */
   const open = async (baseUrl, list, ratePerSecond, durationMs, concurrency, { checkAck = false } = {}) =>
-    countAcks(await load.run('open', { baseUrl, agentSize: concurrency, ratePerSecond, durationMs, maxRequests: list.length, maxInFlight: 4 * concurrency }, list, { checkAck }), checkAck);
+    countAcks(
+      await load.run(
+        'open',
+        { baseUrl, connections: concurrency, ratePerSecond, warmupMs: cfg.halfRateWarmupMs, durationMs: cfg.halfRateWarmupMs + durationMs, maxRequests: list.length, maxInFlight: 4 * concurrency },
+        list,
+        { checkAck },
+      ),
+      checkAck,
+    );
+  const openCount = (ratePerSecond, durationMs) => Math.ceil((ratePerSecond * (cfg.halfRateWarmupMs + durationMs)) / 1000) + 1;
   /**
    * The closed-loop run at each concurrency; the one with the most requests/s, with its CPU window.
    * Each run's requests are made before its window opens (signing them is the bench's work, not the target's).
@@ -150,10 +160,9 @@ async function run(ctx) {
     { scrapeGateway: true },
   );
   if (profileDir) fs.writeFileSync(path.join(profileDir, 'stop'), ''); // … and writes the profile
-  // Half the max rate, open loop, latency from the scheduled send time.
+  // Half the max rate, open loop, latency from the scheduled send time, after a warm-up.
   const halfRate = Math.max(1, max.rps / 2);
-  const halfCount = Math.ceil((halfRate * cfg.halfRateMs) / 1000) + 1;
-  const halfList = requests(halfCount);
+  const halfList = requests(openCount(halfRate, cfg.halfRateMs));
   await ctx.quiet('intake: gateway half rate');
   const gwBefore = await scrape(stack, 'webhook-gateway');
   const win = await monitor.begin('intake: gateway half rate');
@@ -164,7 +173,8 @@ async function run(ctx) {
   ctx.cpuWindows.push(halfCpu);
 
   // Bare handler at the same half rate, for reference.
-  const bareHalf = await open(bare.url, halfList.slice(0, Math.ceil((halfRate * Math.min(cfg.halfRateMs, 4000)) / 1000) + 1), halfRate, Math.min(cfg.halfRateMs, 4000), concurrency);
+  const bareHalfMs = Math.min(cfg.halfRateMs, 4000);
+  const bareHalf = await open(bare.url, halfList.slice(0, openCount(halfRate, bareHalfMs)), halfRate, bareHalfMs, concurrency);
 
   await sleep(300);
   const stored = (await streamMessages(stack)) - messagesBefore;
@@ -192,7 +202,7 @@ async function run(ctx) {
   });
   ctx.row({
     scenario: '1. Gateway intake',
-    metric: `p99 at half the max rate (${fmtNum(halfRate)} req/s, open loop)`,
+    metric: `p99 at half the max rate (${fmtNum(halfRate)} req/s, open loop, ${fmtNum(cfg.halfRateMs / 1000)} s timed after ${fmtNum(cfg.halfRateWarmupMs / 1000)} s of warm-up)`,
     measured: `p99 ${fmtMs(h.p99)}, p50 ${fmtMs(h.p50)} (n=${fmtNum(h.n)}${half.dropped ? `, ${half.dropped} dropped` : ''})`,
     reference: `bare handler at the same rate: p99 ${fmtMs(bh.p99)}; gateway: event loop stalled up to ${fmtMs(gwHalf.loopMaxMs)}, GC ${fmtMs(gwHalf.gcMs)} in ${fmtNum(gwHalf.gcs)} pauses (${fmtNum(gwHalf.slowGcs)} over 10 ms), ${fmtNum(gwHalf.slowAcks)} of ${fmtNum(gwHalf.acks)} JetStream acks over 25 ms; load generator stalled up to ${fmtMs(benchLoopMaxMs)}`,
     target: '< 25 ms',
@@ -260,6 +270,9 @@ async function run(ctx) {
     if (gwHalf.slowAcks >= 0.01 * gwHalf.acks) causes.push(`JetStream acknowledgements (${fmtNum(gwHalf.slowAcks)} of ${fmtNum(gwHalf.acks)} took over 25 ms)`);
     if (benchLoopMaxMs >= 25) causes.push(`stalls of the load generator's own thread (up to ${fmtMs(benchLoopMaxMs)}; latency is counted from the scheduled send time, so a late send counts against the gateway)`);
     if (halfCpu.other > 0.25) causes.push(`other work on the machine (${halfCpu.other.toFixed(2)} cores)`);
+    // Steal stalls every process at once, which is how it shows: the gateway, the idle token-service
+    // and the load generator pausing in the same milliseconds while none of them waited for a core.
+    if (halfCpu.steal >= 0.005) causes.push(`the hypervisor running something else on this VM's CPUs for ${fmtMs(halfCpu.steal * halfCpu.wallSeconds * 1000)} of the run (steal), which pauses every process at once`);
     ctx.diagnose(
       `Gateway p99 at half rate ${fmtMs(h.p99)} (p50 ${fmtMs(h.p50)}) while the bare handler's is ${fmtMs(bh.p99)} at the same rate. Limit: the gateway's busy thread on a shared 2-core machine — ${causes.join('; ')}. ` +
         'What moves it: cores the gateway does not share with the load generator and NATS (a dedicated host, or more cores than processes), so that half of the max rate leaves its processes mostly idle; then less CPU per delivery at moderate rates (see the max-rate row).',
