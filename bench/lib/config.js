@@ -47,11 +47,14 @@ const config = {
     /** Sent at the half rate before the timed part begins (see http-load's openLoop). */
     halfRateWarmupMs: 1000,
     /**
-     * The gateway's GATEWAY_WORKERS for this scenario: one process per core that NATS and the load
-     * generator leave it (cores - 1). More processes than free cores only add context switches:
-     * on 2 cores one process took 8,000 req/s at 105 µs of CPU each, two 6,600 at 158 µs.
+     * The gateway's GATEWAY_WORKERS for this scenario: one process per core. On 2 cores, with the
+     * socket-level load generator (lib/http-load.js), one process is bound by its thread (0.9
+     * cores) with the machine a quarter idle; two use the whole machine, for about the same rate
+     * (5,700–7,900 req/s, 33–43% of the bare handler, against 5,000–7,700 and 34–41%) and a lower
+     * p99 at half rate (15–32 ms against 12–51 ms), in four and six runs of 2026-11-28. With
+     * node:http's client, which took a core of its own, one process had been the better choice.
      */
-    gatewayWorkers: num('BENCH_GATEWAY_WORKERS', Math.max(1, require('node:os').availableParallelism() - 1)),
+    gatewayWorkers: num('BENCH_GATEWAY_WORKERS', require('node:os').availableParallelism()),
   },
   e2e: {
     latencyMs: num('BENCH_ZOHO_LATENCY_MS', 150),
