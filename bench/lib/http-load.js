@@ -166,21 +166,26 @@ class HttpClient {
   async connection(h) {
     const idle = h.idle.pop();
     if (idle) return idle;
-    if (h.all.size < this.maxSockets) {
-      const connection = new Connection(
-        h.host,
-        h.port,
-        (c) => this.release(h, c),
-        (c) => {
-          h.all.delete(c);
-          const at = h.idle.indexOf(c);
-          if (at >= 0) h.idle.splice(at, 1);
-        },
-      );
-      h.all.add(connection);
-      return connection;
-    }
+    if (h.all.size < this.maxSockets) return this.open(h);
     return new Promise((resolve) => h.waiting.push(resolve));
+  }
+
+  open(h) {
+    const connection = new Connection(
+      h.host,
+      h.port,
+      (c) => this.release(h, c),
+      (c) => {
+        if (!h.all.delete(c)) return;
+        const at = h.idle.indexOf(c);
+        if (at >= 0) h.idle.splice(at, 1);
+        // A request waiting for a connection gets a new one in place of the one that closed.
+        const next = h.waiting.shift();
+        if (next) next(this.open(h));
+      },
+    );
+    h.all.add(connection);
+    return connection;
   }
 
   release(h, connection) {
