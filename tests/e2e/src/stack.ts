@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '@connector/common';
 import { createDataSource, dropDatabase, ensureDatabase, runMigrations } from '@connector/persistence';
@@ -265,6 +266,18 @@ export class Stack {
     return new Map([...this.instances.values()].map((i) => [i.key, i.history.join('')]));
   }
 
+  /**
+   * With E2E_LOG_DIR set, every instance's whole output is written there when the stack stops (one
+   * file per instance, named after the stream): what a failed CI run needs to be diagnosed, with
+   * E2E_LOG_LEVEL=debug for the details.
+   */
+  private keepLogs(): void {
+    const dir = process.env.E2E_LOG_DIR;
+    if (!dir || !this.topo) return;
+    mkdirSync(dir, { recursive: true });
+    for (const [key, text] of this.allLogs()) writeFileSync(join(dir, `${this.topo.topology.stream}.${key}.log`), text);
+  }
+
   /** Exits nobody asked for, per instance (empty when every process is healthy). */
   crashes(): Array<{ key: InstanceKey; code: number | null; signal: NodeJS.Signals | null; tail: string }> {
     return [...this.instances.values()].flatMap((i) => i.crashes.map((c) => ({ key: i.key, ...c, tail: i.history.join('').slice(-3000) })));
@@ -307,6 +320,7 @@ export class Stack {
 
   async stop(): Promise<void> {
     await Promise.all([...this.instances.keys()].map((key) => this.stopService(key)));
+    this.keepLogs();
     await this.zoho?.stop();
     if (this.nats) {
       // The stream goes with the server's directory.
