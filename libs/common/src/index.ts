@@ -6,3 +6,4 @@ export * from './private-network';
 export * from './json-object-fields';
 export * from './http-exchange';
 export * from './semaphore';
+export * from './call-deadline';

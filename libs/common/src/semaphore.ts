@@ -18,6 +18,30 @@ export class Semaphore {
     await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
+  /**
+   * `acquire`, giving up after `timeoutMs`: true when a permit was taken, false when the wait ran
+   * out (the caller holds nothing then and must not release).
+   */
+  async acquireWithin(timeoutMs: number): Promise<boolean> {
+    if (this.available > 0) {
+      this.available--;
+      return true;
+    }
+    if (timeoutMs <= 0) return false;
+    return new Promise<boolean>((resolve) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
   release(): void {
     const next = this.waiters.shift();
     if (next) next();

@@ -17,6 +17,13 @@ export interface ZohoInvalidateRequest {
   accessToken: string;
 }
 
+/**
+ * Header on every RPC request: how many milliseconds the caller waits for the reply. The callee
+ * counts from when the request arrives (a relative time is immune to clock skew between hosts and
+ * errs on the late side) and drops work still queued after it: nobody would read the answer.
+ */
+export const RPC_TIMEOUT_HEADER = 'Connector-Timeout-Ms';
+
 /** Every RPC reply is wrapped so errors cross the wire with their class (transient or not). */
 export type RpcReply<T> =
   | { ok: true; data: T }

@@ -4,8 +4,9 @@ import { Controller, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { jetstream } from '@nats-io/jetstream';
-import { createLogger, PermanentError, TransientError } from '@connector/common';
-import { HEADERS, subjects } from '@connector/contracts';
+import { createLogger, msUntilCallDeadline, PermanentError, TransientError, withCallDeadline } from '@connector/common';
+import { createServer, Server as TcpServer, Socket } from 'node:net';
+import { HEADERS, rpcSubject, subjects } from '@connector/contracts';
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
@@ -34,6 +35,11 @@ class TestHandlers {
       plan.failures--;
       throw plan.error();
     }
+  }
+
+  @MessagePattern('test.deadline')
+  deadline() {
+    return { msLeft: msUntilCallDeadline() ?? null };
   }
 
   @MessagePattern('test.echo')
@@ -74,6 +80,51 @@ async function createTestTopology(): Promise<TestTopology> {
     async destroy() {
       await (await jetstreamManager(nc)).streams.delete(topology.stream).catch(() => undefined);
       await nc.drain();
+    },
+  };
+}
+
+/**
+ * A TCP relay in front of the shared NATS server whose connections the test can cut, as a server
+ * crash or a network drop would: the client sees a real disconnect and reconnects through it.
+ */
+async function startRelay(target: URL): Promise<{ url: string; cut(): void; down(): void; up(): void; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let refusing = false;
+  const server: TcpServer = createServer((inbound) => {
+    if (refusing) {
+      inbound.destroy();
+      return;
+    }
+    const outbound = new Socket().connect(Number(target.port || 4222), target.hostname);
+    for (const [a, b] of [[inbound, outbound], [outbound, inbound]] as const) {
+      sockets.add(a);
+      a.pipe(b);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    cut: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+    /** Cuts every connection and refuses new ones until `up`: NATS unreachable for a while. */
+    down: () => {
+      refusing = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    up: () => {
+      refusing = false;
+    },
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
     },
   };
 }
@@ -183,5 +234,59 @@ describe('JetStreamTransport against a real JetStream', () => {
     assert.deepEqual(await rpc.call('test.echo', { text: 'hi' }), { echoed: 'HI' });
     await assert.rejects(rpc.call('test.echo', { text: 'permanent' }), (e: Error) => e instanceof PermanentError && /no such thing/.test(e.message));
     await assert.rejects(rpc.call('test.nobody', {}, 500), (e: Error) => e instanceof TransientError);
+  });
+
+  test("an RPC handler runs with its caller's deadline, and calls it makes wait no longer", async () => {
+    const rpc = new NatsRpcClient(topo.nc, topo.topology, 2_000);
+    const { msLeft } = await rpc.call<{ msLeft: number }>('test.deadline', {});
+    assert.ok(msLeft > 1_000 && msLeft <= 2_000, `handler saw ${msLeft} ms left of a 2000 ms call`);
+
+    // Inside a call with 300 ms left, a call to a silent service gives up with it, not after 2 s.
+    const silent = topo.nc.subscribe(rpcSubject(topo.topology, 'test.silent'), { callback: () => undefined });
+    const started = Date.now();
+    await assert.rejects(withCallDeadline(Date.now() + 300, () => rpc.call('test.silent', {})), (e: Error) => e instanceof TransientError);
+    assert.ok(Date.now() - started < 1_500, `nested call waited ${Date.now() - started} ms`);
+    // With the caller's time already up, nothing is sent.
+    await assert.rejects(withCallDeadline(Date.now() - 1, () => rpc.call('test.echo', { text: 'late' })), (e: TransientError) => e.code === 'caller_gave_up');
+    silent.unsubscribe();
+  });
+
+  test('calls waiting when the connection to NATS drops, or made while it is down, fail then instead of at their timeout', async () => {
+    const relay = await startRelay(new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222'));
+    const nc = await connectNats(relay.url, 'test-relay');
+    let disconnects = 0;
+    void (async () => {
+      for await (const status of nc.status()) if (status.type === 'disconnect') disconnects++;
+    })();
+    const silent = topo.nc.subscribe(rpcSubject(topo.topology, 'test.silent'), { callback: () => undefined });
+    await topo.nc.flush();
+    try {
+      const rpc = new NatsRpcClient(nc, topo.topology, 20_000);
+      const started = Date.now();
+      const waiting = rpc.call('test.silent', {});
+      await sleep(200);
+      relay.cut();
+      await assert.rejects(waiting, (e: Error) => e instanceof TransientError && /connection to NATS (lost|reestablished)/.test(e.message));
+      assert.ok(Date.now() - started < 5_000, `failed after ${Date.now() - started} ms, not at the disconnect`);
+      // The client reconnects through the relay on its own; a call is answered again.
+      let answer: unknown;
+      for (const until = Date.now() + 10_000; answer === undefined && Date.now() < until; ) {
+        answer = await rpc.call('test.echo', { text: 'back' }, 1_000).catch(() => sleep(100));
+      }
+      assert.deepEqual(answer, { echoed: 'BACK' });
+
+      // A call made while NATS is unreachable is sent from the reconnect buffer, racing the
+      // responders' own reconnect: it fails when the connection is back, and the caller asks again.
+      relay.down();
+      await eventually(() => disconnects > 1, 5_000);
+      const madeWhileDown = rpc.call('test.silent', {});
+      await sleep(300);
+      relay.up();
+      await assert.rejects(madeWhileDown, (e: Error) => e instanceof TransientError && /connection to NATS reestablished/.test(e.message));
+    } finally {
+      silent.unsubscribe();
+      await nc.close();
+      await relay.close();
+    }
   });
 });

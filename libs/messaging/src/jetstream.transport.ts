@@ -3,8 +3,8 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
-import { describeError, isTransient, Logger, retryAfterOf, Semaphore, sleep } from '@connector/common';
-import { rpcSubject, RpcReply, Topology } from '@connector/contracts';
+import { describeError, isTransient, Logger, retryAfterOf, Semaphore, sleep, withCallDeadline } from '@connector/common';
+import { RPC_TIMEOUT_HEADER, rpcSubject, RpcReply, Topology } from '@connector/contracts';
 import { DeadLetterSink } from './dead-letter-sink';
 import { InboundEvent, toInboundEvent } from './inbound-event';
 import { JetStreamContext } from './jetstream.context';
@@ -213,13 +213,23 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     this.subscriptions.push(sub);
   }
 
+  /**
+   * Runs an RPC handler with its caller's deadline (see `withCallDeadline`), counted from the
+   * request's arrival: work the handler queues gives up then, and calls it makes wait no longer.
+   */
   private async answer(pattern: string, msg: Msg): Promise<void> {
+    const { logger } = this.options;
+    const started = Date.now();
+    const timeoutMs = Number(msg.headers?.get(RPC_TIMEOUT_HEADER));
+    const deadline = Number.isFinite(timeoutMs) && timeoutMs > 0 ? started + timeoutMs : undefined;
     let reply: RpcReply<unknown>;
     try {
       const handler = this.getHandlerByPattern(pattern)!;
       const payload = msg.data.length ? msg.json<unknown>() : undefined;
-      const result = await handler(payload, undefined);
-      const data = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
+      const data = await withCallDeadline(deadline, async () => {
+        const result = await handler(payload, undefined);
+        return isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
+      });
       reply = { ok: true, data: data ?? null };
     } catch (error) {
       reply = {
@@ -231,6 +241,14 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
           retryAfterMs: retryAfterOf(error),
         },
       };
+    }
+    const durationMs = Date.now() - started;
+    const outcome = reply.ok ? 'ok' : reply.error.message;
+    if (deadline !== undefined && Date.now() > deadline) {
+      // Done for nobody: the caller already counted it as a timeout and will ask again.
+      logger.warn({ pattern, durationMs, timeoutMs, outcome }, 'rpc answered after its caller stopped waiting');
+    } else {
+      logger.debug({ pattern, durationMs, outcome }, 'rpc answered');
     }
     if (msg.reply) msg.respond(JSON.stringify(reply));
   }

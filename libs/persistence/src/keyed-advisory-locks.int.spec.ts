@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
-import { isTransient, sleep } from '@connector/common';
+import { isTransient, sleep, TransientError, withCallDeadline } from '@connector/common';
 import { KeyedAdvisoryLocks } from './keyed-advisory-locks';
 import { openScratchDatabase } from './test-support/scratch-database';
 
@@ -67,4 +67,40 @@ test('a key held by another instance fails with a TransientError after the lock 
   release();
   await holding;
   assert.equal(await other.withLock('contact:c1:a@example.com', async () => 'ran'), 'ran');
+});
+
+test('a caller with a call deadline stops waiting behind stuck work then, and the queue keeps its order', async () => {
+  const locks = new KeyedAdvisoryLocks(dataSource, { concurrency: 4, waitMs: 1_000 });
+  const key = 'item:c1:sku:stuck';
+  let release!: () => void;
+  const stuck = locks.withLock(key, () => new Promise<string>((resolve) => (release = () => resolve('head'))));
+  const started = Date.now();
+  let impatientRan = false;
+  const impatient = withCallDeadline(Date.now() + 200, () => locks.withLock(key, async () => { impatientRan = true; }));
+  let patientRanAt = 0;
+  const patient = locks.withLock(key, async () => { patientRanAt = Date.now(); return 'patient'; });
+  await assert.rejects(impatient, (error: TransientError) => error.code === 'caller_gave_up' && isTransient(error));
+  assert.ok(Date.now() - started < 1_000, `gave up after ${Date.now() - started} ms`);
+  // The caller behind the one that gave up still waits for the work ahead of both.
+  await sleep(100);
+  assert.equal(patientRanAt, 0, 'the next caller started beside the stuck work');
+  release();
+  assert.equal(await stuck, 'head');
+  assert.equal(await patient, 'patient');
+  assert.equal(impatientRan, false);
+});
+
+test('a caller with a call deadline gives up waiting for a free slot', async () => {
+  const locks = new KeyedAdvisoryLocks(dataSource, { concurrency: 1, waitMs: 1_000 });
+  let release!: () => void;
+  const holding = locks.withLock('contact:c1:busy@example.com', () => new Promise<void>((resolve) => (release = resolve)));
+  await sleep(50);
+  await assert.rejects(
+    withCallDeadline(Date.now() + 150, () => locks.withLock('contact:c1:other@example.com', async () => 'ran')),
+    (error: TransientError) => error.code === 'caller_gave_up',
+  );
+  release();
+  await holding;
+  // The slot the impatient caller gave up on was not taken from anyone.
+  assert.equal(await locks.withLock('contact:c1:other@example.com', async () => 'ran'), 'ran');
 });

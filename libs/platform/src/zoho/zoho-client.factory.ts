@@ -22,6 +22,8 @@ const SESSION_REUSE_MARGIN_MS = 60_000;
 @Injectable()
 export class ZohoClientFactory {
   private readonly sessions = new Map<string, ZohoSessionReply>();
+  /** One token-service request per connection at a time; the callers in between share it. */
+  private readonly fetching = new Map<string, Promise<ZohoSessionReply>>();
   private readonly limiter: ZohoRateLimiter;
   private readonly gate: OrganizationCallGate;
   private readonly calls: Counter<'organization' | 'status' | 'service'>;
@@ -65,6 +67,8 @@ export class ZohoClientFactory {
       },
       invalidate: async (accessToken: string) => {
         this.sessions.delete(connectionId);
+        // A request already under way may bring back the refused token: later callers ask anew.
+        this.fetching.delete(connectionId);
         await this.rpc.call<unknown>(RPC.zohoInvalidate, { connectionId, accessToken } satisfies ZohoInvalidateRequest);
       },
     };
@@ -89,9 +93,19 @@ export class ZohoClientFactory {
   private async session(connectionId: string): Promise<ZohoSessionReply> {
     const cached = this.sessions.get(connectionId);
     if (cached && Date.parse(cached.expiresAt) - SESSION_REUSE_MARGIN_MS > Date.now()) return cached;
-    const fresh = await this.rpc.call<ZohoSessionReply>(RPC.zohoSession, { connectionId } satisfies ZohoSessionRequest);
-    this.sessions.set(connectionId, fresh);
-    return fresh;
+    const inFlight = this.fetching.get(connectionId);
+    if (inFlight) return inFlight;
+    const fetching = this.rpc
+      .call<ZohoSessionReply>(RPC.zohoSession, { connectionId } satisfies ZohoSessionRequest)
+      .then((fresh) => {
+        if (this.fetching.get(connectionId) === fetching) this.sessions.set(connectionId, fresh);
+        return fresh;
+      })
+      .finally(() => {
+        if (this.fetching.get(connectionId) === fetching) this.fetching.delete(connectionId);
+      });
+    this.fetching.set(connectionId, fetching);
+    return fetching;
   }
 }
 

@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import { msUntilCallDeadline, throwIfCallerGaveUp, TransientError, withCallDeadline } from './index';
+
+test('the call deadline is seen through awaits inside the call and nowhere else', async () => {
+  assert.equal(msUntilCallDeadline(), undefined);
+  const seen = await withCallDeadline(Date.now() + 1_000, async () => {
+    await delay(10);
+    return msUntilCallDeadline();
+  });
+  assert.ok(seen !== undefined && seen > 900 && seen < 1_000);
+  assert.equal(msUntilCallDeadline(), undefined);
+  assert.equal(withCallDeadline(undefined, () => msUntilCallDeadline()), undefined);
+});
+
+test('throwIfCallerGaveUp throws a transient caller_gave_up only once the deadline has passed', () => {
+  withCallDeadline(Date.now() + 1_000, () => throwIfCallerGaveUp('work'));
+  throwIfCallerGaveUp('work outside any call');
+  assert.throws(
+    () => withCallDeadline(Date.now() - 1, () => throwIfCallerGaveUp('ensure-items')),
+    (error: TransientError) => error instanceof TransientError && error.code === 'caller_gave_up' && /ensure-items: the caller stopped waiting/.test(error.message),
+  );
+});
