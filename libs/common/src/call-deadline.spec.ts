@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { msUntilCallDeadline, throwIfCallerGaveUp, TransientError, withCallDeadline } from './index';
+import { msUntilCallDeadline, outsideCallDeadline, throwIfCallerGaveUp, TransientError, withCallDeadline } from './index';
 
 test('the call deadline is seen through awaits inside the call and nowhere else', async () => {
   assert.equal(msUntilCallDeadline(), undefined);
@@ -21,4 +21,15 @@ test('throwIfCallerGaveUp throws a transient caller_gave_up only once the deadli
     () => withCallDeadline(Date.now() - 1, () => throwIfCallerGaveUp('ensure-items')),
     (error: TransientError) => error instanceof TransientError && error.code === 'caller_gave_up' && /ensure-items: the caller stopped waiting/.test(error.message),
   );
+});
+
+test('work left running after a call has answered runs outside its deadline', async () => {
+  let background: Promise<number | undefined> | undefined;
+  withCallDeadline(Date.now() + 50, () => {
+    background = outsideCallDeadline(async () => {
+      await delay(80);
+      return msUntilCallDeadline();
+    });
+  });
+  assert.equal(await background, undefined);
 });

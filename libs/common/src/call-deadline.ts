@@ -15,6 +15,14 @@ export function withCallDeadline<T>(deadline: number | undefined, work: () => T)
   return deadline === undefined ? work() : deadlines.run(deadline, work);
 }
 
+/**
+ * Runs `work` outside any call deadline: for work a call starts and leaves running after it has
+ * answered (a replay, say), which must not give up when that call's caller stops waiting.
+ */
+export function outsideCallDeadline<T>(work: () => T): T {
+  return deadlines.exit(work);
+}
+
 /** Milliseconds until the current call deadline; undefined outside a call that has one. */
 export function msUntilCallDeadline(now = Date.now()): number | undefined {
   const deadline = deadlines.getStore();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { createLogger, PermanentError, sleep, TransientError } from '@connector/common';
+import { createLogger, msUntilCallDeadline, PermanentError, sleep, TransientError, withCallDeadline } from '@connector/common';
 import { subjects, Topology } from '@connector/contracts';
 import type { AppliedEvents, AppliedSkip } from './applied-events';
 import { DeadLetterSink } from './dead-letter-sink';
@@ -335,6 +335,19 @@ describe('replay runner against a real JetStream', () => {
     assert.match(final.error!, /interrupted \(service shutting down\) after \d of 5 events; replay again from sequence \d+ to finish/);
     assert.ok(final.processed < 5);
     assert.ok(!(await consumerNames()).includes(reply.consumer));
+  });
+
+  test('a replay started by an RPC runs on past the deadline of the call that started it', async () => {
+    const jobs = new ReplayJobs();
+    const deadlines: Array<number | undefined> = [];
+    const { opts, reports } = options(async () => {
+      await sleep(20);
+      deadlines.push(msUntilCallDeadline());
+    });
+    // As the start-replay handler runs it: inside its caller's deadline, which passes at once.
+    await withCallDeadline(Date.now() + 50, () => jobs.start(opts, spec()));
+    while (reports.at(-1)?.status !== 'done') await sleep(10);
+    assert.deepEqual(deadlines, [undefined, undefined, undefined, undefined, undefined]);
   });
 
   test('rejects a malformed start request', () => {

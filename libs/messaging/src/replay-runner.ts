@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/
 import type { Consumer, ConsumerConfig, JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { describeError, Logger, PermanentError, Semaphore } from '@connector/common';
+import { describeError, Logger, outsideCallDeadline, PermanentError, Semaphore } from '@connector/common';
 import { assertSubjectToken, PlannedWrite, ReplayFailure, StartReplayReply, StartReplayRequest, Topology } from '@connector/contracts';
 import type { AppliedEvents, AppliedSkip } from './applied-events';
 import { BatchPosition } from './batch-position';
@@ -504,7 +504,8 @@ export class ReplayJobs {
 
   async start(options: ReplayRunnerOptions, spec: ReplaySpec): Promise<StartReplayReply> {
     const run = await ReplayRun.prepare(options, spec);
-    const done = run.run().finally(() => this.running.delete(run));
+    // The start request is answered now; the replay outlives its caller's deadline.
+    const done = outsideCallDeadline(() => run.run()).finally(() => this.running.delete(run));
     this.running.set(run, done);
     return { consumer: run.consumer, total: run.total };
   }
