@@ -24,6 +24,16 @@ export interface ZohoInvalidateRequest {
  */
 export const RPC_TIMEOUT_HEADER = 'Connector-Timeout-Ms';
 
+/**
+ * Header on every RPC request: how often (ms) the callee should say it is still working on it.
+ * While a handler runs, its service sends an empty message with RPC_WORKING_HEADER to the reply
+ * subject that often; a caller that hears neither an answer nor that for several intervals knows
+ * the callee is gone (killed, or cut off) without waiting out the whole timeout, which is minutes
+ * for a catalogue import.
+ */
+export const RPC_HEARTBEAT_HEADER = 'Connector-Heartbeat-Ms';
+export const RPC_WORKING_HEADER = 'Connector-Working';
+
 /** Every RPC reply is wrapped so errors cross the wire with their class (transient or not). */
 export type RpcReply<T> =
   | { ok: true; data: T }

@@ -37,6 +37,12 @@ class TestHandlers {
     }
   }
 
+  @MessagePattern('test.slow')
+  async slow(@Payload() body: { ms: number }) {
+    await sleep(body.ms);
+    return { slept: body.ms };
+  }
+
   @MessagePattern('test.deadline')
   deadline() {
     return { msLeft: msUntilCallDeadline() ?? null };
@@ -288,5 +294,25 @@ describe('JetStreamTransport against a real JetStream', () => {
       await nc.close();
       await relay.close();
     }
+  });
+
+  test('a call longer than the heartbeat limit is answered while its callee says it is working; a callee gone silent fails it early', async () => {
+    // Heartbeats every 100 ms: silence for 500 ms means the callee is gone.
+    const rpc = new NatsRpcClient(topo.nc, topo.topology, 20_000, { heartbeatMs: 100 });
+    assert.deepEqual(await rpc.call('test.slow', { ms: 1_200 }), { slept: 1_200 });
+
+    // A responder that takes the request and then neither answers nor beats, as a killed process.
+    const gone = topo.nc.subscribe(rpcSubject(topo.topology, 'test.gone'), { callback: () => undefined });
+    await topo.nc.flush();
+    const started = Date.now();
+    await assert.rejects(rpc.call('test.gone', {}), (e: Error) => e instanceof TransientError && /no sign of work for 500 ms/.test(e.message));
+    const waited = Date.now() - started;
+    assert.ok(waited >= 450 && waited < 3_000, `failed after ${waited} ms`);
+    gone.unsubscribe();
+
+    // Nobody subscribed at all: NATS says so at once.
+    const noOne = Date.now();
+    await assert.rejects(rpc.call('test.nobody', {}), (e: Error) => e instanceof TransientError && /no responders/.test(e.message));
+    assert.ok(Date.now() - noOne < 400);
   });
 });

@@ -2,9 +2,10 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { Empty, headers } from '@nats-io/nats-core';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { describeError, isTransient, Logger, retryAfterOf, Semaphore, sleep, withCallDeadline } from '@connector/common';
-import { RPC_TIMEOUT_HEADER, rpcSubject, RpcReply, Topology } from '@connector/contracts';
+import { RPC_HEARTBEAT_HEADER, RPC_TIMEOUT_HEADER, RPC_WORKING_HEADER, rpcSubject, RpcReply, Topology } from '@connector/contracts';
 import { DeadLetterSink } from './dead-letter-sink';
 import { InboundEvent, toInboundEvent } from './inbound-event';
 import { JetStreamContext } from './jetstream.context';
@@ -222,6 +223,9 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     const started = Date.now();
     const timeoutMs = Number(msg.headers?.get(RPC_TIMEOUT_HEADER));
     const deadline = Number.isFinite(timeoutMs) && timeoutMs > 0 ? started + timeoutMs : undefined;
+    const heartbeatMs = Number(msg.headers?.get(RPC_HEARTBEAT_HEADER));
+    // The caller hears that this process is alive and working on it (see NatsRpcClient).
+    const heartbeat = msg.reply && heartbeatMs > 0 ? setInterval(() => this.stillWorking(msg), Math.max(50, heartbeatMs)) : undefined;
     let reply: RpcReply<unknown>;
     try {
       const handler = this.getHandlerByPattern(pattern)!;
@@ -242,6 +246,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
         },
       };
     }
+    clearInterval(heartbeat);
     const durationMs = Date.now() - started;
     const outcome = reply.ok ? 'ok' : reply.error.message;
     if (deadline !== undefined && Date.now() > deadline) {
@@ -251,5 +256,15 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
       logger.debug({ pattern, durationMs, outcome }, 'rpc answered');
     }
     if (msg.reply) msg.respond(JSON.stringify(reply));
+  }
+
+  private stillWorking(msg: Msg): void {
+    const h = headers();
+    h.set(RPC_WORKING_HEADER, '1');
+    try {
+      msg.respond(Empty, { headers: h });
+    } catch {
+      // The connection is closing: the caller learns from the disconnect instead.
+    }
   }
 }
