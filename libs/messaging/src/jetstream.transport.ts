@@ -26,6 +26,13 @@ export interface SettledEvent {
   durationMs: number;
 }
 
+/** How one RPC ended for the service answering it: `late` when its caller had stopped waiting. */
+export interface AnsweredCall {
+  operation: string;
+  outcome: 'ok' | 'transient' | 'permanent' | 'late';
+  durationMs: number;
+}
+
 export interface JetStreamTransportOptions {
   connection: NatsConnection;
   topology: Topology;
@@ -38,6 +45,7 @@ export interface JetStreamTransportOptions {
   /** Create/update the durable consumers at start (off when a deploy job provisions them). */
   provision?: boolean;
   onSettled?: (settled: SettledEvent) => void;
+  onAnswered?: (answered: AnsweredCall) => void;
 }
 
 /**
@@ -248,13 +256,16 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     }
     clearInterval(heartbeat);
     const durationMs = Date.now() - started;
-    const outcome = reply.ok ? 'ok' : reply.error.message;
-    if (deadline !== undefined && Date.now() > deadline) {
+    const result = reply.ok ? 'ok' : reply.error.message;
+    const late = deadline !== undefined && Date.now() > deadline;
+    if (late) {
       // Done for nobody: the caller already counted it as a timeout and will ask again.
-      logger.warn({ pattern, durationMs, timeoutMs, outcome }, 'rpc answered after its caller stopped waiting');
+      logger.warn({ pattern, durationMs, timeoutMs, outcome: result }, 'rpc answered after its caller stopped waiting');
     } else {
-      logger.debug({ pattern, durationMs, outcome }, 'rpc answered');
+      logger.debug({ pattern, durationMs, outcome: result }, 'rpc answered');
     }
+    const outcome = late ? 'late' : reply.ok ? 'ok' : reply.error.transient ? 'transient' : 'permanent';
+    this.options.onAnswered?.({ operation: pattern, outcome, durationMs });
     if (msg.reply) msg.respond(JSON.stringify(reply));
   }
 

@@ -50,6 +50,10 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
         metrics.eventDuration.observe({ consumer }, durationMs / 1000);
         if (settlement.kind === 'dead-letter') metrics.deadLetters.inc({ consumer });
       },
+      onAnswered: ({ operation, outcome, durationMs }) => {
+        metrics.rpcAnswered.inc({ operation, outcome });
+        metrics.rpcDuration.observe({ operation }, durationMs / 1000);
+      },
     });
     attachTransport(app, transport);
   }

@@ -12,6 +12,8 @@ export class PlatformMetrics {
   readonly eventDuration: Histogram<'consumer'>;
   readonly deadLetters: Counter<'consumer'>;
   readonly consumerLag: Gauge<'consumer' | 'kind'>;
+  readonly rpcAnswered: Counter<'operation' | 'outcome'>;
+  readonly rpcDuration: Histogram<'operation'>;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -39,6 +41,19 @@ export class PlatformMetrics {
       name: 'connector_dead_letters_total',
       help: 'Events given up on and recorded as dead letters',
       labelNames: ['consumer'],
+      registers: [this.registry],
+    });
+    this.rpcAnswered = new Counter({
+      name: 'connector_rpc_answered_total',
+      help: 'Calls from other services answered here, by operation and outcome (ok, transient or permanent error, late: after the caller stopped waiting)',
+      labelNames: ['operation', 'outcome'],
+      registers: [this.registry],
+    });
+    this.rpcDuration = new Histogram({
+      name: 'connector_rpc_duration_seconds',
+      help: 'Time to answer a call from another service',
+      labelNames: ['operation'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [this.registry],
     });
   }

@@ -166,6 +166,17 @@ describe('orders become invoices, exact to the cent', () => {
     assert.equal(calls[0].method, 'POST');
   });
 
+  test("each service's /metrics counts what it did: events settled, Zoho calls, calls from other services answered", async () => {
+    const invoices = stack.zoho.invoices(orgId).length;
+    assert.ok(invoices > 0);
+    assert.ok((await stack.counter('invoice-sync', 'connector_events_settled_total', { consumer: 'invoice-sync', outcome: 'ack' })) >= invoices);
+    assert.equal(await stack.counter('invoice-sync', 'connector_zoho_calls_total', { organization: orgId, status: '201' }), invoices);
+    for (const [service, operation] of [['customer-sync', 'customer.ensure-contact'], ['catalog-sync', 'catalog.ensure-items'], ['token-service', 'token.zoho-session']] as const) {
+      assert.ok((await stack.counter(service, 'connector_rpc_answered_total', { operation, outcome: 'ok' })) > 0, `${service} answered no ${operation}`);
+      assert.ok((await stack.counter(service, 'connector_rpc_duration_seconds_count', { operation })) > 0);
+    }
+  });
+
   test('no contact or item was created twice', async () => {
     const contacts = stack.zoho.contacts(orgId);
     const emails = contacts.flatMap((c) => (c.contact_persons ?? []).filter((p) => p.is_primary_contact).map((p) => String(p.email).toLowerCase()));
