@@ -185,11 +185,14 @@ async function run(ctx) {
     const perEventTx = xact / Math.max(1, replayed);
     let limit;
     if (inv >= 0.85) limit = `CPU of invoice-sync (${inv.toFixed(2)} cores: one Node thread, ${fmtNum((inv / eps) * 1e6)} µs of CPU per event)`;
-    else if (cpu.machineBusy >= 0.9 * cpu.machineCores) limit = `the machine's CPU (${cpu.machineBusy.toFixed(2)} of ${cpu.machineCores.toFixed(0)} cores: ${describeCpu(cpu, 4)})`;
-    else {
+    // Over 85% of the cores busy: what runs beside invoice-sync (PostgreSQL writing the audit notes,
+    // NATS, token-service answering the progress polls) takes the cores it would need.
+    else if (cpu.machineBusy >= 0.85 * cpu.machineCores) {
+      limit = `the machine's CPU (${cpu.machineBusy.toFixed(2)} of ${cpu.machineCores.toFixed(0)} cores busy: ${describeCpu(cpu, 5)}; invoice-sync ${fmtNum((inv / eps) * 1e6)} µs of CPU per event)`;
+    } else {
       limit =
         `latency, not CPU or NATS (invoice-sync ${inv.toFixed(2)} cores, PostgreSQL ${pg.toFixed(2)}, NATS ${(cpu.cores['nats-server'] || 0).toFixed(2)}; machine ${cpu.machineBusy.toFixed(2)} of ${cpu.machineCores.toFixed(0)} cores): ` +
-        `${fmtNum(perEventMs, 2)} ms per event, one event at a time, ${fmtNum(perEventTx, 1)} PostgreSQL transactions each`;
+        `${fmtNum(perEventMs, 2)} ms of wall time per event, spent waiting on the batches' round trips (fetch, records read, audit insert, acks), ${fmtNum(perEventTx, 1)} PostgreSQL transactions per event`;
     }
     ctx.diagnose(
       `Replay at ${fmtNum(eps)} events/s (target 5,000). Limit: ${limit}. ` +
