@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
+import { msUntilCallDeadline, withCallDeadline } from '@connector/common';
 import type { ZohoSessionReply } from '@connector/contracts';
 import type { NatsRpcClient } from '@connector/messaging';
 import { PlatformMetrics } from '../metrics';
@@ -89,4 +90,16 @@ test('after a refused token, a request already under way does not bring the refu
   assert.deepEqual(await afterRefusal, { accessToken: 'token-3', apiDomain: 'https://www.zohoapis.eu' });
   assert.deepEqual(await session.getAccessToken(), { accessToken: 'token-3', apiDomain: 'https://www.zohoapis.eu' }, 'the newer session is the one kept');
   assert.equal(tokens.asked.length, 3);
+});
+
+test('the shared request is not bound to the deadline of the caller that started it', async () => {
+  const seen: Array<number | undefined> = [];
+  const rpc = {
+    call: async () => {
+      seen.push(msUntilCallDeadline());
+      return { accessToken: 't', apiDomain: 'https://www.zohoapis.eu', organizationId: '1', expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    },
+  } as unknown as NatsRpcClient;
+  await withCallDeadline(Date.now() + 100, () => factory(rpc).forConnection('c-1'));
+  assert.deepEqual(seen, [undefined]);
 });

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { outsideCallDeadline } from '@connector/common';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { RPC, ZohoInvalidateRequest, ZohoSessionReply, ZohoSessionRequest } from '@connector/contracts';
@@ -95,8 +96,9 @@ export class ZohoClientFactory {
     if (cached && Date.parse(cached.expiresAt) - SESSION_REUSE_MARGIN_MS > Date.now()) return cached;
     const inFlight = this.fetching.get(connectionId);
     if (inFlight) return inFlight;
-    const fetching = this.rpc
-      .call<ZohoSessionReply>(RPC.zohoSession, { connectionId } satisfies ZohoSessionRequest)
+    // Shared by every caller until it settles, so not bound to the deadline of the one that
+    // happened to start it (an RPC about to time out would fail it for the others too).
+    const fetching = outsideCallDeadline(() => this.rpc.call<ZohoSessionReply>(RPC.zohoSession, { connectionId } satisfies ZohoSessionRequest))
       .then((fresh) => {
         if (this.fetching.get(connectionId) === fetching) this.sessions.set(connectionId, fresh);
         return fresh;
