@@ -7,3 +7,4 @@ export * from './json-object-fields';
 export * from './http-exchange';
 export * from './semaphore';
 export * from './call-deadline';
+export * from './single-flight';

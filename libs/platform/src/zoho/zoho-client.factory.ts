@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { outsideCallDeadline } from '@connector/common';
+import { outsideCallDeadline, SingleFlight } from '@connector/common';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { RPC, ZohoInvalidateRequest, ZohoSessionReply, ZohoSessionRequest } from '@connector/contracts';
@@ -24,7 +24,7 @@ const SESSION_REUSE_MARGIN_MS = 60_000;
 export class ZohoClientFactory {
   private readonly sessions = new Map<string, ZohoSessionReply>();
   /** One token-service request per connection at a time; the callers in between share it. */
-  private readonly fetching = new Map<string, Promise<ZohoSessionReply>>();
+  private readonly fetching = new SingleFlight<ZohoSessionReply>();
   private readonly limiter: ZohoRateLimiter;
   private readonly gate: OrganizationCallGate;
   private readonly calls: Counter<'organization' | 'status' | 'service'>;
@@ -69,7 +69,7 @@ export class ZohoClientFactory {
       invalidate: async (accessToken: string) => {
         this.sessions.delete(connectionId);
         // A request already under way may bring back the refused token: later callers ask anew.
-        this.fetching.delete(connectionId);
+        this.fetching.forget(connectionId);
         await this.rpc.call<unknown>(RPC.zohoInvalidate, { connectionId, accessToken } satisfies ZohoInvalidateRequest);
       },
     };
@@ -94,20 +94,13 @@ export class ZohoClientFactory {
   private async session(connectionId: string): Promise<ZohoSessionReply> {
     const cached = this.sessions.get(connectionId);
     if (cached && Date.parse(cached.expiresAt) - SESSION_REUSE_MARGIN_MS > Date.now()) return cached;
-    const inFlight = this.fetching.get(connectionId);
-    if (inFlight) return inFlight;
     // Shared by every caller until it settles, so not bound to the deadline of the one that
     // happened to start it (an RPC about to time out would fail it for the others too).
-    const fetching = outsideCallDeadline(() => this.rpc.call<ZohoSessionReply>(RPC.zohoSession, { connectionId } satisfies ZohoSessionRequest))
-      .then((fresh) => {
-        if (this.fetching.get(connectionId) === fetching) this.sessions.set(connectionId, fresh);
-        return fresh;
-      })
-      .finally(() => {
-        if (this.fetching.get(connectionId) === fetching) this.fetching.delete(connectionId);
-      });
-    this.fetching.set(connectionId, fetching);
-    return fetching;
+    return this.fetching.run(connectionId, async (stillCurrent) => {
+      const fresh = await outsideCallDeadline(() => this.rpc.call<ZohoSessionReply>(RPC.zohoSession, { connectionId } satisfies ZohoSessionRequest));
+      if (stillCurrent()) this.sessions.set(connectionId, fresh);
+      return fresh;
+    });
   }
 }
 

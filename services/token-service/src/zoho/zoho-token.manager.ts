@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Logger, ReauthorizationRequiredError, TransientError } from '@connector/common';
+import { Logger, ReauthorizationRequiredError, SingleFlight, TransientError } from '@connector/common';
 import { SecretBox } from '@connector/crypto';
 import { LOGGER } from '@connector/platform';
 import { ConnectionEntity, ConnectionStore, ZohoTokenEntity } from '@connector/persistence';
@@ -21,7 +21,7 @@ const MINT_WINDOW_MS = 10 * 60_000;
  */
 @Injectable()
 export class ZohoTokenManager {
-  private readonly inFlight = new Map<string, Promise<ZohoSessionReply>>();
+  private readonly sessions = new SingleFlight<ZohoSessionReply>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,11 +35,7 @@ export class ZohoTokenManager {
   /** A token valid for at least the refresh margin, the regional API domain and the organization id. */
   session(connectionId: string): Promise<ZohoSessionReply> {
     // Single-flight inside this process; the advisory lock covers other instances.
-    const pending = this.inFlight.get(connectionId);
-    if (pending) return pending;
-    const work = this.resolveSession(connectionId).finally(() => this.inFlight.delete(connectionId));
-    this.inFlight.set(connectionId, work);
-    return work;
+    return this.sessions.run(connectionId, () => this.resolveSession(connectionId));
   }
 
   /** Zoho rejected this token (401/57): make sure the next session() refreshes. */

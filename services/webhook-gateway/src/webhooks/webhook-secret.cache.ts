@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SingleFlight } from '@connector/common';
 import { ConnectionStore } from '@connector/persistence';
 
 interface Entry {
@@ -19,7 +20,7 @@ interface Entry {
 @Injectable()
 export class WebhookSecretCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly lookups = new Map<string, Promise<string | null>>();
+  private readonly lookups = new SingleFlight<string | null>();
   private readonly ttlMs = 10_000;
 
   constructor(private readonly connections: ConnectionStore) {}
@@ -28,12 +29,7 @@ export class WebhookSecretCache {
   secretFor(connectionId: string): Promise<string | null> | string | null {
     const cached = this.entries.get(connectionId);
     if (cached && cached.expiresAt > Date.now()) return cached.secret;
-    let lookup = this.lookups.get(connectionId);
-    if (!lookup) {
-      lookup = this.lookUp(connectionId).finally(() => this.lookups.delete(connectionId));
-      this.lookups.set(connectionId, lookup);
-    }
-    return lookup;
+    return this.lookups.run(connectionId, () => this.lookUp(connectionId));
   }
 
   private async lookUp(connectionId: string): Promise<string | null> {
