@@ -13,3 +13,4 @@ export * from './order-decision';
 export * from './invoice/invoice-date';
 export type { InvoiceReconciliation, ReconciledLine, CarriedComponent } from './invoice/reconciliation';
 export * from './order-to-invoice';
+export * from './refund-to-credit-note';

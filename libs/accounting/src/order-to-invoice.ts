@@ -1,7 +1,7 @@
 import type { WooLineItem, WooOrder } from '@connector/contracts';
 import { InvalidOrderError, InvoiceContextError } from './invoice-errors';
 import { invoiceDate } from './invoice/invoice-date';
-import { planInvoiceLines, type CarriedAmount } from './invoice/invoice-lines';
+import { planInvoiceLines, type CarriedAmount, type PlannedLine } from './invoice/invoice-lines';
 import { invoiceNotes } from './invoice/invoice-notes';
 import { reconcile, type InvoiceReconciliation } from './invoice/reconciliation';
 import { wooAmount } from './invoice/woo-amount';
@@ -103,7 +103,16 @@ function rateLabelFor(order: WooOrder) {
   };
 }
 
-export function buildInvoice(order: WooOrder, context: InvoiceContext): InvoicePlan {
+/**
+ * Lines the order itself does not have, planned by the caller: a credit note adds the part of a
+ * refund its lines do not explain (see refund-to-credit-note.ts). `order.total` must include them.
+ */
+export interface ExtraInvoiceLines {
+  lines?: PlannedLine[];
+  carried?: CarriedAmount[];
+}
+
+export function buildInvoice(order: WooOrder, context: InvoiceContext, extra: ExtraInvoiceLines = {}): InvoicePlan {
   checkContext(context);
   const precision = context.pricePrecision;
   const inclusive = order.prices_include_tax === true;
@@ -121,6 +130,8 @@ export function buildInvoice(order: WooOrder, context: InvoiceContext): InvoiceP
     taxFor: (rateIds, kind) => context.taxFor(rateIds, kind),
     rateLabel: rateLabelFor(order),
   });
+  planned.lines.push(...(extra.lines ?? []));
+  planned.carried.push(...(extra.carried ?? []));
   if (planned.lines.length === 0) {
     throw new InvalidOrderError(order.id, 'it has no line Zoho can invoice (no products, shipping or positive fees)');
   }

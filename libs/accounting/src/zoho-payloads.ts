@@ -41,6 +41,12 @@ export interface ZohoInvoicePayload {
   shipping_charge?: number | string;
 }
 
+/**
+ * POST /creditnotes: an invoice's body without its number or shipping charge (Zoho numbers credit
+ * notes itself), with `reference_number` naming the refund (`<order number>-R<refund id>`).
+ */
+export type ZohoCreditNotePayload = Omit<ZohoInvoicePayload, 'invoice_number' | 'shipping_charge'>;
+
 export interface ZohoAddressPayload {
   attention?: string;
   address?: string;

@@ -1,8 +1,9 @@
-import { describeCustomerShapeProblem, describeOrderShapeProblem, type WooCustomer, type WooOrder, type WooProduct, type WooVariation } from '@connector/contracts';
+import { describeCustomerShapeProblem, describeOrderShapeProblem, type WooCustomer, type WooOrder, type WooProduct, type WooRefund, type WooVariation } from '@connector/contracts';
 import customerJson from './fixtures/woocommerce/customer.json';
 import orderJson from './fixtures/woocommerce/order.json';
 import orderCompletedJson from './fixtures/woocommerce/order-updated-status-completed.json';
 import orderWithRefundsJson from './fixtures/woocommerce/order-registered-customer-with-refunds.json';
+import orderRefundJson from './fixtures/woocommerce/order-refund.json';
 import ordersListJson from './fixtures/woocommerce/orders-list.json';
 import productSimpleJson from './fixtures/woocommerce/product-simple.json';
 import productVariableJson from './fixtures/woocommerce/product-variable.json';
@@ -30,6 +31,8 @@ export const fixtures = {
   orderCompleted: () => asOrder(orderCompletedJson),
   /** Order 723: registered customer 26, untaxed, refunds -10.00 and -9.00; total 39.00. */
   orderWithRefunds: () => asOrder(orderWithRefundsJson),
+  /** Refund 726 of order 723: 10.00 by amount, no lines, no reason (the old payload without shipping/fee/tax lines). */
+  orderRefund: () => copy<WooRefund>(orderRefundJson),
   ordersList: () => copy<unknown[]>(ordersListJson),
   customer: (): WooCustomer => {
     const problem = describeCustomerShapeProblem(customerJson);

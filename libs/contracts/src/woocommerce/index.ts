@@ -5,4 +5,5 @@ export * from './guards';
 export * from './meta-data';
 export * from './order';
 export * from './product';
+export * from './refund';
 export * from './webhook';
