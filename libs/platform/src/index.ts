@@ -11,3 +11,4 @@ export * from './database-pool';
 export * from './audit/zoho-call-log';
 export * from './audit/decision-audit';
 export * from './sync-service-replays';
+export * from './woo/store-clients';

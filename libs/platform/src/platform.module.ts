@@ -12,6 +12,7 @@ import { databasePoolSize } from './database-pool';
 import { HealthController } from './health.controller';
 import { PlatformMetrics } from './metrics';
 import { PlatformConfig } from './platform.config';
+import { StoreClients } from './woo/store-clients';
 import { JETSTREAM, LOGGER, NATS_CONNECTION, PLATFORM_CONFIG, SERVICE_NAME, TOPOLOGY } from './tokens';
 
 export interface PlatformOptions {
@@ -21,7 +22,8 @@ export interface PlatformOptions {
 
 /**
  * What every service needs, wired once: config, logger, PostgreSQL (migrated), NATS and
- * JetStream, the credential store, the audit trail, dead letters, health and metrics.
+ * JetStream, the credential store, the store clients, the audit trail, dead letters, health and
+ * metrics.
  */
 @Global()
 @Module({})
@@ -62,6 +64,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
         { provide: ConnectionStore, useFactory: (ds: DataSource, box: SecretBox) => new ConnectionStore(ds, box), inject: [DataSource, SecretBox] },
         { provide: AuditTrail, useFactory: (ds: DataSource) => new AuditTrail(ds), inject: [DataSource] },
         { provide: DeadLetterStore, useFactory: (ds: DataSource) => new DeadLetterStore(ds), inject: [DataSource] },
+        StoreClients,
         { provide: NatsRpcClient, useFactory: (nc: NatsConnection) => new NatsRpcClient(nc, topology, config.RPC_TIMEOUT_MS), inject: [NATS_CONNECTION] },
         {
           provide: DeliveryPublisher,
@@ -71,7 +74,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
       ],
       exports: [
         PLATFORM_CONFIG, SERVICE_NAME, LOGGER, TOPOLOGY, PlatformMetrics, DataSource, NATS_CONNECTION, JETSTREAM, SecretBox,
-        ConnectionStore, AuditTrail, DeadLetterStore, NatsRpcClient, DeliveryPublisher,
+        ConnectionStore, AuditTrail, DeadLetterStore, NatsRpcClient, DeliveryPublisher, StoreClients,
       ],
     };
   }

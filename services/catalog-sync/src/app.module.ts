@@ -12,8 +12,6 @@ import { ProductEventsHandler } from './items/product-events.handler';
 import { ProductRefreshService } from './items/product-refresh.service';
 import { ReplayHandler } from './items/replay.handler';
 import { ProductReplayPreview } from './items/replay-product-preview';
-import { CATALOG_SYNC_CONFIG } from './items/tokens';
-import { WooClients } from './items/woo-clients';
 
 @Module({})
 export class CatalogSyncModule {
@@ -23,7 +21,6 @@ export class CatalogSyncModule {
       imports: [PlatformModule.forRoot({ service: 'catalog-sync', config })],
       controllers: [EnsureItemsHandler, CatalogSyncHandler, ProductEventsHandler, ReplayHandler],
       providers: [
-        { provide: CATALOG_SYNC_CONFIG, useValue: config },
         ZohoClientFactory,
         SyncServiceReplays,
         ItemLinksRepository,
@@ -37,7 +34,6 @@ export class CatalogSyncModule {
         ItemResolverService,
         ProductRefreshService,
         CatalogImportService,
-        WooClients,
         ProductReplayPreview,
       ],
     };

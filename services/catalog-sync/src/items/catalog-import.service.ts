@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PermanentError } from '@connector/common';
 import type { SyncCatalogReply, SyncCatalogRequest } from '@connector/contracts';
-import { DecisionAudit, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
+import { DecisionAudit, StoreClients, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionEntity, ConnectionStore, isUuid, withAdvisoryLock } from '@connector/persistence';
 import { ItemIdentity, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository, linkKey } from './item-links.repository';
 import { storeCatalog } from './store-catalog';
-import { WooClients } from './woo-clients';
 import { classifyZohoFailure } from './zoho-failures';
 import { ZohoItemIndex } from './zoho-item-index';
 
@@ -36,7 +35,7 @@ export class CatalogImportService {
     private readonly connections: ConnectionStore,
     private readonly links: ItemLinksRepository,
     private readonly zohoClients: ZohoClientFactory,
-    private readonly wooClients: WooClients,
+    private readonly storeClients: StoreClients,
     private readonly audit: DecisionAudit,
   ) {}
 
@@ -59,7 +58,7 @@ export class CatalogImportService {
       const listedAt = await this.databaseNow();
       const items = await ZohoItemIndex.load(zoho);
       const links = await this.links.all(connection.id);
-      for await (const identity of storeCatalog(this.wooClients.forConnection(connection))) {
+      for await (const identity of storeCatalog(this.storeClients.forConnection(connection))) {
         tally.products++;
         const mapped = await this.resolve(connection.id, identity, items, links.get(linkKey(identity.productId, identity.variationId)), listedAt);
         if (mapped) tally.matched++;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
-import { LOGGER } from '@connector/platform';
+import { LOGGER, StoreClients } from '@connector/platform';
 import { BackfillJobEntity, ConnectionEntity, ConnectionStore } from '@connector/persistence';
 import type { WooClient } from '@connector/woocommerce';
 import { BackfillJobs, BackfillProgress } from './backfill-jobs';
@@ -11,7 +11,6 @@ import { PipelineState } from './pipeline-state';
 import { OVERLAP_SECONDS } from './reconcile.service';
 import { modifiedOf } from './snapshot-lag';
 import { SnapshotPublisher } from './snapshot-publisher';
-import { StoreClients } from './store-clients';
 import { compareWooGmt, laterWooGmt, shiftWooGmt, toWooGmt } from './woo-gmt';
 
 const BATCH_SIZE = 100;

@@ -2,7 +2,7 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { DataSource } from 'typeorm';
 import { describeError, Logger } from '@connector/common';
 import type { WooCustomer, WooOrder } from '@connector/contracts';
-import { LOGGER } from '@connector/platform';
+import { LOGGER, StoreClients } from '@connector/platform';
 import { AuditTrail, ConnectionEntity, ConnectionStore } from '@connector/persistence';
 import type { WooClient } from '@connector/woocommerce';
 import { runExclusive } from './exclusive';
@@ -11,7 +11,6 @@ import { LackingSnapshot, PipelineState, StoreSnapshot } from './pipeline-state'
 import { ReconcileCheckpoints } from './reconcile-checkpoints';
 import { modifiedOf } from './snapshot-lag';
 import { SnapshotPublisher, SnapshotResource } from './snapshot-publisher';
-import { StoreClients } from './store-clients';
 import { describeSweep, emptySweep, ResourceSweep, SweepResult } from './sweep-result';
 import { WebhookHealthService } from './webhook-health.service';
 import { compareWooGmt, laterWooGmt, shiftWooGmt, toWooGmt } from './woo-gmt';

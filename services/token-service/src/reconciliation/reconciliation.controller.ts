@@ -1,9 +1,9 @@
+import { StoreClients } from '@connector/platform';
 import { Controller, Get, HttpCode, HttpException, HttpStatus, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConnectionStore } from '@connector/persistence';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { ReconcileService } from './reconcile.service';
-import { StoreClients } from './store-clients';
 import { WebhookHealthService } from './webhook-health.service';
 
 @ApiTags('reconciliation')

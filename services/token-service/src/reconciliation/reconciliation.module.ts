@@ -12,7 +12,6 @@ import { ReconcileScheduler } from './reconcile.scheduler';
 import { ReconcileService } from './reconcile.service';
 import { ReconciliationController } from './reconciliation.controller';
 import { SnapshotPublisher } from './snapshot-publisher';
-import { StoreClients } from './store-clients';
 import { WebhookHealthService } from './webhook-health.service';
 
 /**
@@ -29,7 +28,6 @@ export class ReconciliationModule {
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         AdminTokenGuard,
-        StoreClients,
         PipelineState,
         SnapshotPublisher,
         ReconcileCheckpoints,

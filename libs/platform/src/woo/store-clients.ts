@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConnectionEntity, ConnectionStore } from '@connector/persistence';
 import { WooClient } from '@connector/woocommerce';
-import { SERVICE_CONFIG } from '../tokens';
-import type { TokenServiceConfig } from '../token-service.config';
+import type { PlatformConfig } from '../platform.config';
+import { PLATFORM_CONFIG } from '../tokens';
 
-/** The WooCommerce REST client of a connection, with its stored (decrypted) key. */
+/** The WooCommerce REST client of a connection, its stored key opened only for the client. */
 @Injectable()
 export class StoreClients {
   constructor(
     private readonly connections: ConnectionStore,
-    @Inject(SERVICE_CONFIG) private readonly config: TokenServiceConfig,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   forConnection(connection: ConnectionEntity): WooClient {
