@@ -77,7 +77,7 @@ export interface ItemRequestLine {
   /** Unit price as a decimal string (for a newly created item's rate). */
   rate: string;
   description?: string;
-  kind: 'product' | 'shipping' | 'fee';
+  kind: 'product' | 'shipping' | 'fee' | 'refund';
 }
 
 export interface EnsureItemsRequest {

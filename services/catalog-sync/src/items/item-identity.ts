@@ -13,12 +13,14 @@ export interface ItemIdentity extends ItemKey {
 }
 
 /**
- * The synthetic items every connection has once: product ids -1 and -2 in `item_links`. Their
+ * The synthetic items every connection has once: product ids -1, -2 and -3 in `item_links`. Their
  * names are fixed (Zoho item names are unique, so an owner's existing "Shipping" item is reused).
+ * `refund` books what a credit note's refund lines don't explain (an amount-only refund).
  */
 export const SYNTHETIC_ITEMS = {
   shipping: { productId: -1, name: 'Shipping' },
   fee: { productId: -2, name: 'Fees' },
+  refund: { productId: -3, name: 'Refunds' },
 } as const;
 
 const NAME_LIMIT = ZOHO_FIELD_LIMITS.itemName;
@@ -41,7 +43,7 @@ export function identityOfLine(line: ItemRequestLine): ItemIdentity {
   if (typeof line !== 'object' || line === null || typeof line.key !== 'string') {
     throw new PermanentError('every ensure-items line needs a string key');
   }
-  if (line.kind === 'shipping' || line.kind === 'fee') {
+  if (line.kind === 'shipping' || line.kind === 'fee' || line.kind === 'refund') {
     const synthetic = SYNTHETIC_ITEMS[line.kind];
     return { kind: line.kind, productId: synthetic.productId, variationId: 0, name: synthetic.name };
   }
