@@ -361,6 +361,130 @@ describe('ZohoBooksClient', () => {
     assert.equal(currency!.currency_code, 'GBP');
   });
 
+  describe('credit notes', () => {
+    /** As shared/fixtures/zoho/creditnote-apply-to-invoice-request.json and -response.json. */
+    const applyRequest = { invoices: [{ invoice_id: '5551230000000400001', amount_applied: 10.0 }] };
+    const applyResponse = { code: 0, message: 'Credits have been applied to the invoice(s).' };
+    const creditNote = (fields: Record<string, unknown> = {}) => ({
+      creditnote_id: '5551230000000500001',
+      creditnote_number: 'CN-00001',
+      reference_number: 'woo-refund-1042-1',
+      status: 'open',
+      date: '2025-01-20',
+      customer_id: '5551230000000100001',
+      total: 30,
+      balance: 30,
+      ...fields,
+    });
+
+    it('creates a credit note against an invoice with our own number', async () => {
+      handler = () => ({
+        status: 201,
+        raw:
+          '{"code":0,"message":"The credit note has been created.","creditnote":{"creditnote_id":5551230000000500001234,' +
+          '"creditnote_number":"WC-CN-1042","status":"open","date":"2025-01-20","customer_id":"5551230000000100001",' +
+          '"invoice_id":"5551230000000400001","invoice_number":"WC-1042","total":30,"balance":30}}',
+      });
+      const body = {
+        customer_id: '5551230000000100001',
+        creditnote_number: 'WC-CN-1042',
+        reference_number: 'woo-refund-1042-1',
+        is_inclusive_tax: false,
+        line_items: [{ item_id: '5551230000000300001', rate: 12.5, quantity: 2, tax_id: '5551230000000000201' }],
+        adjustment: -0.01,
+      };
+      const created = await books.createCreditNote(body, { invoiceId: '5551230000000400001', ignoreAutoNumberGeneration: true });
+
+      assert.equal(created.creditnote_id, '5551230000000500001234', 'a big id stays an exact string');
+      assert.equal(created.invoice_number, 'WC-1042');
+      const [request] = server.requests;
+      assert.equal(`${request!.method} ${request!.path}`, 'POST /books/v3/creditnotes');
+      assert.deepEqual(Object.fromEntries(request!.query), {
+        ignore_auto_number_generation: 'true',
+        invoice_id: '5551230000000400001',
+        organization_id: ORG,
+      });
+      assert.deepEqual(JSON.parse(request!.body), body);
+      assert.equal(request!.headers['content-type'], 'application/json');
+    });
+
+    it('leaves numbering to Zoho and sends no invoice_id without options', async () => {
+      handler = () => ({ status: 201, json: { code: 0, message: 'The credit note has been created.', creditnote: creditNote() } });
+      const created = await books.createCreditNote({ customer_id: '1', line_items: [{ name: 'Refunded shipping', rate: 4.99, quantity: 1 }] });
+      assert.equal(created.creditnote_number, 'CN-00001');
+      assert.deepEqual(Object.fromEntries(server.requests[0]!.query), { organization_id: ORG });
+    });
+
+    it('finds credit notes by exact reference over every page', async () => {
+      handler = (request) => {
+        const page = Number(request.query.get('page'));
+        const rows =
+          page === 1
+            ? [creditNote(), creditNote({ creditnote_id: '2', reference_number: 'woo-refund-1042-10' })]
+            : [creditNote({ creditnote_id: '3', creditnote_number: 'CN-00003' })];
+        return { json: { code: 0, message: 'success', creditnotes: rows, page_context: { page, per_page: 200, has_more_page: page < 2 } } };
+      };
+      const found = await books.findCreditNotesByReference('woo-refund-1042-1');
+
+      assert.deepEqual(found.map((note) => note.creditnote_id), ['5551230000000500001', '3']);
+      assert.deepEqual(server.requests.map((request) => request.path), ['/books/v3/creditnotes', '/books/v3/creditnotes']);
+      assert.deepEqual(server.requests.map((request) => request.query.get('page')), ['1', '2']);
+      assert.ok(server.requests.every((request) => request.query.get('reference_number') === 'woo-refund-1042-1'));
+    });
+
+    it('gets a credit note, and maps an unknown one to ZohoNotFoundError', async () => {
+      handler = () => ({ json: { code: 0, message: 'success', creditnote: creditNote({ status: 'closed', balance: 0 }) } });
+      const found = await books.getCreditNote('5551230000000500001');
+      assert.deepEqual([found.status, found.balance], ['closed', 0]);
+      assert.equal(server.requests[0]!.path, '/books/v3/creditnotes/5551230000000500001');
+
+      handler = () => ({ status: 404, json: { code: 1002, message: 'Credit Note does not exist.' } });
+      const error = await rejection(books.getCreditNote('404'), ZohoNotFoundError);
+      assert.equal(error.upstreamMessage, 'Credit Note does not exist.');
+    });
+
+    it('refuses a credit note response without the creditnote object', async () => {
+      handler = () => ({ json: { code: 0, message: 'success' } });
+      const error = await rejection(books.getCreditNote('1'), ZohoApiError);
+      assert.match(error.message, /no "creditnote" object/);
+    });
+
+    it('applies credits with the fixture body', async () => {
+      handler = () => ({ json: applyResponse });
+      await books.applyCreditNoteToInvoices('5551230000000500001', applyRequest.invoices);
+      const [request] = server.requests;
+      assert.equal(`${request!.method} ${request!.path}`, 'POST /books/v3/creditnotes/5551230000000500001/invoices');
+      assert.deepEqual(JSON.parse(request!.body), applyRequest);
+      assert.equal(request!.query.get('organization_id'), ORG);
+    });
+
+    it('fails permanently when Zoho refuses to apply credits', async () => {
+      handler = () => ({
+        status: 400,
+        json: { code: 2, message: 'Invalid value passed for invoices[0].amount_applied. The amount applied exceeds the balance due of the invoice.' },
+      });
+      const error = await rejection(books.applyCreditNoteToInvoices('7', [{ invoice_id: '8', amount_applied: 99 }]), ZohoApiError);
+      assert.ok(error instanceof PermanentError);
+      assert.equal(error.zohoCode, 2);
+      assert.match(error.message, /POST \/creditnotes\/7\/invoices failed: .*exceeds the balance due/);
+      assert.equal(server.requests.length, 1);
+    });
+
+    it('voids a credit note', async () => {
+      handler = () => ({ json: { code: 0, message: 'The credit note has been voided.' } });
+      await books.voidCreditNote('5551230000000500001');
+      assert.deepEqual(
+        server.requests.map((request) => `${request.method} ${request.path}`),
+        ['POST /books/v3/creditnotes/5551230000000500001/status/void'],
+      );
+    });
+
+    it('treats a void answered with a non-zero code as failed', async () => {
+      handler = () => ({ status: 200, json: { code: 1002, message: 'Credit Note does not exist.' } });
+      await rejection(books.voidCreditNote('1'), ZohoNotFoundError);
+    });
+  });
+
   describe('resolveOrganizationId', () => {
     const organizations = (fixture('organizations-list-response.json') as { organizations: Array<Record<string, unknown>> }).organizations;
     const answer = (orgs: unknown[]) => {

@@ -8,6 +8,9 @@ import { exchange } from './transport';
 import type {
   ZohoContact,
   ZohoContactInput,
+  ZohoCreditNote,
+  ZohoCreditNoteInput,
+  ZohoCreditNoteWriteOptions,
   ZohoCurrency,
   ZohoEnvelope,
   ZohoInvoice,
@@ -194,6 +197,40 @@ export class ZohoBooksClient {
   /** Fails (permanently) when payments or credit notes are applied; void it instead. */
   async deleteInvoice(invoiceId: string): Promise<void> {
     await this.send('DELETE', `/invoices/${segment(invoiceId)}`);
+  }
+
+  // Credit notes ------------------------------------------------------------------------------
+
+  /**
+   * Credit notes whose `reference_number` is exactly `reference`: how a retried create finds the
+   * credit note an earlier attempt made, as with findInvoicesByReference.
+   */
+  async findCreditNotesByReference(reference: string): Promise<ZohoCreditNote[]> {
+    const rows = await collect(this.paginate<ZohoCreditNote>('/creditnotes', 'creditnotes', { reference_number: reference }));
+    return rows.filter((creditNote) => creditNote.reference_number === reference);
+  }
+
+  async getCreditNote(creditNoteId: string): Promise<ZohoCreditNote> {
+    return this.one<ZohoCreditNote>('GET', `/creditnotes/${segment(creditNoteId)}`, 'creditnote');
+  }
+
+  async createCreditNote(body: ZohoCreditNoteInput, options: ZohoCreditNoteWriteOptions = {}): Promise<ZohoCreditNote> {
+    const query = { ...numberingQuery(options), invoice_id: options.invoiceId };
+    return this.one<ZohoCreditNote>('POST', '/creditnotes', 'creditnote', { body, query });
+  }
+
+  /**
+   * Applies part of the credit note's balance to sent invoices of the same customer. An amount
+   * above an invoice's balance, or amounts adding up to more than the credit note's balance, are
+   * refused (a permanent error).
+   */
+  async applyCreditNoteToInvoices(creditNoteId: string, invoices: Array<{ invoice_id: string; amount_applied: number }>): Promise<void> {
+    await this.send('POST', `/creditnotes/${segment(creditNoteId)}/invoices`, { body: { invoices } });
+  }
+
+  /** The credits it applied are taken back off the invoices, which owe those amounts again. */
+  async voidCreditNote(creditNoteId: string): Promise<void> {
+    await this.send('POST', `/creditnotes/${segment(creditNoteId)}/status/void`);
   }
 
   // Plumbing ----------------------------------------------------------------------------------

@@ -312,3 +312,71 @@ export interface ZohoInvoiceWriteOptions {
   /** Send `ignore_auto_number_generation=true` so our `invoice_number` is used. */
   ignoreAutoNumberGeneration?: boolean;
 }
+
+export type ZohoCreditNoteStatus = 'draft' | 'open' | 'closed' | 'void' | (string & {});
+
+/**
+ * A credit note (specs/zoho-books.md §5.8). GET /creditnotes/{id} and the create return all of
+ * it; list rows carry the header fields only. `balance` is what is left to apply to invoices or
+ * refund; at 0 the status reads `closed`.
+ */
+export interface ZohoCreditNote {
+  creditnote_id: string;
+  creditnote_number: string;
+  reference_number?: string;
+  status: ZohoCreditNoteStatus;
+  date: string;
+  customer_id: string;
+  customer_name?: string;
+  currency_code?: string;
+  is_inclusive_tax?: boolean;
+  line_items?: ZohoInvoiceLineItem[];
+  sub_total?: number;
+  tax_total?: number;
+  total: number;
+  balance?: number;
+  adjustment?: number;
+  /** The invoice it was raised against (`invoiceId` on create). */
+  invoice_id?: string;
+  invoice_number?: string;
+  created_time?: string;
+  last_modified_time?: string;
+  [key: string]: unknown;
+}
+
+/** A credit note line: an invoice line that may also name the invoice line it credits. */
+export interface ZohoCreditNoteLineItemInput extends Omit<ZohoInvoiceLineItemInput, 'line_item_id' | 'item_id'> {
+  /**
+   * Optional on credit notes (then `name` and `rate` describe the line). As on invoices, whether
+   * Zoho takes lines without an item is unconfirmed; sending an item is the safe path.
+   */
+  item_id?: string;
+  account_id?: string;
+  invoice_id?: string;
+  invoice_item_id?: string;
+}
+
+/** POST /creditnotes. Totals follow the same rules as an invoice's. */
+export interface ZohoCreditNoteInput {
+  customer_id: string;
+  line_items: ZohoCreditNoteLineItemInput[];
+  /** yyyy-mm-dd; Zoho uses today (in the organization's time zone) when left out. */
+  date?: string;
+  reference_number?: string;
+  /** Our own number; used only with `ignoreAutoNumberGeneration` and unique in the organization. */
+  creditnote_number?: string;
+  is_inclusive_tax?: boolean;
+  discount_type?: 'entity_level' | 'item_level';
+  is_discount_before_tax?: boolean;
+  adjustment?: number;
+  adjustment_description?: string;
+  notes?: string;
+  terms?: string;
+  currency_id?: string;
+  exchange_rate?: number;
+}
+
+export interface ZohoCreditNoteWriteOptions extends ZohoInvoiceWriteOptions {
+  /** Raise the credit note against this invoice (the same customer's, not void); applies no credit by itself. */
+  invoiceId?: string;
+}

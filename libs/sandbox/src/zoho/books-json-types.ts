@@ -194,3 +194,59 @@ export interface ZohoPayment {
   currency_symbol: string;
   custom_fields: unknown[];
 }
+
+/** `closed` means nothing is left to apply or refund; it is derived from the balance. */
+export type ZohoCreditNoteStatus = 'draft' | 'open' | 'closed' | 'void';
+
+export interface ZohoCreditNoteLine extends ZohoInvoiceLine {
+  /** The invoice (line) this line credits, or ''. */
+  invoice_id: string;
+  invoice_item_id: string;
+}
+
+/** One application of the credit note to an invoice. */
+export interface ZohoCreditedInvoice {
+  creditnote_invoice_id: string;
+  creditnote_id: string;
+  invoice_id: string;
+  invoice_number: string;
+  date: string;
+  amount_applied: number;
+}
+
+export interface ZohoCreditNote {
+  creditnote_id: string;
+  creditnote_number: string;
+  date: string;
+  status: ZohoCreditNoteStatus;
+  reference_number: string;
+  customer_id: string;
+  customer_name: string;
+  currency_id: string;
+  currency_code: string;
+  exchange_rate: number;
+  is_discount_before_tax: boolean;
+  discount_type: string;
+  is_inclusive_tax: boolean;
+  /** The invoice it was raised against (query `invoice_id` on create), or ''. */
+  invoice_id: string;
+  invoice_number: string;
+  line_items: ZohoCreditNoteLine[];
+  adjustment: number;
+  adjustment_description: string;
+  sub_total: number;
+  tax_total: number;
+  total: number;
+  taxes: Array<{ tax_name: string; tax_amount: number }>;
+  total_credits_used: number;
+  total_refunded_amount: number;
+  balance: number;
+  price_precision: number;
+  invoices_credited: ZohoCreditedInvoice[];
+  notes: string;
+  terms: string;
+  billing_address: ZohoAddressJson;
+  shipping_address: ZohoAddressJson;
+  created_time: string;
+  last_modified_time: string;
+}

@@ -166,3 +166,51 @@ export interface PaymentRecord {
   invoices: Array<{ invoice_id: string; amount_applied: Decimal }>;
   created_at: number;
 }
+
+/** A credit note line: an invoice line that may also name the invoice (line) it credits. */
+export interface CreditNoteLineRecord extends InvoiceLineRecord {
+  invoice_id: string;
+  invoice_item_id: string;
+}
+
+/** Credit of a credit note applied to one invoice (POST /creditnotes/{id}/invoices). */
+export interface CreditApplicationRecord {
+  creditnote_invoice_id: string;
+  invoice_id: string;
+  amount_applied: Decimal;
+  date: string;
+}
+
+export interface CreditNoteRecord {
+  creditnote_id: string;
+  creditnote_number: string;
+  customer_id: string;
+  date: string;
+  reference_number: string;
+  /** Stored status; `closed` is derived when nothing is left to apply. */
+  base_status: 'draft' | 'open' | 'void';
+  currency_id: string;
+  exchange_rate: Decimal;
+  is_discount_before_tax: boolean;
+  discount_type: string;
+  is_inclusive_tax: boolean;
+  /** The invoice it was raised against (query `invoice_id` on create), or ''. */
+  invoice_id: string;
+  line_items: CreditNoteLineRecord[];
+  adjustment: Decimal;
+  adjustment_description: string;
+  sub_total: Decimal;
+  tax_total: Decimal;
+  total: Decimal;
+  taxes: Array<{ tax_id: string; tax_name: string; tax_amount: Decimal }>;
+  /** Credits standing on invoices; voiding the credit note or the invoice removes them. */
+  invoices_credited: CreditApplicationRecord[];
+  /** Refunded to the customer. The fake has no refund endpoint, so this stays 0; it is here so the balance follows Zoho's formula. */
+  refunded: Decimal;
+  notes: string;
+  terms: string;
+  billing_address: ZohoAddress;
+  shipping_address: ZohoAddress;
+  created_at: number;
+  modified_at: number;
+}

@@ -12,6 +12,8 @@ export interface ZohoErrorCodes {
   duplicateItemSku: number;
   /** Duplicate invoice number. Default 1001. */
   duplicateInvoiceNumber: number;
+  /** Duplicate credit note number (with ignore_auto_number_generation=true). Default 1001, as for invoices. */
+  duplicateCreditNoteNumber: number;
   /** Wrong or foreign organization_id (message `Invalid value passed for organization_id`). Default 2. */
   invalidOrganization: number;
 }
@@ -20,6 +22,7 @@ export const DEFAULT_ERROR_CODES: ZohoErrorCodes = {
   duplicateItemName: 1001,
   duplicateItemSku: 1001,
   duplicateInvoiceNumber: 1001,
+  duplicateCreditNoteNumber: 1001,
   invalidOrganization: 2,
 };
 

@@ -1,6 +1,7 @@
 import { RouteTable } from '../http/route-table';
 import type { BooksContext, BooksResult } from './books-request';
 import { contactHandlers } from './contacts';
+import { creditNoteHandlers } from './credit-notes';
 import { customerPaymentHandlers } from './customer-payments';
 import { createInvoiceHandlers } from './invoices';
 import { itemHandlers } from './items';
@@ -72,6 +73,15 @@ export function createBooksRoutes(deps: {
   add('GET', '/customerpayments', 'customerpayments', 'READ', customerPaymentHandlers.list);
   add('GET', '/customerpayments/:paymentId', 'customerpayments', 'READ', customerPaymentHandlers.get);
   add('DELETE', '/customerpayments/:paymentId', 'customerpayments', 'DELETE', customerPaymentHandlers.remove);
+
+  add('POST', '/creditnotes', 'creditnotes', 'CREATE', creditNoteHandlers.create);
+  add('GET', '/creditnotes', 'creditnotes', 'READ', creditNoteHandlers.list);
+  add('GET', '/creditnotes/:creditNoteId', 'creditnotes', 'READ', creditNoteHandlers.get);
+  add('DELETE', '/creditnotes/:creditNoteId', 'creditnotes', 'DELETE', creditNoteHandlers.remove);
+  // Applying credits needs creditnotes.CREATE (spec §1.7); the void action is taken to need it too,
+  // as the invoice status actions do.
+  add('POST', '/creditnotes/:creditNoteId/invoices', 'creditnotes', 'CREATE', creditNoteHandlers.applyToInvoices);
+  add('POST', '/creditnotes/:creditNoteId/status/void', 'creditnotes', 'CREATE', creditNoteHandlers.markVoid);
 
   return table;
 }

@@ -4,9 +4,10 @@ import { startHttpServer, type RunningHttpServer } from '../http/http-server';
 import { assertTimeZone, localDate } from '../time/zoned-time';
 import { AccountsServer, type AccountsCallRecord } from './accounts-server';
 import { BOOKS_BASE_PATH, BooksServer, type ZohoCallRecord } from './books-server';
-import type { ZohoContact, ZohoInvoice, ZohoItem, ZohoPayment, ZohoTax } from './books-json-types';
+import type { ZohoContact, ZohoCreditNote, ZohoInvoice, ZohoItem, ZohoPayment, ZohoTax } from './books-json-types';
 import { DEFAULT_ERROR_CODES, type ZohoErrorCodes } from './books-request';
 import { contactJson } from './contact-json';
+import { creditNoteJson } from './credit-note-json';
 import { currencyFormat, currencyInfo } from './currencies';
 import { paymentJson } from './customer-payments';
 import { invoiceJson } from './invoice-json';
@@ -265,6 +266,12 @@ export class FakeZoho {
   payments(orgId: string): ZohoPayment[] {
     const org = this.org(orgId);
     return [...org.payments.values()].map((payment) => paymentJson({ org }, payment));
+  }
+
+  /** Credit notes as GET /creditnotes/{id} returns them, in creation order. */
+  creditNotes(orgId: string): ZohoCreditNote[] {
+    const org = this.org(orgId);
+    return [...org.creditNotes.values()].map((creditNote) => creditNoteJson({ org }, creditNote));
   }
 
   async stop(): Promise<void> {

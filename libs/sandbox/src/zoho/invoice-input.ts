@@ -1,26 +1,42 @@
 import { Decimal } from '../decimal/decimal';
 import { addDays, isIsoDate } from '../time/zoned-time';
 import { BooksError, invalidValue, notAllowed } from './books-errors';
-import type { InvoiceLineRecord, InvoiceRecord } from './books-records';
+import type { ContactRecord, InvoiceLineRecord, InvoiceRecord, ItemRecord } from './books-records';
 import { queryFlag, readArray, readBoolean, readDecimal, readInteger, readString, type BooksContext } from './books-request';
 import { paymentTermsLabel } from './contacts';
+import { nextSeriesNumber, numberTaken } from './document-numbers';
 import { computeInvoiceTotals, isPercentDiscount, lineDiscount, splitTaxOverMembers } from './invoice-math';
 import type { ZohoOrganization } from './organization';
 
 /*
  * Reading invoice create/update bodies: header fields, line items (validated like Zoho: an
  * existing customer, an existing item on every line, quantity > 0, existing taxes), Zoho's
- * numbering rule, and the recomputation of all amounts with invoice-math.ts.
+ * numbering rule, and the recomputation of all amounts with invoice-math.ts. Credit notes are
+ * read with the same line, header and totals code (credit-notes.ts).
  */
 
 const AUTO_NUMBER_PREFIX = 'INV-';
+
+export interface LineInputOptions {
+  /**
+   * Accept a line without `item_id` (then `name` and `rate` are required). Credit notes take
+   * such lines; invoices do not, since the OAS marks an invoice line's item_id required.
+   */
+  itemOptional?: boolean;
+}
 
 /**
  * One line of a create/update body. On update a `line_item_id` of an existing line keeps that
  * id; otherwise the line is taken as sent (missing fields default from the item, a missing
  * tax_id means untaxed), which is what the shared invoice model predicts from the payload.
  */
-export function lineFromInput(ctx: BooksContext, input: unknown, index: number, previous: readonly InvoiceLineRecord[]): InvoiceLineRecord {
+export function lineFromInput(
+  ctx: BooksContext,
+  input: unknown,
+  index: number,
+  previous: readonly InvoiceLineRecord[],
+  options: LineInputOptions = {},
+): InvoiceLineRecord {
   const label = (field: string) => `line_items[${index}].${field}`;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidValue(`line_items[${index}]`, 'Expected an object.');
   const body = input as Record<string, unknown>;
@@ -29,13 +45,20 @@ export function lineFromInput(ctx: BooksContext, input: unknown, index: number, 
   if (lineItemId && !existing) throw invalidValue(label('line_item_id'), `Line item ${lineItemId} does not belong to this invoice.`);
 
   const itemId = readString(body, 'item_id') ?? existing?.item_id;
-  if (!itemId) throw invalidValue(label('item_id'), `Line ${index + 1} has no item_id; every line item must refer to an item.`);
-  const item = ctx.org.items.get(itemId);
-  if (!item) throw invalidValue(label('item_id'), `Item ${itemId} in line ${index + 1} does not exist.`);
+  let item: ItemRecord | undefined;
+  if (itemId) {
+    item = ctx.org.items.get(itemId);
+    if (!item) throw invalidValue(label('item_id'), `Item ${itemId} in line ${index + 1} does not exist.`);
+  } else if (!options.itemOptional) {
+    throw invalidValue(label('item_id'), `Line ${index + 1} has no item_id; every line item must refer to an item.`);
+  }
+  const name = readString(body, 'name', { max: 100, label: label('name') }) ?? item?.name;
+  if (!item && !name?.trim()) throw invalidValue(label('name'), `Line ${index + 1} needs a name when it has no item_id.`);
 
   const quantity = readDecimal(body, 'quantity', label('quantity')) ?? Decimal.ONE;
   if (quantity.sign() <= 0) throw invalidValue(label('quantity'), `Quantity in line ${index + 1} must be greater than zero.`);
-  const rate = readDecimal(body, 'rate', label('rate')) ?? item.rate;
+  const rate = readDecimal(body, 'rate', label('rate')) ?? item?.rate;
+  if (rate === undefined) throw invalidValue(label('rate'), `Line ${index + 1} needs a rate when it has no item_id.`);
 
   const taxId = readString(body, 'tax_id') ?? '';
   if (taxId !== '' && !ctx.org.resolveTax(taxId)) throw invalidValue(label('tax_id'), `Tax ${taxId} in line ${index + 1} does not exist.`);
@@ -60,25 +83,30 @@ export function lineFromInput(ctx: BooksContext, input: unknown, index: number, 
 
   return {
     line_item_id: existing?.line_item_id ?? ctx.ids.next(),
-    item_id: itemId,
-    name: readString(body, 'name', { max: 100, label: label('name') }) ?? item.name,
-    description: readString(body, 'description', { max: 2000, label: label('description') }) ?? item.description,
+    item_id: itemId ?? '',
+    name: name ?? '',
+    description: readString(body, 'description', { max: 2000, label: label('description') }) ?? item?.description ?? '',
     item_order: readInteger(body, 'item_order') ?? index + 1,
     rate,
     quantity,
-    unit: readString(body, 'unit', { max: 100 }) ?? item.unit,
+    unit: readString(body, 'unit', { max: 100 }) ?? item?.unit ?? '',
     discount,
     discount_amount_input: discountAmountInput,
     tax_id: taxId,
-    product_type: readString(body, 'product_type') ?? item.product_type,
+    product_type: readString(body, 'product_type') ?? item?.product_type ?? '',
     item_total: Decimal.ZERO,
     discount_amount: absoluteDiscount,
     tax_amount: Decimal.ZERO,
   };
 }
 
-/** Recomputes every derived amount of an invoice with invoice-math.ts. */
-export function recompute(org: ZohoOrganization, invoice: InvoiceRecord): void {
+/** The part of an invoice or credit note that recompute reads and writes (credit notes have no shipping charge). */
+export type ComputedDocument = Pick<InvoiceRecord, 'line_items' | 'is_inclusive_tax' | 'adjustment' | 'sub_total' | 'tax_total' | 'total' | 'taxes'> & {
+  shipping_charge?: Decimal;
+};
+
+/** Recomputes every derived amount of an invoice (or credit note) with invoice-math.ts. */
+export function recompute(org: ZohoOrganization, invoice: ComputedDocument): void {
   const p = org.precision;
   const taxes = invoice.line_items.map((line) => (line.tax_id ? org.resolveTax(line.tax_id) : undefined));
   const result = computeInvoiceTotals({
@@ -121,29 +149,92 @@ export function recompute(org: ZohoOrganization, invoice: InvoiceRecord): void {
 
 export function assertInvoiceNumber(ctx: BooksContext, invoice: InvoiceRecord, number: string): void {
   if (number.trim() === '') throw invalidValue('invoice_number', 'The invoice number cannot be empty.');
-  for (const other of ctx.org.invoices.values()) {
-    if (other.invoice_id !== invoice.invoice_id && other.invoice_number.toLowerCase() === number.toLowerCase()) {
-      throw new BooksError(400, ctx.codes.duplicateInvoiceNumber, `The invoice number "${number}" already exists. Please specify a different invoice number.`);
-    }
+  const others = [...ctx.org.invoices.values()].filter((other) => other.invoice_id !== invoice.invoice_id).map((other) => other.invoice_number);
+  if (numberTaken(number, others)) {
+    throw new BooksError(400, ctx.codes.duplicateInvoiceNumber, `The invoice number "${number}" already exists. Please specify a different invoice number.`);
   }
 }
 
 export function nextAutoNumber(org: ZohoOrganization): string {
-  const taken = new Set([...org.invoices.values()].map((i) => i.invoice_number.toLowerCase()));
-  for (;;) {
-    const candidate = `${AUTO_NUMBER_PREFIX}${String(org.nextInvoiceNumber).padStart(6, '0')}`;
-    org.nextInvoiceNumber += 1;
-    if (!taken.has(candidate.toLowerCase())) return candidate;
+  const next = nextSeriesNumber(AUTO_NUMBER_PREFIX, 6, org.nextInvoiceNumber, [...org.invoices.values()].map((i) => i.invoice_number));
+  org.nextInvoiceNumber = next.counter;
+  return next.number;
+}
+
+/** The customer a document is written for: an existing contact of type customer. */
+export function customerFor(ctx: BooksContext, customerId: string): ContactRecord {
+  const customer = ctx.org.contacts.get(customerId);
+  if (!customer || customer.contact_type !== 'customer') throw invalidValue('customer_id', `Customer ${customerId} does not exist.`);
+  return customer;
+}
+
+/** The header fields invoices and credit notes share. */
+export type SharedHeader = Pick<
+  InvoiceRecord,
+  | 'reference_number'
+  | 'date'
+  | 'is_discount_before_tax'
+  | 'discount_type'
+  | 'is_inclusive_tax'
+  | 'adjustment'
+  | 'adjustment_description'
+  | 'exchange_rate'
+  | 'notes'
+  | 'terms'
+>;
+
+/**
+ * Applies the header fields invoices and credit notes share: reference, date, discount and tax
+ * mode, adjustment, exchange rate, notes and terms. Says whether the body carried `date`.
+ */
+export function applySharedHeaderFields(doc: SharedHeader, body: Record<string, unknown>): { dateGiven: boolean } {
+  const reference = readString(body, 'reference_number', { max: 100 });
+  if (reference !== undefined) doc.reference_number = reference;
+  const date = readString(body, 'date');
+  if (date !== undefined && date !== '') {
+    if (!isIsoDate(date)) throw invalidValue('date', 'Use the format yyyy-mm-dd.');
+    doc.date = date;
   }
+  const discount = readDecimal(body, 'discount');
+  if (discount !== undefined && !discount.isZero()) {
+    throw invalidValue(
+      'discount',
+      'Entity-level discounts are not part of the invoice model this fake implements; give discounts per line item (discount_type item_level).',
+    );
+  }
+  const beforeTax = readBoolean(body, 'is_discount_before_tax');
+  if (beforeTax !== undefined) doc.is_discount_before_tax = beforeTax;
+  const discountType = readString(body, 'discount_type');
+  if (discountType !== undefined) {
+    if (discountType !== 'item_level' && discountType !== 'entity_level') throw invalidValue('discount_type');
+    doc.discount_type = discountType;
+  }
+  const inclusive = readBoolean(body, 'is_inclusive_tax');
+  if (inclusive !== undefined) doc.is_inclusive_tax = inclusive;
+  const adjustment = readDecimal(body, 'adjustment');
+  if (adjustment !== undefined) doc.adjustment = adjustment;
+  const adjustmentDescription = readString(body, 'adjustment_description', { max: 100 });
+  if (adjustmentDescription !== undefined) doc.adjustment_description = adjustmentDescription;
+  const exchangeRate = readDecimal(body, 'exchange_rate');
+  if (exchangeRate !== undefined) {
+    if (exchangeRate.sign() <= 0) throw invalidValue('exchange_rate');
+    doc.exchange_rate = exchangeRate;
+  }
+  const notes = readString(body, 'notes', { max: 5000 });
+  if (notes !== undefined) doc.notes = notes;
+  const termsText = readString(body, 'terms', { max: 10000 });
+  if (termsText !== undefined) doc.terms = termsText;
+  return { dateGiven: date !== undefined };
 }
 
 /** Applies the header fields of a create/update body. Lines are handled by the caller. */
 export function applyHeaderFields(ctx: BooksContext, invoice: InvoiceRecord, body: Record<string, unknown>, creating: boolean): void {
   const customerId = readString(body, 'customer_id');
   if (customerId !== undefined && customerId !== invoice.customer_id) {
-    const customer = ctx.org.contacts.get(customerId);
-    if (!customer || customer.contact_type !== 'customer') throw invalidValue('customer_id', `Customer ${customerId} does not exist.`);
+    const customer = customerFor(ctx, customerId);
     if (!creating && invoice.payment_made.sign() > 0) throw notAllowed('The customer of an invoice with payments cannot be changed.');
+    // Credit notes belong to one customer, so credits pin the invoice's customer as payments do.
+    if (!creating && invoice.credits_applied.sign() > 0) throw notAllowed('The customer of an invoice with credits applied cannot be changed.');
     invoice.customer_id = customerId;
     invoice.currency_id = customer.currency_id;
     invoice.billing_address = { ...customer.billing_address };
@@ -163,13 +254,7 @@ export function applyHeaderFields(ctx: BooksContext, invoice: InvoiceRecord, bod
       return String(id);
     });
   }
-  const reference = readString(body, 'reference_number', { max: 100 });
-  if (reference !== undefined) invoice.reference_number = reference;
-  const date = readString(body, 'date');
-  if (date !== undefined && date !== '') {
-    if (!isIsoDate(date)) throw invalidValue('date', 'Use the format yyyy-mm-dd.');
-    invoice.date = date;
-  }
+  const { dateGiven } = applySharedHeaderFields(invoice, body);
   const terms = readInteger(body, 'payment_terms');
   if (terms !== undefined) {
     if (terms < 0) throw invalidValue('payment_terms');
@@ -182,43 +267,14 @@ export function applyHeaderFields(ctx: BooksContext, invoice: InvoiceRecord, bod
   if (dueDate !== undefined && dueDate !== '') {
     if (!isIsoDate(dueDate)) throw invalidValue('due_date', 'Use the format yyyy-mm-dd.');
     invoice.due_date = dueDate;
-  } else if (creating || date !== undefined || terms !== undefined) {
+  } else if (creating || dateGiven || terms !== undefined) {
     invoice.due_date = addDays(invoice.date, invoice.payment_terms);
   }
-  const discount = readDecimal(body, 'discount');
-  if (discount !== undefined && !discount.isZero()) {
-    throw invalidValue(
-      'discount',
-      'Entity-level discounts are not part of the invoice model this fake implements; give discounts per line item (discount_type item_level).',
-    );
-  }
-  const beforeTax = readBoolean(body, 'is_discount_before_tax');
-  if (beforeTax !== undefined) invoice.is_discount_before_tax = beforeTax;
-  const discountType = readString(body, 'discount_type');
-  if (discountType !== undefined) {
-    if (discountType !== 'item_level' && discountType !== 'entity_level') throw invalidValue('discount_type');
-    invoice.discount_type = discountType;
-  }
-  const inclusive = readBoolean(body, 'is_inclusive_tax');
-  if (inclusive !== undefined) invoice.is_inclusive_tax = inclusive;
   const shipping = readDecimal(body, 'shipping_charge');
   if (shipping !== undefined) {
     if (shipping.sign() < 0) throw invalidValue('shipping_charge', 'The shipping charge cannot be negative.');
     invoice.shipping_charge = shipping;
   }
-  const adjustment = readDecimal(body, 'adjustment');
-  if (adjustment !== undefined) invoice.adjustment = adjustment;
-  const adjustmentDescription = readString(body, 'adjustment_description', { max: 100 });
-  if (adjustmentDescription !== undefined) invoice.adjustment_description = adjustmentDescription;
-  const exchangeRate = readDecimal(body, 'exchange_rate');
-  if (exchangeRate !== undefined) {
-    if (exchangeRate.sign() <= 0) throw invalidValue('exchange_rate');
-    invoice.exchange_rate = exchangeRate;
-  }
-  const notes = readString(body, 'notes', { max: 5000 });
-  if (notes !== undefined) invoice.notes = notes;
-  const termsText = readString(body, 'terms', { max: 10000 });
-  if (termsText !== undefined) invoice.terms = termsText;
   const salesperson = readString(body, 'salesperson_name', { max: 200 });
   if (salesperson !== undefined) invoice.salesperson_name = salesperson;
   const partial = readBoolean(body, 'allow_partial_payments');

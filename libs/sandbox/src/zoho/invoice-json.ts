@@ -8,13 +8,13 @@ import { isPercentDiscount } from './invoice-math';
 import { displayStatus, invoiceBalance } from './invoice-status';
 import type { ZohoOrganization } from './organization';
 
-/** The invoice JSON of GET/POST/PUT /invoices (fixtures/zoho/invoice-create-response.json) and the list rows. */
+/** The invoice JSON of GET/POST/PUT /invoices (fixtures/zoho/invoice-create-response.json) and the list rows; credit notes render their lines with `lineJson` too. */
 
 export function today(ctx: { org: ZohoOrganization; now: number }): string {
   return localDate(ctx.now, ctx.org.timeZone);
 }
 
-function lineJson(ctx: { org: ZohoOrganization }, line: InvoiceLineRecord): ZohoInvoiceLine {
+export function lineJson(ctx: { org: ZohoOrganization }, line: InvoiceLineRecord): ZohoInvoiceLine {
   const tax = line.tax_id ? ctx.org.resolveTax(line.tax_id) : undefined;
   let discount: number | string = 0;
   if (isPercentDiscount(line.discount)) discount = `${Decimal.parse(line.discount.trim().slice(0, -1)).toString()}%`;

@@ -7,6 +7,7 @@ import { applyHeaderFields, assertInvoiceNumber, lineFromInput, nextAutoNumber, 
 import { invoiceJson, invoiceRowJson, today } from './invoice-json';
 import { displayStatus, invoiceBalance } from './invoice-status';
 import { emptyAddress } from './addresses';
+import { releaseInvoiceCredits } from './credit-applications';
 
 /*
  * Invoices (specs/zoho-books.md §5). Totals follow invoice-math.ts exactly. Numbering: without
@@ -214,6 +215,8 @@ export function createInvoiceHandlers(portalBase: () => string) {
         if (customer) customer.unused_credits = customer.unused_credits.add(applied.amount_applied);
       }
       invoice.payment_made = Decimal.ZERO;
+      // Credits applied to it go back to their credit notes, whose balance grows again.
+      releaseInvoiceCredits(ctx, invoice);
       invoice.base_status = 'void';
       invoice.modified_at = ctx.now;
       return success('Invoice status has been changed to Void.');

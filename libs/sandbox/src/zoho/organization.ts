@@ -1,6 +1,6 @@
 import { Decimal } from '../decimal/decimal';
 import { currencyInfo } from './currencies';
-import type { ContactRecord, InvoiceRecord, ItemRecord, PaymentRecord, TaxGroupRecord, TaxRecord } from './books-records';
+import type { ContactRecord, CreditNoteRecord, InvoiceRecord, ItemRecord, PaymentRecord, TaxGroupRecord, TaxRecord } from './books-records';
 import { OrgRateLimiter, type ZohoLimits } from './rate-limiter';
 import type { ZohoIdSequence } from './zoho-ids';
 
@@ -53,11 +53,14 @@ export class ZohoOrganization {
   readonly items = new Map<string, ItemRecord>();
   readonly invoices = new Map<string, InvoiceRecord>();
   readonly payments = new Map<string, PaymentRecord>();
+  readonly creditNotes = new Map<string, CreditNoteRecord>();
   readonly taxes = new Map<string, TaxRecord>();
   readonly taxGroups = new Map<string, TaxGroupRecord>();
   readonly limiter: OrgRateLimiter;
   /** Next number for `INV-000001`-style auto numbering. */
   nextInvoiceNumber = 1;
+  /** Next number for `CN-00001`-style auto numbering. */
+  nextCreditNoteNumber = 1;
   readonly createdAt: number;
 
   constructor(
