@@ -15,6 +15,10 @@ export type {
   FakeOrderInput,
   FakeOrderLineInput,
   FakeOrderPatch,
+  FakeRefundInput,
+  FakeRefundLineInput,
+  FakeRefundShippingInput,
+  FakeRefundFeeInput,
   Money,
 } from './woo/store-inputs';
 export type { WooTaxRateInput } from './woo/tax-rates';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { PermanentError, TransientError } from '@connector/common';
-import type { WooWebhook } from '@connector/contracts';
+import { REFUNDED_ITEM_META_KEY, type WooRefund, type WooWebhook } from '@connector/contracts';
 import {
   StoreUrlError,
   WooApiError,
@@ -12,7 +12,7 @@ import {
   WooUnavailableError,
 } from './errors';
 import { wooAcceptsOAuth1 } from './testing/oauth1-verifier';
-import { closedPortUrl, startStubServer, StubReply, StubRequest, StubServer } from '@connector/testing';
+import { closedPortUrl, startStubServer, StubReply, StubRequest, StubServer, wooFixture } from '@connector/testing';
 import { secretFingerprint } from './webhooks';
 import { WooCallRecord, WooClient } from './woo-client';
 
@@ -98,6 +98,121 @@ describe('WooClient', () => {
     const ids: number[] = [];
     for await (const customer of woo.listCustomers({ role: 'all' })) ids.push(customer.id);
     assert.deepEqual(ids, [1, 2, 3]);
+  });
+
+  describe('order refunds', () => {
+    /** A refund as GET /orders/{id}/refunds returns it: a negative order whose lines name the order line they refund. */
+    const refund = (refundId: number, orderLineId: number, amount: string): WooRefund => ({
+      id: refundId,
+      date_created: '2025-02-03T10:01:00',
+      date_created_gmt: '2025-02-03T09:01:00',
+      amount,
+      reason: '',
+      refunded_by: 1,
+      refunded_payment: false,
+      meta_data: [],
+      line_items: [
+        {
+          id: refundId + 1,
+          name: 'Blue Mug',
+          product_id: 87,
+          variation_id: 0,
+          quantity: -1,
+          tax_class: '',
+          subtotal: '-12.50',
+          subtotal_tax: '-2.38',
+          total: '-12.50',
+          total_tax: '-2.38',
+          taxes: [{ id: 1, total: '-2.38', subtotal: '-2.38' }],
+          meta_data: [{ id: 1003, key: REFUNDED_ITEM_META_KEY, value: String(orderLineId), display_key: REFUNDED_ITEM_META_KEY, display_value: String(orderLineId) }],
+          sku: 'MUG-BLUE',
+          price: 12.5,
+          refund_total: 12.5,
+        },
+      ],
+      shipping_lines: [],
+      tax_lines: [{ id: refundId + 2, rate_code: 'DE-MWST.-1', rate_id: 1, label: 'MwSt.', compound: false, tax_total: '-2.38', shipping_tax_total: '0.00', rate_percent: 19, meta_data: [] }],
+      fee_lines: [],
+    });
+
+    it('gets one refund of an order (the docs example parses as a WooRefund)', async () => {
+      handler = () => ({ raw: wooFixture('order-refund').toString('utf8'), headers: { 'Content-Type': 'application/json' } });
+      const found = await woo.getOrderRefund(723, 726);
+      assert.equal(server.requests[0]!.method, 'GET');
+      assert.equal(server.requests[0]!.path, `${API}/orders/723/refunds/726`);
+      assert.equal(found.id, 726);
+      assert.equal(found.amount, '10.00');
+      assert.deepEqual(found.line_items, []);
+      assert.deepEqual(calls.map((call) => [call.method, call.path, call.status]), [['GET', '/orders/723/refunds/726', 200]]);
+    });
+
+    it('lists every refund of an order page by page, lines intact', async () => {
+      handler = (request) => {
+        const page = Number(request.query.get('page'));
+        const rows = page === 1 ? [refund(740, 311, '14.88'), refund(735, 311, '14.88')] : page === 2 ? [refund(730, 313, '5.00')] : [];
+        return { headers: { 'X-WP-Total': '3', 'X-WP-TotalPages': '2' }, json: rows };
+      };
+      const refunds: WooRefund[] = [];
+      for await (const item of woo.listOrderRefunds(723)) refunds.push(item);
+      assert.deepEqual(refunds.map((r) => r.id), [740, 735, 730]);
+      assert.equal(server.requests.length, 2);
+      assert.deepEqual(server.requests.map((r) => r.path), [`${API}/orders/723/refunds`, `${API}/orders/723/refunds`]);
+      assert.equal(server.requests[0]!.query.get('per_page'), '100');
+      assert.deepEqual(server.requests.map((r) => r.query.get('page')), ['1', '2']);
+      const [line] = refunds[2]!.line_items;
+      assert.equal(line!.quantity, -1);
+      assert.equal(line!.meta_data.find((m) => m.key === REFUNDED_ITEM_META_KEY)!.value, '313');
+      assert.equal(refunds[2]!.tax_lines![0]!.tax_total, '-2.38');
+    });
+
+    it('an order without refunds lists nothing', async () => {
+      handler = () => ({ headers: { 'X-WP-Total': '0', 'X-WP-TotalPages': '0' }, json: [] });
+      const refunds: WooRefund[] = [];
+      for await (const item of woo.listOrderRefunds(724)) refunds.push(item);
+      assert.deepEqual(refunds, []);
+      assert.equal(server.requests.length, 1);
+    });
+
+    it('maps the store\'s 404s to WooNotFoundError, in its words', async () => {
+      handler = () => ({ status: 404, json: { code: 'woocommerce_rest_shop_order_refund_invalid_id', message: 'Invalid ID.', data: { status: 404 } } });
+      const gone = await rejection(woo.getOrderRefund(723, 999), WooNotFoundError);
+      assert.equal(gone.status, 404);
+      assert.equal(gone.wooCode, 'woocommerce_rest_shop_order_refund_invalid_id');
+      assert.equal(gone.upstreamMessage, 'Invalid ID.');
+      assert.equal(gone.operation, 'GET /orders/723/refunds/999');
+      assert.equal(calls.at(-1)!.status, 404);
+      assert.deepEqual(calls.at(-1)!.responseBody, { code: 'woocommerce_rest_shop_order_refund_invalid_id', message: 'Invalid ID.', data: { status: 404 } });
+
+      handler = () => ({ status: 404, json: { code: 'woocommerce_rest_invalid_order_refund_id', message: 'Invalid order refund ID.', data: { status: 404 } } });
+      assert.equal((await rejection(woo.getOrderRefund(724, 726), WooNotFoundError)).wooCode, 'woocommerce_rest_invalid_order_refund_id');
+
+      handler = () => ({ status: 404, json: { code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.', data: { status: 404 } } });
+      const listing = (async () => {
+        for await (const _ of woo.listOrderRefunds(99999)) assert.fail('nothing to list');
+      })();
+      assert.equal((await rejection(listing, WooNotFoundError)).operation, 'GET /orders/99999/refunds');
+    });
+
+    it('5xx is transient, an answer that is not an object or a list is an API error', async () => {
+      handler = () => ({ status: 503, raw: 'Service Unavailable' });
+      await rejection(woo.getOrderRefund(723, 726), WooUnavailableError);
+      handler = () => ({ json: [refund(740, 311, '1.00')] });
+      await rejection(woo.getOrderRefund(723, 740), WooApiError);
+      handler = () => ({ json: refund(740, 311, '1.00') });
+      const listing = (async () => {
+        for await (const _ of woo.listOrderRefunds(723)) assert.fail('not a list');
+      })();
+      assert.match((await rejection(listing, WooApiError)).message, /expected a JSON array/);
+    });
+
+    it('refuses ids that are not positive integers without calling the store', async () => {
+      handler = () => assert.fail('no request expected');
+      assert.throws(() => woo.listOrderRefunds(0), PermanentError);
+      const bad = await rejection(woo.getOrderRefund(723, 1.5), PermanentError);
+      assert.equal(bad.code, 'invalid_id');
+      await rejection(woo.getOrderRefund(-1, 726), PermanentError);
+      assert.equal(server.requests.length, 0);
+    });
   });
 
   describe('error mapping', () => {

@@ -1,5 +1,5 @@
 import { DEFAULT_HTTP_TIMEOUT_MS, describeError, parseRetryAfter, PermanentError, RawHttpResponse, REDACTED_KEYS } from '@connector/common';
-import type { WooCustomer, WooOrder, WooProduct, WooVariation, WooWebhook } from '@connector/contracts';
+import type { WooCustomer, WooOrder, WooProduct, WooRefund, WooVariation, WooWebhook } from '@connector/contracts';
 import { basicAuthorization, encodeQuery, signOAuth1 } from './auth';
 import { WooApiError, wooErrorFor } from './errors';
 import { hasNextPage, MAX_PAGE_SIZE } from './pagination';
@@ -116,6 +116,23 @@ export class WooClient implements WebhookApi {
 
   async getOrder(orderId: number): Promise<WooOrder> {
     return this.one<WooOrder>('GET', `/orders/${id(orderId)}`);
+  }
+
+  /**
+   * Every refund of an order (`GET /orders/{id}/refunds`), newest first, page by page. The order
+   * itself only carries `refunds[{id, reason, total}]`; these are the full refunds, with lines.
+   */
+  listOrderRefunds(orderId: number): AsyncIterable<WooRefund> {
+    return this.paginate<WooRefund>(`/orders/${id(orderId)}/refunds`);
+  }
+
+  /**
+   * One refund of an order. A refund that is gone (deleted), or that belongs to another order, is a
+   * `WooNotFoundError` (`woocommerce_rest_shop_order_refund_invalid_id` /
+   * `woocommerce_rest_invalid_order_refund_id` / `woocommerce_rest_invalid_order_id`).
+   */
+  async getOrderRefund(orderId: number, refundId: number): Promise<WooRefund> {
+    return this.one<WooRefund>('GET', `/orders/${id(orderId)}/refunds/${id(refundId)}`);
   }
 
   // Customers ---------------------------------------------------------------------------------

@@ -1,4 +1,3 @@
-import { Decimal } from '../decimal/decimal';
 import { AbortableSleeps } from '../http/abortable-sleep';
 import { FaultPlan } from '../http/fault-plan';
 import { startHttpServer, type RunningHttpServer } from '../http/http-server';
@@ -7,7 +6,9 @@ import { assertTimeZone } from '../time/zoned-time';
 import { customerJson } from './customer-json';
 import { applyComposition, billingFrom, buildOrder, PAID_STATUSES, shippingFrom, toEpochMs } from './order-builder';
 import { orderJson } from './order-json';
+import { buildRefund, REFUND_DELETION_WEBHOOK_SINCE, wooVersionAtLeast } from './order-refunds';
 import { productJson, variationJson } from './product-json';
+import { refundJson } from './refund-json';
 import { WooRestServer, type WooRequestRecord } from './rest-server';
 import { applyCustomerPatch, applyProductFields, customerRecord, simpleProduct, variableProduct } from './store-catalog';
 import type {
@@ -16,17 +17,17 @@ import type {
   FakeOrderInput,
   FakeOrderPatch,
   FakeProductInput,
+  FakeRefundInput,
   FakeVariableProductInput,
-  Money,
 } from './store-inputs';
-import type { ApiKeyRecord, OrderRecord, ProductRecord, WebhookRecord, WooKeyPermissions, WooUserRole } from './store-records';
+import type { ApiKeyRecord, OrderRecord, ProductRecord, RefundRecord, WebhookRecord, WooKeyPermissions, WooUserRole } from './store-records';
 import { WooStoreState } from './store-state';
 import type { WooTaxRateInput } from './tax-rates';
 import { WebhookDispatcher, type DeliveryRecord, type PingRecord } from './webhook-dispatcher';
 import { defaultWebhookName, webhookJson } from './webhook-json';
 import { webhookPayload } from './webhook-payload';
 import { isValidTopic } from './webhook-topics';
-import type { WooCustomer, WooOrder, WooProduct, WooVariation, WooWebhookState } from './woo-json-types';
+import type { WooCustomer, WooOrder, WooProduct, WooRefund, WooVariation, WooWebhookState } from './woo-json-types';
 
 export interface FakeWooOptions {
   port?: number;
@@ -61,7 +62,17 @@ export interface FakeWooOptions {
   wooVersion?: string;
   /** WordPress version in the User-Agent (default 6.8). */
   wpVersion?: string;
-  /** Serve `POST /__sandbox/orders` (creates a sample order; for the CLI). Default false. */
+  /**
+   * Whether deleting a refund fires order.updated. WooCommerce does since 11.2
+   * (`woocommerce_delete_order_refund`); older versions fire nothing (#26532 / #30022).
+   * Default: true, unless `wooVersion` is given and older than 11.2.
+   */
+  refundDeletionWebhook?: boolean;
+  /**
+   * Serve the control endpoints (for the CLI): `POST /__sandbox/orders` (a sample order),
+   * `POST /__sandbox/orders/{id}/refunds` (body: FakeRefundInput as JSON) and
+   * `DELETE /__sandbox/orders/{id}/refunds/{refundId}`. Default false.
+   */
   controlApi?: boolean;
 }
 
@@ -92,11 +103,14 @@ export class FakeWooStore {
   private server?: RunningHttpServer;
   private defaultKey!: { consumerKey: string; consumerSecret: string };
   private sampleOrderFactory?: () => FakeOrderInput;
+  private readonly refundDeletionWebhook: boolean;
 
   private constructor(options: FakeWooOptions) {
     const timeZone = options.timeZone ?? 'UTC';
     assertTimeZone(timeZone);
     const now = options.now ?? Date.now;
+    this.refundDeletionWebhook =
+      options.refundDeletionWebhook ?? (options.wooVersion === undefined || wooVersionAtLeast(options.wooVersion, REFUND_DELETION_WEBHOOK_SINCE));
     this.state = new WooStoreState(
       {
         siteUrl: '',
@@ -367,18 +381,54 @@ export class FakeWooStore {
     this.state.orders.delete(id);
   }
 
-  /** Records a refund (fires order.updated; a full refund sets status `refunded`). */
-  refundOrder(id: number, refund: { amount: Money; reason?: string }): WooOrder {
+  /**
+   * Records a refund as WooCommerce's wc_create_refund() does (rules: order-refunds.ts): by amount only
+   * (`{ amount }`), or itemized with `lineItems` / `shippingLines` / `feeLines` (defaults as on the
+   * admin "Refund" screen, see FakeRefundInput); `amount` defaults to the lines' sum and, when
+   * given, takes precedence. Fires order.updated; a full refund sets status `refunded`.
+   * Throws an Error (and changes nothing) for an unknown line, more units than remain
+   * unrefunded on a line, an amount ≤ 0 or above what remains unrefunded of the order.
+   * Returns the order; the new refund is `refunds[0]` (see getRefund / refunds).
+   */
+  refundOrder(id: number, refund: FakeRefundInput): WooOrder {
     const order = this.orderRecord(id);
-    const amount = Decimal.from(refund.amount).round(this.state.settings.decimals);
-    const refunded = Decimal.sum(order.refunds.map((r) => r.amount));
-    if (amount.sign() <= 0 || refunded.add(amount).gt(order.total)) throw new Error('invalid refund amount');
-    const now = this.state.nowSeconds();
-    order.refunds.unshift({ id: this.state.nextPostId(), orderId: id, amount, reason: refund.reason ?? '', refundedBy: 1, refundedPayment: false, createdAt: now });
-    if (refunded.add(amount).eq(order.total)) order.status = 'refunded';
-    order.modifiedAt = now;
+    const built = buildRefund(this.state, order, refund);
+    order.refunds.unshift(built.refund);
+    if (built.fullyRefunded) order.status = 'refunded';
+    order.modifiedAt = this.state.nowSeconds();
     this.emit('order.updated', id);
     return this.getOrder(id);
+  }
+
+  /**
+   * Deletes a refund (admin "Delete refund" / REST DELETE) and fires order.updated, as
+   * WooCommerce ≥ 11.2 does (`woocommerce_delete_order_refund`; the payload is the order without
+   * the refund). A store created with `refundDeletionWebhook: false`, or with a `wooVersion` older
+   * than 11.2, fires nothing, as those versions did. The order's status stays as it is (a
+   * `refunded` order stays `refunded`) and its date_modified does not change.
+   */
+  deleteRefund(orderId: number, refundId: number): WooOrder {
+    const order = this.orderRecord(orderId);
+    const index = order.refunds.findIndex((r) => r.id === refundId);
+    if (index === -1) throw new Error(`order ${orderId} has no refund ${refundId}`);
+    order.refunds.splice(index, 1);
+    if (this.refundDeletionWebhook) this.emit('order.updated', orderId);
+    return this.getOrder(orderId);
+  }
+
+  /** The order's refunds as GET /orders/{id}/refunds shows them (plain JSON values), newest first. */
+  refunds(orderId: number): WooRefund[] {
+    return this.orderRecord(orderId).refunds.map((r) => this.refundView(r));
+  }
+
+  getRefund(orderId: number, refundId: number): WooRefund {
+    const refund = this.orderRecord(orderId).refunds.find((r) => r.id === refundId);
+    if (!refund) throw new Error(`order ${orderId} has no refund ${refundId}`);
+    return this.refundView(refund);
+  }
+
+  private refundView(refund: RefundRecord): WooRefund {
+    return JSON.parse(JSON.stringify(refundJson(this.state.view(), refund))) as WooRefund;
   }
 
   orders(): WooOrder[] {

@@ -152,25 +152,3 @@ export function orderJson(view: StoreView, order: OrderRecord, dp = view.decimal
     _links: links(`${base}/orders/${order.id}`, `${base}/orders`, extraLinks),
   };
 }
-
-/** GET /orders/{id}/refunds/{refund_id}. */
-export function refundJson(view: StoreView, refund: RefundRecord, dp = view.decimals): Record<string, unknown> {
-  const base = restBase(view);
-  return {
-    id: refund.id,
-    date_created: localDate(view, refund.createdAt),
-    date_created_gmt: gmtDate(refund.createdAt),
-    amount: money(refund.amount, dp),
-    reason: refund.reason,
-    refunded_by: refund.refundedBy,
-    refunded_payment: refund.refundedPayment,
-    meta_data: [],
-    line_items: [],
-    shipping_lines: [],
-    tax_lines: [],
-    fee_lines: [],
-    _links: links(`${base}/orders/${refund.orderId}/refunds/${refund.id}`, `${base}/orders/${refund.orderId}/refunds`, {
-      up: `${base}/orders/${refund.orderId}`,
-    }),
-  };
-}

@@ -12,6 +12,7 @@ import { customerRoutes } from './routes/customer-routes';
 import { orderRoutes } from './routes/order-routes';
 import { productRoutes } from './routes/product-routes';
 import { webhookRoutes } from './routes/webhook-routes';
+import type { FakeRefundInput } from './store-inputs';
 import type { ApiKeyRecord } from './store-records';
 import type { WooStoreState } from './store-state';
 import { cannot, missingParams, noRoute, WpRestError } from './wp-errors';
@@ -76,6 +77,10 @@ export class WooRestServer {
     if (this.settings.controlApi && url.pathname === '/__sandbox/orders' && method === 'POST') {
       return this.finish(res, record, started, { status: 201, body: this.store.placeSampleOrder() });
     }
+    if (this.settings.controlApi && url.pathname.startsWith('/__sandbox/orders/')) {
+      const control = this.controlRefunds(method, url.pathname, body);
+      if (control) return this.finish(res, record, started, control);
+    }
     if (restRoute === undefined) {
       return this.finish(res, record, started, { status: 404, body: '<!DOCTYPE html><html><body><h1>Page not found</h1></body></html>', headers: { 'Content-Type': 'text/html; charset=UTF-8' } });
     }
@@ -131,6 +136,42 @@ export class WooRestServer {
     }
     this.finish(res, record, started, method === 'HEAD' ? { ...result, body: undefined } : result);
   };
+
+  /**
+   * The control API's refunds (not part of WooCommerce): `POST /__sandbox/orders/{id}/refunds`
+   * with a FakeRefundInput as JSON → 201 and the refund as GET /orders/{id}/refunds/{rid} shows
+   * it; `DELETE /__sandbox/orders/{id}/refunds/{rid}` → 200 and the order. A refund the store
+   * refuses is a 400 `{code: "sandbox_invalid_refund", message}`.
+   */
+  private controlRefunds(method: string, pathname: string, body: Buffer): WooResult | undefined {
+    const create = /^\/__sandbox\/orders\/(\d+)\/refunds\/?$/.exec(pathname);
+    const remove = /^\/__sandbox\/orders\/(\d+)\/refunds\/(\d+)\/?$/.exec(pathname);
+    const refused = (error: unknown): WooResult => ({ status: 400, body: { code: 'sandbox_invalid_refund', message: error instanceof Error ? error.message : String(error) } });
+    if (create && method === 'POST') {
+      const orderId = Number(create[1]);
+      let input: FakeRefundInput;
+      try {
+        input = (body.length === 0 ? {} : JSON.parse(body.toString('utf8'))) as FakeRefundInput;
+        if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('the body must be a JSON object (FakeRefundInput)');
+      } catch (error) {
+        return refused(error);
+      }
+      try {
+        const order = this.store.refundOrder(orderId, input);
+        return { status: 201, body: this.store.getRefund(orderId, order.refunds[0]!.id) };
+      } catch (error) {
+        return refused(error);
+      }
+    }
+    if (remove && method === 'DELETE') {
+      try {
+        return { status: 200, body: this.store.deleteRefund(Number(remove[1]), Number(remove[2])) };
+      } catch (error) {
+        return refused(error);
+      }
+    }
+    return undefined;
+  }
 
   private finish(res: ServerResponse, record: WooRequestRecord, started: number, result: WooResult): void {
     const isText = typeof result.body === 'string';

@@ -114,3 +114,55 @@ export interface FakeOrderPatch {
   /** When the change happens (default: now). */
   dateModified?: Date | string | number;
 }
+
+/** Refunded tax per tax rate id, e.g. `{ 1: '2.38' }`; rates not named refund no tax. */
+export type FakeRefundTaxes = Record<number, Money>;
+
+/**
+ * A product line to refund, as on the admin "Refund" screen. Defaults:
+ * - `quantity`: what remains unrefunded of the line when no `total` is given, else 0 (refund by
+ *   amount only, which WooCommerce shows as quantity 0);
+ * - `total` (ex tax): the line's total × quantity / line quantity, rounded to the store's decimals;
+ *   when `quantity` takes what remains of the line, what remains of the line's total;
+ * - `taxes`: per rate, the line's tax × quantity / line quantity (what remains when `quantity`
+ *   takes the rest), or, when `total` is given, the line's tax in proportion to `total`.
+ */
+export interface FakeRefundLineInput {
+  lineItemId: number;
+  quantity?: number;
+  total?: Money;
+  taxes?: FakeRefundTaxes;
+}
+
+/** A shipping line to refund; default `total` and `taxes`: what remains unrefunded of it (taxes in proportion when `total` is given). */
+export interface FakeRefundShippingInput {
+  shippingLineId: number;
+  total?: Money;
+  taxes?: FakeRefundTaxes;
+}
+
+/** A fee line to refund; defaults as for shipping. */
+export interface FakeRefundFeeInput {
+  feeLineId: number;
+  total?: Money;
+  taxes?: FakeRefundTaxes;
+}
+
+/**
+ * `FakeWooStore.refundOrder` input (the admin "Refund" screen / `POST /orders/{id}/refunds`).
+ * `amount` defaults to Σ (line totals + taxes); when given it takes precedence over the lines,
+ * even when it differs from them. Without lines, it is a refund by amount only.
+ */
+export interface FakeRefundInput {
+  amount?: Money;
+  reason?: string;
+  lineItems?: FakeRefundLineInput[];
+  shippingLines?: FakeRefundShippingInput[];
+  feeLines?: FakeRefundFeeInput[];
+  /** Whether the gateway returned the money (`refunded_payment`). Default false. */
+  refundedPayment?: boolean;
+  /** User id in `refunded_by`. Default 1. */
+  refundedBy?: number;
+  /** Creation time (default: now). */
+  dateCreated?: Date | string | number;
+}

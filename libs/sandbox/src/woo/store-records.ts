@@ -167,6 +167,52 @@ export interface CouponLineRecord {
   freeShipping: boolean;
 }
 
+/** A rate's refunded share on a refund line: positive, rounded to the store's decimals. */
+export interface RefundTaxRecord {
+  id: number;
+  total: Decimal;
+}
+
+/**
+ * One line of a refund. WooCommerce copies the order line it refunds and stores it with negative
+ * amounts; the fake keeps positive amounts and a copy of the order line (`source`), and the JSON
+ * (refund-json.ts) negates them. `metaId` is the id of its `_refunded_item_id` meta row.
+ */
+interface RefundLineBase {
+  id: number;
+  metaId: number;
+  /** Ex-tax refunded amount (positive). */
+  total: Decimal;
+  /** Only rates with a non-zero refunded amount, like WooCommerce's array_filter. */
+  taxes: RefundTaxRecord[];
+}
+
+export interface RefundProductLineRecord extends RefundLineBase {
+  source: LineItemRecord;
+  /** Units refunded (0 when refunded by amount only). */
+  quantity: number;
+}
+
+export interface RefundShippingLineRecord extends RefundLineBase {
+  source: ShippingLineRecord;
+}
+
+export interface RefundFeeLineRecord extends RefundLineBase {
+  source: FeeLineRecord;
+}
+
+/** One rate of a refund's `tax_lines` (positive amounts; rate details copied from the order's tax line). */
+export interface RefundTaxLineRecord {
+  id: number;
+  rateId: number;
+  rateCode: string;
+  label: string;
+  compound: boolean;
+  ratePercent: Decimal;
+  taxTotal: Decimal;
+  shippingTaxTotal: Decimal;
+}
+
 export interface RefundRecord {
   id: number;
   orderId: number;
@@ -175,6 +221,10 @@ export interface RefundRecord {
   refundedBy: number;
   refundedPayment: boolean;
   createdAt: number;
+  lineItems: RefundProductLineRecord[];
+  shippingLines: RefundShippingLineRecord[];
+  feeLines: RefundFeeLineRecord[];
+  taxLines: RefundTaxLineRecord[];
 }
 
 export interface OrderRecord {
@@ -204,6 +254,7 @@ export interface OrderRecord {
   shippingLines: ShippingLineRecord[];
   feeLines: FeeLineRecord[];
   couponLines: CouponLineRecord[];
+  /** Newest first, as WooCommerce lists them. */
   refunds: RefundRecord[];
   discountTotal: Decimal;
   discountTax: Decimal;

@@ -157,6 +157,33 @@ export interface WooOrder {
   _links: WooLinks;
 }
 
+/**
+ * A refund line (GET /orders/{id}/refunds): the order line's shape with negative amounts and
+ * quantity, `_refunded_item_id` in `meta_data`, and `refund_total` (the refunded ex-tax amount,
+ * positive). Mirrors `WooRefundLineItem` in libs/contracts/src/woocommerce/refund.ts.
+ */
+export interface WooRefundLineItem extends WooLineItem {
+  refund_total: number;
+}
+
+/** GET /orders/{id}/refunds/{refund_id}; mirrors `WooRefund` in libs/contracts/src/woocommerce/refund.ts. */
+export interface WooRefund {
+  id: number;
+  date_created: string;
+  date_created_gmt: string;
+  /** Positive, e.g. `"10.00"`. */
+  amount: string;
+  reason: string;
+  refunded_by: number;
+  refunded_payment: boolean;
+  meta_data: WooMeta[];
+  line_items: WooRefundLineItem[];
+  shipping_lines: WooShippingLine[];
+  tax_lines: WooTaxLine[];
+  fee_lines: WooFeeLine[];
+  _links: WooLinks;
+}
+
 export interface WooCustomer {
   id: number;
   date_created: string;

@@ -215,6 +215,13 @@ export class FakeZoho {
     return { ...this.org(orgId).info };
   }
 
+  /** Marks a draft invoice sent, as its owner would in Zoho (POST /invoices/{id}/status/sent does the same). */
+  markInvoiceSent(orgId: string, invoiceId: string): void {
+    const invoice = this.org(orgId).invoices.get(invoiceId);
+    if (!invoice) throw new Error(`organization ${orgId} has no invoice ${invoiceId}`);
+    if (invoice.base_status === 'draft') invoice.base_status = 'sent';
+  }
+
   /** Adds taxes (and groups) to an existing organisation, as its owner would in Zoho's settings. */
   addTaxes(orgId: string, taxes: NonNullable<CreateOrganizationInput['taxes']>, taxGroups: NonNullable<CreateOrganizationInput['taxGroups']> = []): void {
     this.org(orgId).addTaxes(this.ids, taxes, taxGroups);

@@ -1,11 +1,12 @@
 import { localDateTime, utcDateTime } from '../../time/zoned-time';
 import { booleanParam, dateParam, enumValue, pageOf, parseCollectionParams, sortBy } from '../collection-query';
 import { ORDER_STATUSES } from '../order-builder';
-import { orderJson, refundJson } from '../order-json';
+import { orderJson } from '../order-json';
 import { phpList, phpScalar } from '../php-query';
 import { idParam, param, truthy, type WooRestContext, type WooResult, type WooRoute } from '../rest-context';
 import type { FakeOrderPatch } from '../store-inputs';
-import type { OrderRecord } from '../store-records';
+import { refundJson } from '../refund-json';
+import type { OrderRecord, RefundRecord } from '../store-records';
 import { ParamErrors, WpRestError, wpList } from '../wp-errors';
 import { restBase } from '../wp-format';
 
@@ -143,20 +144,61 @@ function remove(ctx: WooRestContext): WooResult {
   return { status: 200, body: before };
 }
 
+/*
+ * /orders/{id}/refunds (WC_REST_Order_Refunds_V2_Controller). A refund that does not exist is
+ * `woocommerce_rest_shop_order_refund_invalid_id` (CRUD get_item); an existing refund asked for
+ * under an order that does not exist is `woocommerce_rest_invalid_order_id`, under another order
+ * `woocommerce_rest_invalid_order_refund_id` (prepare_object_for_response).
+ */
+
+function findRefund(ctx: WooRestContext): { order: OrderRecord; refund: RefundRecord } {
+  const refundId = idParam(ctx, 'refundId');
+  let found: RefundRecord | undefined;
+  for (const candidate of ctx.state.orders.values()) {
+    found = candidate.refunds.find((r) => r.id === refundId);
+    if (found) break;
+  }
+  // wc_get_order() also finds an order by the id: its parent (0) is never the order asked for.
+  const isOrderId = ctx.state.orders.has(refundId);
+  if (!found && !isOrderId) throw new WpRestError(404, 'woocommerce_rest_shop_order_refund_invalid_id', 'Invalid ID.');
+  const order = ctx.state.orders.get(idParam(ctx));
+  if (!order) throw new WpRestError(404, 'woocommerce_rest_invalid_order_id', 'Invalid order ID.');
+  if (!found || found.orderId !== order.id) throw new WpRestError(404, 'woocommerce_rest_invalid_order_refund_id', 'Invalid order refund ID.');
+  return { order, refund: found };
+}
+
 function listRefunds(ctx: WooRestContext): WooResult {
   const order = findOrder(ctx);
   const errors = new ParamErrors();
   const params = parseCollectionParams(ctx.query, { orderby: ['date', 'id', 'include', 'title', 'slug', 'modified'], defaultOrderby: 'date', defaultOrder: 'desc' }, errors);
+  const dp = dpParam(ctx, errors);
+  enumValue(errors, ctx.query, 'context', ['view', 'edit'] as const, 'view');
   errors.throwIfAny();
-  const page = pageOf(order.refunds, params, `${restBase(ctx.view)}/orders/${order.id}/refunds`, ctx.rawQuery);
-  return { status: 200, body: page.rows.map((r) => refundJson(ctx.view, r)), headers: page.headers };
+  const include = params.include ?? [];
+  let refunds = order.refunds.filter((r) => (!params.include || params.include.includes(r.id)) && !(params.exclude ?? []).includes(r.id));
+  const key = params.orderby === 'id' ? (r: RefundRecord) => r.id : params.orderby === 'include' ? (r: RefundRecord) => include.indexOf(r.id) : (r: RefundRecord) => r.createdAt;
+  refunds = sortBy(refunds, key, params.order);
+  const page = pageOf(refunds, params, `${restBase(ctx.view)}/orders/${order.id}/refunds`, ctx.rawQuery);
+  return { status: 200, body: page.rows.map((r) => refundJson(ctx.view, r, dp)), headers: page.headers };
 }
 
 function getRefund(ctx: WooRestContext): WooResult {
-  const order = findOrder(ctx);
-  const refund = order.refunds.find((r) => r.id === idParam(ctx, 'refundId'));
-  if (!refund) throw new WpRestError(404, 'woocommerce_rest_invalid_id', 'Invalid resource id.');
-  return { status: 200, body: refundJson(ctx.view, refund) };
+  const errors = new ParamErrors();
+  const dp = dpParam(ctx, errors);
+  errors.throwIfAny();
+  return { status: 200, body: refundJson(ctx.view, findRefund(ctx).refund, dp) };
+}
+
+/** Refunds cannot be trashed: `force` defaults to true, `force=false` is a 501. Answers the refund as it was. */
+function deleteRefund(ctx: WooRestContext): WooResult {
+  const { order, refund } = findRefund(ctx);
+  const force = param(ctx, 'force');
+  if (force !== undefined && !truthy(force)) {
+    throw new WpRestError(501, 'woocommerce_rest_trash_not_supported', 'The shop_order_refund does not support trashing.');
+  }
+  const before = refundJson(ctx.view, refund);
+  ctx.store.deleteRefund(order.id, refund.id);
+  return { status: 200, body: before };
 }
 
 export const orderRoutes: Array<[string[], string, WooRoute]> = [
@@ -166,5 +208,6 @@ export const orderRoutes: Array<[string[], string, WooRoute]> = [
   [['DELETE'], '/wc/v3/orders/:id', { action: 'delete', handler: remove }],
   [['GET'], '/wc/v3/orders/:id/refunds', { action: 'list', handler: listRefunds }],
   [['GET'], '/wc/v3/orders/:id/refunds/:refundId', { action: 'view', handler: getRefund }],
+  [['DELETE'], '/wc/v3/orders/:id/refunds/:refundId', { action: 'delete', handler: deleteRefund }],
 ];
 
