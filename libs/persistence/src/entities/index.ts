@@ -8,6 +8,7 @@ import { ItemLinkEntity } from './item-link.entity';
 import { ReplayEntity } from './replay.entity';
 import { ReconcileCheckpointEntity } from './reconcile-checkpoint.entity';
 import { BackfillJobEntity } from './backfill-job.entity';
+import { RefundCreditEntity } from './refund-credit.entity';
 
 export * from './audit-entry.entity';
 export * from './connection.entity';
@@ -19,5 +20,6 @@ export * from './item-link.entity';
 export * from './replay.entity';
 export * from './reconcile-checkpoint.entity';
 export * from './backfill-job.entity';
+export * from './refund-credit.entity';
 
-export const ENTITIES = [ConnectionEntity, ZohoTokenEntity, DeadLetterEntity, AuditEntryEntity, OrderSyncEntity, ContactLinkEntity, ItemLinkEntity, ReplayEntity, ReconcileCheckpointEntity, BackfillJobEntity];
+export const ENTITIES = [ConnectionEntity, ZohoTokenEntity, DeadLetterEntity, AuditEntryEntity, OrderSyncEntity, ContactLinkEntity, ItemLinkEntity, ReplayEntity, ReconcileCheckpointEntity, BackfillJobEntity, RefundCreditEntity];
