@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WooOrder } from '@connector/contracts';
 import { orderContentHash } from './order-content-hash';
-import { appliedSnapshotSkip, decideOrderAction, type ExistingInvoiceLink, snapshotSkip } from './order-decision';
+import { appliedSnapshotSkip, decideOrderAction, type ExistingInvoiceLink, isStaleSnapshot, snapshotSkip } from './order-decision';
 import { fixtures } from './test-support/fixtures';
 
 function order(status: string, modified = '2017-03-22T19:28:08'): WooOrder {
@@ -45,10 +45,19 @@ test('cancelled and failed void an existing invoice, or skip', () => {
   }
 });
 
-test('refunded orders keep their invoice: refunds are out of scope', () => {
+test('refunded orders keep their invoice: the refunds are credited, the sale stays', () => {
   const decision = decideOrderAction({ order: order('refunded'), existing: synced() });
   assert.equal(decision.action, 'skip');
-  assert.match(decision.reason, /refunds are out of scope.*kept/);
+  assert.match(decision.reason, /is kept as it is and its refunds are credited/);
+  assert.match(decideOrderAction({ order: order('refunded') }).reason, /no invoice is created/);
+});
+
+test('isStaleSnapshot: only a snapshot older than the applied one', () => {
+  const applied = synced();
+  assert.equal(isStaleSnapshot(order('processing', '2017-03-22T18:59:59'), applied), true);
+  assert.equal(isStaleSnapshot(order('processing', applied.lastModifiedGmt), applied), false);
+  assert.equal(isStaleSnapshot(order('processing', '2017-03-22T19:00:01'), applied), false);
+  assert.equal(isStaleSnapshot(order('processing'), undefined), false);
 });
 
 test('a void invoice is never updated back', () => {

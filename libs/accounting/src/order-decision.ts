@@ -96,6 +96,16 @@ export function snapshotSkip(order: WooOrder, existing: ExistingInvoiceLink | un
 }
 
 /**
+ * True when the snapshot is older than the one applied: it tells nothing current (not even which
+ * refunds the order has), so nothing may be done from it.
+ */
+export function isStaleSnapshot(order: WooOrder, existing: ExistingInvoiceLink | undefined): boolean {
+  const applied = gmtMillis(existing?.lastModifiedGmt);
+  const incoming = gmtMillis(order.date_modified_gmt);
+  return applied !== undefined && incoming !== undefined && incoming < applied;
+}
+
+/**
  * What snapshotSkip says of the very snapshot last applied (known to be it, e.g. by its bytes),
  * without the order in hand: the same-content skip. Undefined when the link keeps no snapshot
  * that snapshotSkip could recognise (no date or no content hash).
@@ -125,9 +135,10 @@ export function decideOrderAction(input: OrderDecisionInput): OrderDecision {
     return { action: 'void', reason: `order ${order.id} is ${status}; ${invoice} is voided` };
   }
   if (status === 'refunded') {
+    // The sale happened and the money went back: the invoice stays, its refunds are credit notes.
     return {
       action: 'skip',
-      reason: `order ${order.id} is refunded; refunds are out of scope, so ${existing?.invoiceId ? `${invoice} is kept as it is` : 'no invoice is created'}`,
+      reason: `order ${order.id} is refunded; ${existing?.invoiceId ? `${invoice} is kept as it is and its refunds are credited` : 'no invoice is created for it'}`,
     };
   }
   if (syncStatuses.has(status)) {

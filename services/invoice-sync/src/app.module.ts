@@ -3,11 +3,14 @@ import { PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connecto
 import { InvoiceSyncConfig } from './invoice-sync.config';
 import { AppliedOrderEvents } from './orders/applied-order-events';
 import { InFlightOrders } from './orders/in-flight-orders';
+import { InvoiceContextResolver } from './orders/invoice-context.resolver';
 import { OrderEventsHandler } from './orders/order-events.handler';
 import { OrderSyncMetrics } from './orders/order-sync.metrics';
 import { OrderSyncRepository } from './orders/order-sync.repository';
 import { OrderSyncService } from './orders/order-sync.service';
 import { ReplayHandler } from './orders/replay.handler';
+import { RefundCreditRepository } from './refunds/refund-credit.repository';
+import { RefundCreditsService } from './refunds/refund-credits.service';
 import { OrganizationProfiles } from './zoho/organization-profiles';
 
 @Module({})
@@ -17,7 +20,7 @@ export class InvoiceSyncModule {
       module: InvoiceSyncModule,
       imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
       controllers: [OrderEventsHandler, ReplayHandler],
-      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, InFlightOrders, OrganizationProfiles, OrderSyncMetrics],
+      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, InFlightOrders, OrganizationProfiles, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderSyncMetrics],
     };
   }
 }

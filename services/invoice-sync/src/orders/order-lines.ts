@@ -3,6 +3,10 @@ import type { ItemRequestLine, WooLineItem, WooOrder } from '@connector/contract
 
 export const SHIPPING_KEY = 'shipping';
 export const FEE_KEY = 'fee';
+export const REFUND_KEY = 'refund';
+
+/** The synthetic item a credit note books the part of a refund its lines don't explain on. */
+export const REFUND_ITEM_LINE: ItemRequestLine = { key: REFUND_KEY, productId: -3, variationId: 0, sku: null, name: 'Refunds', rate: '0', kind: 'refund' };
 
 export const lineKey = (line: WooLineItem): string => `line:${line.id}`;
 

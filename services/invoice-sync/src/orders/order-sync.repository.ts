@@ -105,6 +105,15 @@ export class OrderSyncRepository {
     await this.update(record.connectionId, record.orderId, { state, reason: `retrying: ${reason}` });
   }
 
+  /** A reason without a change of state (the invoice is as the state says; something else is not). */
+  async noteReason(connectionId: string, orderId: number | string, reason: string): Promise<void> {
+    await this.update(connectionId, orderId, { reason });
+  }
+
+  async clearReason(connectionId: string, orderId: number | string): Promise<void> {
+    await this.update(connectionId, orderId, { reason: null });
+  }
+
   list(connectionId: string, filter: { state?: string; limit?: number; notReconciled?: boolean }): Promise<OrderSyncEntity[]> {
     const query = this.repo.createQueryBuilder('o').where('o.connection_id = :connectionId', { connectionId }).orderBy('o.updated_at', 'DESC');
     if (filter.state) query.andWhere('o.state = :state', { state: filter.state });

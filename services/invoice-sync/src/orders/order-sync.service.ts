@@ -1,24 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  buildInvoice, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, mapOrderTaxes, orderContentHash, TaxMappingError,
-} from '@connector/accounting';
+import { buildInvoice, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, isStaleSnapshot, orderContentHash, TaxMappingError } from '@connector/accounting';
 import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError, Semaphore } from '@connector/common';
-import {
-  describeOrderShapeProblem, EnsureContactReply, EnsureContactRequest, EnsureItemsReply, EnsureItemsRequest, isWooErrorBody, RPC, sha256Hex, WooOrder,
-} from '@connector/contracts';
-import { InboundEvent, NatsRpcClient, ReplayDryRun } from '@connector/messaging';
+import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
+import { InboundEvent, ReplayDryRun } from '@connector/messaging';
 import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
-import { OrganizationProfiles } from '../zoho/organization-profiles';
 import { existingLink } from './existing-link';
+import { InvoiceContextResolver, PlannedCreation } from './invoice-context.resolver';
 import { InFlightOrders } from './in-flight-orders';
 import { orderAuditEntry, Outcome } from './order-audit-entry';
 import { orderIdOf, orderKey } from './order-key';
-import { FEE_KEY, itemRequestLines, lineKey, SHIPPING_KEY } from './order-lines';
 import { JudgedSnapshot, OrderSyncRepository } from './order-sync.repository';
+import { RefundCreditsService } from '../refunds/refund-credits.service';
 
 /**
  * Makes the Zoho invoice match one order snapshot. The rules that keep the books right:
@@ -38,8 +34,8 @@ export class OrderSyncService {
     private readonly audit: AuditTrail,
     private readonly inFlight: InFlightOrders,
     private readonly zohoClients: ZohoClientFactory,
-    private readonly profiles: OrganizationProfiles,
-    private readonly rpc: NatsRpcClient,
+    private readonly contexts: InvoiceContextResolver,
+    private readonly refunds: RefundCreditsService,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PLATFORM_CONFIG) private readonly config: InvoiceSyncConfig,
   ) {
@@ -104,26 +100,47 @@ export class OrderSyncService {
       await withAdvisoryLock(this.dataSource, orderKey(connection.id, order.id), async () => {
         const record = await this.records.touch(connection.id, order.id, order.number ?? null, order.status, event.seq);
         const calls = new ZohoCallLog();
-        let outcome: Outcome;
+        const progress: ApplyProgress = {};
+        let outcomes: Outcome[];
         try {
-          outcome = await this.apply(connection, order, record, calls, event);
+          outcomes = await this.apply(connection, order, record, calls, event, progress);
         } catch (error) {
-          await this.recordFailure(event, order, record, calls, error);
+          if (progress.invoice) await this.recordRefundFailure(event, order, calls, error, progress.invoice);
+          else await this.recordFailure(event, order, record, calls, error);
           throw error;
         }
-        await this.note(event, String(order.id), { ...outcome, detail: { ...outcome.detail, zohoCalls: calls.calls } });
+        // The event's Zoho calls go with its first note (the invoice's); credit notes follow it.
+        const [first, ...rest] = outcomes;
+        await this.note(event, String(order.id), { ...first, detail: { ...first.detail, zohoCalls: calls.calls } });
+        for (const outcome of rest) await this.note(event, String(order.id), outcome);
       });
     } finally {
       this.lockHolders.release();
     }
   }
 
-  private async apply(connection: ConnectionEntity, order: WooOrder, claimed: OrderSyncEntity, calls: ZohoCallLog, event: InboundEvent): Promise<Outcome> {
+  /**
+   * The invoice first, then the order's refunds as credit notes against it: the invoice's outcome
+   * and one per credit note written or voided. A snapshot older than the one applied changes
+   * nothing, not even refunds (its list of them is old too).
+   */
+  private async apply(connection: ConnectionEntity, order: WooOrder, claimed: OrderSyncEntity, calls: ZohoCallLog, event: InboundEvent, progress: ApplyProgress): Promise<Outcome[]> {
     if (connection.status === 'needs_reauthorization') {
       throw new ReauthorizationRequiredError(`waiting for Zoho re-authorization of connection ${connection.id}`, { retryAfterMs: 60_000 });
     }
     const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
     const record = await this.recoverLostCreate(connection, order, claimed, zoho);
+    const stale = isStaleSnapshot(order, existingLink(record));
+    const outcome = await this.applyInvoice(connection, order, record, zoho, event);
+    if (stale) return [outcome];
+    progress.invoice = outcome;
+    const current = (await this.records.find(connection.id, order.id)) ?? record;
+    const credits = await this.refunds.reconcile(connection, order, current, zoho, event);
+    if (current.reason?.includes(REFUNDS_NOT_CREDITED)) await this.records.clearReason(connection.id, order.id);
+    return [outcome, ...credits];
+  }
+
+  private async applyInvoice(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent): Promise<Outcome> {
     const settings = connectionSettings(connection);
     const decision = decideOrderAction({ order, existing: existingLink(record), syncStatuses: settings.syncStatuses });
     if (decision.action === 'skip') {
@@ -183,55 +200,8 @@ export class OrderSyncService {
   private async plan(
     connection: ConnectionEntity, order: WooOrder, zoho: ZohoBooksClient, event: InboundEvent, lookUpOnly?: { creations: PlannedCreation[] },
   ): Promise<InvoicePlan> {
-    const settings = connectionSettings(connection);
-    const dryRun = lookUpOnly ? { dryRun: true } : {};
-    const contact = await this.rpc.call<EnsureContactReply>(RPC.ensureContact, {
-      connectionId: connection.id,
-      customerId: order.customer_id,
-      email: order.billing?.email ?? '',
-      currency: order.currency,
-      billing: order.billing,
-      shipping: order.shipping,
-      correlationId: event.correlationId,
-      ...dryRun,
-    } satisfies EnsureContactRequest);
-    const items = await this.rpc.call<EnsureItemsReply>(RPC.ensureItems, {
-      connectionId: connection.id,
-      lines: itemRequestLines(order),
-      correlationId: event.correlationId,
-      ...dryRun,
-    } satisfies EnsureItemsRequest);
-    if (contact.wouldCreate) {
-      lookUpOnly?.creations.push({ kind: 'contact', key: normalizedEmail(order), name: contact.contactName, payload: { billing: order.billing, shipping: order.shipping, currency: order.currency } });
-      contact.contactId = `(new contact "${contact.contactName}")`;
-    }
-    const itemId = (key: string) => {
-      const found = items.items[key];
-      if (!found) throw new PermanentError(`catalog-sync returned no Zoho item for ${key}`);
-      if (!found.wouldCreate) return found.itemId;
-      const line = itemRequestLines(order).find((l) => l.key === key);
-      lookUpOnly?.creations.push({ kind: 'item', key: found.name ?? key, name: found.name ?? key, payload: line });
-      return `(new item "${found.name ?? key}")`;
-    };
-    const organizationId = connection.zohoOrganizationId ?? '';
-    let profile = await this.profiles.get(connection.id, organizationId, zoho);
-    let taxes = mapOrderTaxes(order, profile.taxes);
-    if (taxes.unmatched.length > 0 && !this.profiles.isFresh(connection.id, 10_000)) {
-      // The owner may just have added the missing tax in Zoho: look once more before failing.
-      profile = await this.profiles.get(connection.id, organizationId, zoho, { refresh: true });
-      taxes = mapOrderTaxes(order, profile.taxes);
-    }
-    taxes.assertComplete();
-    return buildInvoice(order, {
-      contactId: contact.contactId,
-      itemIdFor: (line) => itemId(lineKey(line)),
-      shippingItemId: order.shipping_lines.length ? itemId(SHIPPING_KEY) : '',
-      feeItemId: order.fee_lines.length ? itemId(FEE_KEY) : '',
-      taxFor: (rateIds, kind) => taxes.taxFor(rateIds, kind),
-      pricePrecision: profile.pricePrecision,
-      storeTimeZone: settings.storeTimeZone,
-      options: { invoiceNumber: settings.invoiceNumber, invoiceNumberPrefix: settings.invoiceNumberPrefix },
-    });
+    const { context } = await this.contexts.resolve(connection, order, zoho, event, { lookUpOnly });
+    return buildInvoice(order, context);
   }
 
   /**
@@ -248,6 +218,18 @@ export class OrderSyncService {
     const key = orderKey(connection.id, order.id);
     const record = await this.records.find(connection.id, order.id);
     const existing = (dryRun.simulated.get(key) as ExistingInvoiceLink | undefined) ?? (record ? existingLink(record) : undefined);
+    await this.previewInvoice(event, dryRun, connection, order, record, existing);
+    if (isStaleSnapshot(order, existing)) return;
+    // The refunds as the invoice stands after this event (planned above, or as it was).
+    const after = dryRun.simulated.get(key) as ExistingInvoiceLink | undefined;
+    const writes = await this.refunds.preview(connection, order, { invoiceId: after?.invoiceId ?? record?.invoiceId ?? undefined, void: after?.state === 'voided' || record?.state === 'voided' }, dryRun.simulated);
+    for (const write of writes) await this.planned(event, dryRun, String(order.id), write);
+  }
+
+  private async previewInvoice(
+    event: InboundEvent, dryRun: ReplayDryRun, connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, existing: ExistingInvoiceLink | undefined,
+  ): Promise<void> {
+    const key = orderKey(connection.id, order.id);
     const decision = decideOrderAction({ order, existing, syncStatuses: connectionSettings(connection).syncStatuses });
     if (decision.action === 'skip') return;
     if (connection.status === 'needs_reauthorization') {
@@ -328,26 +310,35 @@ export class OrderSyncService {
     });
   }
 
+  /**
+   * The invoice is in step but a refund could not be credited: the record keeps its state (the
+   * invoice is what it says) with the reason, the credit note's own record says failed or
+   * retrying, and the event is retried or dead-lettered like any other.
+   */
+  private async recordRefundFailure(event: InboundEvent, order: WooOrder, calls: ZohoCallLog, error: unknown, invoice: Outcome): Promise<void> {
+    const reason = describeError(error);
+    const transient = isTransient(error);
+    const finalAttempt = !transient || event.deliveryCount >= this.config.MAX_DELIVER;
+    await this.note(event, String(order.id), { ...invoice, detail: { ...invoice.detail, zohoCalls: calls.calls } });
+    await this.records.noteReason(event.connectionId, order.id, `${finalAttempt ? '' : 'retrying: '}${REFUNDS_NOT_CREDITED}${reason}`);
+    await this.note(event, String(order.id), { action: 'credit-refund', outcome: transient ? 'retrying' : 'failed', message: reason });
+  }
+
   private async note(event: InboundEvent, resourceId: string | null, outcome: Outcome): Promise<void> {
     await this.audit.record(orderAuditEntry(event, resourceId, outcome));
   }
 }
 
+/** How far an event got: once its invoice is in step, a failure is the refunds'. */
+interface ApplyProgress {
+  invoice?: Outcome;
+}
+
+/** Starts the reason of a record whose invoice is in step but whose refunds are not all credited. */
+const REFUNDS_NOT_CREDITED = 'refunds not credited: ';
+
 /** Stands for the id of an invoice a dry run would have created, so later snapshots are judged against it. */
 const PLANNED_INVOICE = 'planned:';
-
-/** A contact or item the live run would create while planning an invoice (dry run). */
-interface PlannedCreation {
-  kind: 'contact' | 'item';
-  /** Identity within the connection, so the dry run lists each creation once. */
-  key: string;
-  name: string;
-  payload: unknown;
-}
-
-function normalizedEmail(order: WooOrder): string {
-  return (order.billing?.email ?? '').trim().toLowerCase();
-}
 
 /** The order's reference number in Zoho (what buildInvoice puts in `reference_number`). */
 function referenceOf(order: WooOrder): string {

@@ -2,7 +2,7 @@ import { BadRequestException, Controller, DefaultValuePipe, Get, HttpCode, NotFo
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Decimal } from '@connector/accounting';
-import { AuditTrail, ConnectionStore, DeadLetterStore, OrderSyncEntity } from '@connector/persistence';
+import { AuditTrail, ConnectionStore, DeadLetterStore, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { EventRepublisher } from '../replay/event-republisher';
 
@@ -40,16 +40,17 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: "One order's sync record and its story (audit trail, dead letters)" })
+  @ApiOperation({ summary: "One order's sync record and its story (credit notes of its refunds, audit trail, dead letters)" })
   async get(@Param('id') id: string, @Param('orderId') orderId: string) {
     await this.requireConnection(id);
     const record = await this.find(id, orderId);
-    const [trail, letters] = await Promise.all([
+    const [credits, trail, letters] = await Promise.all([
+      this.dataSource.getRepository(RefundCreditEntity).find({ where: { connectionId: id, orderId }, order: { refundId: 'ASC' } }),
       this.audit.forResource(id, 'order', orderId),
       this.deadLetters.list({ connectionId: id }),
     ]);
     const seqs = new Set(record.streamSeqs.map(String));
-    return { ...orderView(record), audit: trail, deadLetters: letters.filter((l) => seqs.has(String(l.streamSeq))) };
+    return { ...orderView(record), creditNotes: credits.map(creditNoteView), audit: trail, deadLetters: letters.filter((l) => seqs.has(String(l.streamSeq))) };
   }
 
   @Post(':orderId/retry')
@@ -96,5 +97,23 @@ export function orderView(record: OrderSyncEntity) {
     streamSeqs: record.streamSeqs.map(Number),
     attempts: record.attempts,
     updatedAt: record.updatedAt,
+  };
+}
+
+/** A refund and the Zoho credit note that books it. */
+export function creditNoteView(credit: RefundCreditEntity) {
+  return {
+    refundId: Number(credit.refundId),
+    state: credit.state,
+    reason: credit.reason,
+    creditNote: credit.creditNoteId ? { id: credit.creditNoteId, number: credit.creditNoteNumber } : null,
+    invoiceId: credit.invoiceId,
+    refundTotal: credit.refundTotal,
+    zohoTotal: credit.zohoTotal,
+    reconciled: credit.refundTotal !== null && credit.zohoTotal !== null && Decimal.from(credit.refundTotal).compare(credit.zohoTotal) === 0,
+    adjustment: credit.adjustment,
+    appliedAmount: credit.appliedAmount,
+    attempts: credit.attempts,
+    updatedAt: credit.updatedAt,
   };
 }

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { Decimal } from '@connector/accounting';
+import { RefundCreditEntity } from '@connector/persistence';
+
+export interface IssuedCreditNote {
+  creditNoteId: string;
+  creditNoteNumber: string | null;
+  invoiceId: string;
+  refundTotal: string;
+  zohoTotal: string;
+  adjustment: string;
+  appliedAmount: string;
+  reason: string | null;
+}
+
+/** The `refund_credits` table: one row per refund, its state and its Zoho credit note. */
+@Injectable()
+export class RefundCreditRepository {
+  private readonly repo: Repository<RefundCreditEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.repo = dataSource.getRepository(RefundCreditEntity);
+  }
+
+  forOrder(connectionId: string, orderId: number | string): Promise<RefundCreditEntity[]> {
+    return this.repo.find({ where: { connectionId, orderId: String(orderId) }, order: { refundId: 'ASC' } });
+  }
+
+  /** Claims the refund→credit note link before the create call (committed first: a crash leaves a trace). */
+  async claim(connectionId: string, orderId: number, refundId: number, invoiceId: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO refund_credits (connection_id, refund_id, order_id, state, invoice_id, attempts)
+       VALUES ($1, $2, $3, 'creating', $4, 1)
+       ON CONFLICT (connection_id, refund_id) DO UPDATE SET attempts = refund_credits.attempts + 1, updated_at = now()`,
+      [connectionId, refundId, orderId, invoiceId],
+    );
+  }
+
+  async markCredited(connectionId: string, refundId: number | string, note: IssuedCreditNote): Promise<void> {
+    await this.repo.update({ connectionId, refundId: String(refundId) }, { state: 'credited', ...note });
+  }
+
+  /** A permanent failure is `failed`; a transient one stays claimed (`creating`) while it is retried. */
+  async markFailed(connectionId: string, refundId: number, reason: string, transient: boolean): Promise<void> {
+    await this.repo.update({ connectionId, refundId: String(refundId) }, transient ? { reason: `retrying: ${reason}` } : { state: 'failed', reason });
+  }
+
+  /** Voiding takes the credit back off the invoice: nothing stays applied. */
+  async markVoided(link: RefundCreditEntity, reason: string): Promise<void> {
+    const none = Decimal.ZERO.toFixed(link.refundTotal ? Decimal.from(link.refundTotal).scale : 0);
+    await this.repo.update({ connectionId: link.connectionId, refundId: link.refundId }, { state: 'voided', reason, appliedAmount: none });
+  }
+}

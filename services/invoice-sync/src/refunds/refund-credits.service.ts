@@ -1,0 +1,215 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { buildCreditNote, Decimal, refundAsOrder } from '@connector/accounting';
+import { describeError, isTransient, Logger } from '@connector/common';
+import type { WooOrder, WooRefund } from '@connector/contracts';
+import type { InboundEvent } from '@connector/messaging';
+import { ConnectionEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
+import { LOGGER, StoreClients } from '@connector/platform';
+import type { ZohoBooksClient, ZohoCreditNote } from '@connector/zoho-books';
+import { InvoiceContextResolver } from '../orders/invoice-context.resolver';
+import type { Outcome } from '../orders/order-audit-entry';
+import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
+import { RefundCreditRepository } from './refund-credit.repository';
+
+/** Zoho takes credits only on an invoice that is sent (open, overdue, partially paid). */
+const CREDITABLE_INVOICE_STATUSES = new Set(['sent', 'overdue', 'partially_paid', 'unpaid', 'viewed']);
+
+/**
+ * Keeps an order's refunds booked as Zoho credit notes, after its invoice is in step:
+ * - a refund in the order's `refunds[]` without a credit note gets one (its full record read from
+ *   the store: lines, taxes, amount), made against the order's invoice and applied to it as far
+ *   as the invoice's balance goes; an invoice still a draft in Zoho cannot take credits, so the
+ *   credit stays open on the customer and the record says so;
+ * - exactly one credit note per refund: the link is claimed (`creating`) before the create call,
+ *   and a retry in that state searches Zoho by reference number (`<order>-R<refund>`) first;
+ * - a refund deleted in the store voids its credit note; a voided invoice voids its credit notes
+ *   (the void already takes the whole sale off the books).
+ */
+@Injectable()
+export class RefundCreditsService {
+  constructor(
+    private readonly links: RefundCreditRepository,
+    private readonly stores: StoreClients,
+    private readonly contexts: InvoiceContextResolver,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** What was done, one outcome per credit note written or voided; nothing when the refunds are in step. */
+  async reconcile(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent): Promise<Outcome[]> {
+    const links = await this.links.forOrder(connection.id, order.id);
+    const live = links.filter((link) => link.state !== 'voided');
+    if (record.state === 'voided' || record.invoiceStatus === 'void') {
+      return this.voidAll(zoho, live.filter((link) => link.creditNoteId), `invoice ${record.invoiceNumber ?? record.invoiceId} is void (order ${order.status})`);
+    }
+    const refunded = new Set(order.refunds.map((refund) => refund.id));
+    const missing = live.filter((link) => link.creditNoteId && !refunded.has(Number(link.refundId)));
+    const credited = new Set(links.filter(isSettled).map((link) => Number(link.refundId)));
+    const claimed = new Set(links.filter((link) => !isSettled(link)).map((link) => Number(link.refundId)));
+    const pending = order.refunds.filter((refund) => !credited.has(refund.id)).sort((a, b) => a.id - b.id);
+    if (missing.length === 0 && pending.length === 0) return [];
+    // The store is asked, not the snapshot: a snapshot from the same second as a refund, delivered
+    // late, lacks it too, and must not void its credit note. One read, only when something differs.
+    const inStore = await this.readRefunds(connection, order);
+    const outcomes = await this.voidAll(zoho, missing.filter((link) => !inStore.has(Number(link.refundId))), 'refund deleted in the store');
+    if (pending.length === 0) return outcomes;
+    if (!record.invoiceId) {
+      return [...outcomes, {
+        action: 'skip',
+        outcome: 'skipped',
+        message: `refunds ${pending.map((refund) => refund.id).join(', ')} not credited: order ${order.id} has no invoice to credit`,
+      }];
+    }
+    const invoice = await zoho.getInvoice(record.invoiceId);
+    let balance = Decimal.from(invoice.balance ?? invoice.total);
+    for (const summary of pending) {
+      const refund = inStore.get(summary.id);
+      if (!refund) {
+        // Deleted between the snapshot and the read: the order.updated that deletion fires settles it.
+        outcomes.push({ action: 'skip', outcome: 'skipped', message: `refund ${summary.id} is no longer in the store; not credited` });
+        continue;
+      }
+      const outcome = await this.credit(connection, order, record, refund, zoho, event, claimed.has(refund.id), {
+        creditable: CREDITABLE_INVOICE_STATUSES.has(String(invoice.status)),
+        invoiceStatus: String(invoice.status),
+        balance,
+      });
+      balance = balance.sub(outcome.applied);
+      outcomes.push(outcome.outcome);
+    }
+    return outcomes;
+  }
+
+  /**
+   * Replay dry run: the credit notes the live run would create or void for this snapshot, each
+   * listed once per dry run (`seen`). Reads our records, and the store's refunds when the snapshot
+   * lacks a credited one (as the live run does); no Zoho call.
+   */
+  async preview(connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>): Promise<Array<{ action: string; message: string }>> {
+    const links = await this.links.forOrder(connection.id, order.id);
+    const once = (key: string) => {
+      if (seen.has(key)) return false;
+      seen.set(key, true);
+      return true;
+    };
+    const writes: Array<{ action: string; message: string }> = [];
+    const live = links.filter((link) => link.state !== 'voided' && link.creditNoteId);
+    const refunded = new Set(order.refunds.map((refund) => refund.id));
+    const missing = live.some((link) => !refunded.has(Number(link.refundId)));
+    const inStore = !invoice.void && missing ? await this.readRefunds(connection, order) : new Map<number, WooRefund>();
+    for (const link of live) {
+      if (!invoice.void && (refunded.has(Number(link.refundId)) || inStore.has(Number(link.refundId)))) continue;
+      if (!once(`void-credit:${connection.id}:${link.refundId}`)) continue;
+      const why = invoice.void ? 'the invoice is void' : 'the refund was deleted in the store';
+      writes.push({ action: 'void-credit-note', message: `would void credit note ${link.creditNoteNumber ?? link.creditNoteId} of refund ${link.refundId}: ${why}` });
+    }
+    if (invoice.void || !invoice.invoiceId) return writes;
+    const credited = new Set(links.filter(isSettled).map((link) => Number(link.refundId)));
+    for (const refund of order.refunds) {
+      if (credited.has(refund.id) || !once(`credit:${connection.id}:${refund.id}`)) continue;
+      const amount = Decimal.from(refund.total).abs().toString();
+      writes.push({ action: 'create-credit-note', message: `would create a credit note of ${amount} for refund ${refund.id} of order ${order.number || order.id} and apply it to its invoice` });
+    }
+    return writes;
+  }
+
+  private async credit(
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claimedBefore: boolean,
+    invoice: { creditable: boolean; invoiceStatus: string; balance: Decimal },
+  ): Promise<{ outcome: Outcome; applied: Decimal }> {
+    // Claimed first, so that whatever fails below leaves a record of this refund with its reason.
+    await this.links.claim(connection.id, order.id, refund.id, record.invoiceId!);
+    try {
+      return await this.creditClaimed(connection, order, record, refund, zoho, event, claimedBefore, invoice);
+    } catch (error) {
+      await this.links.markFailed(connection.id, refund.id, describeError(error), isTransient(error));
+      throw error;
+    }
+  }
+
+  private async creditClaimed(
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claimedBefore: boolean,
+    invoice: { creditable: boolean; invoiceStatus: string; balance: Decimal },
+  ): Promise<{ outcome: Outcome; applied: Decimal }> {
+    const invoiceId = record.invoiceId!;
+    const { context, itemId } = await this.contexts.resolve(connection, refundAsOrder(order, refund), zoho, event, {
+      contactId: record.contactId,
+      extraItemLines: [REFUND_ITEM_LINE],
+    });
+    const plan = buildCreditNote(order, refund, { ...context, refundItemId: itemId(REFUND_KEY) });
+    // Only a link claimed by an earlier attempt can have a credit note whose answer was lost.
+    const recovered = claimedBefore ? await this.findByReference(zoho, plan.payload.reference_number) : undefined;
+    const note = recovered ?? (await zoho.createCreditNote(plan.payload, { invoiceId }));
+    if (recovered) this.logger.warn({ connectionId: connection.id, orderId: order.id, refundId: refund.id, creditNoteId: note.creditnote_id }, 'adopted a credit note whose create response was lost');
+
+    const total = Decimal.from(note.total);
+    const open = Decimal.from(note.balance ?? note.total);
+    let applied = Decimal.ZERO;
+    let reason: string | null = null;
+    if (!invoice.creditable) {
+      reason = `invoice is ${invoice.invoiceStatus} in Zoho, which takes no credits: the credit stays open on the customer (apply it once the invoice is sent)`;
+    } else if (!invoice.balance.isPositive()) {
+      reason = 'the invoice has nothing left to pay: the credit stays open on the customer';
+    } else if (open.isPositive()) {
+      applied = Decimal.min(open, invoice.balance);
+      await zoho.applyCreditNoteToInvoices(note.creditnote_id, [{ invoice_id: invoiceId, amount_applied: applied.toNumber() }]);
+      if (applied.lt(open)) reason = `only ${applied.toString()} of ${open.toString()} applied: the invoice's balance; the rest stays open on the customer`;
+    }
+    const scale = Decimal.from(plan.refundTotal).scale;
+    const zohoTotal = total.toFixed(scale);
+    const appliedAmount = applied.toFixed(scale);
+    const reconciled = total.compare(plan.refundTotal) === 0;
+    await this.links.markCredited(connection.id, refund.id, {
+      creditNoteId: note.creditnote_id,
+      creditNoteNumber: note.creditnote_number ?? null,
+      invoiceId,
+      refundTotal: plan.refundTotal,
+      zohoTotal,
+      adjustment: plan.adjustment,
+      appliedAmount,
+      reason: reconciled ? reason : [`Zoho total ${zohoTotal} differs from the refund amount ${plan.refundTotal}`, reason].filter(Boolean).join('; '),
+    });
+    if (!reconciled) {
+      this.logger.error({ connectionId: connection.id, orderId: order.id, refundId: refund.id, zohoTotal, refundTotal: plan.refundTotal }, 'credit note total differs from refund amount');
+    }
+    return {
+      applied,
+      outcome: {
+        action: recovered ? 'recover-credit-note' : 'create-credit-note',
+        outcome: 'ok',
+        message:
+          `credit note ${note.creditnote_number ?? note.creditnote_id} for refund ${refund.id}: Zoho total ${zohoTotal}, refund ${plan.refundTotal}` +
+          `${reconciled ? '' : ' (NOT reconciled)'}, ${appliedAmount} applied to invoice ${record.invoiceNumber ?? invoiceId}${reason ? ` (${reason})` : ''}`,
+        detail: { refundId: refund.id, creditNoteId: note.creditnote_id, adjustment: plan.adjustment, unexplained: plan.unexplained, reconciliation: plan.reconciliation, warnings: plan.warnings },
+      },
+    };
+  }
+
+  private async voidAll(zoho: ZohoBooksClient, links: readonly RefundCreditEntity[], why: string): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    for (const link of links) {
+      await zoho.voidCreditNote(link.creditNoteId!);
+      const reason = `${why}: credit note ${link.creditNoteNumber ?? link.creditNoteId} voided`;
+      await this.links.markVoided(link, reason);
+      outcomes.push({ action: 'void-credit-note', outcome: 'ok', message: `refund ${link.refundId}: ${reason}`, detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId } });
+    }
+    return outcomes;
+  }
+
+  /** Every refund of the order, as the store records it (the order carries only their totals). */
+  private async readRefunds(connection: ConnectionEntity, order: WooOrder): Promise<Map<number, WooRefund>> {
+    const refunds = new Map<number, WooRefund>();
+    for await (const refund of this.stores.forConnection(connection).listOrderRefunds(order.id)) refunds.set(refund.id, refund);
+    return refunds;
+  }
+
+  /** A credit note made earlier for this refund whose response was lost. */
+  private async findByReference(zoho: ZohoBooksClient, reference: string): Promise<ZohoCreditNote | undefined> {
+    const found = await zoho.findCreditNotesByReference(reference);
+    return found.find((note) => note.status !== 'void');
+  }
+}
+
+/** A refund whose credit note is made (or voided): nothing left to do for it. */
+function isSettled(link: RefundCreditEntity): boolean {
+  return link.state === 'credited' || link.state === 'voided';
+}
