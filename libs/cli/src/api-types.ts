@@ -80,8 +80,25 @@ export interface DeadLetter {
 }
 
 export interface OrderDetail extends OrderView {
+  /** The order's refunds and the Zoho credit notes that book them (absent from older servers). */
+  creditNotes?: RefundCredit[];
   audit: AuditEntry[];
   deadLetters: DeadLetter[];
+}
+
+export interface RefundCredit {
+  refundId: number;
+  state: string;
+  reason: string | null;
+  creditNote: { id: string; number: string | null } | null;
+  invoiceId: string | null;
+  refundTotal: string | null;
+  zohoTotal: string | null;
+  reconciled: boolean;
+  adjustment: string | null;
+  appliedAmount: string | null;
+  attempts: number;
+  updatedAt: string;
 }
 
 /** A retry appends a copy of an event to the audit stream; both sequences are reported. */

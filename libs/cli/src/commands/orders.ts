@@ -1,5 +1,5 @@
 import { apiPath } from '../api-client';
-import type { AuditEntry, OrderDetail, OrderView, Republished } from '../api-types';
+import type { AuditEntry, OrderDetail, OrderView, RefundCredit, Republished } from '../api-types';
 import { flagOption, integerOption, ParsedArgs, stringOption } from '../args';
 import type { Command, CommandContext } from '../command';
 import { EXIT, ExitCode, UsageError } from '../errors';
@@ -73,6 +73,7 @@ async function showOrder({ api, out }: CommandContext, args: ParsedArgs): Promis
   const order = await api.get<OrderDetail>(apiPath('connections', connectionId, 'orders', orderId));
   out.result(order, () => {
     out.lines(renderOrder(order));
+    if (order.creditNotes?.length) out.lines(['', 'Refunds (credit notes)', ...renderCredits(order.creditNotes, order.currency)]);
     out.lines(['', 'Timeline (UTC)', ...renderTimeline(order.audit)]);
     if (order.deadLetters.length > 0) {
       out.lines(['', 'Dead letters', ...renderTable(order.deadLetters, deadLetterColumns, { indent: 2 })]);
@@ -104,6 +105,19 @@ function renderOrder(order: OrderDetail): string[] {
     ['Events', order.streamSeqs.map((seq) => `#${seq}`).join(', ')],
     ['Updated', formatTime(order.updatedAt)],
   ]);
+}
+
+/** One line per refund: its credit note, the amounts, how much went onto the invoice, and why not all. */
+function renderCredits(credits: RefundCredit[], currency: string | null): string[] {
+  return renderTable(credits, [
+    { header: 'REFUND', value: (c) => `#${c.refundId}` },
+    { header: 'STATE', value: (c) => c.state },
+    { header: 'CREDIT NOTE', value: (c) => c.creditNote?.number ?? c.creditNote?.id ?? null },
+    { header: 'REFUND TOTAL', value: (c) => formatMoney(c.refundTotal, currency) },
+    { header: 'ZOHO TOTAL', value: (c) => formatMoney(c.zohoTotal, currency) },
+    { header: 'APPLIED', value: (c) => formatMoney(c.appliedAmount, currency) },
+    { header: 'NOTE', value: (c) => c.reason, max: 100 },
+  ], { indent: 2 });
 }
 
 /** One line per audit entry, oldest first: when, which event, which service, what it did, how it went. */

@@ -1,4 +1,4 @@
-import type { AuditEntry, ConnectionView, DeadLetter, OrderView, PingReport, ProductLink } from '../api-types';
+import type { AuditEntry, ConnectionView, DeadLetter, OrderView, PingReport, ProductLink, RefundCredit } from '../api-types';
 
 /** Data the fake admin API starts with; each test server gets a fresh copy. */
 
@@ -85,6 +85,11 @@ export function initialState() {
         audit('2', 42, 'invoice-sync', 'create-invoice', 'failed', 'tax "VAT 19%" does not exist', '2026-01-04T10:00:02.000Z'),
       ],
     } as Record<string, AuditEntry[]>,
+    creditNotes: {
+      '1043': [
+        { refundId: 1050, state: 'credited', reason: 'invoice is draft in Zoho, which takes no credits', creditNote: { id: '460000000002001', number: 'CN-00001' }, invoiceId: '460000000001043', refundTotal: '11.90', zohoTotal: '11.90', reconciled: true, adjustment: '0.00', appliedAmount: '0.00', attempts: 1, updatedAt: '2026-01-05T09:00:00.000Z' },
+      ],
+    } as Record<string, RefundCredit[]>,
     deadLetters: [
       {
         id: LETTER,

@@ -99,5 +99,17 @@ function summaryCard(order) {
       ['Attempts', String(order.attempts ?? 0)],
       ['Last change', timeAgo(order.updatedAt)],
     ]),
+    order.creditNotes?.length ? creditNotes(order.creditNotes, order.currency) : null,
   );
+}
+
+/** The order's refunds and the Zoho credit notes that book them. */
+function creditNotes(credits, currency) {
+  return h('div', { class: 'credit-notes', 'aria-label': 'Refunds' },
+    h('h3', null, 'Refunds, booked as credit notes'),
+    h('ul', { class: 'plain' }, ...credits.map((credit) => h('li', null,
+      badge(credit.state, credit.state === 'credited' && credit.reconciled ? 'ok' : credit.state === 'voided' ? 'neutral' : 'warn'), ' ',
+      `Refund #${credit.refundId}: ${credit.creditNote ? `credit note ${credit.creditNote.number ?? credit.creditNote.id}, ` : ''}`,
+      `refund ${money(credit.refundTotal, currency)}, Zoho ${money(credit.zohoTotal, currency)}, applied to the invoice ${money(credit.appliedAmount, currency)}`,
+      credit.reason ? h('span', { class: 'muted small' }, ` — ${credit.reason}`) : null))));
 }
