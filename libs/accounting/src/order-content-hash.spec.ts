@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { WooOrder } from '@connector/contracts';
-import { orderContentHash } from './order-content-hash';
+import { canonicalHash, orderContentHash } from './order-content-hash';
 import { fixtures } from './test-support/fixtures';
 
 /** The first implementation, kept as the oracle: hashes stored with it must keep matching. */
@@ -52,5 +52,13 @@ describe('orderContentHash', () => {
     assert.equal(orderContentHash(reordered), orderContentHash(order));
     assert.equal(orderContentHash({ ...order, date_modified_gmt: '2030-01-01T00:00:00', _links: {} } as WooOrder), orderContentHash(order));
     assert.notEqual(orderContentHash({ ...order, customer_note: 'gift wrap' }), orderContentHash(order));
+  });
+
+  test('canonicalHash: the same content hashes the same whatever the key order; undefined members count as absent', () => {
+    const payload = { customer_id: '1', line_items: [{ rate: 3, item_id: 'a', tax_id: undefined }], adjustment: 0 };
+    const same = { adjustment: 0, line_items: [{ item_id: 'a', rate: 3 }], customer_id: '1' };
+    assert.equal(canonicalHash(payload), canonicalHash(same));
+    assert.equal(canonicalHash(payload), createHash('sha256').update('{"adjustment":0,"customer_id":"1","line_items":[{"item_id":"a","rate":3}]}').digest('hex'));
+    assert.notEqual(canonicalHash({ ...same, adjustment: 0.01 }), canonicalHash(same));
   });
 });

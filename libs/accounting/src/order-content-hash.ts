@@ -36,6 +36,11 @@ function canonicalJson(value: unknown, skipKeys?: ReadonlySet<string>): string {
   return `${out}}`;
 }
 
+/** A SHA-256 (hex) of any JSON value, keys sorted: the same content always hashes the same. */
+export function canonicalHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
 /**
  * A SHA-256 (hex) of the order's content, ignoring key order, links and modification dates: two
  * snapshots with the same hash would produce the same invoice.

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { normalizeEmail, ZohoContactPayload } from '@connector/accounting';
+import { canonicalHash, normalizeEmail, ZohoContactPayload } from '@connector/accounting';
 import { describeCustomerShapeProblem, WooCustomer } from '@connector/contracts';
 
 /*
@@ -46,7 +45,7 @@ export function latestModified(values: ReadonlyArray<string | null | undefined>)
  * no Zoho call.
  */
 export function contactContentHash(payload: ZohoContactPayload): string {
-  return createHash('sha256').update(canonicalJson(payload)).digest('hex');
+  return canonicalHash(payload);
 }
 
 /** WooCommerce `*_gmt` dates carry no zone (`2017-03-21T19:09:30`); they are UTC. */
@@ -54,15 +53,4 @@ function gmtMillis(value: string | null | undefined): number | undefined {
   if (!value) return undefined;
   const millis = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
   return Number.isNaN(millis) ? undefined : millis;
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, entry]) => entry !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
