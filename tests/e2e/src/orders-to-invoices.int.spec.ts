@@ -130,6 +130,26 @@ describe('orders become invoices, exact to the cent', () => {
     assert.ok(story.json.audit.some((entry: { message: string }) => /stale snapshot/.test(entry.message)), 'the stale snapshot is recorded as skipped');
   });
 
+  test('an order completed (status only) costs no Zoho call: its invoice already shows it', async () => {
+    const order = store.createOrder({ customer: customerId, lineItems: [{ productId: products.mug, quantity: 1 }] });
+    await store.flushDeliveries();
+    const { invoice } = await invoiceFor(order);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const mark = stack.zoho.mark();
+    const completed = store.updateOrder(order.id, { status: 'completed' });
+    await store.flushDeliveries();
+    const record = await stack.settledOrder(connectionId, order.id, undefined, { until: (r) => r.modifiedGmt === completed.date_modified_gmt });
+    assert.equal(record.state, 'synced');
+    assert.equal(record.orderStatus, 'completed');
+    assert.deepEqual(stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path}`), [], 'no Zoho call');
+    // A real change still reaches the invoice (a second later, so the wait below can tell them apart).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const edited = store.updateOrder(order.id, { lineItems: [{ productId: products.mug, quantity: 2 }] });
+    await store.flushDeliveries();
+    const { invoice: after } = await invoiceFor(edited);
+    assert.equal(after.invoice_id, invoice.invoice_id);
+  });
+
   test('cancelling an order voids its invoice', async () => {
     const order = store.createOrder({ customer: customerId, lineItems: [{ productId: products.book, quantity: 2 }] });
     await store.flushDeliveries();

@@ -75,6 +75,10 @@ export class OrderSyncEntity {
   @Column({ name: 'body_digest', type: 'text', nullable: true })
   bodyDigest: string | null;
 
+  /** canonicalHash of the invoice body last written to Zoho: a plan with the same hash needs no call. */
+  @Column({ name: 'invoice_hash', type: 'text', nullable: true })
+  invoiceHash: string | null;
+
   /** Audit stream sequences of every event that touched this order. */
   @Column({ name: 'stream_seqs', type: 'bigint', array: true, default: () => "'{}'" })
   streamSeqs: string[];

@@ -12,6 +12,7 @@ export interface SyncedInvoice {
   zohoTotal: string;
   adjustment: string;
   adjustmentReason: string | null;
+  invoiceHash: string;
   modifiedGmt: string | null;
   contentHash: string;
   bodyDigest: string;
@@ -68,6 +69,11 @@ export class OrderSyncRepository {
     await this.update(connectionId, orderId, { state: 'synced', orderStatus, ...invoice });
   }
 
+  /** The snapshot is applied without a Zoho write: the invoice already shows it. */
+  async markApplied(connectionId: string, orderId: number, orderStatus: string, snapshot: JudgedSnapshot): Promise<void> {
+    await this.update(connectionId, orderId, { state: 'synced', orderStatus, ...snapshot, reason: null });
+  }
+
   async markVoided(connectionId: string, orderId: number, orderStatus: string, snapshot: JudgedSnapshot, reason: string): Promise<void> {
     await this.update(connectionId, orderId, { state: 'voided', orderStatus, invoiceStatus: 'void', ...snapshot, reason });
   }
@@ -92,7 +98,7 @@ export class OrderSyncRepository {
   /** Links an invoice found in Zoho (a create whose response was lost) to its order. */
   async adoptInvoice(connectionId: string, orderId: number, invoiceId: string, invoiceNumber: string | null, invoiceStatus: string | null): Promise<void> {
     // The snapshot it was made from is unknown: the next decision treats it as needing an update.
-    await this.update(connectionId, orderId, { state: 'synced', invoiceId, invoiceNumber, invoiceStatus, modifiedGmt: null, contentHash: null, bodyDigest: null });
+    await this.update(connectionId, orderId, { state: 'synced', invoiceId, invoiceNumber, invoiceStatus, modifiedGmt: null, contentHash: null, bodyDigest: null, invoiceHash: null });
   }
 
   async markFailed(connectionId: string, orderId: number | string, reason: string): Promise<void> {

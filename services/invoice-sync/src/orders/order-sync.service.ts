@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { buildInvoice, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, isStaleSnapshot, orderContentHash, TaxMappingError } from '@connector/accounting';
+import { buildInvoice, canonicalHash, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, isStaleSnapshot, orderContentHash, TaxMappingError } from '@connector/accounting';
 import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError, Semaphore } from '@connector/common';
 import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
@@ -155,6 +155,13 @@ export class OrderSyncService {
     }
 
     const plan = await this.plan(connection, order, zoho, event);
+    const invoiceHash = canonicalHash(plan.payload);
+    if (record.invoiceId && record.invoiceHash === invoiceHash) {
+      // Nothing the invoice shows has changed (a status moving on, a refund, meta data): Zoho's
+      // calls are scarce, so the snapshot is applied without one.
+      await this.records.markApplied(connection.id, order.id, order.status, snapshotOf(order, event));
+      return { action: 'skip', outcome: 'skipped', message: `${decision.reason}: it already shows this snapshot, no Zoho call` };
+    }
     let invoice: ZohoInvoice;
     let action: string;
     if (record.invoiceId) {
@@ -178,6 +185,7 @@ export class OrderSyncService {
       zohoTotal,
       adjustment: plan.adjustment,
       adjustmentReason: plan.reconciliation.reasons.join('; ') || null,
+      invoiceHash,
       ...snapshotOf(order, event),
       reason: reconciled ? null : `Zoho total ${zohoTotal} differs from the order total ${plan.orderTotal}`,
     });
@@ -247,6 +255,11 @@ export class OrderSyncService {
     const plan = await this.plan(connection, order, zoho, event, { creations });
     const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.findByReference(zoho, plan.payload.reference_number) : undefined;
     const invoiceId = existing?.invoiceId ?? recovered?.invoice_id;
+    if (!recovered && invoiceId === record?.invoiceId && record?.invoiceHash === canonicalHash(plan.payload)) {
+      // The live run would write nothing: the invoice already shows this snapshot.
+      dryRun.simulated.set(key, { ...existing, ...applied, state: 'synced' } satisfies ExistingInvoiceLink);
+      return;
+    }
     for (const creation of creations) {
       const seen = `new-${creation.kind}:${connection.id}:${creation.key}`;
       if (dryRun.simulated.has(seen)) continue;
