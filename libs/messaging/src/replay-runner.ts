@@ -179,7 +179,9 @@ export class ReplayRun {
     await jsm.consumers.add(topology.stream, {
       durable_name: name,
       description: `${spec.dryRun ? 'dry run of ' : ''}replay ${spec.replayId} for ${spec.service}`,
-      ack_policy: AckPolicy.Explicit,
+      // One ack per batch: acknowledging the batch's last message acknowledges all before it. An
+      // ack each was a message to NATS and back per event, a large part of a replay's CPU.
+      ack_policy: AckPolicy.All,
       filter_subject: replayFilter(topology, spec.connectionId, spec.resource),
       ack_wait: nanos(options.ackWaitMs),
       // A whole batch is held at once.
@@ -275,14 +277,17 @@ export class ReplayRun {
     const keepAlive = setInterval(() => {
       for (const { msg } of taken) if (!batch.isFinished(msg.seq)) msg.working();
     }, Math.max(1_000, Math.floor(this.options.ackWaitMs / 2)));
-    const acked: number[] = [];
+    const acked: JsMsg[] = [];
     try {
       const rest = await this.skipApplied(taken, acked);
       await this.handleByKey(rest, acked);
+      // Acknowledged once the whole batch is settled (dead letters are termed one by one); a
+      // stopped replay acknowledges nothing more: its consumer is deleted.
+      if (taken.every(({ msg }) => batch.isFinished(msg.seq))) lastOf(acked)?.ack();
     } finally {
       clearInterval(keepAlive);
       // A replayed event that succeeds closes the live consumer's dead letter of it.
-      if (!this.spec.dryRun) await this.options.deadLetters.resolveMany(this.options.liveConsumer, acked).catch(() => undefined);
+      if (!this.spec.dryRun) await this.options.deadLetters.resolveMany(this.options.liveConsumer, acked.map((msg) => msg.seq)).catch(() => undefined);
     }
   }
 
@@ -306,7 +311,7 @@ export class ReplayRun {
    * handler are skipped: that event may change what the later ones would be judged against. When
    * the service cannot tell or note, every event takes the handler (which is always right).
    */
-  private async skipApplied(taken: Taken[], acked: number[]): Promise<Taken[]> {
+  private async skipApplied(taken: Taken[], acked: JsMsg[]): Promise<Taken[]> {
     const { applied } = this.options;
     if (!applied || this.spec.dryRun) return taken;
     const skipped: Array<Taken & AppliedSkip> = [];
@@ -330,15 +335,14 @@ export class ReplayRun {
       return taken;
     }
     for (const { msg } of skipped) {
-      msg.ack();
-      acked.push(msg.seq);
+      acked.push(msg);
       this.finished(msg.seq);
     }
     return rest;
   }
 
   /** Through the handler: one lane per key in stream order, lanes concurrently up to the setting. */
-  private async handleByKey(taken: Taken[], acked: number[]): Promise<void> {
+  private async handleByKey(taken: Taken[], acked: JsMsg[]): Promise<void> {
     const lanes = new Map<string, Taken[]>();
     for (const t of taken) {
       const key = this.spec.dryRun ? '' : this.keyOf(t.event);
@@ -356,7 +360,7 @@ export class ReplayRun {
             if (this.stop.signal.aborted) return;
             const settled = await this.handle(msg, event);
             if (settled === 'stopped') return;
-            if (settled === 'acked') acked.push(msg.seq);
+            if (settled === 'acked') acked.push(msg);
             this.finished(msg.seq);
           } finally {
             slots.release();
@@ -394,8 +398,8 @@ export class ReplayRun {
       const settlement = settle(error === undefined ? {} : { error }, attempt, { ...this.options.retry, maxDeliver: maxAttempts });
       switch (settlement.kind) {
         case 'ack':
+          // Acknowledged with its batch (takeBatch).
           this.keepPlanned(planned);
-          msg.ack();
           return 'acked';
         case 'retry':
           try {
@@ -514,4 +518,11 @@ export class ReplayJobs {
     for (const run of this.running.keys()) run.abort(reason);
     await Promise.allSettled([...this.running.values()]);
   }
+}
+
+/** The message with the highest sequence: acknowledging it (AckPolicy.All) acknowledges the others. */
+function lastOf(messages: readonly JsMsg[]): JsMsg | undefined {
+  let last: JsMsg | undefined;
+  for (const msg of messages) if (!last || msg.seq > last.seq) last = msg;
+  return last;
 }
