@@ -58,6 +58,10 @@ export class RefundCreditEntity {
   @Column({ type: 'int', default: 0 })
   attempts: number;
 
+  /** When this failure was alerted; cleared once the refund is credited or voided. */
+  @Column({ name: 'alerted_at', type: 'timestamptz', nullable: true })
+  alertedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -113,4 +113,20 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
     await db.dataSource.query(`UPDATE order_syncs SET state = 'failed', reason = 'Zoho rejected the invoice' WHERE order_id = 4711`);
     await eventually(() => count(/order 4711: Zoho rejected the invoice/) === 1, 10_000);
   });
+
+  test('a refund whose credit note failed is alerted once (its order is synced); after it is credited, failing again alerts again', async () => {
+    await db.dataSource.query(`INSERT INTO order_syncs (connection_id, order_id, order_number, state) VALUES ($1, 4800, 'WC-4800', 'synced')`, [connectionId]);
+    await db.dataSource.query(
+      `INSERT INTO refund_credits (connection_id, refund_id, order_id, state, reason) VALUES ($1, 4801, 4800, 'failed', 'Zoho Books POST /creditnotes failed: Invalid value passed for line_items')`,
+      [connectionId],
+    );
+    await eventually(() => count(/order WC-4800, refund 4801: Zoho Books POST \/creditnotes failed/) === 1, 10_000);
+    assert.ok(texts.some((t) => /^Connector — Quota shop: A refund could not be booked as a credit note in Zoho Books/.test(t)));
+    await sleep(2_500);
+    assert.equal(count(/refund 4801/), 1);
+    await db.dataSource.query(`UPDATE refund_credits SET state = 'credited', reason = NULL WHERE refund_id = 4801`);
+    await eventually(async () => (await db.dataSource.query(`SELECT alerted_at FROM refund_credits WHERE refund_id = 4801`))[0].alerted_at === null, 10_000);
+    await db.dataSource.query(`UPDATE refund_credits SET state = 'failed', reason = 'Zoho is down' WHERE refund_id = 4801`);
+    await eventually(() => count(/refund 4801: Zoho is down/) === 1, 10_000);
+  });
 });

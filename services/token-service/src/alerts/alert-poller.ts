@@ -10,14 +10,14 @@ import type { TokenServiceConfig } from '../token-service.config';
 import { CAUSES, quotaNearlySpent } from './alert-conditions';
 import { AlertCauses } from './alert-causes';
 import { AlertNotifier } from './alert-notifier';
-import { failedOrdersText, FailedOrderLine, quotaText, reauthorizationText } from './alert-texts';
+import { failedOrdersText, FailedOrderLine, failedRefundsText, FailedRefundLine, quotaText, reauthorizationText } from './alert-texts';
 
 /** Failed orders alerted per connection and poll; more wait for the next poll. */
 const FAILED_ORDERS_PER_POLL = 100;
 
 /**
  * Every ALERT_POLL_SECONDS, one token-service instance at a time looks for alert causes that no
- * event announces by itself: orders that ended `failed`, connections waiting for Zoho
+ * event announces by itself: orders that ended `failed`, refunds whose credit note failed, connections waiting for Zoho
  * re-authorization, and organizations close to their daily Zoho quota. (Disabled webhooks are
  * found by the reconciliation sweep.)
  */
@@ -55,6 +55,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
         if (!this.connections.hasAlertWebhook(connection)) continue;
         try {
           await this.failedOrders(connection);
+          await this.failedRefunds(connection);
           await this.reauthorization(connection);
           await this.quota(connection, day);
         } catch (error) {
@@ -69,6 +70,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
     await this.dataSource.query(
       `UPDATE order_syncs SET alerted_at = NULL WHERE alerted_at IS NOT NULL AND state IN ('synced', 'voided', 'skipped')`,
     );
+    await this.dataSource.query(`UPDATE refund_credits SET alerted_at = NULL WHERE alerted_at IS NOT NULL AND state IN ('credited', 'voided')`);
   }
 
   private async failedOrders(connection: ConnectionEntity): Promise<void> {
@@ -86,6 +88,24 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
     if (rows.length === 0) return;
     const orders: FailedOrderLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, reason: row.reason }));
     await this.notifier.send(connection, 'order-failed', failedOrdersText(connection.name, orders));
+  }
+
+  /** Refunds whose credit note failed (their order's invoice is fine): claimed and alerted once, as failed orders are. */
+  private async failedRefunds(connection: ConnectionEntity): Promise<void> {
+    const [rows]: [Array<{ order_id: string; order_number: string | null; refund_id: string; reason: string | null }>, number] = await this.dataSource.query(
+      `UPDATE refund_credits r SET alerted_at = now()
+         FROM order_syncs o
+        WHERE r.connection_id = $1 AND r.refund_id IN (
+          SELECT refund_id FROM refund_credits
+           WHERE connection_id = $1 AND state = 'failed' AND alerted_at IS NULL
+           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+          AND o.connection_id = r.connection_id AND o.order_id = r.order_id
+        RETURNING r.order_id::text AS order_id, o.order_number, r.refund_id::text AS refund_id, r.reason`,
+      [connection.id, FAILED_ORDERS_PER_POLL],
+    );
+    if (rows.length === 0) return;
+    const refunds: FailedRefundLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, refundId: row.refund_id, reason: row.reason }));
+    await this.notifier.send(connection, 'refund-failed', failedRefundsText(connection.name, refunds));
   }
 
   private async reauthorization(connection: ConnectionEntity): Promise<void> {

@@ -19,6 +19,20 @@ export function failedOrdersText(connectionName: string, orders: readonly Failed
   return `${head(connectionName)}${what}. Fix the cause, then retry them from the dashboard.\n${lines.join('\n')}`;
 }
 
+export interface FailedRefundLine {
+  orderId: string;
+  orderNumber: string | null;
+  refundId: string;
+  reason: string | null;
+}
+
+export function failedRefundsText(connectionName: string, refunds: readonly FailedRefundLine[]): string {
+  const lines = refunds.slice(0, MAX_LISTED).map((refund) => `• order ${refund.orderNumber ?? refund.orderId}, refund ${refund.refundId}: ${clip(refund.reason ?? 'no reason recorded')}`);
+  if (refunds.length > MAX_LISTED) lines.push(`• … and ${refunds.length - MAX_LISTED} more`);
+  const what = refunds.length === 1 ? 'A refund could not be booked as a credit note in Zoho Books' : `${refunds.length} refunds could not be booked as credit notes in Zoho Books`;
+  return `${head(connectionName)}${what}. Fix the cause, then retry their orders from the dashboard.\n${lines.join('\n')}`;
+}
+
 export function webhookProblemsText(connectionName: string, problems: readonly string[], repair: { ok: boolean; error?: string }): string {
   const outcome = repair.ok
     ? 'They were re-activated; orders changed meanwhile are fetched by the reconciliation sweep.'

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { quotaNearlySpent } from './alert-conditions';
-import { failedOrdersText, quotaText, webhookProblemsText } from './alert-texts';
+import { failedOrdersText, failedRefundsText, quotaText, webhookProblemsText } from './alert-texts';
 import { alertUrlHost, alertUrlProblem } from './alert-url';
 
 test('alert URLs: https to public hosts only, unless private endpoints are allowed', () => {
@@ -34,5 +34,7 @@ test('alert texts name the connection and the cause', () => {
   assert.match(many, /… and 2 more/);
   assert.match(webhookProblemsText('Acme', ['webhook 4 for order.created is disabled'], { ok: true }), /disabled\. They were re-activated/);
   assert.match(webhookProblemsText('Acme', ['no webhook delivers order.updated'], { ok: false, error: 'HTTP 403' }), /Re-activating them failed \(HTTP 403\)/);
+  assert.match(failedRefundsText('Acme', [{ orderId: '727', orderNumber: null, refundId: '730', reason: 'Zoho said no' }]), /^Connector — Acme: A refund could not be booked as a credit note in Zoho Books\. .*\n• order 727, refund 730: Zoho said no$/);
+  assert.match(failedRefundsText('Acme', Array.from({ length: 11 }, (_, i) => ({ orderId: String(i), orderNumber: null, refundId: String(i), reason: null }))), /11 refunds could not be booked[\s\S]*… and 1 more/);
   assert.match(quotaText('Acme', 912, 1000), /912 of 1000 Zoho Books API calls used today \(91 %\)/);
 });
