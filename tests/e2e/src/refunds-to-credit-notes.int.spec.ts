@@ -303,4 +303,11 @@ describe('refunds become credit notes, exact to the cent', () => {
     assert.equal(credit.creditNote?.id, creditNotesFor(order, refundId)[0].creditnote_id);
     assert.ok((await story(order.id)).audit.some((entry) => entry.action === 'recover-credit-note'), 'the retry adopted the credit note');
   });
+
+  test("invoice-sync's /metrics counts the credit notes by outcome", async () => {
+    for (const [outcome, atLeast] of [['created', 6], ['recovered', 1], ['voided', 2], ['failed', 1]] as const) {
+      const counted = await stack.counter('invoice-sync', 'connector_credit_notes_total', { outcome });
+      assert.ok(counted >= atLeast, `${outcome}: ${counted}`);
+    }
+  });
 });

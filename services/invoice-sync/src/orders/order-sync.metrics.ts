@@ -1,13 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { PlatformMetrics } from '@connector/platform';
 
 @Injectable()
 export class OrderSyncMetrics {
   /** From the gateway receiving the delivery to its order being settled in Zoho (end to end). */
   readonly endToEnd: Histogram;
+  /** Refunds booked: credit notes created (or found again after a lost answer), voided, or failed. */
+  readonly creditNotes: Counter<'outcome'>;
 
   constructor(platform: PlatformMetrics) {
+    this.creditNotes = new Counter({
+      name: 'connector_credit_notes_total',
+      help: 'Refunds booked as Zoho credit notes, by outcome (created, recovered, voided, failed)',
+      labelNames: ['outcome'],
+      registers: [platform.registry],
+    });
     this.endToEnd = new Histogram({
       name: 'connector_order_to_invoice_seconds',
       help: 'Time from the webhook reaching the gateway to its order being handled (invoice written, voided or skipped)',

@@ -7,6 +7,7 @@ import { ConnectionEntity, OrderSyncEntity, RefundCreditEntity } from '@connecto
 import { LOGGER, StoreClients } from '@connector/platform';
 import type { ZohoBooksClient, ZohoCreditNote } from '@connector/zoho-books';
 import { InvoiceContextResolver } from '../orders/invoice-context.resolver';
+import { OrderSyncMetrics } from '../orders/order-sync.metrics';
 import type { Outcome } from '../orders/order-audit-entry';
 import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
 import { RefundCreditRepository } from './refund-credit.repository';
@@ -31,6 +32,7 @@ export class RefundCreditsService {
     private readonly links: RefundCreditRepository,
     private readonly stores: StoreClients,
     private readonly contexts: InvoiceContextResolver,
+    private readonly metrics: OrderSyncMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -122,6 +124,7 @@ export class RefundCreditsService {
       return await this.creditClaimed(connection, order, record, refund, zoho, event, claimedBefore, invoice);
     } catch (error) {
       await this.links.markFailed(connection.id, refund.id, describeError(error), isTransient(error));
+      if (!isTransient(error)) this.metrics.creditNotes.inc({ outcome: 'failed' });
       throw error;
     }
   }
@@ -139,6 +142,7 @@ export class RefundCreditsService {
     // Only a link claimed by an earlier attempt can have a credit note whose answer was lost.
     const recovered = claimedBefore ? await this.findByReference(zoho, plan.payload.reference_number) : undefined;
     const note = recovered ?? (await zoho.createCreditNote(plan.payload, { invoiceId }));
+    this.metrics.creditNotes.inc({ outcome: recovered ? 'recovered' : 'created' });
     if (recovered) this.logger.warn({ connectionId: connection.id, orderId: order.id, refundId: refund.id, creditNoteId: note.creditnote_id }, 'adopted a credit note whose create response was lost');
 
     const total = Decimal.from(note.total);
@@ -190,6 +194,7 @@ export class RefundCreditsService {
       await zoho.voidCreditNote(link.creditNoteId!);
       const reason = `${why}: credit note ${link.creditNoteNumber ?? link.creditNoteId} voided`;
       await this.links.markVoided(link, reason);
+      this.metrics.creditNotes.inc({ outcome: 'voided' });
       outcomes.push({ action: 'void-credit-note', outcome: 'ok', message: `refund ${link.refundId}: ${reason}`, detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId } });
     }
     return outcomes;
