@@ -166,10 +166,17 @@ describe('refunds become credit notes, exact to the cent', () => {
     await store.flushDeliveries();
     const invoice = await invoiceOf(order);
     stack.zoho.markInvoiceSent(orgId, invoice.invoice_id);
+    await sleep(1_100);
+    const mark = stack.zoho.mark();
     store.refundOrder(order.id, { amount: '5.00', reason: 'goodwill' });
     await store.flushDeliveries();
     const refundId = latestRefundId(order);
     const credit = await creditOf(order.id, refundId);
+    assert.deepEqual(
+      stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`),
+      ['GET /books/v3/invoices/:id', 'POST /books/v3/creditnotes', 'POST /books/v3/creditnotes/:id/invoices'],
+      'a refund costs its balance check, the credit note and its application: the invoice itself is not rewritten',
+    );
     const [note] = creditNotesFor(order, refundId);
     assert.equal(Number(note.total), 5);
     assert.deepEqual(note.line_items!.map((line) => [line.name, line.rate, line.tax_id || null]), [['Refund: goodwill', 5, null]], 'an amount-only refund is one untaxed line');
