@@ -311,6 +311,32 @@ describe('refunds become credit notes, exact to the cent', () => {
     assert.ok((await story(order.id)).audit.some((entry) => entry.action === 'recover-credit-note'), 'the retry adopted the credit note');
   });
 
+  test('refunds made before settings.refundsSince are left to the books as they are, with the reason; later ones are credited', async () => {
+    const { order } = await invoicedOrder(products.book, 3);
+    const setSince = (since: string | null) =>
+      stack.db.dataSource.query(
+        since === null ? `UPDATE connections SET settings = settings - 'refundsSince' WHERE id = $1` : `UPDATE connections SET settings = settings || jsonb_build_object('refundsSince', $2::text) WHERE id = $1`,
+        since === null ? [connectionId] : [connectionId, since],
+      );
+    // As a connection that synced orders before refunds were booked: its older refunds may be in Zoho by hand.
+    await setSince('2999-01-01T00:00:00');
+    try {
+      await sleep(1_100);
+      store.refundOrder(order.id, { lineItems: [{ lineItemId: order.line_items[0].id, quantity: 1 }] });
+      await store.flushDeliveries();
+      const old = await creditOf(order.id, latestRefundId(order), 'skipped');
+      assert.match(old.reason ?? '', /made before refunds were booked \(settings\.refundsSince 2999-01-01T00:00:00\): not credited/);
+      assert.equal(creditNotesFor(order, old.refundId).length, 0);
+    } finally {
+      await setSince(null);
+    }
+    await sleep(1_100);
+    const newer = await refundFirstLine(order, 1);
+    assert.equal(creditNotesFor(order, newer).length, 1);
+    const { creditNotes } = await story(order.id);
+    assert.deepEqual(creditNotes.map((c) => c.state), ['skipped', 'credited'], 'the older refund stays as it was');
+  });
+
   test("invoice-sync's /metrics counts the credit notes by outcome", async () => {
     for (const [outcome, atLeast] of [['created', 6], ['recovered', 1], ['voided', 2], ['failed', 1]] as const) {
       const counted = await stack.counter('invoice-sync', 'connector_credit_notes_total', { outcome });

@@ -23,6 +23,12 @@ export interface ConnectionSettings {
   alertWebhookUrl?: string;
   /** Zoho Books API calls per day of the organization's plan (not reported by Zoho); alert at 90 %. */
   zohoDailyLimit?: number;
+  /**
+   * Refunds made before this moment (UTC, `YYYY-MM-DDTHH:MM:SS`) are not booked as credit notes.
+   * Set on the connections that existed before Connector booked refunds: their earlier refunds
+   * may already be in the books by hand, and a second credit note would count them twice.
+   */
+  refundsSince?: string;
 }
 
 export interface SealedAlertWebhook {

@@ -8,8 +8,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
  * failed   : gave up with the reason (visible, retried with the order's event); the create call
  *            may have happened, so a retry searches by reference number first, as for `creating`
  * voided   : the refund was deleted in the store (or the invoice voided) and its credit note voided
+ * skipped  : not booked, with the reason (made before the connection's settings.refundsSince)
  */
-export type RefundCreditState = 'creating' | 'credited' | 'failed' | 'voided';
+export type RefundCreditState = 'creating' | 'credited' | 'failed' | 'voided' | 'skipped';
 
 /** One row per WooCommerce refund: the Zoho credit note that books it. */
 @Entity({ name: 'refund_credits' })

@@ -41,6 +41,16 @@ export class RefundCreditRepository {
     await this.repo.update({ connectionId, refundId: String(refundId) }, { state: 'credited', ...note });
   }
 
+  /** A refund that is not booked, with the reason (kept so it is not looked at again). */
+  async markSkipped(connectionId: string, orderId: number, refundId: number, invoiceId: string | null, reason: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO refund_credits (connection_id, refund_id, order_id, state, invoice_id, reason)
+       VALUES ($1, $2, $3, 'skipped', $4, $5)
+       ON CONFLICT (connection_id, refund_id) DO UPDATE SET state = 'skipped', reason = EXCLUDED.reason, updated_at = now()`,
+      [connectionId, refundId, orderId, invoiceId, reason],
+    );
+  }
+
   /** A permanent failure is `failed`; a transient one stays claimed (`creating`) while it is retried. */
   async markFailed(connectionId: string, refundId: number, reason: string, transient: boolean): Promise<void> {
     await this.repo.update({ connectionId, refundId: String(refundId) }, transient ? { reason: `retrying: ${reason}` } : { state: 'failed', reason });

@@ -3,7 +3,7 @@ import { buildCreditNote, Decimal, refundAsOrder } from '@connector/accounting';
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder, WooRefund } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
-import { ConnectionEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
+import { ConnectionEntity, connectionSettings, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
 import { LOGGER, StoreClients } from '@connector/platform';
 import type { ZohoBooksClient, ZohoCreditNote } from '@connector/zoho-books';
 import { InvoiceContextResolver } from '../orders/invoice-context.resolver';
@@ -61,8 +61,9 @@ export class RefundCreditsService {
         message: `refunds ${pending.map((refund) => refund.id).join(', ')} not credited: order ${order.id} has no invoice to credit`,
       }];
     }
-    const invoice = await zoho.getInvoice(record.invoiceId);
-    let balance = Decimal.from(invoice.balance ?? invoice.total);
+    const since = connectionSettings(connection).refundsSince;
+    // The invoice's status and balance, read once and only when a credit note is to be made.
+    let invoice: { creditable: boolean; invoiceStatus: string; balance: Decimal } | undefined;
     for (const summary of pending) {
       const refund = inStore.get(summary.id);
       if (!refund) {
@@ -70,12 +71,19 @@ export class RefundCreditsService {
         outcomes.push({ action: 'skip', outcome: 'skipped', message: `refund ${summary.id} is no longer in the store; not credited` });
         continue;
       }
-      const outcome = await this.credit(connection, order, record, refund, zoho, event, claimed.has(refund.id), {
-        creditable: CREDITABLE_INVOICE_STATUSES.has(String(invoice.status)),
-        invoiceStatus: String(invoice.status),
-        balance,
-      });
-      balance = balance.sub(outcome.applied);
+      if (madeBefore(refund, since)) {
+        const reason = `refund ${refund.id} of ${refund.date_created_gmt} UTC was made before refunds were booked (settings.refundsSince ${since}): not credited; book it by hand if Zoho does not have it`;
+        await this.links.markSkipped(connection.id, order.id, refund.id, record.invoiceId, reason);
+        outcomes.push({ action: 'skip', outcome: 'skipped', message: reason });
+        continue;
+      }
+      if (!invoice) {
+        const current = await zoho.getInvoice(record.invoiceId);
+        const status = String(current.status);
+        invoice = { creditable: CREDITABLE_INVOICE_STATUSES.has(status), invoiceStatus: status, balance: Decimal.from(current.balance ?? current.total) };
+      }
+      const outcome = await this.credit(connection, order, record, refund, zoho, event, claimed.has(refund.id), invoice);
+      invoice.balance = invoice.balance.sub(outcome.applied);
       outcomes.push(outcome.outcome);
     }
     return outcomes;
@@ -106,8 +114,12 @@ export class RefundCreditsService {
     }
     if (invoice.void || !invoice.invoiceId) return writes;
     const credited = new Set(links.filter(isSettled).map((link) => Number(link.refundId)));
-    for (const refund of order.refunds) {
-      if (credited.has(refund.id) || !once(`credit:${connection.id}:${refund.id}`)) continue;
+    const pending = order.refunds.filter((refund) => !credited.has(refund.id));
+    const since = connectionSettings(connection).refundsSince;
+    const dated = since && pending.length > 0 ? (inStore.size > 0 ? inStore : await this.readRefunds(connection, order)) : inStore;
+    for (const refund of pending) {
+      if (madeBefore(dated.get(refund.id), since)) continue;
+      if (!once(`credit:${connection.id}:${refund.id}`)) continue;
       const amount = Decimal.from(refund.total).abs().toString();
       writes.push({ action: 'create-credit-note', message: `would create a credit note of ${amount} for refund ${refund.id} of order ${order.number || order.id} and apply it to its invoice` });
     }
@@ -216,5 +228,10 @@ export class RefundCreditsService {
 
 /** A refund whose credit note is made (or voided): nothing left to do for it. */
 function isSettled(link: RefundCreditEntity): boolean {
-  return link.state === 'credited' || link.state === 'voided';
+  return link.state === 'credited' || link.state === 'voided' || link.state === 'skipped';
+}
+
+/** A refund made before the connection's refundsSince (both UTC `YYYY-MM-DDTHH:MM:SS`, so they compare as text). */
+function madeBefore(refund: WooRefund | undefined, since: string | undefined): boolean {
+  return !!since && !!refund?.date_created_gmt && refund.date_created_gmt.slice(0, 19) < since;
 }

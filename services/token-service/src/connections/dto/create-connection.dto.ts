@@ -109,6 +109,14 @@ export class ConnectionSettingsDto {
   @Min(1)
   @Max(10_000_000)
   zohoDailyLimit?: number;
+
+  @ApiPropertyOptional({
+    example: '2026-11-28T00:00:00',
+    description: 'Refunds made before this moment (UTC) are not booked as credit notes; set on connections that existed before refunds were booked',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, { message: 'settings.refundsSince must be a UTC time as YYYY-MM-DDTHH:MM:SS' })
+  refundsSince?: string;
 }
 
 export class CreateConnectionDto {
