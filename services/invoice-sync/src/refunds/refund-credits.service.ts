@@ -12,8 +12,11 @@ import type { Outcome } from '../orders/order-audit-entry';
 import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
 import { RefundCreditRepository } from './refund-credit.repository';
 
-/** Zoho takes credits only on an invoice that is sent (open, overdue, partially paid). */
-const CREDITABLE_INVOICE_STATUSES = new Set(['sent', 'overdue', 'partially_paid', 'unpaid', 'viewed']);
+/**
+ * Zoho takes credits only on an invoice that is sent (open, overdue, partially paid; a paid one
+ * has no balance left, which is said as such). Drafts and void invoices take none.
+ */
+const CREDITABLE_INVOICE_STATUSES = new Set(['sent', 'overdue', 'partially_paid', 'unpaid', 'viewed', 'paid']);
 
 /**
  * Keeps an order's refunds booked as Zoho credit notes, after its invoice is in step:
