@@ -5,6 +5,8 @@
  *   node libs/sandbox/dist/cli.js [start] [options]   start both fakes, seed them, print URLs and credentials as JSON
  *   node libs/sandbox/dist/cli.js order [--count N] [--woo-url URL]
  *                                                     place sample orders in a running sandbox (fires its webhooks)
+ *   node libs/sandbox/dist/cli.js refund --order ID --amount X [--reason R] [--woo-url URL]
+ *                                                     refund part of an order by amount (fires order.updated)
  *
  * start options (or environment variables):
  *   --host H                  SANDBOX_HOST                 default 127.0.0.1
@@ -14,7 +16,8 @@
  *   --profile us|eu           SANDBOX_PROFILE              default us
  *   --orders-every SECONDS    SANDBOX_ORDERS_EVERY         place a sample order periodically
  *   --sample-order                                         place one sample order right after start
- * While running, type `order` (or press Enter) to place a sample order; Ctrl-C stops.
+ * While running, type `order` (or press Enter) to place a sample order, `refund <order id> <amount>`
+ * to refund one; Ctrl-C stops.
  */
 import { createInterface } from 'node:readline';
 import { startSandbox } from './sandbox/start-sandbox';
@@ -110,8 +113,17 @@ async function start(flags: Flags): Promise<void> {
   const periodic = every > 0 ? setInterval(placeOrder, every * 1000) : undefined;
   const input = process.stdin.isTTY ? createInterface({ input: process.stdin }) : undefined;
   input?.on('line', (line) => {
-    if (line.trim() === '' || line.trim() === 'order') placeOrder();
-    else log('type "order" (or press Enter) to place a sample order; Ctrl-C stops');
+    const [command, id, amount] = line.trim().split(/\s+/);
+    if (!command || command === 'order') return placeOrder();
+    if (command === 'refund' && id && amount) {
+      try {
+        const refunded = woo.refundOrder(Number(id), { amount, reason: 'sandbox refund' });
+        return log(`refunded ${amount} of order #${refunded.number} (refund ${refunded.refunds[0]?.id})`);
+      } catch (error) {
+        return log(`refund refused: ${(error as Error).message}`);
+      }
+    }
+    log('type "order" (or press Enter) to place a sample order, "refund <order id> <amount>" to refund one; Ctrl-C stops');
   });
   log('ready; type "order" (or press Enter) to place a sample order, Ctrl-C to stop');
 
@@ -129,14 +141,35 @@ async function start(flags: Flags): Promise<void> {
 }
 
 async function order(flags: Flags): Promise<void> {
-  const base = flags.values.get('woo-url') ?? process.env.SANDBOX_WOO_URL ?? `http://127.0.0.1:${process.env.SANDBOX_WOO_PORT ?? '4103'}`;
+  const base = wooBase(flags);
   const count = Number(flags.values.get('count') ?? '1');
   for (let i = 0; i < count; i++) {
-    const res = await fetch(`${base.replace(/\/$/, '')}/__sandbox/orders`, { method: 'POST' });
+    const res = await fetch(`${base}/__sandbox/orders`, { method: 'POST' });
     if (res.status !== 201) throw new Error(`the sandbox store at ${base} answered ${res.status}; is \`npm run sandbox\` running?`);
     const placed = (await res.json()) as { id: number; number: string; total: string; currency: string; status: string };
     process.stdout.write(`${JSON.stringify({ id: placed.id, number: placed.number, status: placed.status, total: placed.total, currency: placed.currency })}\n`);
   }
+}
+
+async function refund(flags: Flags): Promise<void> {
+  const orderId = flags.values.get('order');
+  const amount = flags.values.get('amount');
+  if (!orderId || !/^\d+$/.test(orderId) || !amount) throw new Error('refund needs --order ID and --amount X (e.g. --order 1042 --amount 5.00)');
+  const reason = flags.values.get('reason');
+  const res = await fetch(`${wooBase(flags)}/__sandbox/orders/${orderId}/refunds`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ amount, ...(reason ? { reason } : {}) }),
+  });
+  const body = (await res.json().catch(() => ({}))) as { id?: number; amount?: string; message?: string };
+  if (res.status !== 201) throw new Error(`the sandbox store answered ${res.status}${body.message ? `: ${body.message}` : ''}`);
+  process.stdout.write(`${JSON.stringify({ orderId: Number(orderId), refundId: body.id, amount: body.amount })}\n`);
+}
+
+/** The running sandbox store's URL. */
+function wooBase(flags: Flags): string {
+  const base = flags.values.get('woo-url') ?? process.env.SANDBOX_WOO_URL ?? `http://127.0.0.1:${process.env.SANDBOX_WOO_PORT ?? '4103'}`;
+  return base.replace(/\/$/, '');
 }
 
 async function main(): Promise<void> {
@@ -146,8 +179,10 @@ async function main(): Promise<void> {
       return start(flags);
     case 'order':
       return order(flags);
+    case 'refund':
+      return refund(flags);
     default:
-      throw new Error(`unknown command ${flags.command} (use start or order)`);
+      throw new Error(`unknown command ${flags.command} (use start, order or refund)`);
   }
 }
 

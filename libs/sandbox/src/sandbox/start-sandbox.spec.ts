@@ -1,5 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startSandbox, type Sandbox } from './start-sandbox';
 import { BooksTestClient, mintAccessToken } from '../test-support/zoho-test-client';
 import { WebhookReceiver, wooRequest } from '../test-support/woo-test-client';
@@ -42,5 +45,19 @@ describe('startSandbox', () => {
     await sandbox.woo.flushDeliveries();
     const ids = receiver.deliveries().map((d) => JSON.parse(d.body).id);
     assert.deepEqual(ids, [order.id, ((await viaControl.json()) as { id: number }).id]);
+  });
+
+  it('the CLI refunds an order by amount through the control endpoint, and says what the store refused', async () => {
+    const cli = join(__dirname, '..', 'cli.js');
+    const run = (...args: string[]) => promisify(execFile)(process.execPath, [cli, ...args, '--woo-url', sandbox.woo.url]);
+    const order = sandbox.placeSampleOrder();
+    const { stdout } = await run('refund', '--order', String(order.id), '--amount', '1.00', '--reason', 'scratched');
+    const printed = JSON.parse(stdout) as { orderId: number; refundId: number; amount: string };
+    assert.equal(printed.orderId, order.id);
+    assert.equal(printed.amount, '1.00');
+    const refunded = sandbox.woo.getOrder(order.id).refunds;
+    assert.deepEqual(refunded.map((r) => [r.id, r.reason, r.total]), [[printed.refundId, 'scratched', '-1.00']]);
+    await assert.rejects(run('refund', '--order', String(order.id), '--amount', '999999.00'), /answered 400: .*refund/i);
+    await assert.rejects(run('refund', '--amount', '1.00'), /refund needs --order ID and --amount X/);
   });
 });
