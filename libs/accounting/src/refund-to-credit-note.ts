@@ -1,5 +1,6 @@
 import type { WooFeeLine, WooLineItem, WooLineTax, WooOrder, WooRefund, WooShippingLine } from '@connector/contracts';
 import { REFUNDED_ITEM_META_KEY } from '@connector/contracts';
+import { InvalidOrderError } from './invoice-errors';
 import type { CarriedAmount, PlannedLine } from './invoice/invoice-lines';
 import { wooAmount } from './invoice/woo-amount';
 import { Decimal } from './money/decimal';
@@ -60,7 +61,7 @@ export function creditNoteReference(order: WooOrder, refundId: number): string {
 
 export function buildCreditNote(order: WooOrder, refund: WooRefund, context: CreditNoteContext): CreditNotePlan {
   const amount = wooAmount(order.id, refund.amount, `refunds[${refund.id}].amount`);
-  if (!amount.isPositive()) throw new RangeError(`refund ${refund.id} of order ${order.id} has amount ${refund.amount}; only positive refunds are credited`);
+  if (!amount.isPositive()) throw new InvalidOrderError(order.id, `refund ${refund.id} has amount ${refund.amount}; only positive refunds are credited`);
   const positive = refundAsOrder(order, refund);
   const explained = Decimal.sum([...positive.line_items, ...positive.shipping_lines, ...positive.fee_lines].map((line) => Decimal.from(line.total).add(line.total_tax)));
   const unexplained = amount.sub(explained);
