@@ -41,16 +41,10 @@ export class RefundCreditsService {
 
   /** What was done, one outcome per credit note written or voided; nothing when the refunds are in step. */
   async reconcile(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent): Promise<Outcome[]> {
-    const links = await this.links.forOrder(connection.id, order.id);
-    const live = links.filter((link) => link.state !== 'voided');
+    const { live, missing, pending, claimed } = refundWork(await this.links.forOrder(connection.id, order.id), order);
     if (record.state === 'voided' || record.invoiceStatus === 'void') {
-      return this.voidAll(zoho, live.filter((link) => link.creditNoteId), `invoice ${record.invoiceNumber ?? record.invoiceId} is void (order ${order.status})`);
+      return this.voidAll(zoho, live, `invoice ${record.invoiceNumber ?? record.invoiceId} is void (order ${order.status})`);
     }
-    const refunded = new Set(order.refunds.map((refund) => refund.id));
-    const missing = live.filter((link) => link.creditNoteId && !refunded.has(Number(link.refundId)));
-    const credited = new Set(links.filter(isSettled).map((link) => Number(link.refundId)));
-    const claimed = new Set(links.filter((link) => !isSettled(link)).map((link) => Number(link.refundId)));
-    const pending = order.refunds.filter((refund) => !credited.has(refund.id)).sort((a, b) => a.id - b.id);
     if (missing.length === 0 && pending.length === 0) return [];
     // The store is asked, not the snapshot: a snapshot from the same second as a refund, delivered
     // late, lacks it too, and must not void its credit note. One read, only when something differs.
@@ -98,30 +92,25 @@ export class RefundCreditsService {
    * lacks a credited one (as the live run does); no Zoho call.
    */
   async preview(connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>): Promise<Array<{ action: string; message: string }>> {
-    const links = await this.links.forOrder(connection.id, order.id);
+    const { live, missing, pending } = refundWork(await this.links.forOrder(connection.id, order.id), order);
     const once = (key: string) => {
       if (seen.has(key)) return false;
       seen.set(key, true);
       return true;
     };
+    const since = connectionSettings(connection).refundsSince;
+    // The store's refunds, read as the live run would: to confirm a deletion, or to date a refund.
+    const needsStore = !invoice.void && (missing.length > 0 || (!!since && !!invoice.invoiceId && pending.length > 0));
+    const inStore = needsStore ? await this.readRefunds(connection, order) : new Map<number, WooRefund>();
     const writes: Array<{ action: string; message: string }> = [];
-    const live = links.filter((link) => link.state !== 'voided' && link.creditNoteId);
-    const refunded = new Set(order.refunds.map((refund) => refund.id));
-    const missing = live.some((link) => !refunded.has(Number(link.refundId)));
-    const inStore = !invoice.void && missing ? await this.readRefunds(connection, order) : new Map<number, WooRefund>();
-    for (const link of live) {
-      if (!invoice.void && (refunded.has(Number(link.refundId)) || inStore.has(Number(link.refundId)))) continue;
+    for (const link of invoice.void ? live : missing.filter((link) => !inStore.has(Number(link.refundId)))) {
       if (!once(`void-credit:${connection.id}:${link.refundId}`)) continue;
       const why = invoice.void ? 'the invoice is void' : 'the refund was deleted in the store';
       writes.push({ action: 'void-credit-note', message: `would void credit note ${link.creditNoteNumber ?? link.creditNoteId} of refund ${link.refundId}: ${why}` });
     }
     if (invoice.void || !invoice.invoiceId) return writes;
-    const credited = new Set(links.filter(isSettled).map((link) => Number(link.refundId)));
-    const pending = order.refunds.filter((refund) => !credited.has(refund.id));
-    const since = connectionSettings(connection).refundsSince;
-    const dated = since && pending.length > 0 ? (inStore.size > 0 ? inStore : await this.readRefunds(connection, order)) : inStore;
     for (const refund of pending) {
-      if (madeBefore(dated.get(refund.id), since)) continue;
+      if (madeBefore(inStore.get(refund.id), since)) continue;
       if (!once(`credit:${connection.id}:${refund.id}`)) continue;
       const amount = Decimal.from(refund.total).abs().toString();
       writes.push({ action: 'create-credit-note', message: `would create a credit note of ${amount} for refund ${refund.id} of order ${order.number || order.id} and apply it to its invoice` });
@@ -229,7 +218,24 @@ export class RefundCreditsService {
   }
 }
 
-/** A refund whose credit note is made (or voided): nothing left to do for it. */
+/**
+ * What a snapshot asks of the order's refunds, given their records: the credit notes in force
+ * (`live`), those whose refund the snapshot lacks (`missing`: deleted, if the store agrees), the
+ * refunds still to credit (`pending`, oldest first) and those of them claimed by an earlier attempt.
+ */
+function refundWork(links: readonly RefundCreditEntity[], order: WooOrder) {
+  const refunded = new Set(order.refunds.map((refund) => refund.id));
+  const live = links.filter((link) => link.state !== 'voided' && link.creditNoteId);
+  const settled = new Set(links.filter(isSettled).map((link) => Number(link.refundId)));
+  return {
+    live,
+    missing: live.filter((link) => !refunded.has(Number(link.refundId))),
+    pending: order.refunds.filter((refund) => !settled.has(refund.id)).sort((a, b) => a.id - b.id),
+    claimed: new Set(links.filter((link) => !isSettled(link)).map((link) => Number(link.refundId))),
+  };
+}
+
+/** A refund whose credit note is made (or voided, or deliberately not made): nothing left to do for it. */
 function isSettled(link: RefundCreditEntity): boolean {
   return link.state === 'credited' || link.state === 'voided' || link.state === 'skipped';
 }
