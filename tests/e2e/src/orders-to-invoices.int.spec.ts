@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Decimal } from '@connector/accounting';
+import { sleep } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
 import { FakeWooStore } from '@connector/sandbox';
 import { Stack } from './stack';
@@ -134,7 +135,7 @@ describe('orders become invoices, exact to the cent', () => {
     const order = store.createOrder({ customer: customerId, lineItems: [{ productId: products.mug, quantity: 1 }] });
     await store.flushDeliveries();
     const { invoice } = await invoiceFor(order);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sleep(1_100);
     const mark = stack.zoho.mark();
     const completed = store.updateOrder(order.id, { status: 'completed' });
     await store.flushDeliveries();
@@ -143,7 +144,7 @@ describe('orders become invoices, exact to the cent', () => {
     assert.equal(record.orderStatus, 'completed');
     assert.deepEqual(stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path}`), [], 'no Zoho call');
     // A real change still reaches the invoice (a second later, so the wait below can tell them apart).
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sleep(1_100);
     const edited = store.updateOrder(order.id, { lineItems: [{ productId: products.mug, quantity: 2 }] });
     await store.flushDeliveries();
     const { invoice: after } = await invoiceFor(edited);

@@ -1,5 +1,5 @@
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '@connector/common';
 import assert from 'node:assert/strict';
 import { Decimal } from '@connector/accounting';
 import type { WooOrder } from '@connector/contracts';
@@ -112,15 +112,7 @@ describe('refunds become credit notes, exact to the cent', () => {
     return refundId;
   }
 
-  /** Starts a replay and follows it until done, as the CLI does. */
-  async function replay(body: Record<string, unknown>) {
-    const started = await stack.api('POST', `/api/connections/${connectionId}/replay`, body);
-    assert.equal(started.status, 202, JSON.stringify(started.json));
-    return eventually(async () => {
-      const progress = await stack.api('GET', `/api/replays/${started.json.replayId}`);
-      return progress.json.done ? progress.json : undefined;
-    }, 60_000, 100);
-  }
+  const replay = (body: Record<string, unknown>) => stack.replay(connectionId, body);
 
   test('an itemized refund: one credit note with the invoice\'s items and taxes, exact to the refund; a draft invoice leaves the credit open', async () => {
     const order = store.createOrder({

@@ -84,19 +84,7 @@ describe('replay of the audit stream', () => {
     }
   }
 
-  /** Starts a replay and follows it until done, as the CLI does. */
-  async function replay(body: Record<string, unknown>): Promise<any> {
-    const started = await stack.api('POST', `/api/connections/${connectionId}/replay`, body);
-    assert.equal(started.status, 202, JSON.stringify(started.json));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const progress = await stack.api('GET', `/api/replays/${started.json.replayId}`);
-      assert.equal(progress.status, 200);
-      if (progress.json.done) return progress.json;
-      if (Date.now() > deadline) throw new Error(`replay did not finish: ${JSON.stringify(progress.json)}`);
-      await sleep(100);
-    }
-  }
+  const replay = (body: Record<string, unknown>): Promise<any> => stack.replay(connectionId, body);
 
   /** Zoho calls that are not reads, since `mark`. */
   const writesSince = (mark: number) => stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET').map((call) => `${call.method} ${call.path}`);

@@ -353,6 +353,25 @@ export class Stack {
     return { status: res.status, json: json as T };
   }
 
+  /** Starts a replay through the admin API and follows it until done, as the CLI does; its final progress. */
+  async replay(connectionId: string, body: Record<string, unknown>, timeoutMs = 60_000): Promise<any> {
+    const started = await this.api('POST', `/api/connections/${connectionId}/replay`, body);
+    if (started.status !== 202) throw new Error(`replay not started: ${started.status} ${JSON.stringify(started.json)}`);
+    return this.replayDone(started.json.replayId, timeoutMs);
+  }
+
+  /** Follows a started replay until done; its final progress. */
+  async replayDone(replayId: string, timeoutMs = 60_000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const progress = await this.api('GET', `/api/replays/${replayId}`);
+      if (progress.status !== 200) throw new Error(`replay ${replayId}: ${progress.status} ${JSON.stringify(progress.json)}`);
+      if (progress.json.done) return progress.json;
+      if (Date.now() > deadline) throw new Error(`replay did not finish: ${JSON.stringify(progress.json)}`);
+      await sleep(100);
+    }
+  }
+
   /** Links a fake store to a fake Zoho organization through the admin API, and registers the webhooks. */
   async connect(woo: FakeWooStore, organizationId: string, settings: Record<string, unknown> = {}, options: { accountsUrl?: string } = {}): Promise<string> {
     const client = this.zoho.registerClient();

@@ -2,7 +2,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sleep } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
-import { eventually } from '@connector/testing';
 import { Stack } from '../stack';
 import { expectBalancedLedger, summary } from './ledger';
 import { FAULT_ENV, openShop, orderInput, placeOrders, Shop } from './shop';
@@ -120,12 +119,7 @@ describe('duplicate, out-of-order and replayed deliveries under live traffic', (
     assert.equal(second.status, 202, JSON.stringify(second.json));
     await placing;
     const finished = [];
-    for (const { replayId } of [probe.json, second.json]) {
-      finished.push(await eventually(async () => {
-        const res = await stack.api('GET', `/api/replays/${replayId}`);
-        return res.status === 200 && res.json.done ? res.json : undefined;
-      }, 90_000, 500));
-    }
+    for (const { replayId } of [probe.json, second.json]) finished.push(await stack.replayDone(replayId, 90_000));
     for (const replay of finished) {
       assert.equal(replay.status, 'done', `replay ${replay.id}: ${JSON.stringify(replay.errors)}`);
       assert.equal(replay.failures, 0, `replay ${replay.id} failures: ${JSON.stringify(replay.failedEvents)}`);
