@@ -116,8 +116,12 @@ export class OrderSyncRepository {
     await this.update(connectionId, orderId, { reason });
   }
 
-  async clearReason(connectionId: string, orderId: number | string): Promise<void> {
-    await this.update(connectionId, orderId, { reason: null });
+  /** Clears the reason if it still says `about` (a later write may have put another reason there). */
+  async clearReason(connectionId: string, orderId: number | string, about: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE order_syncs SET reason = NULL, updated_at = now() WHERE connection_id = $1 AND order_id = $2 AND strpos(reason, $3) > 0`,
+      [connectionId, orderId, about],
+    );
   }
 
   list(connectionId: string, filter: { state?: string; limit?: number; notReconciled?: boolean }): Promise<OrderSyncEntity[]> {

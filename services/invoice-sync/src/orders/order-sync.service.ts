@@ -134,9 +134,11 @@ export class OrderSyncService {
     const outcome = await this.applyInvoice(connection, order, record, zoho, event);
     if (stale) return [outcome];
     progress.invoice = outcome;
-    const current = (await this.records.find(connection.id, order.id)) ?? record;
+    // The record as the invoice step left it, read only when there are refunds to look at.
+    const current = async () => (await this.records.find(connection.id, order.id)) ?? record;
     const credits = await this.refunds.reconcile(connection, order, current, zoho, event);
-    if (current.reason?.includes(REFUNDS_NOT_CREDITED)) await this.records.clearReason(connection.id, order.id);
+    // Only an earlier event's refund failure leaves this reason, so the record read before this one shows it.
+    if (record.reason?.includes(REFUNDS_NOT_CREDITED)) await this.records.clearReason(connection.id, order.id, REFUNDS_NOT_CREDITED);
     return [outcome, ...credits];
   }
 

@@ -40,8 +40,13 @@ export class RefundCreditsService {
   ) {}
 
   /** What was done, one outcome per credit note written or voided; nothing when the refunds are in step. */
-  async reconcile(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent): Promise<Outcome[]> {
+  async reconcile(
+    connection: ConnectionEntity, order: WooOrder, currentRecord: () => Promise<OrderSyncEntity>, zoho: ZohoBooksClient, event: InboundEvent,
+  ): Promise<Outcome[]> {
     const { live, missing, pending, claimed } = refundWork(await this.links.forOrder(connection.id, order.id), order);
+    // Most orders have no refund and no credit note: nothing more is read for them.
+    if (live.length === 0 && pending.length === 0) return [];
+    const record = await currentRecord();
     if (record.state === 'voided' || record.invoiceStatus === 'void') {
       return this.voidAll(zoho, live, `invoice ${record.invoiceNumber ?? record.invoiceId} is void (order ${order.status})`);
     }
