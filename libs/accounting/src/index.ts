@@ -14,3 +14,4 @@ export * from './invoice/invoice-date';
 export type { InvoiceReconciliation, ReconciledLine, CarriedComponent } from './invoice/reconciliation';
 export * from './order-to-invoice';
 export * from './refund-to-credit-note';
+export * from './order-to-payment';

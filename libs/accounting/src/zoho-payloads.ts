@@ -89,3 +89,25 @@ export interface ZohoItemPayload {
   sku?: string;
   product_type: 'goods';
 }
+
+/** Zoho's payment modes (POST /customerpayments `payment_mode`). */
+export type ZohoPaymentMode = 'check' | 'cash' | 'creditcard' | 'banktransfer' | 'bankremittance' | 'autotransaction' | 'others';
+
+/**
+ * POST /customerpayments: the money an order brought in, applied to the order's invoice.
+ * `reference_number` names the order (`<order number>-P`), how a payment is found again after a
+ * lost response; the gateway's transaction id is in `description`.
+ */
+export interface ZohoCustomerPaymentPayload {
+  customer_id: string;
+  payment_mode: ZohoPaymentMode;
+  amount: number;
+  /** yyyy-mm-dd in the store's time zone: the day the order was paid. */
+  date: string;
+  reference_number: string;
+  description: string;
+  /** The deposit-to account; absent: Zoho's default for the mode. */
+  account_id?: string;
+  /** Empty when the invoice has nothing left to pay: the whole amount is then the customer's credit. */
+  invoices: Array<{ invoice_id: string; amount_applied: number }>;
+}
