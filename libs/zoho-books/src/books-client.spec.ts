@@ -13,6 +13,7 @@ import {
   ZohoUnavailableError,
 } from './errors';
 import type { ZohoCallRecord, ZohoSession } from './session';
+import type { ZohoCustomerPaymentInput } from './types';
 import { zohoFixture } from './testing/zoho-fixtures';
 import { startStubServer, StubReply, StubRequest, StubServer } from '@connector/testing';
 
@@ -359,6 +360,82 @@ describe('ZohoBooksClient', () => {
     assert.deepEqual(taxes.map((tax) => [tax.tax_name, tax.tax_percentage]), [['Standard Rate', 20], ['Zero Rate', 0]]);
     const [currency] = await books.listCurrencies();
     assert.equal(currency!.currency_code, 'GBP');
+  });
+
+  describe('customer payments', () => {
+    /** The payment of shared/fixtures/zoho/customerpayment-create-response.json, with `fields` over it. */
+    const payment = (fields: Record<string, unknown> = {}) => ({
+      ...(fixture('customerpayment-create-response.json') as { payment: Record<string, unknown> }).payment,
+      ...fields,
+    });
+
+    it('records a payment with the fixture body and answers the fixture payment', async () => {
+      handler = () => ({ status: 201, json: fixture('customerpayment-create-response.json') });
+      const body = fixture('customerpayment-create-request.json') as ZohoCustomerPaymentInput;
+      const created = await books.createCustomerPayment(body);
+
+      assert.equal(created.payment_id, '5551230000000600001');
+      assert.deepEqual(
+        created.invoices?.map((entry) => [entry.invoice_id, entry.amount_applied, entry.balance_amount]),
+        [['5551230000000400001', 34.98, 0]],
+      );
+      const [request] = server.requests;
+      assert.equal(`${request!.method} ${request!.path}`, 'POST /books/v3/customerpayments');
+      assert.deepEqual(Object.fromEntries(request!.query), { organization_id: ORG });
+      assert.deepEqual(JSON.parse(request!.body), body);
+      assert.equal(request!.headers['content-type'], 'application/json');
+    });
+
+    it('finds payments by exact reference over every page', async () => {
+      handler = (request) => {
+        const page = Number(request.query.get('page'));
+        const rows =
+          page === 1
+            ? [payment({ reference_number: '1042-P' }), payment({ payment_id: '2', reference_number: '1042-PX' })]
+            : [payment({ payment_id: '3', reference_number: '1042-P' })];
+        return { json: { code: 0, message: 'success', customerpayments: rows, page_context: { page, per_page: 200, has_more_page: page < 2 } } };
+      };
+      const found = await books.findPaymentsByReference('1042-P');
+
+      assert.deepEqual(found.map((p) => p.payment_id), ['5551230000000600001', '3']);
+      assert.deepEqual(server.requests.map((request) => request.path), ['/books/v3/customerpayments', '/books/v3/customerpayments']);
+      assert.deepEqual(server.requests.map((request) => request.query.get('page')), ['1', '2']);
+      assert.ok(server.requests.every((request) => request.query.get('reference_number') === '1042-P'));
+    });
+
+    it('gets and deletes a payment, and maps an unknown one to ZohoNotFoundError', async () => {
+      handler = () => ({ json: { code: 0, message: 'success', payment: payment() } });
+      assert.equal((await books.getCustomerPayment('5551230000000600001')).amount, 34.98);
+      handler = () => ({ json: { code: 0, message: 'The payment has been deleted.' } });
+      await books.deleteCustomerPayment('5551230000000600001');
+      assert.deepEqual(
+        server.requests.map((request) => `${request.method} ${request.path}`),
+        ['GET /books/v3/customerpayments/5551230000000600001', 'DELETE /books/v3/customerpayments/5551230000000600001'],
+      );
+
+      handler = () => ({ status: 404, json: { code: 1002, message: 'Payment does not exist.' } });
+      const error = await rejection(books.getCustomerPayment('404'), ZohoNotFoundError);
+      assert.equal(error.upstreamMessage, 'Payment does not exist.');
+    });
+
+    it('fails permanently when Zoho refuses the payment', async () => {
+      handler = () => ({
+        status: 400,
+        json: { code: 2, message: 'Invalid value passed for invoices[0].amount_applied. The amount applied exceeds the balance due of the invoice.' },
+      });
+      const body: ZohoCustomerPaymentInput = {
+        customer_id: '1',
+        payment_mode: 'cash',
+        amount: 9,
+        date: '2026-01-01',
+        invoices: [{ invoice_id: '8', amount_applied: 9 }],
+      };
+      const error = await rejection(books.createCustomerPayment(body), ZohoApiError);
+      assert.ok(error instanceof PermanentError);
+      assert.equal(error.zohoCode, 2);
+      assert.match(error.message, /POST \/customerpayments failed: .*exceeds the balance due/);
+      assert.equal(server.requests.length, 1);
+    });
   });
 
   describe('credit notes', () => {

@@ -12,6 +12,8 @@ import type {
   ZohoCreditNoteInput,
   ZohoCreditNoteWriteOptions,
   ZohoCurrency,
+  ZohoCustomerPayment,
+  ZohoCustomerPaymentInput,
   ZohoEnvelope,
   ZohoInvoice,
   ZohoInvoiceInput,
@@ -231,6 +233,35 @@ export class ZohoBooksClient {
   /** The credits it applied are taken back off the invoices, which owe those amounts again. */
   async voidCreditNote(creditNoteId: string): Promise<void> {
     await this.send('POST', `/creditnotes/${segment(creditNoteId)}/status/void`);
+  }
+
+  // Customer payments -------------------------------------------------------------------------
+
+  /**
+   * Payments whose `reference_number` is exactly `reference`: how a retried create finds the
+   * payment an earlier attempt made (Zoho takes no idempotency key), as with credit notes.
+   */
+  async findPaymentsByReference(reference: string): Promise<ZohoCustomerPayment[]> {
+    const rows = await collect(this.paginate<ZohoCustomerPayment>('/customerpayments', 'customerpayments', { reference_number: reference }));
+    return rows.filter((payment) => payment.reference_number === reference);
+  }
+
+  /**
+   * Records money received and applies it to invoices: each becomes paid or partially paid, and a
+   * draft is marked sent on the way. An amount applied above an invoice's balance is refused.
+   */
+  async createCustomerPayment(body: ZohoCustomerPaymentInput): Promise<ZohoCustomerPayment> {
+    return this.one<ZohoCustomerPayment>('POST', '/customerpayments', 'payment', { body });
+  }
+
+  /** With each invoice's `balance_amount` after the payment, which list rows may leave out. */
+  async getCustomerPayment(paymentId: string): Promise<ZohoCustomerPayment> {
+    return this.one<ZohoCustomerPayment>('GET', `/customerpayments/${segment(paymentId)}`, 'payment');
+  }
+
+  /** The invoices it was applied to owe those amounts again. */
+  async deleteCustomerPayment(paymentId: string): Promise<void> {
+    await this.send('DELETE', `/customerpayments/${segment(paymentId)}`);
   }
 
   // Plumbing ----------------------------------------------------------------------------------

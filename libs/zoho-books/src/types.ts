@@ -380,3 +380,38 @@ export interface ZohoCreditNoteWriteOptions extends ZohoInvoiceWriteOptions {
   /** Raise the credit note against this invoice (the same customer's, not void); applies no credit by itself. */
   invoiceId?: string;
 }
+
+/** Zoho's payment modes (specs/zoho-books.md §5.7). */
+export type ZohoPaymentModeName = 'check' | 'cash' | 'creditcard' | 'banktransfer' | 'bankremittance' | 'autotransaction' | 'others';
+
+/** POST /customerpayments (specs/zoho-books.md §5.7): money received, applied to invoices. */
+export interface ZohoCustomerPaymentInput {
+  customer_id: string;
+  payment_mode: ZohoPaymentModeName;
+  amount: number;
+  /** yyyy-mm-dd. */
+  date: string;
+  reference_number?: string;
+  description?: string;
+  /** The deposit-to account. */
+  account_id?: string;
+  invoices: Array<{ invoice_id: string; amount_applied: number }>;
+}
+
+/** A customer payment as Zoho answers it (`payment`; rows of `customerpayments`). */
+export interface ZohoCustomerPayment {
+  payment_id: string;
+  /** One of ZohoPaymentModeName, or a mode the organization added in Books. */
+  payment_mode: string;
+  amount: number;
+  date: string;
+  status?: string;
+  reference_number?: string;
+  description?: string;
+  customer_id: string;
+  customer_name?: string;
+  /** Where the amount went; what is not applied is the customer's credit. List rows may leave it out. */
+  invoices?: Array<{ invoice_id: string; invoice_number?: string; amount_applied: number; balance_amount?: number }>;
+  currency_code?: string;
+  [key: string]: unknown;
+}

@@ -5,7 +5,7 @@ import { invalidValue, notFound } from './books-errors';
 import type { ZohoPayment } from './books-json-types';
 import type { PaymentRecord } from './books-records';
 import { primaryPerson } from './contact-json';
-import { money, paginate, readArray, readDecimal, readString, success, type BooksContext, type BooksResult } from './books-request';
+import { money, paginate, readArray, readDecimal, readString, success, textFilterMatches, type BooksContext, type BooksResult } from './books-request';
 import { invoiceBalance } from './invoice-status';
 import type { ZohoOrganization } from './organization';
 
@@ -109,10 +109,26 @@ export const customerPaymentHandlers = {
     return success('The payment has been created.', { payment: paymentJson(ctx, payment) }, 201);
   },
 
+  /**
+   * Filters as Zoho documents them (OAS customer-payments.yml): `reference_number` (+ variants),
+   * `customer_id`, `payment_mode`, `date`; others are ignored. A retried create finds its payment
+   * by reference here.
+   */
   list(ctx: BooksContext): BooksResult {
-    const customerId = ctx.query.get('customer_id');
-    const rows = [...ctx.org.payments.values()].filter((p) => !customerId || p.customer_id === customerId).reverse();
-    const page = paginate(rows, ctx.query, { report_name: 'Payments Received', sort_column: 'created_time', sort_order: 'D' });
+    const q = ctx.query;
+    const customerId = q.get('customer_id');
+    const mode = q.get('payment_mode');
+    const date = q.get('date');
+    const rows = [...ctx.org.payments.values()].filter((payment) => {
+      if (customerId && payment.customer_id !== customerId) return false;
+      if (mode && payment.payment_mode !== mode) return false;
+      if (date && payment.date !== date) return false;
+      if (!textFilterMatches(q, 'reference_number', payment.reference_number)) return false;
+      return true;
+    });
+    // Rows are kept in creation order; newest first, as Zoho lists them.
+    rows.reverse();
+    const page = paginate(rows, q, { report_name: 'Payments Received', sort_column: 'created_time', sort_order: 'D' });
     return success('success', { customerpayments: page.rows.map((p) => paymentJson(ctx, p)), page_context: page.page_context });
   },
 

@@ -14,6 +14,8 @@ import organizationsListResponse from './fixtures/organizations-list-response.js
 import invoiceDeleteResponse from './fixtures/invoice-delete-response.json';
 import invoiceVoidResponse from './fixtures/invoice-void-response.json';
 import invoiceMarkSentResponse from './fixtures/invoice-mark-sent-response.json';
+import customerPaymentCreateRequest from './fixtures/customerpayment-create-request.json';
+import customerPaymentCreateResponse from './fixtures/customerpayment-create-response.json';
 import errorNotAuthorized57 from './fixtures/error-not-authorized-57.json';
 import errorUnauthenticated14 from './fixtures/error-unauthenticated-14.json';
 import errorRateLimitPerMinute44 from './fixtures/error-rate-limit-per-minute-44.json';
@@ -36,6 +38,8 @@ const FIXTURES = {
   'invoice-delete-response.json': invoiceDeleteResponse,
   'invoice-void-response.json': invoiceVoidResponse,
   'invoice-mark-sent-response.json': invoiceMarkSentResponse,
+  'customerpayment-create-request.json': customerPaymentCreateRequest,
+  'customerpayment-create-response.json': customerPaymentCreateResponse,
   'error-not-authorized-57.json': errorNotAuthorized57,
   'error-unauthenticated-14.json': errorUnauthenticated14,
   'error-rate-limit-per-minute-44.json': errorRateLimitPerMinute44,
