@@ -29,6 +29,17 @@ export interface ConnectionSettings {
    * may already be in the books by hand, and a second credit note would count them twice.
    */
   refundsSince?: string;
+  /**
+   * Orders paid at or after this moment (UTC, `YYYY-MM-DDTHH:MM:SS`) get their payment booked in
+   * Zoho as a customer payment applied to their invoice; absent, payments are not booked (the
+   * owner records them, and invoices stay drafts). A moment, not a switch: orders paid before it
+   * may already have their payment in the books by hand.
+   */
+  paymentsSince?: string;
+  /** Zoho account the payments are deposited to; absent: Zoho's default. */
+  paymentAccountId?: string;
+  /** WooCommerce payment method id → Zoho payment mode, over the built-in guesses. */
+  paymentModes?: Record<string, string>;
 }
 
 export interface SealedAlertWebhook {

@@ -9,6 +9,7 @@ import { ReplayEntity } from './replay.entity';
 import { ReconcileCheckpointEntity } from './reconcile-checkpoint.entity';
 import { BackfillJobEntity } from './backfill-job.entity';
 import { RefundCreditEntity } from './refund-credit.entity';
+import { OrderPaymentEntity } from './order-payment.entity';
 
 export * from './audit-entry.entity';
 export * from './connection.entity';
@@ -21,5 +22,6 @@ export * from './replay.entity';
 export * from './reconcile-checkpoint.entity';
 export * from './backfill-job.entity';
 export * from './refund-credit.entity';
+export * from './order-payment.entity';
 
-export const ENTITIES = [ConnectionEntity, ZohoTokenEntity, DeadLetterEntity, AuditEntryEntity, OrderSyncEntity, ContactLinkEntity, ItemLinkEntity, ReplayEntity, ReconcileCheckpointEntity, BackfillJobEntity, RefundCreditEntity];
+export const ENTITIES = [ConnectionEntity, ZohoTokenEntity, DeadLetterEntity, AuditEntryEntity, OrderSyncEntity, ContactLinkEntity, ItemLinkEntity, ReplayEntity, ReconcileCheckpointEntity, BackfillJobEntity, RefundCreditEntity, OrderPaymentEntity];

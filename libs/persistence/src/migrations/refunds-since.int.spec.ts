@@ -26,12 +26,21 @@ async function insertConnection(name: string, settings: Record<string, unknown>)
   return row.id;
 }
 
+/** Undoes migrations, newest first, up to and including `name` (later ones are undone first). */
+async function undoThrough(name: string): Promise<void> {
+  for (;;) {
+    const [last] = await db.dataSource.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`);
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    if (last.name === name) return;
+  }
+}
+
 const refundsSince = async (id: string): Promise<string | undefined> =>
   (await db.dataSource.query(`SELECT settings->>'refundsSince' AS since FROM connections WHERE id = $1`, [id]))[0].since ?? undefined;
 
 test('existing connections get refundsSince = the moment of the upgrade; one already set is kept; down removes it', async () => {
   // Back to before the migration, with two connections made meanwhile.
-  await db.dataSource.undoLastMigration({ transaction: 'each' });
+  await undoThrough('RefundsSince1764800000000');
   const plain = await insertConnection('before refunds', { storeTimeZone: 'Europe/Berlin' });
   const chosen = await insertConnection('owner chose', { refundsSince: '2026-01-01T00:00:00' });
   const [{ now }] = await db.dataSource.query(`SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') AS now`);
@@ -44,7 +53,7 @@ test('existing connections get refundsSince = the moment of the upgrade; one alr
   const [{ tz }] = await db.dataSource.query(`SELECT settings->>'storeTimeZone' AS tz FROM connections WHERE id = $1`, [plain]);
   assert.equal(tz, 'Europe/Berlin', 'the other settings are kept');
 
-  await db.dataSource.undoLastMigration({ transaction: 'each' });
+  await undoThrough('RefundsSince1764800000000');
   assert.equal(await refundsSince(plain), undefined);
   await db.dataSource.runMigrations({ transaction: 'each' });
 });

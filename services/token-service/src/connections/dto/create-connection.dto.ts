@@ -2,8 +2,23 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsNotEmptyObject, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength,
-  ValidateNested,
+  IsObject, Validate, ValidateNested, ValidatorConstraint, type ValidatorConstraintInterface,
 } from 'class-validator';
+import { ZOHO_PAYMENT_MODES } from '@connector/accounting';
+
+/** Every value a Zoho payment mode, every key a payment method id as WooCommerce names them. */
+@ValidatorConstraint({ name: 'paymentModes' })
+class PaymentModesConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const entries = Object.entries(value);
+    return entries.length <= 100 && entries.every(([method, mode]) => /^[\w.-]{1,100}$/.test(method) && (ZOHO_PAYMENT_MODES as readonly unknown[]).includes(mode));
+  }
+
+  defaultMessage(): string {
+    return `settings.paymentModes must map payment method ids to one of ${ZOHO_PAYMENT_MODES.join(', ')}`;
+  }
+}
 
 export class WooCredentialsDto {
   @ApiProperty({ example: 'https://shop.example.com' })
@@ -117,6 +132,29 @@ export class ConnectionSettingsDto {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, { message: 'settings.refundsSince must be a UTC time as YYYY-MM-DDTHH:MM:SS' })
   refundsSince?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-12-01T00:00:00',
+    description: 'Orders paid at or after this moment (UTC) get their payment booked in Zoho as a customer payment applied to their invoice; absent, payments are not booked',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, { message: 'settings.paymentsSince must be a UTC time as YYYY-MM-DDTHH:MM:SS' })
+  paymentsSince?: string;
+
+  @ApiPropertyOptional({ example: '460000000000358', description: 'Zoho account the payments are deposited to (default: Zoho\'s for the mode)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,30}$/, { message: 'settings.paymentAccountId must be a Zoho account id (digits)' })
+  paymentAccountId?: string;
+
+  @ApiPropertyOptional({
+    example: { 'ppcp-gateway': 'autotransaction' },
+    description: `WooCommerce payment method id → Zoho payment mode (${ZOHO_PAYMENT_MODES.join(', ')}); unmapped: bacs banktransfer, cheque check, cod cash, card processors creditcard, others others`,
+  })
+  @IsOptional()
+  @IsObject()
+  @Validate(PaymentModesConstraint)
+  paymentModes?: Record<string, string>;
 }
 
 export class CreateConnectionDto {
