@@ -11,6 +11,8 @@ import { OrderSyncService } from './orders/order-sync.service';
 import { ReplayHandler } from './orders/replay.handler';
 import { RefundCreditRepository } from './refunds/refund-credit.repository';
 import { RefundCreditsService } from './refunds/refund-credits.service';
+import { OrderPaymentRepository } from './payments/order-payment.repository';
+import { OrderPaymentsService } from './payments/order-payments.service';
 import { OrganizationProfiles } from './zoho/organization-profiles';
 
 @Module({})
@@ -20,7 +22,7 @@ export class InvoiceSyncModule {
       module: InvoiceSyncModule,
       imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
       controllers: [OrderEventsHandler, ReplayHandler],
-      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, InFlightOrders, OrganizationProfiles, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderSyncMetrics],
+      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, InFlightOrders, OrganizationProfiles, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
     };
   }
 }

@@ -8,11 +8,19 @@ export class OrderSyncMetrics {
   readonly endToEnd: Histogram;
   /** Refunds booked: credit notes created (or found again after a lost answer), voided, or failed. */
   readonly creditNotes: Counter<'outcome'>;
+  /** Paid orders booked: customer payments recorded (or found again after a lost answer), skipped, or failed. */
+  readonly payments: Counter<'outcome'>;
 
   constructor(platform: PlatformMetrics) {
     this.creditNotes = new Counter({
       name: 'connector_credit_notes_total',
       help: 'Refunds booked as Zoho credit notes, by outcome (created, recovered, voided, failed)',
+      labelNames: ['outcome'],
+      registers: [platform.registry],
+    });
+    this.payments = new Counter({
+      name: 'connector_payments_total',
+      help: 'Paid orders booked as Zoho customer payments, by outcome (recorded, recovered, skipped, failed)',
       labelNames: ['outcome'],
       registers: [platform.registry],
     });

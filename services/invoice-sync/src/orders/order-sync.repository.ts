@@ -116,6 +116,11 @@ export class OrderSyncRepository {
     await this.update(connectionId, orderId, { reason });
   }
 
+  /** What Zoho now shows of the invoice, changed by something else than the invoice step (a payment). */
+  async noteInvoiceStatus(connectionId: string, orderId: number | string, invoiceStatus: string): Promise<void> {
+    await this.update(connectionId, orderId, { invoiceStatus });
+  }
+
   /** Clears the reason if it still says `about` (a later write may have put another reason there). */
   async clearReason(connectionId: string, orderId: number | string, about: string): Promise<void> {
     await this.dataSource.query(

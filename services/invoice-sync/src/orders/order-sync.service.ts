@@ -14,6 +14,7 @@ import { InFlightOrders } from './in-flight-orders';
 import { orderAuditEntry, Outcome } from './order-audit-entry';
 import { orderIdOf, orderKey } from './order-key';
 import { JudgedSnapshot, OrderSyncRepository } from './order-sync.repository';
+import { OrderPaymentsService } from '../payments/order-payments.service';
 import { RefundCreditsService } from '../refunds/refund-credits.service';
 
 /**
@@ -36,6 +37,7 @@ export class OrderSyncService {
     private readonly zohoClients: ZohoClientFactory,
     private readonly contexts: InvoiceContextResolver,
     private readonly refunds: RefundCreditsService,
+    private readonly payments: OrderPaymentsService,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PLATFORM_CONFIG) private readonly config: InvoiceSyncConfig,
   ) {
@@ -105,7 +107,7 @@ export class OrderSyncService {
         try {
           outcomes = await this.apply(connection, order, record, calls, event, progress);
         } catch (error) {
-          if (progress.invoice) await this.recordRefundFailure(event, order, calls, error, progress.invoice);
+          if (progress.invoice) await this.recordFollowUpFailure(event, order, calls, error, progress.invoice, progress.step ?? FOLLOW_UPS.refunds);
           else await this.recordFailure(event, order, record, calls, error);
           throw error;
         }
@@ -120,9 +122,9 @@ export class OrderSyncService {
   }
 
   /**
-   * The invoice first, then the order's refunds as credit notes against it: the invoice's outcome
-   * and one per credit note written or voided. A snapshot older than the one applied changes
-   * nothing, not even refunds (its list of them is old too).
+   * The invoice first, then the order's payment, then its refunds as credit notes against it: the
+   * invoice's outcome, the payment's, and one per credit note written or voided. A snapshot older
+   * than the one applied changes nothing, not even refunds (its list of them is old too).
    */
   private async apply(connection: ConnectionEntity, order: WooOrder, claimed: OrderSyncEntity, calls: ZohoCallLog, event: InboundEvent, progress: ApplyProgress): Promise<Outcome[]> {
     if (connection.status === 'needs_reauthorization') {
@@ -131,29 +133,37 @@ export class OrderSyncService {
     const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
     const record = await this.recoverLostCreate(connection, order, claimed, zoho);
     const stale = isStaleSnapshot(order, existingLink(record));
-    const outcome = await this.applyInvoice(connection, order, record, zoho, event);
+    const { outcome, written } = await this.applyInvoice(connection, order, record, zoho, event);
     if (stale) return [outcome];
     progress.invoice = outcome;
-    // The record as the invoice step left it, read only when there are refunds to look at.
+    // The record as the invoice step left it, read only when a later step has something to do.
     const current = async () => (await this.records.find(connection.id, order.id)) ?? record;
+    progress.step = FOLLOW_UPS.payment;
+    const payment = await this.payments.reconcile(connection, order, current, zoho, written);
+    progress.step = FOLLOW_UPS.refunds;
     const credits = await this.refunds.reconcile(connection, order, current, zoho, event);
-    // Only an earlier event's refund failure leaves this reason, so the record read before this one shows it.
-    if (record.reason?.includes(REFUNDS_NOT_CREDITED)) await this.records.clearReason(connection.id, order.id, REFUNDS_NOT_CREDITED);
-    return [outcome, ...credits];
+    // Only an earlier event's failure leaves these reasons, so the record read before this one shows them.
+    for (const step of Object.values(FOLLOW_UPS)) {
+      if (record.reason?.includes(step.reason)) await this.records.clearReason(connection.id, order.id, step.reason);
+    }
+    return [outcome, ...payment, ...credits];
   }
 
-  private async applyInvoice(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent): Promise<Outcome> {
+  /** The invoice step's outcome, and the invoice as Zoho answered when this event wrote it. */
+  private async applyInvoice(
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent,
+  ): Promise<{ outcome: Outcome; written?: ZohoInvoice }> {
     const settings = connectionSettings(connection);
     const decision = decideOrderAction({ order, existing: existingLink(record), syncStatuses: settings.syncStatuses });
     if (decision.action === 'skip') {
       await this.records.markSkipped(record, decision.reason, () => snapshotOf(order, event));
-      return { action: 'skip', outcome: 'skipped', message: decision.reason };
+      return { outcome: { action: 'skip', outcome: 'skipped', message: decision.reason } };
     }
 
     if (decision.action === 'void') {
       await zoho.voidInvoice(record.invoiceId!);
       await this.records.markVoided(connection.id, order.id, order.status, snapshotOf(order, event), decision.reason);
-      return { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` };
+      return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` } };
     }
 
     const plan = await this.plan(connection, order, zoho, event);
@@ -162,7 +172,7 @@ export class OrderSyncService {
       // Nothing the invoice shows has changed (a status moving on, a refund, meta data): Zoho's
       // calls are scarce, so the snapshot is applied without one.
       await this.records.markApplied(connection.id, order.id, order.status, snapshotOf(order, event));
-      return { action: 'skip', outcome: 'skipped', message: `${decision.reason}: it already shows this snapshot, no Zoho call` };
+      return { outcome: { action: 'skip', outcome: 'skipped', message: `${decision.reason}: it already shows this snapshot, no Zoho call` } };
     }
     let invoice: ZohoInvoice;
     let action: string;
@@ -195,10 +205,13 @@ export class OrderSyncService {
       this.logger.error({ connectionId: connection.id, orderId: order.id, zohoTotal, orderTotal: plan.orderTotal }, 'invoice total differs from order total');
     }
     return {
-      action,
-      outcome: 'ok',
-      message: `invoice ${invoice.invoice_number ?? invoice.invoice_id}: Zoho total ${zohoTotal}, order total ${plan.orderTotal}${reconciled ? '' : ' (NOT reconciled)'}`,
-      detail: { decision: decision.reason, adjustment: plan.adjustment, reconciliation: plan.reconciliation, warnings: plan.warnings },
+      written: invoice,
+      outcome: {
+        action,
+        outcome: 'ok',
+        message: `invoice ${invoice.invoice_number ?? invoice.invoice_id}: Zoho total ${zohoTotal}, order total ${plan.orderTotal}${reconciled ? '' : ' (NOT reconciled)'}`,
+        detail: { decision: decision.reason, adjustment: plan.adjustment, reconciliation: plan.reconciliation, warnings: plan.warnings },
+      },
     };
   }
 
@@ -230,9 +243,13 @@ export class OrderSyncService {
     const existing = (dryRun.simulated.get(key) as ExistingInvoiceLink | undefined) ?? (record ? existingLink(record) : undefined);
     await this.previewInvoice(event, dryRun, connection, order, record, existing);
     if (isStaleSnapshot(order, existing)) return;
-    // The refunds as the invoice stands after this event (planned above, or as it was).
+    // The payment and refunds as the invoice stands after this event (planned above, or as it was).
     const after = dryRun.simulated.get(key) as ExistingInvoiceLink | undefined;
-    const writes = await this.refunds.preview(connection, order, { invoiceId: after?.invoiceId ?? record?.invoiceId ?? undefined, void: after?.state === 'voided' || record?.state === 'voided' }, dryRun.simulated);
+    const invoice = { invoiceId: after?.invoiceId ?? record?.invoiceId ?? undefined, void: after?.state === 'voided' || record?.state === 'voided' };
+    const writes = [
+      ...(await this.payments.preview(connection, order, invoice, dryRun.simulated)),
+      ...(await this.refunds.preview(connection, order, invoice, dryRun.simulated)),
+    ];
     for (const write of writes) await this.planned(event, dryRun, String(order.id), write);
   }
 
@@ -326,17 +343,17 @@ export class OrderSyncService {
   }
 
   /**
-   * The invoice is in step but a refund could not be credited: the record keeps its state (the
-   * invoice is what it says) with the reason, the credit note's own record says failed or
-   * retrying, and the event is retried or dead-lettered like any other.
+   * The invoice is in step but its payment could not be recorded or a refund credited: the record
+   * keeps its state (the invoice is what it says) with the reason, the payment's or credit note's
+   * own record says failed or retrying, and the event is retried or dead-lettered like any other.
    */
-  private async recordRefundFailure(event: InboundEvent, order: WooOrder, calls: ZohoCallLog, error: unknown, invoice: Outcome): Promise<void> {
+  private async recordFollowUpFailure(event: InboundEvent, order: WooOrder, calls: ZohoCallLog, error: unknown, invoice: Outcome, step: FollowUp): Promise<void> {
     const reason = describeError(error);
     const transient = isTransient(error);
     const finalAttempt = !transient || event.deliveryCount >= this.config.MAX_DELIVER;
     await this.note(event, String(order.id), { ...invoice, detail: { ...invoice.detail, zohoCalls: calls.calls } });
-    await this.records.noteReason(event.connectionId, order.id, `${finalAttempt ? '' : 'retrying: '}${REFUNDS_NOT_CREDITED}${reason}`);
-    await this.note(event, String(order.id), { action: 'credit-refund', outcome: transient ? 'retrying' : 'failed', message: reason });
+    await this.records.noteReason(event.connectionId, order.id, `${finalAttempt ? '' : 'retrying: '}${step.reason}${reason}`);
+    await this.note(event, String(order.id), { action: step.action, outcome: transient ? 'retrying' : 'failed', message: reason });
   }
 
   private async note(event: InboundEvent, resourceId: string | null, outcome: Outcome): Promise<void> {
@@ -344,13 +361,22 @@ export class OrderSyncService {
   }
 }
 
-/** How far an event got: once its invoice is in step, a failure is the refunds'. */
+/** How far an event got: once its invoice is in step, a failure is the payment's or the refunds'. */
 interface ApplyProgress {
   invoice?: Outcome;
+  step?: FollowUp;
 }
 
-/** Starts the reason of a record whose invoice is in step but whose refunds are not all credited. */
-const REFUNDS_NOT_CREDITED = 'refunds not credited: ';
+/** A step after the invoice's: its audit action, and how the record's reason starts when it fails. */
+interface FollowUp {
+  action: string;
+  reason: string;
+}
+
+const FOLLOW_UPS = {
+  payment: { action: 'record-payment', reason: 'payment not recorded: ' },
+  refunds: { action: 'credit-refund', reason: 'refunds not credited: ' },
+} satisfies Record<string, FollowUp>;
 
 /** Stands for the id of an invoice a dry run would have created, so later snapshots are judged against it. */
 const PLANNED_INVOICE = 'planned:';

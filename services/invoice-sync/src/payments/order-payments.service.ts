@@ -1,0 +1,143 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { buildPayment, Decimal, paidAtGmt, paymentReference } from '@connector/accounting';
+import { describeError, isTransient, Logger } from '@connector/common';
+import type { WooOrder } from '@connector/contracts';
+import { ConnectionEntity, connectionSettings, OrderSyncEntity } from '@connector/persistence';
+import { LOGGER } from '@connector/platform';
+import type { ZohoBooksClient, ZohoCustomerPayment, ZohoInvoice } from '@connector/zoho-books';
+import type { Outcome } from '../orders/order-audit-entry';
+import { OrderSyncMetrics } from '../orders/order-sync.metrics';
+import { OrderSyncRepository } from '../orders/order-sync.repository';
+import { OrderPaymentRepository } from './order-payment.repository';
+
+/** What the payment step needs of the order's invoice: the one this event wrote, or read from Zoho. */
+type InvoiceState = Pick<ZohoInvoice, 'invoice_id' | 'customer_id' | 'balance' | 'total' | 'status'>;
+
+/**
+ * Books a paid order's money in Zoho, after its invoice is in step, when the connection asks for
+ * it (settings.paymentsSince):
+ * - one customer payment per order, of the order's total, applied to its invoice up to the
+ *   invoice's balance (recording a payment also takes a draft invoice to sent, as in Books);
+ * - exactly once: the link is claimed (`creating`) before the create call, and a retry in that
+ *   state searches Zoho by reference number (`<order>-P`) first;
+ * - never for an order paid before paymentsSince (its payment may be in the books by hand), nor
+ *   for a void invoice. Refunds are credit notes (RefundCreditsService), not a smaller payment.
+ */
+@Injectable()
+export class OrderPaymentsService {
+  constructor(
+    private readonly payments: OrderPaymentRepository,
+    private readonly records: OrderSyncRepository,
+    private readonly metrics: OrderSyncMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** The payment's outcome, or nothing when there is none to book (most events: no query, no call). */
+  async reconcile(
+    connection: ConnectionEntity, order: WooOrder, currentRecord: () => Promise<OrderSyncEntity>, zoho: ZohoBooksClient, written: InvoiceState | undefined,
+  ): Promise<Outcome[]> {
+    const settings = connectionSettings(connection);
+    const paidAt = settings.paymentsSince ? paidAtGmt(order) : null;
+    if (!paidAt) return [];
+    const record = await currentRecord();
+    if (!record.invoiceId || record.state === 'voided' || record.invoiceStatus === 'void') return [];
+    const existing = await this.payments.find(connection.id, order.id);
+    if (existing?.state === 'recorded' || existing?.state === 'skipped') return [];
+    if (paidAt < settings.paymentsSince!) {
+      const reason = `order ${order.number || order.id} was paid on ${paidAt} UTC, before payments were booked (settings.paymentsSince ${settings.paymentsSince}): not recorded; record it by hand if Zoho does not have it`;
+      await this.payments.markSkipped(connection.id, order.id, record.invoiceId, reason);
+      this.metrics.payments.inc({ outcome: 'skipped' });
+      return [{ action: 'skip', outcome: 'skipped', message: reason }];
+    }
+    // Claimed first, so that whatever fails below leaves a record of this payment with its reason.
+    await this.payments.claim(connection.id, order.id, record.invoiceId);
+    try {
+      return [await this.record(connection, order, record, zoho, written, existing !== null)];
+    } catch (error) {
+      await this.payments.markFailed(connection.id, order.id, describeError(error), isTransient(error));
+      if (!isTransient(error)) this.metrics.payments.inc({ outcome: 'failed' });
+      throw error;
+    }
+  }
+
+  /** Replay dry run: the payment the live run would record for this snapshot, listed once per dry run. */
+  async preview(connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>): Promise<Array<{ action: string; message: string }>> {
+    const since = connectionSettings(connection).paymentsSince;
+    const paidAt = since ? paidAtGmt(order) : null;
+    if (!paidAt || paidAt < since! || !invoice.invoiceId || invoice.void) return [];
+    const existing = await this.payments.find(connection.id, order.id);
+    const key = `payment:${connection.id}:${order.id}`;
+    if (existing?.state === 'recorded' || existing?.state === 'skipped' || seen.has(key)) return [];
+    seen.set(key, true);
+    return [{ action: 'record-payment', message: `would record a payment of ${Decimal.from(order.total).toString()} for order ${order.number || order.id} and apply it to its invoice` }];
+  }
+
+  private async record(
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined, claimedBefore: boolean,
+  ): Promise<Outcome> {
+    const invoiceId = record.invoiceId!;
+    // Only a link claimed by an earlier attempt can have a payment whose answer was lost.
+    const recovered = claimedBefore ? await this.findByReference(zoho, paymentReference(order)) : undefined;
+    let payment: ZohoCustomerPayment;
+    let orderTotal: string;
+    if (recovered) {
+      payment = recovered;
+      orderTotal = Decimal.from(order.total).toString();
+      this.logger.warn({ connectionId: connection.id, orderId: order.id, paymentId: payment.payment_id }, 'adopted a payment whose create response was lost');
+    } else {
+      // The invoice as this event wrote it, else as Zoho has it now (one read, only on this path).
+      const invoice = written?.invoice_id === invoiceId ? written : await zoho.getInvoice(invoiceId);
+      const settings = connectionSettings(connection);
+      const plan = buildPayment(order, {
+        customerId: invoice.customer_id ?? record.contactId!,
+        invoiceId,
+        invoiceBalance: String(invoice.balance ?? invoice.total),
+        storeTimeZone: settings.storeTimeZone,
+        accountId: settings.paymentAccountId,
+        modes: settings.paymentModes,
+      });
+      payment = await zoho.createCustomerPayment(plan.payload);
+      orderTotal = plan.amount;
+    }
+    this.metrics.payments.inc({ outcome: recovered ? 'recovered' : 'recorded' });
+
+    const scale = Decimal.from(orderTotal).scale;
+    const zohoAmount = Decimal.from(payment.amount).toFixed(scale);
+    const onInvoice = payment.invoices?.find((entry) => entry.invoice_id === invoiceId);
+    const applied = Decimal.from(onInvoice?.amount_applied ?? 0);
+    const appliedAmount = applied.toFixed(scale);
+    const reconciled = Decimal.from(payment.amount).compare(orderTotal) === 0;
+    const notes = [
+      reconciled ? null : `Zoho amount ${zohoAmount} differs from the order total ${orderTotal}`,
+      applied.lt(payment.amount) ? `only ${appliedAmount} of ${zohoAmount} applied: the invoice's balance; the rest is the customer's credit` : null,
+    ].filter((note): note is string => note !== null);
+    await this.payments.markRecorded(connection.id, order.id, {
+      paymentId: payment.payment_id,
+      invoiceId,
+      paymentMode: payment.payment_mode,
+      paidOn: payment.date,
+      orderTotal,
+      zohoAmount,
+      appliedAmount,
+      reason: notes.join('; ') || null,
+    });
+    // Recording a payment takes the invoice out of draft: the record says what Zoho now shows.
+    if (onInvoice?.balance_amount !== undefined) {
+      await this.records.noteInvoiceStatus(connection.id, order.id, Decimal.from(onInvoice.balance_amount).isPositive() ? 'partially_paid' : 'paid');
+    }
+    if (!reconciled) this.logger.error({ connectionId: connection.id, orderId: order.id, zohoAmount, orderTotal }, 'payment amount differs from order total');
+    return {
+      action: recovered ? 'recover-payment' : 'record-payment',
+      outcome: 'ok',
+      message:
+        `payment ${payment.payment_id} (${payment.payment_mode}, ${payment.date}): Zoho amount ${zohoAmount}, order total ${orderTotal}${reconciled ? '' : ' (NOT reconciled)'}, ` +
+        `${appliedAmount} applied to invoice ${record.invoiceNumber ?? invoiceId}${notes.length ? ` (${notes.join('; ')})` : ''}`,
+      detail: { paymentId: payment.payment_id, reference: payment.reference_number },
+    };
+  }
+
+  /** A payment made earlier for this order whose response was lost. */
+  private async findByReference(zoho: ZohoBooksClient, reference: string): Promise<ZohoCustomerPayment | undefined> {
+    return (await zoho.findPaymentsByReference(reference))[0];
+  }
+}

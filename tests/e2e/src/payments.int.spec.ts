@@ -1,0 +1,247 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Decimal } from '@connector/accounting';
+import { sleep } from '@connector/common';
+import type { WooOrder } from '@connector/contracts';
+import { FakeWooStore } from '@connector/sandbox';
+import { eventually } from '@connector/testing';
+import { Stack } from './stack';
+
+interface PaymentView {
+  state: string;
+  reason: string | null;
+  paymentId: string | null;
+  mode: string | null;
+  date: string | null;
+  orderTotal: string | null;
+  zohoAmount: string | null;
+  reconciled: boolean;
+  appliedAmount: string | null;
+}
+
+interface OrderStory {
+  state: string;
+  reason: string | null;
+  invoice: { id: string; status: string | null } | null;
+  payment: PaymentView | null;
+  creditNotes: Array<{ refundId: number; state: string; reason: string | null }>;
+  streamSeqs: number[];
+  deadLetters: unknown[];
+  audit: Array<{ action: string; outcome: string; message: string }>;
+}
+
+/**
+ * Payments end to end: with settings.paymentsSince, a paid WooCommerce order's money is booked in
+ * (fake) Zoho Books as one customer payment of the order's total, applied to its invoice, which
+ * becomes paid; once per order, whatever is delivered again, replayed or lost on the way.
+ */
+describe('paid orders become Zoho customer payments, exact to the cent', () => {
+  let stack: Stack;
+  let store: FakeWooStore;
+  let orgId: string;
+  let connectionId: string;
+  let customerId: number;
+  let mug: number;
+
+  before(async () => {
+    stack = await Stack.start();
+    orgId = stack.zoho.createOrganization({ name: 'Payments Ltd', currencyCode: 'EUR', taxes: [{ name: 'VAT 19', percentage: 19 }] }).organization_id;
+    store = await FakeWooStore.start({ currency: 'EUR', timeZone: 'Europe/Berlin', taxRates: [{ id: 1, rate: '19.0000', label: 'VAT', shipping: true }] });
+    mug = store.createProduct({ name: 'Mug', sku: 'MUG-P', regularPrice: '12.99' }).id;
+    customerId = store.createCustomer({
+      email: 'pay.me@example.com',
+      firstName: 'Paula',
+      lastName: 'Payer',
+      billing: { first_name: 'Paula', last_name: 'Payer', address_1: '1 Main St', city: 'Berlin', postcode: '10115', country: 'DE' },
+    }).id;
+    connectionId = await stack.connect(store, orgId, { paymentsSince: '2000-01-01T00:00:00', paymentModes: { 'ppcp-gateway': 'autotransaction' } });
+  });
+
+  after(async () => {
+    await store?.stop();
+    await stack?.stop();
+  });
+
+  const story = async (orderId: number) => (await stack.api('GET', `/api/connections/${connectionId}/orders/${orderId}`)).json as OrderStory;
+
+  /** Waits until the order's payment is in `state`. */
+  async function paymentOf(orderId: number, state = 'recorded'): Promise<PaymentView> {
+    try {
+      return await eventually(async () => {
+        const { payment } = await story(orderId);
+        return payment?.state === state ? payment : undefined;
+      }, 30_000, 100);
+    } catch (error) {
+      const { payment, audit } = await story(orderId);
+      throw new Error(`order ${orderId}'s payment never ${state}: ${JSON.stringify({ payment, audit: audit.map((e) => `${e.action}: ${e.message}`) })}`, { cause: error });
+    }
+  }
+
+  const paymentsFor = (order: WooOrder) => stack.zoho.payments(orgId).filter((payment) => payment.reference_number === `${order.number}-P`);
+  const invoiceFor = (order: WooOrder) => stack.zoho.invoices(orgId).find((invoice) => invoice.reference_number === order.number);
+
+  async function paidOrder(input: { quantity?: number; paymentMethod?: string; paymentMethodTitle?: string; transactionId?: string } = {}) {
+    const order = store.createOrder({
+      customer: customerId,
+      lineItems: [{ productId: mug, quantity: input.quantity ?? 1 }],
+      paymentMethod: input.paymentMethod ?? 'stripe',
+      paymentMethodTitle: input.paymentMethodTitle ?? 'Credit Card (Stripe)',
+      transactionId: input.transactionId ?? `ch_${Date.now()}`,
+    });
+    await store.flushDeliveries();
+    return order;
+  }
+
+  test('a card payment: the order total applied to its invoice, which is paid; mode, date, reference and transaction as Zoho shows them', async () => {
+    const mark = stack.zoho.mark();
+    const order = await paidOrder({ quantity: 3, transactionId: 'ch_3PaidByCard' });
+    const payment = await paymentOf(order.id);
+    assert.equal(payment.orderTotal, order.total);
+    assert.equal(payment.zohoAmount, order.total);
+    assert.equal(payment.appliedAmount, order.total);
+    assert.equal(payment.reconciled, true);
+    assert.equal(payment.mode, 'creditcard');
+    assert.equal(payment.date, order.date_paid!.slice(0, 10), 'the day it was paid, in the store time zone');
+    const [zoho] = paymentsFor(order);
+    assert.equal(paymentsFor(order).length, 1);
+    assert.equal(Decimal.from(String(zoho.amount)).compare(order.total), 0);
+    assert.match(zoho.description, /WooCommerce order #\d+ paid by Credit Card \(Stripe\), transaction ch_3PaidByCard/);
+    const invoice = invoiceFor(order)!;
+    assert.equal(invoice.status, 'paid');
+    assert.equal(Decimal.from(String(invoice.balance)).isZero(), true);
+    assert.equal((await story(order.id)).invoice?.status, 'paid');
+    // The invoice's own answer gives the balance: creating it and recording its payment, no read between.
+    const calls = stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+    assert.deepEqual(calls.filter((call) => /\/(invoices|customerpayments)/.test(call)), ['POST /books/v3/invoices', 'POST /books/v3/customerpayments'], calls.join(', '));
+  });
+
+  test('a bank transfer on hold books nothing until the owner marks it paid; then one payment, mode from the connection or WooCommerce', async () => {
+    const order = store.createOrder({ customer: customerId, lineItems: [{ productId: mug, quantity: 2 }], status: 'on-hold', paymentMethod: 'bacs', paymentMethodTitle: 'Direct bank transfer' });
+    await store.flushDeliveries();
+    const record = await stack.settledOrder(connectionId, order.id);
+    assert.equal(record.state, 'synced');
+    assert.equal((await story(order.id)).payment, null, 'not paid yet: no payment');
+    assert.equal(invoiceFor(order)!.status, 'draft');
+    await sleep(1_100);
+    store.updateOrder(order.id, { status: 'processing' });
+    await store.flushDeliveries();
+    const payment = await paymentOf(order.id);
+    assert.equal(payment.mode, 'banktransfer');
+    assert.equal(invoiceFor(order)!.status, 'paid');
+    assert.equal(paymentsFor(order).length, 1);
+
+    const paypal = await paidOrder({ paymentMethod: 'ppcp-gateway', paymentMethodTitle: 'PayPal' });
+    assert.equal((await paymentOf(paypal.id)).mode, 'autotransaction', "the connection's paymentModes");
+  });
+
+  test('redelivery, retry, completion and replay record no second payment', async () => {
+    const order = await paidOrder({ quantity: 2 });
+    await paymentOf(order.id);
+    const snapshot = JSON.stringify(store.getOrder(order.id));
+    await sleep(1_100);
+    store.updateOrder(order.id, { status: 'completed' });
+    await store.flushDeliveries();
+    await stack.settledOrder(connectionId, order.id, undefined, { until: (r) => r.orderStatus === 'completed' });
+    const mark = stack.zoho.mark();
+    assert.equal((await stack.postSigned(connectionId, 'order.updated', snapshot)).status, 200);
+    assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/retry`)).status, 202);
+    const fromSeq = Math.min(...(await story(order.id)).streamSeqs);
+    const dry = await stack.replay(connectionId, { fromSeq, resource: 'order', dryRun: true });
+    assert.deepEqual(dry.planned.filter((p: { action: string }) => p.action === 'record-payment'), [], 'a dry run finds no payment to record');
+    const real = await stack.replay(connectionId, { fromSeq, resource: 'order' });
+    assert.equal(real.status, 'done');
+    await sleep(500);
+    assert.equal(paymentsFor(order).length, 1);
+    assert.deepEqual(stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET'), [], 'no Zoho write');
+  });
+
+  test('a payment whose create response is lost is found again by its reference, not made twice', async () => {
+    stack.zoho.faults.loseResponseAfterCommit({ method: 'POST', pathPrefix: '/customerpayments' }, 1);
+    const order = await paidOrder();
+    await paymentOf(order.id);
+    assert.equal(paymentsFor(order).length, 1);
+    assert.equal((await story(order.id)).payment?.paymentId, paymentsFor(order)[0].payment_id);
+    assert.ok((await story(order.id)).audit.some((entry) => entry.action === 'recover-payment'), 'the retry adopted the payment');
+  });
+
+  test('a payment Zoho refuses is failed with the reason (the invoice stays synced); a dry run lists it; a retry after the fix records it once', async () => {
+    stack.zoho.faults.next(1_000, { status: 400, code: 4, message: 'Invalid value passed for account_id', match: { method: 'POST', pathPrefix: '/customerpayments' } });
+    let order: WooOrder;
+    try {
+      order = await paidOrder();
+      const failed = await paymentOf(order.id, 'failed');
+      assert.match(failed.reason ?? '', /Invalid value passed for account_id/);
+    } finally {
+      stack.zoho.faults.clear();
+    }
+    assert.equal(paymentsFor(order).length, 0);
+    const record = await story(order.id);
+    assert.equal(record.state, 'synced', 'the invoice is what it says');
+    assert.match(record.reason ?? '', /^payment not recorded: .*Invalid value passed for account_id/);
+    assert.equal(record.deadLetters.length, 1, 'the event waits as a dead letter');
+    assert.ok(record.audit.some((entry) => entry.action === 'record-payment' && entry.outcome === 'failed'));
+    const dry = await stack.replay(connectionId, { fromSeq: Math.min(...record.streamSeqs), resource: 'order', dryRun: true });
+    assert.deepEqual(dry.planned.map((p: { action: string; resourceId: string }) => [p.action, p.resourceId]), [['record-payment', String(order.id)]]);
+    assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/retry`)).status, 202);
+    await paymentOf(order.id);
+    assert.equal(paymentsFor(order).length, 1);
+    const after = await eventually(async () => {
+      const current = await story(order.id);
+      return current.reason === null ? current : undefined;
+    }, 30_000, 100);
+    assert.equal(after.state, 'synced', 'the failure is cleared once the payment is recorded');
+  });
+
+  test('a refund of a paid order is a credit note left open on the customer (the invoice has nothing left to pay)', async () => {
+    const order = await paidOrder({ quantity: 2 });
+    await paymentOf(order.id);
+    await sleep(1_100);
+    store.refundOrder(order.id, { amount: '5.00' });
+    await store.flushDeliveries();
+    const credit = await eventually(async () => (await story(order.id)).creditNotes.find((c) => c.state === 'credited'), 30_000, 100);
+    assert.match(credit.reason ?? '', /nothing left to pay/);
+    assert.equal(paymentsFor(order).length, 1);
+    assert.equal(invoiceFor(order)!.status, 'paid');
+  });
+
+  test('orders paid before settings.paymentsSince are left to the books as they are, with the reason', async () => {
+    await stack.db.dataSource.query(`UPDATE connections SET settings = settings || jsonb_build_object('paymentsSince', '2999-01-01T00:00:00'::text) WHERE id = $1`, [connectionId]);
+    try {
+      const order = await paidOrder();
+      const skipped = await paymentOf(order.id, 'skipped');
+      assert.match(skipped.reason ?? '', /before payments were booked \(settings\.paymentsSince 2999-01-01T00:00:00\): not recorded/);
+      assert.equal(paymentsFor(order).length, 0);
+      assert.equal(invoiceFor(order)!.status, 'draft');
+    } finally {
+      await stack.db.dataSource.query(`UPDATE connections SET settings = settings || jsonb_build_object('paymentsSince', '2000-01-01T00:00:00'::text) WHERE id = $1`, [connectionId]);
+    }
+  });
+
+  test("invoice-sync's /metrics counts the payments by outcome", async () => {
+    for (const [outcome, atLeast] of [['recorded', 6], ['recovered', 1], ['skipped', 1], ['failed', 1]] as const) {
+      const counted = await stack.counter('invoice-sync', 'connector_payments_total', { outcome });
+      assert.ok(counted >= atLeast, `${outcome}: ${counted}`);
+    }
+  });
+});
+
+/** Without settings.paymentsSince nothing changes: invoices stay drafts and the owner records payments. */
+describe('payments are booked only when the connection asks', () => {
+  test('a paid order on a connection without paymentsSince: a draft invoice, no payment', async () => {
+    const stack = await Stack.start();
+    const store = await FakeWooStore.start({});
+    try {
+      const orgId = stack.zoho.createOrganization({ name: 'No Payments Ltd', currencyCode: 'USD' }).organization_id;
+      const product = store.createProduct({ name: 'Cap', sku: 'CAP-P', regularPrice: '10.00' }).id;
+      const connectionId = await stack.connect(store, orgId);
+      const order = store.createOrder({ lineItems: [{ productId: product, quantity: 1 }], paymentMethod: 'stripe' });
+      await store.flushDeliveries();
+      assert.equal((await stack.settledOrder(connectionId, order.id)).state, 'synced');
+      assert.equal(stack.zoho.payments(orgId).length, 0);
+      assert.equal(stack.zoho.invoices(orgId)[0].status, 'draft');
+    } finally {
+      await store.stop();
+      await stack.stop();
+    }
+  });
+});
