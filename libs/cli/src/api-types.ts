@@ -80,10 +80,27 @@ export interface DeadLetter {
 }
 
 export interface OrderDetail extends OrderView {
+  /** The order's payment as booked in Zoho (absent from older servers; null when none is booked). */
+  payment?: OrderPayment | null;
   /** The order's refunds and the Zoho credit notes that book them (absent from older servers). */
   creditNotes?: RefundCredit[];
   audit: AuditEntry[];
   deadLetters: DeadLetter[];
+}
+
+export interface OrderPayment {
+  state: string;
+  reason: string | null;
+  paymentId: string | null;
+  invoiceId: string | null;
+  mode: string | null;
+  date: string | null;
+  orderTotal: string | null;
+  zohoAmount: string | null;
+  reconciled: boolean;
+  appliedAmount: string | null;
+  attempts: number;
+  updatedAt: string;
 }
 
 export interface RefundCredit {

@@ -55,7 +55,7 @@ describe('orders', () => {
     assert.match(run.stdout, new RegExp(`connector orders retry ${ACME} 1042`));
   });
 
-  it('shows invoice, both totals, the adjustment and the credit notes of a synced order, and exits 0', async () => {
+  it('shows invoice, both totals, the adjustment, the payment and the credit notes of a synced order, and exits 0', async () => {
     const run = await cli(['orders', ACME, '1043']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Invoice: +INV-001043 \(460000000001043\), sent$/m);
@@ -63,6 +63,7 @@ describe('orders', () => {
     assert.match(run.stdout, /^Zoho total: +118\.99 EUR$/m);
     assert.match(run.stdout, /^Reconciled: +no$/m);
     assert.match(run.stdout, /^Adjustment: +0\.01 EUR \(rounding\)$/m);
+    assert.match(run.stdout, /Payment\n  STATE .*\n  recorded +460000000003001 +creditcard +2026-01-04 +119\.00 EUR +119\.00 EUR +118\.99 EUR/);
     assert.match(run.stdout, /Refunds \(credit notes\)\n  REFUND .*\n  #1050 +credited +CN-00001 +11\.90 EUR +11\.90 EUR +0\.00 EUR +invoice is draft in Zoho/);
     assert.match(run.stdout, /\(nothing recorded yet\)/);
   });

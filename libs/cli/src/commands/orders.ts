@@ -1,5 +1,5 @@
 import { apiPath } from '../api-client';
-import type { AuditEntry, OrderDetail, OrderView, RefundCredit, Republished } from '../api-types';
+import type { AuditEntry, OrderDetail, OrderPayment, OrderView, RefundCredit, Republished } from '../api-types';
 import { flagOption, integerOption, ParsedArgs, stringOption } from '../args';
 import type { Command, CommandContext } from '../command';
 import { EXIT, ExitCode, UsageError } from '../errors';
@@ -73,6 +73,7 @@ async function showOrder({ api, out }: CommandContext, args: ParsedArgs): Promis
   const order = await api.get<OrderDetail>(apiPath('connections', connectionId, 'orders', orderId));
   out.result(order, () => {
     out.lines(renderOrder(order));
+    if (order.payment) out.lines(['', 'Payment', ...renderPayment(order.payment, order.currency)]);
     if (order.creditNotes?.length) out.lines(['', 'Refunds (credit notes)', ...renderCredits(order.creditNotes, order.currency)]);
     out.lines(['', 'Timeline (UTC)', ...renderTimeline(order.audit)]);
     if (order.deadLetters.length > 0) {
@@ -105,6 +106,20 @@ function renderOrder(order: OrderDetail): string[] {
     ['Events', order.streamSeqs.map((seq) => `#${seq}`).join(', ')],
     ['Updated', formatTime(order.updatedAt)],
   ]);
+}
+
+/** The payment Zoho holds for the order: amounts, how much went onto the invoice, and why not all. */
+function renderPayment(payment: OrderPayment, currency: string | null): string[] {
+  return renderTable([payment], [
+    { header: 'STATE', value: (p) => p.state },
+    { header: 'PAYMENT', value: (p) => p.paymentId },
+    { header: 'MODE', value: (p) => p.mode },
+    { header: 'DATE', value: (p) => p.date },
+    { header: 'ORDER TOTAL', value: (p) => formatMoney(p.orderTotal, currency) },
+    { header: 'ZOHO AMOUNT', value: (p) => formatMoney(p.zohoAmount, currency) },
+    { header: 'APPLIED', value: (p) => formatMoney(p.appliedAmount, currency) },
+    { header: 'NOTE', value: (p) => p.reason, max: 100 },
+  ], { indent: 2 });
 }
 
 /** One line per refund: its credit note, the amounts, how much went onto the invoice, and why not all. */

@@ -130,7 +130,7 @@ export class FakeAdminApi {
       const found = findOrder(id, orderId);
       if (!found) return notFound(`Order ${orderId} has no sync record`);
       const seqs = found.streamSeqs.map(String);
-      return ok({ ...found, creditNotes: s.creditNotes[orderId] ?? [], audit: s.audit[orderId] ?? [], deadLetters: s.deadLetters.filter((l) => seqs.includes(l.streamSeq)) });
+      return ok({ ...found, payment: s.payments[orderId] ?? null, creditNotes: s.creditNotes[orderId] ?? [], audit: s.audit[orderId] ?? [], deadLetters: s.deadLetters.filter((l) => seqs.includes(l.streamSeq)) });
     }));
     route('POST', '/api/connections/:id/orders/:orderId/retry', withConnection(({ id, orderId }) => {
       const found = findOrder(id, orderId);

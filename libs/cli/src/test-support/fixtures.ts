@@ -1,4 +1,4 @@
-import type { AuditEntry, ConnectionView, DeadLetter, OrderView, PingReport, ProductLink, RefundCredit } from '../api-types';
+import type { AuditEntry, ConnectionView, DeadLetter, OrderPayment, OrderView, PingReport, ProductLink, RefundCredit } from '../api-types';
 
 /** Data the fake admin API starts with; each test server gets a fresh copy. */
 
@@ -90,6 +90,9 @@ export function initialState() {
         { refundId: 1050, state: 'credited', reason: 'invoice is draft in Zoho, which takes no credits', creditNote: { id: '460000000002001', number: 'CN-00001' }, invoiceId: '460000000001043', refundTotal: '11.90', zohoTotal: '11.90', reconciled: true, adjustment: '0.00', appliedAmount: '0.00', attempts: 1, updatedAt: '2026-01-05T09:00:00.000Z' },
       ],
     } as Record<string, RefundCredit[]>,
+    payments: {
+      '1043': { state: 'recorded', reason: null, paymentId: '460000000003001', invoiceId: '460000000001043', mode: 'creditcard', date: '2026-01-04', orderTotal: '119.00', zohoAmount: '119.00', reconciled: true, appliedAmount: '118.99', attempts: 1, updatedAt: '2026-01-04T10:00:03.000Z' },
+    } as Record<string, OrderPayment>,
     deadLetters: [
       {
         id: LETTER,

@@ -8,7 +8,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { HEADERS, subjects } from '@connector/contracts';
 import { DeliveryPublisher } from '@connector/messaging';
-import { AuditEntryEntity, DeadLetterEntity, ItemLinkEntity, OrderSyncEntity } from '@connector/persistence';
+import { AuditEntryEntity, DeadLetterEntity, ItemLinkEntity, OrderPaymentEntity, OrderSyncEntity } from '@connector/persistence';
 import { FakeWooStore, FakeZoho } from '@connector/sandbox';
 import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
 import { startTokenService } from '../main';
@@ -253,6 +253,19 @@ describe('dashboard in a real browser against the real token service', () => {
     const copy = await lastStreamMessage();
     assert.equal(copy.header?.get(HEADERS.origin), 'retry');
     assert.equal(copy.header?.get('Connector-Retry-Of'), String(seq));
+  });
+
+  test("shows a paid order's payment as booked in Zoho", async () => {
+    requireConnection();
+    await db.dataSource.getRepository(OrderPaymentEntity).insert({
+      connectionId, orderId: '1001', state: 'recorded', paymentId: '9301', invoiceId: '9001', paymentMode: 'creditcard', paidOn: '2026-01-04',
+      orderTotal: '120.50', zohoAmount: '120.50', appliedAmount: '120.50', attempts: 1,
+    });
+    await page.goto(`${base}/#/c/${connectionId}/orders/1001`);
+    await page.getByRole('heading', { level: 1, name: 'Order #1001' }).waitFor();
+    const section = page.getByLabel('Payment');
+    await section.getByText('Payment, booked in Zoho').waitFor();
+    await section.getByText(/payment 9301, creditcard, 2026-01-04, order .*120\.50.*Zoho .*120\.50/).waitFor();
   });
 
   test('retries a dead letter from the failures page and explains a missing replay endpoint', async () => {

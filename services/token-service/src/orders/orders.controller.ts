@@ -2,7 +2,7 @@ import { BadRequestException, Controller, DefaultValuePipe, Get, HttpCode, NotFo
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Decimal } from '@connector/accounting';
-import { AuditTrail, ConnectionStore, DeadLetterStore, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
+import { AuditTrail, ConnectionStore, DeadLetterStore, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { EventRepublisher } from '../replay/event-republisher';
 
@@ -40,17 +40,18 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: "One order's sync record and its story (credit notes of its refunds, audit trail, dead letters)" })
+  @ApiOperation({ summary: "One order's sync record and its story (its payment, credit notes of its refunds, audit trail, dead letters)" })
   async get(@Param('id') id: string, @Param('orderId') orderId: string) {
     await this.requireConnection(id);
     const record = await this.find(id, orderId);
-    const [credits, trail, letters] = await Promise.all([
+    const [payment, credits, trail, letters] = await Promise.all([
+      this.dataSource.getRepository(OrderPaymentEntity).findOneBy({ connectionId: id, orderId }),
       this.dataSource.getRepository(RefundCreditEntity).find({ where: { connectionId: id, orderId }, order: { refundId: 'ASC' } }),
       this.audit.forResource(id, 'order', orderId),
       this.deadLetters.list({ connectionId: id }),
     ]);
     const seqs = new Set(record.streamSeqs.map(String));
-    return { ...orderView(record), creditNotes: credits.map(creditNoteView), audit: trail, deadLetters: letters.filter((l) => seqs.has(String(l.streamSeq))) };
+    return { ...orderView(record), payment: payment ? paymentView(payment) : null, creditNotes: credits.map(creditNoteView), audit: trail, deadLetters: letters.filter((l) => seqs.has(String(l.streamSeq))) };
   }
 
   @Post(':orderId/retry')
@@ -115,5 +116,23 @@ export function creditNoteView(credit: RefundCreditEntity) {
     appliedAmount: credit.appliedAmount,
     attempts: credit.attempts,
     updatedAt: credit.updatedAt,
+  };
+}
+
+/** The order's payment and the Zoho customer payment that books it. */
+export function paymentView(payment: OrderPaymentEntity) {
+  return {
+    state: payment.state,
+    reason: payment.reason,
+    paymentId: payment.paymentId,
+    invoiceId: payment.invoiceId,
+    mode: payment.paymentMode,
+    date: payment.paidOn,
+    orderTotal: payment.orderTotal,
+    zohoAmount: payment.zohoAmount,
+    reconciled: payment.orderTotal !== null && payment.zohoAmount !== null && Decimal.from(payment.orderTotal).compare(payment.zohoAmount) === 0,
+    appliedAmount: payment.appliedAmount,
+    attempts: payment.attempts,
+    updatedAt: payment.updatedAt,
   };
 }

@@ -99,8 +99,20 @@ function summaryCard(order) {
       ['Attempts', String(order.attempts ?? 0)],
       ['Last change', timeAgo(order.updatedAt)],
     ]),
+    order.payment ? payment(order.payment, order.currency) : null,
     order.creditNotes?.length ? creditNotes(order.creditNotes, order.currency) : null,
   );
+}
+
+/** The order's payment and the Zoho customer payment that books it. */
+function payment(paid, currency) {
+  return h('div', { class: 'payment', 'aria-label': 'Payment' },
+    h('h3', null, 'Payment, booked in Zoho'),
+    h('p', null,
+      badge(paid.state, paid.state === 'recorded' && paid.reconciled ? 'ok' : paid.state === 'skipped' ? 'neutral' : 'warn'), ' ',
+      `${paid.paymentId ? `payment ${paid.paymentId}, ` : ''}${paid.mode ? `${paid.mode}, ` : ''}${paid.date ? `${paid.date}, ` : ''}`,
+      `order ${money(paid.orderTotal, currency)}, Zoho ${money(paid.zohoAmount, currency)}, applied to the invoice ${money(paid.appliedAmount, currency)}`,
+      paid.reason ? h('span', { class: 'muted small' }, ` — ${paid.reason}`) : null));
 }
 
 /** The order's refunds and the Zoho credit notes that book them. */
