@@ -560,6 +560,131 @@ describe('ZohoBooksClient', () => {
       handler = () => ({ status: 200, json: { code: 1002, message: 'Credit Note does not exist.' } });
       await rejection(books.voidCreditNote('1'), ZohoNotFoundError);
     });
+
+    it('fails permanently when Zoho refuses to void a credit note with refunds', async () => {
+      handler = () => ({
+        status: 400,
+        json: { code: 2, message: 'The credit note cannot be voided as refunds are recorded for it. Delete the refunds and try again.' },
+      });
+      const error = await rejection(books.voidCreditNote('7'), ZohoApiError);
+      assert.ok(error instanceof PermanentError);
+      assert.match(error.message, /POST \/creditnotes\/7\/status\/void failed: .*refunds are recorded/);
+    });
+
+    describe('refunds', () => {
+      const refundRow = (fields: Record<string, unknown> = {}) => ({
+        creditnote_refund_id: '5551230000000700001',
+        creditnote_id: '5551230000000500001',
+        date: '2025-02-03',
+        refund_mode: 'creditcard',
+        reference_number: '1042-R7',
+        creditnote_number: 'CN-00001',
+        customer_name: 'Jane Doe',
+        description: 'Refund of order 1042',
+        amount_bcy: 10,
+        amount_fcy: 10,
+        ...fields,
+      });
+
+      it('refunds a credit note with the body as given and answers the creditnote_refund', async () => {
+        handler = () => ({
+          status: 201,
+          raw:
+            '{"code":0,"message":"The refund information for this particular credit note has been recorded successfully.",' +
+            '"creditnote_refund":{"creditnote_refund_id":5551230000000700001234,"creditnote_id":"5551230000000500001",' +
+            '"date":"2025-02-03","refund_mode":"creditcard","reference_number":"1042-R7","creditnote_number":"CN-00001",' +
+            '"customer_name":"Jane Doe","description":"Refund of order 1042","amount_bcy":10.5,"amount_fcy":10.5}}',
+        });
+        const body = {
+          date: '2025-02-03',
+          amount: 10.5,
+          from_account_id: '460000000000358',
+          refund_mode: 'creditcard' as const,
+          reference_number: '1042-R7',
+          description: 'Refund of order 1042',
+        };
+        const made = await books.refundCreditNote('5551230000000500001', body);
+
+        assert.equal(made.creditnote_refund_id, '5551230000000700001234', 'a big id stays an exact string');
+        assert.deepEqual([made.creditnote_id, made.date, made.refund_mode, made.reference_number, made.amount_bcy, made.amount_fcy], [
+          '5551230000000500001',
+          '2025-02-03',
+          'creditcard',
+          '1042-R7',
+          10.5,
+          10.5,
+        ]);
+        assert.equal(made.customer_name, 'Jane Doe');
+        const [request] = server.requests;
+        assert.equal(`${request!.method} ${request!.path}`, 'POST /books/v3/creditnotes/5551230000000500001/refunds');
+        assert.deepEqual(Object.fromEntries(request!.query), { organization_id: ORG });
+        assert.deepEqual(JSON.parse(request!.body), body);
+        assert.equal(request!.headers['content-type'], 'application/json');
+      });
+
+      it('refuses a refund response without the creditnote_refund object', async () => {
+        handler = () => ({ status: 201, json: { code: 0, message: 'recorded' } });
+        const error = await rejection(books.refundCreditNote('1', { date: '2025-02-03', amount: 1, from_account_id: '2' }), ZohoApiError);
+        assert.match(error.message, /no "creditnote_refund" object/);
+      });
+
+      it('fails permanently when Zoho refuses the refund (400)', async () => {
+        handler = () => ({
+          status: 400,
+          json: { code: 2, message: 'Invalid value passed for amount. The amount refunded exceeds the balance of the credit note.' },
+        });
+        const error = await rejection(books.refundCreditNote('7', { date: '2025-02-03', amount: 99, from_account_id: '2' }), ZohoApiError);
+        assert.ok(error instanceof PermanentError);
+        assert.ok(!(error instanceof TransientError));
+        assert.equal(error.zohoCode, 2);
+        assert.match(error.message, /POST \/creditnotes\/7\/refunds failed: .*exceeds the balance of the credit note/);
+        assert.equal(server.requests.length, 1);
+      });
+
+      it('lists the refunds of a credit note over every page', async () => {
+        handler = (request) => {
+          const page = Number(request.query.get('page'));
+          const rows = page === 1 ? [refundRow(), refundRow({ creditnote_refund_id: '2' })] : [refundRow({ creditnote_refund_id: '3', amount_fcy: 1.25 })];
+          return { json: { code: 0, message: 'success', creditnote_refunds: rows, page_context: { page, per_page: 200, has_more_page: page < 2 } } };
+        };
+        const listed = await books.listCreditNoteRefunds('5551230000000500001');
+
+        assert.deepEqual(listed.map((r) => [r.creditnote_refund_id, r.amount_fcy]), [['5551230000000700001', 10], ['2', 10], ['3', 1.25]]);
+        assert.deepEqual(server.requests.map((request) => `${request.method} ${request.path}`), [
+          'GET /books/v3/creditnotes/5551230000000500001/refunds',
+          'GET /books/v3/creditnotes/5551230000000500001/refunds',
+        ]);
+        assert.deepEqual(
+          server.requests.map((request) => Object.fromEntries(request.query)),
+          [1, 2].map((page) => ({ page: String(page), per_page: '200', organization_id: ORG })),
+        );
+      });
+
+      it('refuses a list response without the creditnote_refunds list', async () => {
+        handler = () => ({ json: { code: 0, message: 'success', creditnote_refund: refundRow() } });
+        const error = await rejection(books.listCreditNoteRefunds('1'), ZohoApiError);
+        assert.match(error.message, /no "creditnote_refunds" list/);
+      });
+
+      it('deletes a refund, and maps an unknown one to ZohoNotFoundError', async () => {
+        handler = () => ({ json: { code: 0, message: 'The refund has been successfully deleted.' } });
+        await books.deleteCreditNoteRefund('5551230000000500001', '5551230000000700001');
+        const [request] = server.requests;
+        assert.equal(`${request!.method} ${request!.path}`, 'DELETE /books/v3/creditnotes/5551230000000500001/refunds/5551230000000700001');
+        assert.deepEqual(Object.fromEntries(request!.query), { organization_id: ORG });
+        assert.equal(request!.body, '');
+
+        handler = () => ({ status: 404, json: { code: 1002, message: 'Refund does not exist.' } });
+        const error = await rejection(books.deleteCreditNoteRefund('5551230000000500001', '404'), ZohoNotFoundError);
+        assert.equal(error.upstreamMessage, 'Refund does not exist.');
+      });
+
+      it('encodes ids into the path', async () => {
+        handler = () => ({ json: { code: 0, message: 'The refund has been successfully deleted.' } });
+        await books.deleteCreditNoteRefund('a/b', '1?x');
+        assert.equal(server.requests[0]!.path, '/books/v3/creditnotes/a%2Fb/refunds/1%3Fx');
+      });
+    });
   });
 
   describe('resolveOrganizationId', () => {

@@ -10,6 +10,8 @@ import type {
   ZohoContactInput,
   ZohoCreditNote,
   ZohoCreditNoteInput,
+  ZohoCreditNoteRefund,
+  ZohoCreditNoteRefundInput,
   ZohoCreditNoteWriteOptions,
   ZohoCurrency,
   ZohoCustomerPayment,
@@ -230,9 +232,24 @@ export class ZohoBooksClient {
     await this.send('POST', `/creditnotes/${segment(creditNoteId)}/invoices`, { body: { invoices } });
   }
 
-  /** The credits it applied are taken back off the invoices, which owe those amounts again. */
+  /** The credits it applied are taken back off the invoices, which owe those amounts again; refused while refunds are recorded. */
   async voidCreditNote(creditNoteId: string): Promise<void> {
     await this.send('POST', `/creditnotes/${segment(creditNoteId)}/status/void`);
+  }
+
+  /** Zoho records money paid back to the customer from `from_account_id` and lowers the credit note's balance by `amount`. */
+  async refundCreditNote(creditNoteId: string, body: ZohoCreditNoteRefundInput): Promise<ZohoCreditNoteRefund> {
+    return this.one<ZohoCreditNoteRefund>('POST', `/creditnotes/${segment(creditNoteId)}/refunds`, 'creditnote_refund', { body });
+  }
+
+  /** Zoho lists the refunds recorded on the credit note (every page). */
+  async listCreditNoteRefunds(creditNoteId: string): Promise<ZohoCreditNoteRefund[]> {
+    return collect(this.paginate<ZohoCreditNoteRefund>(`/creditnotes/${segment(creditNoteId)}/refunds`, 'creditnote_refunds'));
+  }
+
+  /** Zoho deletes the refund and gives its amount back to the credit note's balance. */
+  async deleteCreditNoteRefund(creditNoteId: string, refundId: string): Promise<void> {
+    await this.send('DELETE', `/creditnotes/${segment(creditNoteId)}/refunds/${segment(refundId)}`);
   }
 
   // Customer payments -------------------------------------------------------------------------

@@ -381,6 +381,37 @@ export interface ZohoCreditNoteWriteOptions extends ZohoInvoiceWriteOptions {
   invoiceId?: string;
 }
 
+/**
+ * POST /creditnotes/{id}/refunds: money paid back to the customer out of an open credit note's
+ * balance, recorded as a withdrawal from `from_account_id`.
+ */
+export interface ZohoCreditNoteRefundInput {
+  /** yyyy-mm-dd. */
+  date: string;
+  /** Greater than 0 and at most the credit note's `balance`, in the credit note's currency. */
+  amount: number;
+  /** The bank or cash account the money leaves. */
+  from_account_id: string;
+  refund_mode?: ZohoPaymentModeName;
+  /** At most 100 characters. */
+  reference_number?: string;
+  description?: string;
+}
+
+/** A refund of a credit note as Zoho answers it (`creditnote_refund`; rows of `creditnote_refunds`). */
+export interface ZohoCreditNoteRefund {
+  creditnote_refund_id: string;
+  creditnote_id: string;
+  date: string;
+  refund_mode?: string;
+  reference_number?: string;
+  /** In the organization's base currency. */
+  amount_bcy?: number;
+  /** In the credit note's currency. */
+  amount_fcy?: number;
+  [key: string]: unknown;
+}
+
 /** Zoho's payment modes (specs/zoho-books.md §5.7). */
 export type ZohoPaymentModeName = 'check' | 'cash' | 'creditcard' | 'banktransfer' | 'bankremittance' | 'autotransaction' | 'others';
 

@@ -214,6 +214,24 @@ export interface ZohoCreditedInvoice {
   amount_applied: number;
 }
 
+/**
+ * A refund of a credit note (`creditnote_refund` of POST /creditnotes/{id}/refunds, rows of
+ * `creditnote_refunds` of the GET). `amount_fcy` is in the credit note's currency, `amount_bcy`
+ * in the organisation's.
+ */
+export interface ZohoCreditNoteRefund {
+  creditnote_refund_id: string;
+  creditnote_id: string;
+  date: string;
+  refund_mode: string;
+  reference_number: string;
+  creditnote_number: string;
+  customer_name: string;
+  description: string;
+  amount_bcy: number;
+  amount_fcy: number;
+}
+
 export interface ZohoCreditNote {
   creditnote_id: string;
   creditnote_number: string;

@@ -181,6 +181,23 @@ export interface CreditApplicationRecord {
   date: string;
 }
 
+/**
+ * A refund of a credit note: money paid back to the customer from `from_account_id`
+ * (POST /creditnotes/{id}/refunds). It lowers the credit note's balance until deleted.
+ */
+export interface CreditNoteRefundRecord {
+  creditnote_refund_id: string;
+  date: string;
+  /** In the credit note's currency (`amount_fcy`; `amount_bcy` is this × the exchange rate). */
+  amount: Decimal;
+  from_account_id: string;
+  /** One of the payment modes, or '' when the body named none. */
+  refund_mode: string;
+  reference_number: string;
+  description: string;
+  created_at: number;
+}
+
 export interface CreditNoteRecord {
   creditnote_id: string;
   creditnote_number: string;
@@ -205,8 +222,8 @@ export interface CreditNoteRecord {
   taxes: Array<{ tax_id: string; tax_name: string; tax_amount: Decimal }>;
   /** Credits standing on invoices; voiding the credit note or the invoice removes them. */
   invoices_credited: CreditApplicationRecord[];
-  /** Refunded to the customer. The fake has no refund endpoint, so this stays 0; it is here so the balance follows Zoho's formula. */
-  refunded: Decimal;
+  /** Money given back to the customer out of the credit note (POST /creditnotes/{id}/refunds), oldest first. */
+  refunds: CreditNoteRefundRecord[];
   notes: string;
   terms: string;
   billing_address: ZohoAddress;

@@ -1,6 +1,7 @@
 import { RouteTable } from '../http/route-table';
 import type { BooksContext, BooksResult } from './books-request';
 import { contactHandlers } from './contacts';
+import { creditNoteRefundHandlers } from './credit-note-refunds';
 import { creditNoteHandlers } from './credit-notes';
 import { customerPaymentHandlers } from './customer-payments';
 import { createInvoiceHandlers } from './invoices';
@@ -82,6 +83,9 @@ export function createBooksRoutes(deps: {
   // as the invoice status actions do.
   add('POST', '/creditnotes/:creditNoteId/invoices', 'creditnotes', 'CREATE', creditNoteHandlers.applyToInvoices);
   add('POST', '/creditnotes/:creditNoteId/status/void', 'creditnotes', 'CREATE', creditNoteHandlers.markVoid);
+  add('POST', '/creditnotes/:creditNoteId/refunds', 'creditnotes', 'CREATE', creditNoteRefundHandlers.create);
+  add('GET', '/creditnotes/:creditNoteId/refunds', 'creditnotes', 'READ', creditNoteRefundHandlers.list);
+  add('DELETE', '/creditnotes/:creditNoteId/refunds/:refundId', 'creditnotes', 'DELETE', creditNoteRefundHandlers.remove);
 
   return table;
 }

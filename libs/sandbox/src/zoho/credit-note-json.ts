@@ -1,7 +1,7 @@
 import type { ZohoCreditNote } from './books-json-types';
 import type { CreditNoteRecord } from './books-records';
 import { money, timestamp } from './books-request';
-import { creditNoteBalance, creditNoteStatus, creditsUsed } from './credit-note-status';
+import { creditNoteBalance, creditNoteStatus, creditsUsed, refundedAmount } from './credit-note-status';
 import { currencyInfo } from './currencies';
 import { lineJson } from './invoice-json';
 import type { ZohoOrganization } from './organization';
@@ -38,7 +38,7 @@ export function creditNoteJson(ctx: { org: ZohoOrganization }, creditNote: Credi
     total: money(ctx, creditNote.total),
     taxes: creditNote.taxes.map((t) => ({ tax_name: t.tax_name, tax_amount: money(ctx, t.tax_amount) })),
     total_credits_used: money(ctx, creditsUsed(creditNote)),
-    total_refunded_amount: money(ctx, creditNote.refunded),
+    total_refunded_amount: money(ctx, refundedAmount(creditNote)),
     balance: money(ctx, creditNoteBalance(creditNote)),
     price_precision: ctx.org.precision,
     invoices_credited: creditNote.invoices_credited.map((application) => ({

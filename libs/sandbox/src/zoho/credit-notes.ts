@@ -27,15 +27,18 @@ import { invoiceBalance } from './invoice-status';
  * exactly as an invoice's (invoice-input.ts, invoice-math.ts); unlike invoice lines, a credit note
  * line may go without item_id (a name and a rate). A new credit note is `open` (`draft` with
  * `is_draft: true`); its credit is applied to open invoices of the same customer with
- * POST /creditnotes/{id}/invoices, and it reads `closed` once nothing is left. Voiding it takes
- * its credits back off the invoices (credit-applications.ts).
+ * POST /creditnotes/{id}/invoices, or refunded to the customer with POST /creditnotes/{id}/refunds
+ * (credit-note-refunds.ts), and it reads `closed` once nothing is left. Voiding it takes its
+ * credits back off the invoices (credit-applications.ts); while refunds are recorded on it, it
+ * cannot be voided or deleted.
  */
 
 const AUTO_NUMBER_PREFIX = 'CN-';
 const AUTO_NUMBER_DIGITS = 5;
 const STATUSES = new Set(['draft', 'open', 'closed', 'void']);
 
-function findCreditNote(ctx: BooksContext): CreditNoteRecord {
+/** The credit note named by the `creditNoteId` path parameter; 404 code 1002 when there is none. */
+export function findCreditNote(ctx: BooksContext): CreditNoteRecord {
   const creditNote = ctx.org.creditNotes.get(ctx.params.creditNoteId ?? '');
   if (!creditNote) throw notFound('Credit Note');
   return creditNote;
@@ -123,7 +126,7 @@ export const creditNoteHandlers = {
       total: Decimal.ZERO,
       taxes: [],
       invoices_credited: [],
-      refunded: Decimal.ZERO,
+      refunds: [],
       notes: '',
       terms: '',
       billing_address: { ...customer.billing_address },
@@ -211,6 +214,9 @@ export const creditNoteHandlers = {
 
   markVoid(ctx: BooksContext): BooksResult {
     const creditNote = findCreditNote(ctx);
+    if (creditNote.refunds.length > 0) {
+      throw notAllowed('The credit note cannot be voided as refunds are recorded for it. Delete the refunds and try again.');
+    }
     // Voiding a void credit note changes nothing and succeeds.
     if (creditNote.base_status !== 'void') {
       takeBackCredits(ctx, creditNote);
@@ -224,6 +230,9 @@ export const creditNoteHandlers = {
     const creditNote = findCreditNote(ctx);
     if (creditNote.invoices_credited.length > 0) {
       throw notAllowed('Credit notes which have credits applied to invoices cannot be deleted. Void the credit note instead.');
+    }
+    if (creditNote.refunds.length > 0) {
+      throw notAllowed('Credit notes which have refunds recorded cannot be deleted. Delete the refunds and try again.');
     }
     ctx.org.creditNotes.delete(creditNote.creditnote_id);
     return success('The credit note has been deleted.');

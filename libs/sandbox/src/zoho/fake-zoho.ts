@@ -4,10 +4,11 @@ import { startHttpServer, type RunningHttpServer } from '../http/http-server';
 import { assertTimeZone, localDate } from '../time/zoned-time';
 import { AccountsServer, type AccountsCallRecord } from './accounts-server';
 import { BOOKS_BASE_PATH, BooksServer, type ZohoCallRecord } from './books-server';
-import type { ZohoContact, ZohoCreditNote, ZohoInvoice, ZohoItem, ZohoPayment, ZohoTax } from './books-json-types';
+import type { ZohoContact, ZohoCreditNote, ZohoCreditNoteRefund, ZohoInvoice, ZohoItem, ZohoPayment, ZohoTax } from './books-json-types';
 import { DEFAULT_ERROR_CODES, type ZohoErrorCodes } from './books-request';
 import { contactJson } from './contact-json';
 import { creditNoteJson } from './credit-note-json';
+import { creditNoteRefundJson } from './credit-note-refunds';
 import { currencyFormat, currencyInfo } from './currencies';
 import { paymentJson } from './customer-payments';
 import { invoiceJson } from './invoice-json';
@@ -279,6 +280,14 @@ export class FakeZoho {
   creditNotes(orgId: string): ZohoCreditNote[] {
     const org = this.org(orgId);
     return [...org.creditNotes.values()].map((creditNote) => creditNoteJson({ org }, creditNote));
+  }
+
+  /** The refunds of one credit note as GET /creditnotes/{id}/refunds lists them, oldest first. */
+  creditNoteRefunds(orgId: string, creditNoteId: string): ZohoCreditNoteRefund[] {
+    const org = this.org(orgId);
+    const creditNote = org.creditNotes.get(creditNoteId);
+    if (!creditNote) throw new Error(`organization ${orgId} has no credit note ${creditNoteId}`);
+    return creditNote.refunds.map((refund) => creditNoteRefundJson({ org }, creditNote, refund));
   }
 
   async stop(): Promise<void> {
