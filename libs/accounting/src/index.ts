@@ -15,3 +15,4 @@ export type { InvoiceReconciliation, ReconciledLine, CarriedComponent } from './
 export * from './order-to-invoice';
 export * from './refund-to-credit-note';
 export * from './order-to-payment';
+export * from './refund-cash-out';

@@ -63,9 +63,12 @@ export function paymentReference(order: WooOrder): string {
 /** The Zoho payment mode of a WooCommerce payment method: the connection's mapping, then the built-in one. */
 export function zohoPaymentMode(method: string | undefined, modes: Record<string, string> = {}): ZohoPaymentMode {
   const id = (method ?? '').trim();
-  const mapped = modes[id];
-  if (mapped && (ZOHO_PAYMENT_MODES as readonly string[]).includes(mapped)) return mapped as ZohoPaymentMode;
-  return KNOWN_METHODS[id] ?? (CARD_METHOD.test(id) ? 'creditcard' : 'others');
+  return asZohoPaymentMode(modes[id]) ?? KNOWN_METHODS[id] ?? (CARD_METHOD.test(id) ? 'creditcard' : 'others');
+}
+
+/** `mode` when it is one of Zoho's payment modes. */
+export function asZohoPaymentMode(mode: string | null | undefined): ZohoPaymentMode | undefined {
+  return (ZOHO_PAYMENT_MODES as readonly (string | null | undefined)[]).includes(mode) ? (mode as ZohoPaymentMode) : undefined;
 }
 
 /** The payment of a paid order (see paidAtGmt), applied to its invoice up to the invoice's balance. */

@@ -111,3 +111,18 @@ export interface ZohoCustomerPaymentPayload {
   /** Empty when the invoice has nothing left to pay: the whole amount is then the customer's credit. */
   invoices: Array<{ invoice_id: string; amount_applied: number }>;
 }
+
+/**
+ * POST /creditnotes/{id}/refunds: money going back to the customer out of a credit note's open
+ * balance (a withdrawal from `from_account_id`), for an order whose payment was booked.
+ */
+export interface ZohoCreditNoteRefundPayload {
+  /** yyyy-mm-dd in the store's time zone: the day of the WooCommerce refund. */
+  date: string;
+  amount: number;
+  from_account_id: string;
+  refund_mode: ZohoPaymentMode;
+  /** The credit note's own reference (`<order number>-R<refund id>`): found again after a lost response. */
+  reference_number: string;
+  description: string;
+}

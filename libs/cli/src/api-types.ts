@@ -114,6 +114,8 @@ export interface RefundCredit {
   reconciled: boolean;
   adjustment: string | null;
   appliedAmount: string | null;
+  /** Money given back out of the credit note (absent from older servers). */
+  cashRefund?: { id: string; amount: string | null } | null;
   attempts: number;
   updatedAt: string;
 }

@@ -24,7 +24,7 @@ interface OrderStory {
   reason: string | null;
   invoice: { id: string; status: string | null } | null;
   payment: PaymentView | null;
-  creditNotes: Array<{ refundId: number; state: string; reason: string | null }>;
+  creditNotes: Array<{ refundId: number; state: string; reason: string | null; cashRefund: { id: string; amount: string | null } | null }>;
   streamSeqs: number[];
   deadLetters: unknown[];
   audit: Array<{ action: string; outcome: string; message: string }>;
@@ -192,14 +192,74 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
     assert.equal(after.state, 'synced', 'the failure is cleared once the payment is recorded');
   });
 
-  test('a refund of a paid order is a credit note left open on the customer (the invoice has nothing left to pay)', async () => {
+  const setSetting = (key: string, value: string | null) =>
+    stack.db.dataSource.query(
+      value === null ? `UPDATE connections SET settings = settings - $2::text WHERE id = $1` : `UPDATE connections SET settings = settings || jsonb_build_object($2::text, $3::text) WHERE id = $1`,
+      value === null ? [connectionId, key] : [connectionId, key, value],
+    );
+
+  /** Refunds an amount of the order in the store; its credit once `credited`. */
+  async function refunded(order: WooOrder, amount: string) {
+    await sleep(1_100); // a store's refund comes seconds after its order (snapshots of one second are told apart by content only)
+    store.refundOrder(order.id, { amount });
+    await store.flushDeliveries();
+    const refundId = store.getOrder(order.id).refunds[0].id;
+    const credit = await eventually(async () => (await story(order.id)).creditNotes.find((c) => c.refundId === refundId && c.state === 'credited'), 30_000, 100);
+    const note = stack.zoho.creditNotes(orgId).find((n) => n.reference_number === `${order.number}-R${refundId}`)!;
+    return { refundId, credit, note };
+  }
+
+  test('a refund of a paid order gives the money back from the deposit account: the credit note is refunded, not left open', async () => {
+    await setSetting('paymentAccountId', '460000000000358');
+    try {
+      const order = await paidOrder({ quantity: 2 });
+      await paymentOf(order.id);
+      const mark = stack.zoho.mark();
+      const { refundId, credit, note } = await refunded(order, '5.00');
+      assert.equal(credit.cashRefund?.amount, '5.00');
+      assert.match(credit.reason ?? '', /payment is booked: 5(\.00)? refunded to the customer \(creditcard, \d{4}-\d{2}-\d{2}\)/);
+      const [cash] = stack.zoho.creditNoteRefunds(orgId, note.creditnote_id);
+      assert.equal(credit.cashRefund?.id, cash.creditnote_refund_id);
+      assert.deepEqual([cash.reference_number, cash.refund_mode], [`${order.number}-R${refundId}`, 'creditcard']);
+      assert.equal(stack.zoho.creditNotes(orgId).find((n) => n.creditnote_id === note.creditnote_id)!.status, 'closed', 'nothing stays owed to the customer');
+      assert.equal(invoiceFor(order)!.status, 'paid');
+      const calls = stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+      assert.ok(calls.includes('POST /books/v3/creditnotes/:id/refunds'), calls.join(', '));
+
+      // The refund deleted in the store: the money given back is taken back, then the credit note voided.
+      store.deleteRefund(order.id, refundId);
+      await store.flushDeliveries();
+      const voided = await eventually(async () => (await story(order.id)).creditNotes.find((c) => c.refundId === refundId && c.state === 'voided'), 30_000, 100);
+      assert.equal(voided.cashRefund, null);
+      assert.deepEqual(stack.zoho.creditNoteRefunds(orgId, note.creditnote_id), []);
+      assert.equal(stack.zoho.creditNotes(orgId).find((n) => n.creditnote_id === note.creditnote_id)!.status, 'void');
+    } finally {
+      await setSetting('paymentAccountId', null);
+    }
+  });
+
+  test('a cash refund whose response is lost is found again on the credit note, not made twice', async () => {
+    await setSetting('paymentAccountId', '460000000000358');
+    try {
+      const order = await paidOrder({ quantity: 2 });
+      await paymentOf(order.id);
+      stack.zoho.faults.loseResponseAfterCommit({ method: 'POST', pathPrefix: '/creditnotes/' }, 1);
+      const { credit, note } = await refunded(order, '3.50');
+      assert.equal(stack.zoho.creditNoteRefunds(orgId, note.creditnote_id).length, 1);
+      assert.equal(credit.cashRefund?.amount, '3.50');
+    } finally {
+      stack.zoho.faults.clear();
+      await setSetting('paymentAccountId', null);
+    }
+  });
+
+  test('without a deposit account the credit of a paid order stays open, and the record says how to give the money back', async () => {
     const order = await paidOrder({ quantity: 2 });
     await paymentOf(order.id);
-    await sleep(1_100);
-    store.refundOrder(order.id, { amount: '5.00' });
-    await store.flushDeliveries();
-    const credit = await eventually(async () => (await story(order.id)).creditNotes.find((c) => c.state === 'credited'), 30_000, 100);
-    assert.match(credit.reason ?? '', /nothing left to pay/);
+    const { credit, note } = await refunded(order, '5.00');
+    assert.match(credit.reason ?? '', /payment is booked, so 5(\.00)? went back to the customer: record it with Refund on the credit note in Zoho \(settings\.paymentAccountId/);
+    assert.equal(credit.cashRefund, null);
+    assert.deepEqual(stack.zoho.creditNoteRefunds(orgId, note.creditnote_id), []);
     assert.equal(paymentsFor(order).length, 1);
     assert.equal(invoiceFor(order)!.status, 'paid');
   });

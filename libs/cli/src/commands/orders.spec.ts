@@ -64,7 +64,7 @@ describe('orders', () => {
     assert.match(run.stdout, /^Reconciled: +no$/m);
     assert.match(run.stdout, /^Adjustment: +0\.01 EUR \(rounding\)$/m);
     assert.match(run.stdout, /Payment\n  STATE .*\n  recorded +460000000003001 +creditcard +2026-01-04 +119\.00 EUR +119\.00 EUR +118\.99 EUR/);
-    assert.match(run.stdout, /Refunds \(credit notes\)\n  REFUND .*\n  #1050 +credited +CN-00001 +11\.90 EUR +11\.90 EUR +0\.00 EUR +invoice is draft in Zoho/);
+    assert.match(run.stdout, /Refunds \(credit notes\)\n  REFUND .*\n  #1050 +credited +CN-00001 +11\.90 EUR +11\.90 EUR +0\.00 EUR +11\.90 EUR +invoice is draft in Zoho/);
     assert.match(run.stdout, /\(nothing recorded yet\)/);
   });
 

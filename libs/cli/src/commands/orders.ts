@@ -131,6 +131,7 @@ function renderCredits(credits: RefundCredit[], currency: string | null): string
     { header: 'REFUND TOTAL', value: (c) => formatMoney(c.refundTotal, currency) },
     { header: 'ZOHO TOTAL', value: (c) => formatMoney(c.zohoTotal, currency) },
     { header: 'APPLIED', value: (c) => formatMoney(c.appliedAmount, currency) },
+    { header: 'GIVEN BACK', value: (c) => c.cashRefund ? formatMoney(c.cashRefund.amount, currency) : null },
     { header: 'NOTE', value: (c) => c.reason, max: 100 },
   ], { indent: 2 });
 }

@@ -87,7 +87,7 @@ export function initialState() {
     } as Record<string, AuditEntry[]>,
     creditNotes: {
       '1043': [
-        { refundId: 1050, state: 'credited', reason: 'invoice is draft in Zoho, which takes no credits', creditNote: { id: '460000000002001', number: 'CN-00001' }, invoiceId: '460000000001043', refundTotal: '11.90', zohoTotal: '11.90', reconciled: true, adjustment: '0.00', appliedAmount: '0.00', attempts: 1, updatedAt: '2026-01-05T09:00:00.000Z' },
+        { refundId: 1050, state: 'credited', reason: 'invoice is draft in Zoho, which takes no credits', creditNote: { id: '460000000002001', number: 'CN-00001' }, invoiceId: '460000000001043', refundTotal: '11.90', zohoTotal: '11.90', reconciled: true, adjustment: '0.00', appliedAmount: '0.00', cashRefund: { id: '460000000004001', amount: '11.90' }, attempts: 1, updatedAt: '2026-01-05T09:00:00.000Z' },
       ],
     } as Record<string, RefundCredit[]>,
     payments: {

@@ -56,6 +56,16 @@ export class RefundCreditEntity {
   @Column({ name: 'applied_amount', type: 'numeric', nullable: true })
   appliedAmount: string | null;
 
+  /**
+   * The Zoho refund of the credit note's open balance: the money going back to the customer of an
+   * order whose payment Connector booked (order_payments). Null when no cash was refunded.
+   */
+  @Column({ name: 'cash_refund_id', type: 'text', nullable: true })
+  cashRefundId: string | null;
+
+  @Column({ name: 'cash_refunded_amount', type: 'numeric', nullable: true })
+  cashRefundedAmount: string | null;
+
   @Column({ type: 'int', default: 0 })
   attempts: number;
 

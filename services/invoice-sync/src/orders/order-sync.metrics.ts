@@ -14,7 +14,7 @@ export class OrderSyncMetrics {
   constructor(platform: PlatformMetrics) {
     this.creditNotes = new Counter({
       name: 'connector_credit_notes_total',
-      help: 'Refunds booked as Zoho credit notes, by outcome (created, recovered, voided, failed)',
+      help: 'Refunds booked as Zoho credit notes, by outcome (created, recovered, voided, failed; cash-refunded: its money given back for a paid order)',
       labelNames: ['outcome'],
       registers: [platform.registry],
     });

@@ -11,6 +11,8 @@ export interface IssuedCreditNote {
   zohoTotal: string;
   adjustment: string;
   appliedAmount: string;
+  cashRefundId: string | null;
+  cashRefundedAmount: string | null;
   reason: string | null;
 }
 
@@ -56,9 +58,9 @@ export class RefundCreditRepository {
     await this.repo.update({ connectionId, refundId: String(refundId) }, transient ? { reason: `retrying: ${reason}` } : { state: 'failed', reason });
   }
 
-  /** Voiding takes the credit back off the invoice: nothing stays applied. */
+  /** Voiding takes the credit back off the invoice (and its cash refund, deleted first): nothing stays applied or given back. */
   async markVoided(link: RefundCreditEntity, reason: string): Promise<void> {
     const none = Decimal.ZERO.toFixed(link.refundTotal ? Decimal.from(link.refundTotal).scale : 0);
-    await this.repo.update({ connectionId: link.connectionId, refundId: link.refundId }, { state: 'voided', reason, appliedAmount: none });
+    await this.repo.update({ connectionId: link.connectionId, refundId: link.refundId }, { state: 'voided', reason, appliedAmount: none, cashRefundId: null, cashRefundedAmount: null });
   }
 }

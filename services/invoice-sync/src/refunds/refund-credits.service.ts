@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildCreditNote, Decimal, refundAsOrder } from '@connector/accounting';
+import { buildCashRefund, buildCreditNote, Decimal, refundAsOrder } from '@connector/accounting';
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder, WooRefund } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
-import { ConnectionEntity, connectionSettings, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
+import { ConnectionEntity, connectionSettings, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
 import { LOGGER, StoreClients } from '@connector/platform';
-import type { ZohoBooksClient, ZohoCreditNote } from '@connector/zoho-books';
+import type { ZohoBooksClient, ZohoCreditNote, ZohoCreditNoteRefund } from '@connector/zoho-books';
 import { InvoiceContextResolver } from '../orders/invoice-context.resolver';
 import { OrderSyncMetrics } from '../orders/order-sync.metrics';
 import type { Outcome } from '../orders/order-audit-entry';
 import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
+import { OrderPaymentRepository } from '../payments/order-payment.repository';
 import { RefundCreditRepository } from './refund-credit.repository';
 
 /**
@@ -27,12 +28,16 @@ const CREDITABLE_INVOICE_STATUSES = new Set(['sent', 'overdue', 'partially_paid'
  * - exactly one credit note per refund: the link is claimed (`creating`) before the create call,
  *   and a retry in that state searches Zoho by reference number (`<order>-R<refund>`) first;
  * - a refund deleted in the store voids its credit note; a voided invoice voids its credit notes
- *   (the void already takes the whole sale off the books).
+ *   (the void already takes the whole sale off the books);
+ * - when the order's payment is booked (OrderPaymentsService), the money went back too: what the
+ *   invoice cannot take of the credit is refunded from the payment's deposit account, so the
+ *   customer is owed nothing and the account shows the money gone.
  */
 @Injectable()
 export class RefundCreditsService {
   constructor(
     private readonly links: RefundCreditRepository,
+    private readonly payments: OrderPaymentRepository,
     private readonly stores: StoreClients,
     private readonly contexts: InvoiceContextResolver,
     private readonly metrics: OrderSyncMetrics,
@@ -64,8 +69,8 @@ export class RefundCreditsService {
       }];
     }
     const since = connectionSettings(connection).refundsSince;
-    // The invoice's status and balance, read once and only when a credit note is to be made.
-    let invoice: { creditable: boolean; invoiceStatus: string; balance: Decimal } | undefined;
+    // The invoice's status and balance, and the order's payment, read once and only when a credit note is to be made.
+    let invoice: InvoiceState | undefined;
     for (const summary of pending) {
       const refund = inStore.get(summary.id);
       if (!refund) {
@@ -82,7 +87,8 @@ export class RefundCreditsService {
       if (!invoice) {
         const current = await zoho.getInvoice(record.invoiceId);
         const status = String(current.status);
-        invoice = { creditable: CREDITABLE_INVOICE_STATUSES.has(status), invoiceStatus: status, balance: Decimal.from(current.balance ?? current.total) };
+        const payment = await this.payments.find(connection.id, order.id);
+        invoice = { creditable: CREDITABLE_INVOICE_STATUSES.has(status), invoiceStatus: status, balance: Decimal.from(current.balance ?? current.total), payment: payment?.state === 'recorded' ? payment : undefined };
       }
       const outcome = await this.credit(connection, order, record, refund, zoho, event, claimed.has(refund.id), invoice);
       invoice.balance = invoice.balance.sub(outcome.applied);
@@ -125,7 +131,7 @@ export class RefundCreditsService {
 
   private async credit(
     connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claimedBefore: boolean,
-    invoice: { creditable: boolean; invoiceStatus: string; balance: Decimal },
+    invoice: InvoiceState,
   ): Promise<{ outcome: Outcome; applied: Decimal }> {
     // Claimed first, so that whatever fails below leaves a record of this refund with its reason.
     await this.links.claim(connection.id, order.id, refund.id, record.invoiceId!);
@@ -140,7 +146,7 @@ export class RefundCreditsService {
 
   private async creditClaimed(
     connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claimedBefore: boolean,
-    invoice: { creditable: boolean; invoiceStatus: string; balance: Decimal },
+    invoice: InvoiceState,
   ): Promise<{ outcome: Outcome; applied: Decimal }> {
     const invoiceId = record.invoiceId!;
     const { context, itemId } = await this.contexts.resolve(connection, refundAsOrder(order, refund), zoho, event, {
@@ -167,6 +173,8 @@ export class RefundCreditsService {
       await zoho.applyCreditNoteToInvoices(note.creditnote_id, [{ invoice_id: invoiceId, amount_applied: applied.toNumber() }]);
       if (applied.lt(open)) reason = `only ${applied.toString()} of ${open.toString()} applied: the invoice's balance; the rest stays open on the customer`;
     }
+    const cash = invoice.payment ? await this.giveBack(connection, order, refund, note, open.sub(applied), invoice.payment, zoho, claimedBefore) : undefined;
+    if (cash?.note) reason = cash.note;
     const scale = Decimal.from(plan.refundTotal).scale;
     const zohoTotal = total.toFixed(scale);
     const appliedAmount = applied.toFixed(scale);
@@ -179,6 +187,8 @@ export class RefundCreditsService {
       zohoTotal,
       adjustment: plan.adjustment,
       appliedAmount,
+      cashRefundId: cash?.refund?.creditnote_refund_id ?? null,
+      cashRefundedAmount: cash?.refund ? cash.amount.toFixed(scale) : null,
       reason: reconciled ? reason : [`Zoho total ${zohoTotal} differs from the refund amount ${plan.refundTotal}`, reason].filter(Boolean).join('; '),
     });
     if (!reconciled) {
@@ -197,9 +207,36 @@ export class RefundCreditsService {
     };
   }
 
+  /**
+   * The money going back for a refund of a paid order: what stays open on its credit note after
+   * the invoice took its share is refunded from the payment's deposit account. Without that account
+   * (settings.paymentAccountId) Zoho cannot record it, and the record says what is left to do. On a
+   * retry (claimedBefore) a refund made earlier whose answer was lost is adopted, not made twice: the
+   * credit note's balance already shows it, and its refunds are listed to find it.
+   */
+  private async giveBack(
+    connection: ConnectionEntity, order: WooOrder, refund: WooRefund, note: ZohoCreditNote, open: Decimal, payment: OrderPaymentEntity, zoho: ZohoBooksClient, claimedBefore: boolean,
+  ): Promise<{ refund?: ZohoCreditNoteRefund; amount: Decimal; note: string } | undefined> {
+    const settings = connectionSettings(connection);
+    if (!open.isPositive()) {
+      if (!claimedBefore || !settings.paymentAccountId) return undefined;
+      const earlier = (await zoho.listCreditNoteRefunds(note.creditnote_id)).find((r) => r.reference_number === note.reference_number);
+      return earlier ? { refund: earlier, amount: Decimal.from(String(earlier.amount_fcy ?? earlier.amount_bcy ?? 0)), note: `the order's payment is booked: ${String(earlier.amount_fcy ?? earlier.amount_bcy)} refunded to the customer (found again after a lost answer)` } : undefined;
+    }
+    if (!settings.paymentAccountId) {
+      return { amount: Decimal.ZERO, note: `the order's payment is booked, so ${open.toString()} went back to the customer: record it with Refund on the credit note in Zoho (settings.paymentAccountId lets Connector do it)` };
+    }
+    const body = buildCashRefund(order, refund, { amount: open, accountId: settings.paymentAccountId, paymentMode: payment.paymentMode ?? 'others', storeTimeZone: settings.storeTimeZone });
+    const made = await zoho.refundCreditNote(note.creditnote_id, body);
+    this.metrics.creditNotes.inc({ outcome: 'cash-refunded' });
+    return { refund: made, amount: open, note: `the order's payment is booked: ${open.toString()} refunded to the customer (${body.refund_mode}, ${body.date})` };
+  }
+
   private async voidAll(zoho: ZohoBooksClient, links: readonly RefundCreditEntity[], why: string): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
     for (const link of links) {
+      // Zoho voids no credit note with refunds: the money given back is taken back first.
+      if (link.cashRefundId) await zoho.deleteCreditNoteRefund(link.creditNoteId!, link.cashRefundId);
       await zoho.voidCreditNote(link.creditNoteId!);
       const reason = `${why}: credit note ${link.creditNoteNumber ?? link.creditNoteId} voided`;
       await this.links.markVoided(link, reason);
@@ -221,6 +258,15 @@ export class RefundCreditsService {
     const found = await zoho.findCreditNotesByReference(reference);
     return found.find((note) => note.status !== 'void');
   }
+}
+
+/** What the refund step knows of the order's invoice (read once per event) and of its payment. */
+interface InvoiceState {
+  creditable: boolean;
+  invoiceStatus: string;
+  balance: Decimal;
+  /** The order's payment, when Connector booked it: a refund then gives money back. */
+  payment?: OrderPaymentEntity;
 }
 
 /**

@@ -114,6 +114,8 @@ export function creditNoteView(credit: RefundCreditEntity) {
     reconciled: credit.refundTotal !== null && credit.zohoTotal !== null && Decimal.from(credit.refundTotal).compare(credit.zohoTotal) === 0,
     adjustment: credit.adjustment,
     appliedAmount: credit.appliedAmount,
+    /** Given back to the customer out of the credit note (an order whose payment was booked). */
+    cashRefund: credit.cashRefundId ? { id: credit.cashRefundId, amount: credit.cashRefundedAmount } : null,
     attempts: credit.attempts,
     updatedAt: credit.updatedAt,
   };

@@ -123,5 +123,6 @@ function creditNotes(credits, currency) {
       badge(credit.state, credit.state === 'credited' && credit.reconciled ? 'ok' : credit.state === 'voided' ? 'neutral' : 'warn'), ' ',
       `Refund #${credit.refundId}: ${credit.creditNote ? `credit note ${credit.creditNote.number ?? credit.creditNote.id}, ` : ''}`,
       `refund ${money(credit.refundTotal, currency)}, Zoho ${money(credit.zohoTotal, currency)}, applied to the invoice ${money(credit.appliedAmount, currency)}`,
+      credit.cashRefund ? `, given back ${money(credit.cashRefund.amount, currency)}` : '',
       credit.reason ? h('span', { class: 'muted small' }, ` — ${credit.reason}`) : null))));
 }
