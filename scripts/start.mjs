@@ -13,6 +13,8 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
 const say = (line) => console.log(`[connector] ${line}`);
+/** The sandbox's deposit account for payments and refunds (its fake Books keeps no chart of accounts). */
+const SANDBOX_BANK_ACCOUNT_ID = '460000000000358';
 
 // 1. Local secrets: generated once and kept in .connector/local.env (git-ignored), so a restart
 //    can still decrypt what it stored. Real deployments set ENCRYPTION_KEYS and ADMIN_TOKEN.
@@ -113,7 +115,9 @@ async function provisionSandboxConnection() {
     name: 'Sandbox store',
     woocommerce: { url: sandbox.woo.url, consumerKey: sandbox.woo.consumerKey, consumerSecret: sandbox.woo.consumerSecret },
     zoho: { ...sandbox.zohoClient, accountsUrl: sandbox.zoho.accountsUrl, organizationId: sandbox.org.organization_id },
-    settings: { sandbox: true, storeTimeZone: sandbox.woo.timeZone ?? 'UTC' },
+    // Payments are booked from now on, into the sandbox's bank account, so a try-out shows the whole
+    // story of an order: invoice, payment, refund given back.
+    settings: { sandbox: true, storeTimeZone: sandbox.woo.timeZone ?? 'UTC', paymentsSince: new Date().toISOString().slice(0, 19), paymentAccountId: SANDBOX_BANK_ACCOUNT_ID },
   });
   const ping = await call('POST', `/api/connections/${connection.id}/ping`);
   await call('POST', `/api/connections/${connection.id}/webhooks`);

@@ -1,5 +1,5 @@
 // `npm start` as a new user runs it: the launcher brings up the five services plus the sandbox,
-// links them with a ready connection, places a sample order, and that order becomes an invoice.
+// links them with a ready connection, places a sample order, and that order becomes an invoice and a payment.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -46,6 +46,14 @@ test('npm start runs the product against the built-in sandbox', { timeout: 180_0
     }, 60_000, () => output);
     assert.equal(record.reconciled, true);
     assert.equal(record.orderTotal, record.zohoTotal);
+    // The sandbox connection books payments: the paid sample order's payment follows its invoice.
+    const paid = await waitFor(async () => {
+      const res = await fetch(`${admin}/api/connections/${connectionId}/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` } });
+      const json = res.ok ? await res.json() : undefined;
+      return json?.payment?.state === 'recorded' ? json : undefined;
+    }, 60_000, () => output);
+    assert.equal(paid.payment.zohoAmount, record.orderTotal);
+    assert.equal(paid.invoice.status, 'paid');
     for (const port of Object.values(ports)) {
       assert.equal((await fetch(`http://127.0.0.1:${port}/health/ready`)).status, 200);
     }

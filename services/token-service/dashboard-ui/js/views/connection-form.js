@@ -50,6 +50,11 @@ export function render(root, { app, signal }) {
       h('div', { class: 'field-row' },
         field('Store time zone', input('settings.storeTimeZone', { placeholder: 'Europe/Berlin' }), 'For invoice dates. Default: UTC.'),
         field('Order statuses to invoice', input('settings.syncStatuses', { placeholder: 'processing, completed, on-hold' }), 'Comma-separated. Default: processing, completed, on-hold.'))),
+    h('details', { class: 'disclosure' },
+      h('summary', null, 'Payments (optional)'),
+      h('div', { class: 'field-row' },
+        field('Book payments of orders paid from', input('settings.paymentsSince', { placeholder: '2026-12-01T00:00:00', pattern: '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}' }), 'UTC. Paid orders then get a Zoho payment and their invoice is paid. Empty: payments are not booked.'),
+        field('Deposit account id', input('settings.paymentAccountId', { inputmode: 'numeric', pattern: '\\d*' }), 'The Zoho account payments go into and refunds leave. Empty: Zoho\'s default, and refunds are left to you.'))),
     h('div', { class: 'card-actions' }, submit, h('a', { class: 'button ghost', href: '#/connections' }, 'Cancel')),
   );
 
