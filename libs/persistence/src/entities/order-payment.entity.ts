@@ -52,6 +52,10 @@ export class OrderPaymentEntity {
   @Column({ type: 'int', default: 0 })
   attempts: number;
 
+  /** When this failure was alerted; cleared once the payment is recorded. */
+  @Column({ name: 'alerted_at', type: 'timestamptz', nullable: true })
+  alertedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

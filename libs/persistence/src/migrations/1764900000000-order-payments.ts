@@ -22,11 +22,13 @@ export class OrderPayments1764900000000 implements MigrationInterface {
         zoho_amount numeric,
         applied_amount numeric,
         attempts int NOT NULL DEFAULT 0,
+        alerted_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (connection_id, order_id)
       )`);
     // One payment per order, ever: no two orders may point at the same Zoho payment either.
+    await q.query(`CREATE INDEX order_payments_failed_unalerted ON order_payments (connection_id) WHERE state = 'failed' AND alerted_at IS NULL`);
     await q.query(`CREATE UNIQUE INDEX order_payments_payment ON order_payments (connection_id, payment_id) WHERE payment_id IS NOT NULL`);
   }
 

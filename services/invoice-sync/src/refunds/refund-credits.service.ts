@@ -120,11 +120,13 @@ export class RefundCreditsService {
       writes.push({ action: 'void-credit-note', message: `would void credit note ${link.creditNoteNumber ?? link.creditNoteId} of refund ${link.refundId}: ${why}` });
     }
     if (invoice.void || !invoice.invoiceId) return writes;
+    // An order whose payment is booked gets the money back too (see giveBack).
+    const paid = pending.length > 0 && !!connectionSettings(connection).paymentAccountId && (await this.payments.find(connection.id, order.id))?.state === 'recorded';
     for (const refund of pending) {
       if (madeBefore(inStore.get(refund.id), since)) continue;
       if (!once(`credit:${connection.id}:${refund.id}`)) continue;
       const amount = Decimal.from(refund.total).abs().toString();
-      writes.push({ action: 'create-credit-note', message: `would create a credit note of ${amount} for refund ${refund.id} of order ${order.number || order.id} and apply it to its invoice` });
+      writes.push({ action: 'create-credit-note', message: `would create a credit note of ${amount} for refund ${refund.id} of order ${order.number || order.id} and apply it to its invoice${paid ? ', giving back from the deposit account what the paid invoice cannot take' : ''}` });
     }
     return writes;
   }

@@ -129,4 +129,20 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
     await db.dataSource.query(`UPDATE refund_credits SET state = 'failed', reason = 'Zoho is down' WHERE refund_id = 4801`);
     await eventually(() => count(/refund 4801: Zoho is down/) === 1, 10_000);
   });
+
+  test("a paid order whose payment failed is alerted once (its order is synced); after it is recorded, failing again alerts again", async () => {
+    await db.dataSource.query(`INSERT INTO order_syncs (connection_id, order_id, order_number, state) VALUES ($1, 4900, 'WC-4900', 'synced')`, [connectionId]);
+    await db.dataSource.query(
+      `INSERT INTO order_payments (connection_id, order_id, state, reason) VALUES ($1, 4900, 'failed', 'Zoho Books POST /customerpayments failed: Invalid value passed for account_id')`,
+      [connectionId],
+    );
+    await eventually(() => count(/order WC-4900: Zoho Books POST \/customerpayments failed/) === 1, 10_000);
+    assert.ok(texts.some((t) => /^Connector — Quota shop: A paid order's payment could not be booked in Zoho Books \(their invoices are fine\)/.test(t)));
+    await sleep(2_500);
+    assert.equal(count(/order WC-4900/), 1);
+    await db.dataSource.query(`UPDATE order_payments SET state = 'recorded', reason = NULL WHERE order_id = 4900`);
+    await eventually(async () => (await db.dataSource.query(`SELECT alerted_at FROM order_payments WHERE order_id = 4900`))[0].alerted_at === null, 10_000);
+    await db.dataSource.query(`UPDATE order_payments SET state = 'failed', reason = 'Zoho is down' WHERE order_id = 4900`);
+    await eventually(() => count(/order WC-4900: Zoho is down/) === 1, 10_000);
+  });
 });

@@ -10,14 +10,14 @@ import type { TokenServiceConfig } from '../token-service.config';
 import { CAUSES, quotaNearlySpent } from './alert-conditions';
 import { AlertCauses } from './alert-causes';
 import { AlertNotifier } from './alert-notifier';
-import { failedOrdersText, FailedOrderLine, failedRefundsText, FailedRefundLine, quotaText, reauthorizationText } from './alert-texts';
+import { failedOrdersText, FailedOrderLine, failedPaymentsText, failedRefundsText, FailedRefundLine, quotaText, reauthorizationText } from './alert-texts';
 
 /** Failed orders alerted per connection and poll; more wait for the next poll. */
 const FAILED_ORDERS_PER_POLL = 100;
 
 /**
  * Every ALERT_POLL_SECONDS, one token-service instance at a time looks for alert causes that no
- * event announces by itself: orders that ended `failed`, refunds whose credit note failed, connections waiting for Zoho
+ * event announces by itself: orders that ended `failed`, refunds whose credit note failed, payments that failed, connections waiting for Zoho
  * re-authorization, and organizations close to their daily Zoho quota. (Disabled webhooks are
  * found by the reconciliation sweep.)
  */
@@ -56,6 +56,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
         try {
           await this.failedOrders(connection);
           await this.failedRefunds(connection);
+          await this.failedPayments(connection);
           await this.reauthorization(connection);
           await this.quota(connection, day);
         } catch (error) {
@@ -71,6 +72,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
       `UPDATE order_syncs SET alerted_at = NULL WHERE alerted_at IS NOT NULL AND state IN ('synced', 'voided', 'skipped')`,
     );
     await this.dataSource.query(`UPDATE refund_credits SET alerted_at = NULL WHERE alerted_at IS NOT NULL AND state IN ('credited', 'voided')`);
+    await this.dataSource.query(`UPDATE order_payments SET alerted_at = NULL WHERE alerted_at IS NOT NULL AND state IN ('recorded', 'skipped')`);
   }
 
   private async failedOrders(connection: ConnectionEntity): Promise<void> {
@@ -106,6 +108,24 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
     if (rows.length === 0) return;
     const refunds: FailedRefundLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, refundId: row.refund_id, reason: row.reason }));
     await this.notifier.send(connection, 'refund-failed', failedRefundsText(connection.name, refunds));
+  }
+
+  /** Payments that failed (their order's invoice is fine): claimed and alerted once, as failed orders are. */
+  private async failedPayments(connection: ConnectionEntity): Promise<void> {
+    const [rows]: [Array<{ order_id: string; order_number: string | null; reason: string | null }>, number] = await this.dataSource.query(
+      `UPDATE order_payments p SET alerted_at = now()
+         FROM order_syncs o
+        WHERE p.connection_id = $1 AND p.order_id IN (
+          SELECT order_id FROM order_payments
+           WHERE connection_id = $1 AND state = 'failed' AND alerted_at IS NULL
+           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+          AND o.connection_id = p.connection_id AND o.order_id = p.order_id
+        RETURNING p.order_id::text AS order_id, o.order_number, p.reason`,
+      [connection.id, FAILED_ORDERS_PER_POLL],
+    );
+    if (rows.length === 0) return;
+    const orders: FailedOrderLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, reason: row.reason }));
+    await this.notifier.send(connection, 'payment-failed', failedPaymentsText(connection.name, orders));
   }
 
   private async reauthorization(connection: ConnectionEntity): Promise<void> {

@@ -33,6 +33,13 @@ export function failedRefundsText(connectionName: string, refunds: readonly Fail
   return `${head(connectionName)}${what}. Fix the cause, then retry their orders from the dashboard.\n${lines.join('\n')}`;
 }
 
+export function failedPaymentsText(connectionName: string, orders: readonly FailedOrderLine[]): string {
+  const lines = orders.slice(0, MAX_LISTED).map((order) => `• order ${order.orderNumber ?? order.orderId}: ${clip(order.reason ?? 'no reason recorded')}`);
+  if (orders.length > MAX_LISTED) lines.push(`• … and ${orders.length - MAX_LISTED} more`);
+  const what = orders.length === 1 ? "A paid order's payment could not be booked in Zoho Books" : `${orders.length} paid orders' payments could not be booked in Zoho Books`;
+  return `${head(connectionName)}${what} (their invoices are fine). Fix the cause, then retry their orders from the dashboard.\n${lines.join('\n')}`;
+}
+
 export function webhookProblemsText(connectionName: string, problems: readonly string[], repair: { ok: boolean; error?: string }): string {
   const outcome = repair.ok
     ? 'They were re-activated; orders changed meanwhile are fetched by the reconciliation sweep.'
