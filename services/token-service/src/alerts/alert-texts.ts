@@ -13,10 +13,8 @@ const MAX_LISTED = 10;
 const MAX_REASON = 300;
 
 export function failedOrdersText(connectionName: string, orders: readonly FailedOrderLine[]): string {
-  const lines = orders.slice(0, MAX_LISTED).map((order) => `• order ${order.orderNumber ?? order.orderId}: ${clip(order.reason ?? 'no reason recorded')}`);
-  if (orders.length > MAX_LISTED) lines.push(`• … and ${orders.length - MAX_LISTED} more`);
   const what = orders.length === 1 ? 'An order could not be invoiced in Zoho Books' : `${orders.length} orders could not be invoiced in Zoho Books`;
-  return `${head(connectionName)}${what}. Fix the cause, then retry them from the dashboard.\n${lines.join('\n')}`;
+  return listed(connectionName, `${what}. Fix the cause, then retry them from the dashboard.`, orders.map((order) => `order ${order.orderNumber ?? order.orderId}: ${clip(order.reason ?? 'no reason recorded')}`));
 }
 
 export interface FailedRefundLine {
@@ -27,17 +25,28 @@ export interface FailedRefundLine {
 }
 
 export function failedRefundsText(connectionName: string, refunds: readonly FailedRefundLine[]): string {
-  const lines = refunds.slice(0, MAX_LISTED).map((refund) => `• order ${refund.orderNumber ?? refund.orderId}, refund ${refund.refundId}: ${clip(refund.reason ?? 'no reason recorded')}`);
-  if (refunds.length > MAX_LISTED) lines.push(`• … and ${refunds.length - MAX_LISTED} more`);
   const what = refunds.length === 1 ? 'A refund could not be booked as a credit note in Zoho Books' : `${refunds.length} refunds could not be booked as credit notes in Zoho Books`;
-  return `${head(connectionName)}${what}. Fix the cause, then retry their orders from the dashboard.\n${lines.join('\n')}`;
+  return listed(
+    connectionName,
+    `${what}. Fix the cause, then retry their orders from the dashboard.`,
+    refunds.map((refund) => `order ${refund.orderNumber ?? refund.orderId}, refund ${refund.refundId}: ${clip(refund.reason ?? 'no reason recorded')}`),
+  );
 }
 
 export function failedPaymentsText(connectionName: string, orders: readonly FailedOrderLine[]): string {
-  const lines = orders.slice(0, MAX_LISTED).map((order) => `• order ${order.orderNumber ?? order.orderId}: ${clip(order.reason ?? 'no reason recorded')}`);
-  if (orders.length > MAX_LISTED) lines.push(`• … and ${orders.length - MAX_LISTED} more`);
   const what = orders.length === 1 ? "A paid order's payment could not be booked in Zoho Books" : `${orders.length} paid orders' payments could not be booked in Zoho Books`;
-  return `${head(connectionName)}${what} (their invoices are fine). Fix the cause, then retry their orders from the dashboard.\n${lines.join('\n')}`;
+  return listed(
+    connectionName,
+    `${what} (their invoices are fine). Fix the cause, then retry their orders from the dashboard.`,
+    orders.map((order) => `order ${order.orderNumber ?? order.orderId}: ${clip(order.reason ?? 'no reason recorded')}`),
+  );
+}
+
+/** A headline and the first MAX_LISTED items as bullets, saying how many more there are. */
+function listed(connectionName: string, headline: string, items: readonly string[]): string {
+  const lines = items.slice(0, MAX_LISTED).map((item) => `• ${item}`);
+  if (items.length > MAX_LISTED) lines.push(`• … and ${items.length - MAX_LISTED} more`);
+  return `${head(connectionName)}${headline}\n${lines.join('\n')}`;
 }
 
 export function webhookProblemsText(connectionName: string, problems: readonly string[], repair: { ok: boolean; error?: string }): string {
