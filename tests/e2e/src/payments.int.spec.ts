@@ -238,6 +238,27 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
     }
   });
 
+  test('cancelling a paid, partly refunded order voids its invoice but keeps the money given back: its credit note stays closed', async () => {
+    await setSetting('paymentAccountId', '460000000000358');
+    try {
+      const order = await paidOrder({ quantity: 3 });
+      await paymentOf(order.id);
+      const { refundId, note } = await refunded(order, '4.00');
+      await sleep(1_100);
+      store.updateOrder(order.id, { status: 'cancelled' });
+      await store.flushDeliveries();
+      await eventually(async () => invoiceFor(order)?.status === 'void', 30_000, 100);
+      await stack.settledOrder(connectionId, order.id, undefined, { until: (r) => r.orderStatus === 'cancelled' });
+      const credit = (await story(order.id)).creditNotes.find((c) => c.refundId === refundId)!;
+      assert.equal(credit.state, 'credited');
+      assert.equal(credit.cashRefund?.amount, '4.00');
+      assert.equal(stack.zoho.creditNotes(orgId).find((n) => n.creditnote_id === note.creditnote_id)!.status, 'closed');
+      assert.equal(stack.zoho.creditNoteRefunds(orgId, note.creditnote_id).length, 1);
+    } finally {
+      await setSetting('paymentAccountId', null);
+    }
+  });
+
   test('a cash refund whose response is lost is found again on the credit note, not made twice', async () => {
     await setSetting('paymentAccountId', '460000000000358');
     try {

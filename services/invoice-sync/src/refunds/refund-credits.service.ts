@@ -53,7 +53,9 @@ export class RefundCreditsService {
     if (live.length === 0 && pending.length === 0) return [];
     const record = await currentRecord();
     if (record.state === 'voided' || record.invoiceStatus === 'void') {
-      return this.voidAll(zoho, live, `invoice ${record.invoiceNumber ?? record.invoiceId} is void (order ${order.status})`);
+      // Money already given back stays booked: voiding the sale does not undo a refund paid out
+      // (Zoho keeps the order's payment as the customer's credit, and this credit note closed).
+      return this.voidAll(zoho, live.filter((link) => !link.cashRefundId), `invoice ${record.invoiceNumber ?? record.invoiceId} is void (order ${order.status})`);
     }
     if (missing.length === 0 && pending.length === 0) return [];
     // The store is asked, not the snapshot: a snapshot from the same second as a refund, delivered
@@ -114,7 +116,7 @@ export class RefundCreditsService {
     const needsStore = !invoice.void && (missing.length > 0 || (!!since && !!invoice.invoiceId && pending.length > 0));
     const inStore = needsStore ? await this.readRefunds(connection, order) : new Map<number, WooRefund>();
     const writes: Array<{ action: string; message: string }> = [];
-    for (const link of invoice.void ? live : missing.filter((link) => !inStore.has(Number(link.refundId)))) {
+    for (const link of invoice.void ? live.filter((link) => !link.cashRefundId) : missing.filter((link) => !inStore.has(Number(link.refundId)))) {
       if (!once(`void-credit:${connection.id}:${link.refundId}`)) continue;
       const why = invoice.void ? 'the invoice is void' : 'the refund was deleted in the store';
       writes.push({ action: 'void-credit-note', message: `would void credit note ${link.creditNoteNumber ?? link.creditNoteId} of refund ${link.refundId}: ${why}` });
