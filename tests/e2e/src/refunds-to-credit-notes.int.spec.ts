@@ -272,7 +272,12 @@ describe('refunds become credit notes, exact to the cent', () => {
     }
     const refundId = latestRefundId(order);
     assert.equal(creditNotesFor(order, refundId).length, 0);
-    const record = await story(order.id) as unknown as { state: string; reason: string; deadLetters: unknown[]; audit: Array<{ action: string; outcome: string }> };
+    // The refund's row says failed first; the record's reason and the dead letter follow as the event settles.
+    type Settled = { state: string; reason: string; deadLetters: unknown[]; audit: Array<{ action: string; outcome: string }> };
+    const record = await eventually(async () => {
+      const current = (await story(order.id)) as unknown as Settled;
+      return current.deadLetters.length > 0 ? current : undefined;
+    }, 30_000, 100);
     assert.equal(record.state, 'synced', 'the invoice is what it says');
     assert.match(record.reason, /^refunds not credited: .*Invalid value passed for line_items/);
     assert.equal(record.deadLetters.length, 1, 'the event waits as a dead letter');
