@@ -136,8 +136,12 @@ export class OrderPaymentsService {
     };
   }
 
-  /** A payment made earlier for this order whose response was lost. */
+  /**
+   * A payment made earlier for this order whose response was lost, read whole: list rows need not
+   * carry the invoices it was applied to.
+   */
   private async findByReference(zoho: ZohoBooksClient, reference: string): Promise<ZohoCustomerPayment | undefined> {
-    return (await zoho.findPaymentsByReference(reference))[0];
+    const [found] = await zoho.findPaymentsByReference(reference);
+    return found ? zoho.getCustomerPayment(found.payment_id) : undefined;
   }
 }
