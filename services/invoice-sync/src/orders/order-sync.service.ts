@@ -136,8 +136,11 @@ export class OrderSyncService {
     const { outcome, written } = await this.applyInvoice(connection, order, record, zoho, event);
     if (stale) return [outcome];
     progress.invoice = outcome;
-    // The record as the invoice step left it, read only when a later step has something to do.
-    const current = async () => (await this.records.find(connection.id, order.id)) ?? record;
+    // The record as the invoice step left it, read once and only when a later step has something
+    // to do (the payment step changes only its invoice status, which the refund step does not read
+    // beyond "void").
+    let read: Promise<OrderSyncEntity> | undefined;
+    const current = () => (read ??= this.records.find(connection.id, order.id).then((found) => found ?? record));
     progress.step = FOLLOW_UPS.payment;
     const payment = await this.payments.reconcile(connection, order, current, zoho, written);
     progress.step = FOLLOW_UPS.refunds;

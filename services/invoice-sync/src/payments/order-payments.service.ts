@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { buildPayment, Decimal, paidAtGmt, paymentReference } from '@connector/accounting';
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
-import { ConnectionEntity, connectionSettings, OrderSyncEntity } from '@connector/persistence';
+import { ConnectionEntity, ConnectionSettings, connectionSettings, OrderSyncEntity } from '@connector/persistence';
 import { LOGGER } from '@connector/platform';
 import type { ZohoBooksClient, ZohoCustomerPayment, ZohoInvoice } from '@connector/zoho-books';
 import type { Outcome } from '../orders/order-audit-entry';
@@ -52,7 +52,7 @@ export class OrderPaymentsService {
     // Claimed first, so that whatever fails below leaves a record of this payment with its reason.
     await this.payments.claim(connection.id, order.id, record.invoiceId);
     try {
-      return [await this.record(connection, order, record, zoho, written, existing !== null)];
+      return [await this.record(connection, settings, order, record, zoho, written, existing !== null)];
     } catch (error) {
       await this.payments.markFailed(connection.id, order.id, describeError(error), isTransient(error));
       if (!isTransient(error)) this.metrics.payments.inc({ outcome: 'failed' });
@@ -73,7 +73,7 @@ export class OrderPaymentsService {
   }
 
   private async record(
-    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined, claimedBefore: boolean,
+    connection: ConnectionEntity, settings: ConnectionSettings, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined, claimedBefore: boolean,
   ): Promise<Outcome> {
     const invoiceId = record.invoiceId!;
     // Only a link claimed by an earlier attempt can have a payment whose answer was lost.
@@ -87,7 +87,6 @@ export class OrderPaymentsService {
     } else {
       // The invoice as this event wrote it, else as Zoho has it now (one read, only on this path).
       const invoice = written?.invoice_id === invoiceId ? written : await zoho.getInvoice(invoiceId);
-      const settings = connectionSettings(connection);
       const plan = buildPayment(order, {
         customerId: invoice.customer_id ?? record.contactId!,
         invoiceId,

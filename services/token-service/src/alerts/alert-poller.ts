@@ -94,38 +94,40 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Refunds whose credit note failed (their order's invoice is fine): claimed and alerted once, as failed orders are. */
   private async failedRefunds(connection: ConnectionEntity): Promise<void> {
-    const [rows]: [Array<{ order_id: string; order_number: string | null; refund_id: string; reason: string | null }>, number] = await this.dataSource.query(
-      `UPDATE refund_credits r SET alerted_at = now()
-         FROM order_syncs o
-        WHERE r.connection_id = $1 AND r.refund_id IN (
-          SELECT refund_id FROM refund_credits
-           WHERE connection_id = $1 AND state = 'failed' AND alerted_at IS NULL
-           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-          AND o.connection_id = r.connection_id AND o.order_id = r.order_id
-        RETURNING r.order_id::text AS order_id, o.order_number, r.refund_id::text AS refund_id, r.reason`,
-      [connection.id, FAILED_ORDERS_PER_POLL],
-    );
+    const rows = await this.claimFailedFollowUps(connection, 'refund_credits', 'refund_id');
     if (rows.length === 0) return;
-    const refunds: FailedRefundLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, refundId: row.refund_id, reason: row.reason }));
+    const refunds: FailedRefundLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, refundId: row.id, reason: row.reason }));
     await this.notifier.send(connection, 'refund-failed', failedRefundsText(connection.name, refunds));
   }
 
   /** Payments that failed (their order's invoice is fine): claimed and alerted once, as failed orders are. */
   private async failedPayments(connection: ConnectionEntity): Promise<void> {
-    const [rows]: [Array<{ order_id: string; order_number: string | null; reason: string | null }>, number] = await this.dataSource.query(
-      `UPDATE order_payments p SET alerted_at = now()
-         FROM order_syncs o
-        WHERE p.connection_id = $1 AND p.order_id IN (
-          SELECT order_id FROM order_payments
-           WHERE connection_id = $1 AND state = 'failed' AND alerted_at IS NULL
-           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-          AND o.connection_id = p.connection_id AND o.order_id = p.order_id
-        RETURNING p.order_id::text AS order_id, o.order_number, p.reason`,
-      [connection.id, FAILED_ORDERS_PER_POLL],
-    );
+    const rows = await this.claimFailedFollowUps(connection, 'order_payments', 'order_id');
     if (rows.length === 0) return;
     const orders: FailedOrderLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, reason: row.reason }));
     await this.notifier.send(connection, 'payment-failed', failedPaymentsText(connection.name, orders));
+  }
+
+  /**
+   * Claims the failed, not yet alerted rows of a step after the invoice (a refund's credit note, a
+   * payment; `key` names a row within its connection), with their order's number. Claimed before
+   * sending, so each failure is alerted once even if an instance dies mid-send.
+   */
+  private async claimFailedFollowUps(
+    connection: ConnectionEntity, table: 'refund_credits' | 'order_payments', key: 'refund_id' | 'order_id',
+  ): Promise<Array<{ order_id: string; order_number: string | null; id: string; reason: string | null }>> {
+    const [rows] = await this.dataSource.query(
+      `UPDATE ${table} f SET alerted_at = now()
+         FROM order_syncs o
+        WHERE f.connection_id = $1 AND f.${key} IN (
+          SELECT ${key} FROM ${table}
+           WHERE connection_id = $1 AND state = 'failed' AND alerted_at IS NULL
+           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+          AND o.connection_id = f.connection_id AND o.order_id = f.order_id
+        RETURNING f.order_id::text AS order_id, o.order_number, f.${key}::text AS id, f.reason`,
+      [connection.id, FAILED_ORDERS_PER_POLL],
+    );
+    return rows;
   }
 
   private async reauthorization(connection: ConnectionEntity): Promise<void> {
