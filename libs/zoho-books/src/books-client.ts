@@ -14,6 +14,7 @@ import type {
   ZohoCreditNoteRefundInput,
   ZohoCreditNoteWriteOptions,
   ZohoCurrency,
+  ZohoExchangeRate,
   ZohoCustomerPayment,
   ZohoCustomerPaymentInput,
   ZohoEnvelope,
@@ -98,6 +99,11 @@ export class ZohoBooksClient {
 
   async listCurrencies(): Promise<ZohoCurrency[]> {
     return collect(this.paginate<ZohoCurrency>('/settings/currencies', 'currencies'));
+  }
+
+  /** The rates the organization keeps for a currency (by hand or from its feed), every page. */
+  async listExchangeRates(currencyId: string): Promise<ZohoExchangeRate[]> {
+    return collect(this.paginate<ZohoExchangeRate>(`/settings/currencies/${encodeURIComponent(currencyId)}/exchangerates`, 'exchange_rates'));
   }
 
   // Contacts ----------------------------------------------------------------------------------

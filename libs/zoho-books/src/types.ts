@@ -57,6 +57,16 @@ export interface ZohoCurrency {
   [key: string]: unknown;
 }
 
+/** One rate of a currency: base-currency units per unit of it, from `effective_date` (yyyy-mm-dd) on. */
+export interface ZohoExchangeRate {
+  exchange_rate_id: string;
+  currency_id: string;
+  currency_code: string;
+  effective_date: string;
+  rate: number;
+  [key: string]: unknown;
+}
+
 export interface ZohoAddress {
   attention?: string;
   address?: string;

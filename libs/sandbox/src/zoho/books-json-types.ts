@@ -190,8 +190,10 @@ export interface ZohoPayment {
   customer_name: string;
   email: string;
   invoices: Array<{ invoice_id: string; invoice_number: string; date: string; invoice_amount: number; amount_applied: number; balance_amount: number }>;
+  currency_id: string;
   currency_code: string;
   currency_symbol: string;
+  exchange_rate: number;
   custom_fields: unknown[];
 }
 

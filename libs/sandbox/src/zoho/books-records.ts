@@ -162,6 +162,9 @@ export interface PaymentRecord {
   reference_number: string;
   description: string;
   customer_id: string;
+  /** The customer's currency, as a payment takes it. */
+  currency_id: string;
+  exchange_rate: Decimal;
   account_id: string;
   invoices: Array<{ invoice_id: string; amount_applied: Decimal }>;
   created_at: number;

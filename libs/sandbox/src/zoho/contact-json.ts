@@ -24,12 +24,14 @@ function outstanding(org: ZohoOrganization, contactId: string): Decimal {
   return total;
 }
 
+/** Whether the contact has any invoice, credit note or payment (void ones included). */
 export function hasTransaction(org: ZohoOrganization, contactId: string): boolean {
-  return [...org.invoices.values()].some((i) => i.customer_id === contactId) || [...org.payments.values()].some((p) => p.customer_id === contactId);
+  const of = (records: Iterable<{ customer_id: string }>) => [...records].some((record) => record.customer_id === contactId);
+  return of(org.invoices.values()) || of(org.creditNotes.values()) || of(org.payments.values());
 }
 
 export function contactJson(ctx: { org: ZohoOrganization }, contact: ContactRecord): ZohoContact {
-  const currency = currencyInfo(ctx.org.info.currency_code);
+  const currency = currencyInfo(ctx.org.currencyCodeOf(contact.currency_id));
   const json: ZohoContact = {
     contact_id: contact.contact_id,
     contact_name: contact.contact_name,
@@ -76,7 +78,7 @@ export function contactRowJson(ctx: BooksContext, contact: ContactRecord): Recor
     payment_terms: contact.payment_terms,
     payment_terms_label: contact.payment_terms_label,
     currency_id: contact.currency_id,
-    currency_code: currencyInfo(ctx.org.info.currency_code).code,
+    currency_code: currencyInfo(ctx.org.currencyCodeOf(contact.currency_id)).code,
     outstanding_receivable_amount: money(ctx, outstanding(ctx.org, contact.contact_id)),
     unused_credits_receivable_amount: money(ctx, contact.unused_credits),
     first_name: primary?.first_name ?? '',

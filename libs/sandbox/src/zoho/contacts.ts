@@ -115,6 +115,11 @@ function applyContactFields(ctx: BooksContext, contact: ContactRecord, body: Rec
   const currencyId = readString(body, 'currency_id');
   if (currencyId !== undefined && currencyId !== '') {
     if (!ctx.org.currencies().some((c) => c.currency_id === currencyId)) throw invalidValue('currency_id', `Currency ${currencyId} does not exist in this organization.`);
+    // [assumed] Books locks a contact's currency once it has transactions (its documents take it);
+    // the code and wording of Zoho's refusal are not documented.
+    if (currencyId !== contact.currency_id && ctx.org.contacts.has(contact.contact_id) && hasTransaction(ctx.org, contact.contact_id)) {
+      throw invalidValue('currency_id', 'Currency cannot be changed for a contact with transactions.');
+    }
     contact.currency_id = currencyId;
   }
   const terms = readInteger(body, 'payment_terms');

@@ -18,7 +18,7 @@ import { applyCredit, takeBackCredits } from './credit-applications';
 import { creditNoteJson, creditNoteRowJson } from './credit-note-json';
 import { creditNoteBalance, creditNoteStatus } from './credit-note-status';
 import { nextSeriesNumber, numberTaken } from './document-numbers';
-import { applySharedHeaderFields, customerFor, lineFromInput, recompute } from './invoice-input';
+import { applySharedHeaderFields, customerFor, lineFromInput, recompute, settleExchangeRate } from './invoice-input';
 import { today } from './invoice-json';
 import { invoiceBalance } from './invoice-status';
 
@@ -142,6 +142,7 @@ export const creditNoteHandlers = {
       }
       creditNote.currency_id = currencyId;
     }
+    settleExchangeRate(ctx, creditNote);
     creditNote.line_items = lines.map((line, i) => lineOf(ctx, line, i, creditNote));
     recompute(ctx.org, creditNote);
     if (creditNote.total.sign() < 0) throw invalidValue('adjustment', 'The total of a credit note cannot be negative.');

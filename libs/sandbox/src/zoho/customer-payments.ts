@@ -1,6 +1,6 @@
 import { Decimal } from '../decimal/decimal';
 import { isIsoDate, localDate } from '../time/zoned-time';
-import { currencyInfo } from './currencies';
+import { settleExchangeRate } from './invoice-input';
 import { invalidValue, notFound } from './books-errors';
 import type { ZohoPayment } from './books-json-types';
 import type { PaymentRecord } from './books-records';
@@ -20,7 +20,7 @@ const PAYMENT_MODES = new Set(['check', 'cash', 'creditcard', 'banktransfer', 'b
 
 export function paymentJson(ctx: { org: ZohoOrganization }, payment: PaymentRecord): ZohoPayment {
   const customer = ctx.org.contacts.get(payment.customer_id);
-  const currency = currencyInfo(ctx.org.info.currency_code);
+  const currency = ctx.org.currency(payment.currency_id) ?? ctx.org.currencies()[0];
   return {
     payment_id: payment.payment_id,
     payment_mode: payment.payment_mode,
@@ -45,8 +45,10 @@ export function paymentJson(ctx: { org: ZohoOrganization }, payment: PaymentReco
         balance_amount: invoice ? money(ctx, invoiceBalance(invoice)) : 0,
       };
     }),
-    currency_code: currency.code,
-    currency_symbol: currency.symbol,
+    currency_id: currency.currency_id,
+    currency_code: currency.currency_code,
+    currency_symbol: currency.currency_symbol,
+    exchange_rate: payment.exchange_rate.toNumber(),
     custom_fields: [],
   };
 }
@@ -101,10 +103,16 @@ export const customerPaymentHandlers = {
       reference_number: readString(ctx.body, 'reference_number', { max: 100 }) ?? '',
       description: readString(ctx.body, 'description', { max: 2000 }) ?? '',
       customer_id: customer.contact_id,
+      currency_id: customer.currency_id,
+      exchange_rate: Decimal.ONE,
       account_id: readString(ctx.body, 'account_id') ?? '',
       invoices: entries.map(({ invoice, applied }) => ({ invoice_id: invoice.invoice_id, amount_applied: applied })),
       created_at: ctx.now,
     };
+    const rate = readDecimal(ctx.body, 'exchange_rate');
+    if (rate !== undefined && rate.sign() <= 0) throw invalidValue('exchange_rate');
+    payment.exchange_rate = rate ?? Decimal.ONE;
+    settleExchangeRate(ctx, payment);
     ctx.org.payments.set(payment.payment_id, payment);
     return success('The payment has been created.', { payment: paymentJson(ctx, payment) }, 201);
   },

@@ -1,3 +1,4 @@
+import { Decimal } from '../decimal/decimal';
 import { AbortableSleeps } from '../http/abortable-sleep';
 import { FaultPlan } from '../http/fault-plan';
 import { startHttpServer, type RunningHttpServer } from '../http/http-server';
@@ -208,8 +209,24 @@ export class FakeZoho {
     };
     const org = new ZohoOrganization(info, limits, this.now);
     org.addTaxes(this.ids, input.taxes ?? [], input.taxGroups ?? []);
+    for (const code of input.currencies ?? []) org.addCurrency(this.ids, code);
     this.organizations.set(info.organization_id, org);
     return { ...info };
+  }
+
+  /** Adds a currency to an organisation (Settings → Currencies); its currency_id. */
+  addCurrency(orgId: string, code: string): string {
+    return this.org(orgId).addCurrency(this.ids, code).currency_id;
+  }
+
+  /** Sets the organisation's rate of a currency from `effectiveDate` (yyyy-mm-dd) on, replacing one of that date. */
+  setExchangeRate(orgId: string, code: string, effectiveDate: string, rate: number | string): void {
+    const org = this.org(orgId);
+    const currency = org.currencies().find((c) => c.currency_code === code.toUpperCase());
+    if (!currency || currency.is_base_currency) throw new Error(`organisation ${orgId} has no foreign currency ${code}`);
+    const rates = (org.exchangeRates.get(currency.currency_id) ?? []).filter((r) => r.effective_date !== effectiveDate);
+    rates.push({ exchange_rate_id: this.ids.next(), currency_id: currency.currency_id, effective_date: effectiveDate, rate: Decimal.from(String(rate)) });
+    org.exchangeRates.set(currency.currency_id, rates);
   }
 
   organization(orgId: string): ZohoOrg {

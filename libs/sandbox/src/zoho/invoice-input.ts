@@ -227,6 +227,16 @@ export function applySharedHeaderFields(doc: SharedHeader, body: Record<string, 
   return { dateGiven: date !== undefined };
 }
 
+/**
+ * A new document's exchange rate: 1 in the base currency (a rate sent for it is ignored, there is
+ * nothing to convert), the one sent for another currency, else the rate in effect on its date
+ * (ZohoOrganization.defaultExchangeRate).
+ */
+export function settleExchangeRate(ctx: BooksContext, doc: { currency_id: string; date: string; exchange_rate: Decimal }): void {
+  if (doc.currency_id === ctx.org.info.currency_id) doc.exchange_rate = Decimal.ONE;
+  else if (ctx.body.exchange_rate === undefined) doc.exchange_rate = ctx.org.defaultExchangeRate(doc.currency_id, doc.date);
+}
+
 /** Applies the header fields of a create/update body. Lines are handled by the caller. */
 export function applyHeaderFields(ctx: BooksContext, invoice: InvoiceRecord, body: Record<string, unknown>, creating: boolean): void {
   const customerId = readString(body, 'customer_id');

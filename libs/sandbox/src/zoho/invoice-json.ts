@@ -42,7 +42,7 @@ export function lineJson(ctx: { org: ZohoOrganization }, line: InvoiceLineRecord
 
 export function invoiceJson(ctx: { org: ZohoOrganization; now: number }, invoice: InvoiceRecord, portalBase: string): ZohoInvoice {
   const customer = ctx.org.contacts.get(invoice.customer_id);
-  const currency = currencyInfo(ctx.org.info.currency_code);
+  const currency = currencyInfo(ctx.org.currencyCodeOf(invoice.currency_id));
   return {
     invoice_id: invoice.invoice_id,
     invoice_number: invoice.invoice_number,
@@ -100,7 +100,7 @@ export function invoiceRowJson(ctx: BooksContext, invoice: InvoiceRecord): Recor
     date: invoice.date,
     due_date: invoice.due_date,
     currency_id: invoice.currency_id,
-    currency_code: currencyInfo(ctx.org.info.currency_code).code,
+    currency_code: currencyInfo(ctx.org.currencyCodeOf(invoice.currency_id)).code,
     total: money(ctx, invoice.total),
     balance: money(ctx, invoiceBalance(invoice)),
     created_time: timestamp(ctx, invoice.created_at),

@@ -3,7 +3,7 @@ import { invalidValue, notAllowed, notFound } from './books-errors';
 import type { InvoiceRecord } from './books-records';
 import { money, paginate, queryFlag, readArray, readString, sortOrder, success, textFilterMatches, type BooksContext, type BooksResult } from './books-request';
 import { paymentTermsLabel } from './contacts';
-import { applyHeaderFields, assertInvoiceNumber, lineFromInput, nextAutoNumber, recompute, requestedNumber } from './invoice-input';
+import { applyHeaderFields, assertInvoiceNumber, lineFromInput, nextAutoNumber, recompute, requestedNumber, settleExchangeRate } from './invoice-input';
 import { invoiceJson, invoiceRowJson, today } from './invoice-json';
 import { displayStatus, invoiceBalance } from './invoice-status';
 import { emptyAddress } from './addresses';
@@ -68,6 +68,7 @@ export function createInvoiceHandlers(portalBase: () => string) {
         modified_at: ctx.now,
       };
       applyHeaderFields(ctx, invoice, ctx.body, true);
+      settleExchangeRate(ctx, invoice);
       invoice.line_items = lines.map((line, i) => lineFromInput(ctx, line, i, []));
       const custom = requestedNumber(ctx, undefined);
       if (custom !== undefined) assertInvoiceNumber(ctx, invoice, custom);

@@ -19,6 +19,8 @@ export interface CreateOrganizationInput {
   taxes?: Array<{ name: string; percentage: string | number; type?: 'tax' | 'compound_tax' }>;
   /** Groups of the taxes above, by tax name. */
   taxGroups?: Array<{ name: string; taxNames: string[] }>;
+  /** ISO codes of currencies added besides the base one (Settings → Currencies). */
+  currencies?: string[];
   contactName?: string;
   email?: string;
   planName?: string;
@@ -47,6 +49,24 @@ export interface ZohoOrg {
   price_precision: number;
 }
 
+/** A currency of the organisation, as GET /settings/currencies lists it. */
+export interface OrgCurrency {
+  currency_id: string;
+  currency_code: string;
+  currency_name: string;
+  currency_symbol: string;
+  price_precision: number;
+  is_base_currency: boolean;
+}
+
+/** One exchange rate of a currency: base units per unit of it, from `effective_date` on. */
+export interface ExchangeRateRecord {
+  exchange_rate_id: string;
+  currency_id: string;
+  effective_date: string;
+  rate: Decimal;
+}
+
 /** All state of one fake organisation. */
 export class ZohoOrganization {
   readonly contacts = new Map<string, ContactRecord>();
@@ -56,6 +76,10 @@ export class ZohoOrganization {
   readonly creditNotes = new Map<string, CreditNoteRecord>();
   readonly taxes = new Map<string, TaxRecord>();
   readonly taxGroups = new Map<string, TaxGroupRecord>();
+  /** Currencies added besides the base one. */
+  readonly addedCurrencies: OrgCurrency[] = [];
+  /** Exchange rates by currency id. */
+  readonly exchangeRates = new Map<string, ExchangeRateRecord[]>();
   readonly limiter: OrgRateLimiter;
   /** Next number for `INV-000001`-style auto numbering. */
   nextInvoiceNumber = 1;
@@ -100,8 +124,8 @@ export class ZohoOrganization {
     };
   }
 
-  /** The currencies enabled in the org: the base currency only, as a new Zoho org has. */
-  currencies(): Array<{ currency_id: string; currency_code: string; currency_name: string; currency_symbol: string; price_precision: number; is_base_currency: boolean }> {
+  /** The currencies enabled in the org: the base currency first, then those added. */
+  currencies(): OrgCurrency[] {
     const info = currencyInfo(this.info.currency_code);
     return [
       {
@@ -112,7 +136,53 @@ export class ZohoOrganization {
         price_precision: this.info.price_precision,
         is_base_currency: true,
       },
+      ...this.addedCurrencies,
     ];
+  }
+
+  /** Adds a currency (Settings → Currencies); its id. A code already there is refused. */
+  addCurrency(ids: ZohoIdSequence, code: string): OrgCurrency {
+    const info = currencyInfo(code);
+    if (this.currencies().some((c) => c.currency_code === info.code)) throw new Error(`currency ${info.code} already exists`);
+    const currency: OrgCurrency = {
+      currency_id: ids.next(),
+      currency_code: info.code,
+      currency_name: `${info.code}- ${info.name}`,
+      currency_symbol: info.symbol,
+      price_precision: info.precision,
+      is_base_currency: false,
+    };
+    this.addedCurrencies.push(currency);
+    return currency;
+  }
+
+  currency(currencyId: string): OrgCurrency | undefined {
+    return this.currencies().find((c) => c.currency_id === currencyId);
+  }
+
+  /** ISO code of one of the organisation's currencies (the base one's for an unknown id). */
+  currencyCodeOf(currencyId: string): string {
+    return this.currency(currencyId)?.currency_code ?? this.info.currency_code;
+  }
+
+  /** The rate of a currency in effect on `date`: the latest effective on or before it. */
+  rateOn(currencyId: string, date: string): ExchangeRateRecord | undefined {
+    let best: ExchangeRateRecord | undefined;
+    for (const rate of this.exchangeRates.get(currencyId) ?? []) {
+      if (rate.effective_date <= date && (!best || rate.effective_date > best.effective_date)) best = rate;
+    }
+    return best;
+  }
+
+  /**
+   * The exchange rate a new document in `currencyId` dated `date` gets when its body names none:
+   * 1 in the base currency; else the rate in effect that day, else 1. [assumed] The spec says
+   * exchange_rate is "required when not in base currency"; Books' own form pre-fills the rate of
+   * the day, which is what this fake does instead of refusing.
+   */
+  defaultExchangeRate(currencyId: string, date: string): Decimal {
+    if (currencyId === this.info.currency_id) return Decimal.ONE;
+    return this.rateOn(currencyId, date)?.rate ?? Decimal.ONE;
   }
 
   /** Seeds the tax list of a new organisation. */
