@@ -72,6 +72,19 @@ describe('buildInvoice on the real fixtures', () => {
     assert.equal(plan(order, { catalogue, storeTimeZone: 'UTC' }).result.payload.date, '2017-03-22');
   });
 
+  test('an order in a foreign currency carries the exchange rate of its date; amounts stay in the order currency', () => {
+    const order = fixtures.order();
+    const catalogue = { taxes: [{ taxId: 'zoho-state', name: 'State Tax', percentage: '7.5' }] };
+    const context = { ...testContext(order, { catalogue }), exchangeRate: 0.8567 };
+    const foreign = buildInvoice(order, context);
+    assertExact(order, context, foreign);
+    assert.equal(foreign.payload.exchange_rate, 0.8567);
+    const base = plan(order, { catalogue }).result.payload;
+    const { exchange_rate: _rate, ...rest } = foreign.payload;
+    assert.deepEqual(rest, base, 'the rate is the only difference');
+    assert.equal('exchange_rate' in base, false, 'the base currency sends none');
+  });
+
   test('order 723 (registered customer, refunds): untaxed, total 39.00 without adjustment', () => {
     const order = fixtures.orderWithRefunds();
     const { result } = plan(order, { catalogue: { taxes: [] } });

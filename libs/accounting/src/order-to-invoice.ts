@@ -43,6 +43,11 @@ export interface InvoiceContext {
   taxFor(rateIds: number[], lineKind: TaxedLineKind): { taxId: string; percentage: string } | undefined;
   /** The Zoho organisation's `price_precision`. */
   pricePrecision: number;
+  /**
+   * Base-currency units per unit of the order's currency on the document's date, when the order
+   * is not in the organization's base currency (Zoho needs it then); absent for the base currency.
+   */
+  exchangeRate?: number;
   /** IANA time zone the books are kept in, e.g. `Europe/Berlin`. */
   storeTimeZone: string;
   options?: {
@@ -169,6 +174,7 @@ export function buildInvoice(order: WooOrder, context: InvoiceContext, extra: Ex
     notes: invoiceNotes(order),
     adjustment: adjustment.toNumber(),
     adjustment_description: adjustmentDescription(planned.carried, roundingDifference),
+    ...(context.exchangeRate !== undefined ? { exchange_rate: context.exchangeRate } : {}),
   };
 
   // The payload is what Zoho will see: recompute from it (numbers and all) to prove the identity.

@@ -26,6 +26,12 @@ describe('buildPayment', () => {
     });
   });
 
+  test('an order in a foreign currency carries the rate of its payment date; a base-currency one carries none', () => {
+    const order = fixtures.order();
+    assert.equal(buildPayment(order, context(order, { exchangeRate: 1.1734 })).payload.exchange_rate, 1.1734);
+    assert.equal('exchange_rate' in buildPayment(order, context(order)).payload, false);
+  });
+
   test('the payment date is the paid instant in the store time zone, not the site-local date', () => {
     const order = { ...fixtures.order(), date_paid: '2026-03-01T01:30:00', date_paid_gmt: '2026-02-28T23:30:00' };
     assert.equal(buildPayment(order, context(order, { storeTimeZone: 'Europe/Berlin' })).payload.date, '2026-03-01');

@@ -33,6 +33,8 @@ export interface PaymentContext {
   accountId?: string;
   /** WooCommerce payment method id → Zoho payment mode, over the built-in guesses. */
   modes?: Record<string, string>;
+  /** Rate of the payment's date when the order is not in the base currency (see `paidOn`). */
+  exchangeRate?: number;
 }
 
 export interface PaymentPlan {
@@ -71,6 +73,13 @@ export function asZohoPaymentMode(mode: string | null | undefined): ZohoPaymentM
   return (ZOHO_PAYMENT_MODES as readonly (string | null | undefined)[]).includes(mode) ? (mode as ZohoPaymentMode) : undefined;
 }
 
+/** The payment's date: the day the order was paid, in the store's time zone. */
+export function paidOn(order: WooOrder, storeTimeZone: string): string {
+  const paidAt = paidAtGmt(order);
+  if (!paidAt) throw new InvalidOrderError(order.id, 'it is not paid (no date_paid_gmt, or a total of zero)');
+  return calendarDateIn(new Date(`${paidAt}Z`), storeTimeZone);
+}
+
 /** The payment of a paid order (see paidAtGmt), applied to its invoice up to the invoice's balance. */
 export function buildPayment(order: WooOrder, context: PaymentContext): PaymentPlan {
   const paidAt = paidAtGmt(order);
@@ -91,11 +100,12 @@ export function buildPayment(order: WooOrder, context: PaymentContext): PaymentP
       customer_id: context.customerId,
       payment_mode: zohoPaymentMode(order.payment_method, context.modes),
       amount: amount.toNumber(),
-      date: calendarDateIn(new Date(`${paidAt}Z`), context.storeTimeZone),
+      date: paidOn(order, context.storeTimeZone),
       reference_number: paymentReference(order),
       description,
       ...(context.accountId ? { account_id: context.accountId } : {}),
       invoices: applied.isPositive() ? [{ invoice_id: context.invoiceId, amount_applied: applied.toNumber() }] : [],
+      ...(context.exchangeRate !== undefined ? { exchange_rate: context.exchangeRate } : {}),
     },
   };
 }

@@ -42,6 +42,13 @@ describe('buildCreditNote', () => {
     assert.equal(plan.unexplained, '10.00');
     assert.match(plan.payload.notes, /^Refund #726 of WooCommerce order #723\nRefunded manually/);
     assert.equal('invoice_number' in plan.payload, false);
+    assert.equal('exchange_rate' in plan.payload, false);
+  });
+
+  test('a refund in a foreign currency carries the exchange rate it was planned with (that of the refund date)', () => {
+    const order = fixtures.orderWithRefunds();
+    const plan = creditNote(order, fixtures.orderRefund(), { ...testContext(order, { catalogue: { taxes: [] } }), exchangeRate: 1.2031, refundItemId: 'item-refund' });
+    assert.equal(plan.payload.exchange_rate, 1.2031);
   });
 
   test('an itemized refund with two taxes books the same items and taxes as the invoice, to the cent', () => {

@@ -39,6 +39,8 @@ export interface ZohoInvoicePayload {
   adjustment_description: string;
   /** Untaxed shipping; never filled by `buildInvoice`, which bills shipping as line items. */
   shipping_charge?: number | string;
+  /** Only for an order in another currency than the organization's base one: the rate of `date`. */
+  exchange_rate?: number;
 }
 
 /**
@@ -110,6 +112,8 @@ export interface ZohoCustomerPaymentPayload {
   account_id?: string;
   /** Empty when the invoice has nothing left to pay: the whole amount is then the customer's credit. */
   invoices: Array<{ invoice_id: string; amount_applied: number }>;
+  /** Only for an order in another currency than the organization's base one: the rate of `date`. */
+  exchange_rate?: number;
 }
 
 /**

@@ -64,6 +64,8 @@ export interface EnsureContactReply {
   source: 'link' | 'email' | 'created';
   /** Dry run only: no contact exists yet, the live run would create one (`contactId` is empty). */
   wouldCreate?: boolean;
+  /** ISO code of the contact's currency in Zoho, which its invoices take (absent when not known). */
+  currencyCode?: string;
 }
 
 /** One order line (or the synthetic shipping / fee line) needing a Zoho item. */

@@ -6,6 +6,7 @@ export * from './nest-logger';
 export * from './health.controller';
 export * from './bootstrap';
 export * from './zoho/zoho-client.factory';
+export * from './zoho/organization-currencies';
 export * from './sync-service.config';
 export * from './database-pool';
 export * from './audit/zoho-call-log';

@@ -1,13 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { KeyedAdvisoryLocks } from '@connector/persistence';
-import { decisionAuditProvider, PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
+import { decisionAuditProvider, OrganizationCurrencies, PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
 import { ContactLinksRepository } from './contacts/contact-links.repository';
 import { ContactResolverService } from './contacts/contact-resolver.service';
 import { ContactSyncService } from './contacts/contact-sync.service';
 import { CustomerEventsHandler } from './contacts/customer-events.handler';
 import { EnsureContactHandler } from './contacts/ensure-contact.handler';
-import { OrganizationCurrencies } from './contacts/organization-currencies';
 import { ContactReplayPreview } from './contacts/replay-contact-preview';
 import { ReplayHandler } from './contacts/replay.handler';
 import { ZohoContacts } from './contacts/zoho-contacts';

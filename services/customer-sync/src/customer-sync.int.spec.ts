@@ -271,7 +271,7 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
     assert.ok(contact);
     const mark = zoho.mark();
     const reply = await ensureContact({ email: '  MIXED.case@example.com ' });
-    assert.deepEqual(reply, { contactId: contact.contact_id, contactName: 'Mia Case', source: 'link' });
+    assert.deepEqual(reply, { contactId: contact.contact_id, contactName: 'Mia Case', source: 'link', currencyCode: 'USD' });
     assert.equal(zoho.callsSince(mark).length, 0);
     assert.equal(contactsWithEmail('mixed.case@example.com').length, 1);
   });
@@ -369,7 +369,7 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
     const contactId = (await linkOf('john.doe@example.com'))!.zoho_contact_id;
     const mark = zoho.mark();
     const reply = await ensureContact({ customerId: 25, email: 'john.work@example.com' });
-    assert.deepEqual(reply, { contactId, contactName: 'John Doe', source: 'link' });
+    assert.deepEqual(reply, { contactId, contactName: 'John Doe', source: 'link', currencyCode: 'USD' });
     assert.equal(zoho.callsSince(mark).length, 0);
   });
 

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
+import { OrganizationCurrencies, PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
 import { InvoiceSyncConfig } from './invoice-sync.config';
 import { AppliedOrderEvents } from './orders/applied-order-events';
 import { InFlightOrders } from './orders/in-flight-orders';
@@ -13,6 +13,7 @@ import { RefundCreditRepository } from './refunds/refund-credit.repository';
 import { RefundCreditsService } from './refunds/refund-credits.service';
 import { OrderPaymentRepository } from './payments/order-payment.repository';
 import { OrderPaymentsService } from './payments/order-payments.service';
+import { ExchangeRates } from './zoho/exchange-rates';
 import { OrganizationProfiles } from './zoho/organization-profiles';
 
 @Module({})
@@ -22,7 +23,7 @@ export class InvoiceSyncModule {
       module: InvoiceSyncModule,
       imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
       controllers: [OrderEventsHandler, ReplayHandler],
-      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, InFlightOrders, OrganizationProfiles, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
+      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, InFlightOrders, OrganizationProfiles, OrganizationCurrencies, ExchangeRates, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
     };
   }
 }

@@ -13,9 +13,11 @@ export interface ContactLink {
   modifiedGmt: string | null;
   /** Hash of the contact payload last sent for that snapshot. */
   contentHash: string | null;
+  /** ISO code of the contact's currency in Zoho (its invoices take it); null until known. */
+  currencyCode: string | null;
 }
 
-export type NewContactLink = Omit<ContactLink, 'modifiedGmt' | 'contentHash'> & Partial<Pick<ContactLink, 'modifiedGmt' | 'contentHash'>>;
+export type NewContactLink = Omit<ContactLink, 'modifiedGmt' | 'contentHash' | 'currencyCode'> & Partial<Pick<ContactLink, 'modifiedGmt' | 'contentHash' | 'currencyCode'>>;
 
 interface ContactLinkRow {
   email: string;
@@ -24,9 +26,10 @@ interface ContactLinkRow {
   contact_name: string;
   modified_gmt: string | null;
   content_hash: string | null;
+  currency_code: string | null;
 }
 
-const COLUMNS = 'email, woo_customer_id, zoho_contact_id, contact_name, modified_gmt, content_hash';
+const COLUMNS = 'email, woo_customer_id, zoho_contact_id, contact_name, modified_gmt, content_hash, currency_code';
 
 /**
  * The store email → Zoho contact mapping of each connection, so a known customer costs no Zoho
@@ -60,16 +63,19 @@ export class ContactLinksRepository {
    */
   async save(connectionId: string, link: NewContactLink): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO contact_links (connection_id, email, woo_customer_id, zoho_contact_id, contact_name, modified_gmt, content_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO contact_links (connection_id, email, woo_customer_id, zoho_contact_id, contact_name, modified_gmt, content_hash, currency_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (connection_id, email) DO UPDATE SET
          woo_customer_id = CASE WHEN EXCLUDED.woo_customer_id > 0 THEN EXCLUDED.woo_customer_id ELSE contact_links.woo_customer_id END,
          zoho_contact_id = EXCLUDED.zoho_contact_id,
          contact_name = EXCLUDED.contact_name,
          modified_gmt = COALESCE(EXCLUDED.modified_gmt, contact_links.modified_gmt),
          content_hash = COALESCE(EXCLUDED.content_hash, contact_links.content_hash),
+         -- Another contact's currency is not this one's: kept only while the contact stays the same.
+         currency_code = CASE WHEN EXCLUDED.zoho_contact_id = contact_links.zoho_contact_id
+                              THEN COALESCE(EXCLUDED.currency_code, contact_links.currency_code) ELSE EXCLUDED.currency_code END,
          updated_at = now()`,
-      [connectionId, link.email, link.wooCustomerId, link.zohoContactId, link.contactName, link.modifiedGmt ?? null, link.contentHash ?? null],
+      [connectionId, link.email, link.wooCustomerId, link.zohoContactId, link.contactName, link.modifiedGmt ?? null, link.contentHash ?? null, link.currencyCode ?? null],
     );
   }
 
@@ -87,5 +93,6 @@ function toLink(row: ContactLinkRow): ContactLink {
     contactName: row.contact_name,
     modifiedGmt: row.modified_gmt,
     contentHash: row.content_hash,
+    currencyCode: row.currency_code,
   };
 }

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { normalizeEmail } from '@connector/accounting';
 import { PermanentError } from '@connector/common';
+import { ZohoApiError, ZohoBooksClient, ZohoContact, ZohoNotFoundError } from '@connector/zoho-books';
 import { EnsureContactReply, EnsureContactRequest } from '@connector/contracts';
 import { ConnectionEntity, ConnectionStore, isUuid, KeyedAdvisoryLocks } from '@connector/persistence';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
 import { contactLockKey } from './contact-lock-key';
 import { newContactFromOrder } from './order-contact';
-import { OrganizationCurrencies } from './organization-currencies';
+
 import { ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
-import { DecisionAudit, ZohoCallLog } from '@connector/platform';
+import { DecisionAudit, OrganizationCurrencies, ZohoCallLog } from '@connector/platform';
 
 interface Resolution extends EnsureContactReply {
   reason: string;
@@ -48,17 +49,17 @@ export class ContactResolverService {
     const context = { connectionId: connection.id, resourceId: customerId > 0 ? String(customerId) : email || null, correlationId: request.correlationId ?? null, calls };
     try {
       const known = await this.storedLink(connection.id, customerId, email);
-      const resolution = known
+      const resolution = known && inCurrency(known.currencyCode, request.currency)
         ? fromLink(known, customerId > 0 && known.wooCustomerId === customerId ? "the customer's stored link" : 'stored link of the email')
-        : await this.locks.withLock(contactLockKey(connection.id, requireEmail(email)), () => this.resolveLocked(connection, request, email, calls));
+        : await this.locks.withLock(contactLockKey(connection.id, requireEmail(email || known?.email || '')), () => this.resolveLocked(connection, request, email || known!.email, calls));
       await this.audit.record({
         ...context,
         action: ACTIONS[resolution.source],
         outcome: 'ok',
         message: `${email || `customer ${customerId}`} → Zoho contact "${resolution.contactName}" (${resolution.contactId}): ${resolution.reason}`,
-        detail: { email, customerId, contactId: resolution.contactId, source: resolution.source },
+        detail: { email, customerId, contactId: resolution.contactId, source: resolution.source, currency: resolution.currencyCode },
       });
-      return { contactId: resolution.contactId, contactName: resolution.contactName, source: resolution.source };
+      return { contactId: resolution.contactId, contactName: resolution.contactName, source: resolution.source, currencyCode: resolution.currencyCode };
     } catch (error) {
       const classified = classifyZohoFailure(error);
       await this.audit.failure({ ...context, action: 'ensure-contact', detail: { email, customerId } }, classified);
@@ -104,29 +105,79 @@ export class ContactResolverService {
   /** Runs under the email's lock: whatever another worker linked meanwhile is found first. */
   private async resolveLocked(connection: ConnectionEntity, request: EnsureContactRequest, email: string, calls: ZohoCallLog): Promise<Resolution> {
     const linked = await this.storedLink(connection.id, request.customerId, email);
-    if (linked) return fromLink(linked, 'linked meanwhile by another worker');
+    if (linked && inCurrency(linked.currencyCode, request.currency)) return fromLink(linked, 'linked meanwhile by another worker');
 
     const zoho = await this.zohoContacts.clientFor(connection, calls);
-    const link = (contactId: string, contactName: string) =>
-      this.links.save(connection.id, { email, wooCustomerId: request.customerId, zohoContactId: contactId, contactName });
+    const link = (contactId: string, contactName: string, currencyCode: string | undefined) =>
+      this.links.save(connection.id, { email, wooCustomerId: request.customerId, zohoContactId: contactId, contactName, currencyCode: currencyCode ?? null });
 
+    if (linked) {
+      const contact = await zoho.getContact(linked.zohoContactId);
+      return this.inOrderCurrency(zoho, connection, request, { contact, reason: 'stored link', link });
+    }
     const found = await this.zohoContacts.findByEmail(zoho, email);
     if (found) {
-      await link(found.contact_id, found.contact_name);
-      return { contactId: found.contact_id, contactName: found.contact_name, source: 'email', reason: 'found in Zoho by email; linked' };
+      return this.inOrderCurrency(zoho, connection, request, { contact: found, source: 'email', reason: 'found in Zoho by email; linked', link });
     }
     const currencyId = await this.currencies.currencyIdFor(zoho, connection.id, request.currency);
     const payload = { ...newContactFromOrder(request, email), ...(currencyId ? { currency_id: currencyId } : {}) };
     const { contact, how } = await this.zohoContacts.create(zoho, payload, email);
-    await link(contact.contact_id, contact.contact_name);
     return how === 'created'
-      ? { contactId: contact.contact_id, contactName: contact.contact_name, source: 'created', reason: 'not in Zoho yet; created from the billing details' }
-      : { contactId: contact.contact_id, contactName: contact.contact_name, source: 'email', reason: 'Zoho already had a contact with this name and email; linked' };
+      ? this.inOrderCurrency(zoho, connection, request, { contact, source: 'created', reason: 'not in Zoho yet; created from the billing details', link })
+      : this.inOrderCurrency(zoho, connection, request, { contact, source: 'email', reason: 'Zoho already had a contact with this name and email; linked', link });
+  }
+
+  /**
+   * Zoho books an invoice in its contact's currency, so the contact must be in the order's: an
+   * order in EUR booked to a GBP contact would put the euro amounts in the books as pounds. A
+   * contact without transactions yet (typically made from the customer's sign-up, in the base
+   * currency, before their first order) is moved to the order's currency; one with transactions
+   * cannot be (Zoho refuses), and the order is refused with the reason instead of booked wrong.
+   */
+  private async inOrderCurrency(
+    zoho: ZohoBooksClient, connection: ConnectionEntity, request: EnsureContactRequest,
+    found: { contact: ZohoContact; source?: EnsureContactReply['source']; reason: string; link: (id: string, name: string, currency: string | undefined) => Promise<void> },
+  ): Promise<Resolution> {
+    const { contact, link } = found;
+    const source = found.source ?? 'link';
+    const current = contact.currency_code?.toUpperCase();
+    const wanted = request.currency?.trim().toUpperCase();
+    if (!wanted || !current || current === wanted) {
+      await link(contact.contact_id, contact.contact_name, current);
+      return { contactId: contact.contact_id, contactName: contact.contact_name, source, currencyCode: current, reason: found.reason };
+    }
+    const currency = await this.currencies.currency(zoho, connection.id, wanted);
+    try {
+      // The name goes along: Zoho documents it as required on a contact update.
+      await zoho.updateContact(contact.contact_id, { contact_name: contact.contact_name, currency_id: currency.currency_id });
+    } catch (error) {
+      if (!(error instanceof ZohoApiError) || error instanceof ZohoNotFoundError || error.status >= 500) throw error;
+      throw new PermanentError(
+        `the order is in ${wanted}, but its customer's Zoho contact "${contact.contact_name}" is in ${current} and already has transactions, ` +
+          `so Zoho cannot book it there (an invoice takes its contact's currency) and cannot change the contact's currency (Zoho: ${error.upstreamMessage}); ` +
+          `book this order in Zoho by hand, to a contact in ${wanted}`,
+        { code: 'contact_currency_mismatch' },
+      );
+    }
+    await link(contact.contact_id, contact.contact_name, wanted);
+    return {
+      contactId: contact.contact_id,
+      contactName: contact.contact_name,
+      source,
+      currencyCode: wanted,
+      reason: `${found.reason}; its currency changed from ${current} to ${wanted}, the order's (it had no transactions yet)`,
+    };
   }
 }
 
+/** Whether a link's contact is known to be in the order's currency (or the order names none). */
+function inCurrency(contactCurrency: string | null, orderCurrency: string | undefined): boolean {
+  const wanted = orderCurrency?.trim().toUpperCase();
+  return !wanted || contactCurrency?.toUpperCase() === wanted;
+}
+
 function fromLink(link: ContactLink, reason: string): Resolution {
-  return { contactId: link.zohoContactId, contactName: link.contactName, source: 'link', reason };
+  return { contactId: link.zohoContactId, contactName: link.contactName, source: 'link', currencyCode: link.currencyCode ?? undefined, reason };
 }
 
 /** Without an email nothing identifies a guest, and a contact made anyway would be a new one per order. */

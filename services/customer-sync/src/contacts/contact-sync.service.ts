@@ -103,6 +103,7 @@ export class ContactSyncService {
       contactName: contact.contact_name,
       modifiedGmt,
       contentHash,
+      currencyCode: contact.currency_code ?? null,
     });
     return {
       action: written.matchedBy === 'created' ? 'create-contact' : 'update-contact',

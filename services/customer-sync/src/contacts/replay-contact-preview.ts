@@ -54,7 +54,7 @@ export class ContactReplayPreview {
     });
     dryRun.plan({ resource: 'customer', resourceId: String(customer.id), action: planned.action, message: planned.message, payload });
     dryRun.simulated.set(key, {
-      email, wooCustomerId: customer.id, zohoContactId: planned.contactId, contactName: payload.contact_name, modifiedGmt, contentHash,
+      email, wooCustomerId: customer.id, zohoContactId: planned.contactId, contactName: payload.contact_name, modifiedGmt, contentHash, currencyCode: byEmail?.currencyCode ?? null,
     } satisfies ContactLink);
     await this.audit.record({
       connectionId: connection.id,

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InvoiceContext, mapOrderTaxes } from '@connector/accounting';
+import { InvoiceContext, invoiceDate, mapOrderTaxes } from '@connector/accounting';
 import { PermanentError } from '@connector/common';
 import { EnsureContactReply, EnsureContactRequest, EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RPC, WooOrder } from '@connector/contracts';
 import { InboundEvent, NatsRpcClient } from '@connector/messaging';
 import { ConnectionEntity, connectionSettings } from '@connector/persistence';
 import type { ZohoBooksClient } from '@connector/zoho-books';
+import { ExchangeRates } from '../zoho/exchange-rates';
 import { OrganizationProfiles } from '../zoho/organization-profiles';
 import { FEE_KEY, itemRequestLines, lineKey, SHIPPING_KEY } from './order-lines';
 
@@ -38,7 +39,8 @@ export interface ResolvedContext {
 /**
  * What the domain needs to map an order-shaped document to Zoho: the contact (customer-sync), the
  * items (catalog-sync), the organization's taxes and price precision (cached), and the
- * connection's settings. Shared by invoices and credit notes, so both bill the same contact, items
+ * connection's settings, and the exchange rate when the store's currency is not the books' base
+ * currency. Shared by invoices and credit notes, so both bill the same contact, items
  * and taxes.
  */
 @Injectable()
@@ -46,6 +48,7 @@ export class InvoiceContextResolver {
   constructor(
     private readonly rpc: NatsRpcClient,
     private readonly profiles: OrganizationProfiles,
+    private readonly exchangeRates: ExchangeRates,
   ) {}
 
   async resolve(connection: ConnectionEntity, order: WooOrder, zoho: ZohoBooksClient, event: InboundEvent, options: ResolveOptions = {}): Promise<ResolvedContext> {
@@ -77,6 +80,8 @@ export class InvoiceContextResolver {
       taxes = mapOrderTaxes(order, profile.taxes);
     }
     taxes.assertComplete();
+    // A credit note's order-shaped refund carries the refund's date, so it is booked at that day's rate.
+    const exchangeRate = await this.exchangeRates.rateFor(connection, zoho, order.currency, invoiceDate(order, settings.storeTimeZone));
     return {
       itemId,
       context: {
@@ -86,6 +91,7 @@ export class InvoiceContextResolver {
         feeItemId: order.fee_lines.length ? itemId(FEE_KEY) : '',
         taxFor: (rateIds, kind) => taxes.taxFor(rateIds, kind),
         pricePrecision: profile.pricePrecision,
+        ...(exchangeRate !== undefined ? { exchangeRate } : {}),
         storeTimeZone: settings.storeTimeZone,
         options: { invoiceNumber: settings.invoiceNumber, invoiceNumberPrefix: settings.invoiceNumberPrefix },
       },

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildPayment, Decimal, paidAtGmt, paymentReference } from '@connector/accounting';
+import { buildPayment, Decimal, paidAtGmt, paidOn, paymentReference } from '@connector/accounting';
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
 import { ConnectionEntity, ConnectionSettings, connectionSettings, OrderSyncEntity } from '@connector/persistence';
@@ -8,6 +8,7 @@ import type { ZohoBooksClient, ZohoCustomerPayment, ZohoInvoice } from '@connect
 import type { Outcome } from '../orders/order-audit-entry';
 import { OrderSyncMetrics } from '../orders/order-sync.metrics';
 import { OrderSyncRepository } from '../orders/order-sync.repository';
+import { ExchangeRates } from '../zoho/exchange-rates';
 import { OrderPaymentRepository } from './order-payment.repository';
 
 /** What the payment step needs of the order's invoice: the one this event wrote, or read from Zoho. */
@@ -29,6 +30,7 @@ export class OrderPaymentsService {
     private readonly payments: OrderPaymentRepository,
     private readonly records: OrderSyncRepository,
     private readonly metrics: OrderSyncMetrics,
+    private readonly exchangeRates: ExchangeRates,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -94,6 +96,7 @@ export class OrderPaymentsService {
         storeTimeZone: settings.storeTimeZone,
         accountId: settings.paymentAccountId,
         modes: settings.paymentModes,
+        exchangeRate: await this.exchangeRates.rateFor(connection, zoho, order.currency, paidOn(order, settings.storeTimeZone)),
       });
       payment = await zoho.createCustomerPayment(plan.payload);
       orderTotal = plan.amount;

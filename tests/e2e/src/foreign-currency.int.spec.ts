@@ -1,0 +1,201 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Decimal } from '@connector/accounting';
+import { sleep } from '@connector/common';
+import type { WooOrder } from '@connector/contracts';
+import { FakeWooStore } from '@connector/sandbox';
+import { eventually } from '@connector/testing';
+import { Stack } from './stack';
+
+interface OrderStory {
+  state: string;
+  reason: string | null;
+  invoice: { id: string; status: string | null } | null;
+  payment: { state: string; reason: string | null } | null;
+  creditNotes: Array<{ refundId: number; state: string }>;
+  deadLetters: unknown[];
+  audit: Array<{ action: string; outcome: string; message: string }>;
+}
+
+/** yyyy-mm-dd `days` from today (UTC); the orders below are placed today. */
+function day(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A store selling in EUR whose books are kept in GBP: every invoice, credit note and payment is in
+ * EUR, to its customer's EUR contact, at the organization's exchange rate of its date; never the
+ * euro amounts booked as pounds.
+ */
+describe('orders in a currency other than the books\' base currency', () => {
+  let stack: Stack;
+  let store: FakeWooStore;
+  let orgId: string;
+  let connectionId: string;
+  let mug: number;
+
+  before(async () => {
+    stack = await Stack.start();
+    orgId = stack.zoho.createOrganization({ name: 'Sterling Books Ltd', currencyCode: 'GBP', currencies: ['EUR'], taxes: [{ name: 'VAT 19', percentage: 19 }] }).organization_id;
+    // Rates Zoho keeps for EUR: an old one, the one in effect today, and one from tomorrow that must not be used.
+    stack.zoho.setExchangeRate(orgId, 'EUR', '2020-01-01', 0.9);
+    stack.zoho.setExchangeRate(orgId, 'EUR', day(-3), 0.8567);
+    stack.zoho.setExchangeRate(orgId, 'EUR', day(2), 0.7);
+    store = await FakeWooStore.start({ currency: 'EUR', timeZone: 'UTC', taxRates: [{ id: 1, rate: '19.0000', label: 'VAT', shipping: true }] });
+    mug = store.createProduct({ name: 'Mug', sku: 'MUG-EUR', regularPrice: '12.99' }).id;
+    connectionId = await stack.connect(store, orgId, { paymentsSince: '2000-01-01T00:00:00' });
+  });
+
+  after(async () => {
+    await store?.stop();
+    await stack?.stop();
+  });
+
+  const story = async (orderId: number) => (await stack.api('GET', `/api/connections/${connectionId}/orders/${orderId}`)).json as OrderStory;
+  const invoiceFor = (order: WooOrder) => stack.zoho.invoices(orgId).find((invoice) => invoice.reference_number === order.number);
+  const contactOf = (contactId: string) => stack.zoho.contacts(orgId).find((contact) => contact.contact_id === contactId)!;
+
+  async function settled(orderId: number, state: string): Promise<OrderStory> {
+    try {
+      return await eventually(async () => {
+        const current = await story(orderId);
+        return current.state === state && (state !== 'failed' || current.deadLetters.length > 0) ? current : undefined;
+      }, 30_000, 100);
+    } catch (error) {
+      const current = await story(orderId);
+      throw new Error(`order ${orderId} never ${state}: ${JSON.stringify({ state: current.state, reason: current.reason, audit: current.audit.map((e) => `${e.action}: ${e.message}`) })}`, { cause: error });
+    }
+  }
+
+  function assertEuroInvoice(order: WooOrder) {
+    const invoice = invoiceFor(order)!;
+    assert.ok(invoice, `order ${order.number} has its invoice`);
+    assert.equal(invoice.currency_code, 'EUR');
+    assert.equal(invoice.exchange_rate, 0.8567, "the rate in effect on the invoice's date, not a later or an older one");
+    assert.equal(Decimal.from(String(invoice.total)).compare(order.total), 0, 'the EUR total is the order total, to the cent');
+    assert.equal(contactOf(invoice.customer_id).currency_code, 'EUR');
+    return invoice;
+  }
+
+  test('a guest order: a EUR contact, a EUR invoice at the day\'s rate, and its payment too', async () => {
+    const order = store.createOrder({
+      customer: { billing: { first_name: 'Eva', last_name: 'Euro', email: 'eva.euro@example.com', country: 'DE' } },
+      lineItems: [{ productId: mug, quantity: 3 }],
+      paymentMethod: 'stripe',
+      transactionId: 'ch_eur_1',
+    });
+    await store.flushDeliveries();
+    await eventually(async () => ((await story(order.id)).payment?.state === 'recorded' ? true : undefined), 30_000, 100);
+    assertEuroInvoice(order);
+    const [payment] = stack.zoho.payments(orgId).filter((p) => p.reference_number === `${order.number}-P`);
+    assert.equal(payment.currency_code, 'EUR');
+    assert.equal(payment.exchange_rate, 0.8567);
+    assert.equal(Decimal.from(String(payment.amount)).compare(order.total), 0);
+  });
+
+  test("a registered customer's contact, made in the base currency at sign-up, is moved to EUR on the first order; the next order costs no contact call", async () => {
+    const customer = store.createCustomer({
+      email: 'georg.gbp@example.com',
+      firstName: 'Georg',
+      lastName: 'Signup',
+      billing: { first_name: 'Georg', last_name: 'Signup', address_1: '1 Main St', city: 'Berlin', postcode: '10115', country: 'DE' },
+    });
+    await store.flushDeliveries();
+    const signedUp = await eventually(async () => stack.zoho.contacts(orgId).find((c) => c.contact_persons.some((p) => p.email === 'georg.gbp@example.com')), 30_000, 100);
+    assert.equal(signedUp.currency_code, 'GBP', 'a customer event carries no currency: Zoho makes the contact in its base currency');
+
+    const first = store.createOrder({ customer: customer.id, lineItems: [{ productId: mug, quantity: 1 }], status: 'on-hold', paymentMethod: 'bacs' });
+    await store.flushDeliveries();
+    await settled(first.id, 'synced');
+    const invoice = assertEuroInvoice(first);
+    assert.equal(invoice.customer_id, signedUp.contact_id, 'the same contact, now in EUR');
+    assert.ok((await story(first.id)).audit.length > 0);
+
+    await sleep(1_100);
+    const mark = stack.zoho.mark();
+    const second = store.createOrder({ customer: customer.id, lineItems: [{ productId: mug, quantity: 2 }], status: 'on-hold', paymentMethod: 'bacs' });
+    await store.flushDeliveries();
+    await settled(second.id, 'synced');
+    assertEuroInvoice(second);
+    const calls = stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+    assert.deepEqual(calls, ['POST /books/v3/invoices'], 'contact, currency and rate are all known: one call per order');
+  });
+
+  test('a refund is a EUR credit note at the rate of the refund date', async () => {
+    const order = store.createOrder({
+      customer: { billing: { first_name: 'Rita', last_name: 'Refund', email: 'rita.refund@example.com', country: 'DE' } },
+      lineItems: [{ productId: mug, quantity: 2 }],
+      status: 'on-hold',
+      paymentMethod: 'bacs',
+    });
+    await store.flushDeliveries();
+    await settled(order.id, 'synced');
+    await sleep(1_100);
+    store.refundOrder(order.id, { amount: '5.00' });
+    await store.flushDeliveries();
+    await eventually(async () => ((await story(order.id)).creditNotes.some((c) => c.state === 'credited') ? true : undefined), 30_000, 100);
+    const [note] = stack.zoho.creditNotes(orgId).filter((n) => n.reference_number?.startsWith(`${order.number}-R`));
+    assert.equal(note.currency_code, 'EUR');
+    assert.equal(note.exchange_rate, 0.8567);
+    assert.equal(Decimal.from(String(note.total)).compare('5.00'), 0);
+  });
+
+  test('without a rate in effect on the order date the order fails with what to do; once the owner adds one, a retry books it once', async () => {
+    const pounds = stack.zoho.createOrganization({ name: 'Rateless Ltd', currencyCode: 'GBP', currencies: ['EUR'], taxes: [{ name: 'VAT 19', percentage: 19 }] }).organization_id;
+    stack.zoho.setExchangeRate(pounds, 'EUR', day(5), 0.8); // only a future rate
+    const shop = await FakeWooStore.start({ currency: 'EUR', timeZone: 'UTC', taxRates: [{ id: 1, rate: '19.0000', label: 'VAT', shipping: true }] });
+    try {
+      const cup = shop.createProduct({ name: 'Cup', sku: 'CUP-EUR', regularPrice: '4.50' }).id;
+      const connection = await stack.connect(shop, pounds);
+      const order = shop.createOrder({ customer: { billing: { first_name: 'Nora', last_name: 'Norate', email: 'nora@example.com', country: 'DE' } }, lineItems: [{ productId: cup, quantity: 1 }], status: 'on-hold', paymentMethod: 'bacs' });
+      await shop.flushDeliveries();
+      const orderStory = async () => (await stack.api('GET', `/api/connections/${connection}/orders/${order.id}`)).json as OrderStory;
+      const failed = await eventually(async () => {
+        const current = await orderStory();
+        return current.state === 'failed' && current.deadLetters.length > 0 ? current : undefined;
+      }, 30_000, 100);
+      assert.match(failed.reason ?? '', new RegExp(`no EUR exchange rate in effect on ${order.date_created_gmt!.slice(0, 10)}; add one under Settings → Currencies → EUR`));
+      assert.equal(stack.zoho.invoices(pounds).length, 0, 'nothing booked at a guessed rate');
+
+      stack.zoho.setExchangeRate(pounds, 'EUR', day(-1), 0.8612);
+      await sleep(10_500); // a missing rate is looked up again once the cached list is 10 s old
+      assert.equal((await stack.api('POST', `/api/connections/${connection}/orders/${order.id}/retry`)).status, 202);
+      const synced = await eventually(async () => ((await orderStory()).state === 'synced' ? true : undefined), 30_000, 100);
+      assert.ok(synced);
+      const invoices = stack.zoho.invoices(pounds);
+      assert.equal(invoices.length, 1);
+      assert.equal(invoices[0].exchange_rate, 0.8612);
+    } finally {
+      await shop.stop();
+    }
+  });
+
+  test('a customer whose contact already has pound invoices (a second, GBP shop on the same books) is refused, not booked in pounds', async () => {
+    const gbpShop = await FakeWooStore.start({ currency: 'GBP', timeZone: 'UTC', taxRates: [{ id: 1, rate: '19.0000', label: 'VAT', shipping: true }] });
+    try {
+      const tea = gbpShop.createProduct({ name: 'Tea', sku: 'TEA-GBP', regularPrice: '3.20' }).id;
+      const gbpConnection = await stack.connect(gbpShop, orgId);
+      const billing = { first_name: 'Paul', last_name: 'Pound', email: 'paul.pound@example.com', country: 'GB' };
+      const gbpOrder = gbpShop.createOrder({ customer: { billing }, lineItems: [{ productId: tea, quantity: 1 }], status: 'on-hold', paymentMethod: 'bacs' });
+      await gbpShop.flushDeliveries();
+      const gbpStory = await eventually(async () => {
+        const current = (await stack.api('GET', `/api/connections/${gbpConnection}/orders/${gbpOrder.id}`)).json as OrderStory;
+        return current.state === 'synced' ? current : undefined;
+      }, 30_000, 100);
+      // Both shops number their orders alike, so the invoice is found by the id its record names.
+      const gbpInvoice = stack.zoho.invoices(orgId).find((invoice) => invoice.invoice_id === gbpStory.invoice?.id)!;
+      assert.equal(gbpInvoice.currency_code, 'GBP');
+      assert.equal(gbpInvoice.exchange_rate, 1);
+
+      const order = store.createOrder({ customer: { billing: { ...billing, country: 'DE' } }, lineItems: [{ productId: mug, quantity: 1 }], status: 'on-hold', paymentMethod: 'bacs' });
+      await store.flushDeliveries();
+      const failed = await settled(order.id, 'failed');
+      assert.match(failed.reason ?? '', /the order is in EUR, but its customer's Zoho contact "Paul Pound" is in GBP and already has transactions/);
+      assert.equal(failed.invoice, null, 'no euro amounts booked as pounds');
+      assert.equal(stack.zoho.invoices(orgId).filter((invoice) => invoice.customer_id === gbpInvoice.customer_id).length, 1);
+      assert.equal(contactOf(gbpInvoice.customer_id).currency_code, 'GBP', 'the contact is left as it was');
+    } finally {
+      await gbpShop.stop();
+    }
+  });
+});
