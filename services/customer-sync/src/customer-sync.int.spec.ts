@@ -84,7 +84,7 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
     topo = await createTestTopology(nats.url);
     // Zoho's 100 calls a minute would make the later tests wait for the shared rate budget.
     zoho = await FakeZoho.start({ limits: { perMinute: 6_000 } });
-    orgId = zoho.createOrganization({ currencyCode: 'USD' }).organization_id;
+    orgId = zoho.createOrganization({ currencyCode: 'USD', currencies: ['CHF'] }).organization_id;
     await answerZohoSessions(topo.nc, topo.topology, zoho, orgId);
     const keys = testEncryptionKeys();
     const store = new ConnectionStore(db.dataSource, new SecretBox(KeyRing.parse(keys)));
@@ -377,6 +377,25 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
     await assert.rejects(ensureContact({ email: '', billing: billing({ email: '' }) }), /no billing email/);
     await assert.rejects(ensureContact({ email: 'euro@example.com', currency: 'EUR' }), /no currency EUR/);
     assert.equal(contactsWithEmail('euro@example.com').length, 0);
+  });
+
+  test('an order in another currency moves a contact without transactions to it, once; a stale link to a deleted contact is matched afresh', async () => {
+    await sync('created', customer(60, { email: 'franz@example.com', first_name: 'Franz', last_name: 'Franken' }));
+    const [signedUp] = contactsWithEmail('franz@example.com');
+    assert.equal(signedUp.currency_code, 'USD', 'made at sign-up, in the base currency');
+    const moved = await ensureContact({ customerId: 60, email: 'franz@example.com', currency: 'CHF' });
+    assert.deepEqual([moved.contactId, moved.currencyCode], [signedUp.contact_id, 'CHF']);
+    assert.equal(contactById(signedUp.contact_id).currency_code, 'CHF');
+    const mark = zoho.mark();
+    assert.equal((await ensureContact({ customerId: 60, email: 'franz@example.com', currency: 'CHF' })).currencyCode, 'CHF');
+    assert.equal(zoho.callsSince(mark).length, 0, 'the link knows the currency now');
+
+    // Deleted by hand in Zoho while the link still names it (and no currency): found afresh by email, then made anew.
+    await db.dataSource.query(`UPDATE contact_links SET currency_code = NULL WHERE connection_id = $1 AND email = $2`, [connectionId, 'franz@example.com']);
+    await books('DELETE', `/contacts/${signedUp.contact_id}`, undefined);
+    const fresh = await ensureContact({ customerId: 60, email: 'franz@example.com', currency: 'CHF' });
+    assert.notEqual(fresh.contactId, signedUp.contact_id);
+    assert.deepEqual([fresh.source, fresh.currencyCode], ['created', 'CHF']);
   });
 
   async function deadLetter(seq: number): Promise<{ reason: string; deliveries: number }> {

@@ -112,8 +112,13 @@ export class ContactResolverService {
       this.links.save(connection.id, { email, wooCustomerId: request.customerId, zohoContactId: contactId, contactName, currencyCode: currencyCode ?? null });
 
     if (linked) {
-      const contact = await zoho.getContact(linked.zohoContactId);
-      return this.inOrderCurrency(zoho, connection, request, { contact, reason: 'stored link', link });
+      // The link's contact's currency is not known or not the order's: Zoho says which it is.
+      const contact = await zoho.getContact(linked.zohoContactId).catch(async (error: unknown) => {
+        if (!(error instanceof ZohoNotFoundError)) throw error;
+        await this.links.forgetContact(connection.id, linked.zohoContactId); // deleted in Zoho by hand: matched afresh below
+        return undefined;
+      });
+      if (contact) return this.inOrderCurrency(zoho, connection, request, { contact, reason: 'stored link', link });
     }
     const found = await this.zohoContacts.findByEmail(zoho, email);
     if (found) {
