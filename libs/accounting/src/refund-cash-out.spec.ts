@@ -26,6 +26,11 @@ describe('buildCashRefund', () => {
     });
   });
 
+  test('in a foreign currency the money goes back at the rate of the refund day; in the base currency with none', () => {
+    assert.equal(buildCashRefund(fixtures.orderWithRefunds(), fixtures.orderRefund(), context({ exchangeRate: 0.8567 })).exchange_rate, 0.8567);
+    assert.equal('exchange_rate' in buildCashRefund(fixtures.orderWithRefunds(), fixtures.orderRefund(), context()), false);
+  });
+
   test("the refund's day in the store time zone, its reason, an exact amount, and others for a mode Zoho does not have", () => {
     const refund = { ...fixtures.orderRefund(), date_created_gmt: '2026-03-01T23:30:00', reason: 'Damaged in transit' };
     const payload = buildCashRefund(fixtures.orderWithRefunds(), refund, context({ storeTimeZone: 'Asia/Kolkata', amount: Decimal.parse('0.30'), paymentMode: 'stripe' }));

@@ -15,6 +15,8 @@ export interface CashOutContext {
   /** The Zoho mode the order's payment was booked with (the refund goes back the same way). */
   paymentMode: string;
   storeTimeZone: string;
+  /** The rate of the refund's day when the order is not in the base currency (see `refundDay`). */
+  exchangeRate?: number;
 }
 
 /**
@@ -24,14 +26,20 @@ export interface CashOutContext {
  */
 export function buildCashRefund(order: WooOrder, refund: WooRefund, context: CashOutContext): ZohoCreditNoteRefundPayload {
   if (!context.amount.isPositive()) throw new InvalidOrderError(order.id, `refund ${refund.id} has nothing left to give back`);
-  const made = refund.date_created_gmt ? new Date(`${refund.date_created_gmt.slice(0, 19)}Z`) : undefined;
-  if (!made || Number.isNaN(made.getTime())) throw new InvalidOrderError(order.id, `refund ${refund.id} has no date_created_gmt`);
   return {
-    date: calendarDateIn(made, context.storeTimeZone),
+    date: refundDay(order, refund, context.storeTimeZone),
     amount: context.amount.toNumber(),
     from_account_id: context.accountId,
     refund_mode: asZohoPaymentMode(context.paymentMode) ?? 'others',
     reference_number: creditNoteReference(order, refund.id),
     description: cleanText(`WooCommerce refund ${refund.id} of order #${order.number || order.id}${refund.reason ? `: ${refund.reason}` : ''}`, { maxLength: 500 }),
+    ...(context.exchangeRate !== undefined ? { exchange_rate: context.exchangeRate } : {}),
   };
+}
+
+/** The day the money went back: the refund's moment in the store's time zone. */
+export function refundDay(order: WooOrder, refund: WooRefund, storeTimeZone: string): string {
+  const made = refund.date_created_gmt ? new Date(`${refund.date_created_gmt.slice(0, 19)}Z`) : undefined;
+  if (!made || Number.isNaN(made.getTime())) throw new InvalidOrderError(order.id, `refund ${refund.id} has no date_created_gmt`);
+  return calendarDateIn(made, storeTimeZone);
 }

@@ -129,4 +129,6 @@ export interface ZohoCreditNoteRefundPayload {
   /** The credit note's own reference (`<order number>-R<refund id>`): found again after a lost response. */
   reference_number: string;
   description: string;
+  /** Only for an order in another currency than the organization's base one: the rate of `date`. */
+  exchange_rate?: number;
 }

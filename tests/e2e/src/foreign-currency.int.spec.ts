@@ -43,7 +43,7 @@ describe('orders in a currency other than the books\' base currency', () => {
     stack.zoho.setExchangeRate(orgId, 'EUR', day(2), 0.7);
     store = await FakeWooStore.start({ currency: 'EUR', timeZone: 'UTC', taxRates: [{ id: 1, rate: '19.0000', label: 'VAT', shipping: true }] });
     mug = store.createProduct({ name: 'Mug', sku: 'MUG-EUR', regularPrice: '12.99' }).id;
-    connectionId = await stack.connect(store, orgId, { paymentsSince: '2000-01-01T00:00:00' });
+    connectionId = await stack.connect(store, orgId, { paymentsSince: '2000-01-01T00:00:00', paymentAccountId: '460000000000358' });
   });
 
   after(async () => {
@@ -121,16 +121,16 @@ describe('orders in a currency other than the books\' base currency', () => {
     assert.deepEqual(calls, ['POST /books/v3/invoices'], 'contact, currency and rate are all known: one call per order');
   });
 
-  test('a refund is a EUR credit note at the rate of the refund date', async () => {
+  test('a refund of a paid order: a EUR credit note and the money given back, both at the rate of the refund date', async () => {
     const order = store.createOrder({
       customer: { billing: { first_name: 'Rita', last_name: 'Refund', email: 'rita.refund@example.com', country: 'DE' } },
       lineItems: [{ productId: mug, quantity: 2 }],
-      status: 'on-hold',
-      paymentMethod: 'bacs',
+      paymentMethod: 'stripe',
+      transactionId: 'ch_eur_refund',
     });
     await store.flushDeliveries();
-    await settled(order.id, 'synced');
-    await sleep(1_100);
+    await eventually(async () => ((await story(order.id)).payment?.state === 'recorded' ? true : undefined), 30_000, 100);
+    await sleep(1_100); // a refund comes seconds after its order (snapshots of one second are told apart by content only)
     store.refundOrder(order.id, { amount: '5.00' });
     await store.flushDeliveries();
     await eventually(async () => ((await story(order.id)).creditNotes.some((c) => c.state === 'credited') ? true : undefined), 30_000, 100);
@@ -138,6 +138,9 @@ describe('orders in a currency other than the books\' base currency', () => {
     assert.equal(note.currency_code, 'EUR');
     assert.equal(note.exchange_rate, 0.8567);
     assert.equal(Decimal.from(String(note.total)).compare('5.00'), 0);
+    const [given] = stack.zoho.creditNoteRefunds(orgId, note.creditnote_id);
+    assert.equal(given.amount_fcy, 5);
+    assert.equal(given.amount_bcy, 4.28, '5.00 EUR at 0.8567, in pounds (Zoho shows the refund in both)');
   });
 
   test('without a rate in effect on the order date the order fails with what to do; once the owner adds one, a retry books it once', async () => {

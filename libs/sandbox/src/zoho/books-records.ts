@@ -191,8 +191,10 @@ export interface CreditApplicationRecord {
 export interface CreditNoteRefundRecord {
   creditnote_refund_id: string;
   date: string;
-  /** In the credit note's currency (`amount_fcy`; `amount_bcy` is this × the exchange rate). */
+  /** In the credit note's currency (`amount_fcy`; `amount_bcy` is this × `exchange_rate`). */
   amount: Decimal;
+  /** The rate sent, else the credit note's. */
+  exchange_rate: Decimal;
   from_account_id: string;
   /** One of the payment modes, or '' when the body named none. */
   refund_mode: string;

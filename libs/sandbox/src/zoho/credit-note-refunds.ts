@@ -28,7 +28,7 @@ export function creditNoteRefundJson(ctx: { org: ZohoOrganization }, creditNote:
     creditnote_number: creditNote.creditnote_number,
     customer_name: ctx.org.contacts.get(creditNote.customer_id)?.contact_name ?? '',
     description: refund.description,
-    amount_bcy: money(ctx, refund.amount.mul(creditNote.exchange_rate)),
+    amount_bcy: money(ctx, refund.amount.mul(refund.exchange_rate)),
     amount_fcy: money(ctx, refund.amount),
   };
 }
@@ -52,11 +52,16 @@ export const creditNoteRefundHandlers = {
     const referenceNumber = readString(ctx.body, 'reference_number', { max: 100 }) ?? '';
     const description = readString(ctx.body, 'description') ?? '';
     if (amount.gt(creditNoteBalance(creditNote))) throw invalidValue('amount', 'The amount refunded exceeds the balance of the credit note.');
+    const rate = readDecimal(ctx.body, 'exchange_rate');
+    if (rate !== undefined && rate.sign() <= 0) throw invalidValue('exchange_rate');
+    // A base-currency credit note has nothing to convert (see settleExchangeRate).
+    const exchangeRate = creditNote.currency_id === ctx.org.info.currency_id ? creditNote.exchange_rate : (rate ?? creditNote.exchange_rate);
 
     const refund: CreditNoteRefundRecord = {
       creditnote_refund_id: ctx.ids.next(),
       date,
       amount,
+      exchange_rate: exchangeRate,
       from_account_id: fromAccountId,
       refund_mode: mode,
       reference_number: referenceNumber,

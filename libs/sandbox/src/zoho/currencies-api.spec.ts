@@ -64,6 +64,8 @@ describe('fake Zoho Books API: currencies, exchange rates and documents in a for
     assert.deepEqual([payment.currency_code, payment.exchange_rate], ['EUR', 0.8567]);
     const note = (await books.post('/creditnotes', { customer_id: eur.contact_id, date: '2026-11-27', line_items: line })).body.creditnote;
     assert.deepEqual([note.currency_code, note.exchange_rate], ['EUR', 0.8567]);
+    const given = (await books.post(`/creditnotes/${note.creditnote_id}/refunds`, { date: '2026-11-28', amount: 10, from_account_id: 'acc-1', exchange_rate: 0.9 })).body.creditnote_refund;
+    assert.deepEqual([given.amount_fcy, given.amount_bcy], [10, 9], 'money given back at the rate sent');
     const pound = (await books.post('/contacts', { contact_name: 'Pound Customer' })).body.contact;
     const gbp = (await books.post('/invoices', { customer_id: pound.contact_id, date: '2026-11-27', line_items: line, exchange_rate: 1.2 })).body.invoice;
     assert.deepEqual([gbp.currency_code, gbp.exchange_rate], ['GBP', 1]);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildCashRefund, buildCreditNote, Decimal, refundAsOrder } from '@connector/accounting';
+import { buildCashRefund, buildCreditNote, Decimal, refundAsOrder, refundDay } from '@connector/accounting';
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder, WooRefund } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
@@ -12,6 +12,7 @@ import type { Outcome } from '../orders/order-audit-entry';
 import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
 import { OrderPaymentRepository } from '../payments/order-payment.repository';
 import { RefundCreditRepository } from './refund-credit.repository';
+import { ExchangeRates } from '../zoho/exchange-rates';
 
 /**
  * Zoho takes credits only on an invoice that is sent (open, overdue, partially paid; a paid one
@@ -41,6 +42,7 @@ export class RefundCreditsService {
     private readonly stores: StoreClients,
     private readonly contexts: InvoiceContextResolver,
     private readonly metrics: OrderSyncMetrics,
+    private readonly exchangeRates: ExchangeRates,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -230,7 +232,13 @@ export class RefundCreditsService {
     if (!settings.paymentAccountId) {
       return { amount: Decimal.ZERO, note: `the order's payment is booked, so ${open.toString()} went back to the customer: record it with Refund on the credit note in Zoho (settings.paymentAccountId lets Connector do it)` };
     }
-    const body = buildCashRefund(order, refund, { amount: open, accountId: settings.paymentAccountId, paymentMode: payment.paymentMode ?? 'others', storeTimeZone: settings.storeTimeZone });
+    const body = buildCashRefund(order, refund, {
+      amount: open,
+      accountId: settings.paymentAccountId,
+      paymentMode: payment.paymentMode ?? 'others',
+      storeTimeZone: settings.storeTimeZone,
+      exchangeRate: await this.exchangeRates.rateFor(connection, zoho, order.currency, refundDay(order, refund, settings.storeTimeZone)),
+    });
     const made = await zoho.refundCreditNote(note.creditnote_id, body);
     this.metrics.creditNotes.inc({ outcome: 'cash-refunded' });
     return { refund: made, amount: open, note: `the order's payment is booked: ${open.toString()} refunded to the customer (${body.refund_mode}, ${body.date})` };
