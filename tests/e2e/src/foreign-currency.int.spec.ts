@@ -143,6 +143,27 @@ describe('orders in a currency other than the books\' base currency', () => {
     assert.equal(given.amount_bcy, 4.28, '5.00 EUR at 0.8567, in pounds (Zoho shows the refund in both)');
   });
 
+  test('an invoice keeps the rate it was created with: an edit of the order later does not re-rate it', async () => {
+    const order = store.createOrder({
+      customer: { billing: { first_name: 'Karl', last_name: 'Keeprate', email: 'karl@example.com', country: 'DE' } },
+      lineItems: [{ productId: mug, quantity: 1 }],
+      status: 'on-hold',
+      paymentMethod: 'bacs',
+    });
+    await store.flushDeliveries();
+    await settled(order.id, 'synced');
+    const invoice = assertEuroInvoice(order);
+    stack.zoho.setInvoiceExchangeRate(orgId, invoice.invoice_id, 0.8601); // the owner corrects it in Zoho
+    await sleep(1_100);
+    const edited = store.updateOrder(order.id, { lineItems: [{ productId: mug, quantity: 4 }] });
+    await store.flushDeliveries();
+    const updated = await eventually(async () => {
+      const current = stack.zoho.invoices(orgId).find((i) => i.invoice_id === invoice.invoice_id)!;
+      return Decimal.from(String(current.total)).compare(edited.total) === 0 ? current : undefined;
+    }, 30_000, 100);
+    assert.equal(updated.exchange_rate, 0.8601, 'the update sends no rate: the one on the invoice stays');
+  });
+
   test('without a rate in effect on the order date the order fails with what to do; once the owner adds one, a retry books it once', async () => {
     const pounds = stack.zoho.createOrganization({ name: 'Rateless Ltd', currencyCode: 'GBP', currencies: ['EUR'], taxes: [{ name: 'VAT 19', percentage: 19 }] }).organization_id;
     stack.zoho.setExchangeRate(pounds, 'EUR', day(5), 0.8); // only a future rate

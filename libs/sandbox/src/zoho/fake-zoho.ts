@@ -240,6 +240,13 @@ export class FakeZoho {
     if (invoice.base_status === 'draft') invoice.base_status = 'sent';
   }
 
+  /** Corrects an invoice's exchange rate, as its owner would by editing it in Zoho. */
+  setInvoiceExchangeRate(orgId: string, invoiceId: string, rate: number | string): void {
+    const invoice = this.org(orgId).invoices.get(invoiceId);
+    if (!invoice) throw new Error(`organization ${orgId} has no invoice ${invoiceId}`);
+    invoice.exchange_rate = Decimal.from(String(rate));
+  }
+
   /** Adds taxes (and groups) to an existing organisation, as its owner would in Zoho's settings. */
   addTaxes(orgId: string, taxes: NonNullable<CreateOrganizationInput['taxes']>, taxGroups: NonNullable<CreateOrganizationInput['taxGroups']> = []): void {
     this.org(orgId).addTaxes(this.ids, taxes, taxGroups);

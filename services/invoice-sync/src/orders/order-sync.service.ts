@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { buildInvoice, canonicalHash, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, isStaleSnapshot, orderContentHash, TaxMappingError } from '@connector/accounting';
+import { buildInvoice, canonicalHash, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, isStaleSnapshot, orderContentHash, TaxMappingError, ZohoInvoicePayload } from '@connector/accounting';
 import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError, Semaphore } from '@connector/common';
 import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
@@ -170,7 +170,7 @@ export class OrderSyncService {
     }
 
     const plan = await this.plan(connection, order, zoho, event);
-    const invoiceHash = canonicalHash(plan.payload);
+    const invoiceHash = canonicalHash(invoiceUpdate(plan.payload));
     if (record.invoiceId && record.invoiceHash === invoiceHash) {
       // Nothing the invoice shows has changed (a status moving on, a refund, meta data): Zoho's
       // calls are scarce, so the snapshot is applied without one.
@@ -180,7 +180,7 @@ export class OrderSyncService {
     let invoice: ZohoInvoice;
     let action: string;
     if (record.invoiceId) {
-      invoice = await zoho.updateInvoice(record.invoiceId, plan.payload);
+      invoice = await zoho.updateInvoice(record.invoiceId, invoiceUpdate(plan.payload));
       action = 'update-invoice';
     } else {
       await this.records.markCreating(connection.id, order.id);
@@ -277,7 +277,7 @@ export class OrderSyncService {
     const plan = await this.plan(connection, order, zoho, event, { creations });
     const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.findByReference(zoho, plan.payload.reference_number) : undefined;
     const invoiceId = existing?.invoiceId ?? recovered?.invoice_id;
-    if (!recovered && invoiceId === record?.invoiceId && record?.invoiceHash === canonicalHash(plan.payload)) {
+    if (!recovered && invoiceId === record?.invoiceId && record?.invoiceHash === canonicalHash(invoiceUpdate(plan.payload))) {
       // The live run would write nothing: the invoice already shows this snapshot.
       dryRun.simulated.set(key, { ...existing, ...applied, state: 'synced' } satisfies ExistingInvoiceLink);
       return;
@@ -383,6 +383,17 @@ const FOLLOW_UPS = {
 
 /** Stands for the id of an invoice a dry run would have created, so later snapshots are judged against it. */
 const PLANNED_INVOICE = 'planned:';
+
+/**
+ * What an update of the invoice sends, and what its hash covers: everything but the exchange rate.
+ * An invoice keeps the rate it was created with: the organization's rates of a past day can still
+ * change (a feed filling in the day's rate later), and re-rating a booked, maybe paid, invoice on
+ * a status change would move its base-currency amounts behind the owner's back.
+ */
+function invoiceUpdate(payload: ZohoInvoicePayload): ZohoInvoicePayload {
+  const { exchange_rate: _rate, ...rest } = payload;
+  return rest;
+}
 
 /** The order's reference number in Zoho (what buildInvoice puts in `reference_number`). */
 function referenceOf(order: WooOrder): string {
