@@ -398,6 +398,23 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
     assert.deepEqual([fresh.source, fresh.currencyCode], ['created', 'CHF']);
   });
 
+  test("a contact with transactions in another currency is not moved: the order is refused until the customer has a contact in the order's currency", async () => {
+    await sync('created', customer(70, { email: 'hanna@example.com', first_name: 'Hanna', last_name: 'Handel' }));
+    const [usd] = contactsWithEmail('hanna@example.com');
+    const item = (await books('POST', '/items', { name: 'Currency test item', rate: 5 })).item as { item_id: string };
+    await books('POST', '/invoices', { customer_id: usd.contact_id, line_items: [{ item_id: item.item_id, quantity: 1, rate: 5 }] });
+    await assert.rejects(
+      ensureContact({ customerId: 70, email: 'hanna@example.com', currency: 'CHF' }),
+      /is in USD and already has transactions.*add a CHF contact with the customer's email in Zoho, then retry the order/,
+    );
+    assert.equal(contactById(usd.contact_id).currency_code, 'USD');
+    const chfId = ((await books('GET', '/settings/currencies', undefined)).currencies as Array<{ currency_id: string; currency_code: string }>).find((c) => c.currency_code === 'CHF')!.currency_id;
+    const chf = (await books('POST', '/contacts', { contact_name: 'Hanna Handel (CHF)', currency_id: chfId, contact_persons: [{ first_name: 'Hanna', email: 'hanna@example.com', is_primary_contact: true }] })).contact as { contact_id: string };
+    const reply = await ensureContact({ customerId: 70, email: 'hanna@example.com', currency: 'CHF' });
+    assert.deepEqual([reply.contactId, reply.currencyCode], [chf.contact_id, 'CHF']);
+    assert.equal((await ensureContact({ customerId: 70, email: 'hanna@example.com' })).contactId, chf.contact_id, 'the link follows the contact last used');
+  });
+
   async function deadLetter(seq: number): Promise<{ reason: string; deliveries: number }> {
     return eventually(async () => {
       const rows = await db.dataSource.query(`SELECT reason, deliveries FROM dead_letters WHERE consumer = 'customer-sync' AND stream_seq = $1`, [seq]);

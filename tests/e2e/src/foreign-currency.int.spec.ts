@@ -67,6 +67,24 @@ describe('orders in a currency other than the books\' base currency', () => {
     }
   }
 
+  const eurCurrencyId = () => stack.zoho.contacts(orgId).find((c) => c.currency_code === 'EUR')!.currency_id;
+
+  /** A contact made by the owner in Zoho (through the Books API, with a token of its own). */
+  async function ownerCreatesContact(body: Record<string, unknown>): Promise<string> {
+    const client = stack.zoho.registerClient();
+    const refreshToken = stack.zoho.issueRefreshToken(client.clientId, [orgId]);
+    const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: client.clientId, client_secret: client.clientSecret, refresh_token: refreshToken });
+    const token = (await (await fetch(`${stack.zoho.accountsUrl}/oauth/v2/token`, { method: 'POST', body: form })).json()) as { access_token: string };
+    const res = await fetch(`${stack.zoho.apiDomain}/books/v3/contacts?organization_id=${orgId}`, {
+      method: 'POST',
+      headers: { authorization: `Zoho-oauthtoken ${token.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as { contact?: { contact_id: string } };
+    assert.equal(res.status, 201, JSON.stringify(json));
+    return json.contact!.contact_id;
+  }
+
   function assertEuroInvoice(order: WooOrder) {
     const invoice = invoiceFor(order)!;
     assert.ok(invoice, `order ${order.number} has its invoice`);
@@ -218,6 +236,13 @@ describe('orders in a currency other than the books\' base currency', () => {
       assert.equal(failed.invoice, null, 'no euro amounts booked as pounds');
       assert.equal(stack.zoho.invoices(orgId).filter((invoice) => invoice.customer_id === gbpInvoice.customer_id).length, 1);
       assert.equal(contactOf(gbpInvoice.customer_id).currency_code, 'GBP', 'the contact is left as it was');
+
+      // As the reason says: the owner adds a EUR contact with the customer's email in Zoho and retries.
+      const eurContactId = await ownerCreatesContact({ contact_name: 'Paul Pound (EUR)', currency_id: eurCurrencyId(), contact_persons: [{ first_name: 'Paul', last_name: 'Pound', email: billing.email, is_primary_contact: true }] });
+      assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/retry`)).status, 202);
+      const booked = await settled(order.id, 'synced');
+      const invoice = stack.zoho.invoices(orgId).find((i) => i.invoice_id === booked.invoice?.id)!;
+      assert.deepEqual([invoice.customer_id, invoice.currency_code, invoice.exchange_rate], [eurContactId, 'EUR', 0.8567]);
     } finally {
       await gbpShop.stop();
     }

@@ -118,18 +118,18 @@ export class ContactResolverService {
         await this.links.forgetContact(connection.id, linked.zohoContactId); // deleted in Zoho by hand: matched afresh below
         return undefined;
       });
-      if (contact) return this.inOrderCurrency(zoho, connection, request, { contact, reason: 'stored link', link });
+      if (contact) return this.inOrderCurrency(zoho, connection, request, { contact, reason: 'stored link', link, email });
     }
-    const found = await this.zohoContacts.findByEmail(zoho, email);
+    const found = await this.zohoContacts.findByEmail(zoho, email, request.currency);
     if (found) {
-      return this.inOrderCurrency(zoho, connection, request, { contact: found, source: 'email', reason: 'found in Zoho by email; linked', link });
+      return this.inOrderCurrency(zoho, connection, request, { contact: found, source: 'email', reason: 'found in Zoho by email; linked', link, email });
     }
     const currencyId = await this.currencies.currencyIdFor(zoho, connection.id, request.currency);
     const payload = { ...newContactFromOrder(request, email), ...(currencyId ? { currency_id: currencyId } : {}) };
     const { contact, how } = await this.zohoContacts.create(zoho, payload, email);
     return how === 'created'
-      ? this.inOrderCurrency(zoho, connection, request, { contact, source: 'created', reason: 'not in Zoho yet; created from the billing details', link })
-      : this.inOrderCurrency(zoho, connection, request, { contact, source: 'email', reason: 'Zoho already had a contact with this name and email; linked', link });
+      ? this.inOrderCurrency(zoho, connection, request, { contact, source: 'created', reason: 'not in Zoho yet; created from the billing details', link, email })
+      : this.inOrderCurrency(zoho, connection, request, { contact, source: 'email', reason: 'Zoho already had a contact with this name and email; linked', link, email });
   }
 
   /**
@@ -141,7 +141,7 @@ export class ContactResolverService {
    */
   private async inOrderCurrency(
     zoho: ZohoBooksClient, connection: ConnectionEntity, request: EnsureContactRequest,
-    found: { contact: ZohoContact; source?: EnsureContactReply['source']; reason: string; link: (id: string, name: string, currency: string | undefined) => Promise<void> },
+    found: { contact: ZohoContact; source?: EnsureContactReply['source']; reason: string; link: (id: string, name: string, currency: string | undefined) => Promise<void>; email: string },
   ): Promise<Resolution> {
     const { contact, link } = found;
     const source = found.source ?? 'link';
@@ -157,10 +157,22 @@ export class ContactResolverService {
       await zoho.updateContact(contact.contact_id, { contact_name: contact.contact_name, currency_id: currency.currency_id });
     } catch (error) {
       if (!(error instanceof ZohoApiError) || error instanceof ZohoNotFoundError || error.status >= 500) throw error;
+      // The customer may have a contact in this currency too (one the owner made for it): use it.
+      const other = await this.zohoContacts.findByEmail(zoho, found.email, wanted);
+      if (other && other.currency_code?.toUpperCase() === wanted) {
+        await link(other.contact_id, other.contact_name, wanted);
+        return {
+          contactId: other.contact_id,
+          contactName: other.contact_name,
+          source: 'email',
+          currencyCode: wanted,
+          reason: `${found.reason}, but "${contact.contact_name}" is in ${current} and has transactions: the customer's ${wanted} contact, found by email, is used`,
+        };
+      }
       throw new PermanentError(
         `the order is in ${wanted}, but its customer's Zoho contact "${contact.contact_name}" is in ${current} and already has transactions, ` +
           `so Zoho cannot book it there (an invoice takes its contact's currency) and cannot change the contact's currency (Zoho: ${error.upstreamMessage}); ` +
-          `book this order in Zoho by hand, to a contact in ${wanted}`,
+          `add a ${wanted} contact with the customer's email in Zoho, then retry the order`,
         { code: 'contact_currency_mismatch' },
       );
     }

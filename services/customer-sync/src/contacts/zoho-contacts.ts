@@ -38,12 +38,16 @@ export class ZohoContacts {
   }
 
   /**
-   * The customer contact whose primary person has this email. Email is not unique in Books: an
-   * active customer wins over an inactive one; vendors never match (invoices need a customer).
+   * The customer contact whose primary person has this email. Email is not unique in Books: one in
+   * `currency` (the order's, when given) wins, then an active customer over an inactive one;
+   * vendors never match (invoices need a customer).
    */
-  async findByEmail(zoho: ZohoBooksClient, email: string): Promise<ZohoContact | undefined> {
+  async findByEmail(zoho: ZohoBooksClient, email: string, currency?: string): Promise<ZohoContact | undefined> {
     const customers = (await zoho.findContactsByEmail(email)).filter((contact) => contact.contact_type !== 'vendor');
-    return customers.find((contact) => contact.status !== 'inactive') ?? customers[0];
+    const wanted = currency?.trim().toUpperCase();
+    const inCurrency = wanted ? customers.filter((contact) => contact.currency_code?.toUpperCase() === wanted) : [];
+    const active = (list: ZohoContact[]) => list.find((contact) => contact.status !== 'inactive');
+    return active(inCurrency) ?? inCurrency[0] ?? active(customers) ?? customers[0];
   }
 
   async create(zoho: ZohoBooksClient, payload: ContactPayload, email: string): Promise<CreatedContact> {
