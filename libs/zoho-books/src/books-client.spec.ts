@@ -362,6 +362,48 @@ describe('ZohoBooksClient', () => {
     assert.equal(currency!.currency_code, 'GBP');
   });
 
+  describe('currencies and exchange rates', () => {
+    const EUR = '5551230000000000099';
+    const rateRow = (effective_date: string, rate: number) => ({ exchange_rate_id: `r-${effective_date}`, currency_id: EUR, currency_code: 'EUR', effective_date, rate });
+
+    it('lists the rates of a currency over every page, newest first as Zoho sends them', async () => {
+      handler = (request) => {
+        const page = Number(request.query.get('page'));
+        const rows = page === 1 ? [rateRow('2026-11-25', 0.8567), rateRow('2026-06-01', 0.88)] : [rateRow('2026-01-01', 0.9)];
+        return { json: { code: 0, message: 'success', exchange_rates: rows, page_context: { page, per_page: 200, has_more_page: page < 2 } } };
+      };
+      const rates = await books.listExchangeRates(EUR);
+
+      assert.deepEqual(rates.map((r) => [r.effective_date, r.rate]), [['2026-11-25', 0.8567], ['2026-06-01', 0.88], ['2026-01-01', 0.9]]);
+      assert.deepEqual(server.requests.map((request) => `${request.method} ${request.path}`), [
+        `GET /books/v3/settings/currencies/${EUR}/exchangerates`,
+        `GET /books/v3/settings/currencies/${EUR}/exchangerates`,
+      ]);
+      assert.deepEqual(
+        server.requests.map((request) => Object.fromEntries(request.query)),
+        [1, 2].map((page) => ({ page: String(page), per_page: '200', organization_id: ORG })),
+      );
+    });
+
+    it('sends fromDate as from_date, and encodes the currency id', async () => {
+      handler = () => ({ json: { code: 0, message: 'success', exchange_rates: [rateRow('2026-11-25', 0.8567)], page_context: { page: 1, per_page: 200, has_more_page: false } } });
+      const rates = await books.listExchangeRates('a/b', { fromDate: '2026-11-01' });
+
+      assert.equal(rates.length, 1);
+      const [request] = server.requests;
+      assert.equal(request!.path, '/books/v3/settings/currencies/a%2Fb/exchangerates');
+      assert.deepEqual(Object.fromEntries(request!.query), { from_date: '2026-11-01', page: '1', per_page: '200', organization_id: ORG });
+    });
+
+    it('refuses a list response without the exchange_rates list, and fails permanently on a 400', async () => {
+      handler = () => ({ json: { code: 0, message: 'success', exchange_rate: rateRow('2026-11-25', 0.8567) } });
+      const shape = await rejection(books.listExchangeRates(EUR), ZohoApiError);
+      assert.match(shape.message, /no "exchange_rates" list/);
+      handler = () => ({ status: 400, json: { code: 2, message: 'Invalid value passed for from_date. Use the format yyyy-mm-dd.' } });
+      await rejection(books.listExchangeRates(EUR, { fromDate: '25/11/2026' }), PermanentError);
+    });
+  });
+
   describe('customer payments', () => {
     /** The payment of shared/fixtures/zoho/customerpayment-create-response.json, with `fields` over it. */
     const payment = (fields: Record<string, unknown> = {}) => ({

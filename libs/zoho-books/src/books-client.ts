@@ -101,9 +101,13 @@ export class ZohoBooksClient {
     return collect(this.paginate<ZohoCurrency>('/settings/currencies', 'currencies'));
   }
 
-  /** The rates the organization keeps for a currency (by hand or from its feed), every page. */
-  async listExchangeRates(currencyId: string): Promise<ZohoExchangeRate[]> {
-    return collect(this.paginate<ZohoExchangeRate>(`/settings/currencies/${encodeURIComponent(currencyId)}/exchangerates`, 'exchange_rates'));
+  /**
+   * The rates the organization keeps for a currency (by hand or from its feed), newest first,
+   * every page. `fromDate` (yyyy-mm-dd) keeps those effective on or after it; a document dated
+   * D needs the latest rate effective on or before D, so pass a date no later than that.
+   */
+  async listExchangeRates(currencyId: string, options: { fromDate?: string } = {}): Promise<ZohoExchangeRate[]> {
+    return collect(this.paginate<ZohoExchangeRate>(`/settings/currencies/${segment(currencyId)}/exchangerates`, 'exchange_rates', { from_date: options.fromDate }));
   }
 
   // Contacts ----------------------------------------------------------------------------------

@@ -53,7 +53,12 @@ export interface ZohoCurrency {
   currency_symbol?: string;
   price_precision?: number;
   is_base_currency?: boolean;
+  /** e.g. `1,234,567.89`. */
+  currency_format?: string;
+  /** The latest rate on file (1 for the base currency, and for one without rates). */
   exchange_rate?: number;
+  /** yyyy-mm-dd of that rate; '' without one. */
+  effective_date?: string;
   [key: string]: unknown;
 }
 
@@ -115,8 +120,10 @@ export interface ZohoContact {
   first_name?: string;
   last_name?: string;
   phone?: string;
+  /** The contact's one currency; its documents are in it. Zoho refuses to change it once it has transactions. */
   currency_id?: string;
   currency_code?: string;
+  currency_symbol?: string;
   primary_contact_id?: string;
   billing_address?: ZohoAddress;
   shipping_address?: ZohoAddress;
@@ -148,6 +155,7 @@ export interface ZohoContactInput {
   company_name?: string;
   contact_type?: 'customer' | 'vendor';
   customer_sub_type?: 'individual' | 'business';
+  /** An id of the organization's currencies (not a code); the base currency when left out. */
   currency_id?: string;
   payment_terms?: number;
   payment_terms_label?: string;
@@ -292,7 +300,12 @@ export interface ZohoInvoiceInput {
   due_date?: string;
   payment_terms?: number;
   payment_terms_label?: string;
+  /** The customer's currency (Zoho's default); naming another one is refused. */
   currency_id?: string;
+  /**
+   * Base-currency units per unit of the invoice's currency. Zoho wants it for a foreign currency;
+   * in the base currency it is 1 whatever is sent.
+   */
   exchange_rate?: number;
   contact_persons?: string[];
   is_inclusive_tax?: boolean;
@@ -338,7 +351,9 @@ export interface ZohoCreditNote {
   date: string;
   customer_id: string;
   customer_name?: string;
+  currency_id?: string;
   currency_code?: string;
+  exchange_rate?: number;
   is_inclusive_tax?: boolean;
   line_items?: ZohoInvoiceLineItem[];
   sub_total?: number;
@@ -382,7 +397,9 @@ export interface ZohoCreditNoteInput {
   adjustment_description?: string;
   notes?: string;
   terms?: string;
+  /** The customer's currency (the default); naming another one is refused. */
   currency_id?: string;
+  /** As on an invoice: wanted for a foreign currency, 1 in the base currency. */
   exchange_rate?: number;
 }
 
@@ -436,6 +453,8 @@ export interface ZohoCustomerPaymentInput {
   description?: string;
   /** The deposit-to account. */
   account_id?: string;
+  /** As on an invoice: the payment is in the customer's currency; 1 in the base currency. */
+  exchange_rate?: number;
   invoices: Array<{ invoice_id: string; amount_applied: number }>;
 }
 
@@ -453,6 +472,8 @@ export interface ZohoCustomerPayment {
   customer_name?: string;
   /** Where the amount went; what is not applied is the customer's credit. List rows may leave it out. */
   invoices?: Array<{ invoice_id: string; invoice_number?: string; amount_applied: number; balance_amount?: number }>;
+  currency_id?: string;
   currency_code?: string;
+  exchange_rate?: number;
   [key: string]: unknown;
 }

@@ -105,6 +105,8 @@ describe('orders in a currency other than the books\' base currency', () => {
     await store.flushDeliveries();
     await eventually(async () => ((await story(order.id)).payment?.state === 'recorded' ? true : undefined), 30_000, 100);
     assertEuroInvoice(order);
+    const created = (await story(order.id)).audit.find((entry) => entry.action === 'create-invoice');
+    assert.match(created?.message ?? '', new RegExp(`order total ${order.total} EUR at 0\\.8567`), 'the story says the currency and rate');
     const [payment] = stack.zoho.payments(orgId).filter((p) => p.reference_number === `${order.number}-P`);
     assert.equal(payment.currency_code, 'EUR');
     assert.equal(payment.exchange_rate, 0.8567);

@@ -46,6 +46,8 @@ export const BOOKS_MESSAGES = {
   /** [spec] 400 code 3062 */
   duplicateContact: (type: string, name: string) =>
     `The ${type === 'vendor' ? 'vendor' : 'customer'} "${name}" already exists. Please specify a different name.`,
+  /** [assumed] code 4 ("Invalid value passed for …" family); Zoho's wording is not documented. */
+  currencyLocked: 'Currency cannot be changed for a contact with transactions.',
   /** [spec] `<Resource> does not exist.` code 1002 */
   notFound: (resource: string) => `${resource} does not exist.`,
 } as const;
@@ -53,6 +55,8 @@ export const BOOKS_MESSAGES = {
 export const BOOKS_CODES = {
   invalidUrl: 5,
   invalidValue: 2,
+  /** [assumed] The spec lists 4 and 2 for "Invalid value passed for …" (both unconfirmed). */
+  currencyLocked: 4,
   unauthenticated: 14,
   notAuthorized: 57,
   perMinuteLimit: 44,

@@ -14,6 +14,8 @@ export interface ZohoErrorCodes {
   duplicateInvoiceNumber: number;
   /** Duplicate credit note number (with ignore_auto_number_generation=true). Default 1001, as for invoices. */
   duplicateCreditNoteNumber: number;
+  /** POST /settings/currencies with a code the organisation already has. Default 1001 ("already exists"). */
+  duplicateCurrency: number;
   /** Wrong or foreign organization_id (message `Invalid value passed for organization_id`). Default 2. */
   invalidOrganization: number;
 }
@@ -23,6 +25,7 @@ export const DEFAULT_ERROR_CODES: ZohoErrorCodes = {
   duplicateItemSku: 1001,
   duplicateInvoiceNumber: 1001,
   duplicateCreditNoteNumber: 1001,
+  duplicateCurrency: 1001,
   invalidOrganization: 2,
 };
 

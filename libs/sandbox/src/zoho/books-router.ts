@@ -10,6 +10,7 @@ import type { ZohoOrganization } from './organization';
 import type { RequiredScope, ScopeFamily, ScopeOperation } from './scopes';
 import { createSettingsHandlers } from './settings-handlers';
 import { exchangeRateHandlers } from './exchange-rate-handlers';
+import { currencyHandlers } from './currency-handlers';
 
 /** A Books endpoint: the scope it needs, and its handler (GET /organizations is special-cased). */
 export interface BooksRoute {
@@ -35,7 +36,9 @@ export function createBooksRoutes(deps: {
   add('GET', '/settings/taxes', 'settings', 'READ', settings.listTaxes);
   add('GET', '/settings/taxes/:taxId', 'settings', 'READ', settings.getTax);
   add('GET', '/settings/taxgroups/:taxGroupId', 'settings', 'READ', settings.getTaxGroup);
-  add('GET', '/settings/currencies', 'settings', 'READ', settings.listCurrencies);
+  add('GET', '/settings/currencies', 'settings', 'READ', currencyHandlers.list);
+  add('POST', '/settings/currencies', 'settings', 'CREATE', currencyHandlers.create);
+  add('GET', '/settings/currencies/:currencyId', 'settings', 'READ', currencyHandlers.get);
   add('GET', '/settings/currencies/:currencyId/exchangerates', 'settings', 'READ', exchangeRateHandlers.list);
   add('POST', '/settings/currencies/:currencyId/exchangerates', 'settings', 'CREATE', exchangeRateHandlers.create);
   add('GET', '/settings/currencies/:currencyId/exchangerates/:exchangeRateId', 'settings', 'READ', exchangeRateHandlers.get);

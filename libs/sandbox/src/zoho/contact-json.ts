@@ -1,5 +1,4 @@
 import { Decimal } from '../decimal/decimal';
-import { currencyInfo } from './currencies';
 import type { ZohoContact, ZohoContactPerson } from './books-json-types';
 import type { ContactPersonRecord, ContactRecord } from './books-records';
 import { money, timestamp, type BooksContext } from './books-request';
@@ -31,7 +30,8 @@ export function hasTransaction(org: ZohoOrganization, contactId: string): boolea
 }
 
 export function contactJson(ctx: { org: ZohoOrganization }, contact: ContactRecord): ZohoContact {
-  const currency = currencyInfo(ctx.org.currencyCodeOf(contact.currency_id));
+  // The org's record, not currencies.ts: a currency added over the API may have its own symbol.
+  const currency = ctx.org.currency(contact.currency_id) ?? ctx.org.currencies()[0]!;
   const json: ZohoContact = {
     contact_id: contact.contact_id,
     contact_name: contact.contact_name,
@@ -48,8 +48,8 @@ export function contactJson(ctx: { org: ZohoOrganization }, contact: ContactReco
     payment_terms: contact.payment_terms,
     payment_terms_label: contact.payment_terms_label,
     currency_id: contact.currency_id,
-    currency_code: currency.code,
-    currency_symbol: currency.symbol,
+    currency_code: currency.currency_code,
+    currency_symbol: currency.currency_symbol,
     outstanding_receivable_amount: money(ctx, outstanding(ctx.org, contact.contact_id)),
     unused_credits_receivable_amount: money(ctx, contact.unused_credits),
     status: contact.status,
@@ -78,7 +78,7 @@ export function contactRowJson(ctx: BooksContext, contact: ContactRecord): Recor
     payment_terms: contact.payment_terms,
     payment_terms_label: contact.payment_terms_label,
     currency_id: contact.currency_id,
-    currency_code: currencyInfo(ctx.org.currencyCodeOf(contact.currency_id)).code,
+    currency_code: ctx.org.currencyCodeOf(contact.currency_id),
     outstanding_receivable_amount: money(ctx, outstanding(ctx.org, contact.contact_id)),
     unused_credits_receivable_amount: money(ctx, contact.unused_credits),
     first_name: primary?.first_name ?? '',

@@ -115,10 +115,11 @@ function applyContactFields(ctx: BooksContext, contact: ContactRecord, body: Rec
   const currencyId = readString(body, 'currency_id');
   if (currencyId !== undefined && currencyId !== '') {
     if (!ctx.org.currencies().some((c) => c.currency_id === currencyId)) throw invalidValue('currency_id', `Currency ${currencyId} does not exist in this organization.`);
-    // [assumed] Books locks a contact's currency once it has transactions (its documents take it);
-    // the code and wording of Zoho's refusal are not documented.
+    // [assumed] Books locks a contact's currency once it has transactions (any invoice, credit
+    // note or payment, void ones included), since those are booked in it. The code (4) and
+    // wording of Zoho's refusal are not documented (books-errors.ts).
     if (currencyId !== contact.currency_id && ctx.org.contacts.has(contact.contact_id) && hasTransaction(ctx.org, contact.contact_id)) {
-      throw invalidValue('currency_id', 'Currency cannot be changed for a contact with transactions.');
+      throw new BooksError(400, BOOKS_CODES.currencyLocked, BOOKS_MESSAGES.currencyLocked);
     }
     contact.currency_id = currencyId;
   }

@@ -18,7 +18,7 @@ import { applyCredit, takeBackCredits } from './credit-applications';
 import { creditNoteJson, creditNoteRowJson } from './credit-note-json';
 import { creditNoteBalance, creditNoteStatus } from './credit-note-status';
 import { nextSeriesNumber, numberTaken } from './document-numbers';
-import { applySharedHeaderFields, customerFor, lineFromInput, recompute, settleExchangeRate } from './invoice-input';
+import { applySharedHeaderFields, assertCustomerCurrency, customerFor, lineFromInput, recompute, settleExchangeRate } from './invoice-input';
 import { today } from './invoice-json';
 import { invoiceBalance } from './invoice-status';
 
@@ -135,13 +135,8 @@ export const creditNoteHandlers = {
       modified_at: ctx.now,
     };
     applySharedHeaderFields(creditNote, ctx.body);
-    const currencyId = readString(ctx.body, 'currency_id');
-    if (currencyId !== undefined && currencyId !== '') {
-      if (!ctx.org.currencies().some((c) => c.currency_id === currencyId)) {
-        throw invalidValue('currency_id', `Currency ${currencyId} is not enabled in this organization.`);
-      }
-      creditNote.currency_id = currencyId;
-    }
+    // In the customer's currency, as an invoice; the rate as sent, else the one of its date.
+    assertCustomerCurrency(ctx, customer);
     settleExchangeRate(ctx, creditNote);
     creditNote.line_items = lines.map((line, i) => lineOf(ctx, line, i, creditNote));
     recompute(ctx.org, creditNote);

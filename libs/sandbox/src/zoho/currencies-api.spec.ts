@@ -1,86 +1,139 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeZoho } from './fake-zoho';
-import { BooksTestClient, zohoWithOrg } from '../test-support/zoho-test-client';
+import { BooksTestClient, mintAccessToken, zohoWithOrg } from '../test-support/zoho-test-client';
 
-describe('fake Zoho Books API: currencies, exchange rates and documents in a foreign currency', () => {
+describe('fake Zoho Books API: adding currencies and their rates (clock at 2026-11-28)', () => {
+  const NOW = Date.parse('2026-11-28T10:00:00Z');
   let zoho: FakeZoho;
   let books: BooksTestClient;
   let orgId: string;
-  let eurId: string;
-  let gbpId: string;
-  let itemId: string;
+  let baseId: string;
 
   before(async () => {
-    zoho = await FakeZoho.start({ limits: { perMinute: 10_000 } });
-    const setup = await zohoWithOrg(zoho, { name: 'Sterling Ltd', currencyCode: 'GBP', currencies: ['EUR'] });
+    zoho = await FakeZoho.start({ limits: { perMinute: 10_000 }, now: () => NOW });
+    const setup = await zohoWithOrg(zoho, { name: 'Dollar Inc', currencyCode: 'USD' });
     books = setup.client;
     orgId = setup.orgId;
-    itemId = (await books.post('/items', { name: 'Currency Item', rate: 10 })).body.item.item_id;
-    const currencies = (await books.get('/settings/currencies')).body.currencies as Array<{ currency_id: string; currency_code: string; is_base_currency: boolean }>;
-    gbpId = currencies.find((c) => c.currency_code === 'GBP')!.currency_id;
-    eurId = currencies.find((c) => c.currency_code === 'EUR')!.currency_id;
+    baseId = zoho.organization(orgId).currency_id;
   });
   after(() => zoho.stop());
 
-  it('lists the base currency and those added, each with its own id', async () => {
-    const { body } = await books.get('/settings/currencies');
-    assert.deepEqual(body.currencies.map((c: { currency_code: string; is_base_currency: boolean }) => [c.currency_code, c.is_base_currency]).sort(), [['EUR', false], ['GBP', true]]);
-    assert.notEqual(eurId, gbpId);
+  it('adds a currency with what the body sets, lists it and gets it by id', async () => {
+    const created = await books.post('/settings/currencies', { currency_code: 'chf', currency_symbol: 'SFr.', price_precision: 3, currency_format: '1.234.567,899' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.code, 0);
+    const chf = created.body.currency;
+    assert.match(chf.currency_id, /^\d{18,19}$/);
+    assert.deepEqual(
+      [chf.currency_code, chf.currency_symbol, chf.price_precision, chf.currency_format, chf.is_base_currency, chf.exchange_rate, chf.effective_date],
+      ['CHF', 'SFr.', 3, '1.234.567,899', false, 1, ''],
+    );
+    const jpy = (await books.post('/settings/currencies', { currency_code: 'JPY' })).body.currency;
+    assert.deepEqual([jpy.currency_symbol, jpy.price_precision, jpy.currency_format], ['¥', 0, '1,234,567'], 'what is left out comes from the currency');
+
+    const listed = (await books.get('/settings/currencies')).body.currencies as Array<{ currency_id: string; currency_code: string }>;
+    assert.deepEqual(listed.map((c) => c.currency_code), ['USD', 'CHF', 'JPY']);
+    assert.equal(new Set(listed.map((c) => c.currency_id)).size, 3);
+    const one = await books.get(`/settings/currencies/${chf.currency_id}`);
+    assert.equal(one.status, 200);
+    assert.deepEqual(one.body.currency, chf);
+    const base = (await books.get(`/settings/currencies/${baseId}`)).body.currency;
+    assert.deepEqual([base.currency_code, base.is_base_currency, base.exchange_rate, base.effective_date], ['USD', true, 1, '']);
   });
 
-  it('keeps one rate per currency and date, lists them newest first, and filters by date', async () => {
-    for (const [date, rate] of [['2026-01-01', 0.9], ['2026-11-25', 0.8567], ['2026-06-01', 0.88]] as const) {
-      const created = await books.post(`/settings/currencies/${eurId}/exchangerates`, { effective_date: date, rate });
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      assert.equal(created.body.exchange_rate.currency_code, 'EUR');
+  it('refuses a code the organisation has, a missing or malformed code and a bad precision', async () => {
+    for (const code of ['CHF', 'usd']) {
+      const twice = await books.post('/settings/currencies', { currency_code: code });
+      assert.equal(twice.status, 400);
+      assert.equal(twice.body.code, 1001);
+      assert.equal(twice.body.message, `The currency "${code.toUpperCase()}" already exists. Please specify a different currency.`);
     }
-    const listed = (await books.get(`/settings/currencies/${eurId}/exchangerates`)).body.exchange_rates;
-    assert.deepEqual(listed.map((r: { effective_date: string; rate: number }) => [r.effective_date, r.rate]), [['2026-11-25', 0.8567], ['2026-06-01', 0.88], ['2026-01-01', 0.9]]);
-    const since = (await books.get(`/settings/currencies/${eurId}/exchangerates?from_date=2026-06-01`)).body.exchange_rates;
-    assert.equal(since.length, 2);
-    const one = await books.get(`/settings/currencies/${eurId}/exchangerates/${listed[0].exchange_rate_id}`);
-    assert.equal(one.body.exchange_rate.rate, 0.8567);
-    const twice = await books.post(`/settings/currencies/${eurId}/exchangerates`, { effective_date: '2026-11-25', rate: 0.85 });
-    assert.equal(twice.status, 400);
-    assert.equal((await books.post(`/settings/currencies/${gbpId}/exchangerates`, { effective_date: '2026-11-25', rate: 1.1 })).status, 400, 'the base currency has no rates');
-    assert.equal((await books.post(`/settings/currencies/${eurId}/exchangerates`, { effective_date: '2026-11-26', rate: 0 })).status, 400);
-    assert.equal((await books.get('/settings/currencies/999/exchangerates')).status, 404);
-    const row = (await books.get('/settings/currencies')).body.currencies.find((c: { currency_code: string }) => c.currency_code === 'EUR');
-    assert.deepEqual([row.exchange_rate, row.effective_date], [0.8567, '2026-11-25'], 'the list shows the latest rate');
+    for (const body of [{}, { currency_code: 'EURO' }, { currency_code: 'SEK', price_precision: 4 }, { currency_code: 'SEK', price_precision: 'two' }]) {
+      const refused = await books.post('/settings/currencies', body);
+      assert.equal(refused.status, 400, JSON.stringify(body));
+      assert.match(refused.body.message, /^Invalid value passed for (currency_code|price_precision)/);
+    }
+    assert.equal(zoho.organization(orgId).currency_code, 'USD');
+    assert.equal((await books.get('/settings/currencies')).body.currencies.length, 3, 'nothing added by the refused requests');
   });
 
-  it("documents of a EUR contact are in EUR, at the rate sent or else the one in effect on their date; a base-currency one is at 1", async () => {
-    const eur = (await books.post('/contacts', { contact_name: 'Euro Customer', currency_id: eurId })).body.contact;
-    assert.equal(eur.currency_code, 'EUR');
-    const line = [{ item_id: itemId, rate: 10, quantity: 1 }];
-    const sent = (await books.post('/invoices', { customer_id: eur.contact_id, date: '2026-11-27', line_items: line, exchange_rate: 0.85 })).body.invoice;
-    assert.deepEqual([sent.currency_code, sent.exchange_rate], ['EUR', 0.85]);
-    const defaulted = (await books.post('/invoices', { customer_id: eur.contact_id, date: '2026-07-01', line_items: line })).body.invoice;
-    assert.equal(defaulted.exchange_rate, 0.88, 'the rate in effect on 2026-07-01');
-    const before = (await books.post('/invoices', { customer_id: eur.contact_id, date: '2025-12-31', line_items: line })).body.invoice;
-    assert.equal(before.exchange_rate, 1, 'no rate in effect yet');
-    const payment = (await books.post('/customerpayments', { customer_id: eur.contact_id, payment_mode: 'cash', amount: 10, date: '2026-11-27', invoices: [], exchange_rate: 0.8567 })).body.payment;
-    assert.deepEqual([payment.currency_code, payment.exchange_rate], ['EUR', 0.8567]);
-    const note = (await books.post('/creditnotes', { customer_id: eur.contact_id, date: '2026-11-27', line_items: line })).body.creditnote;
-    assert.deepEqual([note.currency_code, note.exchange_rate], ['EUR', 0.8567]);
-    const given = (await books.post(`/creditnotes/${note.creditnote_id}/refunds`, { date: '2026-11-28', amount: 10, from_account_id: 'acc-1', exchange_rate: 0.9 })).body.creditnote_refund;
-    assert.deepEqual([given.amount_fcy, given.amount_bcy], [10, 9], 'money given back at the rate sent');
-    const pound = (await books.post('/contacts', { contact_name: 'Pound Customer' })).body.contact;
-    const gbp = (await books.post('/invoices', { customer_id: pound.contact_id, date: '2026-11-27', line_items: line, exchange_rate: 1.2 })).body.invoice;
-    assert.deepEqual([gbp.currency_code, gbp.exchange_rate], ['GBP', 1]);
+  it('answers 1002 for an unknown currency', async () => {
+    const missing = await books.get('/settings/currencies/1234567890123456789');
+    assert.equal(missing.status, 404);
+    assert.deepEqual(missing.body, { code: 1002, message: 'Currency does not exist.' });
   });
 
-  it("a contact's currency can change until it has transactions", async () => {
-    const contact = (await books.post('/contacts', { contact_name: 'Signed Up' })).body.contact;
-    assert.equal(contact.currency_code, 'GBP');
-    const moved = await books.put(`/contacts/${contact.contact_id}`, { contact_name: 'Signed Up', currency_id: eurId });
-    assert.equal(moved.status, 200);
-    assert.equal(moved.body.contact.currency_code, 'EUR');
-    await books.post('/invoices', { customer_id: contact.contact_id, line_items: [{ item_id: itemId, rate: 10, quantity: 1 }] });
-    const refused = await books.put(`/contacts/${contact.contact_id}`, { contact_name: 'Signed Up', currency_id: gbpId });
-    assert.equal(refused.status, 400);
-    assert.match(refused.body.message, /Currency cannot be changed for a contact with transactions/);
-    assert.equal(zoho.contacts(orgId).find((c) => c.contact_id === contact.contact_id)!.currency_code, 'EUR');
+  it('lists rates newest first, pages them, and filters by from_date and is_current_date', async () => {
+    const eurId = zoho.addCurrency(orgId, 'EUR');
+    for (const [date, rate] of [['2026-11-26', 1.05], ['2026-11-28', 1.04], ['2026-11-01', 1.08], ['2026-11-27', 1.06]] as const) {
+      assert.equal((await books.post(`/settings/currencies/${eurId}/exchangerates`, { effective_date: date, rate })).status, 201);
+    }
+    const dates = (rows: Array<{ effective_date: string }>) => rows.map((r) => r.effective_date);
+    const all = (await books.get(`/settings/currencies/${eurId}/exchangerates`)).body;
+    assert.deepEqual(dates(all.exchange_rates), ['2026-11-28', '2026-11-27', '2026-11-26', '2026-11-01']);
+    assert.deepEqual(Object.keys(all.exchange_rates[0]).sort(), ['currency_code', 'currency_id', 'effective_date', 'exchange_rate_id', 'rate']);
+    assert.equal(all.page_context.has_more_page, false);
+
+    const first = (await books.get(`/settings/currencies/${eurId}/exchangerates`, { per_page: '3' })).body;
+    const second = (await books.get(`/settings/currencies/${eurId}/exchangerates`, { per_page: '3', page: '2' })).body;
+    assert.deepEqual([dates(first.exchange_rates), first.page_context.has_more_page], [['2026-11-28', '2026-11-27', '2026-11-26'], true]);
+    assert.deepEqual([dates(second.exchange_rates), second.page_context.has_more_page], [['2026-11-01'], false]);
+
+    assert.deepEqual(dates((await books.get(`/settings/currencies/${eurId}/exchangerates`, { from_date: '2026-11-26' })).body.exchange_rates), ['2026-11-28', '2026-11-27', '2026-11-26']);
+    assert.deepEqual(dates((await books.get(`/settings/currencies/${eurId}/exchangerates`, { from_date: '2026-12-01' })).body.exchange_rates), []);
+    const current = (await books.get(`/settings/currencies/${eurId}/exchangerates`, { is_current_date: 'true' })).body.exchange_rates;
+    assert.deepEqual(current.map((r: { effective_date: string; rate: number }) => [r.effective_date, r.rate]), [['2026-11-28', 1.04]]);
+    assert.equal((await books.get(`/settings/currencies/${eurId}/exchangerates`, { from_date: '28/11/2026' })).status, 400);
+
+    const row = (await books.get(`/settings/currencies/${eurId}`)).body.currency;
+    assert.deepEqual([row.exchange_rate, row.effective_date], [1.04, '2026-11-28']);
+  });
+
+  it('gets one rate; unknown rates and currencies are 1002', async () => {
+    const eurId = (await books.get('/settings/currencies')).body.currencies.find((c: { currency_code: string }) => c.currency_code === 'EUR').currency_id;
+    const created = (await books.post(`/settings/currencies/${eurId}/exchangerates`, { effective_date: '2026-10-01', rate: '1.1' })).body;
+    assert.equal(created.message, 'The exchange rate has been added.');
+    const got = await books.get(`/settings/currencies/${eurId}/exchangerates/${created.exchange_rate.exchange_rate_id}`);
+    assert.deepEqual(got.body.exchange_rate, { exchange_rate_id: created.exchange_rate.exchange_rate_id, currency_id: eurId, currency_code: 'EUR', effective_date: '2026-10-01', rate: 1.1 });
+    const unknownRate = await books.get(`/settings/currencies/${eurId}/exchangerates/1234567890123456789`);
+    assert.deepEqual([unknownRate.status, unknownRate.body.code], [404, 1002]);
+    const unknownCurrency = await books.post('/settings/currencies/1234567890123456789/exchangerates', { effective_date: '2026-10-02', rate: 1 });
+    assert.deepEqual([unknownCurrency.status, unknownCurrency.body.code], [404, 1002]);
+  });
+
+  it('refuses a second rate for a date, rates of the base currency, rates not above zero and bad dates', async () => {
+    const eurId = (await books.get('/settings/currencies')).body.currencies.find((c: { currency_code: string }) => c.currency_code === 'EUR').currency_id;
+    const twice = await books.post(`/settings/currencies/${eurId}/exchangerates`, { effective_date: '2026-11-28', rate: 1.2 });
+    assert.deepEqual([twice.status, twice.body.message], [400, 'Invalid value passed for effective_date. An exchange rate for 2026-11-28 already exists.']);
+    const base = await books.post(`/settings/currencies/${baseId}/exchangerates`, { effective_date: '2026-11-28', rate: 1 });
+    assert.deepEqual([base.status, base.body.message], [400, 'Invalid value passed for currency_id. Exchange rates cannot be set for the base currency.']);
+    for (const body of [{ effective_date: '2026-11-29', rate: 0 }, { effective_date: '2026-11-29', rate: -1.2 }, { effective_date: '2026-11-29' }, { effective_date: '29.11.2026', rate: 1 }, { rate: 1 }]) {
+      const refused = await books.post(`/settings/currencies/${eurId}/exchangerates`, body);
+      assert.equal(refused.status, 400, JSON.stringify(body));
+      assert.notEqual(refused.body.code, 0);
+    }
+    const listed = (await books.get(`/settings/currencies/${eurId}/exchangerates`)).body.exchange_rates as Array<{ effective_date: string; rate: number }>;
+    assert.equal(listed.find((r) => r.effective_date === '2026-11-28')!.rate, 1.04, 'the first rate of the day stands');
+    assert.ok(!listed.some((r) => r.effective_date === '2026-11-29'));
+  });
+
+  it('setExchangeRate files a rate for tests, replacing one of the same date', async () => {
+    const eurId = (await books.get('/settings/currencies')).body.currencies.find((c: { currency_code: string }) => c.currency_code === 'EUR').currency_id;
+    const id = zoho.setExchangeRate(orgId, 'eur', '2026-11-28', '1.03');
+    const today = (await books.get(`/settings/currencies/${eurId}/exchangerates`, { is_current_date: 'true' })).body.exchange_rates;
+    assert.deepEqual(today.map((r: { exchange_rate_id: string; rate: number }) => [r.exchange_rate_id, r.rate]), [[id, 1.03]]);
+    assert.throws(() => zoho.setExchangeRate(orgId, 'USD', '2026-11-28', 1), /no foreign currency USD/);
+    assert.throws(() => zoho.setExchangeRate(orgId, 'EUR', '2026-11-28', 0), /greater than zero/);
+    assert.throws(() => zoho.setExchangeRate(orgId, 'EUR', '28/11/2026', 1), /yyyy-mm-dd/);
+  });
+
+  it('needs the settings scope', async () => {
+    const oauth = zoho.registerClient();
+    const refreshToken = zoho.issueRefreshToken(oauth.clientId, [orgId], ['ZohoBooks.invoices.ALL']);
+    const narrow = new BooksTestClient(zoho, await mintAccessToken(zoho, oauth, refreshToken), orgId);
+    assert.equal((await narrow.get('/settings/currencies')).status, 401);
+    assert.equal((await narrow.post('/settings/currencies', { currency_code: 'SEK' })).status, 401);
+    assert.equal((await narrow.get(`/settings/currencies/${baseId}/exchangerates`)).status, 401);
   });
 });

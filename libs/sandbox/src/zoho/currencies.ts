@@ -48,3 +48,11 @@ export function currencyInfo(code: string): CurrencyInfo {
 export function currencyFormat(precision: number): string {
   return precision > 0 ? `###,##0.${'0'.repeat(precision)}` : '###,##0';
 }
+
+/**
+ * `currency_format` as GET /settings/currencies shows it: a sample amount, e.g. `1,234,567.89`
+ * (the organisation's own `currency_format` is the `###,##0.00` pattern above).
+ */
+export function listCurrencyFormat(precision: number): string {
+  return precision > 0 ? `1,234,567.${'899'.slice(0, precision)}` : '1,234,567';
+}

@@ -1,6 +1,6 @@
 import { Decimal } from '../decimal/decimal';
 import { isIsoDate, localDate } from '../time/zoned-time';
-import { settleExchangeRate } from './invoice-input';
+import { assertCustomerCurrency, settleExchangeRate } from './invoice-input';
 import { invalidValue, notFound } from './books-errors';
 import type { ZohoPayment } from './books-json-types';
 import type { PaymentRecord } from './books-records';
@@ -88,12 +88,6 @@ export const customerPaymentHandlers = {
     });
     const totalApplied = Decimal.sum(entries.map((e) => e.applied));
     if (totalApplied.gt(amount)) throw invalidValue('amount', 'The amount applied to invoices exceeds the payment amount.');
-    for (const { invoice, applied } of entries) {
-      invoice.payment_made = invoice.payment_made.add(applied);
-      if (invoice.base_status === 'draft') invoice.base_status = 'sent';
-      invoice.modified_at = ctx.now;
-    }
-    customer.unused_credits = customer.unused_credits.add(amount.sub(totalApplied));
     const payment: PaymentRecord = {
       payment_id: ctx.ids.next(),
       payment_mode: mode,
@@ -109,10 +103,16 @@ export const customerPaymentHandlers = {
       invoices: entries.map(({ invoice, applied }) => ({ invoice_id: invoice.invoice_id, amount_applied: applied })),
       created_at: ctx.now,
     };
-    const rate = readDecimal(ctx.body, 'exchange_rate');
-    if (rate !== undefined && rate.sign() <= 0) throw invalidValue('exchange_rate');
-    payment.exchange_rate = rate ?? Decimal.ONE;
+    // In the customer's currency; the rate as sent, else the one of its date (settleExchangeRate).
+    assertCustomerCurrency(ctx, customer);
     settleExchangeRate(ctx, payment);
+    // Checked all through: only now are the invoices and the customer's credit touched.
+    for (const { invoice, applied } of entries) {
+      invoice.payment_made = invoice.payment_made.add(applied);
+      if (invoice.base_status === 'draft') invoice.base_status = 'sent';
+      invoice.modified_at = ctx.now;
+    }
+    customer.unused_credits = customer.unused_credits.add(amount.sub(totalApplied));
     ctx.org.payments.set(payment.payment_id, payment);
     return success('The payment has been created.', { payment: paymentJson(ctx, payment) }, 201);
   },

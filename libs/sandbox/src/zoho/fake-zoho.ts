@@ -2,7 +2,7 @@ import { Decimal } from '../decimal/decimal';
 import { AbortableSleeps } from '../http/abortable-sleep';
 import { FaultPlan } from '../http/fault-plan';
 import { startHttpServer, type RunningHttpServer } from '../http/http-server';
-import { assertTimeZone, localDate } from '../time/zoned-time';
+import { assertTimeZone, isIsoDate, localDate } from '../time/zoned-time';
 import { AccountsServer, type AccountsCallRecord } from './accounts-server';
 import { BOOKS_BASE_PATH, BooksServer, type ZohoCallRecord } from './books-server';
 import type { ZohoContact, ZohoCreditNote, ZohoCreditNoteRefund, ZohoInvoice, ZohoItem, ZohoPayment, ZohoTax } from './books-json-types';
@@ -219,14 +219,22 @@ export class FakeZoho {
     return this.org(orgId).addCurrency(this.ids, code).currency_id;
   }
 
-  /** Sets the organisation's rate of a currency from `effectiveDate` (yyyy-mm-dd) on, replacing one of that date. */
-  setExchangeRate(orgId: string, code: string, effectiveDate: string, rate: number | string): void {
+  /**
+   * Sets the organisation's rate of a currency from `effectiveDate` (yyyy-mm-dd) on, replacing one
+   * of that date (POST …/exchangerates would refuse it); its exchange_rate_id.
+   */
+  setExchangeRate(orgId: string, code: string, effectiveDate: string, rate: number | string): string {
     const org = this.org(orgId);
-    const currency = org.currencies().find((c) => c.currency_code === code.toUpperCase());
+    const currency = org.currencyByCode(code);
     if (!currency || currency.is_base_currency) throw new Error(`organisation ${orgId} has no foreign currency ${code}`);
+    if (!isIsoDate(effectiveDate)) throw new Error(`effective date ${effectiveDate} is not yyyy-mm-dd`);
+    const value = Decimal.from(String(rate));
+    if (value.sign() <= 0) throw new Error(`exchange rate ${String(rate)} is not greater than zero`);
     const rates = (org.exchangeRates.get(currency.currency_id) ?? []).filter((r) => r.effective_date !== effectiveDate);
-    rates.push({ exchange_rate_id: this.ids.next(), currency_id: currency.currency_id, effective_date: effectiveDate, rate: Decimal.from(String(rate)) });
+    const id = this.ids.next();
+    rates.push({ exchange_rate_id: id, currency_id: currency.currency_id, effective_date: effectiveDate, rate: value });
     org.exchangeRates.set(currency.currency_id, rates);
+    return id;
   }
 
   organization(orgId: string): ZohoOrg {

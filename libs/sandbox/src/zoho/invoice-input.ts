@@ -228,13 +228,42 @@ export function applySharedHeaderFields(doc: SharedHeader, body: Record<string, 
 }
 
 /**
- * A new document's exchange rate: 1 in the base currency (a rate sent for it is ignored, there is
- * nothing to convert), the one sent for another currency, else the rate in effect on its date
- * (ZohoOrganization.defaultExchangeRate).
+ * A document is in its customer's currency: Books keeps one currency per contact and books the
+ * contact's invoices, credit notes and payments in it. A `currency_id` in the body must name an
+ * enabled currency and that one; [assumed] another is refused rather than ignored, since Zoho's
+ * answer to it is not documented and a silent switch would hide a mix-up in the caller.
  */
-export function settleExchangeRate(ctx: BooksContext, doc: { currency_id: string; date: string; exchange_rate: Decimal }): void {
+export function assertCustomerCurrency(ctx: BooksContext, customer: ContactRecord): void {
+  const sent = readString(ctx.body, 'currency_id');
+  if (sent === undefined || sent === '') return;
+  if (!ctx.org.currency(sent)) throw invalidValue('currency_id', `Currency ${sent} is not enabled in this organization.`);
+  if (sent !== customer.currency_id) {
+    throw invalidValue('currency_id', `The customer's currency is ${ctx.org.currencyCodeOf(customer.currency_id)}; its documents are in it.`);
+  }
+}
+
+/**
+ * A document's exchange rate (base-currency units per unit of its currency), once its currency
+ * and date are known:
+ * - in the base currency always 1. A rate sent for it is ignored rather than refused: there is
+ *   nothing to convert, and Zoho's reaction to one is not documented;
+ * - else the rate the body sends (> 0);
+ * - else, on create or when an update moves it to another currency, the rate of that currency
+ *   in effect on its date, else 1 (ZohoOrganization.defaultExchangeRate). [assumed] The spec says
+ *   exchange_rate is "required when not in base currency"; Books' own form pre-fills the rate of
+ *   the day, which the fake does instead of refusing;
+ * - else (an update that sends none) the rate it has: a rate filed later does not rebook it.
+ */
+export function settleExchangeRate(
+  ctx: BooksContext,
+  doc: { currency_id: string; date: string; exchange_rate: Decimal },
+  previousCurrencyId?: string,
+): void {
+  const sent = readDecimal(ctx.body, 'exchange_rate');
+  if (sent !== undefined && sent.sign() <= 0) throw invalidValue('exchange_rate', 'The exchange rate must be greater than zero.');
   if (doc.currency_id === ctx.org.info.currency_id) doc.exchange_rate = Decimal.ONE;
-  else if (ctx.body.exchange_rate === undefined) doc.exchange_rate = ctx.org.defaultExchangeRate(doc.currency_id, doc.date);
+  else if (sent !== undefined) doc.exchange_rate = sent;
+  else if (previousCurrencyId !== doc.currency_id) doc.exchange_rate = ctx.org.defaultExchangeRate(doc.currency_id, doc.date);
 }
 
 /** Applies the header fields of a create/update body. Lines are handled by the caller. */
@@ -254,6 +283,8 @@ export function applyHeaderFields(ctx: BooksContext, invoice: InvoiceRecord, bod
       invoice.payment_terms_label = customer.payment_terms_label;
     }
   }
+  const owner = ctx.org.contacts.get(invoice.customer_id);
+  if (owner) assertCustomerCurrency(ctx, owner);
   const contactPersons = readArray(body, 'contact_persons');
   if (contactPersons !== undefined) {
     const customer = ctx.org.contacts.get(invoice.customer_id)!;

@@ -169,6 +169,7 @@ export function createInvoiceHandlers(portalBase: () => string) {
         contact_persons: [...invoice.contact_persons],
       };
       applyHeaderFields(ctx, draft, ctx.body, false);
+      settleExchangeRate(ctx, draft, invoice.currency_id);
       const lines = readArray(ctx.body, 'line_items');
       if (lines !== undefined) {
         if (lines.length === 0) throw invalidValue('line_items', 'An invoice needs at least one line item.');

@@ -1,5 +1,5 @@
 import { Decimal } from '../decimal/decimal';
-import { currencyInfo } from './currencies';
+import { currencyInfo, listCurrencyFormat } from './currencies';
 import type { ContactRecord, CreditNoteRecord, InvoiceRecord, ItemRecord, PaymentRecord, TaxGroupRecord, TaxRecord } from './books-records';
 import { OrgRateLimiter, type ZohoLimits } from './rate-limiter';
 import type { ZohoIdSequence } from './zoho-ids';
@@ -56,7 +56,16 @@ export interface OrgCurrency {
   currency_name: string;
   currency_symbol: string;
   price_precision: number;
+  /** How amounts are written, as Zoho shows it: `1,234,567.89` (see listCurrencyFormat). */
+  currency_format: string;
   is_base_currency: boolean;
+}
+
+/** What POST /settings/currencies may set besides the code; the rest comes from currencies.ts. */
+export interface CurrencyOptions {
+  symbol?: string;
+  precision?: number;
+  format?: string;
 }
 
 /** One exchange rate of a currency: base units per unit of it, from `effective_date` on. */
@@ -134,26 +143,37 @@ export class ZohoOrganization {
         currency_name: `${info.code}- ${info.name}`,
         currency_symbol: info.symbol,
         price_precision: this.info.price_precision,
+        currency_format: listCurrencyFormat(this.info.price_precision),
         is_base_currency: true,
       },
       ...this.addedCurrencies,
     ];
   }
 
-  /** Adds a currency (Settings → Currencies); its id. A code already there is refused. */
-  addCurrency(ids: ZohoIdSequence, code: string): OrgCurrency {
+  /**
+   * Adds a currency (Settings → Currencies) with an id from the fake's id sequence, like every other
+   * record. A code already there is refused: callers that answer HTTP check first (currencyByCode).
+   */
+  addCurrency(ids: ZohoIdSequence, code: string, options: CurrencyOptions = {}): OrgCurrency {
     const info = currencyInfo(code);
-    if (this.currencies().some((c) => c.currency_code === info.code)) throw new Error(`currency ${info.code} already exists`);
+    if (this.currencyByCode(info.code)) throw new Error(`currency ${info.code} already exists`);
+    const precision = options.precision ?? info.precision;
     const currency: OrgCurrency = {
       currency_id: ids.next(),
       currency_code: info.code,
       currency_name: `${info.code}- ${info.name}`,
-      currency_symbol: info.symbol,
-      price_precision: info.precision,
+      currency_symbol: options.symbol ?? info.symbol,
+      price_precision: precision,
+      currency_format: options.format ?? listCurrencyFormat(precision),
       is_base_currency: false,
     };
     this.addedCurrencies.push(currency);
     return currency;
+  }
+
+  currencyByCode(code: string): OrgCurrency | undefined {
+    const upper = code.toUpperCase();
+    return this.currencies().find((c) => c.currency_code === upper);
   }
 
   currency(currencyId: string): OrgCurrency | undefined {

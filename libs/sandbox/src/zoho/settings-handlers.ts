@@ -2,10 +2,9 @@ import { notFound } from './books-errors';
 import type { ZohoTax, ZohoTaxMember } from './books-json-types';
 import type { TaxRecord } from './books-records';
 import { paginate, success, type BooksContext, type BooksResult } from './books-request';
-import { latestRate } from './exchange-rate-handlers';
 import type { ZohoOrganization } from './organization';
 
-/** Taxes and currencies (`/settings/...`, scope ZohoBooks.settings). */
+/** Taxes (`/settings/...`, scope ZohoBooks.settings); currencies are in currency-handlers.ts. */
 
 function memberJson(tax: TaxRecord): ZohoTaxMember {
   return { tax_id: tax.tax_id, tax_name: tax.tax_name, tax_percentage: tax.tax_percentage.toNumber(), tax_type: tax.tax_type };
@@ -71,22 +70,6 @@ export function createSettingsHandlers(accountIds: (org: ZohoOrganization) => { 
           taxes: resolved.members.map(memberJson),
         },
       });
-    },
-
-    listCurrencies(ctx: BooksContext): BooksResult {
-      const currencies = ctx.org.currencies().map((c) => ({ c, latest: latestRate(ctx.org, c.currency_id) })).map(({ c, latest }) => ({
-        currency_id: c.currency_id,
-        currency_code: c.currency_code,
-        currency_name: c.currency_name,
-        currency_symbol: c.currency_symbol,
-        price_precision: c.price_precision,
-        currency_format: c.price_precision > 0 ? `1,234,567.${'899'.slice(0, c.price_precision)}` : '1,234,567',
-        is_base_currency: c.is_base_currency,
-        exchange_rate: c.is_base_currency ? 1 : latest.rate,
-        effective_date: c.is_base_currency ? '' : latest.date,
-      }));
-      const page = paginate(currencies, ctx.query, { sort_column: 'currency_code', sort_order: 'A' });
-      return success('success', { currencies: page.rows, page_context: page.page_context });
     },
   };
 }

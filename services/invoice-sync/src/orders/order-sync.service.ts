@@ -212,7 +212,7 @@ export class OrderSyncService {
       outcome: {
         action,
         outcome: 'ok',
-        message: `invoice ${invoice.invoice_number ?? invoice.invoice_id}: Zoho total ${zohoTotal}, order total ${plan.orderTotal}${reconciled ? '' : ' (NOT reconciled)'}`,
+        message: `invoice ${invoice.invoice_number ?? invoice.invoice_id}: Zoho total ${zohoTotal}, order total ${plan.orderTotal}${inCurrency(order, invoice.exchange_rate ?? plan.payload.exchange_rate)}${reconciled ? '' : ' (NOT reconciled)'}`,
         detail: { decision: decision.reason, adjustment: plan.adjustment, reconciliation: plan.reconciliation, warnings: plan.warnings },
       },
     };
@@ -289,7 +289,7 @@ export class OrderSyncService {
       await this.planned(event, dryRun, String(order.id), { action: `create-${creation.kind}`, message: `would create Zoho ${creation.kind} "${creation.name}" for order ${order.number ?? order.id}`, payload: creation.payload });
     }
     dryRun.simulated.set(key, { ...existing, ...applied, invoiceId: invoiceId ?? `${PLANNED_INVOICE}${order.id}`, state: 'synced' } satisfies ExistingInvoiceLink);
-    const what = `for order ${order.number ?? order.id}: total ${plan.orderTotal}${Decimal.from(plan.adjustment).isZero() ? '' : `, adjustment ${plan.adjustment}`}`;
+    const what = `for order ${order.number ?? order.id}: total ${plan.orderTotal}${inCurrency(order, plan.payload.exchange_rate)}${Decimal.from(plan.adjustment).isZero() ? '' : `, adjustment ${plan.adjustment}`}`;
     let action = 'create-invoice';
     let message = `would create an invoice ${what}`;
     if (recovered) {
@@ -393,6 +393,11 @@ const PLANNED_INVOICE = 'planned:';
 function invoiceUpdate(payload: ZohoInvoicePayload): ZohoInvoicePayload {
   const { exchange_rate: _rate, ...rest } = payload;
   return rest;
+}
+
+/** ` EUR at 0.8567` for an invoice in a foreign currency (one with an exchange rate other than 1), else nothing. */
+function inCurrency(order: WooOrder, rate: number | undefined): string {
+  return rate === undefined || rate === 1 ? '' : ` ${order.currency} at ${rate}`;
 }
 
 /** The order's reference number in Zoho (what buildInvoice puts in `reference_number`). */
