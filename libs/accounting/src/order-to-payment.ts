@@ -82,8 +82,7 @@ export function paidOn(order: WooOrder, storeTimeZone: string): string {
 
 /** The payment of a paid order (see paidAtGmt), applied to its invoice up to the invoice's balance. */
 export function buildPayment(order: WooOrder, context: PaymentContext): PaymentPlan {
-  const paidAt = paidAtGmt(order);
-  if (!paidAt) throw new InvalidOrderError(order.id, 'it is not paid (no date_paid_gmt, or a total of zero)');
+  const date = paidOn(order, context.storeTimeZone); // refuses an order not paid
   const amount = wooAmount(order.id, order.total, 'total');
   const balance = Decimal.max(0, Decimal.from(context.invoiceBalance));
   const applied = Decimal.min(amount, balance);
@@ -100,7 +99,7 @@ export function buildPayment(order: WooOrder, context: PaymentContext): PaymentP
       customer_id: context.customerId,
       payment_mode: zohoPaymentMode(order.payment_method, context.modes),
       amount: amount.toNumber(),
-      date: paidOn(order, context.storeTimeZone),
+      date,
       reference_number: paymentReference(order),
       description,
       ...(context.accountId ? { account_id: context.accountId } : {}),

@@ -212,7 +212,7 @@ export class OrderSyncService {
       outcome: {
         action,
         outcome: 'ok',
-        message: `invoice ${invoice.invoice_number ?? invoice.invoice_id}: Zoho total ${zohoTotal}, order total ${plan.orderTotal}${inCurrency(order, invoice.exchange_rate ?? plan.payload.exchange_rate)}${reconciled ? '' : ' (NOT reconciled)'}`,
+        message: `invoice ${invoice.invoice_number ?? invoice.invoice_id}: Zoho total ${zohoTotal}, order total ${plan.orderTotal}${currencyAndRate(order, invoice.exchange_rate ?? plan.payload.exchange_rate)}${reconciled ? '' : ' (NOT reconciled)'}`,
         detail: { decision: decision.reason, adjustment: plan.adjustment, reconciliation: plan.reconciliation, warnings: plan.warnings },
       },
     };
@@ -289,7 +289,7 @@ export class OrderSyncService {
       await this.planned(event, dryRun, String(order.id), { action: `create-${creation.kind}`, message: `would create Zoho ${creation.kind} "${creation.name}" for order ${order.number ?? order.id}`, payload: creation.payload });
     }
     dryRun.simulated.set(key, { ...existing, ...applied, invoiceId: invoiceId ?? `${PLANNED_INVOICE}${order.id}`, state: 'synced' } satisfies ExistingInvoiceLink);
-    const what = `for order ${order.number ?? order.id}: total ${plan.orderTotal}${inCurrency(order, plan.payload.exchange_rate)}${Decimal.from(plan.adjustment).isZero() ? '' : `, adjustment ${plan.adjustment}`}`;
+    const what = `for order ${order.number ?? order.id}: total ${plan.orderTotal}${currencyAndRate(order, plan.payload.exchange_rate)}${Decimal.from(plan.adjustment).isZero() ? '' : `, adjustment ${plan.adjustment}`}`;
     let action = 'create-invoice';
     let message = `would create an invoice ${what}`;
     if (recovered) {
@@ -396,7 +396,7 @@ function invoiceUpdate(payload: ZohoInvoicePayload): ZohoInvoicePayload {
 }
 
 /** ` EUR at 0.8567` for an invoice in a foreign currency (one with an exchange rate other than 1), else nothing. */
-function inCurrency(order: WooOrder, rate: number | undefined): string {
+function currencyAndRate(order: WooOrder, rate: number | undefined): string {
   return rate === undefined || rate === 1 ? '' : ` ${order.currency} at ${rate}`;
 }
 
