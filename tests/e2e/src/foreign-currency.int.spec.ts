@@ -85,6 +85,20 @@ describe('orders in a currency other than the books\' base currency', () => {
     return json.contact!.contact_id;
   }
 
+  /**
+   * A guest's order of mugs, once settled: paid by card (its payment recorded) when it has a
+   * transaction id, else a bank transfer on hold (its invoice synced).
+   */
+  async function guestOrder(firstName: string, lastName: string, quantity: number, card?: { transactionId: string }): Promise<WooOrder> {
+    const billing = { first_name: firstName, last_name: lastName, email: `${firstName.toLowerCase()}.${lastName.toLowerCase()}@example.com`, country: 'DE' };
+    const payment = card ? { paymentMethod: 'stripe', transactionId: card.transactionId } : { status: 'on-hold', paymentMethod: 'bacs' };
+    const order = store.createOrder({ customer: { billing }, lineItems: [{ productId: mug, quantity }], ...payment });
+    await store.flushDeliveries();
+    if (card) await eventually(async () => ((await story(order.id)).payment?.state === 'recorded' ? true : undefined), 30_000, 100);
+    else await settled(order.id, 'synced');
+    return order;
+  }
+
   function assertEuroInvoice(order: WooOrder) {
     const invoice = invoiceFor(order)!;
     assert.ok(invoice, `order ${order.number} has its invoice`);
@@ -96,14 +110,7 @@ describe('orders in a currency other than the books\' base currency', () => {
   }
 
   test('a guest order: a EUR contact, a EUR invoice at the day\'s rate, and its payment too', async () => {
-    const order = store.createOrder({
-      customer: { billing: { first_name: 'Eva', last_name: 'Euro', email: 'eva.euro@example.com', country: 'DE' } },
-      lineItems: [{ productId: mug, quantity: 3 }],
-      paymentMethod: 'stripe',
-      transactionId: 'ch_eur_1',
-    });
-    await store.flushDeliveries();
-    await eventually(async () => ((await story(order.id)).payment?.state === 'recorded' ? true : undefined), 30_000, 100);
+    const order = await guestOrder('Eva', 'Euro', 3, { transactionId: 'ch_eur_1' });
     assertEuroInvoice(order);
     const created = (await story(order.id)).audit.find((entry) => entry.action === 'create-invoice');
     assert.match(created?.message ?? '', new RegExp(`order total ${order.total} EUR at 0\\.8567`), 'the story says the currency and rate');
@@ -142,14 +149,7 @@ describe('orders in a currency other than the books\' base currency', () => {
   });
 
   test('a refund of a paid order: a EUR credit note and the money given back, both at the rate of the refund date', async () => {
-    const order = store.createOrder({
-      customer: { billing: { first_name: 'Rita', last_name: 'Refund', email: 'rita.refund@example.com', country: 'DE' } },
-      lineItems: [{ productId: mug, quantity: 2 }],
-      paymentMethod: 'stripe',
-      transactionId: 'ch_eur_refund',
-    });
-    await store.flushDeliveries();
-    await eventually(async () => ((await story(order.id)).payment?.state === 'recorded' ? true : undefined), 30_000, 100);
+    const order = await guestOrder('Rita', 'Refund', 2, { transactionId: 'ch_eur_refund' });
     await sleep(1_100); // a refund comes seconds after its order (snapshots of one second are told apart by content only)
     store.refundOrder(order.id, { amount: '5.00' });
     await store.flushDeliveries();
@@ -164,14 +164,7 @@ describe('orders in a currency other than the books\' base currency', () => {
   });
 
   test('an invoice keeps the rate it was created with: an edit of the order later does not re-rate it', async () => {
-    const order = store.createOrder({
-      customer: { billing: { first_name: 'Karl', last_name: 'Keeprate', email: 'karl@example.com', country: 'DE' } },
-      lineItems: [{ productId: mug, quantity: 1 }],
-      status: 'on-hold',
-      paymentMethod: 'bacs',
-    });
-    await store.flushDeliveries();
-    await settled(order.id, 'synced');
+    const order = await guestOrder('Karl', 'Keeprate', 1);
     const invoice = assertEuroInvoice(order);
     stack.zoho.setInvoiceExchangeRate(orgId, invoice.invoice_id, 0.8601); // the owner corrects it in Zoho
     await sleep(1_100);
