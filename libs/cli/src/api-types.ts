@@ -43,6 +43,8 @@ export interface OrderView {
   invoice: { id: string; number: string | null; status: string | null } | null;
   contactId: string | null;
   currency: string | null;
+  /** The invoice's rate to the organization's base currency; null in the base currency (absent from older servers). */
+  exchangeRate?: string | null;
   orderTotal: string | null;
   zohoTotal: string | null;
   reconciled: boolean;
@@ -99,6 +101,8 @@ export interface OrderPayment {
   zohoAmount: string | null;
   reconciled: boolean;
   appliedAmount: string | null;
+  /** The payment's exchange rate; null in the base currency (absent from older servers). */
+  exchangeRate?: string | null;
   attempts: number;
   updatedAt: string;
 }
@@ -114,6 +118,8 @@ export interface RefundCredit {
   reconciled: boolean;
   adjustment: string | null;
   appliedAmount: string | null;
+  /** The credit note's exchange rate; null in the base currency (absent from older servers). */
+  exchangeRate?: string | null;
   /** Money given back out of the credit note (absent from older servers). */
   cashRefund?: { id: string; amount: string | null } | null;
   attempts: number;

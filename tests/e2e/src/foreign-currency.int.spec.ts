@@ -11,8 +11,10 @@ interface OrderStory {
   state: string;
   reason: string | null;
   invoice: { id: string; status: string | null } | null;
-  payment: { state: string; reason: string | null } | null;
-  creditNotes: Array<{ refundId: number; state: string }>;
+  /** The rate each document was booked at, as the record keeps it (null in the base currency). */
+  exchangeRate: string | null;
+  payment: { state: string; reason: string | null; exchangeRate: string | null } | null;
+  creditNotes: Array<{ refundId: number; state: string; exchangeRate: string | null }>;
   deadLetters: unknown[];
   audit: Array<{ action: string; outcome: string; message: string }>;
 }
@@ -114,6 +116,8 @@ describe('orders in a currency other than the books\' base currency', () => {
     assertEuroInvoice(order);
     const created = (await story(order.id)).audit.find((entry) => entry.action === 'create-invoice');
     assert.match(created?.message ?? '', new RegExp(`order total ${order.total} EUR at 0\\.8567`), 'the story says the currency and rate');
+    const record = await story(order.id);
+    assert.deepEqual([record.exchangeRate, record.payment?.exchangeRate], ['0.8567', '0.8567'], 'the record keeps the rate of the invoice and of the payment');
     const [payment] = stack.zoho.payments(orgId).filter((p) => p.reference_number === `${order.number}-P`);
     assert.equal(payment.currency_code, 'EUR');
     assert.equal(payment.exchange_rate, 0.8567);
@@ -157,6 +161,7 @@ describe('orders in a currency other than the books\' base currency', () => {
     const [note] = stack.zoho.creditNotes(orgId).filter((n) => n.reference_number?.startsWith(`${order.number}-R`));
     assert.equal(note.currency_code, 'EUR');
     assert.equal(note.exchange_rate, 0.8567);
+    assert.deepEqual((await story(order.id)).creditNotes.map((c) => c.exchangeRate), ['0.8567'], "the refund's record keeps its credit note's rate");
     assert.equal(Decimal.from(String(note.total)).compare('5.00'), 0);
     const [given] = stack.zoho.creditNoteRefunds(orgId, note.creditnote_id);
     assert.equal(given.amount_fcy, 5);
@@ -175,6 +180,11 @@ describe('orders in a currency other than the books\' base currency', () => {
       return Decimal.from(String(current.total)).compare(edited.total) === 0 ? current : undefined;
     }, 30_000, 100);
     assert.equal(updated.exchange_rate, 0.8601, 'the update sends no rate: the one on the invoice stays');
+    const record = await eventually(async () => {
+      const current = await story(order.id);
+      return current.exchangeRate === '0.8601' ? current : undefined;
+    }, 30_000, 100);
+    assert.equal(record.state, 'synced', 'the record shows the rate the invoice holds, as Zoho answered the update');
   });
 
   test('without a rate in effect on the order date the order fails with what to do; once the owner adds one, a retry books it once', async () => {
@@ -223,6 +233,7 @@ describe('orders in a currency other than the books\' base currency', () => {
       const gbpInvoice = stack.zoho.invoices(orgId).find((invoice) => invoice.invoice_id === gbpStory.invoice?.id)!;
       assert.equal(gbpInvoice.currency_code, 'GBP');
       assert.equal(gbpInvoice.exchange_rate, 1);
+      assert.equal(gbpStory.exchangeRate, null, 'a base-currency invoice has no rate to show');
 
       const order = store.createOrder({ customer: { billing: { ...billing, country: 'DE' } }, lineItems: [{ productId: mug, quantity: 1 }], status: 'on-hold', paymentMethod: 'bacs' });
       await store.flushDeliveries();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeAdminApi, TEST_TOKEN } from '../test-support/fake-admin-api';
-import { ACME } from '../test-support/fixtures';
+import { ACME, order } from '../test-support/fixtures';
 import { CliRun, cliFor } from '../test-support/run-cli';
 
 describe('orders', () => {
@@ -66,6 +66,24 @@ describe('orders', () => {
     assert.match(run.stdout, /Payment\n  STATE .*\n  recorded +460000000003001 +creditcard +2026-01-04 +119\.00 EUR +119\.00 EUR +118\.99 EUR/);
     assert.match(run.stdout, /Refunds \(credit notes\)\n  REFUND .*\n  #1050 +credited +CN-00001 +11\.90 EUR +11\.90 EUR +0\.00 EUR +11\.90 EUR +invoice is draft in Zoho/);
     assert.match(run.stdout, /\(nothing recorded yet\)/);
+    assert.doesNotMatch(run.stdout, /Exchange rate|RATE/, 'documents in the base currency have no rate to show');
+  });
+
+  it("shows the exchange rate of each document of an order in a foreign currency", async () => {
+    api.state.orders[ACME].push(order(1044, { currency: 'USD', exchangeRate: '0.9214', orderTotal: '50.00', zohoTotal: '50.00' }));
+    api.state.payments['1044'] = { ...api.state.payments['1043'], invoiceId: '460000000001044', orderTotal: '50.00', zohoAmount: '50.00', appliedAmount: '50.00', exchangeRate: '0.9214' };
+    api.state.creditNotes['1044'] = [{ ...api.state.creditNotes['1043'][0], refundId: 1051, refundTotal: '5.00', zohoTotal: '5.00', cashRefund: null, exchangeRate: '0.9301' }];
+    try {
+      const run = await cli(['orders', ACME, '1044']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^Exchange rate: +0\.9214$/m);
+      assert.match(run.stdout, /Payment\n  STATE .* APPLIED +RATE +NOTE\n  recorded .* 50\.00 USD +0\.9214 +-\n/);
+      assert.match(run.stdout, /Refunds \(credit notes\)\n  REFUND .* GIVEN BACK +RATE +NOTE\n  #1051 +credited +CN-00001 +5\.00 USD +5\.00 USD +0\.00 USD +- +0\.9301 +invoice is draft/);
+    } finally {
+      api.state.orders[ACME].pop();
+      delete api.state.payments['1044'];
+      delete api.state.creditNotes['1044'];
+    }
   });
 
   it('--json shows the record with its audit trail', async () => {

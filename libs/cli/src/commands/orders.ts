@@ -3,7 +3,7 @@ import type { AuditEntry, OrderDetail, OrderPayment, OrderView, RefundCredit, Re
 import { flagOption, integerOption, ParsedArgs, stringOption } from '../args';
 import type { Command, CommandContext } from '../command';
 import { EXIT, ExitCode, UsageError } from '../errors';
-import { formatMoney, formatTime, renderDetails, renderTable } from '../output';
+import { Column, formatMoney, formatTime, renderDetails, renderTable } from '../output';
 import { deadLetterColumns } from './dead-letters';
 
 const show: Command = {
@@ -100,6 +100,7 @@ function renderOrder(order: OrderDetail): string[] {
     ['Contact', order.contactId],
     ['Order total', formatMoney(order.orderTotal, order.currency)],
     ['Zoho total', formatMoney(order.zohoTotal, order.currency)],
+    ['Exchange rate', order.exchangeRate ?? undefined],
     ['Reconciled', order.reconciled],
     ['Adjustment', adjustment],
     ['Attempts', order.attempts],
@@ -118,6 +119,7 @@ function renderPayment(payment: OrderPayment, currency: string | null): string[]
     { header: 'ORDER TOTAL', value: (p) => formatMoney(p.orderTotal, currency) },
     { header: 'ZOHO AMOUNT', value: (p) => formatMoney(p.zohoAmount, currency) },
     { header: 'APPLIED', value: (p) => formatMoney(p.appliedAmount, currency) },
+    ...rateColumn([payment]),
     { header: 'NOTE', value: (p) => p.reason, max: 100 },
   ], { indent: 2 });
 }
@@ -132,8 +134,14 @@ function renderCredits(credits: RefundCredit[], currency: string | null): string
     { header: 'ZOHO TOTAL', value: (c) => formatMoney(c.zohoTotal, currency) },
     { header: 'APPLIED', value: (c) => formatMoney(c.appliedAmount, currency) },
     { header: 'GIVEN BACK', value: (c) => c.cashRefund ? formatMoney(c.cashRefund.amount, currency) : null },
+    ...rateColumn(credits),
     { header: 'NOTE', value: (c) => c.reason, max: 100 },
   ], { indent: 2 });
+}
+
+/** The documents' exchange rates, as a column only where one of them is in a foreign currency. */
+function rateColumn<T extends { exchangeRate?: string | null }>(rows: readonly T[]): Column<T>[] {
+  return rows.some((row) => row.exchangeRate) ? [{ header: 'RATE', value: (row) => row.exchangeRate ?? null, align: 'right' }] : [];
 }
 
 /** One line per audit entry, oldest first: when, which event, which service, what it did, how it went. */

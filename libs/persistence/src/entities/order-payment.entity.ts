@@ -49,6 +49,10 @@ export class OrderPaymentEntity {
   @Column({ name: 'applied_amount', type: 'numeric', nullable: true })
   appliedAmount: string | null;
 
+  /** The exchange rate Zoho booked the payment at (1 in the base currency); null when not known. */
+  @Column({ name: 'exchange_rate', type: 'numeric', nullable: true })
+  exchangeRate: string | null;
+
   @Column({ type: 'int', default: 0 })
   attempts: number;
 

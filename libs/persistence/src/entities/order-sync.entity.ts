@@ -61,6 +61,10 @@ export class OrderSyncEntity {
   @Column({ name: 'adjustment_reason', type: 'text', nullable: true })
   adjustmentReason: string | null;
 
+  /** The exchange rate Zoho booked the invoice at (1 in the base currency); null when not known. */
+  @Column({ name: 'exchange_rate', type: 'numeric', nullable: true })
+  exchangeRate: string | null;
+
   /** `date_modified_gmt` of the snapshot last applied; older snapshots never overwrite it. */
   @Column({ name: 'modified_gmt', type: 'text', nullable: true })
   modifiedGmt: string | null;

@@ -52,6 +52,10 @@ export class RefundCreditEntity {
   @Column({ type: 'numeric', nullable: true })
   adjustment: string | null;
 
+  /** The exchange rate Zoho booked the credit note (and its cash refund) at (1 in the base currency); null when not known. */
+  @Column({ name: 'exchange_rate', type: 'numeric', nullable: true })
+  exchangeRate: string | null;
+
   /** How much of the credit note was applied to the order's invoice. */
   @Column({ name: 'applied_amount', type: 'numeric', nullable: true })
   appliedAmount: string | null;

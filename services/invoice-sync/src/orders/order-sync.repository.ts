@@ -12,6 +12,7 @@ export interface SyncedInvoice {
   zohoTotal: string;
   adjustment: string;
   adjustmentReason: string | null;
+  exchangeRate: string | null;
   invoiceHash: string;
   modifiedGmt: string | null;
   contentHash: string;

@@ -16,6 +16,7 @@ import { orderIdOf, orderKey } from './order-key';
 import { JudgedSnapshot, OrderSyncRepository } from './order-sync.repository';
 import { OrderPaymentsService } from '../payments/order-payments.service';
 import { RefundCreditsService } from '../refunds/refund-credits.service';
+import { bookedRate } from '../zoho/exchange-rates';
 
 /**
  * Makes the Zoho invoice match one order snapshot. The rules that keep the books right:
@@ -200,6 +201,7 @@ export class OrderSyncService {
       zohoTotal,
       adjustment: plan.adjustment,
       adjustmentReason: plan.reconciliation.reasons.join('; ') || null,
+      exchangeRate: bookedRate(plan.payload.exchange_rate, invoice.exchange_rate),
       invoiceHash,
       ...snapshotOf(order, event),
       reason: reconciled ? null : `Zoho total ${zohoTotal} differs from the order total ${plan.orderTotal}`,

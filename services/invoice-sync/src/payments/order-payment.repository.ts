@@ -10,6 +10,7 @@ export interface RecordedPayment {
   orderTotal: string;
   zohoAmount: string;
   appliedAmount: string;
+  exchangeRate: string | null;
   reason: string | null;
 }
 

@@ -8,7 +8,7 @@ import type { ZohoBooksClient, ZohoCustomerPayment, ZohoInvoice } from '@connect
 import type { Outcome } from '../orders/order-audit-entry';
 import { OrderSyncMetrics } from '../orders/order-sync.metrics';
 import { OrderSyncRepository } from '../orders/order-sync.repository';
-import { ExchangeRates } from '../zoho/exchange-rates';
+import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
 import { OrderPaymentRepository } from './order-payment.repository';
 
 /** What the payment step needs of the order's invoice: the one this event wrote, or read from Zoho. */
@@ -82,6 +82,7 @@ export class OrderPaymentsService {
     const recovered = claimedBefore ? await this.findByReference(zoho, paymentReference(order)) : undefined;
     let payment: ZohoCustomerPayment;
     let orderTotal: string;
+    let sentRate: number | undefined;
     if (recovered) {
       payment = recovered;
       orderTotal = Decimal.from(order.total).toString();
@@ -98,6 +99,7 @@ export class OrderPaymentsService {
         modes: settings.paymentModes,
         exchangeRate: await this.exchangeRates.rateFor(connection, zoho, order.currency, paidOn(order, settings.storeTimeZone)),
       });
+      sentRate = plan.payload.exchange_rate;
       payment = await zoho.createCustomerPayment(plan.payload);
       orderTotal = plan.amount;
     }
@@ -121,6 +123,7 @@ export class OrderPaymentsService {
       orderTotal,
       zohoAmount,
       appliedAmount,
+      exchangeRate: bookedRate(sentRate, payment.exchange_rate),
       reason: notes.join('; ') || null,
     });
     // Recording a payment takes the invoice out of draft: the record says what Zoho now shows.

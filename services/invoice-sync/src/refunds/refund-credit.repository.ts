@@ -11,6 +11,7 @@ export interface IssuedCreditNote {
   zohoTotal: string;
   adjustment: string;
   appliedAmount: string;
+  exchangeRate: string | null;
   cashRefundId: string | null;
   cashRefundedAmount: string | null;
   reason: string | null;

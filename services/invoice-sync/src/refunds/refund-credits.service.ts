@@ -12,7 +12,7 @@ import type { Outcome } from '../orders/order-audit-entry';
 import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
 import { OrderPaymentRepository } from '../payments/order-payment.repository';
 import { RefundCreditRepository } from './refund-credit.repository';
-import { ExchangeRates } from '../zoho/exchange-rates';
+import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
 
 /**
  * Zoho takes credits only on an invoice that is sent (open, overdue, partially paid; a paid one
@@ -193,6 +193,7 @@ export class RefundCreditsService {
       zohoTotal,
       adjustment: plan.adjustment,
       appliedAmount,
+      exchangeRate: bookedRate(plan.payload.exchange_rate, note.exchange_rate),
       cashRefundId: cash?.refund?.creditnote_refund_id ?? null,
       cashRefundedAmount: cash?.refund ? cash.amount.toFixed(scale) : null,
       reason: reconciled ? reason : [`Zoho total ${zohoTotal} differs from the refund amount ${plan.refundTotal}`, reason].filter(Boolean).join('; '),

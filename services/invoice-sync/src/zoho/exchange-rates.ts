@@ -27,3 +27,15 @@ export class ExchangeRates {
     return this.currencies.exchangeRate(zoho, connection.id, code, date);
   }
 }
+
+/**
+ * The rate a document was booked at, as its record keeps it (a decimal string): Zoho's answer
+ * (what the document holds, e.g. an invoice's creation rate after an update that sent none), else
+ * the rate sent. Null for a document in the base currency: Connector sends no rate for those, and
+ * Zoho's 1 says nothing an accountant needs. A document adopted after a lost answer was sent with
+ * no rate known here, so its own rate counts when it is not 1.
+ */
+export function bookedRate(sent: number | undefined, answered: number | undefined): string | null {
+  if (answered !== undefined && (sent !== undefined || answered !== 1)) return String(answered);
+  return sent === undefined ? null : String(sent);
+}

@@ -272,6 +272,14 @@ describe('dashboard in a real browser against the real token service', () => {
     const section = page.getByLabel('Payment');
     await section.getByText('Payment, booked in Zoho').waitFor();
     await section.getByText(/payment 9301, creditcard, 2026-01-04, order .*120\.50.*Zoho .*120\.50/).waitFor();
+    assert.equal(await page.getByText('Exchange rate').count(), 0, 'an order in the base currency shows no rate');
+
+    // The same order booked in a foreign currency: each document's rate, as Zoho holds it.
+    await db.dataSource.getRepository(OrderSyncEntity).update({ connectionId, orderId: '1001' }, { exchangeRate: '0.9214' });
+    await db.dataSource.getRepository(OrderPaymentEntity).update({ connectionId, orderId: '1001' }, { exchangeRate: '0.9187' });
+    await page.reload();
+    await page.getByText(/^0\.9214 \(\w+ to the books' base currency, as the invoice holds it\)$/).waitFor();
+    await page.getByLabel('Payment').getByText(/applied to the invoice .*120\.50.*, at 0\.9187/).waitFor();
   });
 
   test('retries a dead letter from the failures page and explains a missing replay endpoint', async () => {

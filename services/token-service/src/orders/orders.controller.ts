@@ -89,6 +89,8 @@ export function orderView(record: OrderSyncEntity) {
       : null,
     contactId: record.contactId,
     currency: record.currency,
+    /** The invoice's rate to the organization's base currency; null in the base currency. */
+    exchangeRate: record.exchangeRate,
     orderTotal: record.orderTotal,
     zohoTotal: record.zohoTotal,
     reconciled: record.orderTotal !== null && record.zohoTotal !== null && Decimal.from(record.orderTotal).compare(record.zohoTotal) === 0,
@@ -114,6 +116,7 @@ export function creditNoteView(credit: RefundCreditEntity) {
     reconciled: credit.refundTotal !== null && credit.zohoTotal !== null && Decimal.from(credit.refundTotal).compare(credit.zohoTotal) === 0,
     adjustment: credit.adjustment,
     appliedAmount: credit.appliedAmount,
+    exchangeRate: credit.exchangeRate,
     /** Given back to the customer out of the credit note (an order whose payment was booked). */
     cashRefund: credit.cashRefundId ? { id: credit.cashRefundId, amount: credit.cashRefundedAmount } : null,
     attempts: credit.attempts,
@@ -134,6 +137,7 @@ export function paymentView(payment: OrderPaymentEntity) {
     zohoAmount: payment.zohoAmount,
     reconciled: payment.orderTotal !== null && payment.zohoAmount !== null && Decimal.from(payment.orderTotal).compare(payment.zohoAmount) === 0,
     appliedAmount: payment.appliedAmount,
+    exchangeRate: payment.exchangeRate,
     attempts: payment.attempts,
     updatedAt: payment.updatedAt,
   };

@@ -93,6 +93,7 @@ function summaryCard(order) {
       ['Invoice', order.invoice ? `${order.invoice.number ?? '(no number)'}${order.invoice.status ? ` · ${order.invoice.status}` : ''}` : 'Not created yet'],
       ['Zoho invoice id', order.invoice?.id],
       ['Zoho contact id', order.contactId ?? undefined],
+      ['Exchange rate', order.exchangeRate ? `${order.exchangeRate} (${order.currency} to the books' base currency, as the invoice holds it)` : undefined],
       ['Rounding adjustment', order.adjustment && Number(order.adjustment) !== 0 ? `${money(order.adjustment, order.currency)}${order.adjustmentReason ? ` — ${order.adjustmentReason}` : ''}` : undefined],
       ['Store snapshot', order.modifiedGmt ? `modified ${order.modifiedGmt} UTC` : undefined],
       ['Events', order.streamSeqs?.length ? order.streamSeqs.map((s) => `#${s}`).join(', ') : 'none'],
@@ -112,6 +113,7 @@ function payment(paid, currency) {
       badge(paid.state, paid.state === 'recorded' && paid.reconciled ? 'ok' : paid.state === 'skipped' ? 'neutral' : 'warn'), ' ',
       `${paid.paymentId ? `payment ${paid.paymentId}, ` : ''}${paid.mode ? `${paid.mode}, ` : ''}${paid.date ? `${paid.date}, ` : ''}`,
       `order ${money(paid.orderTotal, currency)}, Zoho ${money(paid.zohoAmount, currency)}, applied to the invoice ${money(paid.appliedAmount, currency)}`,
+      paid.exchangeRate ? `, at ${paid.exchangeRate}` : '',
       paid.reason ? h('span', { class: 'muted small' }, ` — ${paid.reason}`) : null));
 }
 
@@ -124,5 +126,6 @@ function creditNotes(credits, currency) {
       `Refund #${credit.refundId}: ${credit.creditNote ? `credit note ${credit.creditNote.number ?? credit.creditNote.id}, ` : ''}`,
       `refund ${money(credit.refundTotal, currency)}, Zoho ${money(credit.zohoTotal, currency)}, applied to the invoice ${money(credit.appliedAmount, currency)}`,
       credit.cashRefund ? `, given back ${money(credit.cashRefund.amount, currency)}` : '',
+      credit.exchangeRate ? `, at ${credit.exchangeRate}` : '',
       credit.reason ? h('span', { class: 'muted small' }, ` — ${credit.reason}`) : null))));
 }
