@@ -15,6 +15,7 @@ interface OrderStory {
   exchangeRate: string | null;
   payment: { state: string; reason: string | null; exchangeRate: string | null } | null;
   creditNotes: Array<{ refundId: number; state: string; exchangeRate: string | null }>;
+  streamSeqs: number[];
   deadLetters: unknown[];
   audit: Array<{ action: string; outcome: string; message: string }>;
 }
@@ -101,6 +102,21 @@ describe('orders in a currency other than the books\' base currency', () => {
     return order;
   }
 
+  /** A customer who signs up in the store, and the contact that makes in Zoho: in the base currency. */
+  async function signUp(firstName: string, lastName: string) {
+    const email = `${firstName}.${lastName}@example.com`.toLowerCase();
+    const customer = store.createCustomer({
+      email,
+      firstName,
+      lastName,
+      billing: { first_name: firstName, last_name: lastName, address_1: '1 Main St', city: 'Berlin', postcode: '10115', country: 'DE' },
+    });
+    await store.flushDeliveries();
+    const signedUp = await eventually(async () => stack.zoho.contacts(orgId).find((c) => c.contact_persons.some((p) => p.email === email)), 30_000, 100);
+    assert.equal(signedUp.currency_code, 'GBP', 'a customer event carries no currency: Zoho makes the contact in its base currency');
+    return { customer, signedUp };
+  }
+
   function assertEuroInvoice(order: WooOrder) {
     const invoice = invoiceFor(order)!;
     assert.ok(invoice, `order ${order.number} has its invoice`);
@@ -125,15 +141,7 @@ describe('orders in a currency other than the books\' base currency', () => {
   });
 
   test("a registered customer's contact, made in the base currency at sign-up, is moved to EUR on the first order; the next order costs no contact call", async () => {
-    const customer = store.createCustomer({
-      email: 'georg.gbp@example.com',
-      firstName: 'Georg',
-      lastName: 'Signup',
-      billing: { first_name: 'Georg', last_name: 'Signup', address_1: '1 Main St', city: 'Berlin', postcode: '10115', country: 'DE' },
-    });
-    await store.flushDeliveries();
-    const signedUp = await eventually(async () => stack.zoho.contacts(orgId).find((c) => c.contact_persons.some((p) => p.email === 'georg.gbp@example.com')), 30_000, 100);
-    assert.equal(signedUp.currency_code, 'GBP', 'a customer event carries no currency: Zoho makes the contact in its base currency');
+    const { customer, signedUp } = await signUp('Georg', 'Signup');
 
     const first = store.createOrder({ customer: customer.id, lineItems: [{ productId: mug, quantity: 1 }], status: 'on-hold', paymentMethod: 'bacs' });
     await store.flushDeliveries();
@@ -150,6 +158,34 @@ describe('orders in a currency other than the books\' base currency', () => {
     assertEuroInvoice(second);
     const calls = stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
     assert.deepEqual(calls, ['POST /books/v3/invoices'], 'contact, currency and rate are all known: one call per order');
+  });
+
+  test("a replay dry run lists a contact's move to the order's currency; the retry makes it", async () => {
+    const { customer, signedUp } = await signUp('Dora', 'Dryrun');
+    // Zoho refuses the move this time (as it would a contact with transactions): the order fails, the contact stays in pounds.
+    stack.zoho.faults.next(1_000, { status: 400, code: 4, message: 'The currency of a contact with transactions cannot be changed', match: { method: 'PUT', pathPrefix: '/contacts' } });
+    let order: WooOrder;
+    try {
+      order = store.createOrder({ customer: customer.id, lineItems: [{ productId: mug, quantity: 1 }], status: 'on-hold', paymentMethod: 'bacs' });
+      await store.flushDeliveries();
+      await settled(order.id, 'failed');
+    } finally {
+      stack.zoho.faults.clear();
+    }
+    assert.equal(contactOf(signedUp.contact_id).currency_code, 'GBP');
+
+    const mark = stack.zoho.mark();
+    const dry = await stack.replay(connectionId, { fromSeq: Math.min(...(await story(order.id)).streamSeqs), resource: 'order', dryRun: true });
+    const moves = dry.planned.filter((p: { action: string }) => p.action === 'change-contact-currency');
+    assert.equal(moves.length, 1, JSON.stringify(dry.planned));
+    assert.match(moves[0].message, /would change the currency of Zoho contact "Dora Dryrun" from GBP to EUR for order/);
+    assert.deepEqual(stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET'), [], 'a dry run writes nothing');
+    assert.equal(contactOf(signedUp.contact_id).currency_code, 'GBP');
+
+    assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/retry`)).status, 202);
+    await settled(order.id, 'synced');
+    const invoice = assertEuroInvoice(order);
+    assert.equal(invoice.customer_id, signedUp.contact_id, 'the retry moved the contact and booked the order to it');
   });
 
   test('a refund of a paid order: a EUR credit note and the money given back, both at the rate of the refund date', async () => {

@@ -69,15 +69,16 @@ export class ContactResolverService {
 
   /**
    * Replay dry run: the contact the live call would use, found the same way (stored link, then
-   * Zoho by email) but without creating, linking or recording anything.
+   * Zoho by email, preferring the order's currency) but without creating, linking or recording
+   * anything. Its currency, where known, lets the caller list a move to the order's currency.
    */
   private async lookUp(connection: ConnectionEntity, request: EnsureContactRequest, email: string): Promise<EnsureContactReply> {
     try {
       const known = await this.storedLink(connection.id, request.customerId, email);
-      if (known) return { contactId: known.zohoContactId, contactName: known.contactName, source: 'link' };
+      if (known) return { contactId: known.zohoContactId, contactName: known.contactName, source: 'link', ...currencyOf(known.currencyCode) };
       const zoho = await this.zohoContacts.clientFor(connection, new ZohoCallLog());
-      const found = await this.zohoContacts.findByEmail(zoho, requireEmail(email));
-      if (found) return { contactId: found.contact_id, contactName: found.contact_name, source: 'email' };
+      const found = await this.zohoContacts.findByEmail(zoho, requireEmail(email), request.currency);
+      if (found) return { contactId: found.contact_id, contactName: found.contact_name, source: 'email', ...currencyOf(found.currency_code) };
       return { contactId: '', contactName: newContactFromOrder(request, email).contact_name, source: 'created', wouldCreate: true };
     } catch (error) {
       throw classifyZohoFailure(error);
@@ -185,6 +186,11 @@ export class ContactResolverService {
       reason: `${found.reason}; its currency changed from ${current} to ${wanted}, the order's (it had no transactions yet)`,
     };
   }
+}
+
+/** `currencyCode` for a reply, when the contact's currency is known. */
+function currencyOf(code: string | null | undefined): { currencyCode?: string } {
+  return code ? { currencyCode: code.toUpperCase() } : {};
 }
 
 /** Whether a link's contact is known to be in the order's currency (or the order names none). */

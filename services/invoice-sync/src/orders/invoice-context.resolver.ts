@@ -10,8 +10,9 @@ import { OrganizationProfiles } from '../zoho/organization-profiles';
 import { FEE_KEY, itemRequestLines, lineKey, SHIPPING_KEY } from './order-lines';
 
 /** A contact or item the live run would create while planning a document (dry run). */
+/** A Zoho write a dry run lists: a contact or item to create, or a contact to move to the order's currency. */
 export interface PlannedCreation {
-  kind: 'contact' | 'item';
+  kind: 'contact' | 'item' | 'contact-currency';
   /** Identity within the connection, so the dry run lists each creation once. */
   key: string;
   name: string;
@@ -111,6 +112,10 @@ export class InvoiceContextResolver {
       correlationId: event.correlationId,
       ...dryRun,
     } satisfies EnsureContactRequest);
+    const wanted = order.currency?.trim().toUpperCase();
+    if (lookUpOnly && contact.currencyCode && wanted && contact.currencyCode !== wanted) {
+      lookUpOnly.creations.push({ kind: 'contact-currency', key: contact.contactId, name: contact.contactName, payload: { from: contact.currencyCode, to: wanted } });
+    }
     if (!contact.wouldCreate) return contact.contactId;
     const email = (order.billing?.email ?? '').trim().toLowerCase();
     lookUpOnly?.creations.push({ kind: 'contact', key: email, name: contact.contactName, payload: { billing: order.billing, shipping: order.shipping, currency: order.currency } });

@@ -288,7 +288,7 @@ export class OrderSyncService {
       const seen = `new-${creation.kind}:${connection.id}:${creation.key}`;
       if (dryRun.simulated.has(seen)) continue;
       dryRun.simulated.set(seen, true);
-      await this.planned(event, dryRun, String(order.id), { action: `create-${creation.kind}`, message: `would create Zoho ${creation.kind} "${creation.name}" for order ${order.number ?? order.id}`, payload: creation.payload });
+      await this.planned(event, dryRun, String(order.id), plannedCreation(creation, order));
     }
     dryRun.simulated.set(key, { ...existing, ...applied, invoiceId: invoiceId ?? `${PLANNED_INVOICE}${order.id}`, state: 'synced' } satisfies ExistingInvoiceLink);
     const what = `for order ${order.number ?? order.id}: total ${plan.orderTotal}${currencyAndRate(order, plan.payload.exchange_rate)}${Decimal.from(plan.adjustment).isZero() ? '' : `, adjustment ${plan.adjustment}`}`;
@@ -400,6 +400,20 @@ function invoiceUpdate(payload: ZohoInvoicePayload): ZohoInvoicePayload {
 /** ` EUR at 0.8567` for an invoice in a foreign currency (one with an exchange rate other than 1), else nothing. */
 function currencyAndRate(order: WooOrder, rate: number | undefined): string {
   return rate === undefined || rate === 1 ? '' : ` ${order.currency} at ${rate}`;
+}
+
+/** How a dry run lists a contact or item the live run would create, or a contact it would move to the order's currency. */
+function plannedCreation(creation: PlannedCreation, order: WooOrder): { action: string; message: string; payload: unknown } {
+  const forOrder = `for order ${order.number ?? order.id}`;
+  if (creation.kind === 'contact-currency') {
+    const { from, to } = creation.payload as { from: string; to: string };
+    return {
+      action: 'change-contact-currency',
+      message: `would change the currency of Zoho contact "${creation.name}" from ${from} to ${to} ${forOrder} (Zoho refuses once the contact has transactions: the customer's ${to} contact is then used, or the order fails with what to do)`,
+      payload: creation.payload,
+    };
+  }
+  return { action: `create-${creation.kind}`, message: `would create Zoho ${creation.kind} "${creation.name}" ${forOrder}`, payload: creation.payload };
 }
 
 /** The order's reference number in Zoho (what buildInvoice puts in `reference_number`). */
