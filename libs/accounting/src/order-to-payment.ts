@@ -57,6 +57,15 @@ export function paidAtGmt(order: WooOrder): string | null {
   return paid.slice(0, 19);
 }
 
+/**
+ * Whether Connector books this order's payment: it is paid (paidAtGmt), at or after the
+ * connection's `paymentsSince` (absent: no payment is booked).
+ */
+export function paymentIsBooked(order: WooOrder, paymentsSince: string | undefined): boolean {
+  const paidAt = paymentsSince ? paidAtGmt(order) : null;
+  return paidAt !== null && paidAt >= paymentsSince!;
+}
+
 /** The reference a payment carries: the order number and `-P`, how it is found again after a lost response. */
 export function paymentReference(order: WooOrder): string {
   return cleanText(`${order.number || order.id}-P`, { maxLength: ZOHO_FIELD_LIMITS.referenceNumber });

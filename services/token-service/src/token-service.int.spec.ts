@@ -99,13 +99,14 @@ describe('token-service: connections, credentials and Zoho tokens', () => {
     const r4 = await api('POST', '/api/connections', newConnection({ name: '' }));
     assert.equal(r4.status, 400);
     assert.match(r4.json.message, /name/);
-    const badPayments = [
+    const badSettings = [
+      [{ invoiceStatus: 'paid' }, /settings\.invoiceStatus must be draft or sent/],
       [{ paymentsSince: '2026-12-01' }, /settings\.paymentsSince must be a UTC time/],
       [{ paymentAccountId: 'cash drawer' }, /settings\.paymentAccountId must be a Zoho account id/],
       [{ paymentModes: { stripe: 'card' } }, /settings\.paymentModes must map payment method ids to one of check, cash, creditcard/],
       [{ paymentModes: ['cash'] }, /settings\.paymentModes/],
     ] as const;
-    for (const [settings, message] of badPayments) {
+    for (const [settings, message] of badSettings) {
       const res = await api('POST', '/api/connections', newConnection({ settings }));
       assert.equal(res.status, 400, JSON.stringify(settings));
       assert.match(JSON.stringify(res.json.message), message);

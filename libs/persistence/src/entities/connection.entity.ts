@@ -9,6 +9,12 @@ export interface ConnectionSettings {
   /** `zoho` lets Zoho number invoices; `order-number` uses the order number as the invoice number. */
   invoiceNumber: 'zoho' | 'order-number';
   invoiceNumberPrefix: string;
+  /**
+   * `draft` (the default): invoices are created as drafts, which post nothing to the books until
+   * the owner sends them in Zoho. `sent`: each invoice is marked as sent once written, so sales
+   * count in the books at once (never emailed: Connector does not write to customers).
+   */
+  invoiceStatus?: 'draft' | 'sent';
   /** IANA time zone of the store, for invoice dates. */
   storeTimeZone: string;
   /** Set on the connection `npm start` makes to the built-in sandbox (replaced on each start). */

@@ -1,8 +1,10 @@
-/** Which requests a fault applies to. Both fields are optional; an empty match applies to all. */
+/** Which requests a fault applies to. Every field is optional; an empty match applies to all. */
 export interface FaultMatch {
   method?: string;
   /** Compared with the request path; for Zoho both `/invoices` and `/books/v3/invoices` work. */
   pathPrefix?: string;
+  /** Compared with the end of the path, for an action on any one record (`/status/sent`). */
+  pathSuffix?: string;
 }
 
 /** A response injected instead of the real one. */
@@ -87,6 +89,7 @@ export class FaultPlan {
 
   private matches(match: FaultMatch, method: string, path: string): boolean {
     if (match.method && match.method.toUpperCase() !== method.toUpperCase()) return false;
+    if (match.pathSuffix !== undefined && !path.endsWith(match.pathSuffix)) return false;
     if (match.pathPrefix === undefined) return true;
     const prefix = match.pathPrefix;
     return this.pathAliases(path).some((candidate) => candidate.startsWith(prefix));

@@ -88,6 +88,18 @@ describe('fake Zoho limits and faults', () => {
     assert.equal(calls[0]!.query.organization_id, orgId);
   });
 
+  it('matches an action on any record by the end of its path', async () => {
+    zoho.resetLimits();
+    zoho.faults.next(1, { status: 400, code: 1002, message: 'cannot', match: { method: 'POST', pathPrefix: '/invoices/', pathSuffix: '/status/sent' } });
+    try {
+      assert.notEqual((await books.post('/invoices/1/status/void', {})).body.message, 'cannot', 'another action is not matched');
+      const sent = await books.post('/invoices/123/status/sent', {});
+      assert.deepEqual([sent.status, sent.body.message], [400, 'cannot']);
+    } finally {
+      zoho.faults.clear();
+    }
+  });
+
   it('loses the response after the change was committed', async () => {
     zoho.resetLimits();
     zoho.faults.loseResponseAfterCommit({ method: 'POST', pathPrefix: '/books/v3/contacts' });

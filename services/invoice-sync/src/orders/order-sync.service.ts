@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { buildInvoice, canonicalHash, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, isStaleSnapshot, orderContentHash, TaxMappingError, ZohoInvoicePayload } from '@connector/accounting';
+import { buildInvoice, canonicalHash, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, isStaleSnapshot, orderContentHash, paymentIsBooked, TaxMappingError, ZohoInvoicePayload } from '@connector/accounting';
 import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError, Semaphore } from '@connector/common';
 import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
@@ -142,6 +142,8 @@ export class OrderSyncService {
     // beyond "void").
     let read: Promise<OrderSyncEntity> | undefined;
     const current = () => (read ??= this.records.find(connection.id, order.id).then((found) => found ?? record));
+    progress.step = FOLLOW_UPS.send;
+    const sent = await this.sendIfDraft(connection, order, current, zoho, written);
     progress.step = FOLLOW_UPS.payment;
     const payment = await this.payments.reconcile(connection, order, current, zoho, written);
     progress.step = FOLLOW_UPS.refunds;
@@ -150,7 +152,29 @@ export class OrderSyncService {
     for (const step of Object.values(FOLLOW_UPS)) {
       if (record.reason?.includes(step.reason)) await this.records.clearReason(connection.id, order.id, step.reason);
     }
-    return [outcome, ...payment, ...credits];
+    return [outcome, ...sent, ...payment, ...credits];
+  }
+
+  /**
+   * With settings.invoiceStatus `sent`, an invoice Zoho holds as a draft is marked as sent: a
+   * draft posts nothing to the books, so until the owner sent it the sale would not count. Checked
+   * after every invoice step, so one whose marking failed is marked by the retry even when the
+   * invoice itself needs no write. Not for an order whose payment Connector books: recording the
+   * payment takes the invoice out of draft, and a call is saved.
+   */
+  private async sendIfDraft(
+    connection: ConnectionEntity, order: WooOrder, current: () => Promise<OrderSyncEntity>, zoho: ZohoBooksClient, written: ZohoInvoice | undefined,
+  ): Promise<Outcome[]> {
+    const settings = connectionSettings(connection);
+    if (settings.invoiceStatus !== 'sent' || paymentIsBooked(order, settings.paymentsSince)) return [];
+    const record = await current();
+    const status = written?.status ?? record.invoiceStatus;
+    if (status !== 'draft' || record.state !== 'synced' || !record.invoiceId) return [];
+    await zoho.markInvoiceSent(record.invoiceId);
+    await this.records.noteInvoiceStatus(connection.id, order.id, 'sent');
+    record.invoiceStatus = 'sent'; // the record the later steps read
+    if (written) written.status = 'sent';
+    return [{ action: FOLLOW_UPS.send.action, outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} marked as sent (settings.invoiceStatus): it counts in the books now` }];
   }
 
   /** The invoice step's outcome, and the invoice as Zoho answered when this event wrote it. */
@@ -252,6 +276,7 @@ export class OrderSyncService {
     const after = dryRun.simulated.get(key) as ExistingInvoiceLink | undefined;
     const invoice = { invoiceId: after?.invoiceId ?? record?.invoiceId ?? undefined, void: after?.state === 'voided' || record?.state === 'voided' };
     const writes = [
+      ...previewSend(connection, order, record, invoice, dryRun.simulated),
       ...(await this.payments.preview(connection, order, invoice, dryRun.simulated)),
       ...(await this.refunds.preview(connection, order, invoice, dryRun.simulated)),
     ];
@@ -379,6 +404,7 @@ interface FollowUp {
 }
 
 const FOLLOW_UPS = {
+  send: { action: 'mark-invoice-sent', reason: 'invoice not marked as sent: ' },
   payment: { action: 'record-payment', reason: 'payment not recorded: ' },
   refunds: { action: 'credit-refund', reason: 'refunds not credited: ' },
 } satisfies Record<string, FollowUp>;
@@ -400,6 +426,23 @@ function invoiceUpdate(payload: ZohoInvoicePayload): ZohoInvoicePayload {
 /** ` EUR at 0.8567` for an invoice in a foreign currency (one with an exchange rate other than 1), else nothing. */
 function currencyAndRate(order: WooOrder, rate: number | undefined): string {
   return rate === undefined || rate === 1 ? '' : ` ${order.currency} at ${rate}`;
+}
+
+/**
+ * Replay dry run: sendIfDraft's mark, for an invoice this dry run plans to create or one the
+ * record shows as a draft; listed once per dry run.
+ */
+function previewSend(
+  connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>,
+): Array<{ action: string; message: string }> {
+  const settings = connectionSettings(connection);
+  if (settings.invoiceStatus !== 'sent' || paymentIsBooked(order, settings.paymentsSince) || !invoice.invoiceId || invoice.void) return [];
+  const planned = invoice.invoiceId.startsWith(PLANNED_INVOICE);
+  const key = `sent:${connection.id}:${order.id}`;
+  if ((!planned && record?.invoiceStatus !== 'draft') || seen.has(key)) return [];
+  seen.set(key, true);
+  const name = planned ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? invoice.invoiceId}`;
+  return [{ action: FOLLOW_UPS.send.action, message: `would mark ${name} as sent (settings.invoiceStatus)` }];
 }
 
 /** How a dry run lists a contact or item the live run would create, or a contact it would move to the order's currency. */

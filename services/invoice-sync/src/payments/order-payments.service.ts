@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildPayment, Decimal, paidAtGmt, paidOn, paymentReference } from '@connector/accounting';
+import { buildPayment, Decimal, paidAtGmt, paidOn, paymentIsBooked, paymentReference } from '@connector/accounting';
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
 import { ConnectionEntity, ConnectionSettings, connectionSettings, OrderSyncEntity } from '@connector/persistence';
@@ -64,9 +64,7 @@ export class OrderPaymentsService {
 
   /** Replay dry run: the payment the live run would record for this snapshot, listed once per dry run. */
   async preview(connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>): Promise<Array<{ action: string; message: string }>> {
-    const since = connectionSettings(connection).paymentsSince;
-    const paidAt = since ? paidAtGmt(order) : null;
-    if (!paidAt || paidAt < since! || !invoice.invoiceId || invoice.void) return [];
+    if (!paymentIsBooked(order, connectionSettings(connection).paymentsSince) || !invoice.invoiceId || invoice.void) return [];
     const existing = await this.payments.find(connection.id, order.id);
     const key = `payment:${connection.id}:${order.id}`;
     if (existing?.state === 'recorded' || existing?.state === 'skipped' || seen.has(key)) return [];

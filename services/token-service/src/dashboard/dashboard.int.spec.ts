@@ -163,6 +163,8 @@ describe('dashboard in a real browser against the real token service', () => {
     await page.getByLabel('Client id').fill(client.clientId);
     await page.getByLabel('Client secret').fill(client.clientSecret);
     await page.getByLabel('Refresh token').fill(zoho.issueRefreshToken(client.clientId));
+    await page.getByText('Invoice settings (optional)').click();
+    await page.getByLabel('New invoices').selectOption('sent');
     await page.getByText('Payments (optional)').click();
     await page.getByLabel('Book payments of orders paid from').fill('2026-12-01T00:00:00');
     await page.getByLabel('Deposit account id').fill('460000000000358');
@@ -172,7 +174,7 @@ describe('dashboard in a real browser against the real token service', () => {
     const createdResponse = await created;
     assert.equal(createdResponse.status(), 201);
     const { settings } = (await createdResponse.json()) as { settings: Record<string, unknown> };
-    assert.deepEqual([settings.paymentsSince, settings.paymentAccountId], ['2026-12-01T00:00:00', '460000000000358']);
+    assert.deepEqual([settings.invoiceStatus, settings.paymentsSince, settings.paymentAccountId], ['sent', '2026-12-01T00:00:00', '460000000000358']);
     const pingResponse = await pinged;
     assert.equal(pingResponse.status(), 200);
     const report = (await pingResponse.json()) as { woocommerce: { ok: boolean; error?: string }; zoho: { ok: boolean; error?: string } };

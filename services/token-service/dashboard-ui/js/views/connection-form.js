@@ -47,6 +47,7 @@ export function render(root, { app, signal }) {
       h('div', { class: 'field-row' },
         field('Invoice numbers', h('select', { name: 'settings.invoiceNumber' }, h('option', { value: '' }, 'Default (Zoho numbers them)'), h('option', { value: 'zoho' }, 'Zoho numbers them'), h('option', { value: 'order-number' }, 'Use the order number'))),
         field('Invoice number prefix', input('settings.invoiceNumberPrefix', { maxlength: '20', placeholder: 'WC-' }))),
+      field('New invoices', h('select', { name: 'settings.invoiceStatus' }, h('option', { value: '' }, 'Drafts (you send them in Zoho)'), h('option', { value: 'sent' }, 'Marked as sent (they count in the books at once)')), 'A draft posts nothing to the books. Nothing is emailed to customers either way.'),
       h('div', { class: 'field-row' },
         field('Store time zone', input('settings.storeTimeZone', { placeholder: 'Europe/Berlin' }), 'For invoice dates. Default: UTC.'),
         field('Order statuses to invoice', input('settings.syncStatuses', { placeholder: 'processing, completed, on-hold' }), 'Comma-separated. Default: processing, completed, on-hold.'))),

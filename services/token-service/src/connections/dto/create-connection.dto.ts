@@ -97,6 +97,14 @@ export class ConnectionSettingsDto {
   @MaxLength(20)
   invoiceNumberPrefix?: string;
 
+  @ApiPropertyOptional({
+    enum: ['draft', 'sent'],
+    description: 'draft (default): invoices wait as drafts for the owner to send them in Zoho; sent: each is marked as sent once written, so it counts in the books at once (nothing is emailed)',
+  })
+  @IsOptional()
+  @IsIn(['draft', 'sent'], { message: 'settings.invoiceStatus must be draft or sent' })
+  invoiceStatus?: 'draft' | 'sent';
+
   @ApiPropertyOptional({ example: 'Europe/Berlin' })
   @IsOptional()
   @IsString()

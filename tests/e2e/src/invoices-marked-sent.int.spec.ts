@@ -1,0 +1,162 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sleep } from '@connector/common';
+import type { WooOrder } from '@connector/contracts';
+import { FakeWooStore } from '@connector/sandbox';
+import { eventually } from '@connector/testing';
+import { Stack } from './stack';
+
+interface OrderStory {
+  state: string;
+  reason: string | null;
+  invoice: { id: string; number: string | null; status: string | null } | null;
+  streamSeqs: number[];
+  creditNotes: Array<{ refundId: number; state: string; appliedAmount: string | null; reason: string | null }>;
+  deadLetters: unknown[];
+  audit: Array<{ action: string; outcome: string; message: string }>;
+}
+
+/**
+ * settings.invoiceStatus `sent`: a draft invoice posts nothing to Zoho's books, so a store that
+ * wants its sales to count without sending each invoice by hand has them marked as sent once
+ * written (POST /invoices/{id}/status/sent; nothing is emailed). Once per invoice, retried when it
+ * fails, and not at all for orders whose payment Connector books (the payment takes the invoice
+ * out of draft).
+ */
+describe('invoices marked as sent (settings.invoiceStatus)', () => {
+  let stack: Stack;
+  let store: FakeWooStore;
+  let orgId: string;
+  let connectionId: string;
+  let mug: number;
+
+  before(async () => {
+    stack = await Stack.start();
+    orgId = stack.zoho.createOrganization({ name: 'Sent Ltd', currencyCode: 'EUR', taxes: [{ name: 'VAT 19', percentage: 19 }] }).organization_id;
+    store = await FakeWooStore.start({ currency: 'EUR', timeZone: 'UTC', taxRates: [{ id: 1, rate: '19.0000', label: 'VAT', shipping: true }] });
+    mug = store.createProduct({ name: 'Mug', sku: 'MUG-SENT', regularPrice: '12.99' }).id;
+    connectionId = await stack.connect(store, orgId, { invoiceStatus: 'sent' });
+  });
+
+  after(async () => {
+    await store?.stop();
+    await stack?.stop();
+  });
+
+  const story = async (orderId: number) => (await stack.api('GET', `/api/connections/${connectionId}/orders/${orderId}`)).json as OrderStory;
+  const invoiceFor = (order: WooOrder) => stack.zoho.invoices(orgId).find((invoice) => invoice.reference_number === order.number);
+  /** The invoice calls Zoho got since `mark`, ids as `:id`. */
+  const invoiceCalls = (mark: number) =>
+    stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`).filter((call) => call.includes('/invoices'));
+
+  /** A bank-transfer order on hold: invoiced when placed, not paid. */
+  async function unpaidOrder(name: string): Promise<WooOrder> {
+    const order = store.createOrder({
+      customer: { billing: { first_name: name, last_name: 'Sent', email: `${name.toLowerCase()}.sent@example.com`, country: 'DE' } },
+      lineItems: [{ productId: mug, quantity: 2 }],
+      status: 'on-hold',
+      paymentMethod: 'bacs',
+    });
+    await store.flushDeliveries();
+    return order;
+  }
+
+  async function sentInvoice(orderId: number): Promise<OrderStory> {
+    return eventually(async () => {
+      const current = await story(orderId);
+      return current.invoice?.status === 'sent' ? current : undefined;
+    }, 30_000, 100);
+  }
+
+  test('a new invoice is marked as sent once written, in one more call; a later status change costs none', async () => {
+    const mark = stack.zoho.mark();
+    const order = await unpaidOrder('Sina');
+    const record = await sentInvoice(order.id);
+    assert.equal(record.state, 'synced');
+    assert.equal(invoiceFor(order)!.status, 'sent', 'Zoho holds it as sent: it counts in the books');
+    assert.deepEqual(invoiceCalls(mark), ['POST /books/v3/invoices', 'POST /books/v3/invoices/:id/status/sent']);
+    assert.ok(record.audit.some((entry) => entry.action === 'mark-invoice-sent' && entry.outcome === 'ok'), 'the story says so');
+
+    await sleep(1_100);
+    const later = stack.zoho.mark();
+    store.updateOrder(order.id, { status: 'processing' });
+    await store.flushDeliveries();
+    await stack.settledOrder(connectionId, order.id, ['synced'], { until: (r) => r.orderStatus === 'processing' });
+    assert.deepEqual(invoiceCalls(later), [], 'a sent invoice is not marked again');
+  });
+
+  test('a refund of an order whose invoice was marked as sent is applied to it at once', async () => {
+    const order = await unpaidOrder('Rolf');
+    await sentInvoice(order.id);
+    await sleep(1_100);
+    store.refundOrder(order.id, { amount: '5.00' });
+    await store.flushDeliveries();
+    const credited = await eventually(async () => {
+      const current = await story(order.id);
+      return current.creditNotes.find((credit) => credit.state === 'credited');
+    }, 30_000, 100);
+    assert.equal(credited.appliedAmount, '5.00', 'no open credit left waiting for the owner to send the invoice');
+    assert.equal(credited.reason, null);
+  });
+
+  test('marking refused by Zoho leaves the invoice synced with the reason and a dead letter; a retry marks it without writing the invoice again', async () => {
+    stack.zoho.faults.next(1_000, { status: 400, code: 1002, message: 'Invoice cannot be marked as sent', match: { method: 'POST', pathPrefix: '/invoices/', pathSuffix: '/status/sent' } });
+    let order: WooOrder;
+    let failed: OrderStory;
+    try {
+      order = await unpaidOrder('Fritz');
+      failed = await eventually(async () => {
+        const current = await story(order.id);
+        return current.deadLetters.length > 0 ? current : undefined;
+      }, 30_000, 100);
+    } finally {
+      stack.zoho.faults.clear();
+    }
+    assert.equal(failed.state, 'synced', 'the invoice is written and linked');
+    assert.equal(failed.invoice?.status, 'draft');
+    assert.match(failed.reason ?? '', /^invoice not marked as sent: .*Invoice cannot be marked as sent/);
+    assert.equal(invoiceFor(order)!.status, 'draft');
+
+    const mark = stack.zoho.mark();
+    const dry = await stack.replay(connectionId, { fromSeq: Math.min(...failed.streamSeqs), resource: 'order', dryRun: true });
+    assert.deepEqual(
+      dry.planned.filter((p: { resourceId: string }) => p.resourceId === String(order.id)).map((p: { action: string; message: string }) => [p.action, p.message]),
+      [['mark-invoice-sent', `would mark invoice ${failed.invoice!.number} as sent (settings.invoiceStatus)`]],
+      'a dry run lists the mark, and no invoice write',
+    );
+    assert.deepEqual(stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET'), [], 'a dry run writes nothing');
+    assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/retry`)).status, 202);
+    const retried = await sentInvoice(order.id);
+    assert.deepEqual(invoiceCalls(mark), ['POST /books/v3/invoices/:id/status/sent'], 'the invoice needs no write, only the mark');
+    assert.equal(invoiceFor(order)!.status, 'sent');
+    await eventually(async () => ((await story(order.id)).reason === null ? true : undefined), 30_000, 100);
+    assert.equal(stack.zoho.invoices(orgId).filter((invoice) => invoice.reference_number === order.number).length, 1);
+    assert.equal(retried.state, 'synced');
+  });
+
+  test('a paid order whose payment is booked is not marked: recording the payment takes the invoice out of draft', async () => {
+    const payOrg = stack.zoho.createOrganization({ name: 'Sent and Paid Ltd', currencyCode: 'EUR', taxes: [{ name: 'VAT 19', percentage: 19 }] }).organization_id;
+    const shop = await FakeWooStore.start({ currency: 'EUR', timeZone: 'UTC', taxRates: [{ id: 1, rate: '19.0000', label: 'VAT', shipping: true }] });
+    try {
+      const cup = shop.createProduct({ name: 'Cup', sku: 'CUP-SENT', regularPrice: '4.50' }).id;
+      const paying = await stack.connect(shop, payOrg, { invoiceStatus: 'sent', paymentsSince: '2000-01-01T00:00:00' });
+      const mark = stack.zoho.mark();
+      const order = shop.createOrder({
+        customer: { billing: { first_name: 'Paul', last_name: 'Paid', email: 'paul.paid@example.com', country: 'DE' } },
+        lineItems: [{ productId: cup, quantity: 1 }],
+        paymentMethod: 'stripe',
+        transactionId: 'ch_sent_paid',
+      });
+      await shop.flushDeliveries();
+      await eventually(async () => {
+        const current = (await stack.api('GET', `/api/connections/${paying}/orders/${order.id}`)).json as OrderStory & { payment: { state: string } | null };
+        return current.payment?.state === 'recorded' ? current : undefined;
+      }, 30_000, 100);
+      const calls = stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`).filter((call) => /invoices|customerpayments/.test(call));
+      assert.deepEqual(calls, ['POST /books/v3/invoices', 'POST /books/v3/customerpayments']);
+      assert.equal(stack.zoho.invoices(payOrg).find((invoice) => invoice.reference_number === order.number)!.status, 'paid');
+    } finally {
+      await shop.stop();
+    }
+  });
+});
