@@ -39,6 +39,10 @@ export class ApiClient {
     return this.request<T>('POST', path, { ...options, body });
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, { body });
+  }
+
   put<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PUT', path, { body });
   }

@@ -13,6 +13,8 @@ export interface ConnectionView {
   woocommerce: { url: string };
   zoho: { accountsUrl: string; organizationId: string | null; apiDomain: string | null };
   lastPing: PingReport | null;
+  /** The connection's settings as stored (the alert URL only as `alertWebhookHost`). */
+  settings?: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
 }

@@ -13,6 +13,12 @@ export interface ZohoCredentials {
   refreshToken: string;
 }
 
+/** The settings a connection stores in clear (the alert URL is sealed separately). */
+export type PlainSettings = Omit<ConnectionSettings, 'alertWebhook' | 'alertWebhookUrl'>;
+
+/** A change of settings: a value replaces the stored one, null removes it (its default applies again). */
+export type SettingsChange = { [K in keyof PlainSettings]?: PlainSettings[K] | null };
+
 export interface NewConnection {
   name: string;
   storeUrl: string;
@@ -21,7 +27,7 @@ export interface NewConnection {
   zohoAccountsUrl: string;
   zoho: ZohoCredentials;
   zohoOrganizationId?: string | null;
-  settings?: Partial<Omit<ConnectionSettings, 'alertWebhook' | 'alertWebhookUrl'>>;
+  settings?: Partial<PlainSettings>;
   /** Sealed into the settings; see ConnectionSettings.alertWebhook. */
   alertWebhookUrl?: string | null;
 }
@@ -105,6 +111,34 @@ export class ConnectionStore {
   private sealAlertWebhook(id: string, url: string): SealedAlertWebhook {
     const trimmed = url.trim();
     return { sealed: this.box.encrypt(trimmed, ad(id, 'alert-webhook')), host: new URL(trimmed).host };
+  }
+
+  /**
+   * Applies a change of settings and returns the connection as it now is. A new alert URL is
+   * sealed; null removes it, undefined keeps it. One row update inside a transaction that locks the
+   * row, so two changes at once both land.
+   */
+  async changeSettings(id: string, change: SettingsChange, alertWebhookUrl?: string | null): Promise<ConnectionEntity | null> {
+    return this.repo.manager.transaction(async (manager) => {
+      const repo = manager.getRepository(ConnectionEntity);
+      const connection = await repo.findOne({ where: { id, deletedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+      if (!connection) return null;
+      const settings: Record<string, unknown> = { ...(connection.settings ?? {}) };
+      for (const [key, value] of Object.entries(change)) {
+        if (value === null) delete settings[key];
+        else if (value !== undefined) settings[key] = value;
+      }
+      if (alertWebhookUrl === null) {
+        delete settings.alertWebhook;
+        delete settings.alertWebhookUrl;
+      } else if (alertWebhookUrl !== undefined) {
+        delete settings.alertWebhookUrl;
+        settings.alertWebhook = this.sealAlertWebhook(id, alertWebhookUrl);
+      }
+      connection.settings = settings as Partial<ConnectionSettings>;
+      await repo.update({ id }, { settings: connection.settings } as never);
+      return connection;
+    });
   }
 
   async updateZohoCredentials(id: string, zoho: ZohoCredentials): Promise<void> {

@@ -132,6 +132,45 @@ describe('token-service: connections, credentials and Zoho tokens', () => {
     assert.match(dump, /v1\.test1\./);
   });
 
+  test('settings are changed in place: given ones replace, null removes one, the rest stay; bad input is a 400 that changes nothing', async () => {
+    const alertUrl = 'http://127.0.0.1:9/services/T000/B000/SECRETfirstalert';
+    const { json: created } = await api('POST', '/api/connections', newConnection({ name: 'settings store', settings: { storeTimeZone: 'Europe/Berlin', alertWebhookUrl: alertUrl, zohoDailyLimit: 1000 } }));
+    const patch = (body: unknown) => api('PATCH', `/api/connections/${created.id}/settings`, body);
+
+    const changed = await patch({ invoiceStatus: 'sent', paymentsSince: '2026-12-01T00:00:00', zohoDailyLimit: null });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal(changed.json.settings.invoiceStatus, 'sent');
+    assert.equal(changed.json.settings.paymentsSince, '2026-12-01T00:00:00');
+    assert.equal(changed.json.settings.storeTimeZone, 'Europe/Berlin', 'a setting not given stays');
+    assert.equal(changed.json.settings.zohoDailyLimit, undefined, 'null removes a setting');
+    assert.equal(changed.json.settings.alertWebhookHost, '127.0.0.1:9', 'the alert URL stays, still sealed');
+    assert.deepEqual((await api('GET', `/api/connections/${created.id}`)).json.settings, changed.json.settings, 'as stored');
+
+    const newAlert = 'http://127.0.0.1:10/services/T000/B000/SECRETsecondalert';
+    const realerted = await patch({ alertWebhookUrl: newAlert });
+    assert.equal(realerted.json.settings.alertWebhookHost, '127.0.0.1:10');
+    assert.ok(!realerted.text.includes('SECRETsecondalert'), 'never returned');
+    const [row] = await db.dataSource.query(`SELECT settings::text AS settings FROM connections WHERE id = $1`, [created.id]);
+    assert.ok(!row.settings.includes('SECRETsecondalert') && !row.settings.includes('SECRETfirstalert'), 'sealed at rest, the old one gone');
+    assert.equal((await patch({ alertWebhookUrl: null })).json.settings.alertWebhookHost, null, 'removed');
+
+    const bad = [
+      [{}, /give at least one setting/],
+      [{ invoiceStatus: 'paid' }, /settings\.invoiceStatus must be draft or sent/],
+      [{ sandbox: true }, /sandbox should not exist/],
+      [{ colour: 'red' }, /colour should not exist/],
+      [{ alertWebhookUrl: 'ftp://hooks.example.com/x' }, /settings\.alertWebhookUrl must be an http\(s\) URL/],
+    ] as const;
+    const before = (await api('GET', `/api/connections/${created.id}`)).json.settings;
+    for (const [body, message] of bad) {
+      const res = await patch(body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.match(JSON.stringify(res.json.message), message);
+    }
+    assert.deepEqual((await api('GET', `/api/connections/${created.id}`)).json.settings, before, 'a refused change changes nothing');
+    assert.equal((await api('PATCH', '/api/connections/00000000-0000-4000-8000-000000000000/settings', { invoiceStatus: 'sent' })).status, 404);
+  });
+
   test('Zoho tokens: refreshed once, shared, regional api_domain, organization resolved and cached', async () => {
     const { json } = await api('POST', '/api/connections', newConnection({ name: 'token store' }));
     const mintsBefore = zoho.accountsCalls.filter((c) => c.grantType === 'refresh_token').length;

@@ -7,12 +7,14 @@ import { deadLetterCommands } from './dead-letters';
 import { orderCommands } from './orders';
 import { productCommands } from './products';
 import { replay } from './replay';
+import { settings } from './settings';
 import { status } from './status';
 
 /** Every command, in the order `connector --help` lists them. */
 export const COMMANDS: readonly Command[] = [
   connect,
   ...connectionCommands,
+  settings,
   status,
   ...orderCommands,
   ...deadLetterCommands,

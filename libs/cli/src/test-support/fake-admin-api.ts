@@ -108,6 +108,23 @@ export class FakeAdminApi {
     });
     route('GET', '/api/connections', () => ok(s.connections));
     route('GET', '/api/connections/:id', withConnection(({ id }) => ok(findConnection(id))));
+    route('PATCH', '/api/connections/:id/settings', withConnection(({ id }, { body }) => {
+      const change = body as Record<string, unknown>;
+      if (change.invoiceStatus !== undefined && change.invoiceStatus !== null && !['draft', 'sent'].includes(String(change.invoiceStatus))) {
+        return badRequest('settings.invoiceStatus must be draft or sent');
+      }
+      const found = findConnection(id)!;
+      const settings: Record<string, unknown> = { ...(found.settings ?? {}) };
+      for (const [key, value] of Object.entries(change)) {
+        if (key === 'alertWebhookUrl') {
+          if (value === null) delete settings.alertWebhookHost;
+          else settings.alertWebhookHost = new URL(String(value)).host; // the URL itself is never shown
+        } else if (value === null) delete settings[key];
+        else settings[key] = value;
+      }
+      found.settings = settings;
+      return ok(found);
+    }));
     route('POST', '/api/connections/:id/ping', withConnection(({ id }) => {
       const report = this.failEveryPing || this.failingPings.has(id) ? FAILED_PING : OK_PING;
       (findConnection(id) as { lastPing: unknown }).lastPing = report;

@@ -28,6 +28,7 @@ export function connection(id: string, name: string, overrides: Partial<Connecti
     woocommerce: { url: 'https://shop.example.com' },
     zoho: { accountsUrl: 'https://accounts.zoho.eu', organizationId: '20071234', apiDomain: 'https://www.zohoapis.eu' },
     lastPing: OK_PING,
+    settings: { syncStatuses: ['processing', 'completed', 'on-hold'], invoiceNumber: 'zoho', invoiceNumberPrefix: '', storeTimeZone: 'Europe/Berlin', zohoDailyLimit: 1000, alertWebhookHost: 'hooks.slack.com' },
     createdAt: '2026-01-01T08:00:00.000Z',
     updatedAt: '2026-01-05T09:00:00.000Z',
     ...overrides,

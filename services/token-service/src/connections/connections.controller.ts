@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { connectionView } from './connection.view';
 import { ConnectionsService } from './connections.service';
-import { CreateConnectionDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
+import { ChangeConnectionSettingsDto, CreateConnectionDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -58,6 +58,12 @@ export class ConnectionsController {
   @ApiOperation({ summary: "Zoho API calls made today for this connection's organization, and 429s received" })
   async usage(@Param('id') id: string) {
     return this.connections.usage(id);
+  }
+
+  @Patch(':id/settings')
+  @ApiOperation({ summary: 'Change settings: those given replace the stored ones, null removes one (its default applies again); the next event uses them' })
+  async changeSettings(@Param('id') id: string, @Body() dto: ChangeConnectionSettingsDto) {
+    return connectionView(await this.connections.changeSettings(id, dto), this.config.PUBLIC_URL);
   }
 
   @Put(':id/zoho')

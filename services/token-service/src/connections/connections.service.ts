@@ -5,14 +5,14 @@ import { RPC, SUBSCRIBED_TOPICS, SyncCatalogReply, SyncCatalogRequest } from '@c
 import { NatsRpcClient } from '@connector/messaging';
 import { randomSecret } from '@connector/crypto';
 import { LOGGER } from '@connector/platform';
-import { ConnectionEntity, connectionSettings, ConnectionStore, ZohoRateLimiter, ZohoTokenEntity } from '@connector/persistence';
+import { ConnectionEntity, connectionSettings, ConnectionStore, SettingsChange, ZohoRateLimiter, ZohoTokenEntity } from '@connector/persistence';
 import { alertUrlProblem } from '../alerts/alert-url';
 import { normalizeStoreUrl, WooClient } from '@connector/woocommerce';
 import { assertAccountsUrl, pingZoho } from '@connector/zoho-books';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { ZohoTokenManager } from '../zoho/zoho-token.manager';
-import { ConnectionSettingsDto, CreateConnectionDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
+import { ChangeConnectionSettingsDto, ConnectionSettingsDto, CreateConnectionDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
 import { webhookUrl } from './connection.view';
 
 export interface PingReport {
@@ -97,6 +97,20 @@ export class ConnectionsService {
   }
 
   /** New Zoho credentials after a revoked refresh token: the connection resumes and waiting events flow. */
+  /** See ChangeConnectionSettingsDto. The sync services read settings per event, so the next one uses them. */
+  async changeSettings(id: string, dto: ChangeConnectionSettingsDto): Promise<ConnectionEntity> {
+    await this.get(id);
+    const { alertWebhookUrl, ...change } = dto;
+    if (Object.keys(dto).length === 0) throw new BadRequestException('settings: give at least one setting to change (null removes one)');
+    const alertProblem = alertWebhookUrl ? alertUrlProblem(alertWebhookUrl, this.config.ALLOW_PRIVATE_ENDPOINTS) : null;
+    if (alertProblem) throw new BadRequestException(`settings.alertWebhookUrl: ${alertProblem}`);
+    const changed = await this.store.changeSettings(id, change as SettingsChange, alertWebhookUrl);
+    if (!changed) throw new NotFoundException(`Connection ${id} does not exist`);
+    // Names only: a value may be a secret (the alert URL) and the log is no place for settings.
+    this.logger.info({ connectionId: id, settings: Object.keys(dto) }, 'connection settings changed');
+    return changed;
+  }
+
   async reauthorize(id: string, dto: UpdateZohoCredentialsDto): Promise<ConnectionEntity> {
     const connection = await this.get(id);
     const current = this.store.zohoCredentials(connection);

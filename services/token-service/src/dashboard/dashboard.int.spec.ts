@@ -8,7 +8,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { HEADERS, subjects } from '@connector/contracts';
 import { DeliveryPublisher } from '@connector/messaging';
-import { AuditEntryEntity, DeadLetterEntity, ItemLinkEntity, OrderPaymentEntity, OrderSyncEntity } from '@connector/persistence';
+import { AuditEntryEntity, ConnectionEntity, DeadLetterEntity, ItemLinkEntity, OrderPaymentEntity, OrderSyncEntity } from '@connector/persistence';
 import { FakeWooStore, FakeZoho } from '@connector/sandbox';
 import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
 import { startTokenService } from '../main';
@@ -209,6 +209,38 @@ describe('dashboard in a real browser against the real token service', () => {
     const cardWooTile = card.locator('section', { has: page.getByRole('heading', { name: 'WooCommerce' }) });
     await cardWooTile.getByText('Not reachable').waitFor();
     assert.match((await cardWooTile.locator('.problem').textContent()) ?? '', /\S{3}/, 'the store\'s refusal is explained');
+  });
+
+  test("changes a connection's settings in place: only what changed is sent, an emptied field returns to its default", async () => {
+    requireConnection();
+    await page.goto(`${base}/#/connections`);
+    const card = page.locator(`article[data-connection="${connectionId}"]`);
+    await card.getByRole('heading', { name: CONNECTION_NAME }).waitFor();
+    await card.getByRole('button', { name: 'Settings' }).click();
+    const form = card.locator('form', { has: page.getByRole('heading', { name: 'Settings' }) });
+    assert.equal(await form.getByLabel('Book payments of orders paid from').inputValue(), '2026-12-01T00:00:00', 'the stored settings are shown');
+    assert.equal(await form.getByLabel('New invoices').inputValue(), 'sent');
+
+    await form.getByLabel('New invoices').selectOption('');
+    await form.getByLabel('Book payments of orders paid from').fill('');
+    await form.getByLabel('Store time zone').fill('Europe/Vienna');
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/settings`) && r.request().method() === 'PATCH');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    const response = await saved;
+    assert.equal(response.status(), 200);
+    assert.deepEqual(response.request().postDataJSON(), { invoiceStatus: null, paymentsSince: null, storeTimeZone: 'Europe/Vienna' });
+    await page.getByText('settings saved').waitFor();
+    const stored = await db.dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id: connectionId });
+    assert.deepEqual([stored.settings.invoiceStatus, stored.settings.paymentsSince, stored.settings.storeTimeZone, stored.settings.paymentAccountId], [undefined, undefined, 'Europe/Vienna', '460000000000358']);
+
+    // A refused value is said next to the form, and nothing is stored.
+    await card.getByRole('button', { name: 'Settings' }).click();
+    await form.getByLabel('Book payments of orders paid from').fill('next monday');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.getByText(/settings\.paymentsSince must be a UTC time/).waitFor();
+    assert.equal(await form.getByLabel('Book payments of orders paid from').getAttribute('aria-invalid'), 'true');
+    assert.equal((await db.dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id: connectionId })).settings.paymentsSince, undefined);
+    await form.getByRole('button', { name: 'Cancel' }).click();
   });
 
   test('lists orders live, with failed and not-reconciled filters', async () => {

@@ -3,6 +3,7 @@ import { h, replace, uid } from '../dom.js';
 import { field } from '../forms.js';
 import { badge, busy, button, errorNotice, notice, timeAgo, toast } from '../ui.js';
 import { pingSentence, wooHealth, zohoHealth } from './health.js';
+import { settingsForm } from './settings-form.js';
 import { usageTile } from './usage.js';
 
 /** One connection: the health of each side and the actions that repair it. */
@@ -14,20 +15,33 @@ export function connectionCard(initial, { signal, onChanged }) {
   const webhookResult = h('div', { class: 'webhook-result' });
   const feedback = h('div', { class: 'feedback', 'aria-live': 'polite' });
   const reauth = reauthorizeForm();
+  const settings = settingsForm(connection, {
+    signal,
+    onSaved: (saved) => {
+      connection = { ...connection, settings: saved.settings };
+      toggleSettings(false);
+      paint();
+      toast(`${connection.name}: settings saved. The next order event uses them.`);
+      onChanged?.();
+    },
+    onCancel: () => toggleSettings(false),
+  });
   const usage = usageTile(connection.id, signal);
 
   const pingButton = button('Check connection', () => ping(), { tone: 'primary' });
   const webhooksButton = button('Register webhooks', () => registerWebhooks());
   const reauthButton = button('Re-authorize Zoho', () => toggleReauth(), { 'aria-expanded': 'false', 'aria-controls': reauth.id });
+  const settingsButton = button('Settings', () => toggleSettings(), { 'aria-expanded': 'false', 'aria-controls': settings.form.id });
 
   const card = h(
     'article',
     { class: 'card connection', 'aria-labelledby': headingId, dataset: { connection: connection.id } },
     header,
     health,
-    h('div', { class: 'card-actions' }, pingButton, webhooksButton, reauthButton, h('span', { class: 'spacer' }), links()),
+    h('div', { class: 'card-actions' }, pingButton, webhooksButton, reauthButton, settingsButton, h('span', { class: 'spacer' }), links()),
     feedback,
     reauth,
+    settings.form,
   );
   paint();
   return card;
@@ -86,6 +100,13 @@ export function connectionCard(initial, { signal, onChanged }) {
         if (error.name !== 'AbortError') replace(feedback, errorNotice(error, 'The webhooks could not be registered'));
       }
     });
+  }
+
+  function toggleSettings(open = settings.form.hidden) {
+    if (open) settings.fill(connection); // what is stored now, not what was typed and cancelled
+    settings.form.hidden = !open;
+    settingsButton.setAttribute('aria-expanded', String(open));
+    if (open) settings.form.querySelector('select, input').focus();
   }
 
   function toggleReauth(open = reauth.hidden) {

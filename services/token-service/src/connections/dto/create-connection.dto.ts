@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsNotEmptyObject, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength,
@@ -192,6 +192,13 @@ export class CreateConnectionDto {
   @Type(() => ConnectionSettingsDto)
   settings?: ConnectionSettingsDto;
 }
+
+/**
+ * A change of a connection's settings (PATCH): the settings given replace the stored ones, a
+ * setting given as null is removed (its default applies again), the others stay as they are.
+ * `sandbox` is not among them: it marks the connection `npm start` made.
+ */
+export class ChangeConnectionSettingsDto extends OmitType(ConnectionSettingsDto, ['sandbox'] as const) {}
 
 /** Re-authorization after Zoho revoked the refresh token (or to rotate client credentials). */
 export class UpdateZohoCredentialsDto {

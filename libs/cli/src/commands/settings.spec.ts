@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FakeAdminApi, TEST_TOKEN } from '../test-support/fake-admin-api';
+import { ACME } from '../test-support/fixtures';
+import { CliRun, cliFor } from '../test-support/run-cli';
+
+describe('settings', () => {
+  let api: FakeAdminApi;
+  let cli: (args: string[]) => Promise<CliRun>;
+
+  before(async () => {
+    api = await FakeAdminApi.start();
+    cli = cliFor(api.url, TEST_TOKEN);
+  });
+  after(() => api.close());
+
+  it("shows a connection's settings, with the defaults said as such, without changing anything", async () => {
+    api.requests.length = 0;
+    const run = await cli(['settings', ACME]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Invoice status: +draft$/m);
+    assert.match(run.stdout, /^Order statuses: +processing, completed, on-hold$/m);
+    assert.match(run.stdout, /^Payments since: +not booked$/m);
+    assert.match(run.stdout, /^Refunds since: +\(default\)$/m);
+    assert.match(run.stdout, /^Alerts to: +hooks\.slack\.com$/m);
+    assert.deepEqual(api.calls(), [`GET /api/connections/${ACME}`]);
+  });
+
+  it('changes only the settings given; none removes one', async () => {
+    api.requests.length = 0;
+    const run = await cli(['settings', ACME, '--invoice-status', 'sent', '--payments-since', '2026-12-01T00:00:00', '--sync-statuses', 'processing, completed', '--daily-limit', 'none']);
+    assert.equal(run.code, 0, run.stderr);
+    const [request] = api.requests;
+    assert.equal(`${request.method} ${request.path}`, `PATCH /api/connections/${ACME}/settings`);
+    assert.deepEqual(request.body, { invoiceStatus: 'sent', paymentsSince: '2026-12-01T00:00:00', syncStatuses: ['processing', 'completed'], zohoDailyLimit: null });
+    assert.match(run.stdout, /^Invoice status: +sent$/m);
+    assert.match(run.stdout, /^Payments since: +2026-12-01T00:00:00$/m);
+    assert.match(run.stdout, /^Zoho daily limit: +\(default\)$/m);
+    assert.match(run.stdout, /^Store time zone: +Europe\/Berlin$/m, 'the rest stays');
+  });
+
+  it("--json prints the settings; the server's refusal is printed and exits 1", async () => {
+    const json = await cli(['settings', ACME, '--json']);
+    assert.equal(JSON.parse(json.stdout).storeTimeZone, 'Europe/Berlin');
+    const refused = await cli(['settings', ACME, '--invoice-status', 'paid']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /settings\.invoiceStatus must be draft or sent/);
+  });
+
+  it('a count that is not one is a usage error, never sent (it would read as a removal)', async () => {
+    api.requests.length = 0;
+    const run = await cli(['settings', ACME, '--daily-limit', 'lots']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--daily-limit must be a whole number or none/);
+    assert.deepEqual(api.requests, []);
+  });
+});
