@@ -413,13 +413,17 @@ const FOLLOW_UPS = {
 const PLANNED_INVOICE = 'planned:';
 
 /**
- * What an update of the invoice sends, and what its hash covers: everything but the exchange rate.
- * An invoice keeps the rate it was created with: the organization's rates of a past day can still
- * change (a feed filling in the day's rate later), and re-rating a booked, maybe paid, invoice on
- * a status change would move its base-currency amounts behind the owner's back.
+ * What an update of the invoice sends, and what its hash covers: everything but the exchange rate
+ * and the number, which an invoice keeps from its creation.
+ * - The rate: the organization's rates of a past day can still change (a feed filling in the
+ *   day's rate later), and re-rating a booked, maybe paid, invoice on a status change would move
+ *   its base-currency amounts behind the owner's back.
+ * - The number: an issued invoice's number is part of the books' sequence. A change of
+ *   settings.invoiceNumber or its prefix applies to new invoices; renumbering old ones on their next
+ *   edit would break the sequence (and Zoho refuses a number without ignore_auto_number_generation).
  */
 function invoiceUpdate(payload: ZohoInvoicePayload): ZohoInvoicePayload {
-  const { exchange_rate: _rate, ...rest } = payload;
+  const { exchange_rate: _rate, invoice_number: _number, ...rest } = payload;
   return rest;
 }
 
