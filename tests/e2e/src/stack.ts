@@ -3,7 +3,6 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '@connector/common';
-import { createDataSource, dropDatabase, ensureDatabase, runMigrations } from '@connector/persistence';
 import { FakeWooStore, FakeZoho } from '@connector/sandbox';
 import type { FakeZohoOptions } from '@connector/sandbox';
 import {
@@ -108,7 +107,7 @@ export class Stack {
     this.nats = nats;
     this.postgres = postgres;
     const natsUrl = nats?.url ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-    this.db = postgres ? await databaseOn(postgres.url, 'connector_e2e') : await createTestDatabase('connector_e2e');
+    this.db = await createTestDatabase('connector_e2e', postgres?.url);
     this.topo = await createTestTopology(natsUrl);
     const encryptionKeys = testEncryptionKeys();
     this.secrets.add(ADMIN_TOKEN);
@@ -457,20 +456,3 @@ function instanceOf(key: InstanceKey): string {
   return hash === -1 ? '' : key.slice(hash + 1);
 }
 
-/** A fresh, migrated database on the given server (like createTestDatabase, for a private server). */
-async function databaseOn(serverUrl: string, prefix: string): Promise<TestDatabase> {
-  const url = new URL(serverUrl);
-  url.pathname = `/${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await ensureDatabase(url.toString());
-  const dataSource = createDataSource({ url: url.toString(), poolSize: 5, applicationName: 'connector-test' });
-  await dataSource.initialize();
-  await runMigrations(dataSource);
-  return {
-    url: url.toString(),
-    dataSource,
-    async drop() {
-      if (dataSource.isInitialized) await dataSource.destroy();
-      await dropDatabase(url.toString());
-    },
-  };
-}
