@@ -123,8 +123,9 @@ export class OrderSyncService {
   }
 
   /**
-   * The invoice first, then the order's payment, then its refunds as credit notes against it: the
-   * invoice's outcome, the payment's, and one per credit note written or voided. A snapshot older
+   * The invoice first (marked as sent when the settings say so), then the order's payment, then its
+   * refunds as credit notes against it: the invoice's outcome, the mark's, the payment's, and one
+   * per credit note written or voided. A snapshot older
    * than the one applied changes nothing, not even refunds (its list of them is old too).
    */
   private async apply(connection: ConnectionEntity, order: WooOrder, claimed: OrderSyncEntity, calls: ZohoCallLog, event: InboundEvent, progress: ApplyProgress): Promise<Outcome[]> {
