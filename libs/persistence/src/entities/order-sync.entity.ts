@@ -11,6 +11,12 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
  */
 export type OrderSyncState = 'pending' | 'creating' | 'synced' | 'voided' | 'failed' | 'skipped';
 
+/**
+ * How a synced record's reason begins when its invoice is written but could not be marked as sent
+ * (settings.invoiceStatus) and the event gave up: invoice-sync writes it, the alerts look for it.
+ */
+export const UNSENT_INVOICE_REASON = 'invoice not marked as sent: ';
+
 /** One row per store order: its state, its Zoho invoice, both totals, and the events that shaped it. */
 @Entity({ name: 'order_syncs' })
 @Index(['connectionId', 'state'])

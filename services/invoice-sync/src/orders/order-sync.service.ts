@@ -6,7 +6,7 @@ import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
 import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
-import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
+import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, UNSENT_INVOICE_REASON, withAdvisoryLock } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
 import { existingLink } from './existing-link';
 import { InvoiceContextResolver, PlannedCreation } from './invoice-context.resolver';
@@ -405,7 +405,7 @@ interface FollowUp {
 }
 
 const FOLLOW_UPS = {
-  send: { action: 'mark-invoice-sent', reason: 'invoice not marked as sent: ' },
+  send: { action: 'mark-invoice-sent', reason: UNSENT_INVOICE_REASON },
   payment: { action: 'record-payment', reason: 'payment not recorded: ' },
   refunds: { action: 'credit-refund', reason: 'refunds not credited: ' },
 } satisfies Record<string, FollowUp>;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { sleep } from '@connector/common';
 import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
+import { UNSENT_INVOICE_REASON } from '@connector/persistence';
 import { startTokenService } from '../main';
 
 const ADMIN_TOKEN = 'test-admin-token-alerts-0123456789';
@@ -144,5 +145,22 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
     await eventually(async () => (await db.dataSource.query(`SELECT alerted_at FROM order_payments WHERE order_id = 4900`))[0].alerted_at === null, 10_000);
     await db.dataSource.query(`UPDATE order_payments SET state = 'failed', reason = 'Zoho is down' WHERE order_id = 4900`);
     await eventually(() => count(/order WC-4900: Zoho is down/) === 1, 10_000);
+  });
+
+  test('an invoice that could not be marked as sent is alerted once (its order is synced, the reason kept); once it is sent, failing again alerts again', async () => {
+    await db.dataSource.query(
+      `INSERT INTO order_syncs (connection_id, order_id, order_number, state, reason) VALUES ($1, 5000, 'WC-5000', 'synced', $2)`,
+      [connectionId, `${UNSENT_INVOICE_REASON}Zoho Books POST /invoices/9/status/sent failed: Invoice cannot be marked as sent`],
+    );
+    await db.dataSource.query(`INSERT INTO order_syncs (connection_id, order_id, order_number, state, reason) VALUES ($1, 5001, 'WC-5001', 'synced', $2)`, [connectionId, `retrying: ${UNSENT_INVOICE_REASON}Zoho is slow`]);
+    await eventually(() => count(/order WC-5000: Zoho Books POST \/invoices\/9\/status\/sent failed/) === 1, 10_000);
+    assert.ok(texts.some((t) => /^Connector — Quota shop: An invoice could not be marked as sent in Zoho Books: they are written, but as drafts/.test(t)));
+    await sleep(2_500);
+    assert.equal(count(/order WC-5000/), 1, 'once, though the record stays synced');
+    assert.equal(count(/order WC-5001/), 0, 'a mark still being retried is not alerted');
+    await db.dataSource.query(`UPDATE order_syncs SET reason = NULL WHERE order_id = 5000`);
+    await eventually(async () => (await db.dataSource.query(`SELECT alerted_at FROM order_syncs WHERE order_id = 5000`))[0].alerted_at === null, 10_000);
+    await db.dataSource.query(`UPDATE order_syncs SET reason = $1 WHERE order_id = 5000`, [`${UNSENT_INVOICE_REASON}Zoho is down`]);
+    await eventually(() => count(/order WC-5000: Zoho is down/) === 1, 10_000);
   });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource } from 'typeorm';
 import { describeError, Logger } from '@connector/common';
 import { LOGGER } from '@connector/platform';
-import { ConnectionEntity, connectionSettings, ConnectionStore, ZohoRateLimiter } from '@connector/persistence';
+import { ConnectionEntity, connectionSettings, ConnectionStore, UNSENT_INVOICE_REASON, ZohoRateLimiter } from '@connector/persistence';
 import { runExclusive } from '../reconciliation/exclusive';
 import { PeriodicTask } from '../reconciliation/periodic-task';
 import { SERVICE_CONFIG } from '../tokens';
@@ -10,7 +10,7 @@ import type { TokenServiceConfig } from '../token-service.config';
 import { CAUSES, quotaNearlySpent } from './alert-conditions';
 import { AlertCauses } from './alert-causes';
 import { AlertNotifier } from './alert-notifier';
-import { failedOrdersText, FailedOrderLine, failedPaymentsText, failedRefundsText, FailedRefundLine, quotaText, reauthorizationText } from './alert-texts';
+import { failedOrdersText, FailedOrderLine, failedPaymentsText, failedRefundsText, FailedRefundLine, quotaText, reauthorizationText, unsentInvoicesText } from './alert-texts';
 
 /** Failed orders alerted per connection and poll; more wait for the next poll. */
 const FAILED_ORDERS_PER_POLL = 100;
@@ -57,6 +57,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
           await this.failedOrders(connection);
           await this.failedRefunds(connection);
           await this.failedPayments(connection);
+          await this.unsentInvoices(connection);
           await this.reauthorization(connection);
           await this.quota(connection, day);
         } catch (error) {
@@ -66,10 +67,16 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** An order that recovered loses its mark, so failing again later is a new alert. */
+  /**
+   * An order that recovered loses its mark, so failing again later is a new alert. A synced order
+   * whose invoice could not be marked as sent has not recovered yet: it keeps its mark.
+   */
   private async forgetRecoveredOrders(): Promise<void> {
     await this.dataSource.query(
-      `UPDATE order_syncs SET alerted_at = NULL WHERE alerted_at IS NOT NULL AND state IN ('synced', 'voided', 'skipped')`,
+      `UPDATE order_syncs SET alerted_at = NULL
+        WHERE alerted_at IS NOT NULL AND state IN ('synced', 'voided', 'skipped')
+          AND NOT (state = 'synced' AND starts_with(coalesce(reason, ''), $1))`,
+      [UNSENT_INVOICE_REASON],
     );
     await this.dataSource.query(`UPDATE refund_credits SET alerted_at = NULL WHERE alerted_at IS NOT NULL AND state IN ('credited', 'voided')`);
     await this.dataSource.query(`UPDATE order_payments SET alerted_at = NULL WHERE alerted_at IS NOT NULL AND state IN ('recorded', 'skipped')`);
@@ -106,6 +113,22 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
     if (rows.length === 0) return;
     const orders: FailedOrderLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, reason: row.reason }));
     await this.notifier.send(connection, 'payment-failed', failedPaymentsText(connection.name, orders));
+  }
+
+  /** Invoices written but not marked as sent (settings.invoiceStatus): claimed and alerted once, as failed orders are. */
+  private async unsentInvoices(connection: ConnectionEntity): Promise<void> {
+    const [rows]: [Array<{ order_id: string; order_number: string | null; reason: string | null }>, number] = await this.dataSource.query(
+      `UPDATE order_syncs SET alerted_at = now()
+        WHERE connection_id = $1 AND order_id IN (
+          SELECT order_id FROM order_syncs
+           WHERE connection_id = $1 AND state = 'synced' AND starts_with(reason, $3) AND alerted_at IS NULL
+           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING order_id::text AS order_id, order_number, reason`,
+      [connection.id, FAILED_ORDERS_PER_POLL, UNSENT_INVOICE_REASON],
+    );
+    if (rows.length === 0) return;
+    const orders: FailedOrderLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, reason: row.reason?.slice(UNSENT_INVOICE_REASON.length) ?? null }));
+    await this.notifier.send(connection, 'invoice-not-sent', unsentInvoicesText(connection.name, orders));
   }
 
   /**

@@ -14,7 +14,7 @@ const MAX_REASON = 300;
 
 export function failedOrdersText(connectionName: string, orders: readonly FailedOrderLine[]): string {
   const what = orders.length === 1 ? 'An order could not be invoiced in Zoho Books' : `${orders.length} orders could not be invoiced in Zoho Books`;
-  return listed(connectionName, `${what}. Fix the cause, then retry them from the dashboard.`, orders.map((order) => `order ${order.orderNumber ?? order.orderId}: ${clip(order.reason ?? 'no reason recorded')}`));
+  return listed(connectionName, `${what}. Fix the cause, then retry them from the dashboard.`, orders.map(orderItem));
 }
 
 export interface FailedRefundLine {
@@ -38,8 +38,22 @@ export function failedPaymentsText(connectionName: string, orders: readonly Fail
   return listed(
     connectionName,
     `${what} (their invoices are fine). Fix the cause, then retry their orders from the dashboard.`,
-    orders.map((order) => `order ${order.orderNumber ?? order.orderId}: ${clip(order.reason ?? 'no reason recorded')}`),
+    orders.map(orderItem),
   );
+}
+
+export function unsentInvoicesText(connectionName: string, orders: readonly FailedOrderLine[]): string {
+  const what = orders.length === 1 ? 'An invoice could not be marked as sent in Zoho Books' : `${orders.length} invoices could not be marked as sent in Zoho Books`;
+  return listed(
+    connectionName,
+    `${what}: they are written, but as drafts they do not count in the books yet. Fix the cause, then retry their orders from the dashboard (or mark them as sent in Zoho).`,
+    orders.map(orderItem),
+  );
+}
+
+/** `order WC-1001: <reason>`, the reason clipped. */
+function orderItem(order: FailedOrderLine): string {
+  return `order ${order.orderNumber ?? order.orderId}: ${clip(order.reason ?? 'no reason recorded')}`;
 }
 
 /** A headline and the first MAX_LISTED items as bullets, saying how many more there are. */
