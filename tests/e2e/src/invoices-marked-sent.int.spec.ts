@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Decimal } from '@connector/accounting';
 import { sleep } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
 import { FakeWooStore } from '@connector/sandbox';
@@ -61,6 +62,26 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
     return order;
   }
 
+  /**
+   * An order invoiced while the connection made drafts, then refunded (its credit note left open on
+   * the customer); the connection is back to `sent` when this returns.
+   */
+  async function refundedDraft(name: string, amount: string): Promise<WooOrder> {
+    const settings = (body: Record<string, unknown>) => stack.api('PATCH', `/api/connections/${connectionId}/settings`, body);
+    assert.equal((await settings({ invoiceStatus: null })).status, 200);
+    try {
+      const order = await unpaidOrder(name);
+      await stack.settledOrder(connectionId, order.id, ['synced']);
+      await sleep(1_100);
+      store.refundOrder(order.id, { amount });
+      await store.flushDeliveries();
+      await eventually(async () => (await story(order.id)).creditNotes.find((credit) => credit.state === 'credited'), 30_000, 100);
+      return order;
+    } finally {
+      assert.equal((await settings({ invoiceStatus: 'sent' })).status, 200);
+    }
+  }
+
   async function sentInvoice(orderId: number): Promise<OrderStory> {
     return eventually(async () => {
       const current = await story(orderId);
@@ -97,6 +118,50 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
     }, 30_000, 100);
     assert.equal(credited.appliedAmount, '5.00', 'no open credit left waiting for the owner to send the invoice');
     assert.equal(credited.reason, null);
+  });
+
+  test("after a switch from drafts to sent, a draft's next change marks it and applies the credit its refund left open", async () => {
+    const order = await refundedDraft('Dora', '4.00');
+    const open = (await story(order.id)).creditNotes[0];
+    assert.equal(open.appliedAmount, '0.00', 'a draft takes no credit');
+    assert.match(open.reason ?? '', /invoice is draft in Zoho, which takes no credits/);
+
+    await sleep(1_100);
+    const mark = stack.zoho.mark();
+    store.updateOrder(order.id, { status: 'processing' });
+    await store.flushDeliveries();
+    await sentInvoice(order.id);
+    const credited = await eventually(async () => {
+      const credit = (await story(order.id)).creditNotes[0];
+      return credit.appliedAmount === '4.00' ? credit : undefined;
+    }, 30_000, 100);
+    assert.equal(credited.reason, null);
+    assert.ok((await story(order.id)).audit.some((entry) => entry.action === 'apply-credit' && entry.outcome === 'ok'), 'the story says so');
+    const calls = stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+    assert.deepEqual(calls.filter((call) => call.startsWith('POST')), ['POST /books/v3/invoices/:id/status/sent', 'POST /books/v3/creditnotes/:id/invoices']);
+    assert.equal(Decimal.from(String(invoiceFor(order)!.balance)).compare(Decimal.from(order.total).sub('4.00')), 0, 'the invoice shows the credit');
+  });
+
+  test('a left-open credit Zoho will not apply stays open with the reason; the invoice is sent and the order not failed for it', async () => {
+    const order = await refundedDraft('Olga', '3.00');
+    stack.zoho.faults.next(1_000, { status: 400, code: 1002, message: 'The credit note cannot be applied', match: { method: 'POST', pathPrefix: '/creditnotes/', pathSuffix: '/invoices' } });
+    try {
+      await sleep(1_100);
+      store.updateOrder(order.id, { status: 'processing' });
+      await store.flushDeliveries();
+      const record = await sentInvoice(order.id);
+      const credit = await eventually(async () => {
+        const current = (await story(order.id)).creditNotes[0];
+        return /applying it to the sent invoice failed/.test(current.reason ?? '') ? current : undefined;
+      }, 30_000, 100);
+      assert.equal(credit.appliedAmount, '0.00');
+      assert.match(credit.reason ?? '', /The credit note cannot be applied.*apply it in Zoho/);
+      assert.equal(record.state, 'synced');
+      await sleep(500);
+      assert.deepEqual((await story(order.id)).deadLetters, [], 'the order is not failed for a credit it could leave open');
+    } finally {
+      stack.zoho.faults.clear();
+    }
   });
 
   test('marking refused by Zoho leaves the invoice synced with the reason and a dead letter; a retry marks it without writing the invoice again', async () => {

@@ -175,7 +175,9 @@ export class OrderSyncService {
     await this.records.noteInvoiceStatus(connection.id, order.id, 'sent');
     record.invoiceStatus = 'sent'; // the record the later steps read
     if (written) written.status = 'sent';
-    return [{ action: FOLLOW_UPS.send.action, outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} marked as sent (settings.invoiceStatus): it counts in the books now` }];
+    const marked: Outcome = { action: FOLLOW_UPS.send.action, outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} marked as sent (settings.invoiceStatus): it counts in the books now` };
+    // Refunds booked while it was a draft left their credit open: a sent invoice takes it.
+    return [marked, ...(await this.refunds.applyOpenCredits(connection, order, record, zoho, written?.balance))];
   }
 
   /** The invoice step's outcome, and the invoice as Zoho answered when this event wrote it. */

@@ -59,6 +59,11 @@ export class RefundCreditRepository {
     await this.repo.update({ connectionId, refundId: String(refundId) }, transient ? { reason: `retrying: ${reason}` } : { state: 'failed', reason });
   }
 
+  /** More of the credit note applied to the invoice (after it was sent), with what is left to say. */
+  async noteApplied(link: RefundCreditEntity, appliedAmount: string, reason: string | null): Promise<void> {
+    await this.repo.update({ connectionId: link.connectionId, refundId: link.refundId }, { appliedAmount, reason });
+  }
+
   /** Voiding takes the credit back off the invoice (and its cash refund, deleted first): nothing stays applied or given back. */
   async markVoided(link: RefundCreditEntity, reason: string): Promise<void> {
     const none = Decimal.ZERO.toFixed(link.refundTotal ? Decimal.from(link.refundTotal).scale : 0);

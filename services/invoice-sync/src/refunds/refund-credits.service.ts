@@ -46,6 +46,47 @@ export class RefundCreditsService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /**
+   * Applies to a draft invoice that was just sent (OrderSyncService.sendIfDraft) the credit notes
+   * booked while it was a draft, which stayed open on the customer: oldest first, as far as the
+   * invoice's balance goes. One outcome per credit note applied; nothing (and no call) for the
+   * usual order without such a credit. A credit Zoho does not take stays open, as it was, with the
+   * reason on its record: the invoice is sent either way, and the event is not failed for it.
+   */
+  async applyOpenCredits(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, balanceNow?: string | number): Promise<Outcome[]> {
+    const open = (await this.links.forOrder(connection.id, order.id))
+      .filter((link) => link.state === 'credited' && link.creditNoteId && link.invoiceId === record.invoiceId)
+      .map((link) => ({ link, left: openCredit(link) }))
+      .filter(({ left }) => left.isPositive());
+    if (open.length === 0) return [];
+    let balance = Decimal.from(String(balanceNow ?? (await zoho.getInvoice(record.invoiceId!)).balance ?? 0));
+    const outcomes: Outcome[] = [];
+    for (const { link, left } of open) {
+      if (!balance.isPositive()) break;
+      const amount = Decimal.min(left, balance);
+      const scale = Decimal.from(link.zohoTotal ?? link.refundTotal ?? '0').scale;
+      try {
+        await zoho.applyCreditNoteToInvoices(link.creditNoteId!, [{ invoice_id: record.invoiceId!, amount_applied: amount.toNumber() }]);
+      } catch (error) {
+        const reason = `the credit stays open on the customer: applying it to the sent invoice failed (${describeError(error)}); apply it in Zoho`;
+        await this.links.noteApplied(link, link.appliedAmount ?? Decimal.ZERO.toFixed(scale), reason);
+        outcomes.push({ action: 'apply-credit', outcome: 'failed', message: `refund ${link.refundId}: ${reason}`, detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId } });
+        continue;
+      }
+      const applied = Decimal.from(link.appliedAmount ?? '0').add(amount);
+      const rest = left.sub(amount);
+      await this.links.noteApplied(link, applied.toFixed(scale), rest.isPositive() ? `only ${applied.toFixed(scale)} applied: the invoice's balance; the rest stays open on the customer` : null);
+      balance = balance.sub(amount);
+      outcomes.push({
+        action: 'apply-credit',
+        outcome: 'ok',
+        message: `refund ${link.refundId}: ${amount.toFixed(scale)} of credit note ${link.creditNoteNumber ?? link.creditNoteId} applied to invoice ${record.invoiceNumber ?? record.invoiceId}, now that it is sent`,
+        detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId },
+      });
+    }
+    return outcomes;
+  }
+
   /** What was done, one outcome per credit note written or voided; nothing when the refunds are in step. */
   async reconcile(
     connection: ConnectionEntity, order: WooOrder, currentRecord: () => Promise<OrderSyncEntity>, zoho: ZohoBooksClient, event: InboundEvent,
@@ -271,6 +312,11 @@ export class RefundCreditsService {
     const found = await zoho.findCreditNotesByReference(reference);
     return found.find((note) => note.status !== 'void');
   }
+}
+
+/** What of a credit note is neither applied to the invoice nor given back to the customer. */
+function openCredit(link: RefundCreditEntity): Decimal {
+  return Decimal.from(link.zohoTotal ?? '0').sub(link.appliedAmount ?? '0').sub(link.cashRefundedAmount ?? '0');
 }
 
 /** What the refund step knows of the order's invoice (read once per event) and of its payment. */
