@@ -126,8 +126,14 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
     assert.equal(open.appliedAmount, '0.00', 'a draft takes no credit');
     assert.match(open.reason ?? '', /invoice is draft in Zoho, which takes no credits/);
 
-    await sleep(1_100);
     const mark = stack.zoho.mark();
+    const dry = await stack.replay(connectionId, { fromSeq: Math.min(...(await story(order.id)).streamSeqs), resource: 'order', dryRun: true });
+    assert.deepEqual(
+      dry.planned.filter((p: { resourceId: string }) => p.resourceId === String(order.id)).map((p: { action: string }) => p.action),
+      ['mark-invoice-sent', 'apply-credit'],
+      'a dry run lists the mark and the credit it would apply',
+    );
+    await sleep(1_100);
     store.updateOrder(order.id, { status: 'processing' });
     await store.flushDeliveries();
     await sentInvoice(order.id);

@@ -180,6 +180,24 @@ export class OrderSyncService {
     return [marked, ...(await this.refunds.applyOpenCredits(connection, order, record, zoho, written?.balance))];
   }
 
+  /**
+   * Replay dry run: sendIfDraft's mark (and the open credits it applies), for an invoice this dry
+   * run plans to create or one the record shows as a draft; listed once per dry run.
+   */
+  private async previewSend(
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>,
+  ): Promise<Array<{ action: string; message: string }>> {
+    const settings = connectionSettings(connection);
+    if (settings.invoiceStatus !== 'sent' || paymentIsBooked(order, settings.paymentsSince) || !invoice.invoiceId || invoice.void) return [];
+    const planned = invoice.invoiceId.startsWith(PLANNED_INVOICE);
+    const key = `sent:${connection.id}:${order.id}`;
+    if ((!planned && record?.invoiceStatus !== 'draft') || seen.has(key)) return [];
+    seen.set(key, true);
+    const name = planned ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? invoice.invoiceId}`;
+    const credits = planned ? [] : await this.refunds.previewOpenCredits(connection, order, invoice.invoiceId);
+    return [{ action: FOLLOW_UPS.send.action, message: `would mark ${name} as sent (settings.invoiceStatus)` }, ...credits];
+  }
+
   /** The invoice step's outcome, and the invoice as Zoho answered when this event wrote it. */
   private async applyInvoice(
     connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent,
@@ -279,7 +297,7 @@ export class OrderSyncService {
     const after = dryRun.simulated.get(key) as ExistingInvoiceLink | undefined;
     const invoice = { invoiceId: after?.invoiceId ?? record?.invoiceId ?? undefined, void: after?.state === 'voided' || record?.state === 'voided' };
     const writes = [
-      ...previewSend(connection, order, record, invoice, dryRun.simulated),
+      ...(await this.previewSend(connection, order, record, invoice, dryRun.simulated)),
       ...(await this.payments.preview(connection, order, invoice, dryRun.simulated)),
       ...(await this.refunds.preview(connection, order, invoice, dryRun.simulated)),
     ];
@@ -433,23 +451,6 @@ function invoiceUpdate(payload: ZohoInvoicePayload): ZohoInvoicePayload {
 /** ` EUR at 0.8567` for an invoice in a foreign currency (one with an exchange rate other than 1), else nothing. */
 function currencyAndRate(order: WooOrder, rate: number | undefined): string {
   return rate === undefined || rate === 1 ? '' : ` ${order.currency} at ${rate}`;
-}
-
-/**
- * Replay dry run: sendIfDraft's mark, for an invoice this dry run plans to create or one the
- * record shows as a draft; listed once per dry run.
- */
-function previewSend(
-  connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>,
-): Array<{ action: string; message: string }> {
-  const settings = connectionSettings(connection);
-  if (settings.invoiceStatus !== 'sent' || paymentIsBooked(order, settings.paymentsSince) || !invoice.invoiceId || invoice.void) return [];
-  const planned = invoice.invoiceId.startsWith(PLANNED_INVOICE);
-  const key = `sent:${connection.id}:${order.id}`;
-  if ((!planned && record?.invoiceStatus !== 'draft') || seen.has(key)) return [];
-  seen.set(key, true);
-  const name = planned ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? invoice.invoiceId}`;
-  return [{ action: FOLLOW_UPS.send.action, message: `would mark ${name} as sent (settings.invoiceStatus)` }];
 }
 
 /** How a dry run lists a contact or item the live run would create, or a contact it would move to the order's currency. */

@@ -54,10 +54,7 @@ export class RefundCreditsService {
    * reason on its record: the invoice is sent either way, and the event is not failed for it.
    */
   async applyOpenCredits(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, balanceNow?: string | number): Promise<Outcome[]> {
-    const open = (await this.links.forOrder(connection.id, order.id))
-      .filter((link) => link.state === 'credited' && link.creditNoteId && link.invoiceId === record.invoiceId)
-      .map((link) => ({ link, left: openCredit(link) }))
-      .filter(({ left }) => left.isPositive());
+    const open = await this.openCredits(connection, order, record.invoiceId!);
     if (open.length === 0) return [];
     let balance = Decimal.from(String(balanceNow ?? (await zoho.getInvoice(record.invoiceId!)).balance ?? 0));
     const outcomes: Outcome[] = [];
@@ -85,6 +82,22 @@ export class RefundCreditsService {
       });
     }
     return outcomes;
+  }
+
+  /** Replay dry run: the credits applyOpenCredits would apply once the invoice is marked as sent. */
+  async previewOpenCredits(connection: ConnectionEntity, order: WooOrder, invoiceId: string): Promise<Array<{ action: string; message: string }>> {
+    return (await this.openCredits(connection, order, invoiceId)).map(({ link, left }) => ({
+      action: 'apply-credit',
+      message: `would apply up to ${left.toString()} of credit note ${link.creditNoteNumber ?? link.creditNoteId} (refund ${link.refundId}) to the invoice once it is sent`,
+    }));
+  }
+
+  /** The order's credit notes against `invoiceId` with credit left open (neither applied nor given back), oldest first. */
+  private async openCredits(connection: ConnectionEntity, order: WooOrder, invoiceId: string): Promise<Array<{ link: RefundCreditEntity; left: Decimal }>> {
+    return (await this.links.forOrder(connection.id, order.id))
+      .filter((link) => link.state === 'credited' && link.creditNoteId && link.invoiceId === invoiceId)
+      .map((link) => ({ link, left: openCredit(link) }))
+      .filter(({ left }) => left.isPositive());
   }
 
   /** What was done, one outcome per credit note written or voided; nothing when the refunds are in step. */
