@@ -224,14 +224,18 @@ describe('dashboard in a real browser against the real token service', () => {
     await form.getByLabel('New invoices').selectOption('');
     await form.getByLabel('Book payments of orders paid from').fill('');
     await form.getByLabel('Store time zone').fill('Europe/Vienna');
+    await form.getByLabel("Zoho calls per day (your plan's)").fill('2500');
     const saved = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/settings`) && r.request().method() === 'PATCH');
     await form.getByRole('button', { name: 'Save settings' }).click();
     const response = await saved;
     assert.equal(response.status(), 200);
-    assert.deepEqual(response.request().postDataJSON(), { invoiceStatus: null, paymentsSince: null, storeTimeZone: 'Europe/Vienna' });
+    assert.deepEqual(response.request().postDataJSON(), { invoiceStatus: null, paymentsSince: null, zohoDailyLimit: 2500, storeTimeZone: 'Europe/Vienna' });
     await page.getByText('settings saved').waitFor();
     const stored = await db.dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id: connectionId });
-    assert.deepEqual([stored.settings.invoiceStatus, stored.settings.paymentsSince, stored.settings.storeTimeZone, stored.settings.paymentAccountId], [undefined, undefined, 'Europe/Vienna', '460000000000358']);
+    assert.deepEqual(
+      [stored.settings.invoiceStatus, stored.settings.paymentsSince, stored.settings.storeTimeZone, stored.settings.zohoDailyLimit, stored.settings.paymentAccountId],
+      [undefined, undefined, 'Europe/Vienna', 2500, '460000000000358'],
+    );
 
     // A refused value is said next to the form, and nothing is stored.
     await card.getByRole('button', { name: 'Settings' }).click();
@@ -240,6 +244,16 @@ describe('dashboard in a real browser against the real token service', () => {
     await form.getByText(/settings\.paymentsSince must be a UTC time/).waitFor();
     assert.equal(await form.getByLabel('Book payments of orders paid from').getAttribute('aria-invalid'), 'true');
     assert.equal((await db.dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id: connectionId })).settings.paymentsSince, undefined);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+
+    // Opened again, it shows what is stored (not what was typed and cancelled); saving it as it is sends nothing.
+    await card.getByRole('button', { name: 'Settings' }).click();
+    assert.equal(await form.getByLabel('Book payments of orders paid from').inputValue(), '');
+    let patched = false;
+    page.on('request', (request) => { if (request.method() === 'PATCH') patched = true; });
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.getByText('Nothing changed.').waitFor();
+    assert.equal(patched, false);
     await form.getByRole('button', { name: 'Cancel' }).click();
   });
 

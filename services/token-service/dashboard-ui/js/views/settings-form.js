@@ -18,6 +18,14 @@ const FIELDS = [
   },
   { key: 'paymentsSince', label: 'Book payments of orders paid from', control: () => input('paymentsSince', { placeholder: '2026-12-01T00:00:00', pattern: '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}' }), hint: 'UTC. Empty: payments are not booked.' },
   { key: 'paymentAccountId', label: 'Deposit account id', control: () => input('paymentAccountId', { inputmode: 'numeric', pattern: '\\d*' }), hint: "Empty: Zoho's default, and money given back for refunds is left to you." },
+  {
+    key: 'invoiceNumber',
+    label: 'Invoice numbers',
+    control: () => h('select', { name: 'settings.invoiceNumber' }, h('option', { value: 'zoho' }, 'Zoho numbers them'), h('option', { value: 'order-number' }, 'Use the order number')),
+    hint: 'For new invoices: an issued invoice keeps its number.',
+  },
+  { key: 'invoiceNumberPrefix', label: 'Invoice number prefix', control: () => input('invoiceNumberPrefix', { maxlength: '20', placeholder: 'WC-' }) },
+  { key: 'zohoDailyLimit', label: "Zoho calls per day (your plan's)", control: () => input('zohoDailyLimit', { inputmode: 'numeric', pattern: '\\d*' }), hint: 'An alert goes out at 90 %. Empty: no quota alert.', number: true },
   { key: 'storeTimeZone', label: 'Store time zone', control: () => input('storeTimeZone', { placeholder: 'Europe/Berlin' }), hint: 'For invoice and payment dates. Empty: UTC.' },
   { key: 'syncStatuses', label: 'Order statuses to invoice', control: () => input('syncStatuses', { placeholder: 'processing, completed, on-hold' }), hint: 'Comma-separated. Empty: processing, completed, on-hold.', list: true },
 ];
@@ -54,8 +62,8 @@ export function settingsForm(connection, { signal, onSaved, onCancel }) {
     const change = {};
     for (const spec of FIELDS) {
       const raw = controls.get(spec.key).value.trim();
-      const value = raw === '' ? null : spec.list ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
-      const stored = connection.settings?.[spec.key] ?? null;
+      const value = raw === '' ? null : spec.list ? raw.split(',').map((s) => s.trim()).filter(Boolean) : spec.number && /^\d+$/.test(raw) ? Number(raw) : raw;
+      const stored = connection.settings?.[spec.key] || null; // '' (no prefix) is what an empty field means too
       if (JSON.stringify(value) !== JSON.stringify(stored)) change[spec.key] = value;
     }
     if (Object.keys(change).length === 0) return replace(error, notice('info', null, 'Nothing changed.'));
