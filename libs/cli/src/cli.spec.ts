@@ -4,18 +4,13 @@ import { createServer } from 'node:http';
 import { createServer as createTcpServer, AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { COMMANDS } from './commands';
 import { FakeAdminApi, TEST_TOKEN } from './test-support/fake-admin-api';
 import { runCli } from './test-support/run-cli';
 
 describe('connector: help, configuration and exit codes', () => {
-  let api: FakeAdminApi;
-
-  before(async () => {
-    api = await FakeAdminApi.start();
-  });
-  after(() => api.close());
+  const { api } = FakeAdminApi.forSuite();
 
   it('--help lists every command and the exit codes, and exits 0', async () => {
     const run = await runCli(['--help']);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FakeAdminApi, TEST_TOKEN } from '../test-support/fake-admin-api';
 import { ACME, BETA, connection, OK_PING, order } from '../test-support/fixtures';
 
 const DELTA = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-import { CliRun, cliFor } from '../test-support/run-cli';
 
 const CONNECT_ARGS = [
   'connect', '--name', 'Gamma store', '--store-url', 'https://gamma.example.com',
@@ -14,14 +13,7 @@ const CONNECT_ARGS = [
 ];
 
 describe('connections, connect, ping, webhooks, status', () => {
-  let api: FakeAdminApi;
-  let cli: (args: string[]) => Promise<CliRun>;
-
-  before(async () => {
-    api = await FakeAdminApi.start();
-    cli = cliFor(api.url, TEST_TOKEN);
-  });
-  after(() => api.close());
+  const { api, cli } = FakeAdminApi.forSuite();
 
   it('connect creates the connection with the nested body, pings it and prints id and webhook URL', async () => {
     api.requests.length = 0;

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { FakeAdminApi, TEST_TOKEN } from '../test-support/fake-admin-api';
+import { describe, it } from 'node:test';
+import { FakeAdminApi } from '../test-support/fake-admin-api';
 import { ACME, order } from '../test-support/fixtures';
-import { CliRun, cliFor } from '../test-support/run-cli';
 
 describe('orders', () => {
-  let api: FakeAdminApi;
-  let cli: (args: string[]) => Promise<CliRun>;
-
-  before(async () => {
-    api = await FakeAdminApi.start();
-    cli = cliFor(api.url, TEST_TOKEN);
-  });
-  after(() => api.close());
+  const { api, cli } = FakeAdminApi.forSuite();
 
   it('lists the order records with both totals, aligned', async () => {
     const run = await cli(['orders', ACME]);

@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { FakeAdminApi, TEST_TOKEN } from '../test-support/fake-admin-api';
+import { beforeEach, describe, it } from 'node:test';
+import { FakeAdminApi } from '../test-support/fake-admin-api';
 import { ACME } from '../test-support/fixtures';
-import { CliRun, cliFor } from '../test-support/run-cli';
 
 describe('replay and backfill', () => {
-  let api: FakeAdminApi;
-  let cli: (args: string[]) => Promise<CliRun>;
-
-  before(async () => {
-    api = await FakeAdminApi.start();
-    cli = cliFor(api.url, TEST_TOKEN);
-  });
+  const { api, cli } = FakeAdminApi.forSuite();
   beforeEach(() => {
     api.requests.length = 0;
     api.jobScript = { total: 10, step: 3, failures: 0 };
     api.jobsAvailable = true;
   });
-  after(() => api.close());
 
   it('replay starts the job, polls its progress to the end and reports progress on stderr', async () => {
     const run = await cli(['replay', ACME, '--from-seq', '1200', '--resource', 'order']);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import type { OrderView } from '../api-types';
 import { connection, FAILED_PING, initialState, OK_PING } from './fixtures';
+import { CliRun, cliFor } from './run-cli';
 
 export const TEST_TOKEN = 'test-admin-token-0123456789';
 
@@ -60,17 +62,26 @@ export class FakeAdminApi {
   private nextSeq = 1000;
   private server?: Server;
 
-  static async start(): Promise<FakeAdminApi> {
+  /**
+   * A fake for one test suite, listening from the suite's `before` and closed in its `after`, and
+   * the CLI pointed at it with the test token.
+   */
+  static forSuite(): { api: FakeAdminApi; cli: (args: string[]) => Promise<CliRun> } {
     const api = new FakeAdminApi();
-    api.server = createServer((req, res) => {
-      void api.handle(req).then(({ status, body }) => {
+    before(() => api.listen());
+    after(() => api.close());
+    return { api, cli: (args) => cliFor(api.url, TEST_TOKEN)(args) };
+  }
+
+  private async listen(): Promise<void> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(({ status, body }) => {
         res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
         res.end(body === undefined ? undefined : JSON.stringify(body));
       });
     });
-    await new Promise<void>((resolve) => api.server?.listen(0, '127.0.0.1', resolve));
-    api.url = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-    return api;
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   close(): Promise<void> {
