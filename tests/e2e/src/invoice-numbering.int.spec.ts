@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { Decimal } from '@connector/accounting';
 import { sleep } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
-import { FakeWooStore } from '@connector/sandbox';
+import type { FakeWooStore } from '@connector/sandbox';
 import { eventually } from '@connector/testing';
+import { openShop } from './shop';
 import { Stack } from './stack';
 
 /**
@@ -22,10 +23,11 @@ describe('invoice numbers from the store (settings.invoiceNumber)', () => {
 
   before(async () => {
     stack = await Stack.start();
-    orgId = stack.zoho.createOrganization({ name: 'Numbers Ltd', currencyCode: 'EUR', taxes: [{ name: 'VAT 19', percentage: 19 }] }).organization_id;
-    store = await FakeWooStore.start({ currency: 'EUR', timeZone: 'UTC', taxRates: [{ id: 1, rate: '19.0000', label: 'VAT', shipping: true }] });
-    mug = store.createProduct({ name: 'Mug', sku: 'MUG-NUM', regularPrice: '12.99' }).id;
-    connectionId = await stack.connect(store, orgId, { invoiceNumber: 'order-number', invoiceNumberPrefix: 'WC-' });
+    ({ store, orgId, connectionId, productId: mug } = await openShop(stack, {
+      books: 'Numbers Ltd',
+      product: { name: 'Mug', sku: 'MUG-NUM', price: '12.99' },
+      settings: { invoiceNumber: 'order-number', invoiceNumberPrefix: 'WC-' },
+    }));
   });
 
   after(async () => {

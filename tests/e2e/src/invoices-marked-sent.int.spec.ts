@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { Decimal } from '@connector/accounting';
 import { sleep } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
-import { FakeWooStore } from '@connector/sandbox';
+import type { FakeWooStore } from '@connector/sandbox';
 import { eventually } from '@connector/testing';
+import { openShop } from './shop';
 import { Stack } from './stack';
 
 interface OrderStory {
@@ -33,10 +34,7 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
 
   before(async () => {
     stack = await Stack.start();
-    orgId = stack.zoho.createOrganization({ name: 'Sent Ltd', currencyCode: 'EUR', taxes: [{ name: 'VAT 19', percentage: 19 }] }).organization_id;
-    store = await FakeWooStore.start({ currency: 'EUR', timeZone: 'UTC', taxRates: [{ id: 1, rate: '19.0000', label: 'VAT', shipping: true }] });
-    mug = store.createProduct({ name: 'Mug', sku: 'MUG-SENT', regularPrice: '12.99' }).id;
-    connectionId = await stack.connect(store, orgId, { invoiceStatus: 'sent' });
+    ({ store, orgId, connectionId, productId: mug } = await openShop(stack, { books: 'Sent Ltd', product: { name: 'Mug', sku: 'MUG-SENT', price: '12.99' }, settings: { invoiceStatus: 'sent' } }));
   });
 
   after(async () => {
@@ -206,11 +204,12 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
   });
 
   test('a paid order whose payment is booked is not marked: recording the payment takes the invoice out of draft', async () => {
-    const payOrg = stack.zoho.createOrganization({ name: 'Sent and Paid Ltd', currencyCode: 'EUR', taxes: [{ name: 'VAT 19', percentage: 19 }] }).organization_id;
-    const shop = await FakeWooStore.start({ currency: 'EUR', timeZone: 'UTC', taxRates: [{ id: 1, rate: '19.0000', label: 'VAT', shipping: true }] });
+    const { store: shop, orgId: payOrg, productId: cup, connectionId: paying } = await openShop(stack, {
+      books: 'Sent and Paid Ltd',
+      product: { name: 'Cup', sku: 'CUP-SENT', price: '4.50' },
+      settings: { invoiceStatus: 'sent', paymentsSince: '2000-01-01T00:00:00' },
+    });
     try {
-      const cup = shop.createProduct({ name: 'Cup', sku: 'CUP-SENT', regularPrice: '4.50' }).id;
-      const paying = await stack.connect(shop, payOrg, { invoiceStatus: 'sent', paymentsSince: '2000-01-01T00:00:00' });
       const mark = stack.zoho.mark();
       const order = shop.createOrder({
         customer: { billing: { first_name: 'Paul', last_name: 'Paid', email: 'paul.paid@example.com', country: 'DE' } },
