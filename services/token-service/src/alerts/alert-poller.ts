@@ -121,7 +121,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
       `UPDATE order_syncs SET alerted_at = now()
         WHERE connection_id = $1 AND order_id IN (
           SELECT order_id FROM order_syncs
-           WHERE connection_id = $1 AND state = 'synced' AND starts_with(reason, $3) AND alerted_at IS NULL
+           WHERE connection_id = $1 AND state = 'synced' AND reason IS NOT NULL AND alerted_at IS NULL AND starts_with(reason, $3)
            ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING order_id::text AS order_id, order_number, reason`,
       [connection.id, FAILED_ORDERS_PER_POLL, UNSENT_INVOICE_REASON],
