@@ -119,6 +119,7 @@ export class ConnectionStore {
    * row, so two changes at once both land.
    */
   async changeSettings(id: string, change: SettingsChange, alertWebhookUrl?: string | null): Promise<ConnectionEntity | null> {
+    if (!isUuid(id)) return null;
     return this.repo.manager.transaction(async (manager) => {
       const repo = manager.getRepository(ConnectionEntity);
       const connection = await repo.findOne({ where: { id, deletedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });

@@ -169,6 +169,7 @@ describe('token-service: connections, credentials and Zoho tokens', () => {
     }
     assert.deepEqual((await api('GET', `/api/connections/${created.id}`)).json.settings, before, 'a refused change changes nothing');
     assert.equal((await api('PATCH', '/api/connections/00000000-0000-4000-8000-000000000000/settings', { invoiceStatus: 'sent' })).status, 404);
+    assert.equal((await api('PATCH', '/api/connections/not-a-connection/settings', { invoiceStatus: 'sent' })).status, 404);
   });
 
   test('Zoho tokens: refreshed once, shared, regional api_domain, organization resolved and cached', async () => {

@@ -96,10 +96,8 @@ export class ConnectionsService {
     return { deliveryUrl, webhooks };
   }
 
-  /** New Zoho credentials after a revoked refresh token: the connection resumes and waiting events flow. */
   /** See ChangeConnectionSettingsDto. The sync services read settings per event, so the next one uses them. */
   async changeSettings(id: string, dto: ChangeConnectionSettingsDto): Promise<ConnectionEntity> {
-    await this.get(id);
     const { alertWebhookUrl, ...change } = dto;
     if (Object.keys(dto).length === 0) throw new BadRequestException('settings: give at least one setting to change (null removes one)');
     const alertProblem = alertWebhookUrl ? alertUrlProblem(alertWebhookUrl, this.config.ALLOW_PRIVATE_ENDPOINTS) : null;
@@ -111,6 +109,7 @@ export class ConnectionsService {
     return changed;
   }
 
+  /** New Zoho credentials after a revoked refresh token: the connection resumes and waiting events flow. */
   async reauthorize(id: string, dto: UpdateZohoCredentialsDto): Promise<ConnectionEntity> {
     const connection = await this.get(id);
     const current = this.store.zohoCredentials(connection);
