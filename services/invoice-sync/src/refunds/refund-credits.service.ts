@@ -56,23 +56,28 @@ export class RefundCreditsService {
   async applyOpenCredits(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, balanceNow?: string | number): Promise<Outcome[]> {
     const open = await this.openCredits(connection, order, record.invoiceId!);
     if (open.length === 0) return [];
-    let balance = Decimal.from(String(balanceNow ?? (await zoho.getInvoice(record.invoiceId!)).balance ?? 0));
+    let balance: Decimal;
+    try {
+      balance = Decimal.from(String(balanceNow ?? (await zoho.getInvoice(record.invoiceId!)).balance ?? 0));
+    } catch (error) {
+      return this.leaveOpen(open, `reading the sent invoice failed (${describeError(error)})`);
+    }
     const outcomes: Outcome[] = [];
-    for (const { link, left } of open) {
-      if (!balance.isPositive()) break;
+    for (const [index, { link, left }] of open.entries()) {
+      if (!balance.isPositive()) {
+        for (const rest of open.slice(index)) await this.links.noteApplied(rest.link, rest.link.appliedAmount ?? '0', 'the invoice has nothing left to pay: the credit stays open on the customer');
+        break;
+      }
       const amount = Decimal.min(left, balance);
-      const scale = Decimal.from(link.zohoTotal ?? link.refundTotal ?? '0').scale;
       try {
         await zoho.applyCreditNoteToInvoices(link.creditNoteId!, [{ invoice_id: record.invoiceId!, amount_applied: amount.toNumber() }]);
       } catch (error) {
-        const reason = `the credit stays open on the customer: applying it to the sent invoice failed (${describeError(error)}); apply it in Zoho`;
-        await this.links.noteApplied(link, link.appliedAmount ?? Decimal.ZERO.toFixed(scale), reason);
-        outcomes.push({ action: 'apply-credit', outcome: 'failed', message: `refund ${link.refundId}: ${reason}`, detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId } });
+        outcomes.push(...(await this.leaveOpen([{ link }], `applying it to the sent invoice failed (${describeError(error)})`)));
         continue;
       }
+      const scale = scaleOf(link);
       const applied = Decimal.from(link.appliedAmount ?? '0').add(amount);
-      const rest = left.sub(amount);
-      await this.links.noteApplied(link, applied.toFixed(scale), rest.isPositive() ? `only ${applied.toFixed(scale)} applied: the invoice's balance; the rest stays open on the customer` : null);
+      await this.links.noteApplied(link, applied.toFixed(scale), left.gt(amount) ? `only ${applied.toFixed(scale)} applied: the invoice's balance; the rest stays open on the customer` : null);
       balance = balance.sub(amount);
       outcomes.push({
         action: 'apply-credit',
@@ -80,6 +85,17 @@ export class RefundCreditsService {
         message: `refund ${link.refundId}: ${amount.toFixed(scale)} of credit note ${link.creditNoteNumber ?? link.creditNoteId} applied to invoice ${record.invoiceNumber ?? record.invoiceId}, now that it is sent`,
         detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId },
       });
+    }
+    return outcomes;
+  }
+
+  /** Credits Zoho did not take stay open, as they were, with the reason on their records. */
+  private async leaveOpen(open: ReadonlyArray<{ link: RefundCreditEntity }>, why: string): Promise<Outcome[]> {
+    const reason = `the credit stays open on the customer: ${why}; apply it in Zoho`;
+    const outcomes: Outcome[] = [];
+    for (const { link } of open) {
+      await this.links.noteApplied(link, link.appliedAmount ?? Decimal.ZERO.toFixed(scaleOf(link)), reason);
+      outcomes.push({ action: 'apply-credit', outcome: 'failed', message: `refund ${link.refundId}: ${reason}`, detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId } });
     }
     return outcomes;
   }
@@ -325,6 +341,11 @@ export class RefundCreditsService {
     const found = await zoho.findCreditNotesByReference(reference);
     return found.find((note) => note.status !== 'void');
   }
+}
+
+/** The decimals of a credit note's amounts (its totals'). */
+function scaleOf(link: RefundCreditEntity): number {
+  return Decimal.from(link.zohoTotal ?? link.refundTotal ?? '0').scale;
 }
 
 /** What of a credit note is neither applied to the invoice nor given back to the customer. */
