@@ -8,16 +8,20 @@ import { PlatformMetrics } from '../metrics';
 import type { PlatformConfig } from '../platform.config';
 import { ZohoClientFactory } from './zoho-client.factory';
 
-/** A token-service stand-in whose answers the test releases one by one. */
-function tokenService() {
+/**
+ * A token-service stand-in whose answers the test releases one by one. With `holdInvalidations`,
+ * invalidations wait for `heard` too.
+ */
+function tokenService(options: { holdInvalidations?: boolean } = {}) {
   const asked: Array<{ resolve: (reply: ZohoSessionReply) => void; reject: (error: Error) => void }> = [];
   const invalidated: string[] = [];
+  const heard: Array<() => void> = [];
   let minted = 0;
   const rpc = {
     call: (name: string, body: { accessToken?: string }) => {
       if (name.endsWith('invalidate')) {
         invalidated.push(body.accessToken!);
-        return Promise.resolve(null);
+        return options.holdInvalidations ? new Promise((resolve) => heard.push(() => resolve(null))) : Promise.resolve(null);
       }
       return new Promise((resolve, reject) => asked.push({ resolve, reject }));
     },
@@ -28,7 +32,7 @@ function tokenService() {
     organizationId: '10234695',
     expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
   });
-  return { rpc, asked, invalidated, session };
+  return { rpc, asked, invalidated, heard, session };
 }
 
 function factory(rpc: NatsRpcClient): ZohoClientFactory {
@@ -90,6 +94,30 @@ test('after a refused token, a request already under way does not bring the refu
   assert.deepEqual(await afterRefusal, { accessToken: 'token-3', apiDomain: 'https://www.zohoapis.eu' });
   assert.deepEqual(await session.getAccessToken(), { accessToken: 'token-3', apiDomain: 'https://www.zohoapis.eu' }, 'the newer session is the one kept');
   assert.equal(tokens.asked.length, 3);
+});
+
+test('a session asked for while the refusal is on its way to token-service is not handed to the caller that refused it', async () => {
+  const tokens = tokenService({ holdInvalidations: true });
+  const clients = factory(tokens.rpc);
+  const first = clients.forConnection('c-1');
+  await tick();
+  tokens.asked[0].resolve(tokens.session());
+  const client = await first;
+  const session = (client as unknown as { session: { getAccessToken(): Promise<{ accessToken: string }>; invalidate(token: string): Promise<void> } }).session;
+  const reporting = session.invalidate('token-1');
+  await tick();
+  // Another call of this process asks meanwhile; token-service has not heard yet, so it answers token-1 still.
+  const meanwhile = session.getAccessToken();
+  await tick();
+  tokens.asked[1].resolve({ ...tokens.session(), accessToken: 'token-1' });
+  assert.equal((await meanwhile).accessToken, 'token-1');
+  tokens.heard[0]();
+  await reporting;
+  const next = session.getAccessToken();
+  await tick();
+  assert.equal(tokens.asked.length, 3, 'asked anew once token-service knows');
+  tokens.asked[2].resolve(tokens.session());
+  assert.notEqual((await next).accessToken, 'token-1');
 });
 
 test('the shared request is not bound to the deadline of the caller that started it', async () => {

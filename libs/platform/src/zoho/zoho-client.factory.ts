@@ -67,10 +67,12 @@ export class ZohoClientFactory {
         return { accessToken: current.accessToken, apiDomain: current.apiDomain };
       },
       invalidate: async (accessToken: string) => {
-        this.sessions.delete(connectionId);
         // A request already under way may bring back the refused token: later callers ask anew.
-        this.fetching.forget(connectionId);
+        this.forgetSession(connectionId);
         await this.rpc.call<unknown>(RPC.zohoInvalidate, { connectionId, accessToken } satisfies ZohoInvalidateRequest);
+        // So may one started while token-service had not yet heard of the refusal: the caller
+        // asks anew after it has, or it would be handed the refused token again.
+        this.forgetSession(connectionId);
       },
     };
     return new ZohoBooksClient({
@@ -89,6 +91,11 @@ export class ZohoClientFactory {
 
   usage(organizationId: string) {
     return this.limiter.usage(organizationId);
+  }
+
+  private forgetSession(connectionId: string): void {
+    this.sessions.delete(connectionId);
+    this.fetching.forget(connectionId);
   }
 
   private async session(connectionId: string): Promise<ZohoSessionReply> {

@@ -44,6 +44,9 @@ export class ZohoTokenManager {
     if (!row) return;
     if (this.open(row, connectionId) !== accessToken) return; // already replaced by a newer token
     await this.dataSource.getRepository(ZohoTokenEntity).update({ connectionId }, { expiresAt: new Date(0) });
+    // A session resolving now may have read the refused token before the update: the callers
+    // asking after this answer (the one that reported it first) start a new one.
+    this.sessions.forget(connectionId);
   }
 
   /** A session usable by a Books client inside this service (ping, organization lookup). */

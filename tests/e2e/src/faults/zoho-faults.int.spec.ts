@@ -111,8 +111,8 @@ describe('Zoho faults and token trouble under load', () => {
     t.diagnostic(`${invoicesWhileRevoked - invoicesBefore} invoices made before the revocation took effect, ${waiting} orders waited; ${summary(report)}`);
   });
 
-  // One expiry while every service holds the current token. (A second expiry while some service
-  // still holds an older token dead-letters events today: Reliability report, bug 5.)
+  // Every instance's calls are refused at once: each reports its token, and the first report's
+  // refresh serves them all (a session fetched while a report was on its way is not reused).
   test('access tokens expire mid-run: one refresh, nothing lost', async (t) => {
     stack.zoho.faults.latency({ min: 5, max: 80 });
     const before = refreshes().length;
