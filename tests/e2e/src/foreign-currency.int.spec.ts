@@ -5,7 +5,7 @@ import { sleep } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
 import { FakeWooStore } from '@connector/sandbox';
 import { eventually } from '@connector/testing';
-import { Stack } from './stack';
+import { everyEventNoted, Stack } from './stack';
 
 interface OrderStory {
   state: string;
@@ -17,7 +17,7 @@ interface OrderStory {
   creditNotes: Array<{ refundId: number; state: string; exchangeRate: string | null }>;
   streamSeqs: number[];
   deadLetters: unknown[];
-  audit: Array<{ action: string; outcome: string; message: string }>;
+  audit: Array<{ service: string; action: string; outcome: string; message: string; streamSeq: string }>;
 }
 
 /** yyyy-mm-dd `days` from today (UTC); the orders below are placed today. */
@@ -62,7 +62,7 @@ describe('orders in a currency other than the books\' base currency', () => {
     try {
       return await eventually(async () => {
         const current = await story(orderId);
-        return current.state === state && (state !== 'failed' || current.deadLetters.length > 0) ? current : undefined;
+        return current.state === state && everyEventNoted(current) && (state !== 'failed' || current.deadLetters.length > 0) ? current : undefined;
       }, 30_000, 100);
     } catch (error) {
       const current = await story(orderId);
@@ -97,7 +97,10 @@ describe('orders in a currency other than the books\' base currency', () => {
     const payment = card ? { paymentMethod: 'stripe', transactionId: card.transactionId } : { status: 'on-hold', paymentMethod: 'bacs' };
     const order = store.createOrder({ customer: { billing }, lineItems: [{ productId: mug, quantity }], ...payment });
     await store.flushDeliveries();
-    if (card) await eventually(async () => ((await story(order.id)).payment?.state === 'recorded' ? true : undefined), 30_000, 100);
+    if (card) await eventually(async () => {
+      const current = await story(order.id);
+      return current.payment?.state === 'recorded' && everyEventNoted(current);
+    }, 30_000, 100);
     else await settled(order.id, 'synced');
     return order;
   }

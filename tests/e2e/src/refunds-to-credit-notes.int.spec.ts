@@ -5,7 +5,7 @@ import { Decimal } from '@connector/accounting';
 import type { WooOrder } from '@connector/contracts';
 import { FakeWooStore } from '@connector/sandbox';
 import { eventually } from '@connector/testing';
-import { Stack } from './stack';
+import { everyEventNoted, Stack } from './stack';
 
 interface CreditView {
   refundId: number;
@@ -75,13 +75,16 @@ describe('refunds become credit notes, exact to the cent', () => {
   }
 
   async function story(orderId: number) {
-    return (await stack.api('GET', `/api/connections/${connectionId}/orders/${orderId}`)).json as { creditNotes: CreditView[]; audit: Array<{ action: string; message: string }> };
+    return (await stack.api('GET', `/api/connections/${connectionId}/orders/${orderId}`)).json as { creditNotes: CreditView[]; streamSeqs: number[]; audit: Array<{ service: string; action: string; message: string; streamSeq: string }> };
   }
 
   /** Waits until the order's record lists this refund in `state`. */
   async function creditOf(orderId: number, refundId: number, state = 'credited'): Promise<CreditView> {
     try {
-      return await eventually(async () => (await story(orderId)).creditNotes.find((c) => c.refundId === refundId && c.state === state), 30_000, 100);
+      return await eventually(async () => {
+        const current = await story(orderId);
+        return everyEventNoted(current) ? current.creditNotes.find((c) => c.refundId === refundId && c.state === state) : undefined;
+      }, 30_000, 100);
     } catch (error) {
       const { creditNotes, audit } = await story(orderId);
       throw new Error(`refund ${refundId} of order ${orderId} never ${state}: ${JSON.stringify({ creditNotes, audit: audit.map((e) => `${e.action}: ${e.message}`) })}`, { cause: error });

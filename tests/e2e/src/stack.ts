@@ -405,7 +405,7 @@ export class Stack {
     while (Date.now() < deadline) {
       const res = await this.api('GET', `/api/connections/${connectionId}/orders/${orderId}`).catch(() => undefined);
       last = res?.json;
-      if (res?.status === 200 && states.includes(last.state) && (!options.until || options.until(last))) return last;
+      if (res?.status === 200 && states.includes(last.state) && everyEventNoted(last) && (!options.until || options.until(last))) return last;
       await sleep(100);
     }
     throw new Error(`order ${orderId} did not settle: ${JSON.stringify(last)}\n--- invoice-sync logs ---\n${this.logs('invoice-sync').slice(-4000)}`);
@@ -456,3 +456,19 @@ function instanceOf(key: InstanceKey): string {
   return hash === -1 ? '' : key.slice(hash + 1);
 }
 
+/** What everyEventNoted reads of an order's story (GET /api/connections/:id/orders/:orderId). */
+export interface NotedStory {
+  streamSeqs: number[];
+  audit: Array<{ service: string; streamSeq: string | number | null }>;
+}
+
+/**
+ * Every event the order's record lists has an invoice-sync outcome in the audit trail. The record
+ * (and a payment's or credit note's row) is saved as each step lands; the event's outcomes are
+ * noted when its handling ends, a moment later. A story read in between shows the new state
+ * without its notes, so a test that reads the notes waits for this too.
+ */
+export function everyEventNoted(story: NotedStory): boolean {
+  const noted = new Set(story.audit.filter((entry) => entry.service === 'invoice-sync').map((entry) => Number(entry.streamSeq)));
+  return story.streamSeqs.every((seq) => noted.has(Number(seq)));
+}
