@@ -6,7 +6,7 @@ import type { WooOrder } from '@connector/contracts';
 import type { FakeWooStore } from '@connector/sandbox';
 import { eventually } from '@connector/testing';
 import { openShop } from './shop';
-import { Stack } from './stack';
+import { everyEventNoted, Stack } from './stack';
 
 interface OrderStory {
   state: string;
@@ -15,7 +15,7 @@ interface OrderStory {
   streamSeqs: number[];
   creditNotes: Array<{ refundId: number; state: string; appliedAmount: string | null; reason: string | null }>;
   deadLetters: unknown[];
-  audit: Array<{ action: string; outcome: string; message: string }>;
+  audit: Array<{ service: string; action: string; outcome: string; message: string; streamSeq: string }>;
 }
 
 /**
@@ -80,10 +80,25 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
     }
   }
 
+  /** An order whose invoice Zoho would not mark as sent: its story once its event is a dead letter. */
+  async function refusedMark(name: string): Promise<{ order: WooOrder; failed: OrderStory }> {
+    stack.zoho.faults.next(1_000, { status: 400, code: 1002, message: 'Invoice cannot be marked as sent', match: { method: 'POST', pathPrefix: '/invoices/', pathSuffix: '/status/sent' } });
+    try {
+      const order = await unpaidOrder(name);
+      const failed = await eventually(async () => {
+        const current = await story(order.id);
+        return current.deadLetters.length > 0 ? current : undefined;
+      }, 30_000, 100);
+      return { order, failed };
+    } finally {
+      stack.zoho.faults.clear();
+    }
+  }
+
   async function sentInvoice(orderId: number): Promise<OrderStory> {
     return eventually(async () => {
       const current = await story(orderId);
-      return current.invoice?.status === 'sent' ? current : undefined;
+      return current.invoice?.status === 'sent' && everyEventNoted(current) ? current : undefined;
     }, 30_000, 100);
   }
 
@@ -134,13 +149,11 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
     await sleep(1_100);
     store.updateOrder(order.id, { status: 'processing' });
     await store.flushDeliveries();
-    await sentInvoice(order.id);
-    const credited = await eventually(async () => {
-      const credit = (await story(order.id)).creditNotes[0];
-      return credit.appliedAmount === '4.00' ? credit : undefined;
-    }, 30_000, 100);
+    const sent = await sentInvoice(order.id);
+    const [credited] = sent.creditNotes;
+    assert.equal(credited.appliedAmount, '4.00', 'the credit is applied as the invoice is marked');
     assert.equal(credited.reason, null);
-    assert.ok((await story(order.id)).audit.some((entry) => entry.action === 'apply-credit' && entry.outcome === 'ok'), 'the story says so');
+    assert.ok(sent.audit.some((entry) => entry.action === 'apply-credit' && entry.outcome === 'ok'), 'the story says so');
     const calls = stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
     assert.deepEqual(calls.filter((call) => call.startsWith('POST')), ['POST /books/v3/invoices/:id/status/sent', 'POST /books/v3/creditnotes/:id/invoices']);
     assert.equal(Decimal.from(String(invoiceFor(order)!.balance)).compare(Decimal.from(order.total).sub('4.00')), 0, 'the invoice shows the credit');
@@ -169,18 +182,7 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
   });
 
   test('marking refused by Zoho leaves the invoice synced with the reason and a dead letter; a retry marks it without writing the invoice again', async () => {
-    stack.zoho.faults.next(1_000, { status: 400, code: 1002, message: 'Invoice cannot be marked as sent', match: { method: 'POST', pathPrefix: '/invoices/', pathSuffix: '/status/sent' } });
-    let order: WooOrder;
-    let failed: OrderStory;
-    try {
-      order = await unpaidOrder('Fritz');
-      failed = await eventually(async () => {
-        const current = await story(order.id);
-        return current.deadLetters.length > 0 ? current : undefined;
-      }, 30_000, 100);
-    } finally {
-      stack.zoho.faults.clear();
-    }
+    const { order, failed } = await refusedMark('Fritz');
     assert.equal(failed.state, 'synced', 'the invoice is written and linked');
     assert.equal(failed.invoice?.status, 'draft');
     assert.match(failed.reason ?? '', /^invoice not marked as sent: .*Invoice cannot be marked as sent/);
@@ -201,6 +203,19 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
     await eventually(async () => ((await story(order.id)).reason === null ? true : undefined), 30_000, 100);
     assert.equal(stack.zoho.invoices(orgId).filter((invoice) => invoice.reference_number === order.number).length, 1);
     assert.equal(retried.state, 'synced');
+  });
+
+  test('a live replay does what its dry run lists: a draft whose mark failed is marked by it, and its invoice is not written again', async () => {
+    const { order, failed } = await refusedMark('Rita');
+    assert.equal(failed.invoice?.status, 'draft');
+
+    const mark = stack.zoho.mark();
+    const replayed = await stack.replay(connectionId, { fromSeq: Math.min(...failed.streamSeqs), resource: 'order' });
+    assert.equal(replayed.status, 'done');
+    const sent = await sentInvoice(order.id);
+    assert.equal(sent.reason, null, 'the failure is cleared');
+    assert.equal(invoiceFor(order)!.status, 'sent');
+    assert.deepEqual(invoiceCalls(mark), ['POST /books/v3/invoices/:id/status/sent'], 'only the mark');
   });
 
   test('a paid order whose payment is booked is not marked: recording the payment takes the invoice out of draft', async () => {

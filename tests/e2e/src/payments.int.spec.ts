@@ -5,7 +5,7 @@ import { sleep } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
 import { FakeWooStore } from '@connector/sandbox';
 import { eventually } from '@connector/testing';
-import { Stack } from './stack';
+import { everyEventNoted, Stack } from './stack';
 
 interface PaymentView {
   state: string;
@@ -27,7 +27,7 @@ interface OrderStory {
   creditNotes: Array<{ refundId: number; state: string; reason: string | null; cashRefund: { id: string; amount: string | null } | null }>;
   streamSeqs: number[];
   deadLetters: unknown[];
-  audit: Array<{ action: string; outcome: string; message: string }>;
+  audit: Array<{ service: string; action: string; outcome: string; message: string; streamSeq: string }>;
 }
 
 /**
@@ -68,8 +68,8 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
   async function paymentOf(orderId: number, state = 'recorded'): Promise<PaymentView> {
     try {
       return await eventually(async () => {
-        const { payment } = await story(orderId);
-        return payment?.state === state ? payment : undefined;
+        const current = await story(orderId);
+        return current.payment?.state === state && everyEventNoted(current) ? current.payment : undefined;
       }, 30_000, 100);
     } catch (error) {
       const { payment, audit } = await story(orderId);
@@ -194,6 +194,52 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
       return current.reason === null ? current : undefined;
     }, 30_000, 100);
     assert.equal(after.state, 'synced', 'the failure is cleared once the payment is recorded');
+  });
+
+  test('a live replay does what its dry run lists: a refused payment is recorded by it, once', async () => {
+    stack.zoho.faults.next(1_000, { status: 400, code: 4, message: 'Invalid value passed for account_id', match: { method: 'POST', pathPrefix: '/customerpayments' } });
+    let order: WooOrder;
+    try {
+      order = await paidOrder();
+      await paymentOf(order.id, 'failed');
+    } finally {
+      stack.zoho.faults.clear();
+    }
+    const record = await eventually(async () => {
+      const current = await story(order.id);
+      return current.deadLetters.length > 0 ? current : undefined;
+    }, 30_000, 100);
+    const mark = stack.zoho.mark();
+    const replayed = await stack.replay(connectionId, { fromSeq: Math.min(...record.streamSeqs), resource: 'order' });
+    assert.equal(replayed.status, 'done');
+    await paymentOf(order.id);
+    assert.equal(paymentsFor(order).length, 1);
+    assert.equal((await story(order.id)).reason, null, 'the failure is cleared');
+    const writes = stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET').map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+    assert.deepEqual(writes, ['POST /books/v3/customerpayments'], 'the payment, and nothing else written');
+  });
+
+  test('payments switched on later: a live replay books the payments of orders paid since settings.paymentsSince, as its dry run lists', async () => {
+    await setSetting('paymentsSince', null);
+    let order: WooOrder;
+    let record: OrderStory;
+    try {
+      order = await paidOrder({ quantity: 2 });
+      record = await stack.settledOrder(connectionId, order.id, ['synced']);
+    } finally {
+      await setSetting('paymentsSince', '2000-01-01T00:00:00');
+    }
+    assert.equal((await story(order.id)).payment, null, 'booked before payments were on: no payment');
+    const fromSeq = Math.min(...record.streamSeqs);
+    const dry = await stack.replay(connectionId, { fromSeq, resource: 'order', dryRun: true });
+    assert.deepEqual(dry.planned.map((p: { action: string; resourceId: string }) => [p.action, p.resourceId]), [['record-payment', String(order.id)]]);
+    const mark = stack.zoho.mark();
+    assert.equal((await stack.replay(connectionId, { fromSeq, resource: 'order' })).status, 'done');
+    const payment = await paymentOf(order.id);
+    assert.equal(payment.orderTotal, order.total);
+    assert.equal(paymentsFor(order).length, 1);
+    assert.equal(invoiceFor(order)!.status, 'paid');
+    assert.deepEqual(stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET').map((call) => call.method + ' ' + call.path.replace(/\d{6,}/g, ':id')), ['POST /books/v3/customerpayments']);
   });
 
   const setSetting = (key: string, value: string | null) =>

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { appliedSnapshotSkip, snapshotSkip } from '@connector/accounting';
 import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
 import type { AppliedEvents, AppliedSkip, InboundEvent } from '@connector/messaging';
-import { AuditTrail, ConnectionStore, OrderSyncEntity, OrderSyncState } from '@connector/persistence';
+import { AuditTrail, ConnectionSettings, connectionSettings, ConnectionStore, OrderPaymentEntity, OrderSyncEntity, OrderSyncState } from '@connector/persistence';
+import { OrderPaymentRepository } from '../payments/order-payment.repository';
 import { existingLink } from './existing-link';
+import { followUpsMayAct } from './follow-ups';
 import { orderAuditEntry } from './order-audit-entry';
 import { namedOrderId } from './order-key';
 import { OrderSyncRepository } from './order-sync.repository';
@@ -18,12 +20,14 @@ const FINAL_STATES: ReadonlySet<OrderSyncState> = new Set(['synced', 'voided']);
 
 /**
  * A replay's shortcut past order events already applied. For an event of an order whose record is
- * final, that this very event touched before (its sequence is in the record), and whose snapshot
- * snapshotSkip passes over (a draft, or no newer than the one applied), the live handler would
- * take the lock, touch the record, decide "skip", change nothing and note the skip. Here a whole
- * batch costs one read of the records and one write of the notes. Everything else — not an
- * order, a deleted order, a connection gone or waiting for re-authorization, any other record —
- * takes the live handler.
+ * final, that this very event touched before (its sequence is in the record), whose snapshot
+ * snapshotSkip passes over (a draft, or no newer than the one applied), and whose follow-up steps
+ * have nothing left to do (followUpsMayAct: no failed step, no draft to mark, no payment that may
+ * be due), the live handler would take the lock, touch the record, decide "skip", change nothing
+ * and note the skip. Here a whole batch costs one read of the records (and, with payments on, one
+ * of their payments) and one write of the notes. Everything else — not an order, a deleted order,
+ * a connection gone or waiting for re-authorization, any other record — takes the live handler,
+ * so a replay does what its dry run lists.
  *
  * Most events of an all-synced stream carry the very body the record's snapshot came from: those
  * are recognised by a SHA-256 of their bytes (the record's body digest), without parsing the order
@@ -35,6 +39,7 @@ export class AppliedOrderEvents implements AppliedEvents {
   constructor(
     private readonly connections: ConnectionStore,
     private readonly records: OrderSyncRepository,
+    private readonly payments: OrderPaymentRepository,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -44,15 +49,24 @@ export class AppliedOrderEvents implements AppliedEvents {
       const connection = await this.connections.find(connectionId);
       // The live handler waits for a re-authorized connection before it decides anything.
       if (!connection || connection.status === 'needs_reauthorization') continue;
-      const records = new Map((await this.records.findMany(connectionId, orders.map(({ orderId }) => orderId))).map((r) => [r.orderId, r]));
+      const orderIds = orders.map(({ orderId }) => orderId);
+      const records = new Map((await this.records.findMany(connectionId, orderIds)).map((r) => [r.orderId, r]));
+      const settings = connectionSettings(connection);
+      const payments = await this.paymentsOf(connectionId, orderIds, settings);
       for (const { event, orderId } of orders) {
         const record = records.get(String(orderId));
-        if (!record || !touchedFinal(record, event.seq)) continue;
+        if (!record || !touchedFinal(record, event.seq) || followUpsMayAct(record, settings, payments.get(String(orderId)))) continue;
         const skip = appliedBodySkip(record, event) ?? judgedSkip(record, event, orderId);
         if (skip) applied.set(event.seq, skip);
       }
     }
     return applied;
+  }
+
+  /** The payment rows followUpsMayAct reads: none to read while payments are off. */
+  private async paymentsOf(connectionId: string, orderIds: readonly number[], settings: ConnectionSettings): Promise<Map<string, OrderPaymentEntity>> {
+    if (!settings.paymentsSince) return new Map();
+    return new Map((await this.payments.findMany(connectionId, orderIds)).map((p) => [p.orderId, p]));
   }
 
   /** The live handler's skip note, with the replay that passed the event over. */

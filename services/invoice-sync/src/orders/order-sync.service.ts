@@ -6,9 +6,10 @@ import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
 import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
-import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, UNSENT_INVOICE_REASON, withAdvisoryLock } from '@connector/persistence';
+import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
 import { existingLink } from './existing-link';
+import { FOLLOW_UPS, FollowUp } from './follow-ups';
 import { InvoiceContextResolver, PlannedCreation } from './invoice-context.resolver';
 import { InFlightOrders } from './in-flight-orders';
 import { orderAuditEntry, Outcome } from './order-audit-entry';
@@ -417,18 +418,6 @@ interface ApplyProgress {
   invoice?: Outcome;
   step?: FollowUp;
 }
-
-/** A step after the invoice's: its audit action, and how the record's reason starts when it fails. */
-interface FollowUp {
-  action: string;
-  reason: string;
-}
-
-const FOLLOW_UPS = {
-  send: { action: 'mark-invoice-sent', reason: UNSENT_INVOICE_REASON },
-  payment: { action: 'record-payment', reason: 'payment not recorded: ' },
-  refunds: { action: 'credit-refund', reason: 'refunds not credited: ' },
-} satisfies Record<string, FollowUp>;
 
 /** Stands for the id of an invoice a dry run would have created, so later snapshots are judged against it. */
 const PLANNED_INVOICE = 'planned:';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { OrderPaymentEntity } from '@connector/persistence';
 
 export interface RecordedPayment {
@@ -25,6 +25,12 @@ export class OrderPaymentRepository {
 
   find(connectionId: string, orderId: number | string): Promise<OrderPaymentEntity | null> {
     return this.repo.findOneBy({ connectionId, orderId: String(orderId) });
+  }
+
+  /** The rows of these orders (one read for a replay's batch). */
+  findMany(connectionId: string, orderIds: readonly number[]): Promise<OrderPaymentEntity[]> {
+    if (orderIds.length === 0) return Promise.resolve([]);
+    return this.repo.find({ where: { connectionId, orderId: In([...new Set(orderIds)].map(String)) } });
   }
 
   /** Claims the order→payment link before the create call (committed first: a crash leaves a trace). */
