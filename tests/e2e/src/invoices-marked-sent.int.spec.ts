@@ -214,6 +214,7 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
     assert.equal(replayed.status, 'done');
     const sent = await sentInvoice(order.id);
     assert.equal(sent.reason, null, 'the failure is cleared');
+    assert.deepEqual((sent.deadLetters as Array<{ status: string }>).map((letter) => letter.status), ['resolved'], 'and its dead letter resolved');
     assert.equal(invoiceFor(order)!.status, 'sent');
     assert.deepEqual(invoiceCalls(mark), ['POST /books/v3/invoices/:id/status/sent'], 'only the mark');
   });

@@ -214,7 +214,9 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
     assert.equal(replayed.status, 'done');
     await paymentOf(order.id);
     assert.equal(paymentsFor(order).length, 1);
-    assert.equal((await story(order.id)).reason, null, 'the failure is cleared');
+    const settled = await story(order.id);
+    assert.equal(settled.reason, null, 'the failure is cleared');
+    assert.deepEqual((settled.deadLetters as Array<{ status: string }>).map((letter) => letter.status), ['resolved'], 'and its dead letter resolved');
     const writes = stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET').map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
     assert.deepEqual(writes, ['POST /books/v3/customerpayments'], 'the payment, and nothing else written');
   });
