@@ -5,19 +5,14 @@ import { sleep } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
 import { FakeWooStore } from '@connector/sandbox';
 import { eventually } from '@connector/testing';
-import { everyEventNoted, Stack } from './stack';
+import { everyEventNoted, OrderStoryBase, Stack } from './stack';
 
-interface OrderStory {
-  state: string;
-  reason: string | null;
+interface OrderStory extends OrderStoryBase {
   invoice: { id: string; status: string | null } | null;
   /** The rate each document was booked at, as the record keeps it (null in the base currency). */
   exchangeRate: string | null;
   payment: { state: string; reason: string | null; exchangeRate: string | null } | null;
   creditNotes: Array<{ refundId: number; state: string; exchangeRate: string | null }>;
-  streamSeqs: number[];
-  deadLetters: unknown[];
-  audit: Array<{ service: string; action: string; outcome: string; message: string; streamSeq: string }>;
 }
 
 /** yyyy-mm-dd `days` from today (UTC); the orders below are placed today. */

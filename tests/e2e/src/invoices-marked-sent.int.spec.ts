@@ -6,16 +6,11 @@ import type { WooOrder } from '@connector/contracts';
 import type { FakeWooStore } from '@connector/sandbox';
 import { eventually } from '@connector/testing';
 import { openShop } from './shop';
-import { everyEventNoted, Stack } from './stack';
+import { everyEventNoted, OrderStoryBase, Stack } from './stack';
 
-interface OrderStory {
-  state: string;
-  reason: string | null;
+interface OrderStory extends OrderStoryBase {
   invoice: { id: string; number: string | null; status: string | null } | null;
-  streamSeqs: number[];
   creditNotes: Array<{ refundId: number; state: string; appliedAmount: string | null; reason: string | null }>;
-  deadLetters: unknown[];
-  audit: Array<{ service: string; action: string; outcome: string; message: string; streamSeq: string }>;
 }
 
 /**
@@ -214,7 +209,7 @@ describe('invoices marked as sent (settings.invoiceStatus)', () => {
     assert.equal(replayed.status, 'done');
     const sent = await sentInvoice(order.id);
     assert.equal(sent.reason, null, 'the failure is cleared');
-    assert.deepEqual((sent.deadLetters as Array<{ status: string }>).map((letter) => letter.status), ['resolved'], 'and its dead letter resolved');
+    assert.deepEqual(sent.deadLetters.map((letter) => letter.status), ['resolved'], 'and its dead letter resolved');
     assert.equal(invoiceFor(order)!.status, 'sent');
     assert.deepEqual(invoiceCalls(mark), ['POST /books/v3/invoices/:id/status/sent'], 'only the mark');
   });

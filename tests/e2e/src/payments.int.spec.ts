@@ -5,7 +5,7 @@ import { sleep } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
 import { FakeWooStore } from '@connector/sandbox';
 import { eventually } from '@connector/testing';
-import { everyEventNoted, Stack } from './stack';
+import { everyEventNoted, OrderStoryBase, Stack } from './stack';
 
 interface PaymentView {
   state: string;
@@ -19,15 +19,10 @@ interface PaymentView {
   appliedAmount: string | null;
 }
 
-interface OrderStory {
-  state: string;
-  reason: string | null;
+interface OrderStory extends OrderStoryBase {
   invoice: { id: string; status: string | null } | null;
   payment: PaymentView | null;
   creditNotes: Array<{ refundId: number; state: string; reason: string | null; cashRefund: { id: string; amount: string | null } | null }>;
-  streamSeqs: number[];
-  deadLetters: unknown[];
-  audit: Array<{ service: string; action: string; outcome: string; message: string; streamSeq: string }>;
 }
 
 /**
@@ -216,7 +211,7 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
     assert.equal(paymentsFor(order).length, 1);
     const settled = await story(order.id);
     assert.equal(settled.reason, null, 'the failure is cleared');
-    assert.deepEqual((settled.deadLetters as Array<{ status: string }>).map((letter) => letter.status), ['resolved'], 'and its dead letter resolved');
+    assert.deepEqual(settled.deadLetters.map((letter) => letter.status), ['resolved'], 'and its dead letter resolved');
     const writes = stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET').map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
     assert.deepEqual(writes, ['POST /books/v3/customerpayments'], 'the payment, and nothing else written');
   });

@@ -456,10 +456,25 @@ function instanceOf(key: InstanceKey): string {
   return hash === -1 ? '' : key.slice(hash + 1);
 }
 
-/** What everyEventNoted reads of an order's story (GET /api/connections/:id/orders/:orderId). */
-export interface NotedStory {
+/** One entry of an order's audit trail, as its story shows it. */
+export interface StoryAuditEntry {
+  service: string;
+  action: string;
+  outcome: string;
+  message: string;
+  streamSeq: string;
+}
+
+/**
+ * What every order story has (GET /api/connections/:id/orders/:orderId); a suite extends it with
+ * the fields it reads.
+ */
+export interface OrderStoryBase {
+  state: string;
+  reason: string | null;
   streamSeqs: number[];
-  audit: Array<{ service: string; streamSeq: string | number | null }>;
+  deadLetters: Array<{ status: string; reason: string }>;
+  audit: StoryAuditEntry[];
 }
 
 /**
@@ -468,7 +483,7 @@ export interface NotedStory {
  * noted when its handling ends, a moment later. A story read in between shows the new state
  * without its notes, so a test that reads the notes waits for this too.
  */
-export function everyEventNoted(story: NotedStory): boolean {
+export function everyEventNoted(story: Pick<OrderStoryBase, 'streamSeqs' | 'audit'>): boolean {
   const noted = new Set(story.audit.filter((entry) => entry.service === 'invoice-sync').map((entry) => Number(entry.streamSeq)));
   return story.streamSeqs.every((seq) => noted.has(Number(seq)));
 }
