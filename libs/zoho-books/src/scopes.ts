@@ -1,6 +1,7 @@
 /**
  * The OAuth scopes this integration needs (specs/zoho-books.md §1.7): items and taxes live under
- * `settings`, and marking an invoice sent or void needs `invoices.CREATE`.
+ * `settings`, marking an invoice sent or void needs `invoices.CREATE`, and taking back a credit
+ * note's cash refund `creditnotes.DELETE`.
  */
 export const ZOHO_BOOKS_SCOPES: readonly string[] = [
   'ZohoBooks.settings.READ',
@@ -17,4 +18,5 @@ export const ZOHO_BOOKS_SCOPES: readonly string[] = [
   'ZohoBooks.customerpayments.READ',
   'ZohoBooks.creditnotes.CREATE',
   'ZohoBooks.creditnotes.READ',
+  'ZohoBooks.creditnotes.DELETE',
 ];

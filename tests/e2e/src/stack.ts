@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { sleep } from '@connector/common';
 import { FakeWooStore, FakeZoho } from '@connector/sandbox';
 import type { FakeZohoOptions } from '@connector/sandbox';
+import { ZOHO_BOOKS_SCOPES } from '@connector/zoho-books';
 import {
   createTestDatabase, createTestTopology, freePort, PrivateNats, PrivatePostgres, startPrivateNats, startPrivatePostgres, TestDatabase,
   TestTopology, testEncryptionKeys,
@@ -375,7 +376,9 @@ export class Stack {
   async connect(woo: FakeWooStore, organizationId: string, settings: Record<string, unknown> = {}, options: { accountsUrl?: string } = {}): Promise<string> {
     const client = this.zoho.registerClient();
     const webhookSecret = `e2e-webhook-secret-${randomBytes(8).toString('hex')}`;
-    const refreshToken = this.zoho.issueRefreshToken(client.clientId, [organizationId]);
+    // The scopes the product asks an owner to consent to, not full access: every suite then proves
+    // they cover each call it makes (a missing one is Zoho's 401/57 in production).
+    const refreshToken = this.zoho.issueRefreshToken(client.clientId, [organizationId], [...ZOHO_BOOKS_SCOPES]);
     for (const secret of [webhookSecret, client.clientSecret, refreshToken, woo.consumerSecret]) this.secrets.add(secret);
     // A Slack-style alert URL carries its token in the path: the URL is a secret too.
     if (typeof settings.alertWebhookUrl === 'string') this.secrets.add(settings.alertWebhookUrl);
