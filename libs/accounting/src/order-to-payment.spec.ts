@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PermanentError } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
-import { buildPayment, paidAtGmt, paymentReference, zohoPaymentMode, type PaymentContext } from './order-to-payment';
+import { buildPayment, paidAtGmt, paymentReference, reappliedPayment, zohoPaymentMode, type PaymentContext } from './order-to-payment';
 import { fixtures } from './test-support/fixtures';
 
 function context(order: WooOrder, overrides: Partial<PaymentContext> = {}): PaymentContext {
@@ -73,6 +73,31 @@ describe('buildPayment', () => {
   test('an order not paid is refused with a reason (a permanent error, never a guess)', () => {
     const unpaid = { ...fixtures.order(), date_paid: null, date_paid_gmt: null };
     assert.throws(() => buildPayment(unpaid, context(unpaid)), (error: unknown) => error instanceof PermanentError && /not paid/.test((error as Error).message));
+  });
+});
+
+describe('reappliedPayment', () => {
+  const booked = { amount: '29.35', date: '2017-03-22', mode: 'banktransfer' };
+
+  test('an order whose total fell to 19.35 after it was paid: the money booked stays, the invoice takes 19.35 of it', () => {
+    const order = { ...fixtures.order(), total: '19.35' };
+    const plan = reappliedPayment(order, context(order, { invoiceBalance: '19.35' }), booked);
+    assert.equal(plan.amount, '29.35');
+    assert.equal(plan.applied, '19.35');
+    assert.deepEqual(plan.payload, { ...buildPayment(fixtures.order(), context(fixtures.order())).payload, invoices: [{ invoice_id: 'inv-1', amount_applied: 19.35 }] });
+  });
+
+  test('more room than money (the total rose back): the whole amount and no more; none: nothing applied', () => {
+    const order = { ...fixtures.order(), total: '40.00' };
+    assert.equal(reappliedPayment(order, context(order, { invoiceBalance: '40.00' }), booked).applied, '29.35');
+    assert.deepEqual(reappliedPayment(order, context(order, { invoiceBalance: '-1' }), booked).payload.invoices, []);
+  });
+
+  test('date and mode as booked, even when the order now says otherwise or is no longer paid; a mode Zoho lacks falls back to the order\'s', () => {
+    const order = { ...fixtures.order(), payment_method: 'stripe', date_paid: null, date_paid_gmt: null };
+    const plan = reappliedPayment(order, context(order), { ...booked, date: '2017-03-23' });
+    assert.deepEqual([plan.payload.date, plan.payload.payment_mode], ['2017-03-23', 'banktransfer']);
+    assert.equal(reappliedPayment(order, context(order), { ...booked, mode: 'Bitcoin' }).payload.payment_mode, 'creditcard');
   });
 });
 

@@ -93,6 +93,28 @@ export function paidOn(order: WooOrder, storeTimeZone: string): string {
 export function buildPayment(order: WooOrder, context: PaymentContext): PaymentPlan {
   const date = paidOn(order, context.storeTimeZone); // refuses an order not paid
   const amount = wooAmount(order.id, order.total, 'total');
+  return paymentPlan(order, context, { amount, date, mode: zohoPaymentMode(order.payment_method, context.modes) });
+}
+
+/** A payment as it was booked: the money that came in, which later edits of the order do not change. */
+export interface BookedPayment {
+  amount: string;
+  date: string;
+  mode: string;
+}
+
+/**
+ * A booked payment applied anew to its invoice, after the order's total changed: amount, date and
+ * mode stay as booked (the money came in as it did) and the invoice takes up to
+ * `context.invoiceBalance`, what it can take of this payment; the rest is the customer's credit.
+ */
+export function reappliedPayment(order: WooOrder, context: PaymentContext, booked: BookedPayment): PaymentPlan {
+  const mode = asZohoPaymentMode(booked.mode) ?? zohoPaymentMode(order.payment_method, context.modes);
+  return paymentPlan(order, context, { amount: Decimal.from(booked.amount), date: booked.date, mode });
+}
+
+function paymentPlan(order: WooOrder, context: PaymentContext, booked: { amount: Decimal; date: string; mode: ZohoPaymentMode }): PaymentPlan {
+  const { amount } = booked;
   const balance = Decimal.max(0, Decimal.from(context.invoiceBalance));
   const applied = Decimal.min(amount, balance);
   const method = cleanText(order.payment_method_title || order.payment_method, { maxLength: 100 });
@@ -106,9 +128,9 @@ export function buildPayment(order: WooOrder, context: PaymentContext): PaymentP
     applied: applied.toFixed(amount.scale),
     payload: {
       customer_id: context.customerId,
-      payment_mode: zohoPaymentMode(order.payment_method, context.modes),
+      payment_mode: booked.mode,
       amount: amount.toNumber(),
-      date,
+      date: booked.date,
       reference_number: paymentReference(order),
       description,
       ...(context.accountId ? { account_id: context.accountId } : {}),

@@ -428,6 +428,17 @@ describe('ZohoBooksClient', () => {
       assert.equal(request!.headers['content-type'], 'application/json');
     });
 
+    it('applies a payment anew with the whole create body, and answers the payment', async () => {
+      handler = () => ({ json: { code: 0, message: 'The payment has been updated.', payment: payment({ invoices: [{ invoice_id: '5551230000000400001', amount_applied: 20, balance_amount: 0 }] }) } });
+      const body = { ...(fixture('customerpayment-create-request.json') as ZohoCustomerPaymentInput), invoices: [{ invoice_id: '5551230000000400001', amount_applied: 20 }] };
+      const updated = await books.updateCustomerPayment('5551230000000600001', body);
+
+      assert.deepEqual(updated.invoices?.map((entry) => entry.amount_applied), [20]);
+      const [request] = server.requests;
+      assert.equal(`${request!.method} ${request!.path}`, 'PUT /books/v3/customerpayments/5551230000000600001');
+      assert.deepEqual(JSON.parse(request!.body), body);
+    });
+
     it('finds payments by exact reference over every page', async () => {
       handler = (request) => {
         const page = Number(request.query.get('page'));

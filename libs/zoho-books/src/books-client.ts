@@ -281,6 +281,14 @@ export class ZohoBooksClient {
     return this.one<ZohoCustomerPayment>('POST', '/customerpayments', 'payment', { body });
   }
 
+  /**
+   * The same body as a create: its `invoices` replace the payment's applications, and what is no
+   * longer applied is the customer's credit. How a paid invoice's total can fall below its payment.
+   */
+  async updateCustomerPayment(paymentId: string, body: ZohoCustomerPaymentInput): Promise<ZohoCustomerPayment> {
+    return this.one<ZohoCustomerPayment>('PUT', `/customerpayments/${segment(paymentId)}`, 'payment', { body });
+  }
+
   /** With each invoice's `balance_amount` after the payment, which list rows may leave out. */
   async getCustomerPayment(paymentId: string): Promise<ZohoCustomerPayment> {
     return this.one<ZohoCustomerPayment>('GET', `/customerpayments/${segment(paymentId)}`, 'payment');

@@ -150,6 +150,91 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
     assert.deepEqual(stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET'), [], 'no Zoho write');
   });
 
+  test('a paid order edited to a lower total: the payment is applied to the new total first, the rest is the customer\'s credit; edited back up, it is applied whole again', async () => {
+    const order = await paidOrder({ quantity: 3 });
+    const booked = await paymentOf(order.id);
+    const [zohoPayment] = paymentsFor(order);
+    const credit = () => Decimal.from(String(stack.zoho.contacts(orgId).find((c) => c.contact_id === zohoPayment.customer_id)!.unused_credits_receivable_amount));
+    const creditBefore = credit();
+
+    // Zoho refuses an invoice total below the payment applied to it: without the payment moving
+    // first, this edit would fail the order.
+    await sleep(1_100);
+    const mark = stack.zoho.mark();
+    const lowered = store.updateOrder(order.id, { lineItems: [{ productId: mug, quantity: 1 }] });
+    await store.flushDeliveries();
+    const record = await stack.settledOrder(connectionId, order.id, undefined, { until: (r) => r.orderTotal === lowered.total });
+    assert.equal(record.state, 'synced', record.reason ?? '');
+    const rest = Decimal.from(order.total).sub(lowered.total);
+    const after = (await story(order.id)).payment!;
+    assert.deepEqual([after.state, after.zohoAmount, after.appliedAmount], ['recorded', booked.zohoAmount, lowered.total], 'the money that came in stays as booked');
+    assert.match(after.reason ?? '', new RegExp(`only ${lowered.total} of ${order.total} applied: the order's total fell to ${lowered.total} after it was paid; ${rest.toString()} is the customer's credit`));
+    const [moved] = paymentsFor(order);
+    assert.equal(paymentsFor(order).length, 1, 'the same payment, applied anew');
+    assert.equal(Decimal.from(String(moved.amount)).compare(order.total), 0);
+    assert.equal(Decimal.from(String(moved.invoices[0]!.amount_applied)).compare(lowered.total), 0);
+    const invoice = invoiceFor(order)!;
+    assert.deepEqual([Decimal.from(String(invoice.total)).toString(), invoice.status, Decimal.from(String(invoice.balance)).isZero()], [lowered.total, 'paid', true]);
+    assert.equal(credit().sub(creditBefore).compare(rest), 0, "what the invoice no longer takes is the customer's credit");
+    const calls = stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+    assert.deepEqual(calls.filter((call) => /\/(invoices|customerpayments)/.test(call)), ['PUT /books/v3/customerpayments/:id', 'PUT /books/v3/invoices/:id'], calls.join(', '));
+    const { audit } = await story(order.id);
+    assert.ok(audit.some((entry) => entry.action === 'reapply-payment' && entry.outcome === 'ok'), JSON.stringify(audit.map((e) => e.action)));
+
+    // Back up to more than was paid: the whole payment is applied again, the rest owed.
+    await sleep(1_100);
+    const raised = store.updateOrder(order.id, { lineItems: [{ productId: mug, quantity: 4 }] });
+    await store.flushDeliveries();
+    await stack.settledOrder(connectionId, order.id, undefined, { until: (r) => r.orderTotal === raised.total });
+    const whole = await eventually(async () => {
+      const current = await story(order.id);
+      return current.payment?.appliedAmount === order.total && everyEventNoted(current) ? current : undefined;
+    }, 30_000, 100);
+    assert.equal(whole.payment!.reason, null);
+    assert.equal(whole.invoice?.status, 'partially_paid');
+    const owed = invoiceFor(order)!;
+    assert.equal(Decimal.from(String(owed.balance)).compare(Decimal.from(raised.total).sub(order.total)), 0, 'the customer owes what the edit added');
+    assert.equal(credit().compare(creditBefore), 0, 'the credit is used up');
+    assert.equal(paymentsFor(order).length, 1);
+  });
+
+  test('a re-application Zoho refuses fails the order with its reason, the invoice left as it was; a dry run lists both writes and the replay makes them', async () => {
+    const order = await paidOrder({ quantity: 2 });
+    await paymentOf(order.id);
+    await sleep(1_100);
+    stack.zoho.faults.next(1_000, { status: 400, code: 4, message: 'Invalid value passed for account_id', match: { method: 'PUT', pathPrefix: '/customerpayments/' } });
+    let lowered: WooOrder;
+    let failed: OrderStory;
+    try {
+      lowered = store.updateOrder(order.id, { lineItems: [{ productId: mug, quantity: 1 }] });
+      await store.flushDeliveries();
+      failed = await eventually(async () => {
+        const current = await story(order.id);
+        return current.deadLetters.length > 0 && everyEventNoted(current) ? current : undefined;
+      }, 30_000, 100);
+    } finally {
+      stack.zoho.faults.clear();
+    }
+    assert.equal(failed.state, 'failed');
+    assert.match(failed.reason ?? '', /PUT \S*customerpayments\/\d+ failed: Invalid value passed for account_id/);
+    assert.equal(Decimal.from(String(invoiceFor(order)!.total)).compare(order.total), 0, 'the invoice is left as it was, paid');
+    assert.equal(failed.payment?.appliedAmount, order.total);
+
+    const fromSeq = Math.max(...failed.streamSeqs);
+    const dry = await stack.replay(connectionId, { fromSeq, resource: 'order', dryRun: true });
+    assert.deepEqual(dry.planned.map((p: { action: string }) => p.action), ['update-invoice', 'reapply-payment']);
+    const mark = stack.zoho.mark();
+    assert.equal((await stack.replay(connectionId, { fromSeq, resource: 'order' })).status, 'done');
+    const fixed = await eventually(async () => {
+      const current = await story(order.id);
+      return current.state === 'synced' && current.payment?.appliedAmount === lowered.total && everyEventNoted(current) ? current : undefined;
+    }, 30_000, 100);
+    assert.deepEqual(fixed.deadLetters.map((letter) => letter.status), ['resolved']);
+    const writes = stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET').map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+    assert.deepEqual(writes, ['PUT /books/v3/customerpayments/:id', 'PUT /books/v3/invoices/:id']);
+    assert.equal(paymentsFor(order).length, 1);
+  });
+
   test('a payment whose create response is lost is found again by its reference, not made twice', async () => {
     stack.zoho.faults.loseResponseAfterCommit({ method: 'POST', pathPrefix: '/customerpayments' }, 1);
     const order = await paidOrder();

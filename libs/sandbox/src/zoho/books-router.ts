@@ -80,6 +80,7 @@ export function createBooksRoutes(deps: {
   add('POST', '/customerpayments', 'customerpayments', 'CREATE', customerPaymentHandlers.create);
   add('GET', '/customerpayments', 'customerpayments', 'READ', customerPaymentHandlers.list);
   add('GET', '/customerpayments/:paymentId', 'customerpayments', 'READ', customerPaymentHandlers.get);
+  add('PUT', '/customerpayments/:paymentId', 'customerpayments', 'UPDATE', customerPaymentHandlers.update);
   add('DELETE', '/customerpayments/:paymentId', 'customerpayments', 'DELETE', customerPaymentHandlers.remove);
 
   add('POST', '/creditnotes', 'creditnotes', 'CREATE', creditNoteHandlers.create);

@@ -153,6 +153,62 @@ describe('fake Zoho Books API: customer payments', () => {
     });
   });
 
+  describe('update', () => {
+    const credit = async (id = customerId) => (await books.get(`/contacts/${id}`)).body.contact.unused_credits_receivable_amount;
+
+    it('applies the payment anew: less to an invoice whose total fell, the rest the customer\'s credit; then more again', async () => {
+      const draft = await draftInvoice();
+      const payment = await createPayment(paymentBody(draft.invoice_id, 34.98, { reference_number: 'woo-update-P' }));
+      const creditBefore = await credit();
+      // Zoho refuses an invoice total below what is applied to it: the payment has to move first.
+      const refused = await books.put(`/invoices/${draft.invoice_id}`, { line_items: [{ item_id: itemId, rate: 12.5, quantity: 1, tax_id: standardRate }] });
+      assert.equal(refused.status, 400);
+
+      const lowered = await books.put(`/customerpayments/${payment.payment_id}`, paymentBody(draft.invoice_id, 34.98, { invoices: [{ invoice_id: draft.invoice_id, amount_applied: 19.98 }] }));
+      assert.equal(lowered.status, 200, JSON.stringify(lowered.body));
+      assert.deepEqual([lowered.body.code, lowered.body.message], [0, 'The payment has been updated.']);
+      assert.deepEqual([lowered.body.payment.payment_id, lowered.body.payment.amount, lowered.body.payment.invoices[0].amount_applied], [payment.payment_id, 34.98, 19.98]);
+      assert.deepEqual([(await invoice(draft.invoice_id)).status, (await invoice(draft.invoice_id)).balance], ['partially_paid', 15]);
+      assert.equal(await credit(), creditBefore + 15, 'what is no longer applied is the customer\'s credit');
+      const smaller = await books.put(`/invoices/${draft.invoice_id}`, { line_items: [{ item_id: itemId, rate: 12.5, quantity: 1, tax_id: standardRate }] });
+      assert.equal(smaller.status, 200, JSON.stringify(smaller.body));
+      assert.deepEqual([smaller.body.invoice.total, smaller.body.invoice.balance, smaller.body.invoice.status], [19.98, 0, 'paid']);
+
+      // The whole amount again, once the invoice is back to its total; the credit is used up.
+      await books.put(`/invoices/${draft.invoice_id}`, { line_items: [{ item_id: itemId, rate: 12.5, quantity: 2, tax_id: standardRate }] });
+      const raised = await books.put(`/customerpayments/${payment.payment_id}`, paymentBody(draft.invoice_id, 34.98));
+      assert.equal(raised.status, 200, JSON.stringify(raised.body));
+      assert.deepEqual([(await invoice(draft.invoice_id)).status, (await invoice(draft.invoice_id)).balance], ['paid', 0]);
+      assert.equal(await credit(), creditBefore);
+    });
+
+    it('refuses what a create refuses, and more than the invoice owes with this payment taken back; nothing changes', async () => {
+      const draft = await draftInvoice();
+      const payment = await createPayment(paymentBody(draft.invoice_id, 20, { reference_number: 'woo-update-refused-P' }));
+      const path = `/customerpayments/${payment.payment_id}`;
+      const refusals: Array<[Record<string, unknown>, string]> = [
+        [paymentBody(draft.invoice_id, 20, { invoices: [{ invoice_id: draft.invoice_id, amount_applied: 34.99 }], amount: 40 }), 'exceeds the balance due'],
+        [paymentBody(draft.invoice_id, 20, { amount: 10 }), 'exceeds the payment amount'],
+        [paymentBody(draft.invoice_id, 20, { payment_mode: 'barter' }), 'payment_mode'],
+        [paymentBody(draft.invoice_id, 20, { customer_id: otherCustomerId }), 'cannot be changed'],
+        [{ ...paymentBody(draft.invoice_id, 20), customer_id: undefined }, 'customer_id is required'],
+      ];
+      for (const [body, reason] of refusals) {
+        const res = await books.put(path, body);
+        assert.equal(res.status, 400, `${reason}: ${JSON.stringify(res.body)}`);
+        assert.match(res.body.message, new RegExp(reason), JSON.stringify(res.body));
+      }
+      const unchanged = await books.get(path);
+      assert.deepEqual([unchanged.body.payment.amount, unchanged.body.payment.invoices[0].amount_applied], [20, 20]);
+      assert.equal((await invoice(draft.invoice_id)).balance, 14.98);
+      // With its own 20 taken back the invoice owes 34.98: all of it may be applied.
+      const whole = await books.put(path, paymentBody(draft.invoice_id, 34.98));
+      assert.equal(whole.status, 200, JSON.stringify(whole.body));
+      assert.equal((await invoice(draft.invoice_id)).status, 'paid');
+      assert.equal((await books.put('/customerpayments/1234567890123456789', paymentBody(draft.invoice_id, 1))).status, 404);
+    });
+  });
+
   describe('delete', () => {
     it('restores the invoice balance and forgets the payment', async () => {
       const draft = await draftInvoice();

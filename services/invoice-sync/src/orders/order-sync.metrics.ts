@@ -20,7 +20,7 @@ export class OrderSyncMetrics {
     });
     this.payments = new Counter({
       name: 'connector_payments_total',
-      help: 'Paid orders booked as Zoho customer payments, by outcome (recorded, recovered, skipped, failed)',
+      help: 'Paid orders booked as Zoho customer payments, by outcome (recorded, recovered, reapplied to an invoice whose total changed, skipped, failed)',
       labelNames: ['outcome'],
       registers: [platform.registry],
     });

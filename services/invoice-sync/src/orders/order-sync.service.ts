@@ -136,7 +136,7 @@ export class OrderSyncService {
     const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
     const record = await this.recoverLostCreate(connection, order, claimed, zoho);
     const stale = isStaleSnapshot(order, existingLink(record));
-    const { outcome, written } = await this.applyInvoice(connection, order, record, zoho, event);
+    const { outcome, written, paymentMoved } = await this.applyInvoice(connection, order, record, zoho, event);
     if (stale) return [outcome];
     progress.invoice = outcome;
     // The record as the invoice step left it, read once and only when a later step has something
@@ -147,7 +147,11 @@ export class OrderSyncService {
     progress.step = FOLLOW_UPS.send;
     const sent = await this.sendIfDraft(connection, order, current, zoho, written);
     progress.step = FOLLOW_UPS.payment;
-    const payment = await this.payments.reconcile(connection, order, current, zoho, written);
+    const payment = [
+      ...paymentMoved,
+      ...(record.invoiceId ? await this.payments.followInvoice(connection, order, record, zoho, written) : []),
+      ...(await this.payments.reconcile(connection, order, current, zoho, written)),
+    ];
     progress.step = FOLLOW_UPS.refunds;
     const credits = await this.refunds.reconcile(connection, order, current, zoho, event);
     // Only an earlier event's failure leaves these reasons, so the record read before this one shows them.
@@ -199,21 +203,24 @@ export class OrderSyncService {
     return [{ action: FOLLOW_UPS.send.action, message: `would mark ${name} as sent (settings.invoiceStatus)` }, ...credits];
   }
 
-  /** The invoice step's outcome, and the invoice as Zoho answered when this event wrote it. */
+  /**
+   * The invoice step's outcome, the invoice as Zoho answered when this event wrote it, and the
+   * payment applied anew before an update that lowered the invoice below it.
+   */
   private async applyInvoice(
     connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent,
-  ): Promise<{ outcome: Outcome; written?: ZohoInvoice }> {
+  ): Promise<{ outcome: Outcome; written?: ZohoInvoice; paymentMoved: Outcome[] }> {
     const settings = connectionSettings(connection);
     const decision = decideOrderAction({ order, existing: existingLink(record), syncStatuses: settings.syncStatuses });
     if (decision.action === 'skip') {
       await this.records.markSkipped(record, decision.reason, () => snapshotOf(order, event));
-      return { outcome: { action: 'skip', outcome: 'skipped', message: decision.reason } };
+      return { outcome: { action: 'skip', outcome: 'skipped', message: decision.reason }, paymentMoved: [] };
     }
 
     if (decision.action === 'void') {
       await zoho.voidInvoice(record.invoiceId!);
       await this.records.markVoided(connection.id, order.id, order.status, snapshotOf(order, event), decision.reason);
-      return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` } };
+      return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` }, paymentMoved: [] };
     }
 
     const plan = await this.plan(connection, order, zoho, event);
@@ -222,11 +229,14 @@ export class OrderSyncService {
       // Nothing the invoice shows has changed (a status moving on, a refund, meta data): Zoho's
       // calls are scarce, so the snapshot is applied without one.
       await this.records.markApplied(connection.id, order.id, order.status, snapshotOf(order, event));
-      return { outcome: { action: 'skip', outcome: 'skipped', message: `${decision.reason}: it already shows this snapshot, no Zoho call` } };
+      return { outcome: { action: 'skip', outcome: 'skipped', message: `${decision.reason}: it already shows this snapshot, no Zoho call` }, paymentMoved: [] };
     }
     let invoice: ZohoInvoice;
     let action: string;
+    let paymentMoved: Outcome[] = [];
     if (record.invoiceId) {
+      // Zoho refuses an invoice total below the payments applied to it: the payment moves first.
+      paymentMoved = await this.payments.makeRoom(connection, order, record, zoho, plan.orderTotal);
       invoice = await zoho.updateInvoice(record.invoiceId, invoiceUpdate(plan.payload));
       action = 'update-invoice';
     } else {
@@ -257,6 +267,7 @@ export class OrderSyncService {
     }
     return {
       written: invoice,
+      paymentMoved,
       outcome: {
         action,
         outcome: 'ok',
@@ -349,6 +360,8 @@ export class OrderSyncService {
       message = `would update ${invoiceName(invoiceId)} ${what}`;
     }
     await this.planned(event, dryRun, String(order.id), { action, message, payload: plan.payload }, { decision: decision.reason, warnings: plan.warnings, zohoCalls: calls.calls });
+    if (action !== 'update-invoice' || invoiceId !== record?.invoiceId) return;
+    for (const write of await this.payments.previewReapplication(connection, order, invoiceId!, plan.orderTotal)) await this.planned(event, dryRun, String(order.id), write);
   }
 
   /** One write the dry run found: listed in the replay and in the audit trail (outcome `dry-run`). */

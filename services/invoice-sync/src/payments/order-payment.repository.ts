@@ -47,6 +47,11 @@ export class OrderPaymentRepository {
     await this.repo.update({ connectionId, orderId: String(orderId) }, { state: 'recorded', ...payment });
   }
 
+  /** The payment applied anew to its invoice (the order's total changed after it was paid), with what is left to say. */
+  async noteApplied(connectionId: string, orderId: number, appliedAmount: string, reason: string | null): Promise<void> {
+    await this.repo.update({ connectionId, orderId: String(orderId) }, { appliedAmount, reason });
+  }
+
   /** A payment that is not booked, with the reason (kept so it is not looked at again). */
   async markSkipped(connectionId: string, orderId: number, invoiceId: string, reason: string): Promise<void> {
     await this.dataSource.query(

@@ -1,15 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildPayment, Decimal, paidAtGmt, paidOn, paymentIsBooked, paymentReference } from '@connector/accounting';
+import { buildPayment, Decimal, paidAtGmt, paidOn, paymentIsBooked, paymentReference, reappliedPayment } from '@connector/accounting';
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
-import { ConnectionEntity, ConnectionSettings, connectionSettings, OrderSyncEntity } from '@connector/persistence';
+import { ConnectionEntity, ConnectionSettings, connectionSettings, OrderPaymentEntity, OrderSyncEntity } from '@connector/persistence';
 import { LOGGER } from '@connector/platform';
 import type { ZohoBooksClient, ZohoCustomerPayment, ZohoInvoice } from '@connector/zoho-books';
 import type { Outcome } from '../orders/order-audit-entry';
 import { OrderSyncMetrics } from '../orders/order-sync.metrics';
 import { OrderSyncRepository } from '../orders/order-sync.repository';
+import { RefundCreditRepository } from '../refunds/refund-credit.repository';
 import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
 import { OrderPaymentRepository } from './order-payment.repository';
+
+/** The audit action of a payment applied anew to its invoice. */
+const REAPPLY_PAYMENT = 'reapply-payment';
 
 /** What the payment step needs of the order's invoice: the one this event wrote, or read from Zoho. */
 type InvoiceState = Pick<ZohoInvoice, 'invoice_id' | 'customer_id' | 'balance' | 'total' | 'status'>;
@@ -22,13 +26,17 @@ type InvoiceState = Pick<ZohoInvoice, 'invoice_id' | 'customer_id' | 'balance' |
  * - exactly once: the link is claimed (`creating`) before the create call, and a retry in that
  *   state searches Zoho by reference number (`<order>-P`) first;
  * - never for an order paid before paymentsSince (its payment may be in the books by hand), nor
- *   for a void invoice. Refunds are credit notes (RefundCreditsService), not a smaller payment.
+ *   for a void invoice. Refunds are credit notes (RefundCreditsService), not a smaller payment;
+ * - the payment follows its invoice when the order's total changes after it was paid: the money
+ *   booked stays as it came in, and is applied anew to what the invoice can take (Zoho refuses an
+ *   invoice total below the payments applied to it); the rest is the customer's credit.
  */
 @Injectable()
 export class OrderPaymentsService {
   constructor(
     private readonly payments: OrderPaymentRepository,
     private readonly records: OrderSyncRepository,
+    private readonly credits: RefundCreditRepository,
     private readonly metrics: OrderSyncMetrics,
     private readonly exchangeRates: ExchangeRates,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -60,6 +68,85 @@ export class OrderPaymentsService {
       if (!isTransient(error)) this.metrics.payments.inc({ outcome: 'failed' });
       throw error;
     }
+  }
+
+  /**
+   * Before the invoice of an order whose payment Connector booked is rewritten to `newTotal`: when
+   * that would leave the invoice less than the payment (and the credit notes) apply to it, the
+   * payment is applied anew to what the invoice can take. Only on an invoice update; one query and
+   * no call when the payment fits.
+   */
+  async makeRoom(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, newTotal: string): Promise<Outcome[]> {
+    const booked = await this.bookedOn(connection, order, record.invoiceId);
+    if (!booked) return [];
+    const room = Decimal.max(0, Decimal.from(newTotal).sub(await this.credits.appliedTo(connection.id, order.id, booked.invoiceId!)));
+    if (!room.lt(booked.appliedAmount ?? '0')) return [];
+    return [await this.reapply(connection, order, record, zoho, booked, room, `the order's total fell to ${newTotal} after it was paid`)];
+  }
+
+  /**
+   * After the invoice was rewritten: a payment of which less is applied than came in (its total
+   * fell earlier) takes up what the invoice owes now.
+   */
+  async followInvoice(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined): Promise<Outcome[]> {
+    if (!written || !Decimal.from(written.balance ?? 0).isPositive()) return [];
+    const booked = await this.bookedOn(connection, order, written.invoice_id);
+    if (!booked || !Decimal.from(booked.zohoAmount ?? '0').gt(booked.appliedAmount ?? '0')) return [];
+    const room = Decimal.from(booked.appliedAmount ?? '0').add(Decimal.from(written.balance!));
+    return [await this.reapply(connection, order, record, zoho, booked, room, `the order's total rose to ${Decimal.from(order.total).toString()}`)];
+  }
+
+  /** Replay dry run: how makeRoom and followInvoice would apply the payment anew, for an invoice update to `newTotal`. */
+  async previewReapplication(connection: ConnectionEntity, order: WooOrder, invoiceId: string, newTotal: string): Promise<Array<{ action: string; message: string }>> {
+    const booked = await this.bookedOn(connection, order, invoiceId);
+    if (!booked) return [];
+    const room = Decimal.max(0, Decimal.from(newTotal).sub(await this.credits.appliedTo(connection.id, order.id, invoiceId)));
+    const target = Decimal.min(booked.zohoAmount ?? '0', room);
+    if (target.compare(booked.appliedAmount ?? '0') === 0) return [];
+    return [{ action: REAPPLY_PAYMENT, message: `would apply ${target.toFixed(Decimal.from(booked.zohoAmount ?? '0').scale)} of payment ${booked.paymentId} (${booked.zohoAmount}) to the invoice, now ${booked.appliedAmount}; the rest is the customer's credit` }];
+  }
+
+  /** The order's payment booked by Connector on this invoice, if any. */
+  private async bookedOn(connection: ConnectionEntity, order: WooOrder, invoiceId: string | null | undefined): Promise<OrderPaymentEntity | undefined> {
+    if (!invoiceId) return undefined;
+    const booked = await this.payments.find(connection.id, order.id);
+    return booked?.state === 'recorded' && booked.paymentId && booked.invoiceId === invoiceId ? booked : undefined;
+  }
+
+  private async reapply(
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, booked: OrderPaymentEntity, room: Decimal, why: string,
+  ): Promise<Outcome> {
+    const settings = connectionSettings(connection);
+    const plan = reappliedPayment(
+      order,
+      {
+        customerId: record.contactId!,
+        invoiceId: booked.invoiceId!,
+        invoiceBalance: room.toString(),
+        storeTimeZone: settings.storeTimeZone,
+        accountId: settings.paymentAccountId,
+        modes: settings.paymentModes,
+        exchangeRate: booked.exchangeRate === null ? undefined : Number(booked.exchangeRate),
+      },
+      { amount: booked.zohoAmount!, date: booked.paidOn!, mode: booked.paymentMode! },
+    );
+    const payment = await zoho.updateCustomerPayment(booked.paymentId!, plan.payload);
+    const scale = Decimal.from(booked.zohoAmount!).scale;
+    const onInvoice = payment.invoices?.find((entry) => entry.invoice_id === booked.invoiceId);
+    const applied = Decimal.from(onInvoice?.amount_applied ?? 0);
+    const rest = Decimal.from(payment.amount).sub(applied);
+    const reason = rest.isPositive() ? `only ${applied.toFixed(scale)} of ${booked.zohoAmount} applied: ${why}; ${rest.toFixed(scale)} is the customer's credit in Zoho` : null;
+    await this.payments.noteApplied(connection.id, order.id, applied.toFixed(scale), reason);
+    if (onInvoice?.balance_amount !== undefined) {
+      await this.records.noteInvoiceStatus(connection.id, order.id, Decimal.from(onInvoice.balance_amount).isPositive() ? 'partially_paid' : 'paid');
+    }
+    this.metrics.payments.inc({ outcome: 'reapplied' });
+    return {
+      action: REAPPLY_PAYMENT,
+      outcome: 'ok',
+      message: `payment ${payment.payment_id}: ${applied.toFixed(scale)} of ${booked.zohoAmount} applied to invoice ${record.invoiceNumber ?? booked.invoiceId}, was ${booked.appliedAmount} (${why}${rest.isPositive() ? `; ${rest.toFixed(scale)} is the customer's credit` : ''})`,
+      detail: { paymentId: payment.payment_id },
+    };
   }
 
   /** Replay dry run: the payment the live run would record for this snapshot, listed once per dry run. */

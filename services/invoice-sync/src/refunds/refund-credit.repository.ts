@@ -30,6 +30,12 @@ export class RefundCreditRepository {
     return this.repo.find({ where: { connectionId, orderId: String(orderId) }, order: { refundId: 'ASC' } });
   }
 
+  /** How much of the order's credit notes is applied to `invoiceId`: what its total must still cover besides payments. */
+  async appliedTo(connectionId: string, orderId: number | string, invoiceId: string): Promise<Decimal> {
+    const links = await this.forOrder(connectionId, orderId);
+    return Decimal.sum(links.filter((link) => link.state === 'credited' && link.invoiceId === invoiceId).map((link) => Decimal.from(link.appliedAmount ?? '0')));
+  }
+
   /** Claims the refund→credit note link before the create call (committed first: a crash leaves a trace). */
   async claim(connectionId: string, orderId: number, refundId: number, invoiceId: string): Promise<void> {
     await this.dataSource.query(
