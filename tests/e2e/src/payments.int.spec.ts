@@ -386,6 +386,11 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
       assert.equal(credit.cashRefund?.amount, '4.00');
       assert.equal(stack.zoho.creditNotes(orgId).find((n) => n.creditnote_id === note.creditnote_id)!.status, 'closed');
       assert.equal(stack.zoho.creditNoteRefunds(orgId, note.creditnote_id).length, 1);
+      // The void took the payment off the invoice: the record says where the money is now.
+      const { payment } = await story(order.id);
+      assert.equal(payment?.appliedAmount, '0.00');
+      assert.match(payment?.reason ?? '', new RegExp(`voided \\(order cancelled\\): Zoho keeps the ${order.total} paid as the customer's credit`));
+      assert.equal(paymentsFor(order)[0].invoices.length, 0);
     } finally {
       await setSetting('paymentAccountId', null);
     }

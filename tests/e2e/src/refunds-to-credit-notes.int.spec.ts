@@ -182,6 +182,58 @@ describe('refunds become credit notes, exact to the cent', () => {
     assert.equal(after.status, 'partially_paid');
   });
 
+  test("a credit a draft left open is applied on the order's next change once the owner has sent the invoice in Zoho; while it is a draft, a change costs one read", async () => {
+    const { order, invoice } = await invoicedOrder(products.book, 2);
+    await sleep(1_100);
+    store.refundOrder(order.id, { amount: '3.00', reason: 'late delivery' });
+    await store.flushDeliveries();
+    const refundId = latestRefundId(order);
+    const open = await creditOf(order.id, refundId);
+    assert.equal(open.appliedAmount, '0.00');
+    assert.match(open.reason ?? '', /invoice is draft in Zoho, which takes no credits: .*the order's next change applies it/);
+    const fromSeq = Math.min(...(await story(order.id)).streamSeqs);
+    const plannedFor = async () => (await replay({ fromSeq, resource: 'order', dryRun: true })).planned.filter((p: { resourceId: string }) => p.resourceId === String(order.id));
+    assert.deepEqual(await plannedFor(), [], 'a dry run reads the draft, as the live run would, and finds nothing to apply');
+
+    // Still a draft: the next change reads the invoice and applies nothing.
+    await sleep(1_100);
+    let mark = stack.zoho.mark();
+    store.updateOrder(order.id, { metaData: [{ key: '_packed_by', value: 'Sam' }] });
+    await store.flushDeliveries();
+    await stack.settledOrder(connectionId, order.id, undefined, { until: (r) => r.modifiedGmt === store.getOrder(order.id).date_modified_gmt });
+    const calls = () => stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+    assert.deepEqual(calls(), ['GET /books/v3/invoices/:id']);
+    assert.equal((await creditOf(order.id, refundId)).appliedAmount, '0.00');
+
+    // The owner sends it in Zoho: a dry run lists the credit, and the order's next change applies it.
+    stack.zoho.markInvoiceSent(orgId, invoice.invoice_id);
+    const planned = await plannedFor();
+    assert.deepEqual(planned.map((p: { action: string }) => p.action), ['apply-credit']);
+    assert.match(planned[0].message, /would apply up to 3(\.00)? of credit note .* sent in Zoho since its refund/);
+    await sleep(1_100);
+    mark = stack.zoho.mark();
+    store.updateOrder(order.id, { status: 'completed' });
+    await store.flushDeliveries();
+    const applied = await eventually(async () => {
+      const current = await story(order.id);
+      const credit = current.creditNotes.find((c) => c.refundId === refundId);
+      return credit?.appliedAmount === '3.00' && everyEventNoted(current) ? { credit, current } : undefined;
+    }, 30_000, 100);
+    assert.equal(applied.credit.reason, null);
+    assert.deepEqual(calls(), ['GET /books/v3/invoices/:id', 'POST /books/v3/creditnotes/:id/invoices']);
+    const after = stack.zoho.invoices(orgId).find((i) => i.invoice_id === invoice.invoice_id)!;
+    assert.equal(Decimal.from(String(after.balance)).compare(Decimal.from(order.total).sub('3.00')), 0, `balance ${after.balance}`);
+    assert.ok(applied.current.audit.some((entry) => entry.action === 'apply-credit' && entry.outcome === 'ok'));
+
+    // Nothing waits any more: the next change costs no call.
+    await sleep(1_100);
+    mark = stack.zoho.mark();
+    store.updateOrder(order.id, { metaData: [{ key: '_packed_by', value: 'Kim' }] });
+    await store.flushDeliveries();
+    await stack.settledOrder(connectionId, order.id, undefined, { until: (r) => r.modifiedGmt === store.getOrder(order.id).date_modified_gmt });
+    assert.deepEqual(calls(), []);
+  });
+
   test('a full refund: the order is refunded, its invoice kept, and the credit notes add up to the order total', async () => {
     const order = store.createOrder({ customer: customerId, lineItems: [{ productId: products.mug, quantity: 3 }], shippingLines: [{ methodTitle: 'Flat rate', cost: '4.90', taxable: true }] });
     await store.flushDeliveries();

@@ -4,6 +4,7 @@ import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '
 import type { AppliedEvents, AppliedSkip, InboundEvent } from '@connector/messaging';
 import { AuditTrail, ConnectionSettings, connectionSettings, ConnectionStore, OrderPaymentEntity, OrderSyncEntity, OrderSyncState } from '@connector/persistence';
 import { OrderPaymentRepository } from '../payments/order-payment.repository';
+import { RefundCreditRepository } from '../refunds/refund-credit.repository';
 import { existingLink } from './existing-link';
 import { followUpsMayAct } from './follow-ups';
 import { orderAuditEntry } from './order-audit-entry';
@@ -23,9 +24,9 @@ const FINAL_STATES: ReadonlySet<OrderSyncState> = new Set(['synced', 'voided']);
  * final, that this very event touched before (its sequence is in the record), whose snapshot
  * snapshotSkip passes over (a draft, or no newer than the one applied), and whose follow-up steps
  * have nothing left to do (followUpsMayAct: no failed step, no draft to mark, no payment that may
- * be due), the live handler would take the lock, touch the record, decide "skip", change nothing
- * and note the skip. Here a whole batch costs one read of the records (and, with payments on, one
- * of their payments) and one write of the notes. Everything else — not an order, a deleted order,
+ * be due, no credit note waiting for its invoice to be sent), the live handler would take the lock, touch the record, decide "skip", change nothing
+ * and note the skip. Here a whole batch costs one read of the records, one of their waiting credit
+ * notes (and, with payments on, one of their payments) and one write of the notes. Everything else — not an order, a deleted order,
  * a connection gone or waiting for re-authorization, any other record — takes the live handler,
  * so a replay does what its dry run lists.
  *
@@ -40,6 +41,7 @@ export class AppliedOrderEvents implements AppliedEvents {
     private readonly connections: ConnectionStore,
     private readonly records: OrderSyncRepository,
     private readonly payments: OrderPaymentRepository,
+    private readonly credits: RefundCreditRepository,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -53,9 +55,10 @@ export class AppliedOrderEvents implements AppliedEvents {
       const records = new Map((await this.records.findMany(connectionId, orderIds)).map((r) => [r.orderId, r]));
       const settings = connectionSettings(connection);
       const payments = await this.paymentsOf(connectionId, orderIds, settings);
+      const awaitingCredit = await this.credits.ordersAwaitingSentInvoice(connectionId, orderIds);
       for (const { event, orderId } of orders) {
         const record = records.get(String(orderId));
-        if (!record || !touchedFinal(record, event.seq) || followUpsMayAct(record, settings, payments.get(String(orderId)))) continue;
+        if (!record || !touchedFinal(record, event.seq) || followUpsMayAct(record, settings, payments.get(String(orderId)), awaitingCredit.has(String(orderId)))) continue;
         const skip = appliedBodySkip(record, event) ?? judgedSkip(record, event, orderId);
         if (skip) applied.set(event.seq, skip);
       }

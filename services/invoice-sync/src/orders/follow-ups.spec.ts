@@ -36,6 +36,12 @@ test('with payments on, an order whose payment is neither recorded nor skipped m
   assert.equal(followUpsMayAct(synced(), paying, payment('skipped')), false);
 });
 
+test('a credit note a draft left open may be applied: the owner may have sent the invoice in Zoho since', () => {
+  assert.equal(followUpsMayAct(synced({ invoiceStatus: 'draft' }), drafts, undefined, true), true);
+  assert.equal(followUpsMayAct(synced({ invoiceStatus: 'sent' }), drafts, undefined, true), true, 'seen sent since, not yet applied');
+  assert.equal(followUpsMayAct(synced({ state: 'voided', invoiceStatus: 'void' }), drafts, undefined, true), false, 'a void invoice takes none');
+});
+
 test('a voided invoice, or none, takes no mark and no payment', () => {
   assert.equal(followUpsMayAct(synced({ state: 'voided', invoiceStatus: 'void', reason: 'order 41 is cancelled; invoice 1 is voided' }), paying, undefined), false);
   assert.equal(followUpsMayAct(synced({ invoiceStatus: 'void' }), sending, undefined), false);

@@ -20,12 +20,15 @@ export const FOLLOW_UPS = {
  * finishes what an earlier event left: a step that failed (its reason is on the record), a draft
  * waiting to be marked as sent, a payment not booked while payments are on (the order may have
  * been paid since settings.paymentsSince: only its body says, so a payment neither recorded nor
- * skipped may be due). `payment` is the order's row in order_payments, if any.
+ * skipped may be due), a credit note a draft left open (the owner may have sent the invoice in
+ * Zoho since). `payment` is the order's row in order_payments, if any; `creditAwaitsSentInvoice`
+ * whether one of its credit notes waits for the invoice to be sent.
  */
-export function followUpsMayAct(record: OrderSyncEntity, settings: ConnectionSettings, payment: OrderPaymentEntity | undefined): boolean {
+export function followUpsMayAct(record: OrderSyncEntity, settings: ConnectionSettings, payment: OrderPaymentEntity | undefined, creditAwaitsSentInvoice = false): boolean {
   if (Object.values(FOLLOW_UPS).some((step) => record.reason?.includes(step.reason))) return true;
   const live = record.state === 'synced' && record.invoiceId !== null && record.invoiceStatus !== 'void';
   if (!live) return false;
   if (settings.invoiceStatus === 'sent' && record.invoiceStatus === 'draft') return true;
+  if (creditAwaitsSentInvoice) return true;
   return Boolean(settings.paymentsSince) && payment?.state !== 'recorded' && payment?.state !== 'skipped';
 }

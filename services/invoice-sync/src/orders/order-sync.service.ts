@@ -199,13 +199,14 @@ export class OrderSyncService {
     if ((!planned && record?.invoiceStatus !== 'draft') || seen.has(key)) return [];
     seen.set(key, true);
     const name = planned ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? invoice.invoiceId}`;
-    const credits = planned ? [] : await this.refunds.previewOpenCredits(connection, order, invoice.invoiceId);
+    const credits = planned ? [] : await this.refunds.previewOpenCredits(connection, order, invoice.invoiceId, seen);
     return [{ action: FOLLOW_UPS.send.action, message: `would mark ${name} as sent (settings.invoiceStatus)` }, ...credits];
   }
 
   /**
-   * The invoice step's outcome, the invoice as Zoho answered when this event wrote it, and the
-   * payment applied anew before an update that lowered the invoice below it.
+   * The invoice step's outcome, the invoice as Zoho answered when this event wrote it, and what
+   * the step did to the order's payment (applied anew before an update lowered the invoice below
+   * it; taken off by a void).
    */
   private async applyInvoice(
     connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent,
@@ -220,7 +221,8 @@ export class OrderSyncService {
     if (decision.action === 'void') {
       await zoho.voidInvoice(record.invoiceId!);
       await this.records.markVoided(connection.id, order.id, order.status, snapshotOf(order, event), decision.reason);
-      return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` }, paymentMoved: [] };
+      const paymentMoved = await this.payments.noteVoided(connection, order, record);
+      return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` }, paymentMoved };
     }
 
     const plan = await this.plan(connection, order, zoho, event);
@@ -311,7 +313,7 @@ export class OrderSyncService {
     const writes = [
       ...(await this.previewSend(connection, order, record, invoice, dryRun.simulated)),
       ...(await this.payments.preview(connection, order, invoice, dryRun.simulated)),
-      ...(await this.refunds.preview(connection, order, invoice, dryRun.simulated)),
+      ...(await this.refunds.preview(connection, order, { ...invoice, status: record?.invoiceStatus }, dryRun.simulated, () => this.zohoClients.forConnection(connection.id))),
     ];
     for (const write of writes) await this.planned(event, dryRun, String(order.id), write);
   }

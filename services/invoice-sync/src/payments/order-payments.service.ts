@@ -96,6 +96,18 @@ export class OrderPaymentsService {
     return [await this.reapply(connection, order, record, zoho, booked, room, `the order's total rose to ${Decimal.from(order.total).toString()}`)];
   }
 
+  /**
+   * The order's invoice was voided: Zoho takes the payments off a void invoice and keeps the money
+   * as the customer's credit. The payment's record says so (nothing applied, and what to do); no call.
+   */
+  async noteVoided(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity): Promise<Outcome[]> {
+    const booked = await this.bookedOn(connection, order, record.invoiceId);
+    if (!booked) return [];
+    const reason = `invoice ${record.invoiceNumber ?? record.invoiceId} voided (order ${order.status}): Zoho keeps the ${booked.zohoAmount} paid as the customer's credit; give it back or apply it in Zoho`;
+    await this.payments.noteApplied(connection.id, order.id, Decimal.ZERO.toFixed(Decimal.from(booked.zohoAmount ?? '0').scale), reason);
+    return [{ action: 'unapply-payment', outcome: 'ok', message: `payment ${booked.paymentId}: ${reason}`, detail: { paymentId: booked.paymentId } }];
+  }
+
   /** Replay dry run: how makeRoom and followInvoice would apply the payment anew, for an invoice update to `newTotal`. */
   async previewReapplication(connection: ConnectionEntity, order: WooOrder, invoiceId: string, newTotal: string): Promise<Array<{ action: string; message: string }>> {
     const booked = await this.bookedOn(connection, order, invoiceId);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Like, Repository } from 'typeorm';
 import { Decimal } from '@connector/accounting';
 import { RefundCreditEntity } from '@connector/persistence';
+import { AWAITS_SENT_INVOICE, awaitsSentInvoice } from './open-credit';
 
 export interface IssuedCreditNote {
   creditNoteId: string;
@@ -34,6 +35,13 @@ export class RefundCreditRepository {
   async appliedTo(connectionId: string, orderId: number | string, invoiceId: string): Promise<Decimal> {
     const links = await this.forOrder(connectionId, orderId);
     return Decimal.sum(links.filter((link) => link.state === 'credited' && link.invoiceId === invoiceId).map((link) => Decimal.from(link.appliedAmount ?? '0')));
+  }
+
+  /** Those of these orders (one read for a replay's batch) with a credit note waiting for its invoice to be sent. */
+  async ordersAwaitingSentInvoice(connectionId: string, orderIds: readonly number[]): Promise<Set<string>> {
+    if (orderIds.length === 0) return new Set();
+    const links = await this.repo.find({ where: { connectionId, orderId: In([...new Set(orderIds)].map(String)), state: 'credited', reason: Like(`%${AWAITS_SENT_INVOICE}%`) } });
+    return new Set(links.filter(awaitsSentInvoice).map((link) => link.orderId));
   }
 
   /** Claims the refund→credit note link before the create call (committed first: a crash leaves a trace). */

@@ -8,9 +8,11 @@ import { LOGGER, StoreClients } from '@connector/platform';
 import type { ZohoBooksClient, ZohoCreditNote, ZohoCreditNoteRefund } from '@connector/zoho-books';
 import { InvoiceContextResolver } from '../orders/invoice-context.resolver';
 import { OrderSyncMetrics } from '../orders/order-sync.metrics';
+import { OrderSyncRepository } from '../orders/order-sync.repository';
 import type { Outcome } from '../orders/order-audit-entry';
 import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
 import { OrderPaymentRepository } from '../payments/order-payment.repository';
+import { AWAITS_SENT_INVOICE, awaitsSentInvoice, openCredit } from './open-credit';
 import { RefundCreditRepository } from './refund-credit.repository';
 import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
 
@@ -25,7 +27,8 @@ const CREDITABLE_INVOICE_STATUSES = new Set(['sent', 'overdue', 'partially_paid'
  * - a refund in the order's `refunds[]` without a credit note gets one (its full record read from
  *   the store: lines, taxes, amount), made against the order's invoice and applied to it as far
  *   as the invoice's balance goes; an invoice still a draft in Zoho cannot take credits, so the
- *   credit stays open on the customer and the record says so;
+ *   credit stays open on the customer and the record says so, until the invoice is sent (by
+ *   Connector, or by the owner in Zoho: the order's next event applies it);
  * - exactly one credit note per refund: the link is claimed (`creating`) before the create call,
  *   and a retry in that state searches Zoho by reference number (`<order>-R<refund>`) first;
  * - a refund deleted in the store voids its credit note; a voided invoice voids its credit notes
@@ -39,6 +42,7 @@ export class RefundCreditsService {
   constructor(
     private readonly links: RefundCreditRepository,
     private readonly payments: OrderPaymentRepository,
+    private readonly records: OrderSyncRepository,
     private readonly stores: StoreClients,
     private readonly contexts: InvoiceContextResolver,
     private readonly metrics: OrderSyncMetrics,
@@ -101,11 +105,13 @@ export class RefundCreditsService {
   }
 
   /** Replay dry run: the credits applyOpenCredits would apply once the invoice is marked as sent. */
-  async previewOpenCredits(connection: ConnectionEntity, order: WooOrder, invoiceId: string): Promise<Array<{ action: string; message: string }>> {
-    return (await this.openCredits(connection, order, invoiceId)).map(({ link, left }) => ({
-      action: 'apply-credit',
-      message: `would apply up to ${left.toString()} of credit note ${link.creditNoteNumber ?? link.creditNoteId} (refund ${link.refundId}) to the invoice once it is sent`,
-    }));
+  async previewOpenCredits(connection: ConnectionEntity, order: WooOrder, invoiceId: string, seen: Map<string, unknown>): Promise<Array<{ action: string; message: string }>> {
+    return (await this.openCredits(connection, order, invoiceId))
+      .filter(({ link }) => onceIn(seen, `apply-credit:${connection.id}:${link.refundId}`))
+      .map(({ link, left }) => ({
+        action: 'apply-credit',
+        message: `would apply up to ${left.toString()} of credit note ${link.creditNoteNumber ?? link.creditNoteId} (refund ${link.refundId}) to the invoice once it is sent`,
+      }));
   }
 
   /** The order's credit notes against `invoiceId` with credit left open (neither applied nor given back), oldest first. */
@@ -129,12 +135,12 @@ export class RefundCreditsService {
       // (Zoho keeps the order's payment as the customer's credit, and this credit note closed).
       return this.voidAll(zoho, live.filter((link) => !link.cashRefundId), `invoice ${record.invoiceNumber ?? record.invoiceId} is void (order ${order.status})`);
     }
-    if (missing.length === 0 && pending.length === 0) return [];
+    if (missing.length === 0 && pending.length === 0) return this.applyIfSent(connection, order, record, zoho, live);
     // The store is asked, not the snapshot: a snapshot from the same second as a refund, delivered
     // late, lacks it too, and must not void its credit note. One read, only when something differs.
     const inStore = await this.readRefunds(connection, order);
     const outcomes = await this.voidAll(zoho, missing.filter((link) => !inStore.has(Number(link.refundId))), 'refund deleted in the store');
-    if (pending.length === 0) return outcomes;
+    if (pending.length === 0) return [...outcomes, ...(await this.applyIfSent(connection, order, record, zoho, live))];
     if (!record.invoiceId) {
       return [...outcomes, {
         action: 'skip',
@@ -168,7 +174,33 @@ export class RefundCreditsService {
       invoice.balance = invoice.balance.sub(outcome.applied);
       outcomes.push(outcome.outcome);
     }
-    return outcomes;
+    return [...outcomes, ...(await this.applyIfSent(connection, order, record, zoho, live, invoice))];
+  }
+
+  /**
+   * Credit notes booked while the invoice was a draft stay open on the customer (a draft takes no
+   * credits). Once the invoice is sent — by the owner in Zoho, or seen sent in an answer since —
+   * the order's next event applies them, as sendIfDraft does when Connector marks it sent. An
+   * invoice last seen as a draft is read (one call per event, only for an order with such a
+   * credit), unless this event read it already (`known`).
+   */
+  private async applyIfSent(
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, live: readonly RefundCreditEntity[], known?: InvoiceState,
+  ): Promise<Outcome[]> {
+    if (!record.invoiceId || !live.some((link) => link.invoiceId === record.invoiceId && awaitsSentInvoice(link))) return [];
+    let status = known?.invoiceStatus ?? record.invoiceStatus ?? 'draft';
+    let balance = known?.balance.toString();
+    if (!known && status === 'draft') {
+      const current = await zoho.getInvoice(record.invoiceId);
+      status = String(current.status);
+      balance = String(current.balance ?? current.total);
+    }
+    if (!CREDITABLE_INVOICE_STATUSES.has(status)) return [];
+    if (status !== record.invoiceStatus) {
+      await this.records.noteInvoiceStatus(connection.id, order.id, status);
+      record.invoiceStatus = status;
+    }
+    return this.applyOpenCredits(connection, order, record, zoho, balance);
   }
 
   /**
@@ -176,13 +208,11 @@ export class RefundCreditsService {
    * listed once per dry run (`seen`). Reads our records, and the store's refunds when the snapshot
    * lacks a credited one (as the live run does); no Zoho call.
    */
-  async preview(connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>): Promise<Array<{ action: string; message: string }>> {
+  async preview(
+    connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean; status?: string | null }, seen: Map<string, unknown>, zoho: () => Promise<ZohoBooksClient>,
+  ): Promise<Array<{ action: string; message: string }>> {
     const { live, missing, pending } = refundWork(await this.links.forOrder(connection.id, order.id), order);
-    const once = (key: string) => {
-      if (seen.has(key)) return false;
-      seen.set(key, true);
-      return true;
-    };
+    const once = (key: string) => onceIn(seen, key);
     const since = connectionSettings(connection).refundsSince;
     // The store's refunds, read as the live run would: to confirm a deletion, or to date a refund.
     const needsStore = !invoice.void && (missing.length > 0 || (!!since && !!invoice.invoiceId && pending.length > 0));
@@ -194,6 +224,14 @@ export class RefundCreditsService {
       writes.push({ action: 'void-credit-note', message: `would void credit note ${link.creditNoteNumber ?? link.creditNoteId} of refund ${link.refundId}: ${why}` });
     }
     if (invoice.void || !invoice.invoiceId) return writes;
+    // applyIfSent: credits a draft left open, once the invoice is sent; a draft is read, as the live run does.
+    const waiting = live.filter((link) => link.invoiceId === invoice.invoiceId && awaitsSentInvoice(link));
+    if (waiting.length > 0 && (await this.sentSince(invoice.invoiceId, invoice.status, seen, zoho))) {
+      for (const link of waiting) {
+        if (!once(`apply-credit:${connection.id}:${link.refundId}`)) continue;
+        writes.push({ action: 'apply-credit', message: `would apply up to ${openCredit(link).toString()} of credit note ${link.creditNoteNumber ?? link.creditNoteId} (refund ${link.refundId}) to the invoice, sent in Zoho since its refund` });
+      }
+    }
     // An order whose payment is booked gets the money back too (see giveBack).
     const paid = pending.length > 0 && !!connectionSettings(connection).paymentAccountId && (await this.payments.find(connection.id, order.id))?.state === 'recorded';
     for (const refund of pending) {
@@ -203,6 +241,14 @@ export class RefundCreditsService {
       writes.push({ action: 'create-credit-note', message: `would create a credit note of ${amount} for refund ${refund.id} of order ${order.number || order.id} and apply it to its invoice${paid ? ', giving back from the deposit account what the paid invoice cannot take' : ''}` });
     }
     return writes;
+  }
+
+  /** Dry run: whether the invoice takes credits now; one read of an invoice last seen as a draft, once per dry run. */
+  private async sentSince(invoiceId: string, status: string | null | undefined, seen: Map<string, unknown>, zoho: () => Promise<ZohoBooksClient>): Promise<boolean> {
+    if (status && status !== 'draft') return CREDITABLE_INVOICE_STATUSES.has(status);
+    const key = `invoice-status:${invoiceId}`;
+    if (!seen.has(key)) seen.set(key, String((await (await zoho()).getInvoice(invoiceId)).status));
+    return CREDITABLE_INVOICE_STATUSES.has(seen.get(key) as string);
   }
 
   private async credit(
@@ -241,7 +287,7 @@ export class RefundCreditsService {
     let applied = Decimal.ZERO;
     let reason: string | null = null;
     if (!invoice.creditable) {
-      reason = `invoice is ${invoice.invoiceStatus} in Zoho, which takes no credits: the credit stays open on the customer (apply it once the invoice is sent)`;
+      reason = `invoice is ${invoice.invoiceStatus} in Zoho, ${AWAITS_SENT_INVOICE}: the credit stays open on the customer until the invoice is sent (then the order's next change applies it)`;
     } else if (!invoice.balance.isPositive()) {
       reason = 'the invoice has nothing left to pay: the credit stays open on the customer';
     } else if (open.isPositive()) {
@@ -343,14 +389,16 @@ export class RefundCreditsService {
   }
 }
 
+/** True the first time a dry run meets `key`: each write is listed once. */
+function onceIn(seen: Map<string, unknown>, key: string): boolean {
+  if (seen.has(key)) return false;
+  seen.set(key, true);
+  return true;
+}
+
 /** The decimals of a credit note's amounts (its totals'). */
 function scaleOf(link: RefundCreditEntity): number {
   return Decimal.from(link.zohoTotal ?? link.refundTotal ?? '0').scale;
-}
-
-/** What of a credit note is neither applied to the invoice nor given back to the customer. */
-function openCredit(link: RefundCreditEntity): Decimal {
-  return Decimal.from(link.zohoTotal ?? '0').sub(link.appliedAmount ?? '0').sub(link.cashRefundedAmount ?? '0');
 }
 
 /** What the refund step knows of the order's invoice (read once per event) and of its payment. */
