@@ -234,6 +234,26 @@ describe('refunds become credit notes, exact to the cent', () => {
     assert.deepEqual(calls(), []);
   });
 
+  test('an order that does not change again: a live replay of its events applies the credit once the owner has sent the invoice', async () => {
+    const { order, invoice } = await invoicedOrder(products.book, 1);
+    await sleep(1_100);
+    store.refundOrder(order.id, { amount: '2.50' });
+    await store.flushDeliveries();
+    const refundId = latestRefundId(order);
+    assert.equal((await creditOf(order.id, refundId)).appliedAmount, '0.00');
+    stack.zoho.markInvoiceSent(orgId, invoice.invoice_id);
+    const mark = stack.zoho.mark();
+    const replayed = await replay({ fromSeq: Math.min(...(await story(order.id)).streamSeqs), resource: 'order' });
+    assert.equal(replayed.status, 'done');
+    const credit = await eventually(async () => {
+      const found = (await story(order.id)).creditNotes.find((c) => c.refundId === refundId);
+      return found?.appliedAmount === '2.50' ? found : undefined;
+    }, 30_000, 100);
+    assert.equal(credit.reason, null);
+    const writes = stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET').map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+    assert.deepEqual(writes, ['POST /books/v3/creditnotes/:id/invoices'], 'the credit applied once, nothing else written');
+  });
+
   test('a full refund: the order is refunded, its invoice kept, and the credit notes add up to the order total', async () => {
     const order = store.createOrder({ customer: customerId, lineItems: [{ productId: products.mug, quantity: 3 }], shippingLines: [{ methodTitle: 'Flat rate', cost: '4.90', taxable: true }] });
     await store.flushDeliveries();
