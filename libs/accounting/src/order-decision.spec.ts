@@ -60,12 +60,21 @@ test('isStaleSnapshot: only a snapshot older than the applied one', () => {
   assert.equal(isStaleSnapshot(order('processing'), undefined), false);
 });
 
-test('a void invoice is never updated back', () => {
-  for (const existing of [synced({ invoiceStatus: 'void' }), synced({ state: 'voided' })]) {
-    const decision = decideOrderAction({ order: order('processing', '2017-03-23T10:00:00'), existing });
-    assert.equal(decision.action, 'skip');
-    assert.match(decision.reason, /void invoice is never updated back/);
+test('an invoice Connector voided is reinstated when the order is invoiced again; one voided in Zoho is left to the owner', () => {
+  const later = '2017-03-23T10:00:00';
+  const voided = synced({ state: 'voided', invoiceStatus: 'void' });
+  for (const status of ['processing', 'completed', 'on-hold']) {
+    const decision = decideOrderAction({ order: order(status, later), existing: voided });
+    assert.equal(decision.action, 'reinstate', status);
+    assert.match(decision.reason, /is reopened and brought up to date/);
   }
+  const stillCancelled = decideOrderAction({ order: order('cancelled', later), existing: voided });
+  assert.deepEqual([stillCancelled.action, /reopened if the order is invoiced again/.test(stillCancelled.reason)], ['skip', true]);
+  assert.equal(decideOrderAction({ order: order('refunded', later), existing: voided }).action, 'skip');
+  assert.equal(decideOrderAction({ order: order('completed', later), existing: voided, syncStatuses: ['processing'] }).action, 'skip', 'not an invoiced status here');
+  const byOwner = decideOrderAction({ order: order('processing', later), existing: synced({ invoiceStatus: 'void' }) });
+  assert.equal(byOwner.action, 'skip');
+  assert.match(byOwner.reason, /voided in Zoho, and Connector does not undo that/);
 });
 
 test('stale snapshots: older is skipped; equal is skipped only with the same content', () => {

@@ -7,7 +7,7 @@ import { orderContentHash } from './order-content-hash';
  * delivered it.
  */
 
-export type OrderAction = 'create' | 'update' | 'void' | 'skip';
+export type OrderAction = 'create' | 'update' | 'reinstate' | 'void' | 'skip';
 
 /**
  * Where our record of an order's invoice stands:
@@ -125,9 +125,15 @@ export function decideOrderAction(input: OrderDecisionInput): OrderDecision {
   const invoice = existing?.invoiceId ? `invoice ${existing.invoiceId}` : 'the invoice';
 
   if (isVoid(existing)) {
+    // Voided by Connector when the order was cancelled or failed: an order that is invoiced again
+    // (reinstated, or paid late) gets the same invoice back, reopened as a draft and brought up to
+    // date, so the sale is in the books once. One the owner voided in Zoho is hers to undo.
+    if (existing?.state === 'voided' && existing.invoiceId && syncStatuses.has(status)) {
+      return { action: 'reinstate', reason: `order ${order.id} is ${status} again; ${invoice}, voided when it was cancelled or failed, is reopened and brought up to date` };
+    }
     return {
       action: 'skip',
-      reason: `${invoice} of order ${order.id} is void; a void invoice is never updated back (order status now ${status})`,
+      reason: `${invoice} of order ${order.id} is void; ${existing?.state === 'voided' ? `it is reopened if the order is invoiced again (status now ${status})` : `it was voided in Zoho, and Connector does not undo that (order status now ${status})`}`,
     };
   }
   if (VOIDING_STATUSES.has(status)) {

@@ -344,10 +344,11 @@ describe('ZohoBooksClient', () => {
         : { json: request.path.endsWith('/void') ? fixture('invoice-void-response.json') : fixture('invoice-mark-sent-response.json') };
     await books.markInvoiceSent('7');
     await books.voidInvoice('7');
+    await books.markInvoiceDraft('7');
     await books.deleteInvoice('7');
     assert.deepEqual(
       server.requests.map((request) => `${request.method} ${request.path}`),
-      ['POST /books/v3/invoices/7/status/sent', 'POST /books/v3/invoices/7/status/void', 'DELETE /books/v3/invoices/7'],
+      ['POST /books/v3/invoices/7/status/sent', 'POST /books/v3/invoices/7/status/void', 'POST /books/v3/invoices/7/status/draft', 'DELETE /books/v3/invoices/7'],
     );
   });
 

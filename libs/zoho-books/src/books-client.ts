@@ -204,6 +204,11 @@ export class ZohoBooksClient {
     await this.send('POST', `/invoices/${segment(invoiceId)}/status/void`);
   }
 
+  /** Reopens a void invoice as a draft (`status/draft`; Zoho takes it only from void). */
+  async markInvoiceDraft(invoiceId: string): Promise<void> {
+    await this.send('POST', `/invoices/${segment(invoiceId)}/status/draft`);
+  }
+
   async markInvoiceSent(invoiceId: string): Promise<void> {
     await this.send('POST', `/invoices/${segment(invoiceId)}/status/sent`);
   }

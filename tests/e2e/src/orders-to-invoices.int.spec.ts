@@ -151,15 +151,61 @@ describe('orders become invoices, exact to the cent', () => {
     assert.equal(after.invoice_id, invoice.invoice_id);
   });
 
-  test('cancelling an order voids its invoice', async () => {
-    const order = store.createOrder({ customer: customerId, lineItems: [{ productId: products.book, quantity: 2 }] });
+  /** An order invoiced, then cancelled: its invoice voided. */
+  async function cancelledOrder(productId: number) {
+    const order = store.createOrder({ customer: customerId, lineItems: [{ productId, quantity: 2 }] });
     await store.flushDeliveries();
     const { invoice } = await invoiceFor(order);
+    await sleep(1_100);
     store.updateOrder(order.id, { status: 'cancelled' });
     await store.flushDeliveries();
     const record = await stack.settledOrder(connectionId, order.id, ['voided', 'failed']);
     assert.equal(record.state, 'voided');
     assert.equal(stack.zoho.invoices(orgId).find((i) => i.invoice_id === invoice.invoice_id)!.status, 'void');
+    await sleep(1_100);
+    return { order, invoice };
+  }
+
+  test('cancelling an order voids its invoice; reinstated, the same invoice is reopened as a draft and brought up to date', async () => {
+    const { order, invoice } = await cancelledOrder(products.book);
+
+    // The customer paid after all: the order is processing again, with one more book.
+    const mark = stack.zoho.mark();
+    const reinstated = store.updateOrder(order.id, { status: 'processing', lineItems: [{ productId: products.book, quantity: 3 }] });
+    await store.flushDeliveries();
+    await stack.settledOrder(connectionId, order.id, ['synced', 'failed'], { until: (r) => r.state === 'failed' || r.modifiedGmt === reinstated.date_modified_gmt });
+    const { record: again, invoice: reopened } = await invoiceFor(reinstated);
+    assert.equal(reopened.invoice_id, invoice.invoice_id, 'the same invoice, not a second one');
+    assert.equal(reopened.status, 'draft');
+    assert.equal(Decimal.from(String(reopened.total)).compare(reinstated.total), 0);
+    assert.deepEqual([again.state, again.invoice?.status], ['synced', 'draft']);
+    const calls = stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET').map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+    assert.deepEqual(calls, ['POST /books/v3/invoices/:id/status/draft', 'PUT /books/v3/invoices/:id']);
+    assert.ok(again.audit.some((entry: { action: string; outcome: string }) => entry.action === 'reinstate-invoice' && entry.outcome === 'ok'));
+  });
+
+  test('a reinstatement Zoho refuses fails the order with the reason; a dry run lists it and a replay reopens the invoice once', async () => {
+    const { order, invoice } = await cancelledOrder(products.mug);
+    stack.zoho.faults.next(1_000, { status: 400, code: 1, message: 'The invoice cannot be marked as draft.', match: { method: 'POST', pathPrefix: `/invoices/${invoice.invoice_id}/status/draft` } });
+    let failed;
+    try {
+      store.updateOrder(order.id, { status: 'completed' });
+      await store.flushDeliveries();
+      failed = await stack.settledOrder(connectionId, order.id, ['failed']);
+    } finally {
+      stack.zoho.faults.clear();
+    }
+    assert.match(failed.reason ?? '', /status\/draft failed: The invoice cannot be marked as draft/);
+    assert.equal(stack.zoho.invoices(orgId).find((i) => i.invoice_id === invoice.invoice_id)!.status, 'void', 'left as it was');
+
+    const fromSeq = Math.max(...failed.streamSeqs);
+    const dry = await stack.replay(connectionId, { fromSeq, resource: 'order', dryRun: true });
+    assert.deepEqual(dry.planned.map((p: { action: string }) => p.action), ['reinstate-invoice']);
+    assert.equal((await stack.replay(connectionId, { fromSeq, resource: 'order' })).status, 'done');
+    const again = await stack.settledOrder(connectionId, order.id, ['synced']);
+    assert.equal(again.invoice?.id, invoice.invoice_id);
+    assert.equal(stack.zoho.invoices(orgId).filter((i) => i.reference_number === order.number).length, 1);
+    assert.equal(stack.zoho.invoices(orgId).find((i) => i.invoice_id === invoice.invoice_id)!.status, 'draft');
   });
 
   test('checkout drafts and statuses outside the sync list are skipped with a reason', async () => {

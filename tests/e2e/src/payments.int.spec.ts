@@ -370,7 +370,7 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
     }
   });
 
-  test('cancelling a paid, partly refunded order voids its invoice but keeps the money given back: its credit note stays closed', async () => {
+  test('cancelling a paid, partly refunded order voids its invoice but keeps the money given back; reinstated, the payment is applied again', async () => {
     await setSetting('paymentAccountId', '460000000000358');
     try {
       const order = await paidOrder({ quantity: 3 });
@@ -391,6 +391,22 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
       assert.equal(payment?.appliedAmount, '0.00');
       assert.match(payment?.reason ?? '', new RegExp(`voided \\(order cancelled\\): Zoho keeps the ${order.total} paid as the customer's credit`));
       assert.equal(paymentsFor(order)[0].invoices.length, 0);
+
+      // Reinstated: the same invoice reopened and the payment applied to it again; the refund stays given back.
+      await sleep(1_100);
+      const mark = stack.zoho.mark();
+      store.updateOrder(order.id, { status: 'processing' });
+      await store.flushDeliveries();
+      const back = await eventually(async () => {
+        const current = await story(order.id);
+        return current.payment?.appliedAmount === order.total && everyEventNoted(current) ? current : undefined;
+      }, 30_000, 100);
+      assert.deepEqual([back.state, back.payment?.reason, back.invoice?.status], ['synced', null, 'paid']);
+      assert.equal(invoiceFor(order)!.status, 'paid');
+      assert.equal(paymentsFor(order).length, 1);
+      const writes = stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET').map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+      assert.deepEqual(writes, ['POST /books/v3/invoices/:id/status/draft', 'PUT /books/v3/invoices/:id', 'PUT /books/v3/customerpayments/:id']);
+      assert.equal(stack.zoho.creditNotes(orgId).find((n) => n.creditnote_id === note.creditnote_id)!.status, 'closed', 'the refund stays given back');
     } finally {
       await setSetting('paymentAccountId', null);
     }

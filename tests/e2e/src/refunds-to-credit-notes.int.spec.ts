@@ -323,7 +323,7 @@ describe('refunds become credit notes, exact to the cent', () => {
     assert.equal(Decimal.from(String(after.balance)).compare(order.total), 0);
   });
 
-  test('cancelling a refunded order voids its invoice and its credit notes', async () => {
+  test('cancelling a refunded order voids its invoice and its credit notes; reinstated, its refunds are credited anew', async () => {
     const { order } = await invoicedOrder(products.mug, 2);
     const refundId = await refundFirstLine(order, 1);
     store.updateOrder(order.id, { status: 'cancelled' });
@@ -331,6 +331,16 @@ describe('refunds become credit notes, exact to the cent', () => {
     await creditOf(order.id, refundId, 'voided');
     assert.equal(creditNotesFor(order, refundId)[0].status, 'void');
     assert.equal(stack.zoho.invoices(orgId).find((i) => i.reference_number === order.number)!.status, 'void');
+
+    // Reinstated: the invoice is reopened and the refund credited anew; the voided note stays void.
+    await sleep(1_100);
+    store.updateOrder(order.id, { status: 'processing' });
+    await store.flushDeliveries();
+    const again = await creditOf(order.id, refundId, 'credited');
+    assert.match(again.reason ?? '', /invoice is draft in Zoho, which takes no credits/);
+    const notes = creditNotesFor(order, refundId);
+    assert.deepEqual(notes.map((note) => note.status).sort(), ['open', 'void']);
+    assert.equal(stack.zoho.invoices(orgId).find((i) => i.reference_number === order.number)!.status, 'draft');
   });
 
   test('a credit note Zoho refuses is failed with the reason (the invoice stays synced); a dry run lists it; a retry after the fix books it once', async () => {

@@ -13,6 +13,15 @@ export function existingLink(record: OrderSyncEntity): ExistingInvoiceLink | und
     invoiceStatus: record.invoiceStatus ?? undefined,
     lastModifiedGmt: record.modifiedGmt ?? undefined,
     lastContentHash: record.invoiceId ? (record.contentHash ?? undefined) : undefined,
-    state: record.state === 'voided' ? 'voided' : record.state === 'synced' ? 'synced' : 'pending',
+    state: voidedByConnector(record) ? 'voided' : record.state === 'synced' ? 'synced' : 'pending',
   };
+}
+
+/**
+ * Connector voided the invoice: the record says `voided`, or it says `void` of an invoice whose
+ * reinstatement failed or is being retried (only markVoided writes that status without Zoho's
+ * answer saying so). The decision reinstates such an invoice when the order is invoiced again.
+ */
+function voidedByConnector(record: OrderSyncEntity): boolean {
+  return record.state === 'voided' || (record.invoiceStatus === 'void' && (record.state === 'failed' || record.state === 'pending'));
 }

@@ -190,13 +190,13 @@ export class OrderSyncService {
    * run plans to create or one the record shows as a draft; listed once per dry run.
    */
   private async previewSend(
-    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>,
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, invoice: { invoiceId?: string; void: boolean; status?: string | null }, seen: Map<string, unknown>,
   ): Promise<Array<{ action: string; message: string }>> {
     const settings = connectionSettings(connection);
     if (settings.invoiceStatus !== 'sent' || paymentIsBooked(order, settings.paymentsSince) || !invoice.invoiceId || invoice.void) return [];
     const planned = invoice.invoiceId.startsWith(PLANNED_INVOICE);
     const key = `sent:${connection.id}:${order.id}`;
-    if ((!planned && record?.invoiceStatus !== 'draft') || seen.has(key)) return [];
+    if ((!planned && invoice.status !== 'draft') || seen.has(key)) return [];
     seen.set(key, true);
     const name = planned ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? invoice.invoiceId}`;
     const credits = planned ? [] : await this.refunds.previewOpenCredits(connection, order, invoice.invoiceId, seen);
@@ -225,9 +225,13 @@ export class OrderSyncService {
       return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` }, paymentMoved };
     }
 
+    const reinstating = decision.action === 'reinstate';
     const plan = await this.plan(connection, order, zoho, event);
+    if (reinstating) await this.reopen(connection, order, record, zoho);
     const invoiceHash = canonicalHash(invoiceUpdate(plan.payload));
-    if (record.invoiceId && record.invoiceHash === invoiceHash) {
+    // A reinstated invoice is written even when it shows this snapshot: its answer says what the
+    // order's payment can take again.
+    if (record.invoiceId && record.invoiceHash === invoiceHash && !reinstating) {
       // Nothing the invoice shows has changed (a status moving on, a refund, meta data): Zoho's
       // calls are scarce, so the snapshot is applied without one.
       await this.records.markApplied(connection.id, order.id, order.status, snapshotOf(order, event));
@@ -240,7 +244,7 @@ export class OrderSyncService {
       // Zoho refuses an invoice total below the payments applied to it: the payment moves first.
       paymentMoved = await this.payments.makeRoom(connection, order, record, zoho, plan.orderTotal);
       invoice = await zoho.updateInvoice(record.invoiceId, invoiceUpdate(plan.payload));
-      action = 'update-invoice';
+      action = reinstating ? 'reinstate-invoice' : 'update-invoice';
     } else {
       await this.records.markCreating(connection.id, order.id);
       invoice = await zoho.createInvoice(plan.payload, { ignoreAutoNumberGeneration: plan.ignoreAutoNumberGeneration });
@@ -280,6 +284,20 @@ export class OrderSyncService {
   }
 
   /**
+   * An invoice Connector voided, for an order invoiced again: reopened as a draft (Zoho's
+   * `status/draft`, only from void, so a retry after it does not ask again), and the credit notes
+   * voided with it released so that its refunds are credited anew. The caller then writes it.
+   */
+  private async reopen(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient): Promise<void> {
+    if (record.invoiceStatus === 'void') {
+      await zoho.markInvoiceDraft(record.invoiceId!);
+      await this.records.noteInvoiceStatus(connection.id, order.id, 'draft');
+      record.invoiceStatus = 'draft';
+    }
+    await this.refunds.releaseVoidedWithInvoice(connection.id, order.id);
+  }
+
+  /**
    * Resolves contact, items and taxes, then maps the order to an invoice (pure domain code). With
    * `lookUpOnly` (dry run) the contact and items are only looked up; those the live run would
    * create are listed in `creations` and stand in the payload as placeholders.
@@ -309,11 +327,17 @@ export class OrderSyncService {
     if (isStaleSnapshot(order, existing)) return;
     // The payment and refunds as the invoice stands after this event (planned above, or as it was).
     const after = dryRun.simulated.get(key) as ExistingInvoiceLink | undefined;
-    const invoice = { invoiceId: after?.invoiceId ?? record?.invoiceId ?? undefined, void: after?.state === 'voided' || record?.state === 'voided' };
+    const reinstated = record?.state === 'voided' && after?.state === 'synced';
+    const invoice = {
+      invoiceId: after?.invoiceId ?? record?.invoiceId ?? undefined,
+      void: after ? after.state === 'voided' : record?.state === 'voided',
+      status: after?.invoiceStatus ?? record?.invoiceStatus,
+      reinstated,
+    };
     const writes = [
       ...(await this.previewSend(connection, order, record, invoice, dryRun.simulated)),
       ...(await this.payments.preview(connection, order, invoice, dryRun.simulated)),
-      ...(await this.refunds.preview(connection, order, { ...invoice, status: record?.invoiceStatus }, dryRun.simulated, () => this.zohoClients.forConnection(connection.id))),
+      ...(await this.refunds.preview(connection, order, invoice, dryRun.simulated, () => this.zohoClients.forConnection(connection.id))),
     ];
     for (const write of writes) await this.planned(event, dryRun, String(order.id), write);
   }
@@ -339,7 +363,8 @@ export class OrderSyncService {
     const plan = await this.plan(connection, order, zoho, event, { creations });
     const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.findByReference(zoho, plan.payload.reference_number) : undefined;
     const invoiceId = existing?.invoiceId ?? recovered?.invoice_id;
-    if (!recovered && invoiceId === record?.invoiceId && record?.invoiceHash === canonicalHash(invoiceUpdate(plan.payload))) {
+    const reinstating = decision.action === 'reinstate';
+    if (!recovered && !reinstating && invoiceId === record?.invoiceId && record?.invoiceHash === canonicalHash(invoiceUpdate(plan.payload))) {
       // The live run would write nothing: the invoice already shows this snapshot.
       dryRun.simulated.set(key, { ...existing, ...applied, state: 'synced' } satisfies ExistingInvoiceLink);
       return;
@@ -350,19 +375,23 @@ export class OrderSyncService {
       dryRun.simulated.set(seen, true);
       await this.planned(event, dryRun, String(order.id), plannedCreation(creation, order));
     }
-    dryRun.simulated.set(key, { ...existing, ...applied, invoiceId: invoiceId ?? `${PLANNED_INVOICE}${order.id}`, state: 'synced' } satisfies ExistingInvoiceLink);
+    const status = reinstating ? { invoiceStatus: 'draft' } : {};
+    dryRun.simulated.set(key, { ...existing, ...applied, ...status, invoiceId: invoiceId ?? `${PLANNED_INVOICE}${order.id}`, state: 'synced' } satisfies ExistingInvoiceLink);
     const what = `for order ${order.number ?? order.id}: total ${plan.orderTotal}${currencyAndRate(order, plan.payload.exchange_rate)}${Decimal.from(plan.adjustment).isZero() ? '' : `, adjustment ${plan.adjustment}`}`;
     let action = 'create-invoice';
     let message = `would create an invoice ${what}`;
     if (recovered) {
       action = 'recover-invoice';
       message = `would adopt invoice ${recovered.invoice_number ?? recovered.invoice_id} (created earlier, its response lost) and update it ${what}`;
+    } else if (reinstating) {
+      action = 'reinstate-invoice';
+      message = `would reopen ${invoiceName(invoiceId)} (void) as a draft and update it ${what}, and credit its refunds anew`;
     } else if (invoiceId) {
       action = 'update-invoice';
       message = `would update ${invoiceName(invoiceId)} ${what}`;
     }
     await this.planned(event, dryRun, String(order.id), { action, message, payload: plan.payload }, { decision: decision.reason, warnings: plan.warnings, zohoCalls: calls.calls });
-    if (action !== 'update-invoice' || invoiceId !== record?.invoiceId) return;
+    if ((action !== 'update-invoice' && action !== 'reinstate-invoice') || invoiceId !== record?.invoiceId) return;
     for (const write of await this.payments.previewReapplication(connection, order, invoiceId!, plan.orderTotal)) await this.planned(event, dryRun, String(order.id), write);
   }
 

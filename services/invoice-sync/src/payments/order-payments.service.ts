@@ -86,14 +86,14 @@ export class OrderPaymentsService {
 
   /**
    * After the invoice was rewritten: a payment of which less is applied than came in (its total
-   * fell earlier) takes up what the invoice owes now.
+   * fell earlier, or it was voided and is now reinstated) takes up what the invoice owes now.
    */
   async followInvoice(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined): Promise<Outcome[]> {
     if (!written || !Decimal.from(written.balance ?? 0).isPositive()) return [];
     const booked = await this.bookedOn(connection, order, written.invoice_id);
     if (!booked || !Decimal.from(booked.zohoAmount ?? '0').gt(booked.appliedAmount ?? '0')) return [];
     const room = Decimal.from(booked.appliedAmount ?? '0').add(Decimal.from(written.balance!));
-    return [await this.reapply(connection, order, record, zoho, booked, room, `the order's total rose to ${Decimal.from(order.total).toString()}`)];
+    return [await this.reapply(connection, order, record, zoho, booked, room, `the invoice owes ${Decimal.from(written.balance!).toString()} now`)];
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, Like, Repository } from 'typeorm';
 import { Decimal } from '@connector/accounting';
 import { RefundCreditEntity } from '@connector/persistence';
-import { AWAITS_SENT_INVOICE, awaitsSentInvoice } from './open-credit';
+import { AWAITS_SENT_INVOICE, awaitsSentInvoice } from './credit-link-rules';
 
 export interface IssuedCreditNote {
   creditNoteId: string;
@@ -76,6 +76,11 @@ export class RefundCreditRepository {
   /** More of the credit note applied to the invoice (after it was sent), with what is left to say. */
   async noteApplied(link: RefundCreditEntity, appliedAmount: string, reason: string | null): Promise<void> {
     await this.repo.update({ connectionId: link.connectionId, refundId: link.refundId }, { appliedAmount, reason });
+  }
+
+  /** Deletes these links: their refunds are to be credited anew. */
+  async forget(links: readonly RefundCreditEntity[]): Promise<void> {
+    for (const link of links) await this.repo.delete({ connectionId: link.connectionId, refundId: link.refundId });
   }
 
   /** Voiding takes the credit back off the invoice (and its cash refund, deleted first): nothing stays applied or given back. */

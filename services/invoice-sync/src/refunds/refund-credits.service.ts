@@ -12,7 +12,7 @@ import { OrderSyncRepository } from '../orders/order-sync.repository';
 import type { Outcome } from '../orders/order-audit-entry';
 import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
 import { OrderPaymentRepository } from '../payments/order-payment.repository';
-import { AWAITS_SENT_INVOICE, awaitsSentInvoice, openCredit } from './open-credit';
+import { AWAITS_SENT_INVOICE, awaitsSentInvoice, openCredit, voidedWithInvoice, voidedWithInvoiceReason } from './credit-link-rules';
 import { RefundCreditRepository } from './refund-credit.repository';
 import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
 
@@ -49,6 +49,14 @@ export class RefundCreditsService {
     private readonly exchangeRates: ExchangeRates,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /**
+   * The order's invoice is reinstated (OrderSyncService): the credit notes voided with it are
+   * forgotten here (Zoho keeps them, void), so its refunds are credited anew against it.
+   */
+  async releaseVoidedWithInvoice(connectionId: string, orderId: number): Promise<void> {
+    await this.links.forget((await this.links.forOrder(connectionId, orderId)).filter(voidedWithInvoice));
+  }
 
   /**
    * Applies to a draft invoice that was just sent (OrderSyncService.sendIfDraft) the credit notes
@@ -133,7 +141,7 @@ export class RefundCreditsService {
     if (record.state === 'voided' || record.invoiceStatus === 'void') {
       // Money already given back stays booked: voiding the sale does not undo a refund paid out
       // (Zoho keeps the order's payment as the customer's credit, and this credit note closed).
-      return this.voidAll(zoho, live.filter((link) => !link.cashRefundId), `invoice ${record.invoiceNumber ?? record.invoiceId} is void (order ${order.status})`);
+      return this.voidAll(zoho, live.filter((link) => !link.cashRefundId), voidedWithInvoiceReason(record.invoiceNumber ?? record.invoiceId ?? '', order.status));
     }
     if (missing.length === 0 && pending.length === 0) return this.applyIfSent(connection, order, record, zoho, live);
     // The store is asked, not the snapshot: a snapshot from the same second as a refund, delivered
@@ -209,9 +217,12 @@ export class RefundCreditsService {
    * lacks a credited one (as the live run does); no Zoho call.
    */
   async preview(
-    connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean; status?: string | null }, seen: Map<string, unknown>, zoho: () => Promise<ZohoBooksClient>,
+    connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean; status?: string | null; reinstated?: boolean }, seen: Map<string, unknown>,
+    zoho: () => Promise<ZohoBooksClient>,
   ): Promise<Array<{ action: string; message: string }>> {
-    const { live, missing, pending } = refundWork(await this.links.forOrder(connection.id, order.id), order);
+    // A reinstated invoice's refunds are credited anew (releaseVoidedWithInvoice), as the live run does.
+    const links = (await this.links.forOrder(connection.id, order.id)).filter((link) => !(invoice.reinstated && voidedWithInvoice(link)));
+    const { live, missing, pending } = refundWork(links, order);
     const once = (key: string) => onceIn(seen, key);
     const since = connectionSettings(connection).refundsSince;
     // The store's refunds, read as the live run would: to confirm a deletion, or to date a refund.

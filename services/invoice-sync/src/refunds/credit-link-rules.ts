@@ -1,6 +1,11 @@
 import { Decimal } from '@connector/accounting';
 import type { RefundCreditEntity } from '@connector/persistence';
 
+/*
+ * What a refund's credit note link says of itself, read by the refund step, the replay shortcut
+ * and the repository alike: one place for the reasons' markers.
+ */
+
 /** How a credit note's reason says it waits for its invoice to be sent: a draft takes no credits. */
 export const AWAITS_SENT_INVOICE = 'which takes no credits';
 
@@ -16,4 +21,20 @@ export function openCredit(link: RefundCreditEntity): Decimal {
  */
 export function awaitsSentInvoice(link: RefundCreditEntity): boolean {
   return link.state === 'credited' && !!link.reason?.includes(AWAITS_SENT_INVOICE) && openCredit(link).isPositive();
+}
+
+/** How a credit note's reason says it was voided with the order's invoice (order cancelled or failed). */
+const VOIDED_WITH_INVOICE = ' is void (order ';
+
+/** The reason of credit notes voided because the order's invoice was. */
+export function voidedWithInvoiceReason(invoiceName: string, orderStatus: string): string {
+  return `invoice ${invoiceName}${VOIDED_WITH_INVOICE}${orderStatus})`;
+}
+
+/**
+ * A credit note voided with its invoice, not because its refund was deleted: when the invoice is
+ * reinstated (the order invoiced again), the refund is credited anew.
+ */
+export function voidedWithInvoice(link: RefundCreditEntity): boolean {
+  return link.state === 'voided' && !!link.reason?.includes(VOIDED_WITH_INVOICE);
 }
