@@ -77,27 +77,24 @@ describe('buildPayment', () => {
 });
 
 describe('reappliedPayment', () => {
-  const booked = { amount: '29.35', date: '2017-03-22', mode: 'banktransfer' };
-
-  test('an order whose total fell to 19.35 after it was paid: the money booked stays, the invoice takes 19.35 of it', () => {
-    const order = { ...fixtures.order(), total: '19.35' };
-    const plan = reappliedPayment(order, context(order, { invoiceBalance: '19.35' }), booked);
-    assert.equal(plan.amount, '29.35');
-    assert.equal(plan.applied, '19.35');
-    assert.deepEqual(plan.payload, { ...buildPayment(fixtures.order(), context(fixtures.order())).payload, invoices: [{ invoice_id: 'inv-1', amount_applied: 19.35 }] });
+  test('an invoice whose total fell to 19.35: it takes 19.35 of the 29.35 paid, the rest is credit', () => {
+    const plan = reappliedPayment({ amount: 29.35, invoices: [{ invoice_id: 'inv-1', amount_applied: 29.35 }] }, 'inv-1', '19.35');
+    assert.deepEqual(plan, { applied: '19.35', invoices: [{ invoice_id: 'inv-1', amount_applied: 19.35 }] });
   });
 
-  test('more room than money (the total rose back): the whole amount and no more; none: nothing applied', () => {
-    const order = { ...fixtures.order(), total: '40.00' };
-    assert.equal(reappliedPayment(order, context(order, { invoiceBalance: '40.00' }), booked).applied, '29.35');
-    assert.deepEqual(reappliedPayment(order, context(order, { invoiceBalance: '-1' }), booked).payload.invoices, []);
+  test('more room than money (the total rose, a void invoice reinstated): the whole amount and no more', () => {
+    assert.deepEqual(reappliedPayment({ amount: '29.35', invoices: [] }, 'inv-1', '40.00'), { applied: '29.35', invoices: [{ invoice_id: 'inv-1', amount_applied: 29.35 }] });
   });
 
-  test('date and mode as booked, even when the order now says otherwise or is no longer paid; a mode Zoho lacks falls back to the order\'s', () => {
-    const order = { ...fixtures.order(), payment_method: 'stripe', date_paid: null, date_paid_gmt: null };
-    const plan = reappliedPayment(order, context(order), { ...booked, date: '2017-03-23' });
-    assert.deepEqual([plan.payload.date, plan.payload.payment_mode], ['2017-03-23', 'banktransfer']);
-    assert.equal(reappliedPayment(order, context(order), { ...booked, mode: 'Bitcoin' }).payload.payment_mode, 'creditcard');
+  test("another invoice the owner applied it to keeps its share; this one takes what is left; none left: it is dropped", () => {
+    const payment = { amount: '29.35', invoices: [{ invoice_id: 'inv-1', amount_applied: '10.00' }, { invoice_id: 'inv-9', amount_applied: '19.35' }] };
+    assert.deepEqual(reappliedPayment(payment, 'inv-1', '25.00').invoices, [{ invoice_id: 'inv-9', amount_applied: 19.35 }, { invoice_id: 'inv-1', amount_applied: 10 }]);
+    const taken = { amount: '29.35', invoices: [{ invoice_id: 'inv-9', amount_applied: '29.35' }] };
+    assert.deepEqual(reappliedPayment(taken, 'inv-1', '25.00'), { applied: '0.00', invoices: [{ invoice_id: 'inv-9', amount_applied: 29.35 }] });
+  });
+
+  test('exact where floats are not: 0.1 + 0.2 of 0.30', () => {
+    assert.equal(reappliedPayment({ amount: '0.30', invoices: [{ invoice_id: 'inv-9', amount_applied: 0.1 }] }, 'inv-1', '0.2').applied, '0.20');
   });
 });
 

@@ -93,28 +93,6 @@ export function paidOn(order: WooOrder, storeTimeZone: string): string {
 export function buildPayment(order: WooOrder, context: PaymentContext): PaymentPlan {
   const date = paidOn(order, context.storeTimeZone); // refuses an order not paid
   const amount = wooAmount(order.id, order.total, 'total');
-  return paymentPlan(order, context, { amount, date, mode: zohoPaymentMode(order.payment_method, context.modes) });
-}
-
-/** A payment as it was booked: the money that came in, which later edits of the order do not change. */
-export interface BookedPayment {
-  amount: string;
-  date: string;
-  mode: string;
-}
-
-/**
- * A booked payment applied anew to its invoice, after the order's total changed: amount, date and
- * mode stay as booked (the money came in as it did) and the invoice takes up to
- * `context.invoiceBalance`, what it can take of this payment; the rest is the customer's credit.
- */
-export function reappliedPayment(order: WooOrder, context: PaymentContext, booked: BookedPayment): PaymentPlan {
-  const mode = asZohoPaymentMode(booked.mode) ?? zohoPaymentMode(order.payment_method, context.modes);
-  return paymentPlan(order, context, { amount: Decimal.from(booked.amount), date: booked.date, mode });
-}
-
-function paymentPlan(order: WooOrder, context: PaymentContext, booked: { amount: Decimal; date: string; mode: ZohoPaymentMode }): PaymentPlan {
-  const { amount } = booked;
   const balance = Decimal.max(0, Decimal.from(context.invoiceBalance));
   const applied = Decimal.min(amount, balance);
   const method = cleanText(order.payment_method_title || order.payment_method, { maxLength: 100 });
@@ -128,14 +106,44 @@ function paymentPlan(order: WooOrder, context: PaymentContext, booked: { amount:
     applied: applied.toFixed(amount.scale),
     payload: {
       customer_id: context.customerId,
-      payment_mode: booked.mode,
+      payment_mode: zohoPaymentMode(order.payment_method, context.modes),
       amount: amount.toNumber(),
-      date: booked.date,
+      date,
       reference_number: paymentReference(order),
       description,
       ...(context.accountId ? { account_id: context.accountId } : {}),
       invoices: applied.isPositive() ? [{ invoice_id: context.invoiceId, amount_applied: applied.toNumber() }] : [],
       ...(context.exchangeRate !== undefined ? { exchange_rate: context.exchangeRate } : {}),
     },
+  };
+}
+
+/** An application of a payment to an invoice, as Zoho lists it (amounts exact, as decimal strings or numbers). */
+export interface PaymentApplication {
+  invoice_id: string;
+  amount_applied: string | number;
+}
+
+/**
+ * A booked payment applied anew, after its invoice's total changed (the order edited after it was
+ * paid, or its invoice voided and reinstated): the money that came in does not change, the other
+ * invoices the owner may have applied it to keep their share, and `invoiceId` takes what is left
+ * of the amount, at most `room` (what the invoice can take). The rest is the customer's credit.
+ */
+export function reappliedPayment(
+  payment: { amount: string | number; invoices: readonly PaymentApplication[] },
+  invoiceId: string,
+  room: string,
+): { invoices: Array<{ invoice_id: string; amount_applied: number }>; applied: string } {
+  const amount = Decimal.from(String(payment.amount));
+  const others = payment.invoices.filter((entry) => entry.invoice_id !== invoiceId);
+  const free = amount.sub(Decimal.sum(others.map((entry) => Decimal.from(String(entry.amount_applied)))));
+  const applied = Decimal.max(0, Decimal.min(free, room));
+  return {
+    applied: applied.toFixed(amount.scale),
+    invoices: [
+      ...others.map((entry) => ({ invoice_id: entry.invoice_id, amount_applied: Decimal.from(String(entry.amount_applied)).toNumber() })),
+      ...(applied.isPositive() ? [{ invoice_id: invoiceId, amount_applied: applied.toNumber() }] : []),
+    ],
   };
 }

@@ -177,7 +177,11 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
     assert.deepEqual([Decimal.from(String(invoice.total)).toString(), invoice.status, Decimal.from(String(invoice.balance)).isZero()], [lowered.total, 'paid', true]);
     assert.equal(credit().sub(creditBefore).compare(rest), 0, "what the invoice no longer takes is the customer's credit");
     const calls = stack.zoho.callsSince(mark).map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
-    assert.deepEqual(calls.filter((call) => /\/(invoices|customerpayments)/.test(call)), ['PUT /books/v3/customerpayments/:id', 'PUT /books/v3/invoices/:id'], calls.join(', '));
+    assert.deepEqual(
+      calls.filter((call) => /\/(invoices|customerpayments)/.test(call)),
+      ['GET /books/v3/customerpayments/:id', 'PUT /books/v3/customerpayments/:id', 'PUT /books/v3/invoices/:id'],
+      calls.join(', '),
+    );
     const { audit } = await story(order.id);
     assert.ok(audit.some((entry) => entry.action === 'reapply-payment' && entry.outcome === 'ok'), JSON.stringify(audit.map((e) => e.action)));
 
@@ -389,7 +393,7 @@ describe('paid orders become Zoho customer payments, exact to the cent', () => {
       // The void took the payment off the invoice: the record says where the money is now.
       const { payment } = await story(order.id);
       assert.equal(payment?.appliedAmount, '0.00');
-      assert.match(payment?.reason ?? '', new RegExp(`voided \\(order cancelled\\): Zoho keeps the ${order.total} paid as the customer's credit`));
+      assert.match(payment?.reason ?? '', new RegExp(`voided \\(order cancelled\\): the ${order.total} of this payment applied to it is the customer's credit in Zoho`));
       assert.equal(paymentsFor(order)[0].invoices.length, 0);
 
       // Reinstated: the same invoice reopened and the payment applied to it again; the refund stays given back.

@@ -4,7 +4,7 @@ import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
 import { ConnectionEntity, ConnectionSettings, connectionSettings, OrderPaymentEntity, OrderSyncEntity } from '@connector/persistence';
 import { LOGGER } from '@connector/platform';
-import type { ZohoBooksClient, ZohoCustomerPayment, ZohoInvoice } from '@connector/zoho-books';
+import type { ZohoBooksClient, ZohoCustomerPayment, ZohoInvoice, ZohoPaymentModeName } from '@connector/zoho-books';
 import type { Outcome } from '../orders/order-audit-entry';
 import { OrderSyncMetrics } from '../orders/order-sync.metrics';
 import { OrderSyncRepository } from '../orders/order-sync.repository';
@@ -103,7 +103,7 @@ export class OrderPaymentsService {
   async noteVoided(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity): Promise<Outcome[]> {
     const booked = await this.bookedOn(connection, order, record.invoiceId);
     if (!booked) return [];
-    const reason = `invoice ${record.invoiceNumber ?? record.invoiceId} voided (order ${order.status}): Zoho keeps the ${booked.zohoAmount} paid as the customer's credit; give it back or apply it in Zoho`;
+    const reason = `invoice ${record.invoiceNumber ?? record.invoiceId} voided (order ${order.status}): the ${booked.appliedAmount} of this payment applied to it is the customer's credit in Zoho; give it back or apply it there (reinstating the order applies it again)`;
     await this.payments.noteApplied(connection.id, order.id, Decimal.ZERO.toFixed(Decimal.from(booked.zohoAmount ?? '0').scale), reason);
     return [{ action: 'unapply-payment', outcome: 'ok', message: `payment ${booked.paymentId}: ${reason}`, detail: { paymentId: booked.paymentId } }];
   }
@@ -125,29 +125,38 @@ export class OrderPaymentsService {
     return booked?.state === 'recorded' && booked.paymentId && booked.invoiceId === invoiceId ? booked : undefined;
   }
 
+  /**
+   * Applies the booked payment anew: read as Zoho has it (the owner may have applied part of it to
+   * another invoice, or edited it), and written back whole with only this invoice's share changed,
+   * since Zoho's update replaces every application. Two calls, only when an order's total changed
+   * after it was paid or its invoice is reinstated.
+   */
   private async reapply(
     connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, booked: OrderPaymentEntity, room: Decimal, why: string,
   ): Promise<Outcome> {
-    const settings = connectionSettings(connection);
-    const plan = reappliedPayment(
-      order,
-      {
-        customerId: record.contactId!,
-        invoiceId: booked.invoiceId!,
-        invoiceBalance: room.toString(),
-        storeTimeZone: settings.storeTimeZone,
-        accountId: settings.paymentAccountId,
-        modes: settings.paymentModes,
-        exchangeRate: booked.exchangeRate === null ? undefined : Number(booked.exchangeRate),
-      },
-      { amount: booked.zohoAmount!, date: booked.paidOn!, mode: booked.paymentMode! },
-    );
-    const payment = await zoho.updateCustomerPayment(booked.paymentId!, plan.payload);
-    const scale = Decimal.from(booked.zohoAmount!).scale;
-    const onInvoice = payment.invoices?.find((entry) => entry.invoice_id === booked.invoiceId);
+    const current = await zoho.getCustomerPayment(booked.paymentId!);
+    const invoiceId = booked.invoiceId!;
+    const plan = reappliedPayment({ amount: current.amount, invoices: current.invoices ?? [] }, invoiceId, room.toString());
+    const payment = await zoho.updateCustomerPayment(booked.paymentId!, {
+      customer_id: current.customer_id,
+      // As Zoho has it: a mode the organization added in Books is kept too.
+      payment_mode: current.payment_mode as ZohoPaymentModeName,
+      amount: current.amount,
+      date: current.date,
+      ...(current.reference_number !== undefined ? { reference_number: current.reference_number } : {}),
+      ...(current.description !== undefined ? { description: current.description } : {}),
+      ...(typeof current.account_id === 'string' && current.account_id ? { account_id: current.account_id } : {}),
+      ...(current.exchange_rate !== undefined ? { exchange_rate: current.exchange_rate } : {}),
+      invoices: plan.invoices,
+    });
+    const scale = Decimal.from(booked.zohoAmount ?? String(current.amount)).scale;
+    const onInvoice = payment.invoices?.find((entry) => entry.invoice_id === invoiceId);
     const applied = Decimal.from(onInvoice?.amount_applied ?? 0);
-    const rest = Decimal.from(payment.amount).sub(applied);
-    const reason = rest.isPositive() ? `only ${applied.toFixed(scale)} of ${booked.zohoAmount} applied: ${why}; ${rest.toFixed(scale)} is the customer's credit in Zoho` : null;
+    const amount = Decimal.from(payment.amount).toFixed(scale);
+    const unapplied = Decimal.from(payment.amount).sub(Decimal.sum((payment.invoices ?? []).map((entry) => Decimal.from(entry.amount_applied))));
+    const reason = applied.lt(payment.amount)
+      ? `only ${applied.toFixed(scale)} of ${amount} applied: ${why}${unapplied.isPositive() ? `; ${unapplied.toFixed(scale)} is the customer's credit in Zoho` : ''}`
+      : null;
     await this.payments.noteApplied(connection.id, order.id, applied.toFixed(scale), reason);
     if (onInvoice?.balance_amount !== undefined) {
       await this.records.noteInvoiceStatus(connection.id, order.id, Decimal.from(onInvoice.balance_amount).isPositive() ? 'partially_paid' : 'paid');
@@ -156,7 +165,7 @@ export class OrderPaymentsService {
     return {
       action: REAPPLY_PAYMENT,
       outcome: 'ok',
-      message: `payment ${payment.payment_id}: ${applied.toFixed(scale)} of ${booked.zohoAmount} applied to invoice ${record.invoiceNumber ?? booked.invoiceId}, was ${booked.appliedAmount} (${why}${rest.isPositive() ? `; ${rest.toFixed(scale)} is the customer's credit` : ''})`,
+      message: `payment ${payment.payment_id}: ${applied.toFixed(scale)} of ${amount} applied to invoice ${record.invoiceNumber ?? invoiceId}, was ${booked.appliedAmount} (${why}${unapplied.isPositive() ? `; ${unapplied.toFixed(scale)} is the customer's credit` : ''})`,
       detail: { paymentId: payment.payment_id },
     };
   }
