@@ -4,6 +4,8 @@ import { InvoiceSyncConfig } from './invoice-sync.config';
 import { AppliedOrderEvents } from './orders/applied-order-events';
 import { InFlightOrders } from './orders/in-flight-orders';
 import { InvoiceContextResolver } from './orders/invoice-context.resolver';
+import { InvoicePlanner } from './orders/invoice-planner';
+import { OrderDryRun } from './orders/order-dry-run';
 import { OrderEventsHandler } from './orders/order-events.handler';
 import { OrderSyncMetrics } from './orders/order-sync.metrics';
 import { OrderSyncRepository } from './orders/order-sync.repository';
@@ -23,7 +25,7 @@ export class InvoiceSyncModule {
       module: InvoiceSyncModule,
       imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
       controllers: [OrderEventsHandler, ReplayHandler],
-      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, InFlightOrders, OrganizationProfiles, OrganizationCurrencies, ExchangeRates, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
+      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, OrderDryRun, InvoicePlanner, InFlightOrders, OrganizationProfiles, OrganizationCurrencies, ExchangeRates, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
     };
   }
 }

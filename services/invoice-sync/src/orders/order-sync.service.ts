@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { buildInvoice, canonicalHash, Decimal, decideOrderAction, ExistingInvoiceLink, InvoicePlan, isStaleSnapshot, orderContentHash, paymentIsBooked, TaxMappingError, ZohoInvoicePayload } from '@connector/accounting';
+import { canonicalHash, Decimal, decideOrderAction, isStaleSnapshot, orderContentHash, paymentIsBooked, TaxMappingError } from '@connector/accounting';
 import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError, Semaphore } from '@connector/common';
 import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
@@ -10,9 +10,10 @@ import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, Orde
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
 import { existingLink } from './existing-link';
 import { FOLLOW_UPS, FollowUp } from './follow-ups';
-import { InvoiceContextResolver, PlannedCreation } from './invoice-context.resolver';
+import { currencyAndRate, InvoicePlanner, invoiceUpdate } from './invoice-planner';
 import { InFlightOrders } from './in-flight-orders';
 import { orderAuditEntry, Outcome } from './order-audit-entry';
+import { OrderDryRun } from './order-dry-run';
 import { orderIdOf, orderKey } from './order-key';
 import { JudgedSnapshot, OrderSyncRepository } from './order-sync.repository';
 import { OrderPaymentsService } from '../payments/order-payments.service';
@@ -37,7 +38,8 @@ export class OrderSyncService {
     private readonly audit: AuditTrail,
     private readonly inFlight: InFlightOrders,
     private readonly zohoClients: ZohoClientFactory,
-    private readonly contexts: InvoiceContextResolver,
+    private readonly planner: InvoicePlanner,
+    private readonly dryRun: OrderDryRun,
     private readonly refunds: RefundCreditsService,
     private readonly payments: OrderPaymentsService,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -54,7 +56,7 @@ export class OrderSyncService {
   private readonly lockHolders: Semaphore;
 
   async handle(event: InboundEvent, options: { dryRun?: ReplayDryRun } = {}): Promise<void> {
-    if (options.dryRun) return this.preview(event, options.dryRun);
+    if (options.dryRun) return this.dryRun.preview(event, options.dryRun);
     const body = event.body;
     const orderId = orderIdOf(event);
     const resourceId = orderId === null ? null : String(orderId);
@@ -186,24 +188,6 @@ export class OrderSyncService {
   }
 
   /**
-   * Replay dry run: sendIfDraft's mark (and the open credits it applies), for an invoice this dry
-   * run plans to create or one the record shows as a draft; listed once per dry run.
-   */
-  private async previewSend(
-    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, invoice: { invoiceId?: string; void: boolean; status?: string | null }, seen: Map<string, unknown>,
-  ): Promise<Array<{ action: string; message: string }>> {
-    const settings = connectionSettings(connection);
-    if (settings.invoiceStatus !== 'sent' || paymentIsBooked(order, settings.paymentsSince) || !invoice.invoiceId || invoice.void) return [];
-    const planned = invoice.invoiceId.startsWith(PLANNED_INVOICE);
-    const key = `sent:${connection.id}:${order.id}`;
-    if ((!planned && invoice.status !== 'draft') || seen.has(key)) return [];
-    seen.set(key, true);
-    const name = planned ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? invoice.invoiceId}`;
-    const credits = planned ? [] : await this.refunds.previewOpenCredits(connection, order, invoice.invoiceId, seen);
-    return [{ action: FOLLOW_UPS.send.action, message: `would mark ${name} as sent (settings.invoiceStatus)` }, ...credits];
-  }
-
-  /**
    * The invoice step's outcome, the invoice as Zoho answered when this event wrote it, and what
    * the step did to the order's payment (applied anew before an update lowered the invoice below
    * it; taken off by a void).
@@ -226,7 +210,7 @@ export class OrderSyncService {
     }
 
     const reinstating = decision.action === 'reinstate';
-    const plan = await this.plan(connection, order, zoho, event);
+    const plan = await this.planner.plan(connection, order, zoho, event);
     if (reinstating) await this.reopen(connection, order, record, zoho);
     const invoiceHash = canonicalHash(invoiceUpdate(plan.payload));
     // A reinstated invoice is written even when it shows this snapshot: its answer says what the
@@ -298,110 +282,6 @@ export class OrderSyncService {
   }
 
   /**
-   * Resolves contact, items and taxes, then maps the order to an invoice (pure domain code). With
-   * `lookUpOnly` (dry run) the contact and items are only looked up; those the live run would
-   * create are listed in `creations` and stand in the payload as placeholders.
-   */
-  private async plan(
-    connection: ConnectionEntity, order: WooOrder, zoho: ZohoBooksClient, event: InboundEvent, lookUpOnly?: { creations: PlannedCreation[] },
-  ): Promise<InvoicePlan> {
-    const { context } = await this.contexts.resolve(connection, order, zoho, event, { lookUpOnly });
-    return buildInvoice(order, context);
-  }
-
-  /**
-   * Replay dry run: the live path's decision and invoice plan, reported (in the replay and the
-   * audit trail) instead of written. Only reads: the order's record, or what an earlier event of
-   * this dry run would have made of it; contact and item look-ups that never create; Zoho GETs.
-   */
-  private async preview(event: InboundEvent, dryRun: ReplayDryRun): Promise<void> {
-    const connection = await this.connections.find(event.connectionId);
-    if (!connection || event.event === 'deleted' || isWooErrorBody(event.body)) return;
-    const problem = describeOrderShapeProblem(event.body);
-    if (problem) throw new PermanentError(`the delivery is not a WooCommerce order: ${problem}`);
-    const order = event.body as WooOrder;
-    const key = orderKey(connection.id, order.id);
-    const record = await this.records.find(connection.id, order.id);
-    const existing = (dryRun.simulated.get(key) as ExistingInvoiceLink | undefined) ?? (record ? existingLink(record) : undefined);
-    await this.previewInvoice(event, dryRun, connection, order, record, existing);
-    if (isStaleSnapshot(order, existing)) return;
-    // The payment and refunds as the invoice stands after this event (planned above, or as it was).
-    const after = dryRun.simulated.get(key) as ExistingInvoiceLink | undefined;
-    const reinstated = record?.state === 'voided' && after?.state === 'synced';
-    const invoice = {
-      invoiceId: after?.invoiceId ?? record?.invoiceId ?? undefined,
-      void: after ? after.state === 'voided' : record?.state === 'voided',
-      status: after?.invoiceStatus ?? record?.invoiceStatus,
-      reinstated,
-    };
-    const writes = [
-      ...(await this.previewSend(connection, order, record, invoice, dryRun.simulated)),
-      ...(await this.payments.preview(connection, order, invoice, dryRun.simulated)),
-      ...(await this.refunds.preview(connection, order, invoice, dryRun.simulated, () => this.zohoClients.forConnection(connection.id))),
-    ];
-    for (const write of writes) await this.planned(event, dryRun, String(order.id), write);
-  }
-
-  private async previewInvoice(
-    event: InboundEvent, dryRun: ReplayDryRun, connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, existing: ExistingInvoiceLink | undefined,
-  ): Promise<void> {
-    const key = orderKey(connection.id, order.id);
-    const decision = decideOrderAction({ order, existing, syncStatuses: connectionSettings(connection).syncStatuses });
-    if (decision.action === 'skip') return;
-    if (connection.status === 'needs_reauthorization') {
-      throw new ReauthorizationRequiredError(`waiting for Zoho re-authorization of connection ${connection.id}`, { retryAfterMs: 60_000 });
-    }
-    const applied = { lastModifiedGmt: order.date_modified_gmt ?? undefined, lastContentHash: orderContentHash(order) };
-    const invoiceName = (id: string | undefined) => (id?.startsWith(PLANNED_INVOICE) ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? id}`);
-    if (decision.action === 'void') {
-      dryRun.simulated.set(key, { ...existing, ...applied, state: 'voided', invoiceStatus: 'void' } satisfies ExistingInvoiceLink);
-      return this.planned(event, dryRun, String(order.id), { action: 'void-invoice', message: `would void ${invoiceName(existing?.invoiceId)}: ${decision.reason}` });
-    }
-    const calls = new ZohoCallLog();
-    const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
-    const creations: PlannedCreation[] = [];
-    const plan = await this.plan(connection, order, zoho, event, { creations });
-    const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.findByReference(zoho, plan.payload.reference_number) : undefined;
-    const invoiceId = existing?.invoiceId ?? recovered?.invoice_id;
-    const reinstating = decision.action === 'reinstate';
-    if (!recovered && !reinstating && invoiceId === record?.invoiceId && record?.invoiceHash === canonicalHash(invoiceUpdate(plan.payload))) {
-      // The live run would write nothing: the invoice already shows this snapshot.
-      dryRun.simulated.set(key, { ...existing, ...applied, state: 'synced' } satisfies ExistingInvoiceLink);
-      return;
-    }
-    for (const creation of creations) {
-      const seen = `new-${creation.kind}:${connection.id}:${creation.key}`;
-      if (dryRun.simulated.has(seen)) continue;
-      dryRun.simulated.set(seen, true);
-      await this.planned(event, dryRun, String(order.id), plannedCreation(creation, order));
-    }
-    const status = reinstating ? { invoiceStatus: 'draft' } : {};
-    dryRun.simulated.set(key, { ...existing, ...applied, ...status, invoiceId: invoiceId ?? `${PLANNED_INVOICE}${order.id}`, state: 'synced' } satisfies ExistingInvoiceLink);
-    const what = `for order ${order.number ?? order.id}: total ${plan.orderTotal}${currencyAndRate(order, plan.payload.exchange_rate)}${Decimal.from(plan.adjustment).isZero() ? '' : `, adjustment ${plan.adjustment}`}`;
-    let action = 'create-invoice';
-    let message = `would create an invoice ${what}`;
-    if (recovered) {
-      action = 'recover-invoice';
-      message = `would adopt invoice ${recovered.invoice_number ?? recovered.invoice_id} (created earlier, its response lost) and update it ${what}`;
-    } else if (reinstating) {
-      action = 'reinstate-invoice';
-      message = `would reopen ${invoiceName(invoiceId)} (void) as a draft and update it ${what}, and credit its refunds anew`;
-    } else if (invoiceId) {
-      action = 'update-invoice';
-      message = `would update ${invoiceName(invoiceId)} ${what}`;
-    }
-    await this.planned(event, dryRun, String(order.id), { action, message, payload: plan.payload }, { decision: decision.reason, warnings: plan.warnings, zohoCalls: calls.calls });
-    if ((action !== 'update-invoice' && action !== 'reinstate-invoice') || invoiceId !== record?.invoiceId) return;
-    for (const write of await this.payments.previewReapplication(connection, order, invoiceId!, plan.orderTotal)) await this.planned(event, dryRun, String(order.id), write);
-  }
-
-  /** One write the dry run found: listed in the replay and in the audit trail (outcome `dry-run`). */
-  private async planned(event: InboundEvent, dryRun: ReplayDryRun, orderId: string, write: { action: string; message: string; payload?: unknown }, detail: Record<string, unknown> = {}): Promise<void> {
-    dryRun.plan({ resource: 'order', resourceId: orderId, ...write });
-    await this.note(event, orderId, { action: write.action, outcome: 'dry-run', message: write.message, detail: { ...detail, replayId: dryRun.replayId, payload: write.payload } });
-  }
-
-  /**
    * A record still `creating` means an earlier attempt may have created the invoice and lost the
    * answer (crash, timeout, connection reset). Before anything else is decided (update, void or a
    * new create), Zoho is searched by the order's reference number and a found invoice is adopted,
@@ -409,17 +289,11 @@ export class OrderSyncService {
    */
   private async recoverLostCreate(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient): Promise<OrderSyncEntity> {
     if (record.state !== 'creating' || record.invoiceId) return record;
-    const found = await this.findByReference(zoho, referenceOf(order));
+    const found = await this.planner.findByReference(zoho, referenceOf(order));
     if (!found) return record;
     await this.records.adoptInvoice(connection.id, order.id, found.invoice_id, found.invoice_number ?? null, found.status ?? null);
     this.logger.warn({ connectionId: connection.id, orderId: order.id, invoiceId: found.invoice_id }, 'adopted an invoice whose create response was lost');
     return (await this.records.find(connection.id, order.id)) ?? record;
-  }
-
-  private async findByReference(zoho: ZohoBooksClient, reference: string | undefined): Promise<ZohoInvoice | undefined> {
-    if (!reference) return undefined;
-    const found = await zoho.findInvoicesByReference(reference);
-    return found.find((invoice) => invoice.status !== 'void') ?? found[0];
   }
 
   private async recordFailure(event: InboundEvent, order: WooOrder, record: OrderSyncEntity, calls: ZohoCallLog, error: unknown): Promise<void> {
@@ -461,43 +335,6 @@ export class OrderSyncService {
 interface ApplyProgress {
   invoice?: Outcome;
   step?: FollowUp;
-}
-
-/** Stands for the id of an invoice a dry run would have created, so later snapshots are judged against it. */
-const PLANNED_INVOICE = 'planned:';
-
-/**
- * What an update of the invoice sends, and what its hash covers: everything but the exchange rate
- * and the number, which an invoice keeps from its creation.
- * - The rate: the organization's rates of a past day can still change (a feed filling in the
- *   day's rate later), and re-rating a booked, maybe paid, invoice on a status change would move
- *   its base-currency amounts behind the owner's back.
- * - The number: an issued invoice's number is part of the books' sequence. A change of
- *   settings.invoiceNumber or its prefix applies to new invoices; renumbering old ones on their next
- *   edit would break the sequence (and Zoho refuses a number without ignore_auto_number_generation).
- */
-function invoiceUpdate(payload: ZohoInvoicePayload): ZohoInvoicePayload {
-  const { exchange_rate: _rate, invoice_number: _number, ...rest } = payload;
-  return rest;
-}
-
-/** ` EUR at 0.8567` for an invoice in a foreign currency (one with an exchange rate other than 1), else nothing. */
-function currencyAndRate(order: WooOrder, rate: number | undefined): string {
-  return rate === undefined || rate === 1 ? '' : ` ${order.currency} at ${rate}`;
-}
-
-/** How a dry run lists a contact or item the live run would create, or a contact it would move to the order's currency. */
-function plannedCreation(creation: PlannedCreation, order: WooOrder): { action: string; message: string; payload: unknown } {
-  const forOrder = `for order ${order.number ?? order.id}`;
-  if (creation.kind === 'contact-currency') {
-    const { from, to } = creation.payload as { from: string; to: string };
-    return {
-      action: 'change-contact-currency',
-      message: `would change the currency of Zoho contact "${creation.name}" from ${from} to ${to} ${forOrder} (Zoho refuses once the contact has transactions: the customer's ${to} contact is then used, or the order fails with what to do)`,
-      payload: creation.payload,
-    };
-  }
-  return { action: `create-${creation.kind}`, message: `would create Zoho ${creation.kind} "${creation.name}" ${forOrder}`, payload: creation.payload };
 }
 
 /** The order's reference number in Zoho (what buildInvoice puts in `reference_number`). */

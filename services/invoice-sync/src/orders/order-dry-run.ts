@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { canonicalHash, Decimal, decideOrderAction, ExistingInvoiceLink, isStaleSnapshot, orderContentHash, paymentIsBooked } from '@connector/accounting';
+import { PermanentError, ReauthorizationRequiredError } from '@connector/common';
+import { describeOrderShapeProblem, isWooErrorBody, WooOrder } from '@connector/contracts';
+import { InboundEvent, ReplayDryRun } from '@connector/messaging';
+import { ZohoCallLog, ZohoClientFactory } from '@connector/platform';
+import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity } from '@connector/persistence';
+import { existingLink } from './existing-link';
+import { FOLLOW_UPS } from './follow-ups';
+import { PlannedCreation } from './invoice-context.resolver';
+import { currencyAndRate, InvoicePlanner, invoiceUpdate } from './invoice-planner';
+import { orderAuditEntry } from './order-audit-entry';
+import { orderKey } from './order-key';
+import { OrderSyncRepository } from './order-sync.repository';
+import { OrderPaymentsService } from '../payments/order-payments.service';
+import { RefundCreditsService } from '../refunds/refund-credits.service';
+
+/**
+ * A replay's dry run of an order event: the live path's decision and invoice plan, and the
+ * follow-ups the live run would make (mark, payment, credit notes), listed in the replay and the
+ * audit trail (outcome `dry-run`) instead of written. Earlier events of the same dry run count:
+ * what they would have made of the order is kept in `dryRun.simulated`.
+ */
+@Injectable()
+export class OrderDryRun {
+  constructor(
+    private readonly connections: ConnectionStore,
+    private readonly records: OrderSyncRepository,
+    private readonly audit: AuditTrail,
+    private readonly zohoClients: ZohoClientFactory,
+    private readonly planner: InvoicePlanner,
+    private readonly refunds: RefundCreditsService,
+    private readonly payments: OrderPaymentsService,
+  ) {}
+
+  /**
+   * Replay dry run: the live path's decision and invoice plan, reported (in the replay and the
+   * audit trail) instead of written. Only reads: the order's record, or what an earlier event of
+   * this dry run would have made of it; contact and item look-ups that never create; Zoho GETs.
+   */
+  async preview(event: InboundEvent, dryRun: ReplayDryRun): Promise<void> {
+    const connection = await this.connections.find(event.connectionId);
+    if (!connection || event.event === 'deleted' || isWooErrorBody(event.body)) return;
+    const problem = describeOrderShapeProblem(event.body);
+    if (problem) throw new PermanentError(`the delivery is not a WooCommerce order: ${problem}`);
+    const order = event.body as WooOrder;
+    const key = orderKey(connection.id, order.id);
+    const record = await this.records.find(connection.id, order.id);
+    const existing = (dryRun.simulated.get(key) as ExistingInvoiceLink | undefined) ?? (record ? existingLink(record) : undefined);
+    await this.previewInvoice(event, dryRun, connection, order, record, existing);
+    if (isStaleSnapshot(order, existing)) return;
+    // The payment and refunds as the invoice stands after this event (planned above, or as it was).
+    const after = dryRun.simulated.get(key) as ExistingInvoiceLink | undefined;
+    const reinstated = record?.state === 'voided' && after?.state === 'synced';
+    const invoice = {
+      invoiceId: after?.invoiceId ?? record?.invoiceId ?? undefined,
+      void: after ? after.state === 'voided' : record?.state === 'voided',
+      status: after?.invoiceStatus ?? record?.invoiceStatus,
+      reinstated,
+    };
+    const writes = [
+      ...(await this.previewSend(connection, order, record, invoice, dryRun.simulated)),
+      ...(await this.payments.preview(connection, order, invoice, dryRun.simulated)),
+      ...(await this.refunds.preview(connection, order, invoice, dryRun.simulated, () => this.zohoClients.forConnection(connection.id))),
+    ];
+    for (const write of writes) await this.planned(event, dryRun, String(order.id), write);
+  }
+
+  private async previewInvoice(
+    event: InboundEvent, dryRun: ReplayDryRun, connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, existing: ExistingInvoiceLink | undefined,
+  ): Promise<void> {
+    const key = orderKey(connection.id, order.id);
+    const decision = decideOrderAction({ order, existing, syncStatuses: connectionSettings(connection).syncStatuses });
+    if (decision.action === 'skip') return;
+    if (connection.status === 'needs_reauthorization') {
+      throw new ReauthorizationRequiredError(`waiting for Zoho re-authorization of connection ${connection.id}`, { retryAfterMs: 60_000 });
+    }
+    const applied = { lastModifiedGmt: order.date_modified_gmt ?? undefined, lastContentHash: orderContentHash(order) };
+    const invoiceName = (id: string | undefined) => (id?.startsWith(PLANNED_INVOICE) ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? id}`);
+    if (decision.action === 'void') {
+      dryRun.simulated.set(key, { ...existing, ...applied, state: 'voided', invoiceStatus: 'void' } satisfies ExistingInvoiceLink);
+      return this.planned(event, dryRun, String(order.id), { action: 'void-invoice', message: `would void ${invoiceName(existing?.invoiceId)}: ${decision.reason}` });
+    }
+    const calls = new ZohoCallLog();
+    const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
+    const creations: PlannedCreation[] = [];
+    const plan = await this.planner.plan(connection, order, zoho, event, { creations });
+    const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.planner.findByReference(zoho, plan.payload.reference_number) : undefined;
+    const invoiceId = existing?.invoiceId ?? recovered?.invoice_id;
+    const reinstating = decision.action === 'reinstate';
+    if (!recovered && !reinstating && invoiceId === record?.invoiceId && record?.invoiceHash === canonicalHash(invoiceUpdate(plan.payload))) {
+      // The live run would write nothing: the invoice already shows this snapshot.
+      dryRun.simulated.set(key, { ...existing, ...applied, state: 'synced' } satisfies ExistingInvoiceLink);
+      return;
+    }
+    for (const creation of creations) {
+      const seen = `new-${creation.kind}:${connection.id}:${creation.key}`;
+      if (dryRun.simulated.has(seen)) continue;
+      dryRun.simulated.set(seen, true);
+      await this.planned(event, dryRun, String(order.id), plannedCreation(creation, order));
+    }
+    const status = reinstating ? { invoiceStatus: 'draft' } : {};
+    dryRun.simulated.set(key, { ...existing, ...applied, ...status, invoiceId: invoiceId ?? `${PLANNED_INVOICE}${order.id}`, state: 'synced' } satisfies ExistingInvoiceLink);
+    const what = `for order ${order.number ?? order.id}: total ${plan.orderTotal}${currencyAndRate(order, plan.payload.exchange_rate)}${Decimal.from(plan.adjustment).isZero() ? '' : `, adjustment ${plan.adjustment}`}`;
+    let action = 'create-invoice';
+    let message = `would create an invoice ${what}`;
+    if (recovered) {
+      action = 'recover-invoice';
+      message = `would adopt invoice ${recovered.invoice_number ?? recovered.invoice_id} (created earlier, its response lost) and update it ${what}`;
+    } else if (reinstating) {
+      action = 'reinstate-invoice';
+      message = `would reopen ${invoiceName(invoiceId)} (void) as a draft and update it ${what}, and credit its refunds anew`;
+    } else if (invoiceId) {
+      action = 'update-invoice';
+      message = `would update ${invoiceName(invoiceId)} ${what}`;
+    }
+    await this.planned(event, dryRun, String(order.id), { action, message, payload: plan.payload }, { decision: decision.reason, warnings: plan.warnings, zohoCalls: calls.calls });
+    if ((action !== 'update-invoice' && action !== 'reinstate-invoice') || invoiceId !== record?.invoiceId) return;
+    for (const write of await this.payments.previewReapplication(connection, order, invoiceId!, plan.orderTotal)) await this.planned(event, dryRun, String(order.id), write);
+  }
+
+  /** One write the dry run found: listed in the replay and in the audit trail (outcome `dry-run`). */
+  private async planned(event: InboundEvent, dryRun: ReplayDryRun, orderId: string, write: { action: string; message: string; payload?: unknown }, detail: Record<string, unknown> = {}): Promise<void> {
+    dryRun.plan({ resource: 'order', resourceId: orderId, ...write });
+    await this.audit.record(orderAuditEntry(event, orderId, { action: write.action, outcome: 'dry-run', message: write.message, detail: { ...detail, replayId: dryRun.replayId, payload: write.payload } }));
+  }
+
+  /**
+   * Replay dry run: sendIfDraft's mark (and the open credits it applies), for an invoice this dry
+   * run plans to create or one the record shows as a draft; listed once per dry run.
+   */
+  private async previewSend(
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, invoice: { invoiceId?: string; void: boolean; status?: string | null }, seen: Map<string, unknown>,
+  ): Promise<Array<{ action: string; message: string }>> {
+    const settings = connectionSettings(connection);
+    if (settings.invoiceStatus !== 'sent' || paymentIsBooked(order, settings.paymentsSince) || !invoice.invoiceId || invoice.void) return [];
+    const planned = invoice.invoiceId.startsWith(PLANNED_INVOICE);
+    const key = `sent:${connection.id}:${order.id}`;
+    if ((!planned && invoice.status !== 'draft') || seen.has(key)) return [];
+    seen.set(key, true);
+    const name = planned ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? invoice.invoiceId}`;
+    const credits = planned ? [] : await this.refunds.previewOpenCredits(connection, order, invoice.invoiceId, seen);
+    return [{ action: FOLLOW_UPS.send.action, message: `would mark ${name} as sent (settings.invoiceStatus)` }, ...credits];
+  }
+}
+
+/** Stands for the id of an invoice a dry run would have created, so later snapshots are judged against it. */
+const PLANNED_INVOICE = 'planned:';
+
+/** How a dry run lists a contact or item the live run would create, or a contact it would move to the order's currency. */
+function plannedCreation(creation: PlannedCreation, order: WooOrder): { action: string; message: string; payload: unknown } {
+  const forOrder = `for order ${order.number ?? order.id}`;
+  if (creation.kind === 'contact-currency') {
+    const { from, to } = creation.payload as { from: string; to: string };
+    return {
+      action: 'change-contact-currency',
+      message: `would change the currency of Zoho contact "${creation.name}" from ${from} to ${to} ${forOrder} (Zoho refuses once the contact has transactions: the customer's ${to} contact is then used, or the order fails with what to do)`,
+      payload: creation.payload,
+    };
+  }
+  return { action: `create-${creation.kind}`, message: `would create Zoho ${creation.kind} "${creation.name}" ${forOrder}`, payload: creation.payload };
+}
