@@ -214,7 +214,8 @@ export class RefundCreditsService {
   /**
    * Replay dry run: the credit notes the live run would create or void for this snapshot, each
    * listed once per dry run (`seen`). Reads our records, and the store's refunds when the snapshot
-   * lacks a credited one (as the live run does); no Zoho call.
+   * lacks a credited one (as the live run does); no Zoho write, and a read only of an invoice last
+   * seen as a draft that a credit waits for (as applyIfSent does).
    */
   async preview(
     connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean; status?: string | null; reinstated?: boolean }, seen: Map<string, unknown>,
