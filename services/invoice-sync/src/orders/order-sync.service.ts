@@ -6,7 +6,7 @@ import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
 import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
-import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
+import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderPaymentEntity, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
 import { existingLink } from './existing-link';
 import { FOLLOW_UPS, FollowUp } from './follow-ups';
@@ -16,7 +16,7 @@ import { orderAuditEntry, Outcome } from './order-audit-entry';
 import { OrderDryRun } from './order-dry-run';
 import { orderIdOf, orderKey } from './order-key';
 import { JudgedSnapshot, OrderSyncRepository } from './order-sync.repository';
-import { OrderPaymentsService } from '../payments/order-payments.service';
+import { BookedPaymentRead, OrderPaymentsService } from '../payments/order-payments.service';
 import { RefundCreditsService } from '../refunds/refund-credits.service';
 import { bookedRate } from '../zoho/exchange-rates';
 
@@ -138,7 +138,10 @@ export class OrderSyncService {
     const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
     const record = await this.recoverLostCreate(connection, order, claimed, zoho);
     const stale = isStaleSnapshot(order, existingLink(record));
-    const { outcome, written, paymentMoved } = await this.applyInvoice(connection, order, record, zoho, event);
+    // The order's payment, read once and only by a step that may move it (an invoice rewritten or voided).
+    let bookedRead: Promise<OrderPaymentEntity | undefined> | undefined;
+    const booked = () => (bookedRead ??= this.payments.bookedOn(connection, order.id, record.invoiceId));
+    const { outcome, written, paymentMoved } = await this.applyInvoice(connection, order, record, zoho, event, booked);
     if (stale) return [outcome];
     progress.invoice = outcome;
     // The record as the invoice step left it, read once and only when a later step has something
@@ -151,7 +154,7 @@ export class OrderSyncService {
     progress.step = FOLLOW_UPS.payment;
     const payment = [
       ...paymentMoved,
-      ...(record.invoiceId ? await this.payments.followInvoice(connection, order, record, zoho, written) : []),
+      ...(record.invoiceId ? await this.payments.followInvoice(connection, order, record, zoho, written, booked) : []),
       ...(await this.payments.reconcile(connection, order, current, zoho, written)),
     ];
     progress.step = FOLLOW_UPS.refunds;
@@ -193,7 +196,7 @@ export class OrderSyncService {
    * it; taken off by a void).
    */
   private async applyInvoice(
-    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent,
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent, booked: BookedPaymentRead,
   ): Promise<{ outcome: Outcome; written?: ZohoInvoice; paymentMoved: Outcome[] }> {
     const settings = connectionSettings(connection);
     const decision = decideOrderAction({ order, existing: existingLink(record), syncStatuses: settings.syncStatuses });
@@ -205,7 +208,7 @@ export class OrderSyncService {
     if (decision.action === 'void') {
       await zoho.voidInvoice(record.invoiceId!);
       await this.records.markVoided(connection.id, order.id, order.status, snapshotOf(order, event), decision.reason);
-      const paymentMoved = await this.payments.noteVoided(connection, order, record);
+      const paymentMoved = await this.payments.noteVoided(connection, order, record, booked);
       return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` }, paymentMoved };
     }
 
@@ -226,7 +229,7 @@ export class OrderSyncService {
     let paymentMoved: Outcome[] = [];
     if (record.invoiceId) {
       // Zoho refuses an invoice total below the payments applied to it: the payment moves first.
-      paymentMoved = await this.payments.makeRoom(connection, order, record, zoho, plan.orderTotal);
+      paymentMoved = await this.payments.makeRoom(connection, order, record, zoho, plan.orderTotal, booked);
       invoice = await zoho.updateInvoice(record.invoiceId, invoiceUpdate(plan.payload));
       action = reinstating ? 'reinstate-invoice' : 'update-invoice';
     } else {

@@ -12,6 +12,9 @@ import { RefundCreditRepository } from '../refunds/refund-credit.repository';
 import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
 import { OrderPaymentRepository } from './order-payment.repository';
 
+/** The order's booked payment, read at most once per event (OrderSyncService.apply). */
+export type BookedPaymentRead = () => Promise<OrderPaymentEntity | undefined>;
+
 /** The audit action of a payment applied anew to its invoice. */
 const REAPPLY_PAYMENT = 'reapply-payment';
 
@@ -76,8 +79,8 @@ export class OrderPaymentsService {
    * payment is applied anew to what the invoice can take. Only on an invoice update; one query and
    * no call when the payment fits.
    */
-  async makeRoom(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, newTotal: string): Promise<Outcome[]> {
-    const booked = await this.bookedOn(connection, order, record.invoiceId);
+  async makeRoom(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, newTotal: string, bookedPayment: BookedPaymentRead): Promise<Outcome[]> {
+    const booked = await bookedPayment();
     if (!booked) return [];
     const room = Decimal.max(0, Decimal.from(newTotal).sub(await this.credits.appliedTo(connection.id, order.id, booked.invoiceId!)));
     if (!room.lt(booked.appliedAmount ?? '0')) return [];
@@ -88,10 +91,12 @@ export class OrderPaymentsService {
    * After the invoice was rewritten: a payment of which less is applied than came in (its total
    * fell earlier, or it was voided and is now reinstated) takes up what the invoice owes now.
    */
-  async followInvoice(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined): Promise<Outcome[]> {
+  async followInvoice(
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined, bookedPayment: BookedPaymentRead,
+  ): Promise<Outcome[]> {
     if (!written || !Decimal.from(written.balance ?? 0).isPositive()) return [];
-    const booked = await this.bookedOn(connection, order, written.invoice_id);
-    if (!booked || !Decimal.from(booked.zohoAmount ?? '0').gt(booked.appliedAmount ?? '0')) return [];
+    const booked = await bookedPayment();
+    if (!booked || booked.invoiceId !== written.invoice_id || !Decimal.from(booked.zohoAmount ?? '0').gt(booked.appliedAmount ?? '0')) return [];
     const room = Decimal.from(booked.appliedAmount ?? '0').add(Decimal.from(written.balance!));
     return [await this.reapply(connection, order, record, zoho, booked, room, `the invoice owes ${Decimal.from(written.balance!).toString()} now`)];
   }
@@ -100,8 +105,8 @@ export class OrderPaymentsService {
    * The order's invoice was voided: Zoho takes the payments off a void invoice and keeps the money
    * as the customer's credit. The payment's record says so (nothing applied, and what to do); no call.
    */
-  async noteVoided(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity): Promise<Outcome[]> {
-    const booked = await this.bookedOn(connection, order, record.invoiceId);
+  async noteVoided(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, bookedPayment: BookedPaymentRead): Promise<Outcome[]> {
+    const booked = await bookedPayment();
     if (!booked) return [];
     const reason = `invoice ${record.invoiceNumber ?? record.invoiceId} voided (order ${order.status}): the ${booked.appliedAmount} of this payment applied to it is the customer's credit in Zoho; give it back or apply it there (reinstating the order applies it again)`;
     await this.payments.noteApplied(connection.id, order.id, Decimal.ZERO.toFixed(Decimal.from(booked.zohoAmount ?? '0').scale), reason);
@@ -110,7 +115,7 @@ export class OrderPaymentsService {
 
   /** Replay dry run: how makeRoom and followInvoice would apply the payment anew, for an invoice update to `newTotal`. */
   async previewReapplication(connection: ConnectionEntity, order: WooOrder, invoiceId: string, newTotal: string): Promise<Array<{ action: string; message: string }>> {
-    const booked = await this.bookedOn(connection, order, invoiceId);
+    const booked = await this.bookedOn(connection, order.id, invoiceId);
     if (!booked) return [];
     const room = Decimal.max(0, Decimal.from(newTotal).sub(await this.credits.appliedTo(connection.id, order.id, invoiceId)));
     const target = Decimal.min(booked.zohoAmount ?? '0', room);
@@ -118,10 +123,10 @@ export class OrderPaymentsService {
     return [{ action: REAPPLY_PAYMENT, message: `would apply ${target.toFixed(Decimal.from(booked.zohoAmount ?? '0').scale)} of payment ${booked.paymentId} (${booked.zohoAmount}) to the invoice, now ${booked.appliedAmount}; the rest is the customer's credit` }];
   }
 
-  /** The order's payment booked by Connector on this invoice, if any. */
-  private async bookedOn(connection: ConnectionEntity, order: WooOrder, invoiceId: string | null | undefined): Promise<OrderPaymentEntity | undefined> {
+  /** The order's payment booked by Connector on this invoice, if any (the steps that move it take it from OrderSyncService, read once per event). */
+  async bookedOn(connection: ConnectionEntity, orderId: number, invoiceId: string | null | undefined): Promise<OrderPaymentEntity | undefined> {
     if (!invoiceId) return undefined;
-    const booked = await this.payments.find(connection.id, order.id);
+    const booked = await this.payments.find(connection.id, orderId);
     return booked?.state === 'recorded' && booked.paymentId && booked.invoiceId === invoiceId ? booked : undefined;
   }
 
@@ -158,6 +163,9 @@ export class OrderPaymentsService {
       ? `only ${applied.toFixed(scale)} of ${amount} applied: ${why}${unapplied.isPositive() ? `; ${unapplied.toFixed(scale)} is the customer's credit in Zoho` : ''}`
       : null;
     await this.payments.noteApplied(connection.id, order.id, applied.toFixed(scale), reason);
+    // The row as it is now, for a later step of the same event.
+    booked.appliedAmount = applied.toFixed(scale);
+    booked.reason = reason;
     if (onInvoice?.balance_amount !== undefined) {
       await this.records.noteInvoiceStatus(connection.id, order.id, Decimal.from(onInvoice.balance_amount).isPositive() ? 'partially_paid' : 'paid');
     }
