@@ -60,7 +60,9 @@ await persistence.ensureDatabase(env.DATABASE_URL);
 let sandbox;
 if (useSandbox) {
   const { startSandbox } = require(join(root, 'libs/sandbox/dist/index.js'));
-  sandbox = await startSandbox({});
+  // The scopes the README tells an owner to grant, so the sandbox connection can do what a real one can, and no more.
+  const { ZOHO_BOOKS_SCOPES } = require(join(root, 'libs/zoho-books/dist/index.js'));
+  sandbox = await startSandbox({ scopes: ZOHO_BOOKS_SCOPES });
   env.ALLOW_PRIVATE_ENDPOINTS = 'true'; // the sandbox lives on loopback over http
   say(`sandbox: fake WooCommerce at ${sandbox.woo.url}, fake Zoho accounts at ${sandbox.zoho.accountsUrl}, Books API at ${sandbox.zoho.apiDomain}`);
 }

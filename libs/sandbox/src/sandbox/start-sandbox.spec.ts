@@ -28,6 +28,19 @@ describe('startSandbox', () => {
     assert.equal(org.currency_code, woo.currency);
   });
 
+  it('a refresh token with the scopes given (as `npm start` passes the product\'s) reaches only what they grant', async () => {
+    const scoped = await startSandbox({ scopes: ['ZohoBooks.settings.READ'] });
+    try {
+      const token = await mintAccessToken(scoped.zoho, scoped.zohoClient, scoped.zohoClient.refreshToken);
+      const books = new BooksTestClient(scoped.zoho, token, scoped.org.organization_id);
+      assert.equal((await books.get('/settings/taxes')).status, 200);
+      const refused = await books.get('/invoices');
+      assert.deepEqual([refused.status, refused.body.code], [401, 57]);
+    } finally {
+      await scoped.close();
+    }
+  });
+
   it('seeds products (including a variable one) and customers', async () => {
     const products = await wooRequest(sandbox.woo, 'GET', '/products?per_page=100');
     assert.ok(products.body.some((p: { type: string }) => p.type === 'variable'));

@@ -15,6 +15,11 @@ export interface SandboxOptions {
   woo?: FakeWooOptions;
   /** Serve POST /__sandbox/orders on the store (the CLI's `order` command uses it). Default false. */
   controlApi?: boolean;
+  /**
+   * The OAuth scopes the refresh token carries, as an owner's consent would grant them (`npm start`
+   * passes the product's own list). Default: full access.
+   */
+  scopes?: readonly string[];
 }
 
 export interface Sandbox {
@@ -63,7 +68,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const org = zoho.createOrganization(profile.organization);
   const client = zoho.registerClient();
-  const refreshToken = zoho.issueRefreshToken(client.clientId, [org.organization_id]);
+  const refreshToken = zoho.issueRefreshToken(client.clientId, [org.organization_id], options.scopes ? [...options.scopes] : undefined);
 
   const simple = profile.products.map((p) => woo.createProduct(p));
   const variable = profile.variableProducts.map((p) => woo.createVariableProduct(p));
