@@ -82,7 +82,7 @@ export class OrderPaymentsService {
   async makeRoom(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, newTotal: string, bookedPayment: BookedPaymentRead): Promise<Outcome[]> {
     const booked = await bookedPayment();
     if (!booked) return [];
-    const room = Decimal.max(0, Decimal.from(newTotal).sub(await this.credits.appliedTo(connection.id, order.id, booked.invoiceId!)));
+    const room = await this.roomOn(connection, order, booked.invoiceId!, newTotal);
     if (!room.lt(booked.appliedAmount ?? '0')) return [];
     return [await this.reapply(connection, order, record, zoho, booked, room, `the order's total fell to ${newTotal} after it was paid`)];
   }
@@ -117,10 +117,15 @@ export class OrderPaymentsService {
   async previewReapplication(connection: ConnectionEntity, order: WooOrder, invoiceId: string, newTotal: string): Promise<Array<{ action: string; message: string }>> {
     const booked = await this.bookedOn(connection, order.id, invoiceId);
     if (!booked) return [];
-    const room = Decimal.max(0, Decimal.from(newTotal).sub(await this.credits.appliedTo(connection.id, order.id, invoiceId)));
+    const room = await this.roomOn(connection, order, invoiceId, newTotal);
     const target = Decimal.min(booked.zohoAmount ?? '0', room);
     if (target.compare(booked.appliedAmount ?? '0') === 0) return [];
     return [{ action: REAPPLY_PAYMENT, message: `would apply ${target.toFixed(Decimal.from(booked.zohoAmount ?? '0').scale)} of payment ${booked.paymentId} (${booked.zohoAmount}) to the invoice, now ${booked.appliedAmount}; the rest is the customer's credit` }];
+  }
+
+  /** What an invoice rewritten to `newTotal` can take of a payment: its total less the order's credit notes applied to it. */
+  private async roomOn(connection: ConnectionEntity, order: WooOrder, invoiceId: string, newTotal: string): Promise<Decimal> {
+    return Decimal.max(0, Decimal.from(newTotal).sub(await this.credits.appliedTo(connection.id, order.id, invoiceId)));
   }
 
   /** The order's payment booked by Connector on this invoice, if any (the steps that move it take it from OrderSyncService, read once per event). */
