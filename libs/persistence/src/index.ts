@@ -7,3 +7,4 @@ export * from './dead-letter-store';
 export * from './zoho-rate-limiter';
 export * from './advisory-lock';
 export * from './keyed-advisory-locks';
+export * from './credits-awaiting-sent-invoice';

@@ -190,7 +190,7 @@ describe('refunds become credit notes, exact to the cent', () => {
     const refundId = latestRefundId(order);
     const open = await creditOf(order.id, refundId);
     assert.equal(open.appliedAmount, '0.00');
-    assert.match(open.reason ?? '', /invoice is draft in Zoho, which takes no credits: .*the order's next change applies it/);
+    assert.match(open.reason ?? '', /invoice is draft in Zoho, which takes no credits: .*the order's next change, or the reconciliation sweep's check, applies it/);
     const fromSeq = Math.min(...(await story(order.id)).streamSeqs);
     const plannedFor = async () => (await replay({ fromSeq, resource: 'order', dryRun: true })).planned.filter((p: { resourceId: string }) => p.resourceId === String(order.id));
     assert.deepEqual(await plannedFor(), [], 'a dry run reads the draft, as the live run would, and finds nothing to apply');
@@ -252,6 +252,65 @@ describe('refunds become credit notes, exact to the cent', () => {
     assert.equal(credit.reason, null);
     const writes = stack.zoho.callsSince(mark).filter((call) => call.method !== 'GET').map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
     assert.deepEqual(writes, ['POST /books/v3/creditnotes/:id/invoices'], 'the credit applied once, nothing else written');
+  });
+
+  test("an order that does not change again: the reconciliation sweep checks its draft invoice and applies the credit once the owner has sent it", async () => {
+    const { order, invoice } = await invoicedOrder(products.mug, 1);
+    await sleep(1_100);
+    store.refundOrder(order.id, { amount: '1.50' });
+    await store.flushDeliveries();
+    const refundId = latestRefundId(order);
+    const open = await creditOf(order.id, refundId);
+    assert.equal(open.appliedAmount, '0.00');
+    // This order's calls only: other tests' drafts may hold credits the sweep checks too.
+    const ownIds = [invoice.invoice_id, open.creditNote!.id];
+    const calls = (mark: number) => stack.zoho.callsSince(mark)
+      .filter((call) => ownIds.some((id) => call.path.includes(id)))
+      .map((call) => `${call.method} ${call.path.replace(/\d{6,}/g, ':id')}`);
+
+    /** A sweep now (a manual one checks every waiting credit), and the order's story once its published snapshot is handled. */
+    const sweep = async () => {
+      const seqs = (await story(order.id)).streamSeqs.length;
+      const swept = await stack.api('POST', `/api/connections/${connectionId}/reconcile`);
+      assert.equal(swept.status, 200, JSON.stringify(swept.json));
+      const current = await eventually(async () => {
+        const found = await story(order.id);
+        return found.streamSeqs.length > seqs && everyEventNoted(found) ? found : undefined;
+      }, 30_000, 100);
+      return { credits: swept.json.credits, current };
+    };
+
+    // Still a draft: the sweep publishes the order, invoice-sync reads the invoice, nothing is applied.
+    let mark = stack.zoho.mark();
+    const first = await sweep();
+    assert.ok(first.credits.awaiting >= 1);
+    assert.equal(first.credits.published, first.credits.awaiting, 'a manual sweep checks every waiting credit');
+    assert.deepEqual(calls(mark), ['GET /books/v3/invoices/:id']);
+    assert.equal(first.current.creditNotes.find((c) => c.refundId === refundId)!.appliedAmount, '0.00');
+    const published = first.current.audit.find((entry) => entry.action === 'reconcile' && entry.service === 'token-service');
+    assert.match(published?.message ?? '', /credit note .* waits for invoice .* to be sent in Zoho/);
+
+    // Sent by the owner in Zoho: the next sweep applies the credit, once.
+    stack.zoho.markInvoiceSent(orgId, invoice.invoice_id);
+    mark = stack.zoho.mark();
+    await sweep();
+    const credit = await eventually(async () => {
+      const found = (await story(order.id)).creditNotes.find((c) => c.refundId === refundId);
+      return found?.appliedAmount === '1.50' ? found : undefined;
+    }, 30_000, 100);
+    assert.equal(credit.reason, null);
+    assert.deepEqual(calls(mark), ['GET /books/v3/invoices/:id', 'POST /books/v3/creditnotes/:id/invoices']);
+    const after = stack.zoho.invoices(orgId).find((i) => i.invoice_id === invoice.invoice_id)!;
+    assert.equal(Decimal.from(String(after.balance)).compare(Decimal.from(order.total).sub('1.50')), 0, `balance ${after.balance}`);
+
+    // Nothing of it waits any more: a sweep leaves it alone and costs it no Zoho call.
+    mark = stack.zoho.mark();
+    const seqs = (await story(order.id)).streamSeqs.length;
+    const again = await stack.api('POST', `/api/connections/${connectionId}/reconcile`);
+    assert.equal(again.json.credits.awaiting, first.credits.awaiting - 1);
+    await sleep(500);
+    assert.equal((await story(order.id)).streamSeqs.length, seqs);
+    assert.deepEqual(calls(mark), []);
   });
 
   test('a full refund: the order is refunded, its invoice kept, and the credit notes add up to the order total', async () => {

@@ -1,13 +1,10 @@
 import { Decimal } from '@connector/accounting';
-import type { RefundCreditEntity } from '@connector/persistence';
+import { AWAITS_SENT_INVOICE, RefundCreditEntity } from '@connector/persistence';
 
 /*
  * What a refund's credit note link says of itself, read by the refund step, the replay shortcut
  * and the repository alike: one place for the reasons' markers.
  */
-
-/** How a credit note's reason says it waits for its invoice to be sent: a draft takes no credits. */
-export const AWAITS_SENT_INVOICE = 'which takes no credits';
 
 /** What of a credit note is neither applied to the invoice nor given back to the customer. */
 export function openCredit(link: RefundCreditEntity): Decimal {
@@ -16,8 +13,9 @@ export function openCredit(link: RefundCreditEntity): Decimal {
 
 /**
  * A credit note left open only because its invoice was a draft, to be applied once the invoice is
- * sent. Not one Zoho refused to apply, nor the rest above a settled invoice's balance: those are
- * the owner's to settle in Zoho, and asking again on every event would spend calls on a refusal.
+ * sent (`ordersAwaitingSentInvoice` asks the same of the table). Not one Zoho refused to apply,
+ * nor the rest above a settled invoice's balance: those are the owner's to settle in Zoho, and
+ * asking again on every event would spend calls on a refusal.
  */
 export function awaitsSentInvoice(link: RefundCreditEntity): boolean {
   return link.state === 'credited' && !!link.reason?.includes(AWAITS_SENT_INVOICE) && openCredit(link).isPositive();

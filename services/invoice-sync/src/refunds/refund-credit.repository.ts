@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, Like, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { Decimal } from '@connector/accounting';
-import { RefundCreditEntity } from '@connector/persistence';
-import { AWAITS_SENT_INVOICE, awaitsSentInvoice } from './credit-link-rules';
+import { ordersAwaitingSentInvoice, RefundCreditEntity } from '@connector/persistence';
 
 export interface IssuedCreditNote {
   creditNoteId: string;
@@ -39,9 +38,7 @@ export class RefundCreditRepository {
 
   /** Those of these orders (one read for a replay's batch) with a credit note waiting for its invoice to be sent. */
   async ordersAwaitingSentInvoice(connectionId: string, orderIds: readonly number[]): Promise<Set<string>> {
-    if (orderIds.length === 0) return new Set();
-    const links = await this.repo.find({ where: { connectionId, orderId: In([...new Set(orderIds)].map(String)), state: 'credited', reason: Like(`%${AWAITS_SENT_INVOICE}%`) } });
-    return new Set(links.filter(awaitsSentInvoice).map((link) => link.orderId));
+    return new Set((await ordersAwaitingSentInvoice(this.dataSource, connectionId, orderIds)).map((order) => String(order.orderId)));
   }
 
   /** Claims the refund→credit note link before the create call (committed first: a crash leaves a trace). */

@@ -3,7 +3,7 @@ import { buildCashRefund, buildCreditNote, Decimal, refundAsOrder, refundDay } f
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder, WooRefund } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
-import { ConnectionEntity, connectionSettings, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
+import { AWAITS_SENT_INVOICE, ConnectionEntity, connectionSettings, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
 import { LOGGER, StoreClients } from '@connector/platform';
 import type { ZohoBooksClient, ZohoCreditNote, ZohoCreditNoteRefund } from '@connector/zoho-books';
 import { InvoiceContextResolver } from '../orders/invoice-context.resolver';
@@ -12,7 +12,7 @@ import { OrderSyncRepository } from '../orders/order-sync.repository';
 import type { Outcome } from '../orders/order-audit-entry';
 import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
 import { OrderPaymentRepository } from '../payments/order-payment.repository';
-import { AWAITS_SENT_INVOICE, awaitsSentInvoice, openCredit, voidedWithInvoice, voidedWithInvoiceReason } from './credit-link-rules';
+import { awaitsSentInvoice, openCredit, voidedWithInvoice, voidedWithInvoiceReason } from './credit-link-rules';
 import { RefundCreditRepository } from './refund-credit.repository';
 import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
 
@@ -188,7 +188,8 @@ export class RefundCreditsService {
   /**
    * Credit notes booked while the invoice was a draft stay open on the customer (a draft takes no
    * credits). Once the invoice is sent — by the owner in Zoho, or seen sent in an answer since —
-   * the order's next event applies them, as sendIfDraft does when Connector marks it sent. An
+   * the order's next event applies them, as sendIfDraft does when Connector marks it sent (for an
+   * order that does not change, token-service's sweep publishes one when a check is due). An
    * invoice last seen as a draft is read (one call per event, only for an order with such a
    * credit), unless this event read it already (`known`).
    */
@@ -299,7 +300,7 @@ export class RefundCreditsService {
     let applied = Decimal.ZERO;
     let reason: string | null = null;
     if (!invoice.creditable) {
-      reason = `invoice is ${invoice.invoiceStatus} in Zoho, ${AWAITS_SENT_INVOICE}: the credit stays open on the customer until the invoice is sent (then the order's next change applies it)`;
+      reason = `invoice is ${invoice.invoiceStatus} in Zoho, ${AWAITS_SENT_INVOICE}: the credit stays open on the customer until the invoice is sent (then the order's next change, or the reconciliation sweep's check, applies it)`;
     } else if (!invoice.balance.isPositive()) {
       reason = 'the invoice has nothing left to pay: the credit stays open on the customer';
     } else if (open.isPositive()) {

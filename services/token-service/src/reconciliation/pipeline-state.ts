@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { OrderAwaitingSentInvoice, ordersAwaitingSentInvoice } from '@connector/persistence';
 import { lacksSnapshot, modifiedOf } from './snapshot-lag';
 
 /** What the reconciliation reads of a store resource: its id and modification times. */
@@ -18,7 +19,8 @@ export interface LackingSnapshot<T extends StoreSnapshot> {
 /**
  * Which store snapshots the sync services have not applied, read from their own records:
  * `order_syncs.modified_gmt` for orders, `contact_links.modified_gmt` (by store customer id) for
- * customers. One query per batch.
+ * customers, one query per batch; and which orders wait for something only Zoho can tell
+ * (`refund_credits` open on a draft invoice).
  */
 @Injectable()
 export class PipelineState {
@@ -31,6 +33,11 @@ export class PipelineState {
       [connectionId, orders.map((order) => order.id)],
     );
     return lacking(orders, new Map(rows.map((row) => [row.id, row.modified_gmt])), 'sync record');
+  }
+
+  /** Orders whose credit notes wait for their invoice to be sent in Zoho (invoice-sync's records). */
+  awaitingSentInvoice(connectionId: string): Promise<OrderAwaitingSentInvoice[]> {
+    return ordersAwaitingSentInvoice(this.dataSource, connectionId);
   }
 
   async lackingCustomers<T extends StoreSnapshot>(connectionId: string, customers: readonly T[]): Promise<Array<LackingSnapshot<T>>> {

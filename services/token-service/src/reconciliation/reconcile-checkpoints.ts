@@ -3,9 +3,10 @@ import { DataSource } from 'typeorm';
 import { ReconcileCheckpointEntity } from '@connector/persistence';
 import { compareWooGmt } from './woo-gmt';
 
-export type CheckpointResource = 'order' | 'customer';
+/** Store resources walked by modification time, and the pass over credits awaiting a sent invoice. */
+export type CheckpointResource = 'order' | 'customer' | 'credit';
 
-/** The sweep's checkpoints (`reconcile_checkpoints`): how far each resource has been read. */
+/** The sweep's checkpoints (`reconcile_checkpoints`): how far each resource has been read, and when. */
 @Injectable()
 export class ReconcileCheckpoints {
   constructor(private readonly dataSource: DataSource) {}
@@ -16,8 +17,13 @@ export class ReconcileCheckpoints {
   }
 
   /** When the connection was last swept (the order walk ends every sweep). */
-  async lastSweptAt(connectionId: string): Promise<Date | undefined> {
-    const row = await this.dataSource.getRepository(ReconcileCheckpointEntity).findOne({ where: { connectionId, resource: 'order' } });
+  lastSweptAt(connectionId: string): Promise<Date | undefined> {
+    return this.sweptAt(connectionId, 'order');
+  }
+
+  /** When this resource's pass last ended. */
+  async sweptAt(connectionId: string, resource: CheckpointResource): Promise<Date | undefined> {
+    const row = await this.dataSource.getRepository(ReconcileCheckpointEntity).findOne({ where: { connectionId, resource } });
     return row?.sweptAt;
   }
 

@@ -4,14 +4,15 @@ import { describeError, Logger } from '@connector/common';
 import type { WooCustomer, WooOrder } from '@connector/contracts';
 import { LOGGER, StoreClients } from '@connector/platform';
 import { AuditTrail, ConnectionEntity, ConnectionStore } from '@connector/persistence';
-import type { WooClient } from '@connector/woocommerce';
+import { WooNotFoundError, type WooClient } from '@connector/woocommerce';
+import { creditCheckDue, describeAge } from './credit-check-schedule';
 import { runExclusive } from './exclusive';
 import { walkModifiedSince } from './modified-walk';
 import { LackingSnapshot, PipelineState, StoreSnapshot } from './pipeline-state';
 import { ReconcileCheckpoints } from './reconcile-checkpoints';
 import { modifiedOf } from './snapshot-lag';
 import { SnapshotPublisher, SnapshotResource } from './snapshot-publisher';
-import { describeSweep, emptySweep, ResourceSweep, SweepResult } from './sweep-result';
+import { CreditSweep, describeSweep, emptySweep, ResourceSweep, SweepResult } from './sweep-result';
 import { WebhookHealthService } from './webhook-health.service';
 import { compareWooGmt, laterWooGmt, shiftWooGmt, toWooGmt } from './woo-gmt';
 
@@ -66,15 +67,17 @@ export class ReconcileService {
     const webhooks = await this.webhooks.checkAndRepair(connection, client);
     const orders = await this.sweepOrders(connection, client);
     const customers = await this.sweepCustomers(connection, client);
+    const credits = await this.sweepCredits(connection, client, trigger);
     const result: SweepResult = {
       connectionId: connection.id,
       trigger,
-      ok: !orders.error && !customers.error && !webhooks.error,
+      ok: !orders.error && !customers.error && !credits.error && !webhooks.error,
       startedAt,
       finishedAt: new Date().toISOString(),
       webhooks,
       orders,
       customers,
+      credits,
     };
     const summary = describeSweep(result);
     await this.audit.record({
@@ -85,7 +88,7 @@ export class ReconcileService {
       action: 'reconcile',
       outcome: result.ok ? 'ok' : 'failed',
       message: `${trigger} sweep: ${summary}`,
-      detail: { orders, customers, webhooks: { healthy: webhooks.healthy, repaired: webhooks.repaired, problems: webhooks.problems } },
+      detail: { orders, customers, credits, webhooks: { healthy: webhooks.healthy, repaired: webhooks.repaired, problems: webhooks.problems } },
     });
     const log = { connectionId: connection.id, trigger, orders: counts(orders), customers: counts(customers) };
     if (result.ok) this.logger.info(log, `reconciliation sweep: ${summary}`);
@@ -148,6 +151,43 @@ export class ReconcileService {
       sweep.error = describeError(error);
     }
     await this.checkpoints.save(connection.id, 'customer', sweep.checkpoint, counts(sweep));
+    return sweep;
+  }
+
+  /**
+   * Credit notes left open on a draft invoice wait for the owner to send it in Zoho, and nothing
+   * tells the store or Connector when she does: an order that never changes again would keep its
+   * credit open. Each such order due a check (creditCheckDue; every one on a manual sweep) is read
+   * from the store and published as a snapshot; invoice-sync reads its invoice (one Zoho call) and
+   * applies the credit once it is sent. The pass's time moves only when every due order was
+   * published, so a store that failed part-way is checked again by the next sweep.
+   */
+  private async sweepCredits(connection: ConnectionEntity, client: WooClient, trigger: SweepResult['trigger']): Promise<CreditSweep> {
+    const now = new Date();
+    const sweep: CreditSweep = { awaiting: 0, published: 0, gone: 0 };
+    try {
+      const lastPass = await this.checkpoints.sweptAt(connection.id, 'credit');
+      const awaiting = await this.state.awaitingSentInvoice(connection.id);
+      sweep.awaiting = awaiting.length;
+      for (const waiting of awaiting) {
+        if (trigger !== 'manual' && !creditCheckDue(waiting.since, lastPass, now)) continue;
+        let order: WooOrder;
+        try {
+          order = await client.getOrder(waiting.orderId);
+        } catch (error) {
+          if (!(error instanceof WooNotFoundError)) throw error;
+          sweep.gone += 1;
+          continue;
+        }
+        const credits = waiting.creditNoteNumbers.join(', ');
+        const why = `credit note ${credits} waits for invoice ${waiting.invoiceNumber ?? waiting.invoiceId} to be sent in Zoho (open ${describeAge(now.getTime() - waiting.since.getTime())}); invoice-sync checks it`;
+        await this.publisher.publish(connection, 'order', order, { origin: 'reconcile', why, checkAt: now });
+        sweep.published += 1;
+      }
+      await this.checkpoints.save(connection.id, 'credit', toWooGmt(now), { ...sweep });
+    } catch (error) {
+      sweep.error = describeError(error);
+    }
     return sweep;
   }
 

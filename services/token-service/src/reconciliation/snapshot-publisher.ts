@@ -34,16 +34,27 @@ export class SnapshotPublisher {
     connection: ConnectionEntity,
     resource: SnapshotResource,
     snapshot: StoreSnapshot,
-    context: { origin: SnapshotOrigin; why: string; extraHeaders?: Record<string, string> },
+    context: {
+      origin: SnapshotOrigin;
+      why: string;
+      extraHeaders?: Record<string, string>;
+      /**
+       * Makes this publication an event of its own although the stream may hold the same snapshot:
+       * a check of something only Zoho can tell (has the owner sent the invoice?) must be looked
+       * at anew, not taken for a duplicate of the snapshot published an hour or a minute ago.
+       */
+      checkAt?: Date;
+    },
   ): Promise<PublishedSnapshot> {
     const topic = `${resource}.updated`;
     const body = Buffer.from(JSON.stringify(snapshot));
     const modifiedGmt = snapshot.date_modified_gmt || undefined;
     const correlationId = randomUUID();
+    const snapshotId = deliveryMessageId({ connectionId: connection.id, topic, resourceId: snapshot.id, modifiedGmt, rawBody: body });
     const ack = await this.publisher.publish({
       subject: subjects.delivery(this.topology, connection.id, resource, 'updated'),
       body,
-      msgId: deliveryMessageId({ connectionId: connection.id, topic, resourceId: snapshot.id, modifiedGmt, rawBody: body }),
+      msgId: context.checkAt ? `${snapshotId}:check:${context.checkAt.toISOString()}` : snapshotId,
       headers: {
         ...context.extraHeaders,
         [HEADERS.connectionId]: connection.id,

@@ -15,6 +15,17 @@ export interface ResourceSweep {
   error?: string;
 }
 
+/** What the pass over credit notes waiting for their invoice to be sent in Zoho did. */
+export interface CreditSweep {
+  /** Orders with a credit note open on a draft invoice. */
+  awaiting: number;
+  /** Of those, the ones due a check (all of them on a manual sweep), read from the store and published. */
+  published: number;
+  /** Due, but no longer in the store (deleted for good): left to the owner. */
+  gone: number;
+  error?: string;
+}
+
 export interface SweepResult {
   connectionId: string;
   trigger: 'schedule' | 'manual';
@@ -24,6 +35,7 @@ export interface SweepResult {
   webhooks: WebhookCheck;
   orders: ResourceSweep;
   customers: ResourceSweep;
+  credits: CreditSweep;
 }
 
 export function emptySweep(checkpoint: string): ResourceSweep {
@@ -39,5 +51,9 @@ export function describeSweep(result: SweepResult): string {
     : result.webhooks.repaired
       ? `webhooks: repaired (${result.webhooks.problems.map((p) => p.message).join('; ')})`
       : `webhooks: ${result.webhooks.healthy ? 'healthy' : 'not healthy'}`;
-  return [part('orders', result.orders), part('customers', result.customers), hooks].join('; ');
+  const { credits } = result;
+  const waiting = credits.error
+    ? `credits awaiting a sent invoice: failed (${credits.error})`
+    : `credits awaiting a sent invoice: ${credits.awaiting} orders, ${credits.published} checked${credits.gone ? `, ${credits.gone} no longer in the store` : ''}`;
+  return [part('orders', result.orders), part('customers', result.customers), ...(credits.awaiting || credits.error ? [waiting] : []), hooks].join('; ');
 }
