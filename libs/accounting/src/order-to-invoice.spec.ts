@@ -478,3 +478,13 @@ describe('buildInvoice refuses what it cannot invoice', () => {
     assert.throws(() => buildInvoice(order, context), /"Reduced rate" \(5%, WooCommerce rate id 2\)/);
   });
 });
+
+describe('buildInvoice for an order without an email', () => {
+  test('the notes name the buyer (the invoice goes to the shared walk-in contact); with an email they do not', () => {
+    const walkIn = buildTestOrder({ rates: [VAT], lines: [{ name: 'Mug', quantity: 1, unitPrice: '10.00', rateIds: [1] }], billing: { email: '', phone: '+44 117 000', company: 'Doe & Co' } });
+    const notes = buildInvoice(walkIn, testContext(walkIn)).payload.notes;
+    assert.match(notes, /^WooCommerce order #\d+\nCustomer: Jane Doe, Doe & Co, 1 High Street, BS1 1AA Bristol, GB, phone \+44 117 000\n/);
+    const registered = buildTestOrder({ rates: [VAT], lines: [{ name: 'Mug', quantity: 1, unitPrice: '10.00', rateIds: [1] }] });
+    assert.doesNotMatch(buildInvoice(registered, testContext(registered)).payload.notes, /Customer:/);
+  });
+});

@@ -4,6 +4,7 @@ import { KeyedAdvisoryLocks } from '@connector/persistence';
 import { decisionAuditProvider, OrganizationCurrencies, PlatformModule, SyncServiceReplays, ZohoClientFactory } from '@connector/platform';
 import { ContactLinksRepository } from './contacts/contact-links.repository';
 import { ContactResolverService } from './contacts/contact-resolver.service';
+import { WalkInContacts } from './contacts/walk-in-contacts';
 import { ContactSyncService } from './contacts/contact-sync.service';
 import { CustomerEventsHandler } from './contacts/customer-events.handler';
 import { EnsureContactHandler } from './contacts/ensure-contact.handler';
@@ -33,6 +34,7 @@ export class CustomerSyncModule {
         ZohoContacts,
         OrganizationCurrencies,
         ContactSyncService,
+        WalkInContacts,
         ContactResolverService,
         ContactReplayPreview,
       ],

@@ -373,10 +373,65 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
     assert.equal(zoho.callsSince(mark).length, 0);
   });
 
-  test('ensure-contact refuses an order without email and a currency the organization lacks', async () => {
-    await assert.rejects(ensureContact({ email: '', billing: billing({ email: '' }) }), /no billing email/);
+  test('ensure-contact refuses a currency the organization lacks', async () => {
     await assert.rejects(ensureContact({ email: 'euro@example.com', currency: 'EUR' }), /no currency EUR/);
     assert.equal(contactsWithEmail('euro@example.com').length, 0);
+  });
+
+  test('orders without an email go to one walk-in contact per currency, made once (concurrently too), then linked at no call', async () => {
+    const counter = (name: string) => billing({ first_name: name, last_name: 'Counter', email: '' });
+    // A replay's dry run names the contact it would make, and makes nothing.
+    const writes = zoho.mark();
+    const preview = await ensureContact({ email: '', billing: counter('Dry'), currency: 'USD', dryRun: true });
+    assert.deepEqual(preview, { contactId: '', contactName: 'Walk-in customer', source: 'created', wouldCreate: true });
+    assert.deepEqual(zoho.callsSince(writes).filter((call) => call.method !== 'GET'), []);
+    const second = await startCustomerSync(env);
+    let first: EnsureContactReply;
+    try {
+      const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => ensureContact({ email: '', billing: counter(`Walk${i}`), currency: 'USD' })));
+      assert.equal(new Set(replies.map((r) => r.contactId)).size, 1);
+      assert.equal(replies.filter((r) => r.source === 'created').length, 1);
+      first = replies.find((r) => r.source === 'created')!;
+    } finally {
+      await second.close();
+    }
+    const contact = contactById(first.contactId);
+    assert.deepEqual([contact.contact_name, contact.contact_type, contact.currency_code], ['Walk-in customer', 'customer', 'USD']);
+    assert.equal(zoho.contacts(orgId).filter((c) => c.contact_name.startsWith('Walk-in customer')).length, 1);
+    let mark = zoho.mark();
+    assert.deepEqual(await ensureContact({ email: '  ', billing: counter('Later'), currency: 'USD' }), { ...first, source: 'link' });
+    assert.equal(zoho.callsSince(mark).length, 0);
+    assert.deepEqual(await ensureContact({ email: '', billing: counter('Dry'), currency: 'USD', dryRun: true }), { contactId: first.contactId, contactName: 'Walk-in customer', source: 'link', currencyCode: 'USD' });
+
+    // Another currency: a contact of its own, named after it.
+    const chf = await ensureContact({ email: '', billing: counter('Franc'), currency: 'CHF' });
+    assert.deepEqual([contactById(chf.contactId).contact_name, chf.currencyCode, chf.source], ['Walk-in customer (CHF)', 'CHF', 'created']);
+
+    // A registered customer's order without a billing email still uses the customer's own contact.
+    const johns = (await linkOf('john.doe@example.com'))!.zoho_contact_id;
+    assert.equal((await ensureContact({ customerId: 25, email: '', billing: counter('John') })).contactId, johns);
+
+    const audit: AuditRow[] = await db.dataSource.query(`SELECT action, outcome, message, detail FROM audit_entries WHERE service = 'customer-sync' AND action = 'create-contact' AND message LIKE 'a guest without an email%'`);
+    assert.ok(audit.some((row) => /→ Zoho contact "Walk-in customer" .*the walk-in contact, not in Zoho yet; created/.test(row.message)), JSON.stringify(audit));
+
+    // The owner renames the setting: a contact of that name she made herself is found and linked, not duplicated.
+    const setting = (json: string) => db.dataSource.query(`UPDATE connections SET settings = settings || $2::jsonb WHERE id = $1`, [connectionId, json]);
+    const own = (await books('POST', '/contacts', { contact_name: 'Laufkunde', contact_type: 'customer' })).contact as ZohoContact;
+    await setting('{"walkInContactName": "Laufkunde"}');
+    const renamed = await ensureContact({ email: '', billing: counter('Anna'), currency: 'USD' });
+    assert.deepEqual([renamed.contactId, renamed.contactName, renamed.source], [own.contact_id, 'Laufkunde', 'email']);
+
+    // A name held by a vendor cannot take invoices: refused with what to do.
+    await books('POST', '/contacts', { contact_name: 'Kasse', contact_type: 'vendor' });
+    await setting('{"walkInContactName": "Kasse"}');
+    await assert.rejects(ensureContact({ email: '', billing: counter('Bea'), currency: 'USD' }), /walk-in contact "Kasse", but that name belongs to a vendor in Zoho; rename it, or change settings\.walkInContactName/);
+
+    // ordersWithoutEmail: fail refuses them with the reason, creating nothing.
+    await setting('{"ordersWithoutEmail": "fail", "walkInContactName": "Nobody"}');
+    mark = zoho.mark();
+    await assert.rejects(ensureContact({ email: '', billing: counter('Carl'), currency: 'USD' }), /no billing email.*settings\.ordersWithoutEmail is fail/);
+    assert.deepEqual(zoho.callsSince(mark), []);
+    await db.dataSource.query(`UPDATE connections SET settings = settings - 'ordersWithoutEmail' - 'walkInContactName' WHERE id = $1`, [connectionId]);
   });
 
   test('an order in another currency moves a contact without transactions to it, once; a stale link to a deleted contact is matched afresh', async () => {

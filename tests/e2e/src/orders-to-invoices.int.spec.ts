@@ -233,6 +233,27 @@ describe('orders become invoices, exact to the cent', () => {
     assert.equal(calls[0].method, 'POST');
   });
 
+  test('orders without an email (phone, counter) are booked to the walk-in contact, the invoice naming the buyer; the next costs one call', async () => {
+    const counterSale = (first: string) => store.createOrder({
+      customer: { billing: { first_name: first, last_name: 'Walker', email: '', phone: '+49 30 555', address_1: '9 Counter Lane', city: 'Berlin', postcode: '10117', country: 'DE' } },
+      lineItems: [{ productId: products.mug, quantity: 1 }],
+    });
+    const order = counterSale('Wanda');
+    await store.flushDeliveries();
+    const { invoice } = await invoiceFor(order);
+    const contact = stack.zoho.contacts(orgId).find((c) => c.contact_id === invoice.customer_id)!;
+    assert.equal(contact.contact_name, 'Walk-in customer');
+    assert.match(String(invoice.notes), /Customer: Wanda Walker, 9 Counter Lane, 10117 Berlin, DE, phone \+49 30 555/);
+
+    const mark = stack.zoho.mark();
+    const next = counterSale('Walt');
+    await store.flushDeliveries();
+    const second = await invoiceFor(next);
+    assert.equal(second.invoice.customer_id, contact.contact_id, 'the same walk-in contact');
+    assert.deepEqual(stack.zoho.callsSince(mark).map((call) => call.method), ['POST'], 'one call: the invoice');
+    assert.equal(stack.zoho.contacts(orgId).filter((c) => c.contact_name.startsWith('Walk-in customer')).length, 1);
+  });
+
   test("each service's /metrics counts what it did: events settled, Zoho calls, calls from other services answered", async () => {
     const invoices = stack.zoho.invoices(orgId).length;
     assert.ok(invoices > 0);

@@ -7,11 +7,15 @@ function oneLine(value: unknown): string {
 }
 
 /**
- * The invoice's notes: where the order came from, how it was paid, which coupons applied, and
- * what the customer wrote. Zoho has no fields for these, and an accountant asks for all of them.
+ * The invoice's notes: where the order came from, who bought when the order names no email (it
+ * is booked to the walk-in contact), how it was paid, which coupons applied, and what the customer
+ * wrote. Zoho has no fields for these, and an accountant asks for all of them.
  */
 export function invoiceNotes(order: WooOrder): string {
   const lines = [`WooCommerce order #${oneLine(order.number) || order.id}`];
+  // Without an email the order is booked to the shared walk-in contact: the invoice says who bought.
+  const buyer = order.billing?.email?.trim() ? '' : buyerOf(order.billing);
+  if (buyer) lines.push(`Customer: ${buyer}`);
   const method = oneLine(order.payment_method_title) || oneLine(order.payment_method);
   if (method) {
     const code = oneLine(order.payment_method);
@@ -23,4 +27,14 @@ export function invoiceNotes(order: WooOrder): string {
   const note = cleanText(order.customer_note, { maxLength: ZOHO_FIELD_LIMITS.invoiceNotes, multiline: true });
   if (note) lines.push(`Customer note: ${note}`);
   return cleanText(lines.join('\n'), { maxLength: ZOHO_FIELD_LIMITS.invoiceNotes, multiline: true });
+}
+
+/** The billing name, company, address and phone on one line; empty when the order has none. */
+function buyerOf(billing: WooOrder['billing'] | undefined): string {
+  if (!billing) return '';
+  const name = [billing.first_name, billing.last_name].map(oneLine).filter(Boolean).join(' ');
+  const place = [oneLine(billing.postcode), oneLine(billing.city)].filter(Boolean).join(' ');
+  const parts = [name, oneLine(billing.company), oneLine(billing.address_1), oneLine(billing.address_2), place, oneLine(billing.country)];
+  const phone = oneLine(billing.phone);
+  return [...parts, phone ? `phone ${phone}` : ''].filter(Boolean).join(', ');
 }

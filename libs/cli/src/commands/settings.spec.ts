@@ -15,6 +15,7 @@ describe('settings', () => {
     assert.match(run.stdout, /^Payments since: +not booked$/m);
     assert.match(run.stdout, /^Refunds since: +\(default\)$/m);
     assert.match(run.stdout, /^Alerts to: +hooks\.slack\.com$/m);
+    assert.match(run.stdout, /^Orders without email: +walk-in \("Walk-in customer"\)$/m);
     assert.deepEqual(api.calls(), [`GET /api/connections/${ACME}`]);
   });
 
@@ -29,6 +30,17 @@ describe('settings', () => {
     assert.match(run.stdout, /^Payments since: +2026-12-01T00:00:00$/m);
     assert.match(run.stdout, /^Zoho daily limit: +\(default\)$/m);
     assert.match(run.stdout, /^Store time zone: +Europe\/Berlin$/m, 'the rest stays');
+  });
+
+  it('orders without an email: failed, or booked to a walk-in contact of the name given', async () => {
+    api.requests.length = 0;
+    const failing = await cli(['settings', ACME, '--orders-without-email', 'fail']);
+    assert.equal(failing.code, 0, failing.stderr);
+    assert.deepEqual(api.requests[0]?.body, { ordersWithoutEmail: 'fail' });
+    assert.match(failing.stdout, /^Orders without email: +fail$/m);
+    const named = await cli(['settings', ACME, '--orders-without-email', 'none', '--walk-in-contact', 'Laufkunde']);
+    assert.deepEqual(api.requests[1]?.body, { ordersWithoutEmail: null, walkInContactName: 'Laufkunde' });
+    assert.match(named.stdout, /^Orders without email: +walk-in \("Laufkunde"\)$/m);
   });
 
   it("--json prints the settings; the server's refusal is printed and exits 1", async () => {

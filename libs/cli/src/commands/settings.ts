@@ -14,6 +14,8 @@ const SETTINGS: ReadonlyArray<{ option: string; key: string; description: string
   { option: 'sync-statuses', key: 'syncStatuses', description: 'Order statuses that get an invoice, comma-separated', placeholder: '<status,…|none>', parse: (value) => value.split(',').map((s) => s.trim()).filter(Boolean) },
   { option: 'store-time-zone', key: 'storeTimeZone', description: 'IANA time zone for invoice and payment dates', placeholder: '<zone|none>' },
   { option: 'daily-limit', key: 'zohoDailyLimit', description: 'Zoho calls per day of the plan (alert at 90 %)', placeholder: '<calls|none>', parse: wholeNumber('daily-limit') },
+  { option: 'orders-without-email', key: 'ordersWithoutEmail', description: 'walk-in: book orders without an email to one shared contact; fail: fail them until they have one', placeholder: '<walk-in|fail|none>' },
+  { option: 'walk-in-contact', key: 'walkInContactName', description: 'Name of the shared contact for orders without an email', placeholder: '<name|none>' },
   { option: 'alert-webhook-url', key: 'alertWebhookUrl', description: 'Slack-compatible webhook told about failures (kept encrypted)', placeholder: '<url|none>' },
 ];
 
@@ -66,6 +68,7 @@ function renderSettings(connection: ConnectionView): string[] {
     ['Payment account', stored.paymentAccountId ? String(stored.paymentAccountId) : undefined],
     ['Payment modes', stored.paymentModes ? shown(stored.paymentModes) : undefined],
     ['Refunds since', shown(stored.refundsSince)],
+    ['Orders without email', `${stored.ordersWithoutEmail === 'fail' ? 'fail' : 'walk-in'}${stored.ordersWithoutEmail === 'fail' ? '' : ` ("${String(stored.walkInContactName ?? 'Walk-in customer')}")`}`],
     ['Zoho daily limit', shown(stored.zohoDailyLimit)],
     ['Alerts to', stored.alertWebhookHost ? String(stored.alertWebhookHost) : 'none'],
   ]);

@@ -46,6 +46,14 @@ export interface ConnectionSettings {
   paymentAccountId?: string;
   /** WooCommerce payment method id → Zoho payment mode, over the built-in guesses. */
   paymentModes?: Record<string, string>;
+  /**
+   * Orders without a billing email (phone, counter and admin-made orders): nothing identifies
+   * their customer, so `walk-in` (the default) books them to one shared contact, and `fail` fails
+   * them with the reason until the order has an email.
+   */
+  ordersWithoutEmail: 'walk-in' | 'fail';
+  /** The shared contact's name in Zoho; in a currency other than the base one, "<name> (EUR)". */
+  walkInContactName: string;
 }
 
 export interface SealedAlertWebhook {
@@ -59,6 +67,8 @@ export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   invoiceNumber: 'zoho',
   invoiceNumberPrefix: '',
   storeTimeZone: 'UTC',
+  ordersWithoutEmail: 'walk-in',
+  walkInContactName: 'Walk-in customer',
 };
 
 /**

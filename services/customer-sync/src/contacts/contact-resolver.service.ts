@@ -7,6 +7,7 @@ import { ConnectionEntity, ConnectionStore, isUuid, KeyedAdvisoryLocks } from '@
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
 import { contactLockKey } from './contact-lock-key';
 import { newContactFromOrder } from './order-contact';
+import { WalkInContacts } from './walk-in-contacts';
 
 import { ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
@@ -26,7 +27,8 @@ const ACTIONS: Record<EnsureContactReply['source'], string> = {
  * The Zoho contact for an order's customer, for invoice-sync. A stored link answers at once with
  * no Zoho call (a registered customer's own contact first, then the billing email's). Otherwise,
  * under the email's lock: the link again (another worker may just have made it), Zoho by email,
- * and only then a new contact from the order's billing details. An existing contact is not
+ * and only then a new contact from the order's billing details. An order without an email goes
+ * to the walk-in contact (WalkInContacts). An existing contact is not
  * changed here: customer events own its details.
  */
 @Injectable()
@@ -38,6 +40,7 @@ export class ContactResolverService {
     private readonly zohoContacts: ZohoContacts,
     private readonly currencies: OrganizationCurrencies,
     private readonly audit: DecisionAudit,
+    private readonly walkIn: WalkInContacts,
   ) {}
 
   async ensureContact(request: EnsureContactRequest): Promise<EnsureContactReply> {
@@ -51,12 +54,14 @@ export class ContactResolverService {
       const known = await this.storedLink(connection.id, customerId, email);
       const resolution = known && inCurrency(known.currencyCode, request.currency)
         ? fromLink(known, customerId > 0 && known.wooCustomerId === customerId ? "the customer's stored link" : 'stored link of the email')
-        : await this.locks.withLock(contactLockKey(connection.id, requireEmail(email || known?.email || '')), () => this.resolveLocked(connection, request, email || known!.email, calls));
+        : !email && !known
+          ? await this.walkIn.resolve(connection, request, calls)
+          : await this.locks.withLock(contactLockKey(connection.id, email || known!.email), () => this.resolveLocked(connection, request, email || known!.email, calls));
       await this.audit.record({
         ...context,
         action: ACTIONS[resolution.source],
         outcome: 'ok',
-        message: `${email || `customer ${customerId}`} → Zoho contact "${resolution.contactName}" (${resolution.contactId}): ${resolution.reason}`,
+        message: `${email || (customerId > 0 ? `customer ${customerId}` : 'a guest without an email')} → Zoho contact "${resolution.contactName}" (${resolution.contactId}): ${resolution.reason}`,
         detail: { email, customerId, contactId: resolution.contactId, source: resolution.source, currency: resolution.currencyCode },
       });
       return { contactId: resolution.contactId, contactName: resolution.contactName, source: resolution.source, currencyCode: resolution.currencyCode };
@@ -76,8 +81,9 @@ export class ContactResolverService {
     try {
       const known = await this.storedLink(connection.id, request.customerId, email);
       if (known) return { contactId: known.zohoContactId, contactName: known.contactName, source: 'link', ...currencyOf(known.currencyCode) };
+      if (!email) return await this.walkIn.lookUp(connection, request, () => this.zohoContacts.clientFor(connection, new ZohoCallLog()));
       const zoho = await this.zohoContacts.clientFor(connection, new ZohoCallLog());
-      const found = await this.zohoContacts.findByEmail(zoho, requireEmail(email), request.currency);
+      const found = await this.zohoContacts.findByEmail(zoho, email, request.currency);
       if (found) return { contactId: found.contact_id, contactName: found.contact_name, source: 'email', ...currencyOf(found.currency_code) };
       return { contactId: '', contactName: newContactFromOrder(request, email).contact_name, source: 'created', wouldCreate: true };
     } catch (error) {
@@ -201,15 +207,4 @@ function inCurrency(contactCurrency: string | null, orderCurrency: string | unde
 
 function fromLink(link: ContactLink, reason: string): Resolution {
   return { contactId: link.zohoContactId, contactName: link.contactName, source: 'link', currencyCode: link.currencyCode ?? undefined, reason };
-}
-
-/** Without an email nothing identifies a guest, and a contact made anyway would be a new one per order. */
-function requireEmail(email: string): string {
-  if (!email) {
-    throw new PermanentError(
-      'the order has no billing email, so its customer cannot be matched to a Zoho contact; add the email to the order in WooCommerce',
-      { code: 'email_missing' },
-    );
-  }
-  return email;
 }

@@ -225,16 +225,18 @@ describe('dashboard in a real browser against the real token service', () => {
     await form.getByLabel('Book payments of orders paid from').fill('');
     await form.getByLabel('Store time zone').fill('Europe/Vienna');
     await form.getByLabel("Zoho calls per day (your plan's)").fill('2500');
+    await form.getByLabel('Orders without an email').selectOption('fail');
+    await form.getByLabel('Walk-in contact name').fill('Laufkunde');
     const saved = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/settings`) && r.request().method() === 'PATCH');
     await form.getByRole('button', { name: 'Save settings' }).click();
     const response = await saved;
     assert.equal(response.status(), 200);
-    assert.deepEqual(response.request().postDataJSON(), { invoiceStatus: null, paymentsSince: null, zohoDailyLimit: 2500, storeTimeZone: 'Europe/Vienna' });
+    assert.deepEqual(response.request().postDataJSON(), { invoiceStatus: null, paymentsSince: null, ordersWithoutEmail: 'fail', walkInContactName: 'Laufkunde', zohoDailyLimit: 2500, storeTimeZone: 'Europe/Vienna' });
     await page.getByText('settings saved').waitFor();
     const stored = await db.dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id: connectionId });
     assert.deepEqual(
-      [stored.settings.invoiceStatus, stored.settings.paymentsSince, stored.settings.storeTimeZone, stored.settings.zohoDailyLimit, stored.settings.paymentAccountId],
-      [undefined, undefined, 'Europe/Vienna', 2500, '460000000000358'],
+      [stored.settings.invoiceStatus, stored.settings.paymentsSince, stored.settings.storeTimeZone, stored.settings.zohoDailyLimit, stored.settings.paymentAccountId, stored.settings.ordersWithoutEmail, stored.settings.walkInContactName],
+      [undefined, undefined, 'Europe/Vienna', 2500, '460000000000358', 'fail', 'Laufkunde'],
     );
 
     // A refused value is said next to the form, and nothing is stored.

@@ -25,6 +25,13 @@ const FIELDS = [
     hint: 'For new invoices: an issued invoice keeps its number.',
   },
   { key: 'invoiceNumberPrefix', label: 'Invoice number prefix', control: () => input('invoiceNumberPrefix', { maxlength: '20', placeholder: 'WC-' }) },
+  {
+    key: 'ordersWithoutEmail',
+    label: 'Orders without an email',
+    control: () => h('select', { name: 'settings.ordersWithoutEmail' }, h('option', { value: '' }, 'Booked to one walk-in contact'), h('option', { value: 'fail' }, 'Failed until you add the email')),
+    hint: 'Phone, counter and admin-made orders. The invoice names the buyer in its notes.',
+  },
+  { key: 'walkInContactName', label: 'Walk-in contact name', control: () => input('walkInContactName', { maxlength: '100', placeholder: 'Walk-in customer' }), hint: 'In another currency than the base one: "<name> (EUR)". Empty: Walk-in customer.' },
   { key: 'zohoDailyLimit', label: "Zoho calls per day (your plan's)", control: () => input('zohoDailyLimit', { inputmode: 'numeric', pattern: '\\d*' }), hint: 'An alert goes out at 90 %. Empty: no quota alert.', number: true },
   { key: 'storeTimeZone', label: 'Store time zone', control: () => input('storeTimeZone', { placeholder: 'Europe/Berlin' }), hint: 'For invoice and payment dates. Empty: UTC.' },
   { key: 'syncStatuses', label: 'Order statuses to invoice', control: () => input('syncStatuses', { placeholder: 'processing, completed, on-hold' }), hint: 'Comma-separated. Empty: processing, completed, on-hold.', list: true },

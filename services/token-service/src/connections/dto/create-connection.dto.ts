@@ -105,6 +105,21 @@ export class ConnectionSettingsDto {
   @IsIn(['draft', 'sent'], { message: 'settings.invoiceStatus must be draft or sent' })
   invoiceStatus?: 'draft' | 'sent';
 
+  @ApiPropertyOptional({
+    enum: ['walk-in', 'fail'],
+    description: 'Orders without a billing email (phone, counter and admin-made orders): walk-in (default) books them to one shared contact (walkInContactName); fail fails them until the order has an email',
+  })
+  @IsOptional()
+  @IsIn(['walk-in', 'fail'], { message: 'settings.ordersWithoutEmail must be walk-in or fail' })
+  ordersWithoutEmail?: 'walk-in' | 'fail';
+
+  @ApiPropertyOptional({ example: 'Walk-in customer', description: 'Name of the shared Zoho contact for orders without an email ("<name> (EUR)" in a currency other than the base one)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'settings.walkInContactName must not be blank' })
+  @MaxLength(100)
+  walkInContactName?: string;
+
   @ApiPropertyOptional({ example: 'Europe/Berlin' })
   @IsOptional()
   @IsString()
