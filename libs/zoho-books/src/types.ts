@@ -475,5 +475,6 @@ export interface ZohoCustomerPayment {
   currency_id?: string;
   currency_code?: string;
   exchange_rate?: number;
+  created_time?: string;
   [key: string]: unknown;
 }

@@ -16,6 +16,7 @@ import { RefundCreditsService } from './refunds/refund-credits.service';
 import { OrderPaymentRepository } from './payments/order-payment.repository';
 import { OrderPaymentsService } from './payments/order-payments.service';
 import { ExchangeRates } from './zoho/exchange-rates';
+import { LostCreateGuard } from './zoho/lost-create-guard';
 import { OrganizationProfiles } from './zoho/organization-profiles';
 
 @Module({})
@@ -25,7 +26,7 @@ export class InvoiceSyncModule {
       module: InvoiceSyncModule,
       imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
       controllers: [OrderEventsHandler, ReplayHandler],
-      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, OrderDryRun, InvoicePlanner, InFlightOrders, OrganizationProfiles, OrganizationCurrencies, ExchangeRates, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
+      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, OrderDryRun, InvoicePlanner, InFlightOrders, OrganizationProfiles, OrganizationCurrencies, ExchangeRates, LostCreateGuard, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
     };
   }
 }

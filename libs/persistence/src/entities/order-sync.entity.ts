@@ -96,6 +96,10 @@ export class OrderSyncEntity {
   @Column({ type: 'int', default: 0 })
   attempts: number;
 
+  /** When the invoice was first claimed for creation: a lost create's invoice is one Zoho made after it. */
+  @Column({ name: 'create_claimed_at', type: 'timestamptz', nullable: true })
+  createClaimedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

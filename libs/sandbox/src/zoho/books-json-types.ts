@@ -195,6 +195,7 @@ export interface ZohoPayment {
   currency_symbol: string;
   exchange_rate: number;
   custom_fields: unknown[];
+  created_time: string;
 }
 
 /** `closed` means nothing is left to apply or refund; it is derived from the balance. */

@@ -5,7 +5,7 @@ import { invalidValue, notFound } from './books-errors';
 import type { ZohoPayment } from './books-json-types';
 import type { InvoiceRecord, PaymentRecord } from './books-records';
 import { primaryPerson } from './contact-json';
-import { money, paginate, readArray, readDecimal, readString, success, textFilterMatches, type BooksContext, type BooksResult } from './books-request';
+import { money, paginate, timestamp, readArray, readDecimal, readString, success, textFilterMatches, type BooksContext, type BooksResult } from './books-request';
 import { invoiceBalance } from './invoice-status';
 import type { ZohoOrganization } from './organization';
 
@@ -50,6 +50,7 @@ export function paymentJson(ctx: { org: ZohoOrganization }, payment: PaymentReco
     currency_symbol: currency.currency_symbol,
     exchange_rate: payment.exchange_rate.toNumber(),
     custom_fields: [],
+    created_time: timestamp(ctx, payment.created_at),
   };
 }
 

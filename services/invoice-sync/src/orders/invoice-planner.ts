@@ -4,12 +4,16 @@ import type { WooOrder } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
 import type { ConnectionEntity } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
+import { LostCreateGuard } from '../zoho/lost-create-guard';
 import { InvoiceContextResolver, PlannedCreation } from './invoice-context.resolver';
 
 /** What the live run and the dry run both need to plan an order's invoice and find it in Zoho. */
 @Injectable()
 export class InvoicePlanner {
-  constructor(private readonly contexts: InvoiceContextResolver) {}
+  constructor(
+    private readonly contexts: InvoiceContextResolver,
+    private readonly lostCreates: LostCreateGuard,
+  ) {}
 
   /**
    * Resolves contact, items and taxes, then maps the order to an invoice (pure domain code). With
@@ -23,11 +27,16 @@ export class InvoicePlanner {
     return buildInvoice(order, context);
   }
 
-  /** The order's invoice found by its reference number (one not void first), e.g. after a lost create response. */
-  async findByReference(zoho: ZohoBooksClient, reference: string | undefined): Promise<ZohoInvoice | undefined> {
+  /**
+   * The invoice a create call claimed at `claimedAt` made and whose response was lost: found by the
+   * order's reference number, among those Zoho made since the claim that no record holds
+   * (LostCreateGuard), one not void first.
+   */
+  async findLostCreate(zoho: ZohoBooksClient, reference: string | undefined, claimedAt: Date | null): Promise<ZohoInvoice | undefined> {
     if (!reference) return undefined;
     const found = await zoho.findInvoicesByReference(reference);
-    return found.find((invoice) => invoice.status !== 'void') ?? found[0];
+    const ours = await this.lostCreates.adoptable('invoice', found, (invoice) => ({ id: invoice.invoice_id, createdTime: invoice.created_time }), claimedAt);
+    return ours.find((invoice) => invoice.status !== 'void') ?? ours[0];
   }
 }
 

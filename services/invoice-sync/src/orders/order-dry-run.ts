@@ -85,7 +85,7 @@ export class OrderDryRun {
     const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
     const creations: PlannedCreation[] = [];
     const plan = await this.planner.plan(connection, order, zoho, event, { creations });
-    const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.planner.findByReference(zoho, plan.payload.reference_number) : undefined;
+    const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.planner.findLostCreate(zoho, plan.payload.reference_number, record.createClaimedAt) : undefined;
     const invoiceId = existing?.invoiceId ?? recovered?.invoice_id;
     const reinstating = decision.action === 'reinstate';
     if (!recovered && !reinstating && invoiceId === record?.invoiceId && record?.invoiceHash === canonicalHash(invoiceUpdate(plan.payload))) {

@@ -63,7 +63,7 @@ export class OrderSyncRepository {
 
   /** Claims the order→invoice link before the create call (committed first: a crash leaves a trace). */
   async markCreating(connectionId: string, orderId: number): Promise<void> {
-    await this.update(connectionId, orderId, { state: 'creating', reason: null }, true);
+    await this.update(connectionId, orderId, { state: 'creating', reason: null, createClaimedAt: () => 'COALESCE(create_claimed_at, now())' } as never, true);
   }
 
   async markSynced(connectionId: string, orderId: number, orderStatus: string, invoice: SyncedInvoice): Promise<void> {

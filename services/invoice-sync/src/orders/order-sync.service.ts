@@ -287,12 +287,13 @@ export class OrderSyncService {
   /**
    * A record still `creating` means an earlier attempt may have created the invoice and lost the
    * answer (crash, timeout, connection reset). Before anything else is decided (update, void or a
-   * new create), Zoho is searched by the order's reference number and a found invoice is adopted,
-   * so it is neither orphaned nor doubled. Costs one call, only on this rare path.
+   * new create), Zoho is searched by the order's reference number and an invoice made since the
+   * claim that no record holds is adopted, so it is neither orphaned nor doubled (and another
+   * store's invoice of the same number is not taken for it). Costs one call, only on this rare path.
    */
   private async recoverLostCreate(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient): Promise<OrderSyncEntity> {
     if (record.state !== 'creating' || record.invoiceId) return record;
-    const found = await this.planner.findByReference(zoho, referenceOf(order));
+    const found = await this.planner.findLostCreate(zoho, referenceOf(order), record.createClaimedAt);
     if (!found) return record;
     await this.records.adoptInvoice(connection.id, order.id, found.invoice_id, found.invoice_number ?? null, found.status ?? null);
     this.logger.warn({ connectionId: connection.id, orderId: order.id, invoiceId: found.invoice_id }, 'adopted an invoice whose create response was lost');

@@ -10,6 +10,7 @@ import { OrderSyncMetrics } from '../orders/order-sync.metrics';
 import { OrderSyncRepository } from '../orders/order-sync.repository';
 import { RefundCreditRepository } from '../refunds/refund-credit.repository';
 import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
+import { LostCreateGuard } from '../zoho/lost-create-guard';
 import { OrderPaymentRepository } from './order-payment.repository';
 
 /** The order's booked payment, read at most once per event (OrderSyncService.apply). */
@@ -42,6 +43,7 @@ export class OrderPaymentsService {
     private readonly credits: RefundCreditRepository,
     private readonly metrics: OrderSyncMetrics,
     private readonly exchangeRates: ExchangeRates,
+    private readonly lostCreates: LostCreateGuard,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -65,7 +67,7 @@ export class OrderPaymentsService {
     // Claimed first, so that whatever fails below leaves a record of this payment with its reason.
     await this.payments.claim(connection.id, order.id, record.invoiceId);
     try {
-      return [await this.record(connection, settings, order, record, zoho, written, existing !== null)];
+      return [await this.record(connection, settings, order, record, zoho, written, existing?.createdAt)];
     } catch (error) {
       await this.payments.markFailed(connection.id, order.id, describeError(error), isTransient(error));
       if (!isTransient(error)) this.metrics.payments.inc({ outcome: 'failed' });
@@ -194,11 +196,11 @@ export class OrderPaymentsService {
   }
 
   private async record(
-    connection: ConnectionEntity, settings: ConnectionSettings, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined, claimedBefore: boolean,
+    connection: ConnectionEntity, settings: ConnectionSettings, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined, claimedAt: Date | undefined,
   ): Promise<Outcome> {
     const invoiceId = record.invoiceId!;
     // Only a link claimed by an earlier attempt can have a payment whose answer was lost.
-    const recovered = claimedBefore ? await this.findByReference(zoho, paymentReference(order)) : undefined;
+    const recovered = claimedAt ? await this.findByReference(zoho, paymentReference(order), claimedAt) : undefined;
     let payment: ZohoCustomerPayment;
     let orderTotal: string;
     let sentRate: number | undefined;
@@ -261,11 +263,12 @@ export class OrderPaymentsService {
   }
 
   /**
-   * A payment made earlier for this order whose response was lost, read whole: list rows need not
-   * carry the invoices it was applied to.
+   * A payment made for this order since its claim whose response was lost (LostCreateGuard), read
+   * whole: list rows need not carry the invoices it was applied to.
    */
-  private async findByReference(zoho: ZohoBooksClient, reference: string): Promise<ZohoCustomerPayment | undefined> {
-    const [found] = await zoho.findPaymentsByReference(reference);
-    return found ? zoho.getCustomerPayment(found.payment_id) : undefined;
+  private async findByReference(zoho: ZohoBooksClient, reference: string, claimedAt: Date): Promise<ZohoCustomerPayment | undefined> {
+    const found = await zoho.findPaymentsByReference(reference);
+    const [ours] = await this.lostCreates.adoptable('payment', found, (payment) => ({ id: payment.payment_id, createdTime: payment.created_time }), claimedAt);
+    return ours ? zoho.getCustomerPayment(ours.payment_id) : undefined;
   }
 }

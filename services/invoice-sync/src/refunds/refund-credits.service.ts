@@ -15,6 +15,7 @@ import { OrderPaymentRepository } from '../payments/order-payment.repository';
 import { awaitsSentInvoice, openCredit, voidedWithInvoice, voidedWithInvoiceReason } from './credit-link-rules';
 import { RefundCreditRepository } from './refund-credit.repository';
 import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
+import { LostCreateGuard } from '../zoho/lost-create-guard';
 
 /**
  * Zoho takes credits only on an invoice that is sent (open, overdue, partially paid; a paid one
@@ -47,6 +48,7 @@ export class RefundCreditsService {
     private readonly contexts: InvoiceContextResolver,
     private readonly metrics: OrderSyncMetrics,
     private readonly exchangeRates: ExchangeRates,
+    private readonly lostCreates: LostCreateGuard,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -178,7 +180,7 @@ export class RefundCreditsService {
         const payment = await this.payments.find(connection.id, order.id);
         invoice = { creditable: CREDITABLE_INVOICE_STATUSES.has(status), invoiceStatus: status, balance: Decimal.from(current.balance ?? current.total), payment: payment?.state === 'recorded' ? payment : undefined };
       }
-      const outcome = await this.credit(connection, order, record, refund, zoho, event, claimed.has(refund.id), invoice);
+      const outcome = await this.credit(connection, order, record, refund, zoho, event, claimed.get(refund.id), invoice);
       invoice.balance = invoice.balance.sub(outcome.applied);
       outcomes.push(outcome.outcome);
     }
@@ -265,13 +267,13 @@ export class RefundCreditsService {
   }
 
   private async credit(
-    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claimedBefore: boolean,
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claimedAt: Date | undefined,
     invoice: InvoiceState,
   ): Promise<{ outcome: Outcome; applied: Decimal }> {
     // Claimed first, so that whatever fails below leaves a record of this refund with its reason.
     await this.links.claim(connection.id, order.id, refund.id, record.invoiceId!);
     try {
-      return await this.creditClaimed(connection, order, record, refund, zoho, event, claimedBefore, invoice);
+      return await this.creditClaimed(connection, order, record, refund, zoho, event, claimedAt, invoice);
     } catch (error) {
       await this.links.markFailed(connection.id, refund.id, describeError(error), isTransient(error));
       if (!isTransient(error)) this.metrics.creditNotes.inc({ outcome: 'failed' });
@@ -280,7 +282,7 @@ export class RefundCreditsService {
   }
 
   private async creditClaimed(
-    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claimedBefore: boolean,
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claimedAt: Date | undefined,
     invoice: InvoiceState,
   ): Promise<{ outcome: Outcome; applied: Decimal }> {
     const invoiceId = record.invoiceId!;
@@ -290,7 +292,7 @@ export class RefundCreditsService {
     });
     const plan = buildCreditNote(order, refund, { ...context, refundItemId: itemId(REFUND_KEY) });
     // Only a link claimed by an earlier attempt can have a credit note whose answer was lost.
-    const recovered = claimedBefore ? await this.findByReference(zoho, plan.payload.reference_number) : undefined;
+    const recovered = claimedAt ? await this.findByReference(zoho, plan.payload.reference_number, claimedAt) : undefined;
     const note = recovered ?? (await zoho.createCreditNote(plan.payload, { invoiceId }));
     this.metrics.creditNotes.inc({ outcome: recovered ? 'recovered' : 'created' });
     if (recovered) this.logger.warn({ connectionId: connection.id, orderId: order.id, refundId: refund.id, creditNoteId: note.creditnote_id }, 'adopted a credit note whose create response was lost');
@@ -308,7 +310,7 @@ export class RefundCreditsService {
       await zoho.applyCreditNoteToInvoices(note.creditnote_id, [{ invoice_id: invoiceId, amount_applied: applied.toNumber() }]);
       if (applied.lt(open)) reason = `only ${applied.toString()} of ${open.toString()} applied: the invoice's balance; the rest stays open on the customer`;
     }
-    const cash = invoice.payment ? await this.giveBack(connection, order, refund, note, open.sub(applied), invoice.payment, zoho, claimedBefore) : undefined;
+    const cash = invoice.payment ? await this.giveBack(connection, order, refund, note, open.sub(applied), invoice.payment, zoho, claimedAt !== undefined) : undefined;
     if (cash?.note) reason = cash.note;
     const scale = Decimal.from(plan.refundTotal).scale;
     const zohoTotal = total.toFixed(scale);
@@ -395,10 +397,11 @@ export class RefundCreditsService {
     return refunds;
   }
 
-  /** A credit note made earlier for this refund whose response was lost. */
-  private async findByReference(zoho: ZohoBooksClient, reference: string): Promise<ZohoCreditNote | undefined> {
+  /** A credit note made for this refund since its claim whose response was lost (LostCreateGuard). */
+  private async findByReference(zoho: ZohoBooksClient, reference: string, claimedAt: Date): Promise<ZohoCreditNote | undefined> {
     const found = await zoho.findCreditNotesByReference(reference);
-    return found.find((note) => note.status !== 'void');
+    const ours = await this.lostCreates.adoptable('credit note', found, (note) => ({ id: note.creditnote_id, createdTime: note.created_time }), claimedAt);
+    return ours.find((note) => note.status !== 'void');
   }
 }
 
@@ -426,7 +429,8 @@ interface InvoiceState {
 /**
  * What a snapshot asks of the order's refunds, given their records: the credit notes in force
  * (`live`), those whose refund the snapshot lacks (`missing`: deleted, if the store agrees), the
- * refunds still to credit (`pending`, oldest first) and those of them claimed by an earlier attempt.
+ * refunds still to credit (`pending`, oldest first) and those of them claimed by an earlier attempt
+ * (`claimed`, with the time of the first claim).
  */
 function refundWork(links: readonly RefundCreditEntity[], order: WooOrder) {
   const refunded = new Set(order.refunds.map((refund) => refund.id));
@@ -436,7 +440,7 @@ function refundWork(links: readonly RefundCreditEntity[], order: WooOrder) {
     live,
     missing: live.filter((link) => !refunded.has(Number(link.refundId))),
     pending: order.refunds.filter((refund) => !settled.has(refund.id)).sort((a, b) => a.id - b.id),
-    claimed: new Set(links.filter((link) => !isSettled(link)).map((link) => Number(link.refundId))),
+    claimed: new Map(links.filter((link) => !isSettled(link)).map((link) => [Number(link.refundId), link.createdAt])),
   };
 }
 
