@@ -142,6 +142,11 @@ export class ConnectionStore {
     });
   }
 
+  /** New REST keys (sealed), and the store's new address when it moved. */
+  async updateWooCredentials(id: string, woo: WooCredentials, storeUrl?: string): Promise<void> {
+    await this.repo.update({ id }, { wooCredentials: this.box.encryptJson(woo, ad(id, 'woo')), ...(storeUrl ? { storeUrl } : {}) });
+  }
+
   async updateZohoCredentials(id: string, zoho: ZohoCredentials): Promise<void> {
     await this.repo.update({ id }, { zohoCredentials: this.box.encryptJson(zoho, ad(id, 'zoho')) });
   }

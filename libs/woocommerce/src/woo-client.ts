@@ -1,7 +1,7 @@
 import { DEFAULT_HTTP_TIMEOUT_MS, describeError, parseRetryAfter, PermanentError, RawHttpResponse, REDACTED_KEYS } from '@connector/common';
 import type { WooCustomer, WooOrder, WooProduct, WooRefund, WooVariation, WooWebhook } from '@connector/contracts';
 import { basicAuthorization, encodeQuery, signOAuth1 } from './auth';
-import { WooApiError, wooErrorFor } from './errors';
+import { WooApiError, WooCredentialsError, wooErrorFor, WooPermissionError } from './errors';
 import { hasNextPage, MAX_PAGE_SIZE } from './pagination';
 import { normalizeStoreUrl } from './store-url';
 import { exchange, parseJson } from './transport';
@@ -67,7 +67,8 @@ export interface ListProductsOptions {
   order?: SortOrder;
 }
 
-export type WooPingResult = { ok: true; store: { url: string } } | { ok: false; store?: { url: string }; error: string };
+/** `refused`: the store answered and turned the keys down (401/403), as against not being reachable. */
+export type WooPingResult = { ok: true; store: { url: string } } | { ok: false; store?: { url: string }; error: string; refused?: boolean };
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 type Query = Record<string, string | undefined>;
@@ -216,12 +217,12 @@ export class WooClient implements WebhookApi {
     try {
       await this.send('GET', '/orders', { query: { per_page: '1', _fields: 'id' } });
     } catch (error) {
-      return { ok: false, store, error: `Cannot read orders: ${describeError(error)}` };
+      return { ok: false, store, error: `Cannot read orders: ${describeError(error)}`, refused: keysRefused(error) };
     }
     try {
       await this.send('GET', '/webhooks', { query: { per_page: '1' } });
     } catch (error) {
-      return { ok: false, store, error: `Cannot manage webhooks: ${describeError(error)}` };
+      return { ok: false, store, error: `Cannot manage webhooks: ${describeError(error)}`, refused: keysRefused(error) };
     }
     return { ok: true, store };
   }
@@ -329,4 +330,8 @@ function redact(value: unknown): unknown {
 
 function unexpectedShape(operation: string, status: number, problem: string): WooApiError {
   return new WooApiError({ operation, status, upstreamMessage: `unexpected response: ${problem}` });
+}
+
+function keysRefused(error: unknown): boolean {
+  return error instanceof WooCredentialsError || error instanceof WooPermissionError;
 }

@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { PermanentError, TransientError } from '@connector/common';
 import { RPC, ZohoSessionReply } from '@connector/contracts';
 import { connectNats, NatsRpcClient } from '@connector/messaging';
-import { FakeZoho } from '@connector/sandbox';
+import { FakeWooStore, FakeZoho } from '@connector/sandbox';
 import { createTestDatabase, createTestTopology, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
 import { startTokenService } from './main';
 
@@ -230,6 +230,57 @@ describe('token-service: connections, credentials and Zoho tokens', () => {
     assert.match(ping.json.zoho.error, /client/i);
     assert.equal(ping.json.woocommerce.ok, false, 'nothing listens on the store URL');
     await assert.rejects(rpc.call(RPC.zohoSession, { connectionId: json.id }), (e: Error) => e instanceof PermanentError);
+  });
+
+  test("the store's REST keys are replaced after a revocation, tried on the store first: refused or unreachable keys change nothing", async () => {
+    const store = await FakeWooStore.start();
+    const moved = await FakeWooStore.start();
+    try {
+      const first = store.createKey('read_write');
+      const { json } = await api('POST', '/api/connections', newConnection({ name: 'rekeyed', woocommerce: { url: store.url, ...first } }));
+      const connectionId: string = json.id;
+      assert.equal((await api('POST', `/api/connections/${connectionId}/ping`)).json.woocommerce.ok, true);
+      store.revokeKey(first.consumerKey);
+      assert.equal((await api('POST', `/api/connections/${connectionId}/ping`)).json.woocommerce.ok, false, 'the revoked keys fail');
+
+      const path = `/api/connections/${connectionId}/woocommerce`;
+      const customersKey = store.createKey('read_write', { role: 'customer' });
+      const refused = await api('PUT', path, customersKey);
+      assert.equal(refused.status, 400);
+      assert.match(refused.json.message, /the store refused the new keys, so nothing changed: Cannot read orders/);
+      assert.equal((await api('PUT', path, { ...customersKey, consumerSecret: 'cs_wrong' })).status, 400);
+      const unreachable = await api('PUT', path, { ...store.createKey('read_write'), url: 'http://127.0.0.1:9/' });
+      assert.equal(unreachable.status, 502);
+      assert.match(unreachable.json.message, /could not be checked on the store, so nothing changed/);
+      assert.equal((await api('PUT', path, { consumerKey: 'ck_x' })).status, 400, 'the secret is required');
+      const stored = async () => (await db.dataSource.query(`SELECT woo_credentials, store_url FROM connections WHERE id = $1`, [connectionId]))[0];
+      const before = await stored();
+
+      const fresh = store.createKey('read_write');
+      const replaced = await api('PUT', path, fresh);
+      assert.equal(replaced.status, 200, replaced.text);
+      assert.equal(replaced.json.id, connectionId, 'the same connection: its webhook URL and records stay');
+      assert.ok(!replaced.text.includes(fresh.consumerSecret), 'the new secret is never returned');
+      const after = await stored();
+      assert.notEqual(after.woo_credentials, before.woo_credentials);
+      assert.ok(!after.woo_credentials.includes(fresh.consumerSecret), 'sealed, not in clear');
+      assert.equal((await api('POST', `/api/connections/${connectionId}/ping`)).json.woocommerce.ok, true);
+
+      // The store moved to another address: keys and address together.
+      const there = moved.createKey('read_write');
+      const relocated = await api('PUT', path, { ...there, url: moved.url });
+      assert.equal(relocated.status, 200, relocated.text);
+      assert.equal(relocated.json.woocommerce.url, moved.url.replace(/\/$/, ''));
+      assert.equal((await api('POST', `/api/connections/${connectionId}/ping`)).json.woocommerce.ok, true);
+      const audit = await api('GET', `/api/connections/${connectionId}/audit?limit=50`);
+      const entries = audit.json.filter((entry: { action: string }) => entry.action === 'replace-woocommerce-keys');
+      assert.equal(entries.length, 2);
+      assert.ok(entries.some((entry: { message: string }) => entry.message.includes(`the store moved from ${store.url.replace(/\/$/, '')} to ${moved.url.replace(/\/$/, '')}`)), JSON.stringify(entries));
+      assert.equal((await api('PUT', '/api/connections/00000000-0000-4000-8000-000000000000/woocommerce', fresh)).status, 404);
+    } finally {
+      await store.stop();
+      await moved.stop();
+    }
   });
 
   test('delete hides the connection; unknown ids are 404', async () => {

@@ -120,6 +120,20 @@ describe('connections, connect, ping, webhooks, status', () => {
     assert.match(run.stdout, /31 +order\.created +active +created/);
   });
 
+  it("store-keys sends the new keys (and the store's new address), prints no secret; a refusal exits 1 with the server's words", async () => {
+    api.requests.length = 0;
+    const run = await cli(['store-keys', ACME, '--consumer-key', 'ck_new', '--consumer-secret', 'cs_new_secret']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(api.requests.map((r) => [`${r.method} ${r.path}`, r.body]), [[`PUT /api/connections/${ACME}/woocommerce`, { consumerKey: 'ck_new', consumerSecret: 'cs_new_secret' }]]);
+    assert.match(run.stdout, /^Keys: +replaced \(checked on the store\)$/m);
+    assert.ok(!run.stdout.includes('cs_new_secret'));
+    const refused = await cli(['store-keys', ACME, '--consumer-key', 'ck_new', '--consumer-secret', 'cs_refused']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /the store refused the new keys, so nothing changed/);
+    const missing = await cli(['store-keys', ACME, '--consumer-key', 'ck_new']);
+    assert.equal(missing.code, 2, 'the secret is required');
+  });
+
   it('status summarises each connection and exits 1 when one needs attention', async () => {
     api.requests.length = 0;
     (api.state.connections[0] as { lastPing: unknown }).lastPing = OK_PING;

@@ -1,5 +1,6 @@
 import { apiPath } from '../api-client';
 import type { ConnectionView, PingReport, WebhookRegistration } from '../api-types';
+import { stringOption } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../errors';
 import { cellText, Column, formatTime, renderDetails, renderTable } from '../output';
@@ -85,4 +86,33 @@ export function lastPingCell(report: PingReport | null): string {
   return report ? `${pingSummary(report)} ${cellText(formatTime(report.at))}` : 'never';
 }
 
-export const connectionCommands = [list, ping, webhooks];
+const storeKeys: Command = {
+  path: ['store-keys'],
+  summary: "Replace the store's WooCommerce REST keys (revoked or regenerated), and its address if it moved",
+  positionals: [{ name: 'connectionId' }],
+  options: [
+    { name: 'consumer-key', kind: 'string', description: 'The new REST key (ck_…)', required: true, placeholder: '<key>' },
+    { name: 'consumer-secret', kind: 'string', description: 'The new REST secret (cs_…)', required: true, placeholder: '<secret>' },
+    { name: 'store-url', kind: 'string', description: "The store's new address, when it moved", placeholder: '<url>' },
+  ],
+  details: [
+    'The keys are tried on the store first; keys it refuses (or a store that does not answer) change nothing.',
+    'The connection keeps its id, webhook URL and records.',
+  ],
+  examples: ['connector store-keys 6f1c… --consumer-key "$WOO_KEY" --consumer-secret "$WOO_SECRET"'],
+  async run({ api, out }, args) {
+    const connection = await api.put<ConnectionView>(apiPath('connections', args.positionals[0], 'woocommerce'), {
+      consumerKey: stringOption(args, 'consumer-key'),
+      consumerSecret: stringOption(args, 'consumer-secret'),
+      url: stringOption(args, 'store-url'),
+    });
+    out.result(connection, () => out.lines(renderDetails([
+      ['Connection', `${connection.name} (${connection.id})`],
+      ['Store', connection.woocommerce.url],
+      ['Keys', 'replaced (checked on the store)'],
+    ])));
+    return EXIT.ok;
+  },
+};
+
+export const connectionCommands = [list, ping, webhooks, storeKeys];

@@ -136,6 +136,13 @@ export class FakeAdminApi {
       found.settings = settings;
       return ok(found);
     }));
+    route('PUT', '/api/connections/:id/woocommerce', withConnection(({ id }, { body }) => {
+      const keys = body as { consumerKey?: string; consumerSecret?: string; url?: string };
+      if (keys.consumerSecret === 'cs_refused') return badRequest('the store refused the new keys, so nothing changed: Cannot read orders: WooCommerce 401');
+      const found = findConnection(id)!;
+      if (keys.url) (found as { woocommerce: { url: string } }).woocommerce.url = keys.url;
+      return ok(found);
+    }));
     route('POST', '/api/connections/:id/ping', withConnection(({ id }) => {
       const report = this.failEveryPing || this.failingPings.has(id) ? FAILED_PING : OK_PING;
       (findConnection(id) as { lastPing: unknown }).lastPing = report;

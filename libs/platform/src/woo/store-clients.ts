@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConnectionEntity, ConnectionStore } from '@connector/persistence';
+import { ConnectionEntity, ConnectionStore, WooCredentials } from '@connector/persistence';
 import { WooClient } from '@connector/woocommerce';
 import type { PlatformConfig } from '../platform.config';
 import { PLATFORM_CONFIG } from '../tokens';
@@ -13,7 +13,11 @@ export class StoreClients {
   ) {}
 
   forConnection(connection: ConnectionEntity): WooClient {
-    const credentials = this.connections.wooCredentials(connection);
-    return new WooClient({ url: connection.storeUrl, ...credentials, allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS });
+    return this.forKeys(connection.storeUrl, this.connections.wooCredentials(connection));
+  }
+
+  /** A client for keys not stored yet (checked before they replace a connection's). */
+  forKeys(storeUrl: string, credentials: WooCredentials): WooClient {
+    return new WooClient({ url: storeUrl, ...credentials, allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS });
   }
 }

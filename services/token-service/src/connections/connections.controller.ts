@@ -5,7 +5,7 @@ import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { connectionView } from './connection.view';
 import { ConnectionsService } from './connections.service';
-import { ChangeConnectionSettingsDto, CreateConnectionDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
+import { ChangeConnectionSettingsDto, CreateConnectionDto, UpdateWooCredentialsDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -64,6 +64,12 @@ export class ConnectionsController {
   @ApiOperation({ summary: 'Change settings: those given replace the stored ones, null removes one (its default applies again); the next event uses them' })
   async changeSettings(@Param('id') id: string, @Body() dto: ChangeConnectionSettingsDto) {
     return connectionView(await this.connections.changeSettings(id, dto), this.config.PUBLIC_URL);
+  }
+
+  @Put(':id/woocommerce')
+  @ApiOperation({ summary: "Replace the store's REST keys (revoked or regenerated), and its address if it moved; the new keys are tried on the store first" })
+  async replaceWooKeys(@Param('id') id: string, @Body() dto: UpdateWooCredentialsDto) {
+    return connectionView(await this.connections.replaceWooCredentials(id, dto), this.config.PUBLIC_URL);
   }
 
   @Put(':id/zoho')

@@ -1,18 +1,18 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadGatewayException, BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { describeError, Logger } from '@connector/common';
 import { RPC, SUBSCRIBED_TOPICS, SyncCatalogReply, SyncCatalogRequest } from '@connector/contracts';
 import { NatsRpcClient } from '@connector/messaging';
 import { randomSecret } from '@connector/crypto';
-import { LOGGER } from '@connector/platform';
-import { ConnectionEntity, connectionSettings, ConnectionStore, SettingsChange, ZohoRateLimiter, ZohoTokenEntity } from '@connector/persistence';
+import { LOGGER, StoreClients } from '@connector/platform';
+import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, SettingsChange, ZohoRateLimiter, ZohoTokenEntity } from '@connector/persistence';
 import { alertUrlProblem } from '../alerts/alert-url';
-import { normalizeStoreUrl, WooClient } from '@connector/woocommerce';
+import { normalizeStoreUrl } from '@connector/woocommerce';
 import { assertAccountsUrl, pingZoho } from '@connector/zoho-books';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { ZohoTokenManager } from '../zoho/zoho-token.manager';
-import { ChangeConnectionSettingsDto, ConnectionSettingsDto, CreateConnectionDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
+import { ChangeConnectionSettingsDto, ConnectionSettingsDto, CreateConnectionDto, UpdateWooCredentialsDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
 import { webhookUrl } from './connection.view';
 
 export interface PingReport {
@@ -28,6 +28,8 @@ export class ConnectionsService {
     private readonly tokens: ZohoTokenManager,
     private readonly dataSource: DataSource,
     private readonly rpc: NatsRpcClient,
+    private readonly stores: StoreClients,
+    private readonly audit: AuditTrail,
     @Inject(SERVICE_CONFIG) private readonly config: TokenServiceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -87,7 +89,7 @@ export class ConnectionsService {
   async registerWebhooks(id: string) {
     const connection = await this.get(id);
     const deliveryUrl = webhookUrl(this.config.PUBLIC_URL, id);
-    const webhooks = await this.wooClient(connection).ensureWebhooks({
+    const webhooks = await this.stores.forConnection(connection).ensureWebhooks({
       deliveryUrl,
       secret: this.store.webhookSecret(connection),
       topics: [...SUBSCRIBED_TOPICS],
@@ -124,6 +126,39 @@ export class ConnectionsService {
     return this.get(id);
   }
 
+  /**
+   * New WooCommerce REST keys after the owner revoked or regenerated them (and the store's new
+   * address, when it moved): the connection keeps its id, webhook URL and records. The keys are
+   * tried on the store first (reading orders and webhooks, as ping does); keys it refuses are not
+   * kept, so a typo never breaks a connection whose old keys still work.
+   */
+  async replaceWooCredentials(id: string, dto: UpdateWooCredentialsDto): Promise<ConnectionEntity> {
+    const connection = await this.get(id);
+    const storeUrl = dto.url === undefined
+      ? connection.storeUrl
+      : field('url', () => normalizeStoreUrl(dto.url!, { allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS }));
+    const keys = { consumerKey: dto.consumerKey.trim(), consumerSecret: dto.consumerSecret.trim() };
+    const check = await this.stores.forKeys(storeUrl, keys).ping();
+    if (!check.ok) {
+      // Keys the store turned down are the caller's to fix (400); a store that did not answer is not (502).
+      if (check.refused) throw new BadRequestException(`the store refused the new keys, so nothing changed: ${check.error}`);
+      throw new BadGatewayException(`the new keys could not be checked on the store, so nothing changed: ${check.error}`);
+    }
+    await this.store.updateWooCredentials(id, keys, storeUrl === connection.storeUrl ? undefined : storeUrl);
+    const moved = storeUrl === connection.storeUrl ? '' : `; the store moved from ${connection.storeUrl} to ${storeUrl}`;
+    await this.audit.record({
+      connectionId: id,
+      service: 'token-service',
+      resource: 'connection',
+      resourceId: id,
+      action: 'replace-woocommerce-keys',
+      outcome: 'ok',
+      message: `WooCommerce REST keys replaced (checked on the store: orders and webhooks readable)${moved}`,
+    });
+    this.logger.info({ connectionId: id, storeUrl }, `WooCommerce keys replaced${moved}`);
+    return this.get(id);
+  }
+
   /** Today's Zoho calls against the organization's shared budget (all services, all instances). */
   async usage(id: string) {
     const connection = await this.get(id);
@@ -141,14 +176,9 @@ export class ConnectionsService {
     };
   }
 
-  wooClient(connection: ConnectionEntity): WooClient {
-    const credentials = this.store.wooCredentials(connection);
-    return new WooClient({ url: connection.storeUrl, ...credentials, allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS });
-  }
-
   private async pingWoo(connection: ConnectionEntity): Promise<PingReport['woocommerce']> {
     try {
-      return await this.wooClient(connection).ping();
+      return await this.stores.forConnection(connection).ping();
     } catch (error) {
       return { ok: false, error: describeError(error) };
     }

@@ -209,6 +209,36 @@ describe('dashboard in a real browser against the real token service', () => {
     const cardWooTile = card.locator('section', { has: page.getByRole('heading', { name: 'WooCommerce' }) });
     await cardWooTile.getByText('Not reachable').waitFor();
     assert.match((await cardWooTile.locator('.problem').textContent()) ?? '', /\S{3}/, 'the store\'s refusal is explained');
+
+    // The owner makes a new key and pastes it on the card: a wrong one is refused there, the right one checked and kept.
+    await card.getByRole('button', { name: 'Replace store keys' }).click();
+    const keysForm = card.locator('form', { has: page.getByRole('heading', { name: 'Replace the store keys' }) });
+    const fresh = store.createKey('read_write');
+    await keysForm.getByLabel('Consumer key (ck_…)').fill(fresh.consumerKey);
+    await keysForm.getByLabel('Consumer secret (cs_…)').fill('cs_typo');
+    await keysForm.getByRole('button', { name: 'Check and save' }).click();
+    await keysForm.getByText(/the store refused the new keys, so nothing changed/).waitFor();
+    await keysForm.getByLabel('Consumer secret (cs_…)').fill(fresh.consumerSecret);
+    const replaced = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/woocommerce`) && r.request().method() === 'PUT');
+    await keysForm.getByRole('button', { name: 'Check and save' }).click();
+    assert.equal((await replaced).status(), 200);
+    await page.getByText('store keys replaced and checked on the store.').waitFor();
+    assert.equal(await keysForm.isHidden(), true);
+    await card.getByRole('button', { name: 'Check connection' }).click();
+    await cardWooTile.getByText('Reachable', { exact: true }).waitFor();
+
+    // Zoho's side the same way: a new refresh token, the client id and secret left as stored.
+    await card.getByRole('button', { name: 'Re-authorize Zoho' }).click();
+    const zohoForm = card.locator('form', { has: page.getByRole('heading', { name: 'Re-authorize Zoho Books' }) });
+    await zohoForm.getByRole('button', { name: 'Save and resume' }).click();
+    await zohoForm.getByText('Paste the new refresh token from the Zoho API console.').waitFor();
+    const reauthorized = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/zoho`) && r.request().method() === 'PUT');
+    await zohoForm.getByLabel('New refresh token').fill(zoho.issueRefreshToken(client.clientId));
+    await zohoForm.getByRole('button', { name: 'Save and resume' }).click();
+    const sent = await reauthorized;
+    assert.equal(sent.status(), 200);
+    assert.deepEqual(Object.keys(sent.request().postDataJSON()), ['refreshToken'], 'blank optional fields are left out');
+    await page.getByText('Zoho re-authorized. Waiting orders continue now.').waitFor();
   });
 
   test("changes a connection's settings in place: only what changed is sent, an emptied field returns to its default", async () => {

@@ -1,8 +1,8 @@
 import { api, seg } from '../api.js';
 import { h, replace, uid } from '../dom.js';
-import { field } from '../forms.js';
 import { badge, busy, button, errorNotice, notice, timeAgo, toast } from '../ui.js';
 import { pingSentence, wooHealth, zohoHealth } from './health.js';
+import { credentialsForm } from './credentials-form.js';
 import { settingsForm } from './settings-form.js';
 import { usageTile } from './usage.js';
 
@@ -14,7 +14,40 @@ export function connectionCard(initial, { signal, onChanged }) {
   const health = h('div', { class: 'health-grid' });
   const webhookResult = h('div', { class: 'webhook-result' });
   const feedback = h('div', { class: 'feedback', 'aria-live': 'polite' });
-  const reauth = reauthorizeForm();
+  const reauth = credentialsForm({
+    connection: () => connection,
+    signal,
+    title: 'Re-authorize Zoho Books',
+    intro: 'Generate a new refresh token for this organization in the Zoho API console and paste it here. Client id and secret are only needed if they changed.',
+    path: 'zoho',
+    fields: [
+      { name: 'refreshToken', label: 'New refresh token', secret: true },
+      { name: 'clientId', label: 'Client id (optional)', optional: true },
+      { name: 'clientSecret', label: 'Client secret (optional)', secret: true, optional: true },
+    ],
+    saveLabel: 'Save and resume',
+    missing: 'Paste the new refresh token from the Zoho API console.',
+    failure: 'Zoho was not re-authorized',
+    onSaved: (saved) => credentialsSaved(saved, reauth, reauthButton, 'Zoho re-authorized. Waiting orders continue now.'),
+    onCancel: () => toggleCredentials(reauth, reauthButton, false),
+  });
+  const storeKeys = credentialsForm({
+    connection: () => connection,
+    signal,
+    title: 'Replace the store keys',
+    intro: 'After you revoked or regenerated the REST key in WooCommerce (Settings → Advanced → REST API, Read/Write): paste the new key here. It is tried on the store before it is kept. Give the address only if the store moved.',
+    path: 'woocommerce',
+    fields: [
+      { name: 'consumerKey', label: 'Consumer key (ck_…)' },
+      { name: 'consumerSecret', label: 'Consumer secret (cs_…)', secret: true },
+      { name: 'url', label: 'New store address (optional)', optional: true },
+    ],
+    saveLabel: 'Check and save',
+    missing: 'Paste both the consumer key and the consumer secret.',
+    failure: 'The store keys were not replaced',
+    onSaved: (saved) => credentialsSaved(saved, storeKeys, storeKeysButton, 'store keys replaced and checked on the store.'),
+    onCancel: () => toggleCredentials(storeKeys, storeKeysButton, false),
+  });
   const settings = settingsForm(connection, {
     signal,
     onSaved: (saved) => {
@@ -30,7 +63,8 @@ export function connectionCard(initial, { signal, onChanged }) {
 
   const pingButton = button('Check connection', () => ping(), { tone: 'primary' });
   const webhooksButton = button('Register webhooks', () => registerWebhooks());
-  const reauthButton = button('Re-authorize Zoho', () => toggleReauth(), { 'aria-expanded': 'false', 'aria-controls': reauth.id });
+  const reauthButton = button('Re-authorize Zoho', () => toggleCredentials(reauth, reauthButton), { 'aria-expanded': 'false', 'aria-controls': reauth.id });
+  const storeKeysButton = button('Replace store keys', () => toggleCredentials(storeKeys, storeKeysButton), { 'aria-expanded': 'false', 'aria-controls': storeKeys.id });
   const settingsButton = button('Settings', () => toggleSettings(), { 'aria-expanded': 'false', 'aria-controls': settings.form.id });
 
   const card = h(
@@ -38,9 +72,10 @@ export function connectionCard(initial, { signal, onChanged }) {
     { class: 'card connection', 'aria-labelledby': headingId, dataset: { connection: connection.id } },
     header,
     health,
-    h('div', { class: 'card-actions' }, pingButton, webhooksButton, reauthButton, settingsButton, h('span', { class: 'spacer' }), links()),
+    h('div', { class: 'card-actions' }, pingButton, webhooksButton, reauthButton, storeKeysButton, settingsButton, h('span', { class: 'spacer' }), links()),
     feedback,
     reauth,
+    storeKeys,
     settings.form,
   );
   paint();
@@ -71,6 +106,14 @@ export function connectionCard(initial, { signal, onChanged }) {
       usage,
       h('p', { class: 'span-all muted small' }, last?.at ? ['Last checked ', timeAgo(last.at), '.'] : 'Not checked yet.'),
     );
+  }
+
+  function credentialsSaved(saved, form, toggle, what) {
+    connection = saved;
+    toggleCredentials(form, toggle, false);
+    paint();
+    toast(`${connection.name}: ${what}`);
+    onChanged?.();
   }
 
   async function ping() {
@@ -109,53 +152,14 @@ export function connectionCard(initial, { signal, onChanged }) {
     if (open) settings.form.querySelector('select, input').focus();
   }
 
-  function toggleReauth(open = reauth.hidden) {
-    reauth.hidden = !open;
-    reauthButton.setAttribute('aria-expanded', String(open));
-    if (open) reauth.querySelector('input').focus();
-  }
-
-  function reauthorizeForm() {
-    const error = h('div', { 'aria-live': 'polite' });
-    const save = h('button', { type: 'submit', class: 'button primary' }, 'Save and resume');
-    const form = h(
-      'form',
-      {
-        id: uid('reauth'),
-        class: 'subform',
-        novalidate: true,
-        hidden: true,
-        onsubmit: async (event) => {
-          event.preventDefault();
-          const data = new FormData(form);
-          const body = { refreshToken: String(data.get('refreshToken')).trim() };
-          for (const key of ['clientId', 'clientSecret']) if (String(data.get(key)).trim()) body[key] = String(data.get(key)).trim();
-          if (!body.refreshToken) return replace(error, notice('bad', null, 'Paste the new refresh token from the Zoho API console.'));
-          await busy(save, async () => {
-            try {
-              connection = await api(`/api/connections/${seg(connection.id)}/zoho`, { method: 'PUT', body, signal });
-              form.reset();
-              replace(error);
-              toggleReauth(false);
-              paint();
-              toast(`${connection.name}: Zoho re-authorized. Waiting orders continue now.`);
-              onChanged?.();
-            } catch (err) {
-              if (err.name !== 'AbortError') replace(error, errorNotice(err, 'Zoho was not re-authorized'));
-            }
-          });
-        },
-      },
-      h('h3', null, 'Re-authorize Zoho Books'),
-      h('p', { class: 'muted' }, 'Generate a new refresh token for this organization in the Zoho API console and paste it here. Client id and secret are only needed if they changed.'),
-      field('New refresh token', h('input', { name: 'refreshToken', type: 'password', required: true, autocomplete: 'off' })),
-      h('div', { class: 'field-row' },
-        field('Client id (optional)', h('input', { name: 'clientId', autocomplete: 'off' })),
-        field('Client secret (optional)', h('input', { name: 'clientSecret', type: 'password', autocomplete: 'off' }))),
-      error,
-      h('div', { class: 'card-actions' }, save, button('Cancel', () => toggleReauth(false), { tone: 'ghost' })),
-    );
-    return form;
+  /** Opens one credentials form (closing the other), or closes it. */
+  function toggleCredentials(form, toggle, open = form.hidden) {
+    for (const [other, otherToggle] of [[reauth, reauthButton], [storeKeys, storeKeysButton]]) {
+      const shown = other === form ? open : false;
+      other.hidden = !shown;
+      otherToggle.setAttribute('aria-expanded', String(shown));
+    }
+    if (open) form.querySelector('input').focus();
   }
 
   function links() {

@@ -235,3 +235,16 @@ export class UpdateZohoCredentialsDto {
   @IsNotEmpty()
   clientSecret?: string;
 }
+
+/**
+ * New WooCommerce REST keys (the owner revoked or regenerated the old ones), and the store's new
+ * address when it moved. Checked against the store before they are kept.
+ */
+export class UpdateWooCredentialsDto extends OmitType(WooCredentialsDto, ['url', 'webhookSecret'] as const) {
+  @ApiPropertyOptional({ example: 'https://shop.example.com', description: "The store's address, when it moved (the same store: its orders keep their records)" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  url?: string;
+}
