@@ -95,6 +95,26 @@ export class ConnectionStore {
     return this.box.decrypt(connection.webhookSecret, ad(connection.id, 'webhook'));
   }
 
+  /** The secret before the last rotation while it is still accepted (its grace period), else undefined. */
+  previousWebhookSecret(connection: ConnectionEntity, now = Date.now()): { secret: string; until: Date } | undefined {
+    const until = connection.previousWebhookSecretUntil;
+    if (!connection.previousWebhookSecret || !until || until.getTime() <= now) return undefined;
+    return { secret: this.box.decrypt(connection.previousWebhookSecret, ad(connection.id, 'webhook')), until };
+  }
+
+  /**
+   * A new webhook secret; the current one stays accepted for `graceMs` (deliveries WooCommerce
+   * signed before its webhooks were re-keyed). Returns the end of that grace period.
+   */
+  async rotateWebhookSecret(id: string, secret: string, graceMs: number): Promise<Date> {
+    const until = new Date(Date.now() + graceMs);
+    await this.repo.query(
+      `UPDATE connections SET previous_webhook_secret = webhook_secret, previous_webhook_secret_until = $3, webhook_secret = $2, updated_at = now() WHERE id = $1`,
+      [id, this.box.encrypt(secret, ad(id, 'webhook')), until],
+    );
+    return until;
+  }
+
   /** The connection's alert webhook URL, or undefined when it has none. */
   alertWebhookUrl(connection: ConnectionEntity): string | undefined {
     const { alertWebhook, alertWebhookUrl: unsealed } = connection.settings ?? {};
@@ -163,7 +183,7 @@ export class ConnectionStore {
     let rotated = 0;
     for (const c of await this.repo.find({ withDeleted: true })) {
       const { alertWebhook, alertWebhookUrl: unsealed, ...settings } = c.settings ?? {};
-      const sealed = [c.wooCredentials, c.webhookSecret, c.zohoCredentials, ...(alertWebhook ? [alertWebhook.sealed] : [])];
+      const sealed = [c.wooCredentials, c.webhookSecret, c.zohoCredentials, ...(alertWebhook ? [alertWebhook.sealed] : []), ...(c.previousWebhookSecret ? [c.previousWebhookSecret] : [])];
       if (!sealed.some((s) => this.box.needsRotation(s)) && unsealed === undefined) continue;
       const alertUrl = this.alertWebhookUrl(c);
       await this.repo.update(
@@ -171,6 +191,7 @@ export class ConnectionStore {
         {
           wooCredentials: this.box.encryptJson(this.wooCredentials(c), ad(c.id, 'woo')),
           webhookSecret: this.box.encrypt(this.webhookSecret(c), ad(c.id, 'webhook')),
+          previousWebhookSecret: c.previousWebhookSecret ? this.box.encrypt(this.box.decrypt(c.previousWebhookSecret, ad(c.id, 'webhook')), ad(c.id, 'webhook')) : null,
           zohoCredentials: this.box.encryptJson(this.zohoCredentials(c), ad(c.id, 'zoho')),
           settings: { ...settings, ...(alertUrl ? { alertWebhook: this.sealAlertWebhook(c.id, alertUrl) } : {}) } as never,
         },

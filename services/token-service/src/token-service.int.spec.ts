@@ -283,6 +283,47 @@ describe('token-service: connections, credentials and Zoho tokens', () => {
     }
   });
 
+  test('the webhook secret is rotated: the store re-keyed, the old secret kept for its grace period, none shown; a store that cannot be re-keyed is a 502 that says so', async () => {
+    const store = await FakeWooStore.start();
+    try {
+      const { json } = await api('POST', '/api/connections', newConnection({ name: 'rotating', woocommerce: { url: store.url, ...store.createKey('read_write') } }));
+      const connectionId: string = json.id;
+      assert.equal((await api('POST', `/api/connections/${connectionId}/webhooks`)).status, 200);
+      const signedWith = () => new Set(store.webhooks().map((webhook) => webhook.secret));
+      const [before] = [...signedWith()];
+      const sealed = async () => (await db.dataSource.query(`SELECT webhook_secret, previous_webhook_secret, previous_webhook_secret_until FROM connections WHERE id = $1`, [connectionId]))[0];
+
+      const rotated = await api('POST', `/api/connections/${connectionId}/webhooks/rotate-secret`, {});
+      assert.equal(rotated.status, 200, rotated.text);
+      const now = [...signedWith()];
+      assert.equal(now.length, 1, 'every webhook signs with one secret');
+      assert.notEqual(now[0], before, 're-keyed');
+      assert.ok(!rotated.text.includes(now[0]!) && !rotated.text.includes(before!), 'no secret in the answer');
+      const until = Date.parse(rotated.json.previousSecretAcceptedUntil);
+      assert.ok(Math.abs(until - Date.now() - 60 * 60_000) < 60_000, 'the old secret stays valid an hour by default');
+      const row = await sealed();
+      assert.ok(!JSON.stringify(row).includes(now[0]!) && !JSON.stringify(row).includes(before!), 'both sealed');
+      assert.ok(row.previous_webhook_secret);
+
+      // After a leak: no grace.
+      const leaked = await api('POST', `/api/connections/${connectionId}/webhooks/rotate-secret`, { graceMinutes: 0 });
+      assert.equal(leaked.status, 200);
+      assert.equal(leaked.json.previousSecretAcceptedUntil, null);
+      assert.equal((await api('POST', `/api/connections/${connectionId}/webhooks/rotate-secret`, { graceMinutes: -5 })).status, 400);
+
+      // The store is down: the new secret is kept, the answer says what is left to do.
+      await store.stop();
+      const down = await api('POST', `/api/connections/${connectionId}/webhooks/rotate-secret`, { graceMinutes: 30 });
+      assert.equal(down.status, 502);
+      assert.match(down.json.message, /webhook secret rotated, but the store's webhooks could not be re-keyed: .*; the old secret is accepted until .*; POST \/api\/connections\/.*\/webhooks retries/);
+      const audit = await api('GET', `/api/connections/${connectionId}/audit?limit=50`);
+      assert.deepEqual(audit.json.filter((e: { action: string }) => e.action === 'rotate-webhook-secret').map((e: { outcome: string }) => e.outcome).sort(), ['failed', 'ok', 'ok']);
+      assert.equal((await api('POST', '/api/connections/00000000-0000-4000-8000-000000000000/webhooks/rotate-secret', {})).status, 404);
+    } finally {
+      await store.stop().catch(() => undefined);
+    }
+  });
+
   test('delete hides the connection; unknown ids are 404', async () => {
     const { json } = await api('POST', '/api/connections', newConnection({ name: 'to delete' }));
     assert.equal((await api('DELETE', `/api/connections/${json.id}`)).status, 204);

@@ -51,5 +51,5 @@ export async function gatewayFixture(natsUrl?: string) {
     zohoAccountsUrl: 'https://accounts.zoho.com',
     zoho: { clientId: 'c', clientSecret: 's', refreshToken: 'r' },
   });
-  return { db, topo, env, connection, secret };
+  return { db, topo, env, connection, secret, store };
 }

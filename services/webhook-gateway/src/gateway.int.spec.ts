@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { HEADERS } from '@connector/contracts';
-import { startPrivateNats, TestDatabase, TestTopology } from '@connector/testing';
+import { ConnectionStore } from '@connector/persistence';
+import { eventually, startPrivateNats, TestDatabase, TestTopology } from '@connector/testing';
 import { gatewayFixture, orderFixture, sign, wooHeaders } from './gateway.fixture';
 import { startGateway } from './main';
 
@@ -20,10 +21,11 @@ describe('webhook-gateway against real NATS JetStream and PostgreSQL', () => {
   let base: string;
   let connectionId: string;
   let secret: string;
+  let store: ConnectionStore;
 
   before(async () => {
     const fx = await gatewayFixture();
-    ({ db, topo, secret } = fx);
+    ({ db, topo, secret, store } = fx);
     connectionId = fx.connection.id;
     app = await startGateway(fx.env);
     base = await listen(app);
@@ -105,6 +107,24 @@ describe('webhook-gateway against real NATS JetStream and PostgreSQL', () => {
     });
     assert.equal(res.status, 200);
     assert.equal((await streamMessages()).length, before);
+  });
+
+  test('after a rotation the old secret is accepted for its grace period, then refused; the new one from the start', async () => {
+    const rotated = await store.create({
+      name: 'Rotating store', storeUrl: 'https://rotate.example.com', woo: { consumerKey: 'ck_r', consumerSecret: 'cs_r' }, webhookSecret: 'old-secret-0123456789',
+      zohoAccountsUrl: 'https://accounts.zoho.com', zoho: { clientId: 'c', clientSecret: 's', refreshToken: 'r' },
+    });
+    await store.rotateWebhookSecret(rotated.id, 'new-secret-0123456789', 60 * 60_000);
+    const deliver = (body: Buffer, signedWith: string) => post(`/webhooks/woocommerce/${rotated.id}`, body, wooHeaders('order.updated', sign(body, signedWith)));
+    const order = (id: number) => Buffer.from(JSON.stringify({ id, date_modified_gmt: `2026-11-29T10:00:0${id % 10}` }));
+    assert.equal((await deliver(order(1), 'new-secret-0123456789')).status, 200);
+    assert.equal((await deliver(order(2), 'old-secret-0123456789')).status, 200, 'signed before the store was re-keyed');
+    assert.equal((await deliver(order(3), 'another-secret-000000')).status, 401);
+
+    // The grace period ends (the gateway re-reads secrets within 10 s).
+    await db.dataSource.query(`UPDATE connections SET previous_webhook_secret_until = now() - interval '1 second' WHERE id = $1`, [rotated.id]);
+    await eventually(async () => (await deliver(order(4), 'old-secret-0123456789')).status === 401, 15_000, 500);
+    assert.equal((await deliver(order(5), 'new-secret-0123456789')).status, 200);
   });
 
   test('unknown connections are 404', async () => {

@@ -120,6 +120,18 @@ describe('connections, connect, ping, webhooks, status', () => {
     assert.match(run.stdout, /31 +order\.created +active +created/);
   });
 
+  it('webhooks --rotate-secret asks for a new secret with its grace period and says how long the old one is accepted', async () => {
+    api.requests.length = 0;
+    const run = await cli(['webhooks', ACME, '--rotate-secret', '--grace-minutes', '0']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(api.requests.map((r) => [`${r.method} ${r.path}`, r.body]), [[`POST /api/connections/${ACME}/webhooks/rotate-secret`, { graceMinutes: 0 }]]);
+    assert.match(run.stdout, /^Secret: +rotated; the old one is no longer accepted$/m);
+    const graced = await cli(['webhooks', ACME, '--rotate-secret']);
+    assert.match(graced.stdout, /^Secret: +rotated; the old one is accepted until 2026-11-29 12:00/m);
+    assert.equal((await cli(['webhooks', ACME, '--grace-minutes', '5'])).code, 2, '--grace-minutes alone is a usage error');
+    assert.equal((await cli(['webhooks', ACME, '--rotate-secret', '--grace-minutes', 'soon'])).code, 2);
+  });
+
   it("store-keys sends the new keys (and the store's new address), prints no secret; a refusal exits 1 with the server's words", async () => {
     api.requests.length = 0;
     const run = await cli(['store-keys', ACME, '--consumer-key', 'ck_new', '--consumer-secret', 'cs_new_secret']);

@@ -1,8 +1,8 @@
 import { apiPath } from '../api-client';
 import type { ConnectionView, PingReport, WebhookRegistration } from '../api-types';
-import { stringOption } from '../args';
+import { flagOption, integerOption, stringOption } from '../args';
 import type { Command } from '../command';
-import { EXIT } from '../errors';
+import { EXIT, UsageError } from '../errors';
 import { cellText, Column, formatTime, renderDetails, renderTable } from '../output';
 import { pingSucceeded, pingSummary, renderPing } from './ping-report';
 
@@ -47,16 +47,28 @@ const webhooks: Command = {
   path: ['webhooks'],
   summary: "Register (or repair) the store's webhooks; safe to run repeatedly",
   positionals: [{ name: 'connectionId' }],
-  options: [],
+  options: [
+    { name: 'rotate-secret', kind: 'boolean', description: 'Give them a new signing secret (the old one is accepted for --grace-minutes)' },
+    { name: 'grace-minutes', kind: 'integer', description: 'With --rotate-secret: minutes the old secret stays valid (default 60; 0 after a leak)', placeholder: '<minutes>' },
+  ],
+  examples: ['connector webhooks 6f1c…', 'connector webhooks 6f1c… --rotate-secret --grace-minutes 0'],
   async run({ api, out }, args) {
-    const registration = await api.post<WebhookRegistration>(apiPath('connections', args.positionals[0], 'webhooks'));
+    const grace = integerOption(args, 'grace-minutes');
+    if (grace !== undefined && !flagOption(args, 'rotate-secret')) throw new UsageError('--grace-minutes goes with --rotate-secret', 'webhooks');
+    const registration = flagOption(args, 'rotate-secret')
+      ? await api.post<WebhookRegistration & { previousSecretAcceptedUntil: string | null }>(
+        apiPath('connections', args.positionals[0], 'webhooks', 'rotate-secret'), grace === undefined ? {} : { graceMinutes: grace })
+      : await api.post<WebhookRegistration>(apiPath('connections', args.positionals[0], 'webhooks'));
     out.result(registration, () => out.lines(renderWebhooks(registration)));
     return EXIT.ok;
   },
 };
 
-function renderWebhooks(registration: WebhookRegistration): string[] {
-  return [...renderDetails([['Delivery URL', registration.deliveryUrl]]), '', ...renderWebhookTable(registration.webhooks)];
+function renderWebhooks(registration: WebhookRegistration & { previousSecretAcceptedUntil?: string | null }): string[] {
+  const rotated = registration.previousSecretAcceptedUntil === undefined
+    ? []
+    : [['Secret', `rotated; the old one ${registration.previousSecretAcceptedUntil ? `is accepted until ${formatTime(registration.previousSecretAcceptedUntil)}` : 'is no longer accepted'}`] as [string, string]];
+  return [...renderDetails([['Delivery URL', registration.deliveryUrl], ...rotated]), '', ...renderWebhookTable(registration.webhooks)];
 }
 
 export function renderWebhookTable(webhooks: WebhookRegistration['webhooks'], indent = 0): string[] {

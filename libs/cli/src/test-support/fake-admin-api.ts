@@ -136,6 +136,14 @@ export class FakeAdminApi {
       found.settings = settings;
       return ok(found);
     }));
+    route('POST', '/api/connections/:id/webhooks/rotate-secret', withConnection(({ id }, { body }) => {
+      const grace = (body as { graceMinutes?: number }).graceMinutes ?? 60;
+      return ok({
+        deliveryUrl: `http://127.0.0.1:3000/webhooks/woocommerce/${id}`,
+        webhooks: [{ id: 31, topic: 'order.created', status: 'active', action: 'updated' }],
+        previousSecretAcceptedUntil: grace > 0 ? '2026-11-29T12:00:00.000Z' : null,
+      });
+    }));
     route('PUT', '/api/connections/:id/woocommerce', withConnection(({ id }, { body }) => {
       const keys = body as { consumerKey?: string; consumerSecret?: string; url?: string };
       if (keys.consumerSecret === 'cs_refused') return badRequest('the store refused the new keys, so nothing changed: Cannot read orders: WooCommerce 401');

@@ -100,6 +100,13 @@ export class ConnectionEntity {
   @Column({ name: 'webhook_secret', type: 'text' })
   webhookSecret: string;
 
+  /** Sealed secret the webhooks were signed with before the last rotation, accepted until `previousWebhookSecretUntil`. */
+  @Column({ name: 'previous_webhook_secret', type: 'text', nullable: true })
+  previousWebhookSecret: string | null;
+
+  @Column({ name: 'previous_webhook_secret_until', type: 'timestamptz', nullable: true })
+  previousWebhookSecretUntil: Date | null;
+
   @Column({ name: 'zoho_accounts_url', type: 'text' })
   zohoAccountsUrl: string;
 

@@ -5,7 +5,7 @@ import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { connectionView } from './connection.view';
 import { ConnectionsService } from './connections.service';
-import { ChangeConnectionSettingsDto, CreateConnectionDto, UpdateWooCredentialsDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
+import { ChangeConnectionSettingsDto, CreateConnectionDto, RotateWebhookSecretDto, UpdateWooCredentialsDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -52,6 +52,13 @@ export class ConnectionsController {
   @ApiOperation({ summary: 'Register (or repair) the store webhooks; safe to call repeatedly' })
   webhooks(@Param('id') id: string) {
     return this.connections.registerWebhooks(id);
+  }
+
+  @Post(':id/webhooks/rotate-secret')
+  @HttpCode(200)
+  @ApiOperation({ summary: "New webhook secret, the store's webhooks re-keyed with it; the old one accepted for graceMinutes (default 60, 0 after a leak)" })
+  rotateWebhookSecret(@Param('id') id: string, @Body() dto: RotateWebhookSecretDto) {
+    return this.connections.rotateWebhookSecret(id, dto);
   }
 
   @Get(':id/usage')

@@ -12,7 +12,7 @@ import { assertAccountsUrl, pingZoho } from '@connector/zoho-books';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { ZohoTokenManager } from '../zoho/zoho-token.manager';
-import { ChangeConnectionSettingsDto, ConnectionSettingsDto, CreateConnectionDto, UpdateWooCredentialsDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
+import { ChangeConnectionSettingsDto, ConnectionSettingsDto, CreateConnectionDto, RotateWebhookSecretDto, UpdateWooCredentialsDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
 import { webhookUrl } from './connection.view';
 
 export interface PingReport {
@@ -96,6 +96,33 @@ export class ConnectionsService {
       namePrefix: 'Connector',
     });
     return { deliveryUrl, webhooks };
+  }
+
+  /**
+   * A new webhook secret (after a leak, or as routine): stored sealed, then the store's webhooks
+   * are re-keyed with it. WooCommerce signs each delivery as it sends it, so those in flight during
+   * the change carry the old signature: the old secret stays accepted for `graceMinutes` (0 after
+   * a leak). A store that cannot be re-keyed now keeps signing with the old secret; the answer says
+   * so (502), and POST …/webhooks (or the reconciliation sweep's webhook repair) finishes it.
+   */
+  async rotateWebhookSecret(id: string, dto: RotateWebhookSecretDto) {
+    await this.get(id);
+    const graceMinutes = dto.graceMinutes ?? 60;
+    const until = await this.store.rotateWebhookSecret(id, randomSecret(), graceMinutes * 60_000);
+    const oldAccepted = graceMinutes > 0 ? `the old secret is accepted until ${until.toISOString()}` : 'the old secret is no longer accepted';
+    const note = (outcome: 'ok' | 'failed', message: string) =>
+      this.audit.record({ connectionId: id, service: 'token-service', resource: 'connection', resourceId: id, action: 'rotate-webhook-secret', outcome, message });
+    try {
+      const registered = await this.registerWebhooks(id);
+      await note('ok', `webhook secret rotated and the store's webhooks re-keyed; ${oldAccepted}`);
+      this.logger.info({ connectionId: id, graceMinutes }, 'webhook secret rotated');
+      return { ...registered, previousSecretAcceptedUntil: graceMinutes > 0 ? until.toISOString() : null };
+    } catch (error) {
+      const message = `webhook secret rotated, but the store's webhooks could not be re-keyed: ${describeError(error)}; ${oldAccepted}; POST /api/connections/${id}/webhooks retries`;
+      await note('failed', message);
+      this.logger.warn({ connectionId: id, err: describeError(error) }, 'webhook secret rotated; store not re-keyed');
+      throw new BadGatewayException(message);
+    }
   }
 
   /** See ChangeConnectionSettingsDto. The sync services read settings per event, so the next one uses them. */

@@ -6,7 +6,7 @@ import { DeliveryPublisher } from '@connector/messaging';
 import { LOGGER, TOPOLOGY } from '@connector/platform';
 import { verifiedWebhookDigest } from '@connector/woocommerce';
 import { GatewayMetrics } from './gateway.metrics';
-import { WebhookSecretCache } from './webhook-secret.cache';
+import { WebhookSecretCache, WebhookSecrets } from './webhook-secret.cache';
 
 export interface IncomingDelivery {
   connectionId: string;
@@ -40,9 +40,9 @@ export class DeliveryIntake {
     const { connectionId, body } = delivery;
     const header = (name: string) => first(delivery.headers[name]);
 
-    let secret: string | null;
+    let secrets: WebhookSecrets | null;
     try {
-      secret = await this.secrets.secretFor(connectionId);
+      secrets = await this.secrets.secretsFor(connectionId);
     } catch (error) {
       // PostgreSQL unreachable: the delivery cannot be verified, so it is not stored. 503 makes
       // WooCommerce count a failure and the reconciliation sweep picks the change up later.
@@ -50,7 +50,7 @@ export class DeliveryIntake {
       this.logger.error({ connectionId, err: describeError(error) }, 'connection lookup failed; delivery not recorded');
       return { status: 503, body: { error: 'connections_unavailable', message: 'The connection could not be looked up; try again later' } };
     }
-    if (secret === null) return this.reject(404, 'unknown_connection', 'No connection with this id', connectionId);
+    if (secrets === null) return this.reject(404, 'unknown_connection', 'No connection with this id', connectionId);
 
     const signature = header('x-wc-webhook-signature');
     if (!signature) {
@@ -61,7 +61,7 @@ export class DeliveryIntake {
       }
       return this.reject(401, 'missing_signature', 'X-WC-Webhook-Signature header is missing', connectionId);
     }
-    const bodyDigest = verifiedWebhookDigest(body, signature, secret);
+    const bodyDigest = verifiedWebhookDigest(body, signature, secrets.current) ?? signedBefore(body, signature, secrets);
     if (!bodyDigest) return this.reject(401, 'bad_signature', 'X-WC-Webhook-Signature does not match the body', connectionId);
 
     // The gateway stores the bytes as they came; of their content it needs only that they are one
@@ -132,6 +132,12 @@ export class DeliveryIntake {
     this.logger.warn({ connectionId, status, reason }, `delivery rejected: ${message}`);
     return { status, body: { error: reason, message } };
   }
+}
+
+/** A delivery signed with the secret before the last rotation, during its grace period. */
+function signedBefore(body: Buffer, signature: string, secrets: WebhookSecrets): Buffer | undefined {
+  const { previous } = secrets;
+  return previous && previous.until > Date.now() ? verifiedWebhookDigest(body, signature, previous.secret) : undefined;
 }
 
 function first(value: string | string[] | undefined): string | undefined {

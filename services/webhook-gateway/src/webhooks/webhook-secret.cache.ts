@@ -2,8 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { SingleFlight } from '@connector/common';
 import { ConnectionStore } from '@connector/persistence';
 
+/** The secrets a delivery of one connection may be signed with. */
+export interface WebhookSecrets {
+  current: string;
+  /** The secret before the last rotation, during its grace period (see ConnectionStore.rotateWebhookSecret). */
+  previous?: { secret: string; until: number };
+}
+
 interface Entry {
-  secret: string | null;
+  secrets: WebhookSecrets | null;
   expiresAt: number;
 }
 
@@ -20,23 +27,27 @@ interface Entry {
 @Injectable()
 export class WebhookSecretCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly lookups = new SingleFlight<string | null>();
+  private readonly lookups = new SingleFlight<WebhookSecrets | null>();
   private readonly ttlMs = 10_000;
 
   constructor(private readonly connections: ConnectionStore) {}
 
-  /** The connection's webhook secret, or null when no such connection exists (a cached one without a promise). */
-  secretFor(connectionId: string): Promise<string | null> | string | null {
+  /** The connection's webhook secrets, or null when no such connection exists (a cached one without a promise). */
+  secretsFor(connectionId: string): Promise<WebhookSecrets | null> | WebhookSecrets | null {
     const cached = this.entries.get(connectionId);
-    if (cached && cached.expiresAt > Date.now()) return cached.secret;
+    if (cached && cached.expiresAt > Date.now()) return cached.secrets;
     return this.lookups.run(connectionId, () => this.lookUp(connectionId));
   }
 
-  private async lookUp(connectionId: string): Promise<string | null> {
+  private async lookUp(connectionId: string): Promise<WebhookSecrets | null> {
     const connection = await this.connections.find(connectionId);
-    const secret = connection ? this.connections.webhookSecret(connection) : null;
+    let secrets: WebhookSecrets | null = null;
+    if (connection) {
+      const previous = this.connections.previousWebhookSecret(connection);
+      secrets = { current: this.connections.webhookSecret(connection), ...(previous ? { previous: { secret: previous.secret, until: previous.until.getTime() } } : {}) };
+    }
     if (this.entries.size > 10_000) this.entries.clear();
-    this.entries.set(connectionId, { secret, expiresAt: Date.now() + this.ttlMs });
-    return secret;
+    this.entries.set(connectionId, { secrets, expiresAt: Date.now() + this.ttlMs });
+    return secrets;
   }
 }

@@ -248,3 +248,13 @@ export class UpdateWooCredentialsDto extends OmitType(WooCredentialsDto, ['url',
   @MaxLength(500)
   url?: string;
 }
+
+/** A new webhook secret: how long deliveries signed with the old one are still accepted. */
+export class RotateWebhookSecretDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 1440, default: 60, description: 'Minutes the old secret stays valid (deliveries already signed with it); 0 after a leak' })
+  @IsOptional()
+  @IsInt({ message: 'graceMinutes must be a whole number of minutes' })
+  @Min(0)
+  @Max(1440)
+  graceMinutes?: number;
+}
