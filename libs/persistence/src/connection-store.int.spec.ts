@@ -35,6 +35,15 @@ test('credentials are sealed per row and field, and survive a key rotation', asy
     assert.ok(!/very_secret|zoho_client_secret|refresh\.token/.test(value));
   }
 
+  // A rotated webhook secret: the one before stays readable during its grace period, sealed too.
+  await before.rotateWebhookSecret(created.id, 'whsec_newer_secret', 60_000);
+  const [rotatedRow] = await dataSource.query('SELECT webhook_secret, previous_webhook_secret FROM connections WHERE id = $1', [created.id]);
+  for (const value of Object.values(rotatedRow) as string[]) assert.ok(/^v1\.old\./.test(value) && !/secret/.test(value.slice(7)), value);
+  const rekeyed = await before.get(created.id);
+  assert.equal(before.webhookSecret(rekeyed), 'whsec_newer_secret');
+  assert.equal(before.previousWebhookSecret(rekeyed)?.secret, 'whsec_very_secret');
+  assert.equal(before.previousWebhookSecret(rekeyed, Date.now() + 61_000), undefined, 'not after its grace period');
+
   // Rotation: the new key is active, the old one still configured.
   const rotating = new ConnectionStore(dataSource, new SecretBox(KeyRing.parse(`${newKey},${oldKey}`, 'new')));
   assert.equal(await rotating.rotateKeys(), 1);
@@ -44,7 +53,8 @@ test('credentials are sealed per row and field, and survive a key rotation', asy
   const after = new ConnectionStore(dataSource, new SecretBox(KeyRing.parse(newKey)));
   const connection = await after.get(created.id);
   assert.equal(after.wooCredentials(connection).consumerSecret, 'cs_very_secret');
-  assert.equal(after.webhookSecret(connection), 'whsec_very_secret');
+  assert.equal(after.webhookSecret(connection), 'whsec_newer_secret');
+  assert.equal(after.previousWebhookSecret(connection)?.secret, 'whsec_very_secret', 'the secret in its grace period is re-sealed too');
   assert.equal(after.zohoCredentials(connection).refreshToken, '1000.refresh.token');
 });
 
