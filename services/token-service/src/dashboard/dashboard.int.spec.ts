@@ -227,6 +227,19 @@ describe('dashboard in a real browser against the real token service', () => {
     await card.getByRole('button', { name: 'Check connection' }).click();
     await cardWooTile.getByText('Reachable', { exact: true }).waitFor();
 
+    // A leaked webhook secret: a new one at once, the store's webhooks re-keyed with it.
+    const secretsBefore = new Set(store.webhooks().map((webhook) => webhook.secret));
+    await card.getByLabel('Old signing secret').selectOption('0');
+    const rotated = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/webhooks/rotate-secret`));
+    await card.getByRole('button', { name: 'New signing secret' }).click();
+    const rotation = await rotated;
+    assert.equal(rotation.status(), 200);
+    assert.deepEqual(rotation.request().postDataJSON(), { graceMinutes: 0 });
+    await page.getByText(/new signing secret, the store's webhooks re-keyed; the old secret is refused/).waitFor();
+    const secretsAfter = new Set(store.webhooks().map((webhook) => webhook.secret));
+    assert.equal(secretsAfter.size, 1);
+    assert.ok(![...secretsAfter].some((secret) => secretsBefore.has(secret)), 'every webhook has the new secret');
+
     // Zoho's side the same way: a new refresh token, the client id and secret left as stored.
     await card.getByRole('button', { name: 'Re-authorize Zoho' }).click();
     const zohoForm = card.locator('form', { has: page.getByRole('heading', { name: 'Re-authorize Zoho Books' }) });

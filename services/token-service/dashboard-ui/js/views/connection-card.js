@@ -65,6 +65,10 @@ export function connectionCard(initial, { signal, onChanged }) {
   const webhooksButton = button('Register webhooks', () => registerWebhooks());
   const reauthButton = button('Re-authorize Zoho', () => toggleCredentials(reauth, reauthButton), { 'aria-expanded': 'false', 'aria-controls': reauth.id });
   const storeKeysButton = button('Replace store keys', () => toggleCredentials(storeKeys, storeKeysButton), { 'aria-expanded': 'false', 'aria-controls': storeKeys.id });
+  const rotateButton = button('New signing secret', () => rotateSecret());
+  const graceChoice = h('select', { 'aria-label': 'Old signing secret', name: 'graceMinutes' },
+    h('option', { value: '60' }, 'Old secret valid one more hour'),
+    h('option', { value: '0' }, 'Old secret refused at once (it leaked)'));
   const settingsButton = button('Settings', () => toggleSettings(), { 'aria-expanded': 'false', 'aria-controls': settings.form.id });
 
   const card = h(
@@ -102,6 +106,7 @@ export function connectionCard(initial, { signal, onChanged }) {
       h('section', { class: 'tile' }, h('h3', null, 'Webhooks'),
         h('p', { class: 'muted' }, 'The store sends its orders and customers to:'),
         h('code', { class: 'url break' }, connection.webhookUrl),
+        h('div', { class: 'field-row' }, graceChoice, rotateButton),
         webhookResult),
       usage,
       h('p', { class: 'span-all muted small' }, last?.at ? ['Last checked ', timeAgo(last.at), '.'] : 'Not checked yet.'),
@@ -141,6 +146,21 @@ export function connectionCard(initial, { signal, onChanged }) {
         toast(`${connection.name}: webhooks registered.`);
       } catch (error) {
         if (error.name !== 'AbortError') replace(feedback, errorNotice(error, 'The webhooks could not be registered'));
+      }
+    });
+  }
+
+  /** A new secret for the store's webhooks; the store is re-keyed with it (see the API's rotate-secret). */
+  async function rotateSecret() {
+    await busy(rotateButton, async () => {
+      replace(feedback);
+      try {
+        const result = await api(`/api/connections/${seg(connection.id)}/webhooks/rotate-secret`, { method: 'POST', body: { graceMinutes: Number(graceChoice.value) }, signal, timeoutMs: 60_000 });
+        replace(webhookResult, webhookList(result.webhooks ?? []));
+        const until = result.previousSecretAcceptedUntil;
+        toast(`${connection.name}: new signing secret, the store's webhooks re-keyed; ${until ? `the old secret is accepted until ${new Date(until).toLocaleTimeString()}` : 'the old secret is refused'}.`);
+      } catch (error) {
+        if (error.name !== 'AbortError') replace(feedback, errorNotice(error, 'The signing secret was not replaced everywhere'));
       }
     });
   }
