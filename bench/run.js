@@ -7,7 +7,7 @@
  * prints one table that is also written to bench/results/<timestamp>.md and bench/results/latest.md.
  *
  * Needs the compiled dist/ (npm run build). Sizes: BENCH_SCALE (default 1 ≈ 6 minutes; 0.2 for a
- * smoke run). Only some scenarios: BENCH_ONLY=intake,e2e,calls,quota,replay,memory.
+ * smoke run). Only some scenarios: BENCH_ONLY=intake,e2e,calls,quota,replay,memory,storage.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -28,6 +28,7 @@ const SCENARIOS = {
   quota: require('./scenarios/quota'),
   replay: require('./scenarios/replay'),
   memory: require('./scenarios/memory'),
+  storage: require('./scenarios/storage'),
 };
 
 /** A full garbage collection of the bench process, run before each measurement (no --expose-gc needed). */
@@ -112,6 +113,7 @@ async function runOnStack(ctx) {
   await sleep(2_000);
   ctx.memory.idle = ctx.monitor.rssNow();
   ctx.monitor.peaks.clear();
+  if (wants('storage')) await SCENARIOS.storage.baseline(ctx);
 
   for (const name of ['e2e', 'calls', 'quota', 'replay']) {
     if (!wants(name)) continue;
@@ -123,6 +125,7 @@ async function runOnStack(ctx) {
   ctx.memory.natsEnd = ctx.monitor.natsPid ? rssBytes(ctx.monitor.natsPid) : undefined;
   ctx.memory.end = ctx.monitor.rssNow();
   if (wants('memory')) SCENARIOS.memory.run(ctx);
+  if (wants('storage')) await SCENARIOS.storage.run(ctx);
 
   ctx.client.destroy();
   ctx.watch.stop();
@@ -153,7 +156,7 @@ async function main() {
       log('1. gateway intake (token-service + gateway only)');
       await SCENARIOS.intake.run(ctx);
     }
-    if (['e2e', 'calls', 'quota', 'replay', 'memory'].some(wants)) machine = await runOnStack(ctx);
+    if (['e2e', 'calls', 'quota', 'replay', 'memory', 'storage'].some(wants)) machine = await runOnStack(ctx);
   } catch (error) {
     log(`failed: ${error.stack || error}`);
     await ctx.cleanup();
