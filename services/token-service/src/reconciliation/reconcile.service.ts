@@ -166,9 +166,11 @@ export class ReconcileService {
     const now = new Date();
     const sweep: CreditSweep = { awaiting: 0, published: 0, gone: 0 };
     try {
-      const lastPass = await this.checkpoints.sweptAt(connection.id, 'credit');
       const awaiting = await this.state.awaitingSentInvoice(connection.id);
       sweep.awaiting = awaiting.length;
+      // Most sweeps find nothing waiting: no pass to time (a credit made later counts from its own time).
+      if (awaiting.length === 0) return sweep;
+      const lastPass = await this.checkpoints.sweptAt(connection.id, 'credit');
       for (const waiting of awaiting) {
         if (trigger !== 'manual' && !creditCheckDue(waiting.since, lastPass, now)) continue;
         let order: WooOrder;
