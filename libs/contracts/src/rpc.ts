@@ -55,7 +55,16 @@ export interface EnsureContactRequest {
   correlationId?: string | null;
   /** Replay dry run: look the contact up (stored links, then Zoho by email) but never create or link one. */
   dryRun?: boolean;
+  /**
+   * Zoho refused a document billed to this contact: customer-sync asks Zoho whether it still
+   * exists, and if it was deleted there, forgets its links and finds or creates the customer's
+   * contact afresh (the reply's `refused` says what it found).
+   */
+  refusedContactId?: string;
 }
+
+/** What Zoho said of a contact or item a refused document referred to (`refusedContactId`, `refusedItemIds`). */
+export type RefusedRecordState = 'gone' | 'active' | 'inactive';
 
 export interface EnsureContactReply {
   contactId: string;
@@ -66,6 +75,8 @@ export interface EnsureContactReply {
   wouldCreate?: boolean;
   /** ISO code of the contact's currency in Zoho, which its invoices take (absent when not known). */
   currencyCode?: string;
+  /** Present when the request named a `refusedContactId`: that contact's state in Zoho. */
+  refused?: { contactId: string; state: RefusedRecordState };
 }
 
 /** One order line (or the synthetic shipping / fee line) needing a Zoho item. */
@@ -88,6 +99,12 @@ export interface EnsureItemsRequest {
   correlationId?: string | null;
   /** Replay dry run: look the items up (stored links, then Zoho) but never create or link one. */
   dryRun?: boolean;
+  /**
+   * Zoho refused a document with these items: catalog-sync asks Zoho whether each still exists,
+   * and forgets the links to one deleted there, so its lines are matched or created afresh (a
+   * pinned link to a deleted item is an error that says so: a person chose that item).
+   */
+  refusedItemIds?: string[];
 }
 
 export interface EnsureItemsReply {
@@ -96,6 +113,8 @@ export interface EnsureItemsReply {
    * (its `itemId` is empty and `name` is the name it would get).
    */
   items: Record<string, { itemId: string; source: 'link' | 'sku' | 'name' | 'created' | 'pinned'; wouldCreate?: boolean; name?: string }>;
+  /** Present when the request named `refusedItemIds`: each one's state in Zoho. */
+  refused?: Array<{ itemId: string; state: RefusedRecordState }>;
 }
 
 export interface SyncCatalogRequest {

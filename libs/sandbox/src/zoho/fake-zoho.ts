@@ -7,13 +7,13 @@ import { AccountsServer, type AccountsCallRecord } from './accounts-server';
 import { BOOKS_BASE_PATH, BooksServer, type ZohoCallRecord } from './books-server';
 import type { ZohoContact, ZohoCreditNote, ZohoCreditNoteRefund, ZohoInvoice, ZohoItem, ZohoPayment, ZohoTax } from './books-json-types';
 import { DEFAULT_ERROR_CODES, type ZohoErrorCodes } from './books-request';
-import { contactJson } from './contact-json';
+import { contactJson, hasTransaction } from './contact-json';
 import { creditNoteJson } from './credit-note-json';
 import { creditNoteRefundJson } from './credit-note-refunds';
 import { currencyFormat, currencyInfo } from './currencies';
 import { paymentJson } from './customer-payments';
 import { invoiceJson } from './invoice-json';
-import { itemJson } from './items';
+import { itemHandlers, itemInUse, itemJson } from './items';
 import { ZohoOrganization, type CreateOrganizationInput, type ZohoOrg } from './organization';
 import { DEFAULT_ZOHO_LIMITS, type ZohoLimits } from './rate-limiter';
 import { taxListJson } from './settings-handlers';
@@ -69,6 +69,7 @@ export class FakeZoho {
   private readonly defaultLimits: ZohoLimits;
   private readonly now: () => number;
   private readonly tokens: TokenStore;
+  private readonly codes: ZohoErrorCodes;
   private accountsServer?: RunningHttpServer;
   private apiServer?: RunningHttpServer;
   private readonly books: BooksServer;
@@ -88,6 +89,7 @@ export class FakeZoho {
       },
       this.now,
     );
+    this.codes = { ...DEFAULT_ERROR_CODES, ...options.errorCodes };
     this.faults = new FaultPlan((path) => [path, path.startsWith(BOOKS_BASE_PATH) ? path.slice(BOOKS_BASE_PATH.length) : path]);
     this.books = new BooksServer({
       tokens: this.tokens,
@@ -95,7 +97,7 @@ export class FakeZoho {
       faults: this.faults,
       sleeps: this.sleeps,
       ids: this.ids,
-      settings: { retryAfterOn429: options.retryAfterOn429 ?? false, codes: { ...DEFAULT_ERROR_CODES, ...options.errorCodes } },
+      settings: { retryAfterOn429: options.retryAfterOn429 ?? false, codes: this.codes },
       now: this.now,
       apiDomain: () => this.apiDomain,
       accountIds: (org) => this.accountIdsFor(org),
@@ -246,6 +248,32 @@ export class FakeZoho {
     const invoice = this.org(orgId).invoices.get(invoiceId);
     if (!invoice) throw new Error(`organization ${orgId} has no invoice ${invoiceId}`);
     if (invoice.base_status === 'draft') invoice.base_status = 'sent';
+  }
+
+  /**
+   * Deletes a contact as its owner would in Zoho, under the same rule as DELETE /contacts/{id}:
+   * one with transactions cannot be deleted (it can be marked inactive).
+   */
+  deleteContact(orgId: string, contactId: string): void {
+    const org = this.org(orgId);
+    if (!org.contacts.has(contactId)) throw new Error(`organization ${orgId} has no contact ${contactId}`);
+    if (hasTransaction(org, contactId)) throw new Error(`contact ${contactId} has transactions: Zoho does not delete it`);
+    org.contacts.delete(contactId);
+  }
+
+  /** Adds an item as its owner would in Zoho (what POST /items takes and checks, e.g. a unique name and SKU). */
+  createItem(orgId: string, input: { name: string; rate: number | string; sku?: string; [field: string]: unknown }): ZohoItem {
+    const org = this.org(orgId);
+    const result = itemHandlers.create({ org, params: {}, query: new URLSearchParams(), body: input, now: this.now(), ids: this.ids, codes: this.codes });
+    return result.body.item as ZohoItem;
+  }
+
+  /** Deletes an item as its owner would in Zoho, under the same rule as DELETE /items/{id} (not one an invoice uses). */
+  deleteItem(orgId: string, itemId: string): void {
+    const org = this.org(orgId);
+    if (!org.items.has(itemId)) throw new Error(`organization ${orgId} has no item ${itemId}`);
+    if (itemInUse(org, itemId)) throw new Error(`item ${itemId} is used in transactions: Zoho does not delete it`);
+    org.items.delete(itemId);
   }
 
   /** Corrects an invoice's exchange rate, as its owner would by editing it in Zoho. */

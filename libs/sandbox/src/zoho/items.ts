@@ -27,6 +27,11 @@ import type { ZohoOrganization } from './organization';
 const PRODUCT_TYPES = new Set(['goods', 'service', 'services', 'digital_service', 'capital_goods', 'capital_service']);
 const ITEM_TYPES = new Set(['sales', 'purchases', 'sales_and_purchases', 'inventory']);
 
+/** Zoho keeps an item an invoice refers to: it can be marked inactive, not deleted. */
+export function itemInUse(org: ZohoOrganization, itemId: string): boolean {
+  return [...org.invoices.values()].some((invoice) => invoice.line_items.some((line) => line.item_id === itemId));
+}
+
 export function itemJson(ctx: { org: ZohoOrganization }, item: ItemRecord): ZohoItem {
   const tax = item.tax_id ? ctx.org.resolveTax(item.tax_id) : undefined;
   return {
@@ -187,8 +192,7 @@ export const itemHandlers = {
 
   remove(ctx: BooksContext): BooksResult {
     const item = findItem(ctx);
-    const used = [...ctx.org.invoices.values()].some((invoice) => invoice.line_items.some((line) => line.item_id === item.item_id));
-    if (used) throw notAllowed('This item has been used in transactions and cannot be deleted. You can mark it as inactive instead.');
+    if (itemInUse(ctx.org, item.item_id)) throw notAllowed('This item has been used in transactions and cannot be deleted. You can mark it as inactive instead.');
     ctx.org.items.delete(item.item_id);
     return success('The item has been deleted.');
   },
