@@ -470,6 +470,94 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
     assert.equal((await ensureContact({ customerId: 70, email: 'hanna@example.com' })).contactId, chf.contact_id, 'the link follows the contact last used');
   });
 
+  test('a contact deleted in Zoho that a document was refused for is forgotten, and the customer gets a contact anew', async () => {
+    await sync('created', customer(80, { email: 'greta@example.com', first_name: 'Greta', last_name: 'Gone' }));
+    const [signedUp] = contactsWithEmail('greta@example.com');
+    zoho.deleteContact(orgId, signedUp.contact_id);
+    const mark = zoho.mark();
+    const details = billing({ first_name: 'Greta', last_name: 'Gone', email: 'greta@example.com', address_1: '3 New Lane' });
+    const reply = await ensureContact({ customerId: 80, email: 'greta@example.com', billing: details, refusedContactId: signedUp.contact_id, correlationId: 'refused-greta' });
+    assert.deepEqual(reply.refused, { contactId: signedUp.contact_id, state: 'gone' });
+    assert.equal(reply.source, 'created');
+    assert.notEqual(reply.contactId, signedUp.contact_id);
+    const [made] = contactsWithEmail('greta@example.com');
+    assert.deepEqual([made.contact_id, made.contact_name, made.billing_address.address, contactsWithEmail('greta@example.com').length], [reply.contactId, 'Greta Gone', '3 New Lane', 1]);
+    assert.equal((await linkOf('greta@example.com'))?.zoho_contact_id, reply.contactId);
+    const calls = zoho.callsSince(mark).map((call) => `${call.method} ${call.resourcePath} ${call.status}`);
+    assert.deepEqual(calls, [`GET /contacts/${signedUp.contact_id} 404`, 'GET /contacts 200', 'POST /contacts 201']);
+
+    const [audit]: AuditRow[] = await db.dataSource.query(`SELECT action, outcome, message, detail FROM audit_entries WHERE service = 'customer-sync' AND correlation_id = 'refused-greta'`);
+    assert.equal(audit.action, 'create-contact');
+    assert.match(audit.message, new RegExp(`: the contact ${signedUp.contact_id} a document was refused for no longer exists in Zoho \\(deleted there\\); not in Zoho yet; created`));
+    assert.deepEqual(audit.detail?.refused, { contactId: signedUp.contact_id, state: 'gone' });
+    assert.deepEqual((audit.detail?.zohoCalls as Array<{ method: string; path: string }>).map((call) => `${call.method} ${call.path}`), [`GET /contacts/${signedUp.contact_id}`, 'GET /contacts', 'POST /contacts']);
+
+    const again = zoho.mark();
+    const linked = await ensureContact({ customerId: 80, email: 'greta@example.com' });
+    assert.deepEqual([linked.contactId, linked.source, linked.refused], [reply.contactId, 'link', undefined]);
+    assert.equal(zoho.callsSince(again).length, 0);
+  });
+
+  test("after a refused contact turns out deleted, the customer's other contact with the email is found and linked, nothing made", async () => {
+    await sync('created', customer(81, { email: 'otto@example.com', first_name: 'Otto', last_name: 'Other' }));
+    const [signedUp] = contactsWithEmail('otto@example.com');
+    const remade = await createContactInZoho('Otto Other (remade)', 'otto@example.com');
+    zoho.deleteContact(orgId, signedUp.contact_id);
+    const mark = zoho.mark();
+    const reply = await ensureContact({ customerId: 81, email: 'otto@example.com', refusedContactId: signedUp.contact_id });
+    assert.deepEqual([reply.contactId, reply.source, reply.refused], [remade, 'email', { contactId: signedUp.contact_id, state: 'gone' }]);
+    assert.equal((await linkOf('otto@example.com'))?.zoho_contact_id, remade);
+    assert.deepEqual(zoho.callsSince(mark).filter((call) => call.method !== 'GET'), []);
+    assert.equal(contactsWithEmail('otto@example.com').length, 1);
+
+    // Named again while the link is another contact's: only the named one is asked for, the link stays.
+    const named = zoho.mark();
+    const relinked = await ensureContact({ customerId: 81, email: 'otto@example.com', refusedContactId: signedUp.contact_id });
+    assert.deepEqual([relinked.contactId, relinked.source, relinked.refused], [remade, 'link', { contactId: signedUp.contact_id, state: 'gone' }]);
+    assert.deepEqual(zoho.callsSince(named).map((call) => `${call.method} ${call.resourcePath}`), [`GET /contacts/${signedUp.contact_id}`]);
+  });
+
+  test('a refused contact that still exists (active or inactive) keeps its link and comes back', async () => {
+    await sync('created', customer(82, { email: 'stella@example.com', first_name: 'Stella', last_name: 'Still' }));
+    const contactId = (await linkOf('stella@example.com'))!.zoho_contact_id;
+    const mark = zoho.mark();
+    const active = await ensureContact({ customerId: 82, email: 'stella@example.com', refusedContactId: contactId, correlationId: 'refused-stella' });
+    assert.deepEqual([active.contactId, active.source, active.refused], [contactId, 'link', { contactId, state: 'active' }]);
+    assert.deepEqual(zoho.callsSince(mark).map((call) => `${call.method} ${call.resourcePath}`), [`GET /contacts/${contactId}`]);
+    const [audit]: AuditRow[] = await db.dataSource.query(`SELECT action, outcome, message, detail FROM audit_entries WHERE service = 'customer-sync' AND correlation_id = 'refused-stella'`);
+    assert.match(audit.message, new RegExp(`: the contact ${contactId} a document was refused for still exists in Zoho \\(active\\); the customer's stored link$`));
+    assert.deepEqual(audit.detail?.refused, { contactId, state: 'active' });
+
+    await books('POST', `/contacts/${contactId}/inactive`, undefined);
+    const inactive = await ensureContact({ customerId: 82, email: 'stella@example.com', refusedContactId: contactId });
+    assert.deepEqual([inactive.contactId, inactive.refused], [contactId, { contactId, state: 'inactive' }]);
+    assert.equal((await linkOf('stella@example.com'))?.zoho_contact_id, contactId);
+    assert.equal(contactsWithEmail('stella@example.com').length, 1);
+  });
+
+  test('a dry run ignores refusedContactId: it asks Zoho nothing', async () => {
+    const contactId = (await linkOf('stella@example.com'))!.zoho_contact_id;
+    const mark = zoho.mark();
+    const preview = await ensureContact({ customerId: 82, email: 'stella@example.com', refusedContactId: contactId, dryRun: true });
+    assert.deepEqual([preview.contactId, preview.source, preview.refused], [contactId, 'link', undefined]);
+    assert.deepEqual(zoho.callsSince(mark), []);
+  });
+
+  test('a walk-in contact deleted in Zoho that a document was refused for is made again and linked under its key', async () => {
+    const counter = billing({ first_name: 'Rita', last_name: 'Refused', email: '' });
+    const before = await ensureContact({ email: '', billing: counter, currency: 'USD' });
+    assert.equal(contactById(before.contactId).contact_name, 'Walk-in customer');
+    zoho.deleteContact(orgId, before.contactId);
+    const reply = await ensureContact({ email: '', billing: counter, currency: 'USD', refusedContactId: before.contactId });
+    assert.deepEqual([reply.contactName, reply.source, reply.refused], ['Walk-in customer', 'created', { contactId: before.contactId, state: 'gone' }]);
+    assert.notEqual(reply.contactId, before.contactId);
+    assert.equal(zoho.contacts(orgId).filter((c) => c.contact_name === 'Walk-in customer').length, 1);
+    assert.equal((await linkOf('walk-in:USD'))?.zoho_contact_id, reply.contactId);
+    const mark = zoho.mark();
+    assert.deepEqual(await ensureContact({ email: '', billing: counter, currency: 'USD' }), { contactId: reply.contactId, contactName: 'Walk-in customer', source: 'link', currencyCode: 'USD' });
+    assert.equal(zoho.callsSince(mark).length, 0);
+  });
+
   async function deadLetter(seq: number): Promise<{ reason: string; deliveries: number }> {
     return eventually(async () => {
       const rows = await db.dataSource.query(`SELECT reason, deliveries FROM dead_letters WHERE consumer = 'customer-sync' AND stream_seq = $1`, [seq]);

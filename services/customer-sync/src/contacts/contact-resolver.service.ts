@@ -17,6 +17,8 @@ interface Resolution extends EnsureContactReply {
   reason: string;
 }
 
+type RefusedContact = NonNullable<EnsureContactReply['refused']>;
+
 const ACTIONS: Record<EnsureContactReply['source'], string> = {
   link: 'use-link',
   email: 'match-contact',
@@ -29,7 +31,9 @@ const ACTIONS: Record<EnsureContactReply['source'], string> = {
  * under the email's lock: the link again (another worker may just have made it), Zoho by email,
  * and only then a new contact from the order's billing details. An order without an email goes
  * to the walk-in contact (WalkInContacts). An existing contact is not
- * changed here: customer events own its details.
+ * changed here: customer events own its details. A contact Zoho refused a document for
+ * (`refusedContactId`) is asked for first: one deleted there loses its links, so the customer's
+ * contact is found or made afresh.
  */
 @Injectable()
 export class ContactResolverService {
@@ -51,6 +55,7 @@ export class ContactResolverService {
     const calls = new ZohoCallLog();
     const context = { connectionId: connection.id, resourceId: customerId > 0 ? String(customerId) : email || null, correlationId: request.correlationId ?? null, calls };
     try {
+      const refused = request.refusedContactId === undefined ? undefined : await this.checkRefused(connection, request.refusedContactId, calls);
       const known = await this.storedLink(connection.id, customerId, email);
       const resolution = known && inCurrency(known.currencyCode, request.currency)
         ? fromLink(known, customerId > 0 && known.wooCustomerId === customerId ? "the customer's stored link" : 'stored link of the email')
@@ -61,10 +66,11 @@ export class ContactResolverService {
         ...context,
         action: ACTIONS[resolution.source],
         outcome: 'ok',
-        message: `${email || (customerId > 0 ? `customer ${customerId}` : 'a guest without an email')} → Zoho contact "${resolution.contactName}" (${resolution.contactId}): ${resolution.reason}`,
-        detail: { email, customerId, contactId: resolution.contactId, source: resolution.source, currency: resolution.currencyCode },
+        message: `${email || (customerId > 0 ? `customer ${customerId}` : 'a guest without an email')} → Zoho contact "${resolution.contactName}" (${resolution.contactId}): ` +
+          `${refused ? `${refusalFinding(refused)}; ` : ''}${resolution.reason}`,
+        detail: { email, customerId, contactId: resolution.contactId, source: resolution.source, currency: resolution.currencyCode, ...(refused ? { refused } : {}) },
       });
-      return { contactId: resolution.contactId, contactName: resolution.contactName, source: resolution.source, currencyCode: resolution.currencyCode };
+      return { contactId: resolution.contactId, contactName: resolution.contactName, source: resolution.source, currencyCode: resolution.currencyCode, ...(refused ? { refused } : {}) };
     } catch (error) {
       const classified = classifyZohoFailure(error);
       await this.audit.failure({ ...context, action: 'ensure-contact', detail: { email, customerId } }, classified);
@@ -100,6 +106,25 @@ export class ContactResolverService {
     const connection = await this.connections.find(request.connectionId);
     if (!connection) throw new PermanentError(`Connection ${request.connectionId} does not exist`);
     return connection;
+  }
+
+  /**
+   * Asks Zoho for the contact it refused a document for. One deleted there (Zoho allows that while
+   * it has no transactions) is forgotten by every link to it, the walk-in one too, so the
+   * resolution that follows finds or makes the customer's contact afresh. One that still exists
+   * keeps its links: the refusal had another cause, and the same contact comes back.
+   */
+  private async checkRefused(connection: ConnectionEntity, contactId: string, calls: ZohoCallLog): Promise<RefusedContact> {
+    if (typeof contactId !== 'string' || !/^\d{1,30}$/.test(contactId)) throw new PermanentError('refusedContactId must be a Zoho contact id');
+    const zoho = await this.zohoContacts.clientFor(connection, calls);
+    try {
+      const contact = await zoho.getContact(contactId);
+      return { contactId, state: contact.status === 'inactive' ? 'inactive' : 'active' };
+    } catch (error) {
+      if (!(error instanceof ZohoNotFoundError)) throw error;
+      await this.links.forgetContact(connection.id, contactId);
+      return { contactId, state: 'gone' };
+    }
   }
 
   /** A registered customer's own contact wins over the billing email's (they may differ). */
@@ -192,6 +217,13 @@ export class ContactResolverService {
       reason: `${found.reason}; its currency changed from ${current} to ${wanted}, the order's (it had no transactions yet)`,
     };
   }
+}
+
+/** For the audit entry: what Zoho said of the contact it refused a document for. */
+function refusalFinding({ contactId, state }: RefusedContact): string {
+  return state === 'gone'
+    ? `the contact ${contactId} a document was refused for no longer exists in Zoho (deleted there)`
+    : `the contact ${contactId} a document was refused for still exists in Zoho (${state})`;
 }
 
 /** `currencyCode` for a reply, when the contact's currency is known. */
