@@ -96,8 +96,16 @@ class Harness {
     return { id: connection.id, orgId: org.organization_id, books };
   }
 
-  ensureItems(connection: TestConnection, lines: ItemRequestLine[]): Promise<EnsureItemsReply> {
-    return this.rpc.call<EnsureItemsReply>(RPC.ensureItems, { connectionId: connection.id, lines } satisfies EnsureItemsRequest);
+  ensureItems(connection: TestConnection, lines: ItemRequestLine[], options: Pick<EnsureItemsRequest, 'refusedItemIds' | 'dryRun'> = {}): Promise<EnsureItemsReply> {
+    return this.rpc.call<EnsureItemsReply>(RPC.ensureItems, { connectionId: connection.id, lines, ...options } satisfies EnsureItemsRequest);
+  }
+
+  /** Marks an item inactive as its owner would in Zoho (the Books client has no call for it). */
+  async markItemInactive(connection: TestConnection, itemId: string): Promise<void> {
+    const session = this.sessions.get(connection.id)!;
+    const url = `${this.zoho.booksBaseUrl}/items/${itemId}/inactive?organization_id=${connection.orgId}`;
+    const response = await fetch(url, { method: 'POST', headers: { Authorization: `Zoho-oauthtoken ${session.accessToken}` } });
+    if (!response.ok) throw new Error(`the fake Zoho refused to mark item ${itemId} inactive: HTTP ${response.status}`);
   }
 
   /** Books API calls the fake received for one organization since `mark` (FakeZoho.mark()). */
@@ -178,6 +186,7 @@ function wooProduct(fields: { id: number; name: string; sku?: string; type?: str
 }
 
 const creates = (calls: Array<{ method: string; resourcePath: string }>) => calls.filter((c) => c.method === 'POST' && c.resourcePath === '/items');
+const itemGets = (calls: Array<{ method: string; resourcePath: string }>, itemId: string) => calls.filter((c) => c.method === 'GET' && c.resourcePath === `/items/${itemId}`);
 
 // ---- tests ---------------------------------------------------------------------------------
 
@@ -325,6 +334,161 @@ describe('catalog-sync against real NATS and PostgreSQL with a fake Zoho', () =>
         harness.rpc.call(RPC.ensureItems, { connectionId: '00000000-0000-4000-8000-000000000000', lines: [SHIPPING] }),
         (error: Error) => error instanceof PermanentError,
       );
+    });
+  });
+
+  describe('ensure-items after Zoho refused a document with these items (refusedItemIds)', () => {
+    /** A product matched to an item already in Zoho (as the catalogue import at setup would), then that item deleted there. */
+    async function linkedThenDeleted(connection: TestConnection, line: ItemRequestLine): Promise<string> {
+      const item = await connection.books.createItem({ name: `${line.name} (Zoho)`, rate: 10, sku: line.sku! });
+      assert.equal((await harness.ensureItems(connection, [line])).items[line.key]!.source, 'sku');
+      harness.zoho.deleteItem(connection.orgId, item.item_id);
+      return item.item_id;
+    }
+
+    test('a linked item deleted in Zoho is asked for once, forgotten and replaced; the next order uses the new link without Zoho', async () => {
+      const connection = await harness.connect();
+      const line = productLine({ productId: 100, sku: 'CUP-1', name: 'Tea Cup' });
+      const deleted = await linkedThenDeleted(connection, line);
+
+      const mark = harness.zoho.mark();
+      const reply = await harness.ensureItems(connection, [line], { refusedItemIds: [deleted, deleted] });
+      assert.deepEqual(reply.refused, [{ itemId: deleted, state: 'gone' }]);
+      const replacement = reply.items[line.key]!;
+      assert.equal(replacement.source, 'created');
+      assert.notEqual(replacement.itemId, deleted);
+      const calls = harness.zohoCallsSince(mark, connection);
+      assert.equal(itemGets(calls, deleted).length, 1);
+      assert.equal(creates(calls).length, 1);
+      assert.deepEqual(harness.zoho.items(connection.orgId).map((item) => [item.item_id, item.sku]), [[replacement.itemId, 'CUP-1']]);
+      const [link] = await harness.links(connection);
+      assert.deepEqual([link!.zoho_item_id, link!.matched_by], [replacement.itemId, 'created']);
+
+      const checks: Array<{ resource_id: string | null; outcome: string; message: string; detail: { itemId: string; state: string; zohoCalls: Array<{ path: string }> } }> =
+        await harness.db.dataSource.query(
+          `SELECT resource_id, outcome, message, detail FROM audit_entries WHERE connection_id = $1 AND action = 'check-refused-item'`,
+          [connection.id],
+        );
+      assert.equal(checks.length, 1);
+      assert.deepEqual([checks[0]!.resource_id, checks[0]!.outcome, checks[0]!.detail.itemId, checks[0]!.detail.state], [null, 'ok', deleted, 'gone']);
+      assert.equal(checks[0]!.message, `Zoho item ${deleted} no longer exists (deleted there); cleared 1 link to it`);
+      assert.ok(checks[0]!.detail.zohoCalls.some((call) => call.path === `/items/${deleted}`), 'the GET is audited');
+
+      const next = harness.zoho.mark();
+      const again = await harness.ensureItems(connection, [line]);
+      assert.deepEqual(again, { items: { [line.key]: { itemId: replacement.itemId, source: 'link' } } });
+      assert.equal(harness.zohoCallsSince(next, connection).length, 0);
+    });
+
+    test('an item its owner re-created by hand with the same SKU is found and linked, nothing is created', async () => {
+      const connection = await harness.connect();
+      const line = productLine({ productId: 110, sku: 'SOAP-1', name: 'Olive Soap' });
+      const deleted = await linkedThenDeleted(connection, line);
+      const remade = harness.zoho.createItem(connection.orgId, { name: 'Olive Soap bar', rate: 4, sku: 'SOAP-1' });
+
+      const mark = harness.zoho.mark();
+      const reply = await harness.ensureItems(connection, [line], { refusedItemIds: [deleted] });
+      assert.deepEqual(reply, { items: { [line.key]: { itemId: remade.item_id, source: 'sku' } }, refused: [{ itemId: deleted, state: 'gone' }] });
+      assert.equal(creates(harness.zohoCallsSince(mark, connection)).length, 0);
+      const [link] = await harness.links(connection);
+      assert.deepEqual([link!.zoho_item_id, link!.matched_by], [remade.item_id, 'sku']);
+    });
+
+    test("every product linked to the deleted item forgets it, so none gets it back through another's SKU link", async () => {
+      const connection = await harness.connect();
+      const line = productLine({ productId: 120, sku: 'PEN-1', name: 'Fountain Pen' });
+      const twin = productLine({ productId: 121, sku: 'PEN-1', name: 'Fountain Pen (old listing)' });
+      const deleted = await linkedThenDeleted(connection, line);
+      assert.deepEqual((await harness.ensureItems(connection, [twin])).items[twin.key], { itemId: deleted, source: 'sku' });
+
+      // Only one of them is in the refused order; the other's link would hand the gone item back by SKU.
+      const reply = await harness.ensureItems(connection, [line], { refusedItemIds: [deleted] });
+      assert.deepEqual(reply.refused, [{ itemId: deleted, state: 'gone' }]);
+      const replacement = reply.items[line.key]!;
+      assert.equal(replacement.source, 'created');
+      assert.notEqual(replacement.itemId, deleted);
+      assert.deepEqual((await harness.links(connection)).map((link) => [link.product_id, link.zoho_item_id]), [['120', replacement.itemId], ['121', null]]);
+      const [check] = (await harness.audit(connection)).filter((entry) => entry.action === 'check-refused-item');
+      assert.match(check!.message, /cleared 2 links to it$/);
+
+      assert.deepEqual((await harness.ensureItems(connection, [twin])).items[twin.key], { itemId: replacement.itemId, source: 'sku' });
+      assert.equal(harness.zoho.items(connection.orgId).length, 1);
+    });
+
+    test('a product pinned to the deleted item is not re-matched: the request fails permanently saying how to pin another item', async () => {
+      const connection = await harness.connect();
+      const chosen = await connection.books.createItem({ name: 'Desk Lamp (chosen)', rate: 30 });
+      await harness.db.dataSource.query(
+        `INSERT INTO item_links (connection_id, product_id, variation_id, sku, name, zoho_item_id, matched_by, pinned)
+         VALUES ($1, 130, 0, 'LAMP-P', 'Desk Lamp', $2, 'pinned', true)`,
+        [connection.id, chosen.item_id],
+      );
+      harness.zoho.deleteItem(connection.orgId, chosen.item_id);
+      const line = productLine({ productId: 130, sku: 'LAMP-P', name: 'Desk Lamp' });
+
+      const mark = harness.zoho.mark();
+      const expected =
+        `product 130 SKU LAMP-P "Desk Lamp" is pinned to Zoho item ${chosen.item_id}, which no longer exists in Zoho (deleted there); ` +
+        `pin it to another item: connector products pin ${connection.id} 130 <zohoItemId>`;
+      await assert.rejects(
+        harness.ensureItems(connection, [line, SHIPPING], { refusedItemIds: [chosen.item_id] }),
+        (error: Error) => error instanceof PermanentError && error.message === expected,
+      );
+      assert.equal(creates(harness.zohoCallsSince(mark, connection)).length, 0);
+      const links: Array<{ zoho_item_id: string; matched_by: string; pinned: boolean }> = await harness.db.dataSource.query(
+        'SELECT zoho_item_id, matched_by, pinned FROM item_links WHERE connection_id = $1',
+        [connection.id],
+      );
+      assert.deepEqual(links, [{ zoho_item_id: chosen.item_id, matched_by: 'pinned', pinned: true }]);
+      const entries = await harness.audit(connection);
+      assert.deepEqual(entries.map((entry) => [entry.action, entry.outcome, entry.message]), [['check-refused-item', 'failed', expected]]);
+    });
+
+    test('an item that still exists is reported active or inactive and stays linked', async () => {
+      const connection = await harness.connect();
+      const kept = productLine({ key: 'kept', productId: 140, sku: 'JAR-1', name: 'Honey Jar' });
+      const retired = productLine({ key: 'retired', productId: 141, sku: 'JAR-2', name: 'Jam Jar' });
+      const first = await harness.ensureItems(connection, [kept, retired]);
+      const [keptId, retiredId] = [first.items.kept!.itemId, first.items.retired!.itemId];
+      await harness.markItemInactive(connection, retiredId);
+
+      const mark = harness.zoho.mark();
+      const reply = await harness.ensureItems(connection, [kept, retired], { refusedItemIds: [keptId, retiredId] });
+      assert.deepEqual(reply, {
+        items: { kept: { itemId: keptId, source: 'link' }, retired: { itemId: retiredId, source: 'link' } },
+        refused: [{ itemId: keptId, state: 'active' }, { itemId: retiredId, state: 'inactive' }],
+      });
+      const calls = harness.zohoCallsSince(mark, connection);
+      assert.deepEqual(calls.map((call) => `${call.method} ${call.resourcePath}`), [`GET /items/${keptId}`, `GET /items/${retiredId}`]);
+      const checks = (await harness.audit(connection)).filter((entry) => entry.action === 'check-refused-item').map((entry) => entry.message);
+      assert.deepEqual(checks, [`Zoho item ${keptId} still exists (active); its links are kept`, `Zoho item ${retiredId} still exists (inactive); its links are kept`]);
+    });
+
+    test('a dry run ignores refusedItemIds: no Zoho call, links kept', async () => {
+      const connection = await harness.connect();
+      const line = productLine({ productId: 150, sku: 'BOWL-1', name: 'Salad Bowl' });
+      const deleted = await linkedThenDeleted(connection, line);
+
+      const mark = harness.zoho.mark();
+      const reply = await harness.ensureItems(connection, [line], { refusedItemIds: [deleted], dryRun: true });
+      assert.deepEqual(reply, { items: { [line.key]: { itemId: deleted, source: 'link' } } });
+      assert.equal(harness.zohoCallsSince(mark, connection).length, 0);
+      assert.equal((await harness.links(connection))[0]!.zoho_item_id, deleted);
+    });
+
+    test('malformed item ids are a permanent error; a Zoho failure of the check propagates, classified and audited', async () => {
+      const connection = await harness.connect();
+      const line = productLine({ productId: 160, sku: 'FORK-1', name: 'Fork' });
+      await assert.rejects(
+        harness.ensureItems(connection, [line], { refusedItemIds: ['../contacts'] }),
+        (error: Error) => error instanceof PermanentError && /refusedItemIds must be a list of Zoho item ids/.test(error.message),
+      );
+      const itemId = (await harness.ensureItems(connection, [line])).items[line.key]!.itemId;
+      harness.zoho.faults.next(1, { status: 500, code: 1000, message: 'Internal error', match: { method: 'GET', pathPrefix: `/items/${itemId}` } });
+      await assert.rejects(harness.ensureItems(connection, [line], { refusedItemIds: [itemId] }), (error: Error) => error instanceof TransientError);
+      const failures = (await harness.audit(connection)).filter((entry) => entry.action === 'check-refused-item');
+      assert.deepEqual(failures.map((entry) => entry.outcome), ['retrying']);
+      assert.equal((await harness.links(connection))[0]!.zoho_item_id, itemId, 'an unanswered check forgets nothing');
     });
   });
 

@@ -123,6 +123,31 @@ export class ItemLinksRepository {
     return cleared > 0;
   }
 
+  /**
+   * Forgets an item deleted in Zoho in every link to it, so those products are matched or created
+   * afresh; pinned links keep it (see `pinnedTo`). Returns how many links were cleared.
+   */
+  async clearDeletedItem(connectionId: string, zohoItemId: string): Promise<number> {
+    const [{ cleared }]: Array<{ cleared: number }> = await this.dataSource.query(
+      `WITH cleared AS (
+         UPDATE item_links SET zoho_item_id = NULL, matched_by = NULL, updated_at = now()
+          WHERE connection_id = $1 AND zoho_item_id = $2 AND NOT pinned
+         RETURNING 1)
+       SELECT count(*)::int AS cleared FROM cleared`,
+      [connectionId, zohoItemId],
+    );
+    return cleared;
+  }
+
+  /** The links a person pinned to an item. */
+  async pinnedTo(connectionId: string, zohoItemId: string): Promise<ItemLink[]> {
+    const rows: ItemLinkRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM item_links WHERE connection_id = $1 AND zoho_item_id = $2 AND pinned ORDER BY product_id, variation_id`,
+      [connectionId, zohoItemId],
+    );
+    return rows.map(toLink);
+  }
+
   /** Forgets a matched item that no longer fits the product (never a pinned or created one). */
   async clearMatch(connectionId: string, productId: number, variationId: number): Promise<void> {
     await this.dataSource.query(

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PermanentError } from '@connector/common';
-import { EnsureItemsReply, EnsureItemsRequest, ItemRequestLine } from '@connector/contracts';
+import { EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RefusedRecordState } from '@connector/contracts';
 import { DecisionAudit, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionStore, isUuid, ItemMatch as LinkMatch, KeyedAdvisoryLocks } from '@connector/persistence';
-import type { ZohoBooksClient } from '@connector/zoho-books';
+import { ZohoNotFoundError, type ZohoBooksClient } from '@connector/zoho-books';
 import { identityOfLine, isDeletedProduct, ItemIdentity, itemLockKey, resourceIdOf, sameItemKey, withDistinctName } from './item-identity';
-import { ItemLinksRepository } from './item-links.repository';
+import { ItemLink, ItemLinksRepository } from './item-links.repository';
 import { newItemPayload } from './new-item-payload';
 import { classifyZohoFailure, isDuplicateItemRejection } from './zoho-failures';
 import { scanZohoItems, searchZohoItem } from './zoho-item-search';
@@ -34,7 +34,9 @@ const ACTIONS: Record<Source, string> = {
  * The Zoho item for each order line: the stored link when there is one (no Zoho call; a pinned
  * link always wins), else, under a lock on the SKU (or name), another product's link with the same
  * SKU, then Zoho by SKU, then by name, and only then a new item. Zoho answering "duplicate" to the
- * create means someone made the item meanwhile: it is looked up again and linked.
+ * create means someone made the item meanwhile: it is looked up again and linked. Items Zoho
+ * refused in a document (`refusedItemIds`) are checked first: links to one deleted there are
+ * forgotten, so its lines go through the search again.
  */
 @Injectable()
 export class ItemResolverService {
@@ -52,6 +54,8 @@ export class ItemResolverService {
       throw new PermanentError('ensure-items needs a connection id (UUID) and a list of lines');
     }
     if (!(await this.connections.find(connectionId))) throw new PermanentError(`Connection ${connectionId} does not exist`);
+    // A dry run reads what is linked and never forgets a link, so it has nothing to check.
+    const refused = request.dryRun ? undefined : await this.checkRefusedItems(connectionId, request);
 
     const items: EnsureItemsReply['items'] = {};
     // Lines of one order may repeat a product; each product is resolved once per request.
@@ -69,7 +73,65 @@ export class ItemResolverService {
         ...(resolution.wouldCreate ? { wouldCreate: true, name: resolution.identity.name } : {}),
       };
     }
-    return { items };
+    return refused ? { items, refused } : { items };
+  }
+
+  private async checkRefusedItems(connectionId: string, request: EnsureItemsRequest): Promise<EnsureItemsReply['refused']> {
+    const itemIds = request.refusedItemIds;
+    if (itemIds === undefined) return undefined;
+    if (!Array.isArray(itemIds) || !itemIds.every((id) => typeof id === 'string' && /^\d{1,30}$/.test(id))) {
+      throw new PermanentError('refusedItemIds must be a list of Zoho item ids');
+    }
+    const lines = request.lines.map(identityOfLine);
+    const refused: NonNullable<EnsureItemsReply['refused']> = [];
+    for (const itemId of new Set(itemIds)) {
+      refused.push({ itemId, state: await this.checkRefusedItem(connectionId, itemId, lines, request.correlationId ?? null) });
+    }
+    return refused;
+  }
+
+  /**
+   * Asks Zoho for an item it refused. One deleted there (it allows that while no transaction
+   * uses the item) is forgotten by every link that was not pinned. A pinned one that a line
+   * resolves to stops the request: a person chose that item, so a person chooses its successor.
+   */
+  private async checkRefusedItem(connectionId: string, itemId: string, lines: ItemIdentity[], correlationId: string | null): Promise<RefusedRecordState> {
+    const calls = new ZohoCallLog();
+    // The entry is about a Zoho item, which may stand for several products (or none).
+    const context = { connectionId, resourceId: null, correlationId, calls };
+    try {
+      const zoho = await this.zohoClients.forConnection(connectionId, calls.record);
+      const item = await zoho.getItem(itemId).catch((error: unknown) => {
+        if (error instanceof ZohoNotFoundError) return undefined;
+        throw error;
+      });
+      if (item) {
+        const state = item.status === 'inactive' ? 'inactive' : 'active';
+        await this.audit.record({
+          ...context,
+          action: 'check-refused-item',
+          outcome: 'ok',
+          message: `Zoho item ${itemId} still exists (${state}); its links are kept`,
+          detail: { itemId, state },
+        });
+        return state;
+      }
+      const pinned = (await this.links.pinnedTo(connectionId, itemId)).filter((link) => lines.some((line) => resolvesTo(line, link)));
+      if (pinned.length > 0) throw new PermanentError(pinned.map((link) => pinnedToDeletedItem(connectionId, link, itemId)).join('; '));
+      const cleared = await this.links.clearDeletedItem(connectionId, itemId);
+      await this.audit.record({
+        ...context,
+        action: 'check-refused-item',
+        outcome: 'ok',
+        message: `Zoho item ${itemId} no longer exists (deleted there); cleared ${cleared} link${cleared === 1 ? '' : 's'} to it`,
+        detail: { itemId, state: 'gone', clearedLinks: cleared },
+      });
+      return 'gone';
+    } catch (error) {
+      const classified = classifyZohoFailure(error);
+      await this.audit.failure({ ...context, action: 'check-refused-item', detail: { itemId } }, classified);
+      throw classified;
+    }
   }
 
   private async resolve(connectionId: string, identity: ItemIdentity, line: ItemRequestLine, correlationId: string | null): Promise<Resolution> {
@@ -172,6 +234,21 @@ export class ItemResolverService {
 
 function sourceOf(matchedBy: LinkMatch): Source {
   return matchedBy === 'pinned' ? 'pinned' : matchedBy;
+}
+
+/** Whether a line uses a pinned link: its own, or another product's with its SKU. */
+function resolvesTo(line: ItemIdentity, link: ItemLink): boolean {
+  return (line.productId === link.productId && line.variationId === link.variationId) || (line.sku !== undefined && line.sku === link.sku);
+}
+
+/** Says what to do in the words of the CLI (the admin API's `PUT …/products/{productId}` does the same). */
+function pinnedToDeletedItem(connectionId: string, link: ItemLink, itemId: string): string {
+  const product = describe({ ...link, kind: 'product', sku: link.sku ?? undefined });
+  const variation = link.variationId > 0 ? ` --variation ${link.variationId}` : '';
+  return (
+    `${product} is pinned to Zoho item ${itemId}, which no longer exists in Zoho (deleted there); ` +
+    `pin it to another item: connector products pin ${connectionId} ${link.productId} <zohoItemId>${variation}`
+  );
 }
 
 function describe(identity: ItemIdentity): string {
