@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvoiceContext, invoiceDate, mapOrderTaxes } from '@connector/accounting';
 import { PermanentError } from '@connector/common';
 import { EnsureContactReply, EnsureContactRequest, EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RPC, WooOrder } from '@connector/contracts';
+import type { RefusedRecords, RefusedRecordsCheck } from './refused-records';
 import { InboundEvent, NatsRpcClient } from '@connector/messaging';
 import { ConnectionEntity, connectionSettings } from '@connector/persistence';
 import type { ZohoBooksClient } from '@connector/zoho-books';
@@ -9,7 +10,6 @@ import { ExchangeRates } from '../zoho/exchange-rates';
 import { OrganizationProfiles } from '../zoho/organization-profiles';
 import { FEE_KEY, itemRequestLines, lineKey, SHIPPING_KEY } from './order-lines';
 
-/** A contact or item the live run would create while planning a document (dry run). */
 /** A Zoho write a dry run lists: a contact or item to create, or a contact to move to the order's currency. */
 export interface PlannedCreation {
   kind: 'contact' | 'item' | 'contact-currency';
@@ -29,12 +29,19 @@ export interface ResolveOptions {
    * here and stand in the context as placeholders.
    */
   lookUpOnly?: { creations: PlannedCreation[] };
+  /**
+   * Zoho refused a document that referred to these records: customer-sync and catalog-sync ask
+   * Zoho whether each still exists and match one deleted there afresh (RefusedRecords).
+   */
+  refused?: RefusedRecords;
 }
 
 export interface ResolvedContext {
   context: InvoiceContext;
   /** The Zoho item id answered for an item request key (e.g. an extra line's). */
   itemId(key: string): string;
+  /** With `refused`: what Zoho said of each refused record. */
+  refusedCheck?: RefusedRecordsCheck;
 }
 
 /**
@@ -56,13 +63,17 @@ export class InvoiceContextResolver {
     const settings = connectionSettings(connection);
     const lookUpOnly = options.lookUpOnly;
     const dryRun = lookUpOnly ? { dryRun: true } : {};
-    const contactId = options.contactId || (await this.ensureContact(connection, order, event, dryRun, lookUpOnly));
+    const refused = options.refused;
+    const contact = options.contactId
+      ? { contactId: options.contactId }
+      : await this.ensureContact(connection, order, event, { ...dryRun, ...(refused ? { refusedContactId: refused.contactId } : {}) }, lookUpOnly);
     const lines = [...itemRequestLines(order), ...(options.extraItemLines ?? [])];
     const items = await this.rpc.call<EnsureItemsReply>(RPC.ensureItems, {
       connectionId: connection.id,
       lines,
       correlationId: event.correlationId,
       ...dryRun,
+      ...(refused ? { refusedItemIds: refused.itemIds } : {}),
     } satisfies EnsureItemsRequest);
     const itemId = (key: string) => {
       const found = items.items[key];
@@ -85,8 +96,9 @@ export class InvoiceContextResolver {
     const exchangeRate = await this.exchangeRates.rateFor(connection, zoho, order.currency, invoiceDate(order, settings.storeTimeZone));
     return {
       itemId,
+      ...(refused ? { refusedCheck: { contact: contact.refused, items: items.refused ?? [] } } : {}),
       context: {
-        contactId,
+        contactId: contact.contactId,
         itemIdFor: (line) => itemId(lineKey(line)),
         shippingItemId: order.shipping_lines.length ? itemId(SHIPPING_KEY) : '',
         feeItemId: order.fee_lines.length ? itemId(FEE_KEY) : '',
@@ -100,8 +112,8 @@ export class InvoiceContextResolver {
   }
 
   private async ensureContact(
-    connection: ConnectionEntity, order: WooOrder, event: InboundEvent, dryRun: { dryRun?: boolean }, lookUpOnly: ResolveOptions['lookUpOnly'],
-  ): Promise<string> {
+    connection: ConnectionEntity, order: WooOrder, event: InboundEvent, flags: Pick<EnsureContactRequest, 'dryRun' | 'refusedContactId'>, lookUpOnly: ResolveOptions['lookUpOnly'],
+  ): Promise<{ contactId: string; refused?: EnsureContactReply['refused'] }> {
     const contact = await this.rpc.call<EnsureContactReply>(RPC.ensureContact, {
       connectionId: connection.id,
       customerId: order.customer_id,
@@ -110,15 +122,15 @@ export class InvoiceContextResolver {
       billing: order.billing,
       shipping: order.shipping,
       correlationId: event.correlationId,
-      ...dryRun,
+      ...flags,
     } satisfies EnsureContactRequest);
     const wanted = order.currency?.trim().toUpperCase();
     if (lookUpOnly && contact.currencyCode && wanted && contact.currencyCode !== wanted) {
       lookUpOnly.creations.push({ kind: 'contact-currency', key: contact.contactId, name: contact.contactName, payload: { from: contact.currencyCode, to: wanted } });
     }
-    if (!contact.wouldCreate) return contact.contactId;
+    if (!contact.wouldCreate) return contact;
     const email = (order.billing?.email ?? '').trim().toLowerCase();
     lookUpOnly?.creations.push({ kind: 'contact', key: email, name: contact.contactName, payload: { billing: order.billing, shipping: order.shipping, currency: order.currency } });
-    return `(new contact "${contact.contactName}")`;
+    return { contactId: `(new contact "${contact.contactName}")` };
   }
 }

@@ -6,6 +6,7 @@ import type { ConnectionEntity } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
 import { LostCreateGuard } from '../zoho/lost-create-guard';
 import { InvoiceContextResolver, PlannedCreation } from './invoice-context.resolver';
+import { foundDeleted, referencedRecords, RefusedRecordsCheck } from './refused-records';
 
 /** What the live run and the dry run both need to plan an order's invoice and find it in Zoho. */
 @Injectable()
@@ -25,6 +26,19 @@ export class InvoicePlanner {
   ): Promise<InvoicePlan> {
     const { context } = await this.contexts.resolve(connection, order, zoho, event, { lookUpOnly });
     return buildInvoice(order, context);
+  }
+
+  /**
+   * After Zoho refused the invoice of `refused`: what Zoho says of the contact and items it refers
+   * to (customer-sync and catalog-sync ask, one call each), and, when one was deleted in Zoho, the
+   * plan again with it matched afresh (found by email, SKU or name, or created).
+   */
+  async checkRefused(
+    connection: ConnectionEntity, order: WooOrder, zoho: ZohoBooksClient, event: InboundEvent, refused: InvoicePlan,
+  ): Promise<{ check: RefusedRecordsCheck; plan?: InvoicePlan }> {
+    const { context, refusedCheck } = await this.contexts.resolve(connection, order, zoho, event, { refused: referencedRecords(refused.payload) });
+    const check = refusedCheck ?? { items: [] };
+    return foundDeleted(check) ? { check, plan: buildInvoice(order, context) } : { check };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { canonicalHash, Decimal, decideOrderAction, isStaleSnapshot, orderContentHash, paymentIsBooked, TaxMappingError } from '@connector/accounting';
+import { canonicalHash, Decimal, decideOrderAction, InvoicePlan, isStaleSnapshot, orderContentHash, paymentIsBooked, TaxMappingError } from '@connector/accounting';
 import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError, Semaphore } from '@connector/common';
 import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
@@ -15,6 +15,7 @@ import { InFlightOrders } from './in-flight-orders';
 import { orderAuditEntry, Outcome } from './order-audit-entry';
 import { OrderDryRun } from './order-dry-run';
 import { orderIdOf, orderKey } from './order-key';
+import { describeCheck, mayReferToDeletedRecord, RefusedRecordsCheck, withCheck } from './refused-records';
 import { JudgedSnapshot, OrderSyncRepository } from './order-sync.repository';
 import { BookedPaymentRead, OrderPaymentsService } from '../payments/order-payments.service';
 import { RefundCreditsService } from '../refunds/refund-credits.service';
@@ -213,29 +214,35 @@ export class OrderSyncService {
     }
 
     const reinstating = decision.action === 'reinstate';
-    const plan = await this.planner.plan(connection, order, zoho, event);
+    let plan = await this.planner.plan(connection, order, zoho, event);
     if (reinstating) await this.reopen(connection, order, record, zoho);
-    const invoiceHash = canonicalHash(invoiceUpdate(plan.payload));
     // A reinstated invoice is written even when it shows this snapshot: its answer says what the
     // order's payment can take again.
-    if (record.invoiceId && record.invoiceHash === invoiceHash && !reinstating) {
+    if (record.invoiceId && record.invoiceHash === hashOf(plan) && !reinstating) {
       // Nothing the invoice shows has changed (a status moving on, a refund, meta data): Zoho's
       // calls are scarce, so the snapshot is applied without one.
       await this.records.markApplied(connection.id, order.id, order.status, snapshotOf(order, event));
       return { outcome: { action: 'skip', outcome: 'skipped', message: `${decision.reason}: it already shows this snapshot, no Zoho call` }, paymentMoved: [] };
     }
+    const invoiceId = record.invoiceId;
+    const action = invoiceId ? (reinstating ? 'reinstate-invoice' : 'update-invoice') : 'create-invoice';
+    // Zoho refuses an invoice total below the payments applied to it: the payment moves first.
+    const paymentMoved = invoiceId ? await this.payments.makeRoom(connection, order, record, zoho, plan.orderTotal, booked) : [];
+    if (!invoiceId) await this.records.markCreating(connection.id, order.id);
+    const write = (p: InvoicePlan) =>
+      invoiceId ? zoho.updateInvoice(invoiceId, invoiceUpdate(p.payload)) : zoho.createInvoice(p.payload, { ignoreAutoNumberGeneration: p.ignoreAutoNumberGeneration });
     let invoice: ZohoInvoice;
-    let action: string;
-    let paymentMoved: Outcome[] = [];
-    if (record.invoiceId) {
-      // Zoho refuses an invoice total below the payments applied to it: the payment moves first.
-      paymentMoved = await this.payments.makeRoom(connection, order, record, zoho, plan.orderTotal, booked);
-      invoice = await zoho.updateInvoice(record.invoiceId, invoiceUpdate(plan.payload));
-      action = reinstating ? 'reinstate-invoice' : 'update-invoice';
-    } else {
-      await this.records.markCreating(connection.id, order.id);
-      invoice = await zoho.createInvoice(plan.payload, { ignoreAutoNumberGeneration: plan.ignoreAutoNumberGeneration });
-      action = 'create-invoice';
+    let relinked: RefusedRecordsCheck | undefined;
+    try {
+      invoice = await write(plan);
+    } catch (error) {
+      if (!mayReferToDeletedRecord(error)) throw error;
+      // Maybe a contact or item deleted in Zoho since it was linked: written once more if so.
+      const checked = await this.planner.checkRefused(connection, order, zoho, event, plan);
+      if (!checked.plan) throw withCheck(error, checked.check);
+      plan = checked.plan;
+      relinked = checked.check;
+      invoice = await write(plan);
     }
 
     const zohoTotal = Decimal.from(invoice.total).toFixed(Decimal.from(plan.orderTotal).scale);
@@ -251,7 +258,7 @@ export class OrderSyncService {
       adjustment: plan.adjustment,
       adjustmentReason: plan.reconciliation.reasons.join('; ') || null,
       exchangeRate: bookedRate(plan.payload.exchange_rate, invoice.exchange_rate),
-      invoiceHash,
+      invoiceHash: hashOf(plan),
       ...snapshotOf(order, event),
       reason: reconciled ? null : `Zoho total ${zohoTotal} differs from the order total ${plan.orderTotal}`,
     });
@@ -264,8 +271,11 @@ export class OrderSyncService {
       outcome: {
         action,
         outcome: 'ok',
-        message: `invoice ${invoice.invoice_number ?? invoice.invoice_id}: Zoho total ${zohoTotal}, order total ${plan.orderTotal}${currencyAndRate(order, invoice.exchange_rate ?? plan.payload.exchange_rate)}${reconciled ? '' : ' (NOT reconciled)'}`,
-        detail: { decision: decision.reason, adjustment: plan.adjustment, reconciliation: plan.reconciliation, warnings: plan.warnings },
+        message:
+          `invoice ${invoice.invoice_number ?? invoice.invoice_id}: Zoho total ${zohoTotal}, order total ${plan.orderTotal}` +
+          `${currencyAndRate(order, invoice.exchange_rate ?? plan.payload.exchange_rate)}${reconciled ? '' : ' (NOT reconciled)'}` +
+          `${relinked ? `; Zoho refused it at first: ${describeCheck(relinked)}` : ''}`,
+        detail: { decision: decision.reason, adjustment: plan.adjustment, reconciliation: plan.reconciliation, warnings: plan.warnings, ...(relinked ? { refusedCheck: relinked } : {}) },
       },
     };
   }
@@ -339,6 +349,11 @@ export class OrderSyncService {
 interface ApplyProgress {
   invoice?: Outcome;
   step?: FollowUp;
+}
+
+/** What an invoice's record remembers of the payload it last wrote (see invoiceUpdate). */
+function hashOf(plan: InvoicePlan): string {
+  return canonicalHash(invoiceUpdate(plan.payload));
 }
 
 /** The order's reference number in Zoho (what buildInvoice puts in `reference_number`). */

@@ -1,0 +1,151 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sleep } from '@connector/common';
+import { FakeWooStore } from '@connector/sandbox';
+import { OrderStoryBase, Stack } from './stack';
+
+/**
+ * An owner may delete in Zoho a contact or an item Connector linked, as long as nothing uses it
+ * yet: the contact made at a customer's sign-up, the item the catalogue import matched. Zoho then
+ * refuses the first invoice that names it. Connector asks Zoho whether the records the invoice
+ * refers to still exist, matches a deleted one afresh and writes the invoice once more, so the
+ * order is booked once, to the right contact and items. A refusal with every record in place
+ * stands, saying what was checked; a pinned product's deleted item is the owner's to replace.
+ */
+describe('contacts and items deleted in Zoho after Connector linked them', () => {
+  let stack: Stack;
+  let store: FakeWooStore;
+  let orgId: string;
+  let connectionId: string;
+  let lampItemId: string;
+  const products: Record<string, number> = {};
+
+  before(async () => {
+    stack = await Stack.start();
+    orgId = stack.zoho.createOrganization({ name: 'Tidy Books Ltd', taxes: [{ name: 'VAT 20', percentage: 20 }] }).organization_id;
+    store = await FakeWooStore.start({ taxRates: [{ id: 1, rate: '20.0000', label: 'VAT', shipping: true }] });
+    // The owner's catalogue in Zoho, matched to the store's products when the connection is made.
+    lampItemId = stack.zoho.createItem(orgId, { name: 'Desk Lamp', sku: 'LAMP', rate: 49 }).item_id;
+    products.lamp = store.createProduct({ name: 'Desk Lamp', sku: 'LAMP', regularPrice: '49.00' }).id;
+    products.mug = store.createProduct({ name: 'Mug', sku: 'MUG', regularPrice: '12.00' }).id;
+    products.vase = store.createProduct({ name: 'Vase', sku: 'VASE', regularPrice: '30.00' }).id;
+    connectionId = await stack.connect(store, orgId);
+    await until('the catalogue import matched the lamp', async () => (await productLink(products.lamp))?.zohoItemId === lampItemId);
+  });
+
+  after(async () => {
+    await store?.stop();
+    await stack?.stop();
+  });
+
+  async function productLink(productId: number): Promise<{ zohoItemId: string | null; matchedBy: string | null; pinned: boolean } | undefined> {
+    const res = await stack.api('GET', `/api/connections/${connectionId}/products`);
+    return res.json.find((p: { productId: number; variationId: number }) => p.productId === productId && p.variationId === 0);
+  }
+
+  async function story(orderId: number, states: string[]): Promise<OrderStoryBase & { invoiceId: string | null }> {
+    return stack.settledOrder(connectionId, orderId, states);
+  }
+
+  const kimsContacts = () => stack.zoho.contacts(orgId).filter((c) => c.contact_persons.some((p) => p.email === 'kim@example.com'));
+  const invoicesOf = (orderNumber: string) => stack.zoho.invoices(orgId).filter((i) => i.reference_number === orderNumber);
+
+  test("a contact deleted in Zoho before the customer's first order: the invoice goes to the customer's contact made afresh, once", async () => {
+    const customer = store.createCustomer({ email: 'kim@example.com', firstName: 'Kim', lastName: 'Park', billing: { first_name: 'Kim', last_name: 'Park', email: 'kim@example.com', country: 'DE' } });
+    await store.flushDeliveries();
+    const signedUp = await until('the sign-up made a contact', async () => kimsContacts()[0]);
+    stack.zoho.deleteContact(orgId, signedUp.contact_id);
+
+    const mark = stack.zoho.mark();
+    const order = store.createOrder({ customer: customer.id, lineItems: [{ productId: products.mug, quantity: 2 }] });
+    await store.flushDeliveries();
+    const record = await story(order.id, ['synced']);
+    const invoices = invoicesOf(order.number);
+    assert.equal(invoices.length, 1, 'one invoice');
+    const contacts = kimsContacts();
+    assert.equal(contacts.length, 1, 'one contact for the customer');
+    assert.notEqual(contacts[0]!.contact_id, signedUp.contact_id);
+    assert.equal(invoices[0]!.customer_id, contacts[0]!.contact_id);
+
+    const calls = stack.zoho.callsSince(mark).map((c) => `${c.method} ${c.resourcePath} ${c.status}`);
+    const invoiceWrites = calls.filter((c) => c.startsWith('POST /invoices'));
+    assert.deepEqual(invoiceWrites.map((c) => c.split(' ')[2]), ['400', '201'], `refused, then written: ${calls.join(', ')}`);
+    assert.ok(calls.includes(`GET /contacts/${signedUp.contact_id} 404`), `the refused contact is asked for: ${calls.join(', ')}`);
+    assert.equal(calls.filter((c) => c.startsWith('POST /contacts ')).length, 1);
+    const written = record.audit.find((e) => e.action === 'create-invoice' && e.outcome === 'ok');
+    assert.match(written?.message ?? '', new RegExp(`contact ${signedUp.contact_id} no longer existed in Zoho \\(deleted there\\), so it was matched afresh`));
+
+    // The customer's next order is back to one call.
+    const next = stack.zoho.mark();
+    const repeat = store.createOrder({ customer: customer.id, lineItems: [{ productId: products.mug, quantity: 1 }] });
+    await store.flushDeliveries();
+    await story(repeat.id, ['synced']);
+    assert.deepEqual(stack.zoho.callsSince(next).map((c) => `${c.method} ${c.resourcePath}`), ['POST /invoices']);
+  });
+
+  test('an item deleted in Zoho after the catalogue import matched it: the line gets an item made afresh, once', async () => {
+    stack.zoho.deleteItem(orgId, lampItemId);
+    const order = store.createOrder({ customer: { billing: { first_name: 'Lou', last_name: 'Reed', email: 'lou@example.com', country: 'DE' } }, lineItems: [{ productId: products.lamp, quantity: 1 }] });
+    await store.flushDeliveries();
+    const record = await story(order.id, ['synced']);
+
+    const lamps = stack.zoho.items(orgId).filter((i) => i.sku === 'LAMP');
+    assert.equal(lamps.length, 1, 'one lamp item in Zoho');
+    assert.notEqual(lamps[0]!.item_id, lampItemId);
+    const invoices = invoicesOf(order.number);
+    assert.equal(invoices.length, 1);
+    assert.deepEqual(invoices[0]!.line_items.map((l) => l.item_id), [lamps[0]!.item_id]);
+    assert.equal((await productLink(products.lamp))?.zohoItemId, lamps[0]!.item_id, 'the product is linked to the new item');
+    const written = record.audit.find((e) => e.action === 'create-invoice' && e.outcome === 'ok');
+    assert.match(written?.message ?? '', new RegExp(`item ${lampItemId} no longer existed in Zoho`));
+  });
+
+  test("a pinned product's item deleted in Zoho fails the order with what to do; pinned anew, the retry books it once", async () => {
+    const chosen = stack.zoho.createItem(orgId, { name: 'Vase (hand-made)', rate: 30 });
+    assert.equal((await stack.api('PUT', `/api/connections/${connectionId}/products/${products.vase}`, { zohoItemId: chosen.item_id })).status, 200);
+    stack.zoho.deleteItem(orgId, chosen.item_id);
+
+    const order = store.createOrder({ customer: { billing: { first_name: 'Ada', last_name: 'Vase', email: 'ada.vase@example.com', country: 'DE' } }, lineItems: [{ productId: products.vase, quantity: 1 }] });
+    await store.flushDeliveries();
+    const failed = await story(order.id, ['failed']);
+    assert.match(failed.reason ?? '', /pinned/i);
+    assert.match(failed.reason ?? '', new RegExp(chosen.item_id));
+    assert.equal(invoicesOf(order.number).length, 0);
+    assert.equal((await productLink(products.vase))?.zohoItemId, chosen.item_id, 'a pinned link is the owner\'s to change');
+
+    const replacement = stack.zoho.createItem(orgId, { name: 'Vase (studio)', rate: 30 });
+    await stack.api('PUT', `/api/connections/${connectionId}/products/${products.vase}`, { zohoItemId: replacement.item_id });
+    const letters = await stack.api('GET', `/api/dead-letters?connectionId=${connectionId}`);
+    const letter = letters.json.find((l: { reason: string }) => l.reason.includes(chosen.item_id));
+    assert.ok(letter, 'a dead letter names the item');
+    assert.equal((await stack.api('POST', `/api/dead-letters/${letter.id}/retry`)).status, 202);
+    await stack.settledOrder(connectionId, order.id, ['synced']);
+    const invoices = invoicesOf(order.number);
+    assert.equal(invoices.length, 1);
+    assert.deepEqual(invoices[0]!.line_items.map((l) => l.item_id), [replacement.item_id]);
+  });
+
+  test('a refusal with its contact and items in place stands, saying what was checked; retried, the order is booked once', async () => {
+    stack.zoho.faults.next(1, { status: 400, code: 2, message: 'Invalid value passed for reference_number', match: { method: 'POST', pathPrefix: '/invoices' } });
+    const order = store.createOrder({ customer: { billing: { first_name: 'Max', last_name: 'Held', email: 'max@example.com', country: 'DE' } }, lineItems: [{ productId: products.mug, quantity: 1 }] });
+    await store.flushDeliveries();
+    const failed = await story(order.id, ['failed']);
+    assert.match(failed.reason ?? '', /Invalid value passed for reference_number/, "Zoho's words");
+    assert.match(failed.reason ?? '', /all 2 records it refers to \(contact \d+ and item \d+\) still exist in Zoho/);
+    assert.equal(invoicesOf(order.number).length, 0);
+
+    assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/retry`)).status, 202);
+    await stack.settledOrder(connectionId, order.id, ['synced']);
+    assert.equal(invoicesOf(order.number).length, 1);
+  });
+});
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value) return value;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
