@@ -11,8 +11,10 @@ import { OrderStoryBase, Stack } from './stack';
  * refers to still exist, matches a deleted one afresh and writes the invoice once more, so the
  * order is booked once, to the right contact and items. A refusal with every record in place
  * stands, saying what was checked; a pinned product's deleted item is the owner's to replace.
+ * An invoice the owner deleted is not made again behind their back: the order waits, saying so,
+ * until the owner asks for a new one (rebook).
  */
-describe('contacts and items deleted in Zoho after Connector linked them', () => {
+describe('contacts, items and invoices deleted in Zoho after Connector linked them', () => {
   let stack: Stack;
   let store: FakeWooStore;
   let orgId: string;
@@ -43,7 +45,7 @@ describe('contacts and items deleted in Zoho after Connector linked them', () =>
     return res.json.find((p: { productId: number; variationId: number }) => p.productId === productId && p.variationId === 0);
   }
 
-  async function story(orderId: number, states: string[]): Promise<OrderStoryBase & { invoiceId: string | null }> {
+  async function story(orderId: number, states: string[]): Promise<OrderStoryBase & { invoice: { id: string } | null; invoiceDeletedAt: string | null }> {
     return stack.settledOrder(connectionId, orderId, states);
   }
 
@@ -137,6 +139,81 @@ describe('contacts and items deleted in Zoho after Connector linked them', () =>
     assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/retry`)).status, 202);
     await stack.settledOrder(connectionId, order.id, ['synced']);
     assert.equal(invoicesOf(order.number).length, 1);
+  });
+
+  test('an invoice deleted in Zoho: the next change fails saying so, later ones cost no call; rebook books a new invoice once', async () => {
+    const order = store.createOrder({ customer: { billing: { first_name: 'Rae', last_name: 'Book', email: 'rae@example.com', country: 'DE' } }, lineItems: [{ productId: products.mug, quantity: 1 }] });
+    await store.flushDeliveries();
+    const first = await story(order.id, ['synced']);
+    const deletedId = first.invoice!.id;
+    stack.zoho.deleteInvoice(orgId, deletedId);
+
+    const rebookTooEarly = await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/rebook`);
+    assert.equal(rebookTooEarly.status, 409, 'not known deleted yet: retry is the way');
+    assert.match(rebookTooEarly.json.message, /only for an order whose invoice was deleted in Zoho/);
+
+    const mark = stack.zoho.mark();
+    store.updateOrder(order.id, { lineItems: [{ productId: products.mug, quantity: 3 }] });
+    await store.flushDeliveries();
+    const failed = await stack.settledOrder(connectionId, order.id, ['failed']);
+    assert.match(failed.reason, /was deleted in Zoho; Connector does not book the order again on its own/);
+    assert.match(failed.reason, new RegExp(`connector orders rebook ${connectionId} ${order.id}`));
+    assert.ok(failed.invoiceDeletedAt, 'the record says when');
+    assert.deepEqual(stack.zoho.callsSince(mark).map((c) => `${c.method} ${c.resourcePath} ${c.status}`), [`PUT /invoices/${deletedId} 404`, `GET /invoices/${deletedId} 404`]);
+
+    const quiet = stack.zoho.mark();
+    store.updateOrder(order.id, { customerNote: 'ring twice' });
+    await store.flushDeliveries();
+    await stack.settledOrder(connectionId, order.id, ['failed'], { until: (r) => r.streamSeqs.length === failed.streamSeqs.length + 1 });
+    assert.deepEqual(stack.zoho.callsSince(quiet), [], 'known deleted: no Zoho call');
+    assert.equal(invoicesOf(order.number).length, 0, 'nothing made behind the owner\'s back');
+
+    const rebook = await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/rebook`);
+    assert.equal(rebook.status, 202);
+    const rebooked = await story(order.id, ['synced']);
+    const invoices = invoicesOf(order.number);
+    assert.equal(invoices.length, 1, 'one new invoice');
+    assert.notEqual(invoices[0]!.invoice_id, deletedId);
+    assert.equal(String(invoices[0]!.total), String(Number(store.getOrder(order.id).total)));
+    assert.equal(rebooked.invoiceDeletedAt, null);
+    const asked = rebooked.audit.find((e) => e.action === 'rebook');
+    assert.match(asked?.message ?? '', new RegExp(`\\(${deletedId}\\) was deleted in Zoho: forgotten at the owner's request`));
+    assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/rebook`)).status, 409, 'once booked again, no second rebook');
+  });
+
+  test('rebook is refused for an order whose credit note Connector booked with the deleted invoice: the money could count twice', async () => {
+    const order = store.createOrder({ status: 'processing', customer: { billing: { first_name: 'Ida', last_name: 'Credit', email: 'ida@example.com', country: 'DE' } }, lineItems: [{ productId: products.mug, quantity: 2 }] });
+    await store.flushDeliveries();
+    await story(order.id, ['synced']);
+    store.refundOrder(order.id, { amount: '5.00', reason: 'goodwill' });
+    await store.flushDeliveries();
+    // A draft invoice takes no credit: the credit note stays open, so Zoho lets the owner delete the invoice.
+    const credited = await until('the refund is a credit note', async () => {
+      const s = await story(order.id, ['synced']);
+      const notes = (s as unknown as { creditNotes: Array<{ state: string; creditNoteNumber: string | null }> }).creditNotes;
+      return notes.length === 1 && notes[0]!.state === 'credited' ? s : undefined;
+    });
+    stack.zoho.deleteInvoice(orgId, credited.invoice!.id);
+    store.updateOrder(order.id, { customerNote: 'gift' });
+    await store.flushDeliveries();
+    await stack.settledOrder(connectionId, order.id, ['failed']);
+
+    const rebook = await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/rebook`);
+    assert.equal(rebook.status, 409);
+    assert.match(rebook.json.message, /Connector booked credit note \S+ with the deleted invoice .* could count that money twice, so book this order in Zoho by hand/);
+    assert.equal(invoicesOf(order.number).length, 0);
+  });
+
+  test('a cancelled order whose invoice was deleted in Zoho leaves nothing to void', async () => {
+    const order = store.createOrder({ customer: { billing: { first_name: 'Cy', last_name: 'Cancel', email: 'cy@example.com', country: 'DE' } }, lineItems: [{ productId: products.mug, quantity: 1 }] });
+    await store.flushDeliveries();
+    const synced = await story(order.id, ['synced']);
+    stack.zoho.deleteInvoice(orgId, synced.invoice!.id);
+    store.updateOrder(order.id, { status: 'cancelled' });
+    await store.flushDeliveries();
+    const voided = await stack.settledOrder(connectionId, order.id, ['voided']);
+    assert.match(voided.reason, /was deleted in Zoho, so there is nothing to void/);
+    assert.ok(voided.invoiceDeletedAt);
   });
 });
 

@@ -100,6 +100,10 @@ export class OrderSyncEntity {
   @Column({ name: 'create_claimed_at', type: 'timestamptz', nullable: true })
   createClaimedAt: Date | null;
 
+  /** When the invoice was found deleted in Zoho: the order waits for the owner to ask for a new one (rebook). */
+  @Column({ name: 'invoice_deleted_at', type: 'timestamptz', nullable: true })
+  invoiceDeletedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

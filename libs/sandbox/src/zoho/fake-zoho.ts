@@ -261,6 +261,15 @@ export class FakeZoho {
     org.contacts.delete(contactId);
   }
 
+  /** Deletes an invoice as its owner would in Zoho, under the same rule as DELETE /invoices/{id} (none with payments or credits applied). */
+  deleteInvoice(orgId: string, invoiceId: string): void {
+    const org = this.org(orgId);
+    const invoice = org.invoices.get(invoiceId);
+    if (!invoice) throw new Error(`organization ${orgId} has no invoice ${invoiceId}`);
+    if (invoice.payment_made.sign() > 0 || invoice.credits_applied.sign() > 0) throw new Error(`invoice ${invoiceId} has payments or credits applied: Zoho does not delete it`);
+    org.invoices.delete(invoiceId);
+  }
+
   /** Adds an item as its owner would in Zoho (what POST /items takes and checks, e.g. a unique name and SKU). */
   createItem(orgId: string, input: { name: string; rate: number | string; sku?: string; [field: string]: unknown }): ZohoItem {
     const org = this.org(orgId);

@@ -5,6 +5,7 @@ import { describeOrderShapeProblem, isWooErrorBody, WooOrder } from '@connector/
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
 import { ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity } from '@connector/persistence';
+import { InvoiceDeletedInZohoError } from './deleted-invoice';
 import { existingLink } from './existing-link';
 import { FOLLOW_UPS } from './follow-ups';
 import { PlannedCreation } from './invoice-context.resolver';
@@ -76,6 +77,12 @@ export class OrderDryRun {
       throw new ReauthorizationRequiredError(`waiting for Zoho re-authorization of connection ${connection.id}`, { retryAfterMs: 60_000 });
     }
     const applied = { lastModifiedGmt: order.date_modified_gmt ?? undefined, lastContentHash: orderContentHash(order) };
+    if (record?.invoiceDeletedAt && existing?.invoiceId === record.invoiceId) {
+      // As the live run: nothing is written for an invoice the owner deleted in Zoho.
+      if (decision.action !== 'void') throw new InvoiceDeletedInZohoError(record);
+      dryRun.simulated.set(key, { ...existing, ...applied, state: 'voided', invoiceStatus: 'void' } satisfies ExistingInvoiceLink);
+      return;
+    }
     const invoiceName = (id: string | undefined) => (id?.startsWith(PLANNED_INVOICE) ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? id}`);
     if (decision.action === 'void') {
       dryRun.simulated.set(key, { ...existing, ...applied, state: 'voided', invoiceStatus: 'void' } satisfies ExistingInvoiceLink);

@@ -102,6 +102,11 @@ export class OrderSyncRepository {
     await this.update(connectionId, orderId, { state: 'synced', invoiceId, invoiceNumber, invoiceStatus, modifiedGmt: null, contentHash: null, bodyDigest: null, invoiceHash: null });
   }
 
+  /** The invoice was found deleted in Zoho (see InvoiceDeletedInZohoError); the state is the caller's to set. */
+  async markInvoiceDeleted(connectionId: string, orderId: number | string): Promise<void> {
+    await this.update(connectionId, orderId, { invoiceDeletedAt: new Date() });
+  }
+
   async markFailed(connectionId: string, orderId: number | string, reason: string): Promise<void> {
     await this.update(connectionId, orderId, { state: 'failed', reason });
   }

@@ -8,6 +8,7 @@ import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connec
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderPaymentEntity, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
+import { InvoiceDeletedInZohoError, invoiceIsDeleted } from './deleted-invoice';
 import { existingLink } from './existing-link';
 import { FOLLOW_UPS, FollowUp } from './follow-ups';
 import { currencyAndRate, InvoicePlanner, invoiceUpdate } from './invoice-planner';
@@ -142,8 +143,9 @@ export class OrderSyncService {
     // The order's payment, read once and only by a step that may move it (an invoice rewritten or voided).
     let bookedRead: Promise<OrderPaymentEntity | undefined> | undefined;
     const booked = () => (bookedRead ??= this.payments.bookedOn(connection, order.id, record.invoiceId));
-    const { outcome, written, paymentMoved } = await this.applyInvoice(connection, order, record, zoho, event, booked);
-    if (stale) return [outcome];
+    const { outcome, written, paymentMoved, invoiceGone } = await this.applyInvoice(connection, order, record, zoho, event, booked);
+    // An invoice deleted in Zoho takes no payment or credit note (a cancelled order's, found gone now).
+    if (stale || invoiceGone || record.invoiceDeletedAt) return [outcome];
     progress.invoice = outcome;
     // The record as the invoice step left it, read once and only when a later step has something
     // to do (the payment step changes only its invoice status, which the refund step does not read
@@ -198,7 +200,7 @@ export class OrderSyncService {
    */
   private async applyInvoice(
     connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent, booked: BookedPaymentRead,
-  ): Promise<{ outcome: Outcome; written?: ZohoInvoice; paymentMoved: Outcome[] }> {
+  ): Promise<{ outcome: Outcome; written?: ZohoInvoice; paymentMoved: Outcome[]; invoiceGone?: boolean }> {
     const settings = connectionSettings(connection);
     const decision = decideOrderAction({ order, existing: existingLink(record), syncStatuses: settings.syncStatuses });
     if (decision.action === 'skip') {
@@ -206,12 +208,8 @@ export class OrderSyncService {
       return { outcome: { action: 'skip', outcome: 'skipped', message: decision.reason }, paymentMoved: [] };
     }
 
-    if (decision.action === 'void') {
-      await zoho.voidInvoice(record.invoiceId!);
-      await this.records.markVoided(connection.id, order.id, order.status, snapshotOf(order, event), decision.reason);
-      const paymentMoved = await this.payments.noteVoided(connection, order, record, booked);
-      return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${record.invoiceNumber ?? record.invoiceId} voided: ${decision.reason}` }, paymentMoved };
-    }
+    if (decision.action === 'void') return this.voidInvoice(connection, order, record, zoho, event, booked, decision.reason);
+    if (record.invoiceDeletedAt) throw new InvoiceDeletedInZohoError(record);
 
     const reinstating = decision.action === 'reinstate';
     let plan = await this.planner.plan(connection, order, zoho, event);
@@ -230,7 +228,9 @@ export class OrderSyncService {
     const paymentMoved = invoiceId ? await this.payments.makeRoom(connection, order, record, zoho, plan.orderTotal, booked) : [];
     if (!invoiceId) await this.records.markCreating(connection.id, order.id);
     const write = (p: InvoicePlan) =>
-      invoiceId ? zoho.updateInvoice(invoiceId, invoiceUpdate(p.payload)) : zoho.createInvoice(p.payload, { ignoreAutoNumberGeneration: p.ignoreAutoNumberGeneration });
+      invoiceId
+        ? this.onInvoice(connection, order, record, zoho, () => zoho.updateInvoice(invoiceId, invoiceUpdate(p.payload)))
+        : zoho.createInvoice(p.payload, { ignoreAutoNumberGeneration: p.ignoreAutoNumberGeneration });
     let invoice: ZohoInvoice;
     let relinked: RefusedRecordsCheck | undefined;
     try {
@@ -280,6 +280,45 @@ export class OrderSyncService {
     };
   }
 
+  /** The order's invoice voided (a cancelled or failed order); one deleted in Zoho leaves nothing to void. */
+  private async voidInvoice(
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent, booked: BookedPaymentRead, reason: string,
+  ): Promise<{ outcome: Outcome; paymentMoved: Outcome[]; invoiceGone?: boolean }> {
+    let deleted = record.invoiceDeletedAt !== null;
+    if (!deleted) {
+      try {
+        await this.onInvoice(connection, order, record, zoho, () => zoho.voidInvoice(record.invoiceId!));
+      } catch (error) {
+        if (!(error instanceof InvoiceDeletedInZohoError)) throw error;
+        deleted = true;
+      }
+    }
+    const invoice = record.invoiceNumber ?? record.invoiceId;
+    if (deleted) {
+      const message = `${reason}; invoice ${invoice} was deleted in Zoho, so there is nothing to void`;
+      await this.records.markVoided(connection.id, order.id, order.status, snapshotOf(order, event), message);
+      return { outcome: { action: 'void-invoice', outcome: 'skipped', message }, paymentMoved: [], invoiceGone: true };
+    }
+    await this.records.markVoided(connection.id, order.id, order.status, snapshotOf(order, event), reason);
+    const paymentMoved = await this.payments.noteVoided(connection, order, record, booked);
+    return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${invoice} voided: ${reason}` }, paymentMoved };
+  }
+
+  /**
+   * A call on the order's invoice. Zoho answering "not found" for an invoice it no longer has
+   * (read once to be sure) records it as deleted in Zoho and fails with InvoiceDeletedInZohoError.
+   */
+  private async onInvoice<T>(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!record.invoiceId || !(await invoiceIsDeleted(zoho, record.invoiceId, error))) throw error;
+      await this.records.markInvoiceDeleted(connection.id, order.id);
+      this.logger.warn({ connectionId: connection.id, orderId: order.id, invoiceId: record.invoiceId }, 'the order\'s invoice was deleted in Zoho');
+      throw new InvoiceDeletedInZohoError(record);
+    }
+  }
+
   /**
    * An invoice Connector voided, for an order invoiced again: reopened as a draft (Zoho's
    * `status/draft`, only from void, so a retry after it does not ask again), and the credit notes
@@ -287,7 +326,7 @@ export class OrderSyncService {
    */
   private async reopen(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient): Promise<void> {
     if (record.invoiceStatus === 'void') {
-      await zoho.markInvoiceDraft(record.invoiceId!);
+      await this.onInvoice(connection, order, record, zoho, () => zoho.markInvoiceDraft(record.invoiceId!));
       await this.records.noteInvoiceStatus(connection.id, order.id, 'draft');
       record.invoiceStatus = 'draft';
     }
