@@ -55,6 +55,8 @@ export interface OrderView {
   modifiedGmt: string | null;
   streamSeqs: number[];
   attempts: number;
+  /** When the invoice was found deleted in Zoho (the order waits for a rebook); absent from older servers. */
+  invoiceDeletedAt?: string | null;
   updatedAt: string;
 }
 

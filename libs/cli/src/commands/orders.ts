@@ -2,7 +2,7 @@ import { apiPath } from '../api-client';
 import type { AuditEntry, OrderDetail, OrderPayment, OrderView, RefundCredit, Republished } from '../api-types';
 import { flagOption, integerOption, ParsedArgs, stringOption } from '../args';
 import type { Command, CommandContext } from '../command';
-import { EXIT, ExitCode, UsageError } from '../errors';
+import { ApiError, CliError, EXIT, ExitCode, UsageError } from '../errors';
 import { Column, formatMoney, formatTime, renderDetails, renderTable } from '../output';
 import { deadLetterColumns } from './dead-letters';
 
@@ -18,6 +18,7 @@ const show: Command = {
   details: [
     'With an order id: its state and reason, the invoice, both totals and the adjustment, and what',
     'the services did with each of its events (times in UTC). Exits 1 when that order failed.',
+    'An order whose invoice was deleted in Zoho says so; `connector orders rebook` books it anew.',
   ],
   examples: ['connector orders 6f1c… --state failed', 'connector orders 6f1c… --not-reconciled', 'connector orders 6f1c… 1042'],
   run(context, args) {
@@ -42,6 +43,38 @@ const retry: Command = {
   },
 };
 
+const rebook: Command = {
+  path: ['orders', 'rebook'],
+  summary: 'Book an order whose invoice was deleted in Zoho as a new invoice',
+  positionals: [{ name: 'connectionId' }, { name: 'orderId' }],
+  options: [],
+  details: [
+    'Connector does not book such an order again on its own (the invoice may have been deleted on',
+    "purpose). This forgets the deleted invoice and runs the order's latest event again, which",
+    'creates a new invoice. Refused (exit 1, with the reason) when the invoice was not deleted in',
+    'Zoho, or when the order has a payment or credit notes on record.',
+  ],
+  examples: ['connector orders rebook 6f1c… 1042'],
+  async run({ api, out }, args) {
+    const [connectionId, orderId] = args.positionals;
+    let result: Republished;
+    try {
+      result = await api.post<Republished>(apiPath('connections', connectionId, 'orders', orderId, 'rebook'));
+    } catch (error) {
+      // An older token-service answers `Cannot POST …`: say so, rather than "not found", which reads like a wrong id.
+      if (error instanceof ApiError && error.isMissingRoute) {
+        throw new CliError(`this admin API does not offer rebooking yet (${error.method} ${error.path} answered 404); update token-service`, EXIT.failed);
+      }
+      throw error;
+    }
+    out.result(result, () => {
+      out.line(`Order ${orderId}: deleted invoice forgotten; event #${result.originalSeq} sent through the pipeline again as #${result.seq} to book a new invoice.`);
+      out.line(`Follow it with: connector orders ${connectionId} ${orderId}`);
+    });
+    return EXIT.ok;
+  },
+};
+
 async function listOrders({ api, out }: CommandContext, args: ParsedArgs): Promise<ExitCode> {
   const orders = await api.get<OrderView[]>(apiPath('connections', args.positionals[0], 'orders'), {
     state: stringOption(args, 'state'),
@@ -54,7 +87,7 @@ async function listOrders({ api, out }: CommandContext, args: ParsedArgs): Promi
       { header: 'ORDER', value: (o) => o.orderId, align: 'right' },
       { header: 'NUMBER', value: (o) => o.orderNumber },
       { header: 'STATE', value: (o) => o.state },
-      { header: 'INVOICE', value: (o) => o.invoice?.number ?? o.invoice?.id },
+      { header: 'INVOICE', value: (o) => invoiceLabel(o) },
       { header: 'ORDER TOTAL', value: (o) => formatMoney(o.orderTotal, o.currency), align: 'right' },
       { header: 'ZOHO TOTAL', value: (o) => formatMoney(o.zohoTotal, o.currency), align: 'right' },
       { header: 'RECONCILED', value: (o) => o.reconciled },
@@ -79,15 +112,31 @@ async function showOrder({ api, out }: CommandContext, args: ParsedArgs): Promis
     if (order.deadLetters.length > 0) {
       out.lines(['', 'Dead letters', ...renderTable(order.deadLetters, deadLetterColumns, { indent: 2 })]);
     }
-    if (order.state === 'failed') out.lines(['', `Fix the cause, then: connector orders retry ${connectionId} ${orderId}`]);
+    if (order.invoiceDeletedAt) {
+      // A retry fails again at once (invoice-sync leaves a deleted invoice deleted): rebook is the way.
+      out.lines([
+        '',
+        `The invoice was deleted in Zoho on ${formatTime(order.invoiceDeletedAt)} UTC; Connector does not book the order again on its own.`,
+        `To book it as a new invoice: connector orders rebook ${connectionId} ${orderId}`,
+      ]);
+    } else if (order.state === 'failed') out.lines(['', `Fix the cause, then: connector orders retry ${connectionId} ${orderId}`]);
   });
   return order.state === 'failed' ? EXIT.failed : EXIT.ok;
+}
+
+/** The invoice's number (or id), marked when it was deleted in Zoho. */
+function invoiceLabel(order: OrderView): string | null {
+  const label = order.invoice?.number ?? order.invoice?.id ?? null;
+  return label && order.invoiceDeletedAt ? `${label} (deleted)` : label;
 }
 
 function renderOrder(order: OrderDetail): string[] {
   const number = order.orderNumber ? `#${order.orderNumber} (id ${order.orderId})` : `id ${order.orderId}`;
   const invoice = order.invoice
-    ? `${order.invoice.number ?? '(no number)'} (${order.invoice.id})${order.invoice.status ? `, ${order.invoice.status}` : ''}`
+    ? `${order.invoice.number ?? '(no number)'} (${order.invoice.id})${
+      order.invoiceDeletedAt
+        ? `, deleted in Zoho ${formatTime(order.invoiceDeletedAt)}`
+        : order.invoice.status ? `, ${order.invoice.status}` : ''}`
     : null;
   const adjustment = order.adjustment
     ? `${formatMoney(order.adjustment, order.currency)}${order.adjustmentReason ? ` (${order.adjustmentReason})` : ''}`
@@ -157,4 +206,4 @@ function renderTimeline(entries: AuditEntry[]): string[] {
   ], { headers: false, indent: 2 });
 }
 
-export const orderCommands = [show, retry];
+export const orderCommands = [show, retry, rebook];

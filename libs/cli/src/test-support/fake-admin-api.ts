@@ -38,6 +38,7 @@ const ok = (body: unknown, status = 200): Reply => ({ status, body });
 const error = (status: number, error: string, message: string | string[]): Reply => ({ status, body: { statusCode: status, message, error } });
 const notFound = (message: string) => error(404, 'Not Found', message);
 const badRequest = (message: string | string[]) => error(400, 'Bad Request', message);
+const conflict = (message: string) => error(409, 'Conflict', message);
 
 /**
  * A stand-in for token-service's admin API, answering like its controllers (same paths, status
@@ -53,6 +54,8 @@ export class FakeAdminApi {
   jobScript: JobScript = { total: 10, step: 3, failures: 0 };
   /** false: behave like a token-service that predates the replay and backfill endpoints. */
   jobsAvailable = true;
+  /** false: behave like a token-service that predates `…/orders/:orderId/rebook`. */
+  rebookAvailable = true;
   url = '';
   /** Ids of the connections created through the API, oldest first. */
   readonly created: string[] = [];
@@ -179,6 +182,27 @@ export class FakeAdminApi {
       const found = findOrder(id, orderId);
       return found ? ok(republish(Math.max(...found.streamSeqs)), 202) : notFound(`Order ${orderId} has no sync record`);
     }));
+    route('POST', '/api/connections/:id/orders/:orderId/rebook', withConnection(({ id, orderId }) => {
+      const found = findOrder(id, orderId) as (OrderView & { invoiceDeletedAt?: string | null }) | undefined;
+      if (!found) return notFound(`Order ${orderId} has no sync record`);
+      const invoice = found.invoice?.number ?? found.invoice?.id;
+      if (!found.invoiceDeletedAt || !found.invoice) {
+        return conflict(`Order ${orderId}: rebook is only for an order whose invoice was deleted in Zoho, and ${invoice ? `its invoice ${invoice} was not found deleted` : 'it has no invoice'}; use retry instead`);
+      }
+      const booked = [
+        ...(s.payments[orderId] ? [`payment ${s.payments[orderId].paymentId}`] : []),
+        ...(s.creditNotes[orderId] ?? []).map((c) => `credit note ${c.creditNote?.number ?? c.creditNote?.id}`),
+      ];
+      if (booked.length > 0) {
+        return conflict(`Order ${orderId}: Connector booked ${booked.join(' and ')} with the deleted invoice ${invoice}, which Zoho keeps apart from it; a new invoice from Connector could count that money twice, so book this order in Zoho by hand`);
+      }
+      // Like the server: the record forgets the deleted invoice, and the latest event runs again.
+      Object.assign(found, {
+        state: 'pending', reason: `rebooking: invoice ${invoice} was deleted in Zoho; a new invoice is being made`,
+        invoice: null, zohoTotal: null, reconciled: false, adjustment: null, adjustmentReason: null, invoiceDeletedAt: null,
+      });
+      return ok(republish(Math.max(...found.streamSeqs)), 202);
+    }));
 
     route('GET', '/api/connections/:id/products', withConnection(({ id }) => ok(s.products[id] ?? [])));
     route('PUT', '/api/connections/:id/products/:productId', withConnection(({ productId }, { body }) => {
@@ -242,9 +266,10 @@ export class FakeAdminApi {
       return error(401, 'Unauthorized', 'A valid admin token is required (Authorization: Bearer <ADMIN_TOKEN>)');
     }
     const isJobRoute = /\/(replay|backfill)$|^\/api\/(replays|backfills)\//.test(request.path);
+    const isRebookRoute = /\/orders\/[^/]+\/rebook$/.test(request.path);
     for (const { method, pattern, names, handler } of this.routes) {
       const match = pattern.exec(request.path);
-      if (!match || method !== request.method || (isJobRoute && !this.jobsAvailable)) continue;
+      if (!match || method !== request.method || (isJobRoute && !this.jobsAvailable) || (isRebookRoute && !this.rebookAvailable)) continue;
       const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
       return handler(params, request);
     }

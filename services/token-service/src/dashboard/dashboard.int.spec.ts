@@ -461,12 +461,70 @@ describe('dashboard in a real browser against the real token service', () => {
     await page.locator('.timeline > li').filter({ hasText: 'Create invoice' }).waitFor();
   });
 
+  // Needs token-service's `invoiceDeletedAt` in the order view and POST …/orders/:orderId/rebook.
+  test('an order whose invoice was deleted in Zoho says so and is booked again on request; one with a payment is refused, saying why', async () => {
+    requireConnection();
+    const deletedAt = new Date('2026-01-06T08:30:00.000Z');
+    const deleted = (orderId: number, seq: number, invoiceNumber: string) => order(orderId, {
+      state: 'failed', invoiceId: `900${orderId % 10}`, invoiceNumber, invoiceStatus: 'sent', orderTotal: '30.00', zohoTotal: '30.00',
+      reason: `invoice ${invoiceNumber} was deleted in Zoho; Connector does not book the order again on its own.`,
+      invoiceDeletedAt: deletedAt, streamSeqs: [String(seq)], attempts: 2,
+    });
+    const seq = await publish('order', 'updated', 1006);
+    const paidSeq = await publish('order', 'updated', 1007);
+    await db.dataSource.getRepository(OrderSyncEntity).insert([deleted(1006, seq, 'INV-0006'), deleted(1007, paidSeq, `INV-0007 ${HOSTILE}`)]);
+    await db.dataSource.getRepository(OrderPaymentEntity).insert({
+      connectionId, orderId: '1007', state: 'recorded', paymentId: '9307', invoiceId: '9007', paymentMode: 'creditcard', paidOn: '2026-01-05',
+      orderTotal: '30.00', zohoAmount: '30.00', appliedAmount: '30.00', attempts: 1,
+    });
+
+    // The list marks the invoice; the order page says what happened and offers a new invoice instead of a retry.
+    await page.goto(`${base}/#/c/${connectionId}/orders?filter=failed`);
+    const row = page.locator('table.orders tbody tr').filter({ hasText: '#1006' });
+    await row.getByText('deleted in Zoho', { exact: true }).waitFor();
+    await row.getByRole('link', { name: '#1006' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Order #1006' }).waitFor();
+    const deletedNotice = page.getByRole('region', { name: 'Invoice deleted in Zoho' });
+    await deletedNotice.getByText(/^Invoice INV-0006 was deleted in Zoho on Jan 6, 2026, 8:30:00\sAM\. Connector does not book the order again on its own\.$/).waitFor();
+    await page.getByLabel('Sync record').getByText('INV-0006 · deleted in Zoho').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Retry this order' }).isHidden(), true, 'a retry would only fail again');
+
+    const rebooked = page.waitForResponse((r) => r.url().endsWith('/orders/1006/rebook') && r.request().method() === 'POST');
+    await deletedNotice.getByRole('button', { name: 'Book again' }).click();
+    const rebook = await rebooked;
+    assert.equal(rebook.status(), 202);
+    const republished = (await rebook.json()) as { originalSeq: number; seq: number };
+    assert.equal(republished.originalSeq, seq, 'the order\'s latest event runs again');
+    await page.getByText(`Booking the order as a new invoice (event #${republished.seq})`).waitFor();
+    // The record forgot the deleted invoice: the notice goes, Retry is back.
+    await deletedNotice.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Retry this order' }).waitFor();
+    const record = await db.dataSource.getRepository(OrderSyncEntity).findOneByOrFail({ connectionId, orderId: '1006' });
+    assert.deepEqual([record.invoiceDeletedAt, record.invoiceId], [null, null]);
+
+    // A payment on record: the server refuses (409) and the page shows its reason next to the button.
+    await page.goto(`${base}/#/c/${connectionId}/orders/1007`);
+    await page.getByRole('heading', { level: 1, name: 'Order #1007' }).waitFor();
+    await deletedNotice.getByText(`Invoice INV-0007 ${HOSTILE} was deleted in Zoho on`).waitFor();
+    const refused = page.waitForResponse((r) => r.url().endsWith('/orders/1007/rebook') && r.request().method() === 'POST');
+    await deletedNotice.getByRole('button', { name: 'Book again' }).click();
+    const refusal = await refused;
+    assert.equal(refusal.status(), 409);
+    const { message } = (await refusal.json()) as { message: string };
+    assert.match(message, /payment/i, 'the refusal names the payment');
+    const error = page.getByRole('alert').filter({ hasText: 'The order could not be booked again' });
+    await error.getByText(message).waitFor();
+    await deletedNotice.waitFor();
+    assert.notEqual((await db.dataSource.getRepository(OrderSyncEntity).findOneByOrFail({ connectionId, orderId: '1007' })).invoiceDeletedAt, null, 'nothing changed');
+  });
+
   test('main pages render (screenshots) and nothing was injected', async () => {
     requireConnection();
     const pages: Array<[string, string, string]> = [
       ['connections', '#/connections', 'Connections'],
       ['orders', `#/c/${connectionId}/orders`, 'Orders'],
       ['order', `#/c/${connectionId}/orders/1003`, 'Order #1003'],
+      ['order-invoice-deleted', `#/c/${connectionId}/orders/1007`, 'Order #1007'],
       ['failures', `#/c/${connectionId}/failures`, 'Failures'],
       ['products', `#/c/${connectionId}/products`, 'Products'],
       ['events', `#/c/${connectionId}/events`, 'Events'],

@@ -1,6 +1,6 @@
 import { api, seg } from '../api.js';
 import { h, replace } from '../dom.js';
-import { money, subtractDecimal } from '../format.js';
+import { dateTime, money, subtractDecimal } from '../format.js';
 import { poll } from '../poll.js';
 import { badge, busy, button, emptyState, errorNotice, facts, loading, notice, orderStateBadge, pageHeader, timeAgo, toast } from '../ui.js';
 import { auditEntry } from './audit-entry.js';
@@ -19,11 +19,15 @@ export function render(root, { params, signal, app }) {
     h('p', { class: 'muted small' }, 'Oldest first. Zoho requests and responses are shown as recorded, with credentials removed.'),
     trail);
   const retryButton = button('Retry this order', () => retry(), { tone: 'primary' });
+  // Kept across refreshes (only the notice around it is rebuilt), like the Retry button.
+  const bookAgainButton = button('Book again', () => bookAgain(), { tone: 'primary' });
+  const invoiceDeleted = h('div');
+  const bookAgainResult = h('div');
   const heading = pageHeader(`Order #${orderId}`, {
     subtitle: connectionSubtitle(app, id),
     actions: [h('a', { class: 'button ghost', href: `#/c/${encodeURIComponent(id)}/orders` }, 'All orders'), retryButton],
   });
-  root.append(heading, status.element, summary, letters, story);
+  root.append(heading, status.element, invoiceDeleted, bookAgainResult, summary, letters, story);
 
   let lastSummary = '';
   const seen = new Set();
@@ -36,6 +40,9 @@ export function render(root, { params, signal, app }) {
         lastSummary = signature;
         heading.querySelector('h1').textContent = `Order #${record.orderNumber ?? record.orderId}`;
         replace(summary, summaryCard(record));
+        replace(invoiceDeleted, record.invoiceDeletedAt ? invoiceDeletedNotice(record, bookAgainButton) : null);
+        // A retry of such an order fails again at once: Book again is the way, so Retry steps aside.
+        retryButton.hidden = Boolean(record.invoiceDeletedAt);
         replace(letters, deadLetters.length ? deadLetterList(deadLetters, { signal, title: 'Given up on', onRetried: () => poller.refresh() }) : null);
       }
       // The trail only grows: append new entries so open request/response panels stay open.
@@ -71,6 +78,32 @@ export function render(root, { params, signal, app }) {
       }
     });
   }
+
+  async function bookAgain() {
+    replace(bookAgainResult, null);
+    await busy(bookAgainButton, async () => {
+      try {
+        const result = await api(`/api/connections/${seg(id)}/orders/${seg(orderId)}/rebook`, { method: 'POST', signal });
+        toast(`Booking the order as a new invoice (event #${result.seq}). This page updates as the services report back.`);
+        poller.refresh();
+      } catch (error) {
+        if (error.name !== 'AbortError') replace(bookAgainResult, errorNotice(error, 'The order could not be booked again'));
+      }
+    });
+  }
+}
+
+/** The order's invoice was deleted in Zoho: say so, and offer a new invoice (never made on its own). */
+function invoiceDeletedNotice(order, bookAgainButton) {
+  const invoice = order.invoice?.number ?? order.invoice?.id;
+  return h('section', { class: 'notice warn', 'aria-label': 'Invoice deleted in Zoho' },
+    h('strong', null, 'Invoice deleted in Zoho'),
+    h('p', null,
+      invoice ? `Invoice ${invoice}` : 'The invoice', ' was deleted in Zoho on ',
+      h('time', { datetime: String(order.invoiceDeletedAt) }, dateTime(order.invoiceDeletedAt)),
+      '. Connector does not book the order again on its own.'),
+    h('p', { class: 'muted small' }, 'Book again forgets the deleted invoice and runs the order’s latest event once more, which creates a new invoice in Zoho.'),
+    h('div', { class: 'card-actions' }, bookAgainButton));
 }
 
 function summaryCard(order) {
@@ -90,7 +123,7 @@ function summaryCard(order) {
       h('div', null, h('span', { class: 'muted small' }, 'Zoho total'), h('span', { class: 'big-number' }, money(order.zohoTotal, order.currency))),
       h('div', null, h('span', { class: 'muted small' }, 'Reconciliation'), reconciled)),
     facts([
-      ['Invoice', order.invoice ? `${order.invoice.number ?? '(no number)'}${order.invoice.status ? ` · ${order.invoice.status}` : ''}` : 'Not created yet'],
+      ['Invoice', order.invoice ? `${order.invoice.number ?? '(no number)'}${order.invoiceDeletedAt ? ' · deleted in Zoho' : order.invoice.status ? ` · ${order.invoice.status}` : ''}` : 'Not created yet'],
       ['Zoho invoice id', order.invoice?.id],
       ['Zoho contact id', order.contactId ?? undefined],
       ['Exchange rate', order.exchangeRate ? `${order.exchangeRate} (${order.currency} to the books' base currency, as the invoice holds it)` : undefined],

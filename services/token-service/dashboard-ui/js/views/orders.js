@@ -27,7 +27,7 @@ export function render(root, { params, query, signal, app, setQuery }) {
     columns: [
       { label: 'Order', render: (o) => [h('a', { href: `${base}/${encodeURIComponent(o.orderId)}` }, `#${o.orderNumber ?? o.orderId}`), o.orderStatus ? h('div', { class: 'muted small' }, o.orderStatus) : null] },
       { label: 'Sync', render: (o) => [orderStateBadge(o.state), o.reason ? h('div', { class: 'reason small' }, o.reason) : null] },
-      { label: 'Invoice', render: (o) => (o.invoice ? [h('span', null, o.invoice.number ?? o.invoice.id), o.invoice.status ? h('div', { class: 'muted small' }, o.invoice.status) : null] : h('span', { class: 'muted' }, '—')) },
+      { label: 'Invoice', render: (o) => (o.invoice ? [h('span', null, o.invoice.number ?? o.invoice.id), invoiceNote(o)] : h('span', { class: 'muted' }, '—')) },
       { label: 'Store total', className: 'num', render: (o) => money(o.orderTotal, o.currency) },
       { label: 'Zoho total', className: 'num', render: (o) => [money(o.zohoTotal, o.currency), difference(o)] },
       { label: 'Updated', render: (o) => timeAgo(o.updatedAt) },
@@ -68,6 +68,12 @@ export function render(root, { params, query, signal, app, setQuery }) {
       },
     },
   );
+}
+
+/** Under the invoice number: its Zoho status, or that it was deleted in Zoho (the record still names it). */
+function invoiceNote(o) {
+  if (o.invoiceDeletedAt) return h('div', null, badge('deleted in Zoho', 'warn'));
+  return o.invoice.status ? h('div', { class: 'muted small' }, o.invoice.status) : null;
 }
 
 const unreconciled = (o) => o.state === 'synced' && o.orderTotal !== null && o.zohoTotal !== null && !o.reconciled;
