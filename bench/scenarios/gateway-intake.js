@@ -229,7 +229,7 @@ async function run(ctx) {
     const barePerReq = ((baseCpu.cores['bare-handler'] || 0) / base.rps) * 1e6;
     const spend =
       `${fmtNum(perReq)} µs of gateway CPU per delivery against ${fmtNum(barePerReq)} µs for the bare handler: besides the HTTP exchange both make, the gateway checks the HMAC, scans the JSON for its two fields, ` +
-      'writes the ~3 kB message to NATS and reads its acknowledgement, and the socket writes are the biggest part of that (`BENCH_PROFILE=1 npm run bench` adds the CPU profile of the busiest gateway process to this report)';
+      'writes the ~3 kB message to NATS and reads its acknowledgement, with no single hot spot: `perf` puts a sixth to a quarter of it in the kernel\'s loopback TCP and spreads the rest over node:http, V8 and these steps (`BENCH_PROFILE=1 npm run bench` adds V8\'s profile of the busiest gateway process to this report; it samples wall time, so a socket write that loses its core to NATS counts there as writeBuffer)';
     if (maxCpu.machineBusy >= 0.9 * maxCpu.machineCores) {
       lines.push(
         `Limit: the machine's ${maxCpu.machineCores.toFixed(0)} cores, all busy — gateway ${gw.toFixed(2)} (${workers} process${workers > 1 ? 'es' : ''}), NATS ${(maxCpu.cores['nats-server'] || 0).toFixed(2)}, load generator ${maxCpu.cores.bench.toFixed(2)}; ${spend}. ` +
