@@ -204,6 +204,34 @@ describe('contacts, items and invoices deleted in Zoho after Connector linked th
     assert.equal(invoicesOf(order.number).length, 0);
   });
 
+  test("an invoice deleted in Zoho found by a refund's credit note fails the order the same way; rebooked, invoice and credit note are made once", async () => {
+    const order = store.createOrder({ status: 'processing', customer: { billing: { first_name: 'Flo', last_name: 'Refund', email: 'flo@example.com', country: 'DE' } }, lineItems: [{ productId: products.mug, quantity: 2 }] });
+    await store.flushDeliveries();
+    const synced = await story(order.id, ['synced']);
+    const deletedId = synced.invoice!.id;
+    stack.zoho.deleteInvoice(orgId, deletedId);
+
+    const mark = stack.zoho.mark();
+    store.refundOrder(order.id, { amount: '5.00', reason: 'chipped' });
+    await store.flushDeliveries();
+    const failed = await stack.settledOrder(connectionId, order.id, ['failed']);
+    assert.match(failed.reason, /was deleted in Zoho; Connector does not book the order again on its own/);
+    // The refund step reads the invoice first; its "not found" is the answer, with no second read.
+    assert.deepEqual(stack.zoho.callsSince(mark).map((c) => `${c.method} ${c.resourcePath} ${c.status}`), [`GET /invoices/${deletedId} 404`]);
+
+    assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/rebook`)).status, 202);
+    await until('the new invoice and its credit note', async () => {
+      const s = await story(order.id, ['synced']);
+      const notes = (s as unknown as { creditNotes: Array<{ state: string }> }).creditNotes;
+      return notes.length === 1 && notes[0]!.state === 'credited' ? s : undefined;
+    });
+    const invoices = invoicesOf(order.number);
+    assert.equal(invoices.length, 1);
+    const notes = stack.zoho.creditNotes(orgId).filter((n) => n.reference_number?.startsWith(`${order.number}-R`));
+    assert.equal(notes.length, 1, 'one credit note');
+    assert.equal(String(notes[0]!.total), '5');
+  });
+
   test('a cancelled order whose invoice was deleted in Zoho leaves nothing to void', async () => {
     const order = store.createOrder({ customer: { billing: { first_name: 'Cy', last_name: 'Cancel', email: 'cy@example.com', country: 'DE' } }, lineItems: [{ productId: products.mug, quantity: 1 }] });
     await store.flushDeliveries();

@@ -23,17 +23,15 @@ export class InvoiceDeletedInZohoError extends PermanentError {
 }
 
 /**
- * Whether a call on the invoice failed because the invoice is gone: Zoho's "not found" can also be
- * about something the call refers to (a contact, an item), so the invoice itself is read to be sure.
- * One more call, only after a "not found".
+ * Whether Zoho no longer has the invoice: asked after it refused a call on it, since Zoho's refusal
+ * may also be about something the call refers to (a contact, an item, a payment). A read that
+ * fails for another reason answers no: the refusal then stands as it was.
  */
-export async function invoiceIsDeleted(zoho: ZohoBooksClient, invoiceId: string, error: unknown): Promise<boolean> {
-  if (!(error instanceof ZohoNotFoundError)) return false;
+export async function invoiceIsGone(zoho: ZohoBooksClient, invoiceId: string): Promise<boolean> {
   try {
     await zoho.getInvoice(invoiceId);
     return false;
-  } catch (readError) {
-    if (readError instanceof ZohoNotFoundError) return true;
-    throw readError;
+  } catch (error) {
+    return error instanceof ZohoNotFoundError;
   }
 }

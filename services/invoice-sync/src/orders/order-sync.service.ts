@@ -7,8 +7,8 @@ import { InboundEvent, ReplayDryRun } from '@connector/messaging';
 import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderPaymentEntity, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
-import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
-import { InvoiceDeletedInZohoError, invoiceIsDeleted } from './deleted-invoice';
+import { ZohoApiError, ZohoBooksClient, ZohoInvoice, ZohoNotFoundError } from '@connector/zoho-books';
+import { InvoiceDeletedInZohoError, invoiceIsGone } from './deleted-invoice';
 import { existingLink } from './existing-link';
 import { FOLLOW_UPS, FollowUp } from './follow-ups';
 import { currencyAndRate, InvoicePlanner, invoiceUpdate } from './invoice-planner';
@@ -113,7 +113,8 @@ export class OrderSyncService {
         try {
           outcomes = await this.apply(connection, order, record, calls, event, progress);
         } catch (error) {
-          if (progress.invoice) await this.recordFollowUpFailure(event, order, calls, error, progress.invoice, progress.step ?? FOLLOW_UPS.refunds);
+          // A follow-up that found the invoice deleted in Zoho fails the order, not just its step.
+          if (progress.invoice && !(error instanceof InvoiceDeletedInZohoError)) await this.recordFollowUpFailure(event, order, calls, error, progress.invoice, progress.step ?? FOLLOW_UPS.refunds);
           else await this.recordFailure(event, order, record, calls, error);
           throw error;
         }
@@ -152,16 +153,23 @@ export class OrderSyncService {
     // beyond "void").
     let read: Promise<OrderSyncEntity> | undefined;
     const current = () => (read ??= this.records.find(connection.id, order.id).then((found) => found ?? record));
-    progress.step = FOLLOW_UPS.send;
-    const sent = await this.sendIfDraft(connection, order, current, zoho, written);
-    progress.step = FOLLOW_UPS.payment;
-    const payment = [
-      ...paymentMoved,
-      ...(record.invoiceId ? await this.payments.followInvoice(connection, order, record, zoho, written, booked) : []),
-      ...(await this.payments.reconcile(connection, order, current, zoho, written)),
-    ];
-    progress.step = FOLLOW_UPS.refunds;
-    const credits = await this.refunds.reconcile(connection, order, current, zoho, event);
+    let sent: Outcome[], payment: Outcome[], credits: Outcome[];
+    try {
+      progress.step = FOLLOW_UPS.send;
+      sent = await this.sendIfDraft(connection, order, current, zoho, written);
+      progress.step = FOLLOW_UPS.payment;
+      payment = [
+        ...paymentMoved,
+        ...(record.invoiceId ? await this.payments.followInvoice(connection, order, record, zoho, written, booked) : []),
+        ...(await this.payments.reconcile(connection, order, current, zoho, written)),
+      ];
+      progress.step = FOLLOW_UPS.refunds;
+      credits = await this.refunds.reconcile(connection, order, current, zoho, event);
+    } catch (error) {
+      // An invoice this event did not write may be gone: a payment or credit note for it is refused
+      // in words about the invoice ("does not exist for this customer"), not with a "not found".
+      throw !written && error instanceof ZohoApiError ? await this.invoiceGone(connection, order, record, zoho, error) : error;
+    }
     // Only an earlier event's failure leaves these reasons, so the record read before this one shows them.
     for (const step of Object.values(FOLLOW_UPS)) {
       if (record.reason?.includes(step.reason)) await this.records.clearReason(connection.id, order.id, step.reason);
@@ -304,19 +312,27 @@ export class OrderSyncService {
     return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${invoice} voided: ${reason}` }, paymentMoved };
   }
 
-  /**
-   * A call on the order's invoice. Zoho answering "not found" for an invoice it no longer has
-   * (read once to be sure) records it as deleted in Zoho and fails with InvoiceDeletedInZohoError.
-   */
+  /** A call on the order's invoice, whose "not found" may mean the owner deleted it in Zoho (see invoiceGone). */
   private async onInvoice<T>(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      if (!record.invoiceId || !(await invoiceIsDeleted(zoho, record.invoiceId, error))) throw error;
-      await this.records.markInvoiceDeleted(connection.id, order.id);
-      this.logger.warn({ connectionId: connection.id, orderId: order.id, invoiceId: record.invoiceId }, 'the order\'s invoice was deleted in Zoho');
-      throw new InvoiceDeletedInZohoError(record);
+      throw error instanceof ZohoNotFoundError ? await this.invoiceGone(connection, order, record, zoho, error) : error;
     }
+  }
+
+  /**
+   * Zoho's refusal of a step on the order's invoice, or InvoiceDeletedInZohoError when the invoice
+   * is gone (read once to be sure; the record then says when it was found deleted).
+   */
+  private async invoiceGone(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, refusal: unknown): Promise<unknown> {
+    if (!record.invoiceId) return refusal;
+    // A read of the invoice that was answered "not found" needs no second read.
+    const readAlready = refusal instanceof ZohoNotFoundError && refusal.operation === `GET /invoices/${record.invoiceId}`;
+    if (!readAlready && !(await invoiceIsGone(zoho, record.invoiceId))) return refusal;
+    await this.records.markInvoiceDeleted(connection.id, order.id);
+    this.logger.warn({ connectionId: connection.id, orderId: order.id, invoiceId: record.invoiceId }, "the order's invoice was deleted in Zoho");
+    return new InvoiceDeletedInZohoError(record);
   }
 
   /**
