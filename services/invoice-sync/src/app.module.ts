@@ -9,6 +9,7 @@ import { OrderDryRun } from './orders/order-dry-run';
 import { OrderEventsHandler } from './orders/order-events.handler';
 import { OrderSyncMetrics } from './orders/order-sync.metrics';
 import { OrderSyncRepository } from './orders/order-sync.repository';
+import { DeletedInvoices } from './orders/deleted-invoice';
 import { OrderSyncService } from './orders/order-sync.service';
 import { ReplayHandler } from './orders/replay.handler';
 import { RefundCreditRepository } from './refunds/refund-credit.repository';
@@ -26,7 +27,7 @@ export class InvoiceSyncModule {
       module: InvoiceSyncModule,
       imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
       controllers: [OrderEventsHandler, ReplayHandler],
-      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, OrderDryRun, InvoicePlanner, InFlightOrders, OrganizationProfiles, OrganizationCurrencies, ExchangeRates, LostCreateGuard, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
+      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, DeletedInvoices, OrderDryRun, InvoicePlanner, InFlightOrders, OrganizationProfiles, OrganizationCurrencies, ExchangeRates, LostCreateGuard, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
     };
   }
 }

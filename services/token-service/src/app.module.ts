@@ -4,6 +4,7 @@ import { ZohoOAuthClient } from '@connector/zoho-books';
 import { AuditController } from './audit/audit.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { OrderRebook } from './orders/order-rebook.service';
 import { OrdersController } from './orders/orders.controller';
 import { EventRepublisher } from './replay/event-republisher';
 import { ReplaysController } from './replays/replays.controller';
@@ -40,6 +41,7 @@ export class TokenServiceModule {
         ZohoTokenManager,
         StreamReader,
         EventRepublisher,
+        OrderRebook,
         ReplaysService,
       ],
     };

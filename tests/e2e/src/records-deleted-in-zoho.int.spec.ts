@@ -50,6 +50,9 @@ describe('contacts, items and invoices deleted in Zoho after Connector linked th
   }
 
   const kimsContacts = () => stack.zoho.contacts(orgId).filter((c) => c.contact_persons.some((p) => p.email === 'kim@example.com'));
+  /** Zoho calls since `mark` but customer-sync's: it may bring a guest's contact up to date from an order event meanwhile. */
+  const documentCalls = (mark: number) =>
+    stack.zoho.callsSince(mark).filter((c) => !c.resourcePath.startsWith('/contacts')).map((c) => `${c.method} ${c.resourcePath} ${c.status}`);
   const invoicesOf = (orderNumber: string) => stack.zoho.invoices(orgId).filter((i) => i.reference_number === orderNumber);
 
   test("a contact deleted in Zoho before the customer's first order: the invoice goes to the customer's contact made afresh, once", async () => {
@@ -159,13 +162,13 @@ describe('contacts, items and invoices deleted in Zoho after Connector linked th
     assert.match(failed.reason, /was deleted in Zoho; Connector does not book the order again on its own/);
     assert.match(failed.reason, new RegExp(`connector orders rebook ${connectionId} ${order.id}`));
     assert.ok(failed.invoiceDeletedAt, 'the record says when');
-    assert.deepEqual(stack.zoho.callsSince(mark).map((c) => `${c.method} ${c.resourcePath} ${c.status}`), [`PUT /invoices/${deletedId} 404`, `GET /invoices/${deletedId} 404`]);
+    assert.deepEqual(documentCalls(mark), [`PUT /invoices/${deletedId} 404`, `GET /invoices/${deletedId} 404`]);
 
     const quiet = stack.zoho.mark();
     store.updateOrder(order.id, { customerNote: 'ring twice' });
     await store.flushDeliveries();
     await stack.settledOrder(connectionId, order.id, ['failed'], { until: (r) => r.streamSeqs.length === failed.streamSeqs.length + 1 });
-    assert.deepEqual(stack.zoho.callsSince(quiet), [], 'known deleted: no Zoho call');
+    assert.deepEqual(documentCalls(quiet), [], 'known deleted: no Zoho call');
     assert.equal(invoicesOf(order.number).length, 0, 'nothing made behind the owner\'s back');
 
     const rebook = await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/rebook`);
@@ -217,7 +220,7 @@ describe('contacts, items and invoices deleted in Zoho after Connector linked th
     const failed = await stack.settledOrder(connectionId, order.id, ['failed']);
     assert.match(failed.reason, /was deleted in Zoho; Connector does not book the order again on its own/);
     // The refund step reads the invoice first; its "not found" is the answer, with no second read.
-    assert.deepEqual(stack.zoho.callsSince(mark).map((c) => `${c.method} ${c.resourcePath} ${c.status}`), [`GET /invoices/${deletedId} 404`]);
+    assert.deepEqual(documentCalls(mark), [`GET /invoices/${deletedId} 404`]);
 
     assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/rebook`)).status, 202);
     await until('the new invoice and its credit note', async () => {

@@ -7,8 +7,8 @@ import { InboundEvent, ReplayDryRun } from '@connector/messaging';
 import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderPaymentEntity, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
-import { ZohoApiError, ZohoBooksClient, ZohoInvoice, ZohoNotFoundError } from '@connector/zoho-books';
-import { InvoiceDeletedInZohoError, invoiceIsGone } from './deleted-invoice';
+import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
+import { DeletedInvoices, InvoiceDeletedInZohoError } from './deleted-invoice';
 import { existingLink } from './existing-link';
 import { FOLLOW_UPS, FollowUp } from './follow-ups';
 import { currencyAndRate, InvoicePlanner, invoiceUpdate } from './invoice-planner';
@@ -44,6 +44,7 @@ export class OrderSyncService {
     private readonly dryRun: OrderDryRun,
     private readonly refunds: RefundCreditsService,
     private readonly payments: OrderPaymentsService,
+    private readonly deletedInvoices: DeletedInvoices,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PLATFORM_CONFIG) private readonly config: InvoiceSyncConfig,
   ) {
@@ -168,7 +169,7 @@ export class OrderSyncService {
     } catch (error) {
       // An invoice this event did not write may be gone: a payment or credit note for it is refused
       // in words about the invoice ("does not exist for this customer"), not with a "not found".
-      throw !written && error instanceof ZohoApiError ? await this.invoiceGone(connection, order, record, zoho, error) : error;
+      throw written ? error : await this.deletedInvoices.explain(record, zoho, error);
     }
     // Only an earlier event's failure leaves these reasons, so the record read before this one shows them.
     for (const step of Object.values(FOLLOW_UPS)) {
@@ -237,7 +238,7 @@ export class OrderSyncService {
     if (!invoiceId) await this.records.markCreating(connection.id, order.id);
     const write = (p: InvoicePlan) =>
       invoiceId
-        ? this.onInvoice(connection, order, record, zoho, () => zoho.updateInvoice(invoiceId, invoiceUpdate(p.payload)))
+        ? this.deletedInvoices.call(record, zoho, () => zoho.updateInvoice(invoiceId, invoiceUpdate(p.payload)))
         : zoho.createInvoice(p.payload, { ignoreAutoNumberGeneration: p.ignoreAutoNumberGeneration });
     let invoice: ZohoInvoice;
     let relinked: RefusedRecordsCheck | undefined;
@@ -295,7 +296,7 @@ export class OrderSyncService {
     let deleted = record.invoiceDeletedAt !== null;
     if (!deleted) {
       try {
-        await this.onInvoice(connection, order, record, zoho, () => zoho.voidInvoice(record.invoiceId!));
+        await this.deletedInvoices.call(record, zoho, () => zoho.voidInvoice(record.invoiceId!));
       } catch (error) {
         if (!(error instanceof InvoiceDeletedInZohoError)) throw error;
         deleted = true;
@@ -312,29 +313,6 @@ export class OrderSyncService {
     return { outcome: { action: 'void-invoice', outcome: 'ok', message: `invoice ${invoice} voided: ${reason}` }, paymentMoved };
   }
 
-  /** A call on the order's invoice, whose "not found" may mean the owner deleted it in Zoho (see invoiceGone). */
-  private async onInvoice<T>(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw error instanceof ZohoNotFoundError ? await this.invoiceGone(connection, order, record, zoho, error) : error;
-    }
-  }
-
-  /**
-   * Zoho's refusal of a step on the order's invoice, or InvoiceDeletedInZohoError when the invoice
-   * is gone (read once to be sure; the record then says when it was found deleted).
-   */
-  private async invoiceGone(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, refusal: unknown): Promise<unknown> {
-    if (!record.invoiceId) return refusal;
-    // A read of the invoice that was answered "not found" needs no second read.
-    const readAlready = refusal instanceof ZohoNotFoundError && refusal.operation === `GET /invoices/${record.invoiceId}`;
-    if (!readAlready && !(await invoiceIsGone(zoho, record.invoiceId))) return refusal;
-    await this.records.markInvoiceDeleted(connection.id, order.id);
-    this.logger.warn({ connectionId: connection.id, orderId: order.id, invoiceId: record.invoiceId }, "the order's invoice was deleted in Zoho");
-    return new InvoiceDeletedInZohoError(record);
-  }
-
   /**
    * An invoice Connector voided, for an order invoiced again: reopened as a draft (Zoho's
    * `status/draft`, only from void, so a retry after it does not ask again), and the credit notes
@@ -342,7 +320,7 @@ export class OrderSyncService {
    */
   private async reopen(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient): Promise<void> {
     if (record.invoiceStatus === 'void') {
-      await this.onInvoice(connection, order, record, zoho, () => zoho.markInvoiceDraft(record.invoiceId!));
+      await this.deletedInvoices.call(record, zoho, () => zoho.markInvoiceDraft(record.invoiceId!));
       await this.records.noteInvoiceStatus(connection.id, order.id, 'draft');
       record.invoiceStatus = 'draft';
     }
