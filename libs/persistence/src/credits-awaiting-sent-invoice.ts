@@ -16,7 +16,7 @@ export interface OrderAwaitingSentInvoice {
 /**
  * The orders of a connection (or of these `orderIds`) with a credit note left open only because
  * the order's invoice was a draft: `credited`, its reason saying so, and something of it neither
- * applied nor given back. The same rule as invoice-sync's `awaitsSentInvoice` for one link, asked
+ * applied nor given back (and the invoice not deleted in Zoho). The same rule as invoice-sync's `awaitsSentInvoice` for one link, asked
  * of the table in one query (by invoice-sync's replay shortcut per batch, by token-service's
  * reconciliation sweep per connection); the amounts are compared as numeric, never as floats.
  */
@@ -31,6 +31,7 @@ export async function ordersAwaitingSentInvoice(
        FROM refund_credits c
        JOIN order_syncs s ON s.connection_id = c.connection_id AND s.order_id = c.order_id AND s.invoice_id = c.invoice_id
       WHERE c.connection_id = $1 AND c.state = 'credited' AND position($2 in coalesce(c.reason, '')) > 0
+        AND s.invoice_deleted_at IS NULL -- an invoice deleted in Zoho will never be sent
         AND coalesce(c.zoho_total, 0) - coalesce(c.applied_amount, 0) - coalesce(c.cash_refunded_amount, 0) > 0
         AND ($3::bigint[] IS NULL OR c.order_id = ANY($3::bigint[]))
       GROUP BY c.order_id, c.invoice_id, s.invoice_number

@@ -101,18 +101,18 @@ describe('scheduled reconciliation sweep', () => {
     assert.ok(swept >= 1 && swept <= 4, `${swept} sweeps in 9.5 s at one per 3 s across two instances`);
   });
 
-  test('a credit open on a draft invoice for an hour is checked once by the schedule; one for minutes, and an order gone from the store, are not published', async () => {
+  test('a credit open on a draft invoice for an hour is checked once by the schedule; one for minutes, an order gone from the store and an invoice deleted in Zoho are not published', async () => {
     const connectionId = await connect('Credit check shop');
     const product = store.createProduct({ name: 'Vase', sku: 'VASE', regularPrice: '20.00' });
     const newOrder = () => store.createOrder({ customer: { billing: { first_name: 'C', last_name: 'D', email: 'c@example.com' } }, lineItems: [{ productId: product.id, quantity: 1 }] });
-    const [due, recent, gone] = [newOrder(), newOrder(), newOrder()];
+    const [due, recent, gone, deletedInZoho] = [newOrder(), newOrder(), newOrder(), newOrder()];
     // What invoice-sync leaves for a refund credited while the invoice was a draft: the order in
     // step with the store, the credit note open with the reason, made `age` ago.
-    const awaiting = async (order: typeof due, refundId: number, age: string) => {
+    const awaiting = async (order: typeof due, refundId: number, age: string, invoiceDeletedAt: Date | null = null) => {
       await db.dataSource.query(
-        `INSERT INTO order_syncs (connection_id, order_id, state, invoice_id, invoice_number, invoice_status, modified_gmt)
-         VALUES ($1, $2, 'synced', $3, $4, 'draft', $5)`,
-        [connectionId, order.id, `46000000${order.id}`, `INV-${order.id}`, order.date_modified_gmt],
+        `INSERT INTO order_syncs (connection_id, order_id, state, invoice_id, invoice_number, invoice_status, modified_gmt, invoice_deleted_at)
+         VALUES ($1, $2, 'synced', $3, $4, 'draft', $5, $6)`,
+        [connectionId, order.id, `46000000${order.id}`, `INV-${order.id}`, order.date_modified_gmt, invoiceDeletedAt],
       );
       await db.dataSource.query(
         `INSERT INTO refund_credits (connection_id, refund_id, order_id, state, invoice_id, credit_note_id, credit_note_number, zoho_total, applied_amount, reason, updated_at)
@@ -123,6 +123,7 @@ describe('scheduled reconciliation sweep', () => {
     await awaiting(due, 9001, '2 hours');
     await awaiting(recent, 9002, '10 minutes');
     await awaiting(gone, 9003, '3 days');
+    await awaiting(deletedInZoho, 9004, '2 hours', new Date()); // an invoice deleted in Zoho will never be sent
     store.deleteOrder(gone.id);
 
     type Entry = { action: string; resource: string; resourceId: string; message: string; detail: { credits?: unknown } };
