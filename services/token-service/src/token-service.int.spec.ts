@@ -5,6 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { PermanentError, TransientError } from '@connector/common';
 import { RPC, ZohoSessionReply } from '@connector/contracts';
 import { connectNats, NatsRpcClient } from '@connector/messaging';
+import { ItemLinkEntity } from '@connector/persistence';
 import { FakeWooStore, FakeZoho } from '@connector/sandbox';
 import { createTestDatabase, createTestTopology, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
 import { startTokenService } from './main';
@@ -332,12 +333,79 @@ describe('token-service: connections, credentials and Zoho tokens', () => {
     assert.equal((await api('GET', '/api/connections/not-a-uuid')).status, 404);
   });
 
+  test('a pinned product is unpinned: its item forgotten, so it is matched again; 409 when not pinned, 404 without a link', async () => {
+    const { json } = await api('POST', '/api/connections', newConnection({ name: 'catalogue store' }));
+    const connectionId: string = json.id;
+    const links = db.dataSource.getRepository(ItemLinkEntity);
+    await links.insert([
+      { connectionId, productId: '812', variationId: '0', sku: 'MUG-1', name: 'Mug', zohoItemId: '460000000026049', matchedBy: 'sku', pinned: false },
+      { connectionId, productId: '813', variationId: '815', sku: null, name: 'T-shirt (L)', zohoItemId: null, matchedBy: null, pinned: false },
+      { connectionId, productId: '814', variationId: '0', sku: 'CUP-1', name: 'Cup', zohoItemId: '460000000026052', matchedBy: 'sku', pinned: false },
+    ]);
+    const products = `/api/connections/${connectionId}/products`;
+    assert.equal((await api('PUT', `${products}/812`, { zohoItemId: '460000000026050' })).status, 200);
+    assert.equal((await api('PUT', `${products}/813`, { zohoItemId: '460000000026051', variationId: 815 })).status, 200);
+    // Pinned a day ago, so the unpin visibly moves updated_at.
+    await db.dataSource.query(`UPDATE item_links SET updated_at = now() - interval '1 day' WHERE connection_id = $1`, [connectionId]);
+    const unpin = (productId: string, query = '') => api('DELETE', `${products}/${productId}/pin${query}`);
+    const link = (productId: string, variationId = '0') => links.findOneByOrFail({ connectionId, productId, variationId });
+
+    const unpinned = await unpin('812');
+    assert.equal(unpinned.status, 200, unpinned.text);
+    assert.deepEqual(unpinned.json, { productId: 812, variationId: 0, pinned: false, zohoItemId: null });
+    const mug = await link('812');
+    assert.deepEqual([mug.zohoItemId, mug.matchedBy, mug.pinned, mug.sku, mug.name], [null, null, false, 'MUG-1', 'Mug'], 'the item is forgotten, the product kept');
+    assert.ok(Date.now() - mug.updatedAt.getTime() < 60_000, 'updated_at is now');
+    const listed = (await api('GET', products)).json as Array<{ productId: number; zohoItemId: string | null; pinned: boolean }>;
+    assert.deepEqual(listed.find((p) => p.productId === 812), { productId: 812, variationId: 0, sku: 'MUG-1', name: 'Mug', zohoItemId: null, matchedBy: null, pinned: false }, 'listed as unmapped');
+
+    const again = await unpin('812');
+    assert.equal(again.status, 409);
+    assert.equal(again.json.message, 'Product 812 is not pinned, so there is nothing to unpin; it gets a Zoho item automatically on its next order');
+    const matched = await unpin('814');
+    assert.equal(matched.status, 409);
+    assert.equal(matched.json.message, 'Product 814 is not pinned, so there is nothing to unpin; it already uses Zoho item 460000000026052 (matched by sku)');
+    assert.deepEqual([(await link('814')).zohoItemId, (await link('814')).matchedBy], ['460000000026052', 'sku'], 'a refused unpin changes nothing');
+
+    // A variation is named by its id; the product itself has no link.
+    const parent = await unpin('813');
+    assert.equal(parent.status, 404);
+    assert.equal(parent.json.message, 'Product 813 has no item link on this connection');
+    const variation = await unpin('813', '?variationId=815');
+    assert.equal(variation.status, 200, variation.text);
+    assert.deepEqual(variation.json, { productId: 813, variationId: 815, pinned: false, zohoItemId: null });
+    assert.deepEqual([(await link('813', '815')).zohoItemId, (await link('813', '815')).pinned], [null, false]);
+
+    const none = await unpin('999', '?variationId=0');
+    assert.equal(none.status, 404);
+    assert.equal(none.json.message, 'Product 999 has no item link on this connection');
+    assert.equal((await unpin('813', '?variationId=816')).json.message, 'Product 813 variation 816 has no item link on this connection');
+    for (const productId of ['abc', '-1', '1.5']) {
+      const bad = await unpin(productId);
+      assert.equal(bad.status, 404, productId);
+      assert.equal(bad.json.message, `Product ${productId} is not a product id`);
+    }
+    for (const query of ['?variationId=large', '?variationId=-1']) {
+      const bad = await unpin('812', query);
+      assert.equal(bad.status, 400, query);
+      assert.equal(bad.json.message, 'variationId must be a variation id (a whole number, 0 for none)');
+    }
+    const unknown = await api('DELETE', '/api/connections/00000000-0000-4000-8000-000000000000/products/812/pin');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json.message, 'Connection 00000000-0000-4000-8000-000000000000 does not exist');
+    assert.equal((await api('DELETE', '/api/connections/not-a-connection/products/812/pin')).status, 404);
+    assert.equal((await api('DELETE', `${products}/812/pin`, undefined, '')).status, 401);
+  });
+
   test('OpenAPI document and health are served', async () => {
     const doc = await fetch(`${base}/api/openapi.json`);
     assert.equal(doc.status, 200);
     const openapi = (await doc.json()) as { paths: Record<string, unknown> };
     assert.ok(openapi.paths['/api/connections']);
     assert.ok(openapi.paths['/api/connections/{id}/ping']);
+    const unpin = (openapi.paths['/api/connections/{id}/products/{productId}/pin'] as { delete?: { parameters: Array<{ name: string; in: string; required: boolean }> } }).delete;
+    assert.ok(unpin, 'DELETE …/products/{productId}/pin is documented');
+    assert.deepEqual(unpin.parameters.find((p) => p.name === 'variationId'), { ...unpin.parameters.find((p) => p.name === 'variationId'), in: 'query', required: false });
     assert.equal((await fetch(`${base}/health/ready`)).status, 200);
   });
 });

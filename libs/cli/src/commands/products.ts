@@ -2,7 +2,7 @@ import { apiPath } from '../api-client';
 import type { PinResult, ProductLink } from '../api-types';
 import { flagOption, integerOption } from '../args';
 import type { Command } from '../command';
-import { EXIT } from '../errors';
+import { ApiError, CliError, EXIT } from '../errors';
 import { renderTable } from '../output';
 
 const list: Command = {
@@ -50,4 +50,46 @@ const pin: Command = {
   },
 };
 
-export const productCommands = [list, pin];
+/** What `DELETE …/products/:productId/pin` answers. */
+interface UnpinResult {
+  productId: number;
+  variationId: number;
+  pinned: false;
+  zohoItemId: null;
+}
+
+const unpin: Command = {
+  path: ['products', 'unpin'],
+  summary: 'Unpin a product (or one variation) so it is matched to a Zoho item automatically again',
+  positionals: [{ name: 'connectionId' }, { name: 'productId' }],
+  options: [{ name: 'variation', kind: 'integer', placeholder: '<variationId>', description: 'The variation of a variable product' }],
+  details: [
+    'The link forgets its Zoho item (the item itself stays in Zoho). The next order with the product,',
+    'or `connector catalog sync`, matches it again: another product with its SKU, Zoho by SKU, then by',
+    'name, else a new item. Refused (exit 1, with the reason) when the product is not pinned or has no link.',
+  ],
+  examples: ['connector products unpin 6f1c… 812', 'connector products unpin 6f1c… 812 --variation 815'],
+  async run({ api, out }, args) {
+    const [connectionId, productId] = args.positionals;
+    let result: UnpinResult;
+    try {
+      result = await api.request<UnpinResult>('DELETE', apiPath('connections', connectionId, 'products', productId, 'pin'), {
+        query: { variationId: integerOption(args, 'variation') },
+      });
+    } catch (error) {
+      // An older token-service answers `Cannot DELETE …`: say so, rather than "not found", which reads like a wrong id.
+      if (error instanceof ApiError && error.isMissingRoute) {
+        throw new CliError(`this admin API does not offer unpinning yet (${error.method} ${error.path} answered 404); update token-service`, EXIT.failed);
+      }
+      throw error;
+    }
+    out.result(result, () => {
+      const target = result.variationId ? `Product ${result.productId} variation ${result.variationId}` : `Product ${result.productId}`;
+      out.line(`${target} is no longer pinned; its next order matches it by SKU, then name.`);
+      out.line(`To match it now: connector catalog sync ${connectionId}`);
+    });
+    return EXIT.ok;
+  },
+};
+
+export const productCommands = [list, pin, unpin];

@@ -56,6 +56,8 @@ export class FakeAdminApi {
   jobsAvailable = true;
   /** false: behave like a token-service that predates `…/orders/:orderId/rebook`. */
   rebookAvailable = true;
+  /** false: behave like a token-service that predates `DELETE …/products/:productId/pin`. */
+  unpinAvailable = true;
   url = '';
   /** Ids of the connections created through the API, oldest first. */
   readonly created: string[] = [];
@@ -108,6 +110,8 @@ export class FakeAdminApi {
     const findOrder = (id: string, orderId: string): OrderView | undefined =>
       (s.orders[id] ?? []).find((o) => String(o.orderId) === orderId);
     const republish = (originalSeq: number) => ({ originalSeq, seq: ++this.nextSeq });
+    const findLink = (id: string, productId: string, variationId: number) =>
+      (s.products[id] ?? []).find((p) => String(p.productId) === productId && p.variationId === variationId);
 
     route('POST', '/api/connections', (_, { body }) => {
       const dto = body as { name: string; zoho: { accountsUrl: string } };
@@ -205,11 +209,37 @@ export class FakeAdminApi {
     }));
 
     route('GET', '/api/connections/:id/products', withConnection(({ id }) => ok(s.products[id] ?? [])));
-    route('PUT', '/api/connections/:id/products/:productId', withConnection(({ productId }, { body }) => {
+    route('PUT', '/api/connections/:id/products/:productId', withConnection(({ id, productId }, { body }) => {
       const dto = body as { zohoItemId: string; variationId?: number };
       if (!/^\d{1,30}$/.test(dto.zohoItemId)) return badRequest(['zohoItemId must be a Zoho item id (digits)']);
       if (!/^\d{1,18}$/.test(productId)) return notFound(`Product ${productId} is not a product id`);
-      return ok({ productId: Number(productId), variationId: dto.variationId ?? 0, zohoItemId: dto.zohoItemId, pinned: true });
+      // Like the server: the link is created or moved to the item, and pinned.
+      const variationId = dto.variationId ?? 0;
+      const links = (s.products[id] ??= []);
+      const link = findLink(id, productId, variationId);
+      const pinned = { zohoItemId: dto.zohoItemId, matchedBy: 'pinned', pinned: true };
+      if (link) Object.assign(link, pinned);
+      else links.push({ productId: Number(productId), variationId, sku: null, name: `product ${productId}`, ...pinned });
+      return ok({ productId: Number(productId), variationId, zohoItemId: dto.zohoItemId, pinned: true });
+    }));
+    route('DELETE', '/api/connections/:id/products/:productId/pin', withConnection(({ id, productId }, { query }) => {
+      if (query.variationId !== undefined && !/^\d{1,15}$/.test(query.variationId)) {
+        return badRequest('variationId must be a variation id (a whole number, 0 for none)');
+      }
+      if (!/^\d{1,18}$/.test(productId)) return notFound(`Product ${productId} is not a product id`);
+      const variationId = Number(query.variationId ?? 0);
+      const product = variationId > 0 ? `Product ${productId} variation ${variationId}` : `Product ${productId}`;
+      const link = findLink(id, productId, variationId);
+      if (!link) return notFound(`${product} has no item link on this connection`);
+      if (!link.pinned) {
+        const current = link.zohoItemId
+          ? `it already uses Zoho item ${link.zohoItemId}${link.matchedBy ? ` (matched by ${link.matchedBy})` : ''}`
+          : 'it gets a Zoho item automatically on its next order';
+        return conflict(`${product} is not pinned, so there is nothing to unpin; ${current}`);
+      }
+      // Like the server: the item is forgotten, so the next order or catalogue import matches it again.
+      Object.assign(link, { zohoItemId: null, matchedBy: null, pinned: false });
+      return ok({ productId: Number(productId), variationId, pinned: false, zohoItemId: null });
     }));
     route('POST', '/api/connections/:id/catalog/sync', withConnection(() => ok({ products: 120, matched: 117, unmatched: 3 })));
 
@@ -267,9 +297,10 @@ export class FakeAdminApi {
     }
     const isJobRoute = /\/(replay|backfill)$|^\/api\/(replays|backfills)\//.test(request.path);
     const isRebookRoute = /\/orders\/[^/]+\/rebook$/.test(request.path);
+    const isUnpinRoute = request.method === 'DELETE' && /\/products\/[^/]+\/pin$/.test(request.path);
     for (const { method, pattern, names, handler } of this.routes) {
       const match = pattern.exec(request.path);
-      if (!match || method !== request.method || (isJobRoute && !this.jobsAvailable) || (isRebookRoute && !this.rebookAvailable)) continue;
+      if (!match || method !== request.method || (isJobRoute && !this.jobsAvailable) || (isRebookRoute && !this.rebookAvailable) || (isUnpinRoute && !this.unpinAvailable)) continue;
       const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
       return handler(params, request);
     }

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put, Query, UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { RPC, SyncCatalogReply, SyncCatalogRequest } from '@connector/contracts';
@@ -61,6 +63,45 @@ export class CatalogController {
       [id, productId, variationId, `product ${productId}`, dto.zohoItemId],
     );
     return { productId: Number(productId), variationId: Number(variationId), zohoItemId: dto.zohoItemId, pinned: true };
+  }
+
+  /**
+   * Gives a pinned product back to automatic matching: the link forgets its item, so catalog-sync
+   * resolves it afresh (another product's SKU, Zoho by SKU, then name, else a new item) on the
+   * product's next order or the next catalogue import. One statement, so a concurrent pin or
+   * resolution either happened before (and is undone) or after (and stands).
+   */
+  @Delete('products/:productId/pin')
+  @ApiOperation({
+    summary: 'Unpin a product (or variation): its item is forgotten and it is matched again by SKU, then name, on its next order or catalogue import',
+    description: '404 for a product (or variation) without a link, 409 when its link is not pinned.',
+  })
+  @ApiQuery({ name: 'variationId', required: false, type: Number, description: 'Variation id for a variable product (0 or absent otherwise)' })
+  async unpin(
+    @Param('id') id: string,
+    @Param('productId') productId: string,
+    // A string, checked here: the global ValidationPipe would turn a non-number into NaN, and a default pipe NaN into 0.
+    @Query('variationId') variationParam?: string,
+  ) {
+    if (variationParam !== undefined && !/^\d{1,15}$/.test(variationParam)) throw new BadRequestException('variationId must be a variation id (a whole number, 0 for none)');
+    const variationId = Number(variationParam ?? 0);
+    await this.requireConnection(id);
+    if (!/^\d{1,18}$/.test(productId)) throw new NotFoundException(`Product ${productId} is not a product id`);
+    const [, unpinned]: [unknown, number] = await this.dataSource.query(
+      `UPDATE item_links SET pinned = false, zoho_item_id = NULL, matched_by = NULL, updated_at = now()
+        WHERE connection_id = $1 AND product_id = $2 AND variation_id = $3 AND pinned`,
+      [id, productId, variationId],
+    );
+    if (unpinned === 0) {
+      const product = variationId > 0 ? `Product ${productId} variation ${variationId}` : `Product ${productId}`;
+      const link = await this.dataSource.getRepository(ItemLinkEntity).findOneBy({ connectionId: id, productId, variationId: String(variationId) });
+      if (!link) throw new NotFoundException(`${product} has no item link on this connection`);
+      const current = link.zohoItemId
+        ? `it already uses Zoho item ${link.zohoItemId}${link.matchedBy ? ` (matched by ${link.matchedBy})` : ''}`
+        : 'it gets a Zoho item automatically on its next order';
+      throw new ConflictException(`${product} is not pinned, so there is nothing to unpin; ${current}`);
+    }
+    return { productId: Number(productId), variationId, pinned: false, zohoItemId: null };
   }
 
   @Post('catalog/sync')

@@ -415,7 +415,7 @@ describe('dashboard in a real browser against the real token service', () => {
     else await page.locator('.job progress').waitFor();
   });
 
-  test('highlights unmapped products and pins one to a Zoho item', async () => {
+  test('highlights unmapped products, pins one to a Zoho item and unpins it', async () => {
     requireConnection();
     await db.dataSource.getRepository(ItemLinkEntity).insert([
       { connectionId, productId: '501', variationId: '0', sku: 'MUG-BLUE', name: 'Blue mug', zohoItemId: '460000000026049', matchedBy: 'sku', pinned: false },
@@ -446,6 +446,40 @@ describe('dashboard in a real browser against the real token service', () => {
     await page.getByText('all mapped').waitFor();
     const link = await db.dataSource.getRepository(ItemLinkEntity).findOneByOrFail({ connectionId, productId: '502' });
     assert.deepEqual([link.zohoItemId, link.pinned, link.matchedBy], ['460000000099999', true, 'pinned']);
+
+    // Only a pinned row offers Unpin; it gives the product back to automatic matching (no item until its next order).
+    const blue = page.locator('table.products tbody tr').filter({ hasText: 'MUG-BLUE' });
+    assert.equal(await blue.getByRole('button', { name: /^Unpin/ }).count(), 0, 'a product matched by SKU has nothing to unpin');
+    const unpinned = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/products/502/pin`) && r.request().method() === 'DELETE');
+    await updated.getByRole('button', { name: `Unpin ${PRODUCT_NAME}` }).click();
+    const unpinResponse = await unpinned;
+    assert.equal(unpinResponse.status(), 200);
+    assert.deepEqual(await unpinResponse.json(), { productId: 502, variationId: 0, pinned: false, zohoItemId: null });
+    await page.getByText(`${PRODUCT_NAME} is no longer pinned to Zoho item 460000000099999; its next order matches it by SKU, then name.`).waitFor();
+    const reset = page.locator('table.products tbody tr').filter({ hasText: 'MUG-RED' });
+    await reset.getByText('Unmapped').waitFor();
+    assert.match((await reset.getAttribute('class')) ?? '', /row-warn/, 'unmapped again');
+    assert.equal(await reset.getByText('Pinned', { exact: true }).count(), 0);
+    assert.equal(await reset.getByRole('button', { name: /^Unpin/ }).count(), 0);
+    await reset.getByRole('button', { name: `Pin ${PRODUCT_NAME} to a Zoho item` }).waitFor();
+    await page.getByText('1 without a Zoho item').waitFor();
+    const unpinnedLink = await db.dataSource.getRepository(ItemLinkEntity).findOneByOrFail({ connectionId, productId: '502' });
+    assert.deepEqual([unpinnedLink.zohoItemId, unpinnedLink.pinned, unpinnedLink.matchedBy], [null, false, null]);
+    assert.ok(unpinnedLink.updatedAt.getTime() > link.updatedAt.getTime(), 'updated_at moves');
+
+    // Unpinned meanwhile (another tab, the CLI): the server's 409 is shown in the row, in words.
+    await db.dataSource.getRepository(ItemLinkEntity).update({ connectionId, productId: '501' }, { matchedBy: 'pinned', pinned: true });
+    await page.reload();
+    const pinnedBlue = page.locator('table.products tbody tr').filter({ hasText: 'MUG-BLUE' });
+    await pinnedBlue.getByText('Pinned', { exact: true }).waitFor();
+    const elsewhere = await fetch(`${base}/api/connections/${connectionId}/products/501/pin`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(elsewhere.status, 200);
+    const refused = page.waitForResponse((r) => r.url().endsWith('/products/501/pin') && r.request().method() === 'DELETE');
+    await pinnedBlue.getByRole('button', { name: 'Unpin Blue mug' }).click();
+    assert.equal((await refused).status(), 409);
+    await pinnedBlue.getByRole('alert').filter({ hasText: 'Blue mug could not be unpinned' }).getByText('Product 501 is not pinned, so there is nothing to unpin').waitFor();
+    await pinnedBlue.getByText('Unmapped').waitFor();
+    assert.equal(await pinnedBlue.getByText('Pinned', { exact: true }).count(), 0, 'the row was read again and shows the link as it is');
   });
 
   test('shows the deliveries recorded in the audit stream', async () => {

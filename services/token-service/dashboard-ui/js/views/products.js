@@ -7,12 +7,14 @@ import { connectionSubtitle, segmented } from './common.js';
 const MATCHED_BY = { sku: 'Same SKU', name: 'Same name', created: 'Created in Zoho', pinned: 'Pinned by you' };
 const VIEWS = { all: { label: 'All' }, unmapped: { label: 'Unmapped' }, pinned: { label: 'Pinned' } };
 
-/** Store products beside their Zoho items; unmapped ones stand out and can be pinned by hand. */
+/** Store products beside their Zoho items; unmapped ones stand out and can be pinned by hand (and unpinned). */
 export function render(root, { params, query, signal, app, setQuery }) {
   const id = params.id;
   let view = VIEWS[query.get('show')] ? query.get('show') : 'all';
   let products = [];
   let search = '';
+  /** Each row's message slot, by product key: the row is rebuilt when its product changes. */
+  const notes = new Map();
 
   const stats = h('p', { class: 'stats' });
   const content = h('div', null, loading('Loading products…'));
@@ -64,7 +66,7 @@ export function render(root, { params, query, signal, app, setQuery }) {
     }
     const shown = products.filter((p) => (view === 'unmapped' ? !p.zohoItemId : view === 'pinned' ? p.pinned : true)).filter(matchesSearch);
     if (!shown.length) return replace(content, emptyState(search ? `No product matches “${searchInput.value.trim()}”` : view === 'unmapped' ? 'Every product has a Zoho item' : 'No pinned products'));
-    table.update(shown, (p) => `${p.productId}:${p.variationId}`, { rowClass: (p) => (p.zohoItemId ? null : 'row-warn') });
+    table.update(shown, keyOf, { rowClass: (p) => (p.zohoItemId ? null : 'row-warn') });
     if (!content.contains(table.element)) replace(content, table.element);
   }
 
@@ -73,12 +75,22 @@ export function render(root, { params, query, signal, app, setQuery }) {
     return [p.name, p.sku, String(p.productId), p.zohoItemId].some((v) => v && String(v).toLowerCase().includes(search));
   }
 
-  /** "Pin…" opens a small inline form in the row; Escape or Cancel closes it. */
+  /**
+   * "Pin…" opens a small inline form in the row; Escape or Cancel closes it. A pinned product also
+   * gets "Unpin", which gives it back to automatic matching.
+   */
   function pinControl(product) {
     const cell = h('div', { class: 'pin' });
     const label = `Pin ${product.name} to a Zoho item`;
     const open = button(product.zohoItemId ? 'Change…' : 'Pin…', () => edit(), { 'aria-label': label });
-    cell.append(open);
+    const actions = h('div', { class: 'pin-actions' }, open);
+    const result = h('div', { class: 'pin-result' });
+    notes.set(keyOf(product), result);
+    if (product.pinned) {
+      const unpinButton = button('Unpin', () => unpin(product, unpinButton, result), { tone: 'ghost', 'aria-label': `Unpin ${product.name}` });
+      actions.append(unpinButton);
+    }
+    cell.append(actions, result);
     return cell;
 
     function edit() {
@@ -86,7 +98,7 @@ export function render(root, { params, query, signal, app, setQuery }) {
       const error = h('p', { class: 'field-error', role: 'alert' });
       const save = h('button', { type: 'submit', class: 'button primary' }, 'Pin');
       const close = () => {
-        replace(cell, open);
+        replace(cell, actions, result);
         open.focus();
       };
       const form = h('form', {
@@ -103,7 +115,8 @@ export function render(root, { params, query, signal, app, setQuery }) {
           await busy(save, async () => {
             try {
               await api(`/api/connections/${seg(id)}/products/${seg(product.productId)}`, { method: 'PUT', body: { zohoItemId, variationId: product.variationId }, signal });
-              products = products.map((p) => (p === product ? { ...p, zohoItemId, matchedBy: 'pinned', pinned: true } : p));
+              // By key: after a reload an unchanged row keeps its cell, and so this (older) product object.
+              products = products.map((p) => (keyOf(p) === keyOf(product) ? { ...p, zohoItemId, matchedBy: 'pinned', pinned: true } : p));
               toast(`${product.name} now always uses Zoho item ${zohoItemId}.`);
               paint();
             } catch (err) {
@@ -117,6 +130,30 @@ export function render(root, { params, query, signal, app, setQuery }) {
     }
   }
 
+  /**
+   * Forgets the pinned item (it stays in Zoho): the product's next order, or "Match catalogue now",
+   * matches it again by SKU, then name. The toast names the old item, so it can be pinned back.
+   */
+  async function unpin(product, unpinButton, result) {
+    replace(result);
+    await busy(unpinButton, async () => {
+      try {
+        const query = product.variationId ? `?variationId=${encodeURIComponent(product.variationId)}` : '';
+        await api(`/api/connections/${seg(id)}/products/${seg(product.productId)}/pin${query}`, { method: 'DELETE', signal });
+        products = products.map((p) => (keyOf(p) === keyOf(product) ? { ...p, zohoItemId: null, matchedBy: null, pinned: false } : p));
+        toast(`${product.name} is no longer pinned${product.zohoItemId ? ` to Zoho item ${product.zohoItemId}` : ''}; its next order matches it by SKU, then name.`);
+        paint();
+      } catch (error) {
+        if (error.name === 'AbortError') return;
+        // 409/404: the link changed elsewhere (another tab, the CLI); show the row as it is now, with the reason.
+        if (!error.missingEndpoint && (error.status === 409 || error.status === 404)) await load();
+        const slot = notes.get(keyOf(product));
+        if (slot?.isConnected) replace(slot, errorNotice(error, `${product.name} could not be unpinned`));
+        else toast(`${product.name} could not be unpinned: ${error.message}`, 'bad');
+      }
+    });
+  }
+
   async function syncCatalog() {
     await busy(syncButton, async () => {
       try {
@@ -128,6 +165,10 @@ export function render(root, { params, query, signal, app, setQuery }) {
       }
     });
   }
+}
+
+function keyOf(product) {
+  return `${product.productId}:${product.variationId}`;
 }
 
 function productRef(product) {
