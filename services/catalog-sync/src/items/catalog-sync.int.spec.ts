@@ -429,7 +429,8 @@ describe('catalog-sync against real NATS and PostgreSQL with a fake Zoho', () =>
       const mark = harness.zoho.mark();
       const expected =
         `product 130 SKU LAMP-P "Desk Lamp" is pinned to Zoho item ${chosen.item_id}, which no longer exists in Zoho (deleted there); ` +
-        `pin it to another item: connector products pin ${connection.id} 130 <zohoItemId>`;
+        `pin it to another item (connector products pin ${connection.id} 130 <zohoItemId>) ` +
+        `or unpin it to have it matched again (connector products unpin ${connection.id} 130)`;
       await assert.rejects(
         harness.ensureItems(connection, [line, SHIPPING], { refusedItemIds: [chosen.item_id] }),
         (error: Error) => error instanceof PermanentError && error.message === expected,

@@ -241,13 +241,14 @@ function resolvesTo(line: ItemIdentity, link: ItemLink): boolean {
   return (line.productId === link.productId && line.variationId === link.variationId) || (line.sku !== undefined && line.sku === link.sku);
 }
 
-/** Says what to do in the words of the CLI (the admin API's `PUT …/products/{productId}` does the same). */
+/** Says what to do in the words of the CLI (the admin API's `PUT …/products/{productId}` and `DELETE …/pin` do the same). */
 function pinnedToDeletedItem(connectionId: string, link: ItemLink, itemId: string): string {
   const product = describe({ ...link, kind: 'product', sku: link.sku ?? undefined });
   const variation = link.variationId > 0 ? ` --variation ${link.variationId}` : '';
   return (
     `${product} is pinned to Zoho item ${itemId}, which no longer exists in Zoho (deleted there); ` +
-    `pin it to another item: connector products pin ${connectionId} ${link.productId} <zohoItemId>${variation}`
+    `pin it to another item (connector products pin ${connectionId} ${link.productId} <zohoItemId>${variation}) ` +
+    `or unpin it to have it matched again (connector products unpin ${connectionId} ${link.productId}${variation})`
   );
 }
 
