@@ -82,6 +82,7 @@ for (const [name, extra] of services) {
     env: { ...env, ...extra },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  child.serviceName = name;
   child.on('exit', (code, signal) => {
     if (!stopping) {
       say(`${name} exited (${signal ?? code}); stopping everything`);
@@ -130,13 +131,31 @@ async function provisionSandboxConnection() {
   }
 }
 
+/** A service still running this long after SIGTERM is killed, and named, so a stop never hangs. */
+const STOP_GRACE_MS = 20_000;
+
 function shutdown(code) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)))
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const child of running) child.kill('SIGTERM');
+  let exitCode = code;
+  const stopped = (child) =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => {
+        say(`${child.serviceName} did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM; killed`);
+        exitCode = 1;
+        child.kill('SIGKILL');
+      }, STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  Promise.all(running.map(stopped))
     .then(() => sandbox?.close?.())
-    .finally(() => process.exit(code));
+    .finally(() => process.exit(exitCode));
 }
 
 function parseEnv(text) {
