@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from '@connector/common';
 import { FakeWooStore } from '@connector/sandbox';
+import { eventually } from '@connector/testing';
 import { OrderStoryBase, Stack } from './stack';
 
 /**
@@ -32,7 +32,7 @@ describe('contacts, items and invoices deleted in Zoho after Connector linked th
     products.mug = store.createProduct({ name: 'Mug', sku: 'MUG', regularPrice: '12.00' }).id;
     products.vase = store.createProduct({ name: 'Vase', sku: 'VASE', regularPrice: '30.00' }).id;
     connectionId = await stack.connect(store, orgId);
-    await until('the catalogue import matched the lamp', async () => (await productLink(products.lamp))?.zohoItemId === lampItemId);
+    await eventually(async () => (await productLink(products.lamp))?.zohoItemId === lampItemId, 30_000, 100);
   });
 
   after(async () => {
@@ -58,7 +58,7 @@ describe('contacts, items and invoices deleted in Zoho after Connector linked th
   test("a contact deleted in Zoho before the customer's first order: the invoice goes to the customer's contact made afresh, once", async () => {
     const customer = store.createCustomer({ email: 'kim@example.com', firstName: 'Kim', lastName: 'Park', billing: { first_name: 'Kim', last_name: 'Park', email: 'kim@example.com', country: 'DE' } });
     await store.flushDeliveries();
-    const signedUp = await until('the sign-up made a contact', async () => kimsContacts()[0]);
+    const signedUp = await eventually(async () => kimsContacts()[0], 30_000, 100);
     stack.zoho.deleteContact(orgId, signedUp.contact_id);
 
     const mark = stack.zoho.mark();
@@ -191,11 +191,11 @@ describe('contacts, items and invoices deleted in Zoho after Connector linked th
     store.refundOrder(order.id, { amount: '5.00', reason: 'goodwill' });
     await store.flushDeliveries();
     // A draft invoice takes no credit: the credit note stays open, so Zoho lets the owner delete the invoice.
-    const credited = await until('the refund is a credit note', async () => {
+    const credited = await eventually(async () => {
       const s = await story(order.id, ['synced']);
       const notes = (s as unknown as { creditNotes: Array<{ state: string; creditNoteNumber: string | null }> }).creditNotes;
       return notes.length === 1 && notes[0]!.state === 'credited' ? s : undefined;
-    });
+    }, 30_000, 100);
     stack.zoho.deleteInvoice(orgId, credited.invoice!.id);
     store.updateOrder(order.id, { customerNote: 'gift' });
     await store.flushDeliveries();
@@ -223,11 +223,11 @@ describe('contacts, items and invoices deleted in Zoho after Connector linked th
     assert.deepEqual(documentCalls(mark), [`GET /invoices/${deletedId} 404`]);
 
     assert.equal((await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/rebook`)).status, 202);
-    await until('the new invoice and its credit note', async () => {
+    await eventually(async () => {
       const s = await story(order.id, ['synced']);
       const notes = (s as unknown as { creditNotes: Array<{ state: string }> }).creditNotes;
       return notes.length === 1 && notes[0]!.state === 'credited' ? s : undefined;
-    });
+    }, 30_000, 100);
     const invoices = invoicesOf(order.number);
     assert.equal(invoices.length, 1);
     const notes = stack.zoho.creditNotes(orgId).filter((n) => n.reference_number?.startsWith(`${order.number}-R`));
@@ -248,12 +248,3 @@ describe('contacts, items and invoices deleted in Zoho after Connector linked th
   });
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}

@@ -225,7 +225,8 @@ export class OrderSyncService {
     if (reinstating) await this.reopen(connection, order, record, zoho);
     // A reinstated invoice is written even when it shows this snapshot: its answer says what the
     // order's payment can take again.
-    if (record.invoiceId && record.invoiceHash === hashOf(plan) && !reinstating) {
+    let invoiceHash = hashOf(plan);
+    if (record.invoiceId && record.invoiceHash === invoiceHash && !reinstating) {
       // Nothing the invoice shows has changed (a status moving on, a refund, meta data): Zoho's
       // calls are scarce, so the snapshot is applied without one.
       await this.records.markApplied(connection.id, order.id, order.status, snapshotOf(order, event));
@@ -250,6 +251,7 @@ export class OrderSyncService {
       const checked = await this.planner.checkRefused(connection, order, zoho, event, plan);
       if (!checked.plan) throw withCheck(error, checked.check);
       plan = checked.plan;
+      invoiceHash = hashOf(plan);
       relinked = checked.check;
       invoice = await write(plan);
     }
@@ -267,7 +269,7 @@ export class OrderSyncService {
       adjustment: plan.adjustment,
       adjustmentReason: plan.reconciliation.reasons.join('; ') || null,
       exchangeRate: bookedRate(plan.payload.exchange_rate, invoice.exchange_rate),
-      invoiceHash: hashOf(plan),
+      invoiceHash,
       ...snapshotOf(order, event),
       reason: reconciled ? null : `Zoho total ${zohoTotal} differs from the order total ${plan.orderTotal}`,
     });
