@@ -55,3 +55,18 @@ export class ApiError extends CliError {
     return this.statusCode === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE) \//.test(this.serverMessage);
   }
 }
+
+/**
+ * A call to a route an older token-service lacks: its 404 `Cannot POST …` becomes "update
+ * token-service" rather than "not found", which reads like a wrong id. `what` names the feature.
+ */
+export async function onNewerRoute<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ApiError && error.isMissingRoute) {
+      throw new CliError(`this admin API does not offer ${what} yet (${error.method} ${error.path} answered 404); update token-service`, EXIT.failed);
+    }
+    throw error;
+  }
+}

@@ -1,24 +1,14 @@
 import type { ApiClient } from './api-client';
 import type { JobProgress } from './api-types';
-import { ApiError, CliError, EXIT } from './errors';
+import { ApiError, CliError, EXIT, onNewerRoute } from './errors';
 import { cellText, Output, ProgressBar } from './output';
 
 const DEFAULT_POLL_INTERVAL_MS = 1000;
 const SIGINT_EXIT_CODE = 130;
 
-/**
- * Starts a server-side job (replay, backfill). An older token-service answers 404 `Cannot POST …`
- * for the route; say that plainly rather than "not found", which reads like a wrong connection id.
- */
+/** Starts a server-side job (replay, backfill), a route older token-services lack. */
 export async function startJob<T>(api: ApiClient, path: string, body: unknown, what: string): Promise<T> {
-  try {
-    return await api.post<T>(path, body);
-  } catch (error) {
-    if (error instanceof ApiError && error.isMissingRoute) {
-      throw new CliError(`this admin API does not offer ${what} yet (${error.method} ${error.path} answered 404); update token-service`, EXIT.failed);
-    }
-    throw error;
-  }
+  return onNewerRoute(what, () => api.post<T>(path, body));
 }
 
 export interface FollowOptions {

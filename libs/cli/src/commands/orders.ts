@@ -2,7 +2,7 @@ import { apiPath } from '../api-client';
 import type { AuditEntry, OrderDetail, OrderPayment, OrderView, RefundCredit, Republished } from '../api-types';
 import { flagOption, integerOption, ParsedArgs, stringOption } from '../args';
 import type { Command, CommandContext } from '../command';
-import { ApiError, CliError, EXIT, ExitCode, UsageError } from '../errors';
+import { EXIT, ExitCode, onNewerRoute, UsageError } from '../errors';
 import { Column, formatMoney, formatTime, renderDetails, renderTable } from '../output';
 import { deadLetterColumns } from './dead-letters';
 
@@ -57,16 +57,7 @@ const rebook: Command = {
   examples: ['connector orders rebook 6f1c… 1042'],
   async run({ api, out }, args) {
     const [connectionId, orderId] = args.positionals;
-    let result: Republished;
-    try {
-      result = await api.post<Republished>(apiPath('connections', connectionId, 'orders', orderId, 'rebook'));
-    } catch (error) {
-      // An older token-service answers `Cannot POST …`: say so, rather than "not found", which reads like a wrong id.
-      if (error instanceof ApiError && error.isMissingRoute) {
-        throw new CliError(`this admin API does not offer rebooking yet (${error.method} ${error.path} answered 404); update token-service`, EXIT.failed);
-      }
-      throw error;
-    }
+    const result = await onNewerRoute('rebooking', () => api.post<Republished>(apiPath('connections', connectionId, 'orders', orderId, 'rebook')));
     out.result(result, () => {
       out.line(`Order ${orderId}: deleted invoice forgotten; event #${result.originalSeq} sent through the pipeline again as #${result.seq} to book a new invoice.`);
       out.line(`Follow it with: connector orders ${connectionId} ${orderId}`);

@@ -2,7 +2,7 @@ import { apiPath } from '../api-client';
 import type { PinResult, ProductLink } from '../api-types';
 import { flagOption, integerOption } from '../args';
 import type { Command } from '../command';
-import { ApiError, CliError, EXIT } from '../errors';
+import { EXIT, onNewerRoute } from '../errors';
 import { renderTable } from '../output';
 
 const list: Command = {
@@ -71,18 +71,10 @@ const unpin: Command = {
   examples: ['connector products unpin 6f1c… 812', 'connector products unpin 6f1c… 812 --variation 815'],
   async run({ api, out }, args) {
     const [connectionId, productId] = args.positionals;
-    let result: UnpinResult;
-    try {
-      result = await api.request<UnpinResult>('DELETE', apiPath('connections', connectionId, 'products', productId, 'pin'), {
+    const result = await onNewerRoute('unpinning', () =>
+      api.request<UnpinResult>('DELETE', apiPath('connections', connectionId, 'products', productId, 'pin'), {
         query: { variationId: integerOption(args, 'variation') },
-      });
-    } catch (error) {
-      // An older token-service answers `Cannot DELETE …`: say so, rather than "not found", which reads like a wrong id.
-      if (error instanceof ApiError && error.isMissingRoute) {
-        throw new CliError(`this admin API does not offer unpinning yet (${error.method} ${error.path} answered 404); update token-service`, EXIT.failed);
-      }
-      throw error;
-    }
+      }));
     out.result(result, () => {
       const target = result.variationId ? `Product ${result.productId} variation ${result.variationId}` : `Product ${result.productId}`;
       out.line(`${target} is no longer pinned; its next order matches it by SKU, then name.`);
