@@ -113,7 +113,7 @@ export function wooErrorFor(operation: string, response: WooResponse, retryAfter
   }
   if (status >= 300 && status < 400) {
     const location = response.headers.get('location');
-    return new WooApiError(failure, `the store redirects${location ? ` to ${location}` : ''}; use the address it redirects to as the store URL`);
+    return new WooApiError(failure, `the store redirects${location ? ` to ${redirectTarget(location)}` : ''}; use the address it redirects to as the store URL`);
   }
   if (status === 401) return new WooCredentialsError(failure, credentialsHint(failure.wooCode));
   if (status === 403) return new WooPermissionError(failure, 'the API key\'s user lacks the permission for this; create the key for an administrator or shop manager');
@@ -131,7 +131,24 @@ function credentialsHint(wooCode: string | undefined): string {
   return 'check the consumer key and secret (and that the key has read/write permission)';
 }
 
+/**
+ * Where a redirect points, without its query or fragment: a store redirecting an OAuth 1.0a
+ * request (http) echoes the request's query, which carries the consumer key and the signature,
+ * and this text ends up in API answers, the audit trail and logs.
+ */
+function redirectTarget(location: string): string {
+  try {
+    const url = new URL(location);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return location.split(/[?#]/)[0]!.slice(0, 200);
+  }
+}
+
+/** Credentials a store's page may echo back from the request URL (OAuth 1.0a or query-string keys). */
+const ECHOED_CREDENTIAL = /\b(oauth_[a-z_]+|consumer_key|consumer_secret)=[^&\s"'<>]*/gi;
+
 function describeNonJson(text: string): string {
-  const snippet = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160);
+  const snippet = text.replace(/<[^>]*>/g, ' ').replace(ECHOED_CREDENTIAL, '$1=…').replace(/\s+/g, ' ').trim().slice(0, 160);
   return snippet === '' ? 'an empty answer' : `a non-JSON answer: ${snippet}`;
 }

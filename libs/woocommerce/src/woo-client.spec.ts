@@ -262,6 +262,18 @@ describe('WooClient', () => {
       assert.equal(server.requests.length, 1);
     });
 
+    it('a redirect that echoes the signed query (OAuth 1.0a over http) does not carry the key into the error', async () => {
+      handler = (request) => {
+        const echoed = `https://www.shop.example${request.path}?${request.query.toString()}`;
+        return { status: 301, headers: { Location: echoed }, raw: `Moved to ${echoed} (consumer_key=${KEY}&consumer_secret=${SECRET})` };
+      };
+      const error = await rejection(woo.getOrder(1), WooApiError);
+      assert.match(error.message, /redirects to https:\/\/www\.shop\.example\/shop\/wp-json\/wc\/v3\/orders\/1;/);
+      assert.ok(server.requests[0]!.query.has('oauth_consumer_key'), 'the request was signed in its query');
+      for (const secret of [KEY, SECRET]) assert.ok(!error.message.includes(secret), `no ${secret} in: ${error.message}`);
+      assert.doesNotMatch(error.message, /oauth_(signature|nonce)=[^…]/);
+    });
+
     it('timeouts and refused connections are transient', async () => {
       handler = () => ({ delayMs: 1500, json: {} });
       assert.equal((await rejection(woo.getOrder(1), WooUnavailableError)).code, 'timeout');
