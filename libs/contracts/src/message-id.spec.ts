@@ -28,4 +28,13 @@ describe('deliveryMessageId', () => {
   it('says none for what a delivery lacks', () => {
     assert.match(deliveryMessageId({ connectionId: 'c1', topic: 'order.created', resourceId: null, rawBody: Buffer.from('{}') }), /^c1:order\.created:none:none:[0-9a-f]{24}$/);
   });
+
+  it('hashes a part that is not short printable ASCII, so an odd but signed delivery still gets a one-line, bounded id', () => {
+    const body = Buffer.from('{}');
+    const odd = deliveryMessageId({ connectionId: 'c1', topic: 'order.updated', resourceId: '7\r\n27', modifiedGmt: 'x'.repeat(600_000), rawBody: body });
+    assert.match(odd, /^c1:order\.updated:h[0-9a-f]{16}:h[0-9a-f]{16}:[0-9a-f]{24}$/);
+    assert.equal(deliveryMessageId({ connectionId: 'c1', topic: 'order.updated', resourceId: '7\r\n27', modifiedGmt: 'x'.repeat(600_000), rawBody: body }), odd, 'equal values, equal ids');
+    assert.notEqual(deliveryMessageId({ connectionId: 'c1', topic: 'order.updated', resourceId: '7\n27', modifiedGmt: 'x', rawBody: body }), odd);
+    assert.match(deliveryMessageId({ connectionId: 'c1', topic: 'ordér.updated', resourceId: 1, rawBody: body }), /^c1:h[0-9a-f]{16}:1:none:/);
+  });
 });

@@ -19,11 +19,23 @@ export function deliveryMessageId(
     modifiedGmt?: string | null;
   } & ({ rawBody: Uint8Array } | { bodyDigest: Uint8Array }),
 ): string {
-  const resource = input.resourceId === undefined || input.resourceId === null ? 'none' : String(input.resourceId);
-  const modified = input.modifiedGmt || 'none';
+  const resource = input.resourceId === undefined || input.resourceId === null ? 'none' : idPart(String(input.resourceId));
+  const modified = input.modifiedGmt ? idPart(input.modifiedGmt) : 'none';
   const digest = 'bodyDigest' in input ? Buffer.from(input.bodyDigest.buffer, input.bodyDigest.byteOffset, input.bodyDigest.byteLength).toString('hex') : sha256Hex(input.rawBody);
-  return `${input.connectionId}:${input.topic}:${resource}:${modified}:${digest.slice(0, 24)}`;
+  return `${input.connectionId}:${idPart(input.topic)}:${resource}:${modified}:${digest.slice(0, 24)}`;
 }
+
+/**
+ * A part of the id as it came (short printable ASCII, as WooCommerce sends ids, dates and topics),
+ * else a hash of it. The parts come from the delivery's body and headers, which a signed but odd
+ * delivery can fill with anything: the id travels as a NATS header (one line of ASCII) and must
+ * stay short, while equal values must still give equal ids.
+ */
+function idPart(value: string): string {
+  return PLAIN_PART.test(value) ? value : `h${sha256Hex(value).slice(0, 16)}`;
+}
+
+const PLAIN_PART = /^[\x21-\x7e]{1,64}$/;
 
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');

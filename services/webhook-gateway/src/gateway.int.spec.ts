@@ -148,6 +148,25 @@ describe('webhook-gateway against real NATS JetStream and PostgreSQL', () => {
     }
   });
 
+  test('a signed delivery whose id or date is not what WooCommerce sends is stored (200), its odd fields left out of the headers', async () => {
+    const odd = [
+      { id: '7\r\n27', date_modified_gmt: '2026-11-29T10:00:00\n' },
+      { id: 'x'.repeat(100_000), date_modified_gmt: 'y'.repeat(100) },
+      { id: 1e400, date_modified_gmt: 5 },
+    ];
+    const jsm = await jetstreamManager(topo.nc);
+    for (const fields of odd) {
+      const body = Buffer.from(JSON.stringify({ ...fields, status: 'processing' }).replace('null', '1e400'));
+      const res = await post(`/webhooks/woocommerce/${connectionId}`, body, wooHeaders('order.updated', sign(body, 'wh-secret & more')));
+      assert.equal(res.status, 200, body.toString().slice(0, 80));
+      const { sequence } = (await res.json()) as { sequence: number };
+      const stored = (await jsm.streams.getMessage(topo.topology.stream, { seq: sequence }))!;
+      assert.deepEqual(Buffer.from(stored.data), body, 'stored as it came');
+      assert.equal(stored.header.get(HEADERS.resourceId), '');
+      assert.match(stored.header.get(HEADERS.msgId), new RegExp(`^${connectionId}:order.updated:none:none:[0-9a-f]{24}$`));
+    }
+  });
+
   test('an unknown topic is recorded (202) under the unknown resource, not processed', async () => {
     const body = Buffer.from('{"id":5,"code":"SAVE10"}');
     const res = await post(`/webhooks/woocommerce/${connectionId}`, body, wooHeaders('coupon.exploded', sign(body, 'wh-secret & more')));

@@ -146,10 +146,18 @@ function first(value: string | string[] | undefined): string | undefined {
 
 const readEnvelope = jsonObjectFieldReader(['id', 'date_modified_gmt']);
 
+/**
+ * The two fields go into headers, the message id and log lines, so only as WooCommerce sends them
+ * (an integer id, a short timestamp); anything else is left out here and the body, stored as it
+ * came, is judged by the consumer that reads it (which dead-letters it with the reason).
+ */
 function idOf(id: unknown): number | string | undefined {
-  return typeof id === 'number' || typeof id === 'string' ? id : undefined;
+  if (typeof id === 'number') return Number.isFinite(id) ? id : undefined;
+  return typeof id === 'string' && SHORT_LINE.test(id) ? id : undefined;
 }
 
 function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value ? value : undefined;
+  return typeof value === 'string' && SHORT_LINE.test(value) ? value : undefined;
 }
+
+const SHORT_LINE = /^[\x20-\x7e]{1,64}$/;
