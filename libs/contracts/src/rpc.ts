@@ -15,6 +15,16 @@ export interface ZohoSessionReply {
 export interface ZohoInvalidateRequest {
   connectionId: string;
   accessToken: string;
+  /**
+   * The caller was handed this token right after its own report dropped the one before (a new
+   * mint), and Zoho refused it too: the authorization lacks a scope or access, not a token.
+   */
+  freshTokenRefused?: boolean;
+}
+
+export interface ZohoInvalidateReply {
+  /** The refused token was the current one and is dropped: the next session brings a new mint. */
+  dropped: boolean;
 }
 
 /**

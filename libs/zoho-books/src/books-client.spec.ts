@@ -150,7 +150,48 @@ describe('ZohoBooksClient', () => {
     const stuck: ZohoSession = { getAccessToken: async () => ({ accessToken: 'only-token', apiDomain: server.url }), invalidate: async () => undefined };
     const client = new ZohoBooksClient({ session: stuck, organizationId: '10234695', allowPrivate: true });
     await rejection(client.getItem('1'), ZohoApiError);
+    assert.equal(server.requests.length, 1, 'no second call with a token already refused');
+  });
+
+  it('refreshes once: a token minted for this call refused too is a permission error, reported as such and kept', async () => {
+    handler = () => ({ status: 401, json: fixture('error-not-authorized-57.json') });
+    const reports: Array<[string, boolean]> = [];
+    let current = 'token-1';
+    const minting: ZohoSession = {
+      getAccessToken: async () => ({ accessToken: current, apiDomain: server.url }),
+      invalidate: async (accessToken, options) => {
+        reports.push([accessToken, options?.freshTokenRefused === true]);
+        if (options?.freshTokenRefused) return { dropped: false };
+        current = 'token-2';
+        return { dropped: true };
+      },
+    };
+    const client = new ZohoBooksClient({ session: minting, organizationId: '10234695', allowPrivate: true });
+    const error = await rejection(client.getItem('1'), ZohoApiError);
+    assert.match(error.message, /scope/);
     assert.equal(server.requests.length, 2);
+    assert.deepEqual(reports, [['token-1', false], ['token-2', true]]);
+    assert.equal(current, 'token-2', 'the fresh token stays for the calls it may make');
+  });
+
+  it('replaces an older token it held and then the current one, but still asks Zoho with only one new token', async () => {
+    handler = (request) => (request.headers.authorization === 'Zoho-oauthtoken token-4' ? { json: fixture('item-create-response.json') } : { status: 401, json: fixture('error-not-authorized-57.json') });
+    let current = 'token-1';
+    const session: ZohoSession = {
+      getAccessToken: async () => ({ accessToken: current, apiDomain: server.url }),
+      invalidate: async (accessToken, options) => {
+        if (options?.freshTokenRefused) return { dropped: false };
+        if (accessToken === 'token-1') {
+          current = 'token-2'; // another caller refreshed meanwhile: token-1 was no longer current
+          return { dropped: false };
+        }
+        current = accessToken === 'token-2' ? 'token-3' : 'token-4';
+        return { dropped: true };
+      },
+    };
+    const client = new ZohoBooksClient({ session, organizationId: '10234695', allowPrivate: true });
+    await rejection(client.getItem('1'), ZohoApiError);
+    assert.deepEqual(server.requests.map((r) => r.headers.authorization), ['Zoho-oauthtoken token-1', 'Zoho-oauthtoken token-2', 'Zoho-oauthtoken token-3']);
   });
 
   it('maps 429 code 44 to a transient error honouring Retry-After', async () => {

@@ -57,8 +57,8 @@ const UNSCOPED_KEY = 'unscoped';
 
 /**
  * Typed Zoho Books v3 calls for one organization. Every call goes to `<apiDomain>/books/v3/…` with
- * the session's token; a token Zoho refuses (401 with code 57 or 14) is invalidated and the call
- * retried exactly once with a fresh one. Everything else is mapped to the shared error taxonomy by
+ * the session's token; a token Zoho refuses (401 with code 57 or 14) is reported and the call
+ * retried with a fresh one, once (`replaceRefusedToken`). Everything else is mapped to the shared error taxonomy by
  * `booksErrorFor` and thrown; retrying transient failures is the caller's job, so a 429 never
  * triggers a burst of in-call retries that would eat more quota.
  */
@@ -333,7 +333,7 @@ export class ZohoBooksClient {
     const operation = `${method} ${path}`;
 
     const limiterKey = (scoped && this.organizationId) || UNSCOPED_KEY;
-    let lastRefusedToken: string | undefined;
+    const refusals = { minted: false };
     for (let attempt = 1; ; attempt++) {
       // The token is taken after the wait for the organization's budget, so it is a fresh one.
       const release = await this.rateLimiter?.acquire(limiterKey);
@@ -353,15 +353,7 @@ export class ZohoBooksClient {
       const code = codeOf(body);
 
       const tokenRefused = raw.status === 401 && (code === ZohoErrorCode.NOT_AUTHORIZED || code === ZohoErrorCode.UNAUTHENTICATED);
-      // A refused token is dropped and the call tried again with the session's current one. That
-      // one can be dead too (this caller held an older token while the newer one also expired or
-      // was revoked), so keep going while each refusal is of a different token; the same token
-      // refused twice means the authorization itself lacks access.
-      if (tokenRefused && attempt <= MAX_TOKEN_RETRIES && accessToken !== lastRefusedToken) {
-        lastRefusedToken = accessToken;
-        await this.session.invalidate(accessToken);
-        continue;
-      }
+      if (tokenRefused && attempt <= MAX_TOKEN_RETRIES && (await this.replaceRefusedToken(accessToken, refusals))) continue;
       const error = booksErrorFor(operation, { status: raw.status, headers: raw.headers, body, text: raw.text });
       if (error instanceof ZohoRateLimitedError) {
         await this.rateLimiter?.block?.(limiterKey, error.retryAfterMs ?? 60_000)?.catch(() => undefined);
@@ -369,6 +361,27 @@ export class ZohoBooksClient {
       if (error) throw error;
       return { status: raw.status, body: body as ZohoEnvelope };
     }
+  }
+
+  /**
+   * Zoho refused `accessToken`: reports it and says whether the call is worth trying again with the
+   * session's next token. The token handed back can be dead too (this caller held an older one
+   * while the current one also expired), so a token that was not minted for this call is replaced
+   * and tried; but Zoho is asked only once with a token minted for this call (specs §1.6, "refresh
+   * once"): that one refused as well means the authorization lacks the OAuth scope or the
+   * organization access, which no new token changes. It is then kept, not dropped (it serves every
+   * other operation), and the session remembers, so callers refused the same way do not mint
+   * tokens for nothing: Zoho allows 10 in 10 minutes, and then blocks every call of the connection.
+   */
+  private async replaceRefusedToken(accessToken: string, refusals: { minted: boolean }): Promise<boolean> {
+    if (refusals.minted) {
+      await this.session.invalidate(accessToken, { freshTokenRefused: true });
+      return false;
+    }
+    const outcome = await this.session.invalidate(accessToken);
+    refusals.minted = outcome?.dropped === true;
+    // The same token again: the session has no other for this refusal; a call with it would be refused too.
+    return (await this.session.getAccessToken()).accessToken !== accessToken;
   }
 
   private async exchangeRecorded(
@@ -402,7 +415,7 @@ export class ZohoBooksClient {
   }
 }
 
-/** Refused tokens replaced within one call before giving up. */
+/** Refused tokens replaced within one call before giving up (a session that cannot say `dropped`). */
 const MAX_TOKEN_RETRIES = 3;
 
 function codeOf(body: unknown): number | undefined {

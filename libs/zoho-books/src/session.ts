@@ -5,8 +5,13 @@
 export interface ZohoSession {
   /** A currently valid access token and the data centre's API domain it belongs to. */
   getAccessToken(): Promise<{ accessToken: string; apiDomain: string }>;
-  /** Zoho refused `accessToken` (401, code 57/14): drop it so the next `getAccessToken` mints a new one. */
-  invalidate(accessToken: string): Promise<void>;
+  /**
+   * Zoho refused `accessToken` (401, code 57/14): drop it so the next `getAccessToken` mints a new
+   * one. `freshTokenRefused`: it was minted for this very call's earlier report, so it is kept (the
+   * authorization lacks a scope or access). Resolves `dropped` when the token was the current one
+   * (the next token is a new mint); a session that cannot tell resolves nothing.
+   */
+  invalidate(accessToken: string, options?: { freshTokenRefused?: boolean }): Promise<{ dropped: boolean } | void>;
 }
 
 /** Throttles calls per organization (Zoho allows 100 a minute and a few in flight). */

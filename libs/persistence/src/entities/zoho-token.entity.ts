@@ -23,6 +23,10 @@ export class ZohoTokenEntity {
   @Column({ name: 'minted_at', type: 'jsonb', default: () => `'[]'::jsonb` })
   mintedAt: string[];
 
+  /** Zoho refused this token right after it was minted: a scope or access problem (see ZohoTokenManager.invalidate). */
+  @Column({ name: 'refused_fresh_at', type: 'timestamptz', nullable: true })
+  refusedFreshAt: Date | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { outsideCallDeadline, SingleFlight } from '@connector/common';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { RPC, ZohoInvalidateRequest, ZohoSessionReply, ZohoSessionRequest } from '@connector/contracts';
+import { RPC, ZohoInvalidateReply, ZohoInvalidateRequest, ZohoSessionReply, ZohoSessionRequest } from '@connector/contracts';
 import { NatsRpcClient } from '@connector/messaging';
 import { DEFAULT_RATE_LIMIT, ZohoRateLimiter } from '@connector/persistence';
 import { ZohoBooksClient, ZohoCallRecord, ZohoSession } from '@connector/zoho-books';
@@ -66,13 +66,15 @@ export class ZohoClientFactory {
         const current = await this.session(connectionId);
         return { accessToken: current.accessToken, apiDomain: current.apiDomain };
       },
-      invalidate: async (accessToken: string) => {
+      invalidate: async (accessToken: string, options?: { freshTokenRefused?: boolean }) => {
         // A request already under way may bring back the refused token: later callers ask anew.
         this.forgetSession(connectionId);
-        await this.rpc.call<unknown>(RPC.zohoInvalidate, { connectionId, accessToken } satisfies ZohoInvalidateRequest);
+        const reply = await this.rpc.call<Partial<ZohoInvalidateReply>>(RPC.zohoInvalidate, { connectionId, accessToken, ...options } satisfies ZohoInvalidateRequest);
         // So may one started while token-service had not yet heard of the refusal: the caller
         // asks anew after it has, or it would be handed the refused token again.
         this.forgetSession(connectionId);
+        // An older token-service answers without `dropped`: the client then retries as it did.
+        return typeof reply?.dropped === 'boolean' ? { dropped: reply.dropped } : undefined;
       },
     };
     return new ZohoBooksClient({

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RPC, ZohoInvalidateRequest, ZohoSessionReply, ZohoSessionRequest } from '@connector/contracts';
+import { RPC, ZohoInvalidateReply, ZohoInvalidateRequest, ZohoSessionReply, ZohoSessionRequest } from '@connector/contracts';
 import { ZohoTokenManager } from './zoho-token.manager';
 
 /** How the sync services get Zoho tokens: core-NATS request/reply, never a shared secret. */
@@ -14,8 +14,7 @@ export class ZohoSessionHandler {
   }
 
   @MessagePattern(RPC.zohoInvalidate)
-  async invalidate(@Payload() request: ZohoInvalidateRequest): Promise<{ invalidated: true }> {
-    await this.tokens.invalidate(request.connectionId, request.accessToken);
-    return { invalidated: true };
+  invalidate(@Payload() request: ZohoInvalidateRequest): Promise<ZohoInvalidateReply> {
+    return this.tokens.invalidate(request.connectionId, request.accessToken, { freshTokenRefused: request.freshTokenRefused === true });
   }
 }

@@ -5,7 +5,7 @@ import { SecretBox } from '@connector/crypto';
 import { LOGGER } from '@connector/platform';
 import { ConnectionEntity, ConnectionStore, ZohoTokenEntity } from '@connector/persistence';
 import { ZohoBooksClient, ZohoOAuthClient, ZohoSession } from '@connector/zoho-books';
-import type { ZohoSessionReply } from '@connector/contracts';
+import type { ZohoInvalidateReply, ZohoSessionReply } from '@connector/contracts';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 
@@ -38,15 +38,30 @@ export class ZohoTokenManager {
     return this.sessions.run(connectionId, () => this.resolveSession(connectionId));
   }
 
-  /** Zoho rejected this token (401/57): make sure the next session() refreshes. */
-  async invalidate(connectionId: string, accessToken: string): Promise<void> {
-    const row = await this.dataSource.getRepository(ZohoTokenEntity).findOne({ where: { connectionId } });
-    if (!row) return;
-    if (this.open(row, connectionId) !== accessToken) return; // already replaced by a newer token
-    await this.dataSource.getRepository(ZohoTokenEntity).update({ connectionId }, { expiresAt: new Date(0) });
+  /**
+   * Zoho refused this token (401, code 57/14): the next session() mints a new one, unless the
+   * refusal is known not to be the token's. `freshTokenRefused`: the caller got this token, newly
+   * minted, in answer to its own report and Zoho refused it too, so the authorization lacks a scope
+   * or the organization's access (specs §1.6: refresh once, then it is a permission error). The
+   * token is kept for every other operation and, for a mint window, further reports of it mint
+   * nothing: each would cost one of Zoho's 10 mints per 10 minutes, and once they are spent every
+   * call of the connection waits.
+   */
+  async invalidate(connectionId: string, accessToken: string, options: { freshTokenRefused?: boolean } = {}): Promise<ZohoInvalidateReply> {
+    const repo = this.dataSource.getRepository(ZohoTokenEntity);
+    const row = await repo.findOne({ where: { connectionId } });
+    if (!row || this.open(row, connectionId) !== accessToken) return { dropped: false }; // already replaced by a newer token
+    if (options.freshTokenRefused) {
+      await repo.update({ connectionId }, { refusedFreshAt: new Date() });
+      this.logger.warn({ connectionId }, 'Zoho refused a newly minted access token: the authorization lacks an OAuth scope or access to the organization; the token is kept and no new one is minted for this');
+      return { dropped: false };
+    }
+    if (row.refusedFreshAt && Date.now() - row.refusedFreshAt.getTime() < MINT_WINDOW_MS) return { dropped: false };
+    await repo.update({ connectionId }, { expiresAt: new Date(0) });
     // A session resolving now may have read the refused token before the update: the callers
     // asking after this answer (the one that reported it first) start a new one.
     this.sessions.forget(connectionId);
+    return { dropped: true };
   }
 
   /** A session usable by a Books client inside this service (ping, organization lookup). */
@@ -56,7 +71,7 @@ export class ZohoTokenManager {
         const s = await this.session(connectionId);
         return { accessToken: s.accessToken, apiDomain: s.apiDomain };
       },
-      invalidate: (accessToken: string) => this.invalidate(connectionId, accessToken),
+      invalidate: (accessToken: string, options?: { freshTokenRefused?: boolean }) => this.invalidate(connectionId, accessToken, options),
     };
   }
 
@@ -118,6 +133,7 @@ export class ZohoTokenManager {
         apiDomain: refreshed.apiDomain,
         expiresAt: refreshed.expiresAt,
         mintedAt: [...recentMints, new Date(now).toISOString()],
+        refusedFreshAt: null,
       });
       await repo.save(saved);
       if (connection.zohoApiDomain !== refreshed.apiDomain) {
@@ -136,7 +152,7 @@ export class ZohoTokenManager {
     const books = new ZohoBooksClient({
       session: {
         getAccessToken: async () => ({ accessToken: token.accessToken, apiDomain: token.apiDomain }),
-        invalidate: (accessToken: string) => this.invalidate(connection.id, accessToken),
+        invalidate: (accessToken: string, options?: { freshTokenRefused?: boolean }) => this.invalidate(connection.id, accessToken, options),
       },
       allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS,
     });
