@@ -46,6 +46,14 @@ describe('parseArgs', () => {
   it('skips required checks when help is asked for', () => {
     assert.equal(parse(['-h']).options.help, true);
   });
+
+  it("accepts a secret's file form and leaves its required check to secret-options.ts", () => {
+    const secret: OptionSpec = { name: 'consumer-secret', kind: 'string', description: '', required: true, secret: { env: 'CONNECTOR_CONSUMER_SECRET' } };
+    assert.deepEqual(parseArgs(['--consumer-secret-file', '-'], [secret], [], 'test').options, { 'consumer-secret-file': '-' });
+    assert.deepEqual(parseArgs([], [secret], [], 'test').options, {});
+    assert.throws(() => parseArgs(['--consumer-secret-file'], [secret], [], 'test'), /--consumer-secret-file needs a value/);
+    assert.throws(() => parse(['c1', '--since', 'x', '--state-file', 'f']), /unknown option --state-file/, 'only secrets have a file form');
+  });
 });
 
 describe('commandWords', () => {
@@ -54,6 +62,11 @@ describe('commandWords', () => {
       { word: 'orders', index: 2 },
       { word: 'retry', index: 4 },
     ]);
+  });
+
+  it("skips a global secret's file form and its path", () => {
+    const globals: OptionSpec[] = [...GLOBALS, { name: 'token', kind: 'string', description: '', secret: { env: 'CONNECTOR_TOKEN' } }];
+    assert.deepEqual(commandWords(['--token-file', '/run/token', 'orders', 'retry'], globals, 2).map((w) => w.word), ['orders', 'retry']);
   });
 
   it('stops at a command option, so its value is never taken for a subcommand', () => {

@@ -17,6 +17,23 @@ export interface OptionSpec {
   /** Shown in help after the option, e.g. `<state>`; defaults to `<value>`. */
   placeholder?: string;
   required?: boolean;
+  /** Marks a credential, which may also come from a file or stdin (and an environment variable). */
+  secret?: SecretSpec;
+}
+
+/**
+ * A secret option `--x` is also accepted as `--x-file <path>` (`-` for stdin) and, when `env` is
+ * set, from that variable: a value on the command line is visible to other local users (`ps`) and
+ * kept in shell history. secret-options.ts reads them after parsing; commands just read `--x`.
+ */
+export interface SecretSpec {
+  /**
+   * The variable holding it, e.g. CONNECTOR_CONSUMER_SECRET. Left out for optional secrets: a
+   * variable left set in the shell would silently change what a later command does.
+   */
+  env?: string;
+  /** Help text for where it comes from when none of its forms is given. */
+  fallback?: string;
 }
 
 export interface PositionalSpec {
@@ -37,7 +54,7 @@ export function parseArgs(
   positionalSpecs: readonly PositionalSpec[],
   command: string,
 ): ParsedArgs {
-  const specs = new Map(optionSpecs.map((spec) => [spec.name, spec]));
+  const specs = acceptedOptions(optionSpecs);
   const positionals: string[] = [];
   const options: ParsedArgs['options'] = {};
 
@@ -78,7 +95,8 @@ export function parseArgs(
   }
 
   for (const spec of optionSpecs) {
-    if (spec.required && options[spec.name] === undefined && !options.help) {
+    // A required secret may come from its file or variable instead: secret-options.ts checks it.
+    if (spec.required && !spec.secret && options[spec.name] === undefined && !options.help) {
       throw new UsageError(`missing --${spec.name}`, command);
     }
   }
@@ -117,7 +135,7 @@ export function wantsHelp(argv: readonly string[]): boolean {
  * `retry` is a value, not a subcommand. Returns each word's index so the caller can remove it.
  */
 export function commandWords(argv: readonly string[], globalOptions: readonly OptionSpec[], max: number): Array<{ word: string; index: number }> {
-  const globals = new Map(globalOptions.map((spec) => [spec.name, spec]));
+  const globals = acceptedOptions(globalOptions);
   const words: Array<{ word: string; index: number }> = [];
   for (let i = 0; i < argv.length && words.length < max; i++) {
     const token = argv[i];
@@ -133,6 +151,18 @@ export function commandWords(argv: readonly string[], globalOptions: readonly Op
     words.push({ word: token, index: i });
   }
   return words;
+}
+
+/** The name of a secret option's file form: `--consumer-secret` → `consumer-secret-file`. */
+export const secretFileOption = (spec: OptionSpec) => `${spec.name}-file`;
+
+/** Every option a command line may use by name, each secret's file form included. */
+function acceptedOptions(specs: readonly OptionSpec[]): Map<string, OptionSpec> {
+  return new Map(specs.flatMap((spec): Array<[string, OptionSpec]> => {
+    if (!spec.secret) return [[spec.name, spec]];
+    const file: OptionSpec = { name: secretFileOption(spec), kind: 'string', description: spec.description, placeholder: '<path>' };
+    return [[spec.name, spec], [file.name, file]];
+  }));
 }
 
 // Typed reads of parsed options: the parser already checked each value against its spec's kind.

@@ -94,6 +94,38 @@ describe('connector: help, configuration and exit codes', () => {
     assert.match(run.stderr, /no admin token: set CONNECTOR_TOKEN or pass --token/);
   });
 
+  it('--token-file reads the admin token from a file or stdin, and a refusal names it, never the token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connector-cli-token-'));
+    writeFileSync(join(dir, 'token'), `${TEST_TOKEN}\n`);
+    const fromFile = await runCli(['connections', '--json', '--token-file', join(dir, 'token')], { env: { CONNECTOR_URL: api.url, CONNECTOR_TOKEN: 'not-this-one' } });
+    assert.equal(fromFile.code, 0, fromFile.stderr);
+    assert.equal(api.requests.at(-1)?.authorization, `Bearer ${TEST_TOKEN}`);
+    const fromStdin = await runCli(['--token-file', '-', 'connections', '--json'], { env: { CONNECTOR_URL: api.url }, stdin: `${TEST_TOKEN}\n` });
+    assert.equal(fromStdin.code, 0, fromStdin.stderr);
+
+    const wrong = 'wrong-token-from-stdin-0123456789';
+    const refused = await runCli(['connections', '--token-file', '-'], { env: { CONNECTOR_URL: api.url }, stdin: wrong });
+    assert.equal(refused.code, 3);
+    assert.match(refused.stderr, /rejected the token from stdin \(--token-file -\)/);
+    assert.ok(!refused.stderr.includes(wrong) && !refused.stdout.includes(wrong));
+  });
+
+  it('--token with --token-file, a missing token file or an empty one is a usage error (2) that sends nothing', async () => {
+    api.requests.length = 0;
+    const env = { CONNECTOR_URL: api.url };
+    const both = await runCli(['connections', '--token', TEST_TOKEN, '--token-file', '-'], { env, stdin: TEST_TOKEN });
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /^connector: give --token or --token-file, not both$/m);
+    const missing = await runCli(['connections', '--token-file', TEST_TOKEN], { env });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^connector: --token-file: cannot read the file \(no such file\)$/m);
+    const empty = await runCli(['connections', '--token-file', '-'], { env, stdin: '\n' });
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /^connector: --token-file: stdin is empty$/m);
+    for (const run of [both, missing, empty]) assert.ok(!run.stderr.includes(TEST_TOKEN) && !run.stdout.includes(TEST_TOKEN));
+    assert.equal(api.requests.length, 0);
+  });
+
   it('reads ADMIN_TOKEN from .connector/local.env in the current directory', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'connector-cli-home-'));
     mkdirSync(join(cwd, '.connector'));

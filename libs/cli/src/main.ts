@@ -7,13 +7,17 @@ import { ApiError, CliError, EXIT, UsageError } from './errors';
 import { GLOBAL_OPTIONS } from './global-options';
 import { commandHelp, globalHelp, groupHelp, usageLine } from './help';
 import { Output, Writable } from './output';
+import { readSecretOptions } from './secret-options';
 import { resolveSettings } from './settings';
+import { readStandardInput } from './standard-input';
 
 export interface Io {
   stdout: Writable;
   stderr: Writable;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** All of standard input, for the one secret that may be read from it. */
+  readStdin(): Promise<string>;
 }
 
 /** What the command line names: one command, a group of subcommands, or nothing at all. */
@@ -35,8 +39,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if ('group' in target) throw new UsageError(`\`${target.group}\` needs a subcommand`, target.group);
 
     const { command, rest } = target;
-    const args = parseArgs(rest, [...command.options, ...GLOBAL_OPTIONS], command.positionals, commandName(command));
-    const api = new ApiClient(() => resolveSettings({ url: stringOption(args, 'url'), token: stringOption(args, 'token') }, io.env, io.cwd));
+    const options = [...command.options, ...GLOBAL_OPTIONS];
+    const parsed = parseArgs(rest, options, command.positionals, commandName(command));
+    const { args, origins } = await readSecretOptions(parsed, options, { env: io.env, readStdin: io.readStdin }, commandName(command));
+    const api = new ApiClient(() => resolveSettings({ url: stringOption(args, 'url'), token: stringOption(args, 'token'), tokenSource: origins.token }, io.env, io.cwd));
     return await command.run({ api, out, env: io.env }, args);
   } catch (error) {
     return reportError(error, out, json);
@@ -104,7 +110,14 @@ if (require.main === module) {
     if (error.code === 'EPIPE') process.exit(EXIT.ok);
     throw error;
   });
-  run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
+  const io: Io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    readStdin: () => readStandardInput(process.stdin, process.stderr),
+  };
+  run(process.argv.slice(2), io).then(
     // exitCode rather than exit(): lets a large --json document finish flushing into a pipe.
     (code) => (process.exitCode = code),
   );

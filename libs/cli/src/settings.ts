@@ -16,19 +16,19 @@ export interface Settings {
 
 interface SettingsInput {
   url?: string;
+  /** The token as secret-options.ts found it: from --token, --token-file or CONNECTOR_TOKEN. */
   token?: string;
+  tokenSource?: string;
 }
 
 /** Flags win over the environment, which wins over the local file `npm start` wrote. */
 export function resolveSettings(flags: SettingsInput, env: NodeJS.ProcessEnv, cwd: string): Settings {
   const url = parseUrl(flags.url ?? nonEmpty(env.CONNECTOR_URL) ?? DEFAULT_URL);
-  if (flags.token) return { url, token: flags.token, tokenSource: '--token' };
-  const fromEnv = nonEmpty(env.CONNECTOR_TOKEN);
-  if (fromEnv) return { url, token: fromEnv, tokenSource: 'CONNECTOR_TOKEN' };
+  if (flags.token) return { url, token: flags.token, tokenSource: flags.tokenSource ?? '--token' };
   const fromFile = readLocalToken(join(cwd, LOCAL_ENV_FILE));
   if (fromFile) return { url, token: fromFile, tokenSource: LOCAL_ENV_FILE };
   throw new ApiUnavailableError(
-    `no admin token: set CONNECTOR_TOKEN or pass --token (or run from the directory where \`npm start\` wrote ${LOCAL_ENV_FILE})`,
+    `no admin token: set CONNECTOR_TOKEN or pass --token-file <path> (or run from the directory where \`npm start\` wrote ${LOCAL_ENV_FILE})`,
   );
 }
 

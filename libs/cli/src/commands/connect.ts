@@ -1,14 +1,15 @@
 import { apiPath } from '../api-client';
 import type { ConnectionView, PingReport, WebhookRegistration } from '../api-types';
-import { flagOption, OptionSpec, stringOption } from '../args';
+import { flagOption, OptionSpec, SecretSpec, stringOption } from '../args';
 import type { Command } from '../command';
 import { CliError, EXIT, ExitCode } from '../errors';
 import { renderDetails } from '../output';
+import { SECRET_VARIABLES } from '../secret-variables';
 import { renderWebhookTable } from './connections';
 import { pingSucceeded, renderPing } from './ping-report';
 
-const option = (name: string, description: string, required = true, placeholder?: string): OptionSpec => ({
-  name, kind: 'string', description, required, placeholder,
+const option = (name: string, description: string, required = true, placeholder?: string, secret?: SecretSpec): OptionSpec => ({
+  name, kind: 'string', description, required, placeholder, secret,
 });
 
 /** What happened after the connection was created; each later step may fail on its own. */
@@ -27,11 +28,11 @@ export const connect: Command = {
     option('name', 'A name for the connection', true, '<name>'),
     option('store-url', 'The store, e.g. https://shop.example.com', true, '<url>'),
     option('consumer-key', 'WooCommerce REST key (ck_…)', true, '<key>'),
-    option('consumer-secret', 'WooCommerce REST secret (cs_…)', true, '<secret>'),
-    option('webhook-secret', 'Webhook signing secret (generated when omitted)', false, '<secret>'),
+    option('consumer-secret', 'WooCommerce REST secret (cs_…)', true, '<secret>', { env: SECRET_VARIABLES.consumerSecret }),
+    option('webhook-secret', 'Webhook signing secret (generated when omitted)', false, '<secret>', {}),
     option('zoho-client-id', 'Zoho OAuth client id', true, '<id>'),
-    option('zoho-client-secret', 'Zoho OAuth client secret', true, '<secret>'),
-    option('zoho-refresh-token', 'Zoho OAuth refresh token', true, '<token>'),
+    option('zoho-client-secret', 'Zoho OAuth client secret', true, '<secret>', { env: SECRET_VARIABLES.zohoClientSecret }),
+    option('zoho-refresh-token', 'Zoho OAuth refresh token', true, '<token>', { env: SECRET_VARIABLES.zohoRefreshToken }),
     option('zoho-accounts-url', "The data centre's accounts server, e.g. https://accounts.zoho.eu", true, '<url>'),
     option('zoho-org', 'Zoho Books organization id (resolved from Zoho when omitted)', false, '<id>'),
     { name: 'register-webhooks', kind: 'boolean', description: "Also register the store's webhooks" },
@@ -39,13 +40,14 @@ export const connect: Command = {
   details: [
     'The connection is created first; a failed ping or webhook registration is reported and exits 1',
     'but leaves the connection in place (fix the cause, then `connector ping` / `connector webhooks`).',
-    'Secrets given as options can end up in shell history; prefer reading them from variables.',
+    'Give the secrets in their environment variables or files (`-` reads one from stdin), not as',
+    'arguments: other local users see arguments in `ps`, and shell history keeps them.',
   ],
   examples: [
-    'connector connect --name "Acme store" --store-url https://shop.example.com \\\n' +
-      '    --consumer-key "$WOO_KEY" --consumer-secret "$WOO_SECRET" \\\n' +
-      '    --zoho-client-id "$ZOHO_ID" --zoho-client-secret "$ZOHO_SECRET" --zoho-refresh-token "$ZOHO_REFRESH" \\\n' +
-      '    --zoho-accounts-url https://accounts.zoho.eu --register-webhooks',
+    'read -rs CONNECTOR_ZOHO_REFRESH_TOKEN && export CONNECTOR_ZOHO_REFRESH_TOKEN   # typed without echo, not kept in history',
+    'connector connect --name "Acme store" --store-url https://shop.example.com --consumer-key ck_… \\\n' +
+      '    --consumer-secret-file ~/.secrets/woo-consumer-secret --zoho-client-id 1000.… \\\n' +
+      '    --zoho-client-secret-file ~/.secrets/zoho-client-secret --zoho-accounts-url https://accounts.zoho.eu --register-webhooks',
   ],
   async run({ api, out }, args) {
     const value = (name: string) => stringOption(args, name);

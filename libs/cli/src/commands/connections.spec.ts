@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FakeAdminApi, TEST_TOKEN } from '../test-support/fake-admin-api';
 import { ACME, BETA, connection, OK_PING, order } from '../test-support/fixtures';
@@ -11,6 +14,24 @@ const CONNECT_ARGS = [
   '--zoho-client-id', '1000.ABC', '--zoho-client-secret', 'zsecret', '--zoho-refresh-token', '1000.refresh',
   '--zoho-accounts-url', 'https://accounts.zoho.eu',
 ];
+
+/** The connect options without any secret, for tests that give the secrets another way. */
+const CONNECT_WITHOUT_SECRETS = [
+  'connect', '--name', 'Gamma store', '--store-url', 'https://gamma.example.com', '--consumer-key', 'ck_123',
+  '--zoho-client-id', '1000.ABC', '--zoho-accounts-url', 'https://accounts.zoho.eu',
+];
+const SECRETS = { consumer: 'cs_live_a1b2c3d4e5', zohoClient: 'zoho_client_f6g7h8', zohoRefresh: '1000.refresh_i9j0k1', webhook: 'whsec_l2m3n4' };
+
+function fileHolding(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'connector-secret-')), 'secret');
+  writeFileSync(path, text);
+  return path;
+}
+
+/** No secret value may appear in anything the CLI prints, whatever happened. */
+function assertNoSecretPrinted(run: { stdout: string; stderr: string }): void {
+  for (const secret of Object.values(SECRETS)) assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), `printed ${secret}`);
+}
 
 describe('connections, connect, ping, webhooks, status', () => {
   const { api, cli } = FakeAdminApi.forSuite();
@@ -75,6 +96,64 @@ describe('connections, connect, ping, webhooks, status', () => {
     assert.match(run.stderr, /missing --store-url/);
     assert.match(run.stderr, /Usage: connector connect <required options> \[options\]/);
     assert.equal(api.requests.length, 0);
+  });
+
+  it('connect takes its secrets from environment variables, files and stdin, and prints none of them', async () => {
+    api.requests.length = 0;
+    const run = await cli([
+      ...CONNECT_WITHOUT_SECRETS, '--json',
+      '--consumer-secret-file', fileHolding(`${SECRETS.consumer}\n`), '--webhook-secret-file', '-',
+    ], {
+      env: { CONNECTOR_ZOHO_CLIENT_SECRET: SECRETS.zohoClient, CONNECTOR_ZOHO_REFRESH_TOKEN: SECRETS.zohoRefresh },
+      stdin: `${SECRETS.webhook}\r\n`,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const { woocommerce, zoho } = api.requests[0].body as { woocommerce: Record<string, string>; zoho: Record<string, string> };
+    assert.deepEqual([woocommerce.consumerSecret, woocommerce.webhookSecret, zoho.clientSecret, zoho.refreshToken], [SECRETS.consumer, SECRETS.webhook, SECRETS.zohoClient, SECRETS.zohoRefresh]);
+    assertNoSecretPrinted(run);
+  });
+
+  it('connect refuses a secret given both as an option and as a file, and sends nothing', async () => {
+    api.requests.length = 0;
+    const run = await cli([...CONNECT_WITHOUT_SECRETS, '--consumer-secret', SECRETS.consumer, '--consumer-secret-file', fileHolding(SECRETS.consumer)], {
+      env: { CONNECTOR_ZOHO_CLIENT_SECRET: SECRETS.zohoClient, CONNECTOR_ZOHO_REFRESH_TOKEN: SECRETS.zohoRefresh },
+    });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^connector: give --consumer-secret or --consumer-secret-file, not both\nUsage: connector connect <required options> \[options\]/);
+    assert.equal(api.requests.length, 0);
+    assertNoSecretPrinted(run);
+  });
+
+  it('connect: a missing secret file, an empty stdin or a secret given nowhere is a usage error naming the option only', async () => {
+    api.requests.length = 0;
+    const env = { CONNECTOR_ZOHO_CLIENT_SECRET: SECRETS.zohoClient, CONNECTOR_ZOHO_REFRESH_TOKEN: SECRETS.zohoRefresh };
+    // The path is where a secret lands by mistake when moving from `--consumer-secret "$X"` to the file form.
+    const missing = await cli([...CONNECT_WITHOUT_SECRETS, '--consumer-secret-file', SECRETS.consumer], { env });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^connector: --consumer-secret-file: cannot read the file \(no such file\)$/m);
+    assertNoSecretPrinted(missing);
+
+    const empty = await cli([...CONNECT_WITHOUT_SECRETS, '--consumer-secret-file', '-'], { env, stdin: '' });
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /^connector: --consumer-secret-file: stdin is empty$/m);
+
+    const nowhere = await cli([...CONNECT_WITHOUT_SECRETS, '--json'], { env: { ...env, CONNECTOR_CONSUMER_SECRET: '' } });
+    assert.equal(nowhere.code, 2);
+    assert.deepEqual(JSON.parse(nowhere.stderr), { error: {
+      message: 'missing --consumer-secret-file <path>, CONNECTOR_CONSUMER_SECRET or --consumer-secret (CONNECTOR_CONSUMER_SECRET is set but empty)',
+      exitCode: 2,
+    } });
+    assert.equal(api.requests.length, 0);
+    assertNoSecretPrinted(nowhere);
+  });
+
+  it('connect --help recommends the variables and files, and suggests no "$VAR" argument', async () => {
+    const run = await cli(['connect', '--help']);
+    assert.match(run.stdout, /^Usage: connector connect <required options> \[options\]/);
+    assert.match(run.stdout, /^  --consumer-secret-file <path> +WooCommerce REST secret \(cs_…\), read from a file \(- for stdin\), or env CONNECTOR_CONSUMER_SECRET \(required\)$/m);
+    assert.match(run.stdout, /^  --zoho-refresh-token <token> +Not recommended: the same as an argument, which other local users see in `ps`/m);
+    assert.match(run.stdout, /env CONNECTOR_ZOHO_CLIENT_SECRET/);
+    assert.doesNotMatch(run.stdout, /"\$/, 'no example expands a variable into the arguments');
   });
 
   it('connections lists them in an aligned table', async () => {
@@ -144,6 +223,24 @@ describe('connections, connect, ping, webhooks, status', () => {
     assert.match(refused.stderr, /the store refused the new keys, so nothing changed/);
     const missing = await cli(['store-keys', ACME, '--consumer-key', 'ck_new']);
     assert.equal(missing.code, 2, 'the secret is required');
+    assert.match(missing.stderr, /^connector: missing --consumer-secret-file <path>, CONNECTOR_CONSUMER_SECRET or --consumer-secret\nUsage: connector store-keys <connectionId> --consumer-key <key> --consumer-secret-file <path> \[options\]$/m);
+  });
+
+  it('store-keys reads the secret from stdin or CONNECTOR_CONSUMER_SECRET, and refuses it twice', async () => {
+    api.requests.length = 0;
+    const piped = await cli(['store-keys', ACME, '--consumer-key', 'ck_new', '--consumer-secret-file', '-'], { stdin: `${SECRETS.consumer}\n` });
+    assert.equal(piped.code, 0, piped.stderr);
+    const fromEnv = await cli(['store-keys', ACME, '--consumer-key', 'ck_new', '--json'], { env: { CONNECTOR_CONSUMER_SECRET: SECRETS.consumer } });
+    assert.equal(fromEnv.code, 0, fromEnv.stderr);
+    assert.deepEqual(api.requests.map((r) => (r.body as { consumerSecret: string }).consumerSecret), [SECRETS.consumer, SECRETS.consumer]);
+    assertNoSecretPrinted(piped);
+    assertNoSecretPrinted(fromEnv);
+
+    const both = await cli(['store-keys', ACME, '--consumer-key', 'ck_new', '--consumer-secret', SECRETS.consumer, '--consumer-secret-file', '-'], { stdin: SECRETS.consumer });
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /give --consumer-secret or --consumer-secret-file, not both/);
+    assert.equal(api.requests.length, 2, 'nothing sent');
+    assertNoSecretPrinted(both);
   });
 
   it('status summarises each connection and exits 1 when one needs attention', async () => {

@@ -4,6 +4,7 @@ import { flagOption, integerOption, stringOption } from '../args';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../errors';
 import { cellText, Column, formatTime, renderDetails, renderTable } from '../output';
+import { SECRET_VARIABLES } from '../secret-variables';
 import { pingSucceeded, pingSummary, renderPing } from './ping-report';
 
 const list: Command = {
@@ -104,14 +105,18 @@ const storeKeys: Command = {
   positionals: [{ name: 'connectionId' }],
   options: [
     { name: 'consumer-key', kind: 'string', description: 'The new REST key (ck_…)', required: true, placeholder: '<key>' },
-    { name: 'consumer-secret', kind: 'string', description: 'The new REST secret (cs_…)', required: true, placeholder: '<secret>' },
+    {
+      name: 'consumer-secret', kind: 'string', description: 'The new REST secret (cs_…)', required: true, placeholder: '<secret>',
+      secret: { env: SECRET_VARIABLES.consumerSecret },
+    },
     { name: 'store-url', kind: 'string', description: "The store's new address, when it moved", placeholder: '<url>' },
   ],
   details: [
     'The keys are tried on the store first; keys it refuses (or a store that does not answer) change nothing.',
     'The connection keeps its id, webhook URL and records.',
+    'Give the secret in CONNECTOR_CONSUMER_SECRET or a file (`-` reads stdin): other local users see arguments in `ps`.',
   ],
-  examples: ['connector store-keys 6f1c… --consumer-key "$WOO_KEY" --consumer-secret "$WOO_SECRET"'],
+  examples: ['connector store-keys 6f1c… --consumer-key ck_… --consumer-secret-file - < woo-consumer-secret.txt'],
   async run({ api, out }, args) {
     const connection = await api.put<ConnectionView>(apiPath('connections', args.positionals[0], 'woocommerce'), {
       consumerKey: stringOption(args, 'consumer-key'),

@@ -58,4 +58,17 @@ describe('settings', () => {
     assert.match(run.stderr, /--daily-limit must be a whole number or none/);
     assert.deepEqual(api.requests, []);
   });
+
+  it('the alert webhook URL, a credential, can come from stdin and is not printed back', async () => {
+    api.requests.length = 0;
+    const url = 'https://hooks.slack.com/services/T000/B000/secretpart0123';
+    const run = await cli(['settings', ACME, '--alert-webhook-url-file', '-'], { stdin: `${url}\n` });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(api.requests[0]?.body, { alertWebhookUrl: url });
+    assert.match(run.stdout, /^Alerts to: +hooks\.slack\.com$/m);
+    assert.ok(!run.stdout.includes('secretpart') && !run.stderr.includes('secretpart'));
+    const both = await cli(['settings', ACME, '--alert-webhook-url', 'none', '--alert-webhook-url-file', '-'], { stdin: url });
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /give --alert-webhook-url or --alert-webhook-url-file, not both/);
+  });
 });

@@ -1,12 +1,12 @@
 import { apiPath } from '../api-client';
 import type { ConnectionView } from '../api-types';
-import { OptionSpec, stringOption } from '../args';
+import { OptionSpec, SecretSpec, stringOption } from '../args';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../errors';
 import { renderDetails } from '../output';
 
 /** One option per setting an owner changes; `none` removes the setting (its default applies again). */
-const SETTINGS: ReadonlyArray<{ option: string; key: string; description: string; placeholder: string; parse?: (value: string) => unknown }> = [
+const SETTINGS: ReadonlyArray<{ option: string; key: string; description: string; placeholder: string; parse?: (value: string) => unknown; secret?: SecretSpec }> = [
   { option: 'invoice-status', key: 'invoiceStatus', description: 'draft: invoices wait for you to send them in Zoho; sent: marked as sent once written', placeholder: '<draft|sent>' },
   { option: 'payments-since', key: 'paymentsSince', description: "Book the payments of orders paid from this UTC time on (none: don't)", placeholder: '<YYYY-MM-DDTHH:MM:SS|none>' },
   { option: 'payment-account', key: 'paymentAccountId', description: 'Zoho account payments go into and refunds leave', placeholder: '<id|none>' },
@@ -16,7 +16,8 @@ const SETTINGS: ReadonlyArray<{ option: string; key: string; description: string
   { option: 'daily-limit', key: 'zohoDailyLimit', description: 'Zoho calls per day of the plan (alert at 90 %)', placeholder: '<calls|none>', parse: wholeNumber('daily-limit') },
   { option: 'orders-without-email', key: 'ordersWithoutEmail', description: 'walk-in: book orders without an email to one shared contact; fail: fail them until they have one', placeholder: '<walk-in|fail|none>' },
   { option: 'walk-in-contact', key: 'walkInContactName', description: 'Name of the shared contact for orders without an email', placeholder: '<name|none>' },
-  { option: 'alert-webhook-url', key: 'alertWebhookUrl', description: 'Slack-compatible webhook told about failures (kept encrypted)', placeholder: '<url|none>' },
+  // A Slack webhook URL is itself the credential to post to the channel, so it may come from a file.
+  { option: 'alert-webhook-url', key: 'alertWebhookUrl', description: 'Slack-compatible webhook told about failures (kept encrypted)', placeholder: '<url|none>', secret: {} },
 ];
 
 /** A count given as text; anything else is a usage error (JSON would turn NaN into null: a removal). */
@@ -31,7 +32,7 @@ export const settings: Command = {
   path: ['settings'],
   summary: "Show a connection's settings, or change some of them",
   positionals: [{ name: 'connectionId' }],
-  options: SETTINGS.map(({ option, description, placeholder }): OptionSpec => ({ name: option, kind: 'string', description, placeholder })),
+  options: SETTINGS.map(({ option, description, placeholder, secret }): OptionSpec => ({ name: option, kind: 'string', description, placeholder, secret })),
   details: [
     'Without options it shows the settings. Options change only the settings they name; `none` removes one',
     '(its default applies again). The next event of the connection uses them.',

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import type { OrderView } from '../api-types';
 import { connection, FAILED_PING, initialState, OK_PING } from './fixtures';
-import { CliRun, cliFor } from './run-cli';
+import { Cli, CliRun, cliFor } from './run-cli';
 
 export const TEST_TOKEN = 'test-admin-token-0123456789';
 
@@ -71,11 +71,11 @@ export class FakeAdminApi {
    * A fake for one test suite, listening from the suite's `before` and closed in its `after`, and
    * the CLI pointed at it with the test token.
    */
-  static forSuite(): { api: FakeAdminApi; cli: (args: string[]) => Promise<CliRun> } {
+  static forSuite(): { api: FakeAdminApi; cli: Cli } {
     const api = new FakeAdminApi();
     before(() => api.listen());
     after(() => api.close());
-    return { api, cli: (args) => cliFor(api.url, TEST_TOKEN)(args) };
+    return { api, cli: (args, options) => cliFor(api.url, TEST_TOKEN)(args, options) };
   }
 
   private async listen(): Promise<void> {

@@ -17,6 +17,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Defaults to an empty directory, so no .connector/local.env is found by accident. */
   cwd?: string;
+  /** Piped to the CLI's standard input, which is otherwise empty. */
+  stdin?: string;
 }
 
 /**
@@ -27,8 +29,9 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun
   const child = spawn(process.execPath, [CLI_MAIN, ...args], {
     cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'connector-cli-')),
     env: { PATH: process.env.PATH ?? '', CONNECTOR_POLL_INTERVAL_MS: '5', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  child.stdin.end(options.stdin ?? '');
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -39,7 +42,9 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun
   });
 }
 
-/** A runner pointed at one admin API with one token, for tests that exercise commands. */
-export function cliFor(url: string, token: string): (args: string[]) => Promise<CliRun> {
-  return (args) => runCli(args, { env: { CONNECTOR_URL: url, CONNECTOR_TOKEN: token } });
+export type Cli = (args: string[], options?: RunOptions) => Promise<CliRun>;
+
+/** A runner pointed at one admin API with one token, for tests that exercise commands; `options` add to it. */
+export function cliFor(url: string, token: string): Cli {
+  return (args, options = {}) => runCli(args, { ...options, env: { CONNECTOR_URL: url, CONNECTOR_TOKEN: token, ...options.env } });
 }
