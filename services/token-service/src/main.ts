@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { formatValidationError, loadConfig } from '@connector/common';
 import { bootstrapService, runMain } from '@connector/platform';
 import { BadRequestException } from '@nestjs/common';
 import { TokenServiceModule } from './app.module';
+import { InputGuardPipe } from './http/input-guard.pipe';
+import { UpstreamFailureFilter } from './http/upstream-failure.filter';
 import { TokenServiceConfig } from './token-service.config';
 
 export async function startTokenService(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
@@ -17,6 +20,8 @@ export async function startTokenService(env: NodeJS.ProcessEnv = process.env): P
     rpc: true,
     configure: (app) => {
       app.useGlobalPipes(
+        // First: what it refuses (NUL, lone surrogates, deep nesting) would crash the validator or PostgreSQL.
+        new InputGuardPipe(),
         new ValidationPipe({
           whitelist: true,
           forbidNonWhitelisted: true,
@@ -25,6 +30,7 @@ export async function startTokenService(env: NodeJS.ProcessEnv = process.env): P
           exceptionFactory: (errors) => new BadRequestException(errors.map((e) => formatValidationError(e)).join('; ')),
         }),
       );
+      app.useGlobalFilters(new UpstreamFailureFilter(app.get(HttpAdapterHost).httpAdapter));
       const document = SwaggerModule.createDocument(
         app,
         new DocumentBuilder()

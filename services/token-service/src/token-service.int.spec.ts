@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { INestApplication } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { PermanentError, TransientError } from '@connector/common';
-import { RPC, ZohoSessionReply } from '@connector/contracts';
-import { connectNats, NatsRpcClient } from '@connector/messaging';
-import { ItemLinkEntity } from '@connector/persistence';
+import { HEADERS, RPC, RpcReply, rpcSubject, subjects, ZohoSessionReply } from '@connector/contracts';
+import { connectNats, DeliveryPublisher, NatsRpcClient } from '@connector/messaging';
+import { DeadLetterEntity, ItemLinkEntity, OrderSyncEntity } from '@connector/persistence';
 import { FakeWooStore, FakeZoho } from '@connector/sandbox';
 import { createTestDatabase, createTestTopology, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
 import { startTokenService } from './main';
@@ -57,14 +57,37 @@ describe('token-service: connections, credentials and Zoho tokens', () => {
     await db?.drop();
   });
 
-  const api = async (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) => {
+  const api = (method: string, path: string, body?: unknown, token = ADMIN_TOKEN) =>
+    send(method, path, body === undefined ? undefined : JSON.stringify(body), token);
+
+  /** A body as written, for JSON that JSON.stringify would not produce (or would overflow on). */
+  const send = async (method: string, path: string, body: string | undefined, token = ADMIN_TOKEN) => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body,
     });
     const text = await res.text();
     return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
+  };
+
+  /** Each request answers `status` with exactly `message`. */
+  const answers = async (status: number, cases: ReadonlyArray<readonly [string, string, unknown, string]>) => {
+    for (const [method, path, body, message] of cases) {
+      const res = typeof body === 'string' ? await send(method, path, body) : await api(method, path, body);
+      assert.deepEqual([res.status, res.json?.message], [status, message], `${method} ${path} ${typeof body === 'string' ? body.slice(0, 60) : JSON.stringify(body)}`);
+    }
+  };
+
+  /** One delivery of an order in the audit stream, as the webhook gateway records it; its sequence. */
+  const publishDelivery = async (connectionId: string, orderId: number): Promise<number> => {
+    const ack = await new DeliveryPublisher(topo.nc, topo.topology).publish({
+      subject: subjects.delivery(topo.topology, connectionId, 'order', 'updated'),
+      body: Buffer.from(JSON.stringify({ id: orderId })),
+      msgId: `${connectionId}:order.updated:${orderId}`,
+      headers: { [HEADERS.connectionId]: connectionId, [HEADERS.topic]: 'order.updated', [HEADERS.resourceId]: String(orderId), [HEADERS.origin]: 'webhook' },
+    });
+    return ack.seq;
   };
 
   const newConnection = (overrides: Record<string, unknown> = {}) => ({
@@ -395,6 +418,177 @@ describe('token-service: connections, credentials and Zoho tokens', () => {
     assert.equal(unknown.json.message, 'Connection 00000000-0000-4000-8000-000000000000 does not exist');
     assert.equal((await api('DELETE', '/api/connections/not-a-connection/products/812/pin')).status, 404);
     assert.equal((await api('DELETE', `${products}/812/pin`, undefined, '')).status, 401);
+  });
+
+  test('a store or Zoho that refuses the stored credentials is a 400 saying why, one that does not answer a 502: webhooks, their status and a catalogue sync are never a 500', async () => {
+    const store = await FakeWooStore.start();
+    const catalogSync = { reply: undefined as RpcReply<unknown> | undefined };
+    // catalog-sync's answer as its transport sends it (the error's words and whether it is transient).
+    const responder = nc.subscribe(rpcSubject(topo.topology, RPC.syncCatalog), {
+      callback: (_error, msg) => {
+        msg.respond(JSON.stringify(catalogSync.reply));
+      },
+    });
+    try {
+      const key = store.createKey('read_write');
+      const { json } = await api('POST', '/api/connections', newConnection({ name: 'refused keys', woocommerce: { url: store.url, ...key } }));
+      const connection = `/api/connections/${json.id}`;
+      assert.equal((await api('POST', `${connection}/webhooks`)).status, 200);
+      store.revokeKey(key.consumerKey);
+      for (const method of ['POST', 'GET']) {
+        const res = await api(method, `${connection}/webhooks`);
+        assert.equal(res.status, 400, `${method} …/webhooks: ${res.text}`);
+        assert.match(res.json.message, /^WooCommerce GET \/webhooks failed: .*\(HTTP 401.*check the consumer key and secret/);
+      }
+
+      const wooRefused = 'WooCommerce GET /products failed: Consumer key is invalid. (HTTP 401, woocommerce_rest_authentication_error); check the consumer key and secret';
+      catalogSync.reply = { ok: false, error: { message: wooRefused, transient: false, code: 'woocommerce_rest_authentication_error' } };
+      await answers(400, [['POST', `${connection}/catalog/sync`, undefined, wooRefused]]);
+      const zohoRefused = 'Zoho rejected the OAuth client (invalid_client) at accounts.zoho.eu: the client id/secret is wrong';
+      catalogSync.reply = { ok: false, error: { message: zohoRefused, transient: false, code: 'invalid_client' } };
+      await answers(400, [['POST', `${connection}/catalog/sync`, undefined, zohoRefused]]);
+      const zohoDown = 'Zoho Books GET /items failed: Service Unavailable (HTTP 503)';
+      catalogSync.reply = { ok: false, error: { message: zohoDown, transient: true } };
+      await answers(502, [['POST', `${connection}/catalog/sync`, undefined, zohoDown]]);
+      catalogSync.reply = { ok: true, data: { products: 3, matched: 2, unmatched: 1 } };
+      assert.deepEqual((await api('POST', `${connection}/catalog/sync`)).json, { products: 3, matched: 2, unmatched: 1 });
+      responder.unsubscribe();
+      const nobody = await api('POST', `${connection}/catalog/sync`);
+      assert.equal(nobody.status, 502);
+      assert.match(nobody.json.message, /catalog\.sync did not answer/);
+
+      await store.stop();
+      for (const method of ['POST', 'GET']) {
+        const res = await api(method, `${connection}/webhooks`);
+        assert.equal(res.status, 502, `${method} …/webhooks: ${res.text}`);
+        assert.match(res.json.message, /^WooCommerce GET \/webhooks could not reach 127\.0\.0\.1:\d+: ECONNREFUSED$/);
+      }
+    } finally {
+      responder.unsubscribe();
+      await store.stop().catch(() => undefined);
+    }
+  });
+
+  test('query flags and numbers are read strictly (true/false or 1/0, whole numbers in range); anything else is a 400 naming the parameter', async () => {
+    const { json } = await api('POST', '/api/connections', newConnection({ name: 'query store' }));
+    const connectionId: string = json.id;
+    const connection = `/api/connections/${connectionId}`;
+    const order = (orderId: string, zohoTotal: string): Partial<OrderSyncEntity> =>
+      ({ connectionId, orderId, orderNumber: orderId, state: 'synced', orderStatus: 'processing', currency: 'EUR', orderTotal: '10.00', zohoTotal, streamSeqs: [] });
+    await db.dataSource.getRepository(OrderSyncEntity).insert([order('701', '10.00'), order('702', '10.01')]);
+    const orderIds = async (query: string) => {
+      const res = await api('GET', `${connection}/orders${query}`);
+      assert.equal(res.status, 200, `${query}: ${res.text}`);
+      return (res.json as Array<{ orderId: number }>).map((o) => o.orderId).sort();
+    };
+    assert.deepEqual(await orderIds('?notReconciled=1'), [702], '1 is true');
+    assert.deepEqual(await orderIds('?notReconciled=true'), [702]);
+    assert.deepEqual(await orderIds('?notReconciled=0'), [701, 702]);
+    assert.deepEqual(await orderIds('?notReconciled=false&state=synced'), [701, 702]);
+    assert.equal((await orderIds('?limit=1')).length, 1);
+    assert.equal((await orderIds('?limit=5000')).length, 2, 'a limit above what an answer holds is a bound, not an error');
+
+    const seq = await publishDelivery(connectionId, 701);
+    const events = async (query: string) => (await api('GET', `${connection}/events${query}`)).json as Array<{ seq: number; body?: unknown }>;
+    assert.deepEqual((await events(`?fromSeq=${seq}&includeBody=1`)).map((e) => e.body), [{ id: 701 }], 'includeBody=1 is true');
+    assert.deepEqual((await events(`?fromSeq=${seq}&includeBody=0`)).map((e) => e.body), [undefined]);
+    assert.deepEqual(await events(`?fromSeq=${seq + 1}`), [], 'fromSeq is read');
+
+    const flag = (name: string) => `${name} must be true or false (or 1 or 0)`;
+    const whole = (name: string) => `${name} must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`;
+    const limit = whole('limit');
+    await answers(400, [
+      ['GET', `${connection}/orders?notReconciled=yes`, undefined, flag('notReconciled')],
+      ['GET', `${connection}/orders?notReconciled=`, undefined, flag('notReconciled')],
+      ['GET', `${connection}/orders?limit=abc`, undefined, limit],
+      ['GET', `${connection}/orders?limit=0`, undefined, limit],
+      ['GET', `${connection}/orders?limit=-1`, undefined, limit],
+      ['GET', `${connection}/orders?limit=1e3`, undefined, limit],
+      ['GET', `${connection}/orders?limit=2.5`, undefined, limit],
+      ['GET', `${connection}/orders?limit=2&limit=3`, undefined, limit],
+      ['GET', `${connection}/orders?state=shipped`, undefined, 'state must be one of pending, creating, synced, voided, failed, skipped'],
+      ['GET', `${connection}/orders?notreconciled=true`, undefined, 'property notreconciled should not exist'],
+      ['GET', `${connection}/events?includeBody=yes`, undefined, flag('includeBody')],
+      ['GET', `${connection}/events?fromSeq=abc`, undefined, whole('fromSeq')],
+      ['GET', `${connection}/events?fromSeq=0`, undefined, whole('fromSeq')],
+      ['GET', `${connection}/events?fromSeq=99999999999999999999`, undefined, whole('fromSeq')],
+      ['GET', `${connection}/events?limit=x`, undefined, limit],
+      ['GET', `${connection}/audit?limit=abc`, undefined, limit],
+      ['DELETE', `${connection}/products/812/pin?variationId=9007199254740993`, undefined, 'variationId must be a variation id (a whole number, 0 for none)'],
+    ]);
+  });
+
+  test('dead letters: the retry body and the list filters are validated, so a misspelt key retries nothing', async () => {
+    const { json } = await api('POST', '/api/connections', newConnection({ name: 'dead letter store' }));
+    const connectionId: string = json.id;
+    const letters = db.dataSource.getRepository(DeadLetterEntity);
+    await letters.insert({
+      consumer: 'invoice-sync', stream: topo.topology.stream, streamSeq: '999001', subject: 'x', connectionId, msgId: null,
+      reason: 'Zoho refused the invoice', errorClass: 'PermanentError', deliveries: 1, status: 'open',
+    });
+    const uuid = 'connectionId must be a connection id (a UUID)';
+    await answers(400, [
+      ['POST', '/api/dead-letters/retry', { connection: connectionId }, 'property connection should not exist'],
+      ['POST', '/api/dead-letters/retry', { connectionId: 5 }, uuid],
+      ['POST', '/api/dead-letters/retry', { connectionId: 'xyz' }, uuid],
+      ['GET', '/api/dead-letters?connectionId=xyz', undefined, uuid],
+      ['GET', '/api/dead-letters?status=closed', undefined, 'status must be one of open, retrying, resolved, dismissed'],
+    ]);
+    assert.deepEqual((await letters.findBy({ connectionId })).map((l) => l.status), ['open'], 'nothing was retried');
+    const listed = await api('GET', `/api/dead-letters?connectionId=${connectionId}`);
+    assert.deepEqual(listed.json.map((l: { streamSeq: string }) => String(l.streamSeq)), ['999001'], 'open ones by default');
+    assert.deepEqual((await api('GET', `/api/dead-letters?connectionId=${connectionId}&status=resolved`)).json, []);
+    assert.deepEqual((await api('POST', '/api/dead-letters/retry', { connectionId: '00000000-0000-4000-8000-000000000000' })).json, { retried: 0, events: [] });
+  });
+
+  test('text PostgreSQL cannot store (NUL, lone surrogates), JSON nested too deep and ids beyond 2^53 are a 400 saying so', async () => {
+    const { json } = await api('POST', '/api/connections', newConnection({ name: 'hostile input' }));
+    const connection = `/api/connections/${json.id}`;
+    const nul = (where: string) => `${where} must not contain a NUL character (\\u0000)`;
+    let paymentModes = '"cash"';
+    for (let level = 0; level < 3000; level++) paymentModes = `{"a":${paymentModes}}`;
+    await answers(400, [
+      ['POST', '/api/connections', newConnection({ name: 'Acme\u0000' }), nul('name')],
+      ['POST', '/api/connections', newConnection({ settings: { syncStatuses: ['processing', 'x\u0000'] } }), nul('settings.syncStatuses.1')],
+      ['GET', `${connection}/audit/order/%00`, undefined, nul('resourceId')],
+      ['GET', `${connection}/orders?state=%00`, undefined, nul('state')],
+      ['GET', '/api/dead-letters?status=%00', undefined, nul('status')],
+      ['PATCH', `${connection}/settings`, { walkInContactName: '\ud800' }, 'walkInContactName must be valid Unicode text (it holds an unpaired surrogate such as \\ud800)'],
+      ['POST', '/api/connections', `${'['.repeat(5000)}${']'.repeat(5000)}`, 'the request body nests deeper than 20 levels'],
+      ['PATCH', `${connection}/settings`, `{"paymentModes":${paymentModes}}`, 'paymentModes nests deeper than 20 levels'],
+      ['PUT', `${connection}/products/105`, { zohoItemId: '1', variationId: 1e300 }, 'variationId must be a variation id (a whole number, 0 for none)'],
+      ['PUT', `${connection}/products/105`, '{"zohoItemId":"1","variationId":9007199254740993}', 'variationId must be a variation id (a whole number, 0 for none)'],
+      ['POST', `${connection}/replay`, { fromSeq: 1e300 }, `fromSeq must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`],
+    ]);
+    assert.equal(await db.dataSource.getRepository(ItemLinkEntity).countBy({ connectionId: json.id }), 0, 'no rounded id stored');
+    const paired = await api('PATCH', `${connection}/settings`, { walkInContactName: 'Walk-in 🛒' });
+    assert.equal(paired.json.settings.walkInContactName, 'Walk-in 🛒', 'a surrogate pair is ordinary text');
+  });
+
+  test('values that would only fail later are refused: unknown time zones, impossible dates, blank names and keys, over-long Zoho clients', async () => {
+    const { json } = await api('POST', '/api/connections', newConnection({ name: 'later failures' }));
+    const connection = `/api/connections/${json.id}`;
+    const zone = 'settings.storeTimeZone must be an IANA time zone such as Europe/Berlin';
+    const since = (name: string) => `settings.${name} must be a UTC time as YYYY-MM-DDTHH:MM:SS that exists on the calendar`;
+    await answers(400, [
+      ['PATCH', `${connection}/settings`, { storeTimeZone: 'Mars/Olympus' }, zone],
+      ['PATCH', `${connection}/settings`, { refundsSince: '2026-13-45T99:99:99' }, since('refundsSince')],
+      ['PATCH', `${connection}/settings`, { paymentsSince: '2026-02-29T00:00:00' }, since('paymentsSince')],
+      ['PATCH', `${connection}/settings`, { paymentsSince: '2026-06-01T24:00:00' }, since('paymentsSince')],
+      ['POST', '/api/connections', newConnection({ name: '   ' }), 'name must not be blank'],
+      ['POST', '/api/connections', newConnection({ woocommerce: { url: 'http://127.0.0.1:9/', consumerKey: '  ', consumerSecret: 'cs_x' } }), 'woocommerce.consumerKey must not be blank'],
+      ['POST', '/api/connections', newConnection({ zoho: { clientId: client.clientId, clientSecret: ' \n', refreshToken, accountsUrl: zoho.accountsUrl } }), 'zoho.clientSecret must not be blank'],
+      ['PUT', `${connection}/woocommerce`, { consumerKey: 'ck_x', consumerSecret: '   ' }, 'consumerSecret must not be blank'],
+      ['PUT', `${connection}/zoho`, { refreshToken: ' ' }, 'refreshToken must not be blank'],
+      ['PUT', `${connection}/zoho`, { refreshToken: 'x', clientId: 'c'.repeat(201) }, 'clientId must be shorter than or equal to 200 characters'],
+      ['PUT', `${connection}/zoho`, { refreshToken: 'x', clientSecret: 's'.repeat(201) }, 'clientSecret must be shorter than or equal to 200 characters'],
+    ]);
+    const created = await api('POST', '/api/connections', newConnection({ name: 'zoned', settings: { storeTimeZone: 'Mars/Olympus' } }));
+    assert.equal(created.status, 400);
+    assert.match(created.json.message, /settings\.storeTimeZone must be an IANA time zone/);
+    const valid = await api('PATCH', `${connection}/settings`, { storeTimeZone: 'America/Argentina/Buenos_Aires', paymentsSince: '2028-02-29T23:59:59' });
+    assert.equal(valid.status, 200, valid.text);
+    assert.equal(valid.json.settings.storeTimeZone, 'America/Argentina/Buenos_Aires');
   });
 
   test('OpenAPI document and health are served', async () => {

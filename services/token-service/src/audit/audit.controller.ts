@@ -1,7 +1,8 @@
-import { Controller, Get, NotFoundException, Param, ParseBoolPipe, ParseIntPipe, Query, UseGuards, DefaultValuePipe } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditTrail, ConnectionStore } from '@connector/persistence';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { AuditTrailQuery, EventsQuery } from './dto/audit.query';
 import { StreamReader } from './stream-reader';
 
 @ApiTags('audit')
@@ -17,19 +18,14 @@ export class AuditController {
 
   @Get('events')
   @ApiOperation({ summary: 'Deliveries recorded in the audit stream for this connection, from a sequence' })
-  async events(
-    @Param('id') id: string,
-    @Query('fromSeq', new DefaultValuePipe(1), ParseIntPipe) fromSeq: number,
-    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
-    @Query('includeBody', new DefaultValuePipe(false), ParseBoolPipe) includeBody: boolean,
-  ) {
+  async events(@Param('id') id: string, @Query() query: EventsQuery) {
     await this.requireConnection(id);
-    return this.stream.deliveries(id, { fromSeq, limit, includeBody });
+    return this.stream.deliveries(id, query);
   }
 
   @Get('audit')
   @ApiOperation({ summary: "What the services did with this connection's events (newest first)" })
-  async trail(@Param('id') id: string, @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number) {
+  async trail(@Param('id') id: string, @Query() { limit }: AuditTrailQuery) {
     await this.requireConnection(id);
     return this.audit.recent(id, limit);
   }

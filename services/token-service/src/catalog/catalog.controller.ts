@@ -1,13 +1,13 @@
-import {
-  BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put, Query, UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { RPC, SyncCatalogReply, SyncCatalogRequest } from '@connector/contracts';
 import { NatsRpcClient } from '@connector/messaging';
 import { ConnectionStore, ItemLinkEntity } from '@connector/persistence';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { IsWholeNumber } from '../validation/whole-number';
+import { UnpinQuery, VARIATION_ID_RULE } from './dto/unpin.query';
 
 export class PinItemDto {
   @ApiProperty({ example: '460000000026049', description: 'The Zoho item this product must always use' })
@@ -17,8 +17,7 @@ export class PinItemDto {
 
   @ApiPropertyOptional({ description: 'Variation id for a variable product (0 or absent otherwise)' })
   @IsOptional()
-  @IsInt()
-  @Min(0)
+  @IsWholeNumber({ min: 0 }, VARIATION_ID_RULE)
   variationId?: number;
 }
 
@@ -76,15 +75,7 @@ export class CatalogController {
     summary: 'Unpin a product (or variation): its item is forgotten and it is matched again by SKU, then name, on its next order or catalogue import',
     description: '404 for a product (or variation) without a link, 409 when its link is not pinned.',
   })
-  @ApiQuery({ name: 'variationId', required: false, type: Number, description: 'Variation id for a variable product (0 or absent otherwise)' })
-  async unpin(
-    @Param('id') id: string,
-    @Param('productId') productId: string,
-    // A string, checked here: the global ValidationPipe would turn a non-number into NaN, and a default pipe NaN into 0.
-    @Query('variationId') variationParam?: string,
-  ) {
-    if (variationParam !== undefined && !/^\d{1,15}$/.test(variationParam)) throw new BadRequestException('variationId must be a variation id (a whole number, 0 for none)');
-    const variationId = Number(variationParam ?? 0);
+  async unpin(@Param('id') id: string, @Param('productId') productId: string, @Query() { variationId }: UnpinQuery) {
     await this.requireConnection(id);
     if (!/^\d{1,18}$/.test(productId)) throw new NotFoundException(`Product ${productId} is not a product id`);
     const [, unpinned]: [unknown, number] = await this.dataSource.query(

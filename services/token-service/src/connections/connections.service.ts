@@ -9,6 +9,7 @@ import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, Sett
 import { alertUrlProblem } from '../alerts/alert-url';
 import { normalizeStoreUrl } from '@connector/woocommerce';
 import { assertAccountsUrl, pingZoho } from '@connector/zoho-books';
+import { upstreamFailure } from '../http/upstream-failure';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { ZohoTokenManager } from '../zoho/zoho-token.manager';
@@ -142,10 +143,11 @@ export class ConnectionsService {
   async reauthorize(id: string, dto: UpdateZohoCredentialsDto): Promise<ConnectionEntity> {
     const connection = await this.get(id);
     const current = this.store.zohoCredentials(connection);
+    // Trimmed as at creation: a pasted credential often carries a newline.
     await this.store.updateZohoCredentials(id, {
-      clientId: dto.clientId ?? current.clientId,
-      clientSecret: dto.clientSecret ?? current.clientSecret,
-      refreshToken: dto.refreshToken,
+      clientId: dto.clientId?.trim() ?? current.clientId,
+      clientSecret: dto.clientSecret?.trim() ?? current.clientSecret,
+      refreshToken: dto.refreshToken.trim(),
     });
     await this.dataSource.getRepository(ZohoTokenEntity).delete({ connectionId: id });
     await this.store.update(id, { status: 'active', statusReason: null });
@@ -168,8 +170,8 @@ export class ConnectionsService {
     const check = await this.stores.forKeys(storeUrl, keys).ping();
     if (!check.ok) {
       // Keys the store turned down are the caller's to fix (400); a store that did not answer is not (502).
-      if (check.refused) throw new BadRequestException(`the store refused the new keys, so nothing changed: ${check.error}`);
-      throw new BadGatewayException(`the new keys could not be checked on the store, so nothing changed: ${check.error}`);
+      const outcome = check.refused ? 'the store refused the new keys' : 'the new keys could not be checked on the store';
+      throw upstreamFailure(`${outcome}, so nothing changed: ${check.error}`, check.refused === true);
     }
     await this.store.updateWooCredentials(id, keys, storeUrl === connection.storeUrl ? undefined : storeUrl);
     const moved = storeUrl === connection.storeUrl ? '' : `; the store moved from ${connection.storeUrl} to ${storeUrl}`;

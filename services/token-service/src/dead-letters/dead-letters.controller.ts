@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DeadLetterStore } from '@connector/persistence';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { EventRepublisher } from '../replay/event-republisher';
+import { ListDeadLettersQuery, RetryDeadLettersDto } from './dto/dead-letter-filters.dto';
 
 @ApiTags('dead letters')
 @ApiBearerAuth()
@@ -16,8 +17,8 @@ export class DeadLettersController {
 
   @Get()
   @ApiOperation({ summary: 'Events a service gave up on, with the reason (newest first)' })
-  list(@Query('connectionId') connectionId?: string, @Query('status') status?: string) {
-    return this.deadLetters.list({ connectionId, status: status ?? 'open' });
+  list(@Query() filter: ListDeadLettersQuery) {
+    return this.deadLetters.list(filter);
   }
 
   @Post(':id/retry')
@@ -33,8 +34,8 @@ export class DeadLettersController {
   @Post('retry')
   @HttpCode(202)
   @ApiOperation({ summary: 'Retry every open dead letter (optionally of one connection)' })
-  async retryAll(@Body() body: { connectionId?: string } = {}) {
-    const letters = await this.deadLetters.list({ connectionId: body?.connectionId, status: 'open' });
+  async retryAll(@Body() { connectionId }: RetryDeadLettersDto) {
+    const letters = await this.deadLetters.list({ connectionId, status: 'open' });
     await this.deadLetters.markRetrying(letters.map((l) => l.id));
     // One republish per stream sequence, even when several consumers dead-lettered it.
     const seqs = [...new Set(letters.map((l) => Number(l.streamSeq)))].sort((a, b) => a - b);

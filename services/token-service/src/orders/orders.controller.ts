@@ -1,10 +1,11 @@
-import { BadRequestException, Controller, DefaultValuePipe, Get, HttpCode, NotFoundException, Param, ParseBoolPipe, ParseIntPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Decimal } from '@connector/accounting';
 import { AuditTrail, ConnectionStore, DeadLetterStore, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { EventRepublisher } from '../replay/event-republisher';
+import { ListOrdersQuery, ORDERS_PER_ANSWER } from './dto/list-orders.query';
 import { OrderRebook } from './order-rebook.service';
 
 @ApiTags('orders')
@@ -23,19 +24,14 @@ export class OrdersController {
 
   @Get()
   @ApiOperation({ summary: 'Order sync records: state, invoice, both totals (filter: state, notReconciled)' })
-  async list(
-    @Param('id') id: string,
-    @Query('state') state?: string,
-    @Query('notReconciled', new DefaultValuePipe(false), ParseBoolPipe) notReconciled?: boolean,
-    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit?: number,
-  ) {
+  async list(@Param('id') id: string, @Query() { state, notReconciled, limit }: ListOrdersQuery) {
     await this.requireConnection(id);
     const query = this.dataSource
       .getRepository(OrderSyncEntity)
       .createQueryBuilder('o')
       .where('o.connection_id = :id', { id })
       .orderBy('o.updated_at', 'DESC')
-      .limit(Math.min(Math.max(limit ?? 100, 1), 1000));
+      .limit(Math.min(limit, ORDERS_PER_ANSWER));
     if (state) query.andWhere('o.state = :state', { state });
     if (notReconciled) query.andWhere("o.state = 'synced' AND o.zoho_total IS DISTINCT FROM o.order_total");
     return (await query.getMany()).map(orderView);

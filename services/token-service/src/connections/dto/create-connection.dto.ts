@@ -5,6 +5,9 @@ import {
   IsObject, Validate, ValidateNested, ValidatorConstraint, type ValidatorConstraintInterface,
 } from 'class-validator';
 import { ZOHO_PAYMENT_MODES } from '@connector/accounting';
+import { IsNotBlank } from '../../validation/not-blank';
+import { IsTimeZone } from '../../validation/time-zone';
+import { IsUtcDateTime } from '../../validation/utc-date-time';
 
 /** Every value a Zoho payment mode, every key a payment method id as WooCommerce names them. */
 @ValidatorConstraint({ name: 'paymentModes' })
@@ -29,13 +32,13 @@ export class WooCredentialsDto {
 
   @ApiProperty({ example: 'ck_0123456789abcdef0123456789abcdef01234567' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   consumerKey: string;
 
   @ApiProperty({ example: 'cs_0123456789abcdef0123456789abcdef01234567', writeOnly: true })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   consumerSecret: string;
 
@@ -50,19 +53,19 @@ export class WooCredentialsDto {
 export class ZohoCredentialsDto {
   @ApiProperty({ example: '1000.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   clientId: string;
 
   @ApiProperty({ writeOnly: true })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   clientSecret: string;
 
   @ApiProperty({ writeOnly: true, example: '1000.2f3c…' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   refreshToken: string;
 
@@ -116,14 +119,15 @@ export class ConnectionSettingsDto {
   @ApiPropertyOptional({ example: 'Walk-in customer', description: 'Name of the shared Zoho contact for orders without an email ("<name> (EUR)" in a currency other than the base one)' })
   @IsOptional()
   @IsString()
-  @Matches(/\S/, { message: 'settings.walkInContactName must not be blank' })
+  @IsNotBlank({ message: 'settings.walkInContactName must not be blank' })
   @MaxLength(100)
   walkInContactName?: string;
 
-  @ApiPropertyOptional({ example: 'Europe/Berlin' })
+  @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'IANA time zone the books are kept in (invoice, payment and refund dates); default UTC' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  @IsTimeZone({ message: 'settings.storeTimeZone must be an IANA time zone such as Europe/Berlin' })
   storeTimeZone?: string;
 
   @ApiPropertyOptional({ description: 'Marks the connection `npm start` made to the built-in sandbox' })
@@ -153,7 +157,7 @@ export class ConnectionSettingsDto {
     description: 'Refunds made before this moment (UTC) are not booked as credit notes; set on connections that existed before refunds were booked',
   })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, { message: 'settings.refundsSince must be a UTC time as YYYY-MM-DDTHH:MM:SS' })
+  @IsUtcDateTime({ message: 'settings.refundsSince must be a UTC time as YYYY-MM-DDTHH:MM:SS that exists on the calendar' })
   refundsSince?: string;
 
   @ApiPropertyOptional({
@@ -161,7 +165,7 @@ export class ConnectionSettingsDto {
     description: 'Orders paid at or after this moment (UTC) get their payment booked in Zoho as a customer payment applied to their invoice; absent, payments are not booked',
   })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, { message: 'settings.paymentsSince must be a UTC time as YYYY-MM-DDTHH:MM:SS' })
+  @IsUtcDateTime({ message: 'settings.paymentsSince must be a UTC time as YYYY-MM-DDTHH:MM:SS that exists on the calendar' })
   paymentsSince?: string;
 
   @ApiPropertyOptional({ example: '460000000000358', description: 'Zoho account the payments are deposited to (default: Zoho\'s for the mode)' })
@@ -183,7 +187,7 @@ export class ConnectionSettingsDto {
 export class CreateConnectionDto {
   @ApiProperty({ example: 'Acme store' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name: string;
 
@@ -219,20 +223,22 @@ export class ChangeConnectionSettingsDto extends OmitType(ConnectionSettingsDto,
 export class UpdateZohoCredentialsDto {
   @ApiProperty({ writeOnly: true })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   refreshToken: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
+  @MaxLength(200)
   clientId?: string;
 
   @ApiPropertyOptional({ writeOnly: true })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
+  @MaxLength(200)
   clientSecret?: string;
 }
 

@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsWholeNumber } from '../../validation/whole-number';
 import { REPLAY_RESOURCES, REPLAY_SERVICES, ReplayResource, ReplayService } from '../replay-targets';
 
 export class StartReplayDto {
   @ApiPropertyOptional({ description: 'Audit stream sequence to start at (default 1); not together with fromTime', example: 1200 })
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsWholeNumber({ min: 1 })
   fromSeq?: number;
 
   @ApiPropertyOptional({ description: 'Start at the first event stored at or after this time; not together with fromSeq', example: '2026-01-05T00:00:00Z' })
