@@ -24,7 +24,8 @@ export class ConfigError extends Error {
 
 export function formatValidationError(error: ValidationError, path = ''): string {
   const field = path ? `${path}.${error.property}` : error.property;
-  const own = Object.values(error.constraints ?? {}).map((message) => message.replace(error.property, field));
+  // A message written for the nested field may name its path already ("settings.storeTimeZone must …").
+  const own = Object.values(error.constraints ?? {}).map((message) => (message.startsWith(field) ? message : message.replace(error.property, field)));
   const nested = (error.children ?? []).map((child) => formatValidationError(child, field));
   return [...own, ...nested].join('; ');
 }
