@@ -14,7 +14,7 @@ export function wooHeaders(topic: string, signature?: string): Record<string, st
   const [resource, event] = topic.split('.');
   return {
     'content-type': 'application/json',
-    'user-agent': 'WooCommerce/9.9.0 Hookshot (WordPress/6.8)',
+    'user-agent': 'WooCommerce/11.3.0 Hookshot (WordPress/6.8)',
     'x-wc-webhook-source': 'https://shop.example.com/',
     'x-wc-webhook-topic': topic,
     'x-wc-webhook-resource': resource,

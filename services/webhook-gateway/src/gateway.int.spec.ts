@@ -103,7 +103,7 @@ describe('webhook-gateway against real NATS JetStream and PostgreSQL', () => {
     const before = (await streamMessages()).length;
     const res = await post(`/webhooks/woocommerce/${connectionId}`, 'webhook_id=42', {
       'content-type': 'application/x-www-form-urlencoded',
-      'user-agent': 'WooCommerce/9.9.0 Hookshot (WordPress/6.8)',
+      'user-agent': 'WooCommerce/11.3.0 Hookshot (WordPress/6.8)',
     });
     assert.equal(res.status, 200);
     assert.equal((await streamMessages()).length, before);

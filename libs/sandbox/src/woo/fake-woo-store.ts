@@ -6,7 +6,7 @@ import { assertTimeZone } from '../time/zoned-time';
 import { customerJson } from './customer-json';
 import { applyComposition, billingFrom, buildOrder, PAID_STATUSES, shippingFrom, toEpochMs } from './order-builder';
 import { orderJson } from './order-json';
-import { buildRefund, REFUND_DELETION_WEBHOOK_SINCE, wooVersionAtLeast } from './order-refunds';
+import { buildRefund } from './order-refunds';
 import { productJson, variationJson } from './product-json';
 import { refundJson } from './refund-json';
 import { WooRestServer, type WooRequestRecord } from './rest-server';
@@ -27,6 +27,7 @@ import { WebhookDispatcher, type DeliveryRecord, type PingRecord } from './webho
 import { defaultWebhookName, webhookJson } from './webhook-json';
 import { webhookPayload } from './webhook-payload';
 import { isValidTopic } from './webhook-topics';
+import { assertWooVersion, DEFAULT_WOO_VERSION, REFUND_DELETION_WEBHOOK_SINCE, wooVersionAtLeast } from './woo-version';
 import type { WooCustomer, WooOrder, WooProduct, WooRefund, WooVariation, WooWebhookState } from './woo-json-types';
 
 export interface FakeWooOptions {
@@ -58,16 +59,13 @@ export interface FakeWooOptions {
   deliveryConcurrency?: number;
   /** Refuse loopback/private delivery URLs like wp_safe_remote_post (default false). */
   rejectUnsafeUrls?: boolean;
-  /** WooCommerce version in `version` fields and the User-Agent (default 9.9.0). */
+  /**
+   * WooCommerce version in `version` fields and the User-Agent (default 11.3.0). Behaviour follows
+   * it: before 11.2, deleting a refund fires no webhook.
+   */
   wooVersion?: string;
   /** WordPress version in the User-Agent (default 6.8). */
   wpVersion?: string;
-  /**
-   * Whether deleting a refund fires order.updated. WooCommerce does since 11.2
-   * (`woocommerce_delete_order_refund`); older versions fire nothing (#26532 / #30022).
-   * Default: true, unless `wooVersion` is given and older than 11.2.
-   */
-  refundDeletionWebhook?: boolean;
   /**
    * Serve the control endpoints (for the CLI): `POST /__sandbox/orders` (a sample order),
    * `POST /__sandbox/orders/{id}/refunds` (body: FakeRefundInput as JSON) and
@@ -103,14 +101,16 @@ export class FakeWooStore {
   private server?: RunningHttpServer;
   private defaultKey!: { consumerKey: string; consumerSecret: string };
   private sampleOrderFactory?: () => FakeOrderInput;
-  private readonly refundDeletionWebhook: boolean;
+  /** WooCommerce fires order.updated on refund deletion since 11.2; older versions fire nothing (#26532 / #30022). */
+  private readonly refundDeletionFiresWebhook: boolean;
 
   private constructor(options: FakeWooOptions) {
     const timeZone = options.timeZone ?? 'UTC';
     assertTimeZone(timeZone);
     const now = options.now ?? Date.now;
-    this.refundDeletionWebhook =
-      options.refundDeletionWebhook ?? (options.wooVersion === undefined || wooVersionAtLeast(options.wooVersion, REFUND_DELETION_WEBHOOK_SINCE));
+    const wooVersion = options.wooVersion ?? DEFAULT_WOO_VERSION;
+    assertWooVersion(wooVersion);
+    this.refundDeletionFiresWebhook = wooVersionAtLeast(wooVersion, REFUND_DELETION_WEBHOOK_SINCE);
     this.state = new WooStoreState(
       {
         siteUrl: '',
@@ -119,7 +119,7 @@ export class FakeWooStore {
         decimals: options.decimals ?? 2,
         pricesIncludeTax: options.pricesIncludeTax ?? false,
         taxRates: options.taxRates ?? [],
-        wooVersion: options.wooVersion ?? '9.9.0',
+        wooVersion,
         wpVersion: options.wpVersion ?? '6.8',
       },
       now,
@@ -403,16 +403,16 @@ export class FakeWooStore {
   /**
    * Deletes a refund (admin "Delete refund" / REST DELETE) and fires order.updated, as
    * WooCommerce ≥ 11.2 does (`woocommerce_delete_order_refund`; the payload is the order without
-   * the refund). A store created with `refundDeletionWebhook: false`, or with a `wooVersion` older
-   * than 11.2, fires nothing, as those versions did. The order's status stays as it is (a
-   * `refunded` order stays `refunded`) and its date_modified does not change.
+   * the refund). A store whose `wooVersion` is older than 11.2 fires nothing, as those versions
+   * did. The order's status stays as it is (a `refunded` order stays `refunded`) and its
+   * date_modified does not change.
    */
   deleteRefund(orderId: number, refundId: number): WooOrder {
     const order = this.orderRecord(orderId);
     const index = order.refunds.findIndex((r) => r.id === refundId);
     if (index === -1) throw new Error(`order ${orderId} has no refund ${refundId}`);
     order.refunds.splice(index, 1);
-    if (this.refundDeletionWebhook) this.emit('order.updated', orderId);
+    if (this.refundDeletionFiresWebhook) this.emit('order.updated', orderId);
     return this.getOrder(orderId);
   }
 

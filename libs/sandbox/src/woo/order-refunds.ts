@@ -38,20 +38,6 @@ import { normalizeTaxRate } from './tax-rates';
 /** The meta key on a refund line naming the order line it refunds (value: that line's id as a string). */
 export const REFUNDED_ITEM_META_KEY = '_refunded_item_id';
 
-/** `order.updated` listens to `woocommerce_delete_order_refund` only since WooCommerce 11.2 (specs/woocommerce.md §2.1). */
-export const REFUND_DELETION_WEBHOOK_SINCE = '11.2.0';
-
-export function wooVersionAtLeast(version: string, minimum: string): boolean {
-  const parts = (text: string) => text.split(/[.-]/).slice(0, 3).map((p) => (/^\d+$/.test(p) ? Number(p) : 0));
-  const [a, b] = [parts(version), parts(minimum)];
-  for (let i = 0; i < 3; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x > y;
-  }
-  return true;
-}
-
 interface Refunded {
   quantity: number;
   total: Decimal;

@@ -309,37 +309,37 @@ describe('fake WooCommerce refunds', () => {
     assert.equal(newest(woo.getOrder(order.id)).amount, '29.75');
   });
 
-  it('fires nothing on refund deletion for a store older than WooCommerce 11.2 (or refundDeletionWebhook: false)', async () => {
-    for (const options of [{ wooVersion: '11.1.4' }, { wooVersion: '11.3.0-dev', refundDeletionWebhook: false }]) {
+  it('fires order.updated on refund deletion only for WooCommerce 11.2 and later, the default version included', async () => {
+    /** The deliveries one refund deletion causes in a fresh store created with `options`. */
+    const deliveriesOnRefundDeletion = async (options: { wooVersion?: string }) => {
       const store = await FakeWooStore.start(options);
       try {
         const product = store.createProduct({ name: 'Mug', regularPrice: '12.50' });
         await store.createWebhook({ topic: 'order.updated', deliveryUrl: receiver.url, secret: 's' });
         const order = store.createOrder({ lineItems: [{ productId: product.id, quantity: 1 }] });
+        assert.equal(order.version, options.wooVersion ?? '11.3.0');
         const refundId = store.refundOrder(order.id, { amount: '1.00' }).refunds[0]!.id;
         await store.flushDeliveries();
         receiver.received.length = 0;
-        assert.deepEqual(store.deleteRefund(order.id, refundId).refunds, []);
+        assert.deepEqual(store.deleteRefund(order.id, refundId).refunds, [], 'the refund is deleted either way');
         await store.flushDeliveries();
-        assert.deepEqual(receiver.deliveries(), [], JSON.stringify(options));
+        return receiver.deliveries();
       } finally {
         await store.stop();
       }
+    };
+    for (const wooVersion of ['9.9.0', '11.1.4', '11.1.99-dev']) {
+      assert.deepEqual(await deliveriesOnRefundDeletion({ wooVersion }), [], `WooCommerce ${wooVersion} fires nothing`);
     }
-    const newer = await FakeWooStore.start({ wooVersion: '11.2.0' });
-    try {
-      const product = newer.createProduct({ name: 'Mug', regularPrice: '12.50' });
-      await newer.createWebhook({ topic: 'order.updated', deliveryUrl: receiver.url, secret: 's' });
-      const order = newer.createOrder({ lineItems: [{ productId: product.id, quantity: 1 }] });
-      const refundId = newer.refundOrder(order.id, { amount: '1.00' }).refunds[0]!.id;
-      await newer.flushDeliveries();
-      receiver.received.length = 0;
-      newer.deleteRefund(order.id, refundId);
-      await newer.flushDeliveries();
-      assert.equal(receiver.deliveries().length, 1);
-    } finally {
-      await newer.stop();
+    for (const wooVersion of ['11.2.0', '11.2.0-dev', '11.3.0-dev', '12.0', undefined]) {
+      const deliveries = await deliveriesOnRefundDeletion({ wooVersion });
+      assert.equal(deliveries.length, 1, `WooCommerce ${wooVersion ?? '(default)'} fires order.updated`);
+      assert.equal(deliveries[0]!.headers['user-agent'], `WooCommerce/${wooVersion ?? '11.3.0'} Hookshot (WordPress/6.8)`);
     }
+  });
+
+  it('refuses a wooVersion that is not a version, rather than treating it as 0.0.0', async () => {
+    await assert.rejects(FakeWooStore.start({ wooVersion: 'latest' }), /wooVersion "latest" is not a WooCommerce version/);
   });
 
   it('lists refunds newest first with X-WP-Total, X-WP-TotalPages and Link', async () => {

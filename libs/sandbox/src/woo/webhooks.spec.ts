@@ -45,7 +45,7 @@ describe('fake WooCommerce webhooks', () => {
     const [ping] = receiver.received;
     assert.equal(ping!.body, `webhook_id=${res.body.id}`);
     assert.equal(ping!.headers['x-wc-webhook-topic'], undefined);
-    assert.equal(ping!.headers['user-agent'], 'WooCommerce/9.9.0 Hookshot (WordPress/6.8)');
+    assert.equal(ping!.headers['user-agent'], 'WooCommerce/11.3.0 Hookshot (WordPress/6.8)');
     assert.match(String(ping!.headers['content-type']), /^application\/x-www-form-urlencoded/);
     assert.equal(woo.webhooks()[0]!.pending_delivery, false);
   });

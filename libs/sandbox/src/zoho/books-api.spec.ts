@@ -218,6 +218,27 @@ describe('fake Zoho Books API', () => {
       assert.equal(updated.body.item.rate, 13);
     });
 
+    it('matches search_text against name, description and SKU; with searchTextMatchesSku: false, name and description only', async () => {
+      const search = async (client: BooksTestClient, text: string) =>
+        ((await client.get('/items', { search_text: text })).body.items as Array<{ name: string }>).map((item) => item.name).sort();
+      await books.post('/items', { name: 'Teapot', rate: 30, sku: 'POT-77', description: 'Stoneware, 1 l' });
+      assert.deepEqual(await search(books, 'pot-7'), ['Teapot'], 'by default SKU is searched too');
+
+      const documented = await FakeZoho.start({ searchTextMatchesSku: false });
+      try {
+        const { client } = await zohoWithOrg(documented);
+        await client.post('/items', { name: 'Teapot', rate: 30, sku: 'POT-77', description: 'Stoneware, 1 l' });
+        await client.post('/items', { name: 'Cup', rate: 5, sku: 'CUP-1', description: 'Goes with POT-77' });
+        assert.deepEqual(await search(client, 'pot-77'), ['Cup'], 'only the description that names the SKU matches');
+        assert.deepEqual(await search(client, 'teap'), ['Teapot']);
+        assert.deepEqual(await search(client, 'stoneware'), ['Teapot']);
+        const duplicate = await client.post('/items', { name: 'Big Teapot', rate: 40, sku: 'POT-77' });
+        assert.equal(duplicate.status, 400, 'SKUs stay unique');
+      } finally {
+        await documented.stop();
+      }
+    });
+
     it('paginates with page_context', async () => {
       for (let i = 0; i < 5; i++) await books.post('/items', { name: `Page Item ${i}`, rate: i + 1 });
       const page = await books.get('/items', { name_startswith: 'Page Item', per_page: '2', page: '2' });

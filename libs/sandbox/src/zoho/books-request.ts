@@ -38,6 +38,8 @@ export interface BooksContext {
   now: number;
   ids: ZohoIdSequence;
   codes: ZohoErrorCodes;
+  /** Whether `GET /items?search_text=` also matches SKUs (FakeZohoOptions.searchTextMatchesSku). */
+  searchTextMatchesSku: boolean;
 }
 
 export interface BooksResult {

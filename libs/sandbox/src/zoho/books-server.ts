@@ -38,6 +38,8 @@ export interface BooksServerSettings {
   /** Send `Retry-After` on limit-based 429s. Zoho's behaviour is unconfirmed; default false. */
   retryAfterOn429: boolean;
   codes: ZohoErrorCodes;
+  /** `search_text` on items also matches SKUs. Documented as "name or description" only; default true. */
+  searchTextMatchesSku: boolean;
 }
 
 export interface BooksServerDeps {
@@ -136,6 +138,7 @@ export class BooksServer {
           now: this.deps.now(),
           ids: this.deps.ids,
           codes: this.deps.settings.codes,
+          searchTextMatchesSku: this.deps.settings.searchTextMatchesSku,
         };
         result = route.handler!(ctx);
       }

@@ -44,6 +44,12 @@ export interface FakeZohoOptions {
   retryAfterOn429?: boolean;
   /** Codes the spec leaves open (duplicates, wrong organization_id). */
   errorCodes?: Partial<ZohoErrorCodes>;
+  /**
+   * Whether `GET /items?search_text=` matches SKUs as well as names and descriptions (default
+   * true). Zoho documents "name or description"; SKU is unconfirmed (specs/zoho-books.md §4), so
+   * `false` tests a client against the documented behaviour.
+   */
+  searchTextMatchesSku?: boolean;
   /** Clock for tokens, limits and timestamps (default Date.now). */
   now?: () => number;
 }
@@ -70,6 +76,7 @@ export class FakeZoho {
   private readonly now: () => number;
   private readonly tokens: TokenStore;
   private readonly codes: ZohoErrorCodes;
+  private readonly searchTextMatchesSku: boolean;
   private accountsServer?: RunningHttpServer;
   private apiServer?: RunningHttpServer;
   private readonly books: BooksServer;
@@ -90,6 +97,7 @@ export class FakeZoho {
       this.now,
     );
     this.codes = { ...DEFAULT_ERROR_CODES, ...options.errorCodes };
+    this.searchTextMatchesSku = options.searchTextMatchesSku ?? true;
     this.faults = new FaultPlan((path) => [path, path.startsWith(BOOKS_BASE_PATH) ? path.slice(BOOKS_BASE_PATH.length) : path]);
     this.books = new BooksServer({
       tokens: this.tokens,
@@ -97,7 +105,7 @@ export class FakeZoho {
       faults: this.faults,
       sleeps: this.sleeps,
       ids: this.ids,
-      settings: { retryAfterOn429: options.retryAfterOn429 ?? false, codes: this.codes },
+      settings: { retryAfterOn429: options.retryAfterOn429 ?? false, codes: this.codes, searchTextMatchesSku: this.searchTextMatchesSku },
       now: this.now,
       apiDomain: () => this.apiDomain,
       accountIds: (org) => this.accountIdsFor(org),
@@ -273,7 +281,9 @@ export class FakeZoho {
   /** Adds an item as its owner would in Zoho (what POST /items takes and checks, e.g. a unique name and SKU). */
   createItem(orgId: string, input: { name: string; rate: number | string; sku?: string; [field: string]: unknown }): ZohoItem {
     const org = this.org(orgId);
-    const result = itemHandlers.create({ org, params: {}, query: new URLSearchParams(), body: input, now: this.now(), ids: this.ids, codes: this.codes });
+    const result = itemHandlers.create({
+      org, params: {}, query: new URLSearchParams(), body: input, now: this.now(), ids: this.ids, codes: this.codes, searchTextMatchesSku: this.searchTextMatchesSku,
+    });
     return result.body.item as ZohoItem;
   }
 

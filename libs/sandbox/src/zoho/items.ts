@@ -20,8 +20,8 @@ import type { ZohoOrganization } from './organization';
 /*
  * Items (specs/zoho-books.md §4). Names and SKUs are unique per organisation (compared
  * case-insensitively; an empty SKU never clashes): duplicates get HTTP 400 with the configurable
- * codes `duplicateItemName` / `duplicateItemSku` (default 1001). `search_text` matches name, SKU
- * or description.
+ * codes `duplicateItemName` / `duplicateItemSku` (default 1001). `search_text` matches name or
+ * description, as documented, and SKU too unless `searchTextMatchesSku` is off (unconfirmed).
  */
 
 const PRODUCT_TYPES = new Set(['goods', 'service', 'services', 'digital_service', 'capital_goods', 'capital_service']);
@@ -106,6 +106,12 @@ function assertUnique(ctx: BooksContext, item: ItemRecord): void {
   }
 }
 
+/** `search_text` is a contains search, so callers must verify what they look for in the hits. */
+function searchTextMatches(ctx: BooksContext, item: ItemRecord, search: string): boolean {
+  const fields = ctx.searchTextMatchesSku ? [item.name, item.description, item.sku] : [item.name, item.description];
+  return fields.some((field) => field.toLowerCase().includes(search));
+}
+
 function findItem(ctx: BooksContext): ItemRecord {
   const item = ctx.org.items.get(ctx.params.itemId ?? '');
   if (!item) throw notFound('Item');
@@ -150,14 +156,7 @@ export const itemHandlers = {
       if (!textFilterMatches(q, 'name', item.name)) return false;
       if (!textFilterMatches(q, 'description', item.description)) return false;
       if (taxId && item.tax_id !== taxId) return false;
-      if (
-        search &&
-        !item.name.toLowerCase().includes(search) &&
-        !item.sku.toLowerCase().includes(search) &&
-        !item.description.toLowerCase().includes(search)
-      ) {
-        return false;
-      }
+      if (search && !searchTextMatches(ctx, item, search)) return false;
       return true;
     });
     const sortColumn = q.get('sort_column') ?? 'name';

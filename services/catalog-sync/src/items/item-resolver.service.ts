@@ -7,8 +7,8 @@ import { ZohoNotFoundError, type ZohoBooksClient } from '@connector/zoho-books';
 import { identityOfLine, isDeletedProduct, ItemIdentity, itemLockKey, resourceIdOf, sameItemKey, withDistinctName } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
 import { newItemPayload } from './new-item-payload';
-import { classifyZohoFailure, isDuplicateItemRejection } from './zoho-failures';
-import { scanZohoItems, searchZohoItem } from './zoho-item-search';
+import { classifyZohoFailure, isRecordRefusal } from './zoho-failures';
+import { lookUpAfterRefusedCreate, searchZohoItem } from './zoho-item-search';
 
 type Source = EnsureItemsReply['items'][string]['source'];
 
@@ -33,8 +33,9 @@ const ACTIONS: Record<Source, string> = {
 /**
  * The Zoho item for each order line: the stored link when there is one (no Zoho call; a pinned
  * link always wins), else, under a lock on the SKU (or name), another product's link with the same
- * SKU, then Zoho by SKU, then by name, and only then a new item. Zoho answering "duplicate" to the
- * create means someone made the item meanwhile: it is looked up again and linked. Items Zoho
+ * SKU, then Zoho by SKU, then by name, and only then a new item. Zoho refusing the create may mean
+ * the SKU or name is taken (by an item made meanwhile, or one with our SKU under another name that
+ * the search cannot see): what holds them is looked up and linked, whatever Zoho's words. Items Zoho
  * refused in a document (`refusedItemIds`) are checked first: links to one deleted there are
  * forgotten, so its lines go through the search again.
  */
@@ -198,13 +199,16 @@ export class ItemResolverService {
       const item = await zoho.createItem(newItemPayload(identity, line));
       return this.link(connectionId, identity, item.item_id, 'created', 'not in Zoho yet; created');
     } catch (error) {
-      if (!isDuplicateItemRejection(error)) throw error;
-      const existing = (await searchZohoItem(zoho, identity)) ?? (await scanZohoItems(zoho, identity));
-      if (existing) {
-        return this.link(connectionId, identity, existing.item.item_id, existing.matchedBy, `Zoho reported a duplicate; linked the existing item found by ${existing.matchedBy}`);
+      if (!isRecordRefusal(error)) throw error;
+      // Zoho's code and words for a taken SKU or name are undocumented: what Zoho holds decides.
+      const lookup = await lookUpAfterRefusedCreate(zoho, identity);
+      if (lookup.found) {
+        const { item, matchedBy } = lookup.found;
+        return this.link(connectionId, identity, item.item_id, matchedBy, `Zoho refused to create it; linked the existing item found by ${matchedBy}`);
       }
       // The name belongs to an item with another SKU: a different product, so a distinct name.
-      const distinct = withDistinctName(identity);
+      const distinct = lookup.nameTaken ? withDistinctName(identity) : undefined;
+      // Otherwise the refusal is not about a taken SKU or name (or the distinct name is taken too): Zoho's own words say why.
       if (!distinct) throw error;
       return this.create(zoho, connectionId, distinct, line);
     }

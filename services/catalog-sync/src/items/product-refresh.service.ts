@@ -8,14 +8,15 @@ import type { CatalogSyncConfig } from '../catalog-sync.config';
 import { identityOfProduct, ItemIdentity, itemLockKey, isSellable, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
 import { classifyZohoFailure } from './zoho-failures';
-import { searchZohoItem } from './zoho-item-search';
+import { linkedItemHasSku, searchZohoItem } from './zoho-item-search';
 
 type Outcome = Pick<AuditDecision, 'action' | 'outcome' | 'message' | 'detail'>;
 
 /**
  * Keeps a product's link current when the store reports a change: its SKU and name are stored,
- * and its item is resolved again (SKU, then name) when those changed or it has none. Missing items
- * are not created here; the product's first order does that, as for the catalogue import.
+ * and its item is resolved again (SKU, then name) when those changed or it has none; an item
+ * linked before is kept while it still has the product's SKU. Missing items are not created
+ * here; the product's first order does that, as for the catalogue import.
  */
 @Injectable()
 export class ProductRefreshService {
@@ -76,10 +77,15 @@ export class ProductRefreshService {
       const shared = await this.links.itemOfOtherProductWithSku(connectionId, { ...identity, sku: identity.sku });
       if (shared) return this.linked(connectionId, identity, shared, 'sku', `another product with SKU ${identity.sku} uses it`, detail);
     }
-    const found = await searchZohoItem(await this.zohoClients.forConnection(connectionId, calls.record), identity);
+    const zoho = await this.zohoClients.forConnection(connectionId, calls.record);
+    const found = await searchZohoItem(zoho, identity);
     if (found) return this.linked(connectionId, identity, found.item.item_id, found.matchedBy, `found in Zoho by ${found.matchedBy}`, detail);
     if (stored.zohoItemId && stored.matchedBy === 'created') {
       return { action: 'refresh-link', outcome: 'ok', message: `no other Zoho item fits; keeps the item created for it (${stored.zohoItemId})`, detail };
+    }
+    // A product renamed in the store: the search may not see its item's SKU, the item itself does.
+    if (stored.zohoItemId && (await linkedItemHasSku(zoho, stored.zohoItemId, identity))) {
+      return { action: 'refresh-link', outcome: 'ok', message: `keeps Zoho item ${stored.zohoItemId}, which still has SKU ${identity.sku}`, detail };
     }
     await this.links.clearMatch(connectionId, identity.productId, identity.variationId);
     return { action: 'unmapped', outcome: 'skipped', message: 'no Zoho item with this SKU or name; one is created on its first order', detail };

@@ -7,13 +7,13 @@ import { ConnectionStore } from '@connector/persistence';
 import { identityOfProduct, isSellable, ItemIdentity, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
 import { classifyZohoFailure } from './zoho-failures';
-import { searchZohoItem } from './zoho-item-search';
+import { linkedItemHasSku, searchZohoItem } from './zoho-item-search';
 
 /**
  * A product event in a replay dry run. `ProductRefreshService` never writes to Zoho, only to the
  * product → item mapping, so the dry run reports the mapping change it would make (link, unlink,
  * new SKU or name), resolving the item the same way (pinned, kept, SKU of another product, Zoho by
- * SKU then name, kept when created for it), and changes nothing.
+ * SKU then name, kept when created for it or when it still has the SKU), and changes nothing.
  */
 @Injectable()
 export class ProductReplayPreview {
@@ -66,9 +66,13 @@ export class ProductReplayPreview {
     if (before?.zohoItemId && unchanged) return { itemId: before.zohoItemId, matchedBy: before.matchedBy, reason: 'unchanged' };
     const shared = identity.sku ? await this.links.itemOfOtherProductWithSku(connectionId, { ...identity, sku: identity.sku }) : undefined;
     if (shared) return { itemId: shared, matchedBy: 'sku', reason: `another product with SKU ${identity.sku} uses it` };
-    const found = await searchZohoItem(await this.zohoClients.forConnection(connectionId, new ZohoCallLog().record), identity);
+    const zoho = await this.zohoClients.forConnection(connectionId, new ZohoCallLog().record);
+    const found = await searchZohoItem(zoho, identity);
     if (found) return { itemId: found.item.item_id, matchedBy: found.matchedBy, reason: `found in Zoho by ${found.matchedBy}` };
     if (before?.zohoItemId && before.matchedBy === 'created') return { itemId: before.zohoItemId, matchedBy: 'created', reason: 'the item created for it' };
+    if (before?.zohoItemId && (await linkedItemHasSku(zoho, before.zohoItemId, identity))) {
+      return { itemId: before.zohoItemId, matchedBy: before.matchedBy, reason: `its Zoho item still has SKU ${identity.sku}` };
+    }
     // A match by SKU or name that no longer fits is cleared; anything else stays as it was.
     const cleared = before?.matchedBy === 'sku' || before?.matchedBy === 'name';
     return { itemId: cleared ? null : (before?.zohoItemId ?? null), matchedBy: cleared ? null : (before?.matchedBy ?? null), reason: 'no Zoho item with this SKU or name' };

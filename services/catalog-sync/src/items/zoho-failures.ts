@@ -1,19 +1,20 @@
 import { TransientError } from '@connector/common';
-import { ZohoApiError } from '@connector/zoho-books';
+import { ZohoApiError, ZohoErrorCode, ZohoNotFoundError } from '@connector/zoho-books';
+
+/** Statuses that say nothing about the record sent: authorization, and a timeout (the create may even have happened). */
+const NOT_ABOUT_THE_RECORD = new Set([401, 403, 408]);
 
 /**
- * Zoho's duplicate answers ("The item "X" already exists…", "The SKU "Y" is already used…") have
- * undocumented codes (specs/zoho-books.md §4), so the words are what is recognised.
+ * Zoho refused the record itself: a 4xx, or an error code in a 2xx envelope, that is not about
+ * authorization, a missing record or a timeout (limits and outages are transient errors, not
+ * ZohoApiError). A taken name or SKU is one such refusal, but Zoho's codes and words for it are
+ * undocumented (specs/zoho-books.md §4), so the caller looks at what Zoho holds instead of
+ * reading the message.
  */
-const DUPLICATE_MESSAGE = /already (exists|used|in use)|duplicate|unique/i;
-
-/**
- * Zoho refused a new item because its name or SKU is taken: another worker (or a person) made it
- * between our search and our create. The caller searches again and links what it finds.
- */
-export function isDuplicateItemRejection(error: unknown): error is ZohoApiError {
-  if (!(error instanceof ZohoApiError)) return false;
-  return DUPLICATE_MESSAGE.test(error.upstreamMessage);
+export function isRecordRefusal(error: unknown): error is ZohoApiError {
+  if (!(error instanceof ZohoApiError) || error instanceof ZohoNotFoundError) return false;
+  if (error.zohoCode === ZohoErrorCode.UNAUTHENTICATED || error.zohoCode === ZohoErrorCode.NOT_AUTHORIZED) return false;
+  return (error.status >= 200 && error.status < 300) || (error.status >= 400 && error.status < 500 && !NOT_ABOUT_THE_RECORD.has(error.status));
 }
 
 /**

@@ -26,6 +26,11 @@ export class ZohoItemIndex {
     return this.ids.has(itemId);
   }
 
+  /** Whether any item has this name (Zoho item names are unique, whatever the SKU). */
+  hasName(name: string): boolean {
+    return this.byName.has(nameKey(name));
+  }
+
   match(identity: ItemIdentity): ItemMatch<ZohoItem> | undefined {
     const candidates = new Set<ZohoItem>(this.byName.get(nameKey(identity.name)) ?? []);
     const sku = identity.sku?.trim();
