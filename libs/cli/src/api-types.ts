@@ -34,6 +34,8 @@ export interface PingReport {
 export interface WebhookRegistration {
   deliveryUrl: string;
   webhooks: Array<Record<string, unknown>>;
+  /** Whether the store reached the gateway (its ping for each new webhook arrived); absent from an older token-service. */
+  deliveryCheck?: { status: 'reached' | 'not-reached' | 'not-tested'; message: string };
 }
 
 export interface OrderView {

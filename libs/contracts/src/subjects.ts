@@ -71,6 +71,13 @@ export const subjects = {
   all(topology: Topology): string {
     return `${topology.subjectPrefix}.>`;
   },
+  /**
+   * Core NATS, not persisted (outside the audit stream's subjects): the gateway received
+   * WooCommerce's creation ping for one of the connection's webhooks (a WebhookPingNotice).
+   */
+  webhookPinged(topology: Topology, connectionId: string): string {
+    return `notice.${topology.subjectPrefix}.webhook-pinged.${assertSubjectToken(connectionId, 'connection id')}`;
+  },
   /** Parses an audit subject back into its parts. */
   parse(topology: Topology, subject: string): { connectionId: string; resource: string; event: string } | undefined {
     const parts = subject.split('.');

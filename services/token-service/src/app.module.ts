@@ -14,6 +14,7 @@ import { AdminTokenGuard } from './auth/admin-token.guard';
 import { AlertsModule } from './alerts/alerts.module';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
+import { WebhookDeliveryCheck } from './connections/webhook-delivery-check';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { TokenServiceConfig } from './token-service.config';
@@ -38,6 +39,7 @@ export class TokenServiceModule {
         { provide: ZohoOAuthClient, useValue: new ZohoOAuthClient({ allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS }) },
         AdminTokenGuard,
         ConnectionsService,
+        WebhookDeliveryCheck,
         ZohoTokenManager,
         StreamReader,
         EventRepublisher,

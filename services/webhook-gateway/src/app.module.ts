@@ -4,6 +4,7 @@ import { GatewayConfig } from './gateway.config';
 import { DeliveryIntake } from './webhooks/delivery-intake.service';
 import { GatewayMetrics } from './webhooks/gateway.metrics';
 import { GATEWAY_CONFIG } from './webhooks/tokens';
+import { WebhookPingNotices } from './webhooks/webhook-ping-notices';
 import { WebhookSecretCache } from './webhooks/webhook-secret.cache';
 
 @Module({})
@@ -12,7 +13,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot({ service: 'webhook-gateway', config })],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, DeliveryIntake, WebhookSecretCache, GatewayMetrics],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, DeliveryIntake, WebhookSecretCache, GatewayMetrics, WebhookPingNotices],
     };
   }
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { HEADERS } from '@connector/contracts';
+import { HEADERS, subjects } from '@connector/contracts';
 import { ConnectionStore } from '@connector/persistence';
 import { eventually, startPrivateNats, TestDatabase, TestTopology } from '@connector/testing';
 import { gatewayFixture, orderFixture, sign, wooHeaders } from './gateway.fixture';
@@ -99,14 +99,17 @@ describe('webhook-gateway against real NATS JetStream and PostgreSQL', () => {
     assert.equal((await streamMessages()).length, before);
   });
 
-  test("WooCommerce's unsigned creation ping gets 200 and is not published", async () => {
+  test("WooCommerce's unsigned creation ping gets 200, is not stored, and is announced for a registration waiting on it", async () => {
     const before = (await streamMessages()).length;
+    const notices = topo.nc.subscribe(subjects.webhookPinged(topo.topology, connectionId), { max: 1 });
+    await topo.nc.flush();
     const res = await post(`/webhooks/woocommerce/${connectionId}`, 'webhook_id=42', {
       'content-type': 'application/x-www-form-urlencoded',
       'user-agent': 'WooCommerce/11.3.0 Hookshot (WordPress/6.8)',
     });
     assert.equal(res.status, 200);
     assert.equal((await streamMessages()).length, before);
+    for await (const notice of notices) assert.deepEqual(notice.json(), { webhookId: 42 });
   });
 
   test('after a rotation the old secret is accepted for its grace period, then refused; the new one from the start', async () => {

@@ -95,6 +95,25 @@ describe('missed webhooks: reconciliation sweep, backfill, webhook health and al
     assert.ok(story.json.audit.some((a: { action: string; message: string }) => a.action === 'reconcile' && /no sync record/.test(a.message)), 'the order story says the sweep found it');
   });
 
+  test('registering webhooks says whether the store reached Connector: its creation ping arrived, or did not and why', async () => {
+    const reachable = await shop('Reachable Ltd');
+    const reached = stack.webhookRegistrations.get(await stack.connect(reachable.store, reachable.orgId))!.deliveryCheck;
+    assert.equal(reached.status, 'reached');
+
+    // WooCommerce's wp_safe_remote_post refuses loopback addresses, such as this stack's gateway.
+    const { orgId, store } = await shop('Unreachable Ltd', { rejectUnsafeUrls: true });
+    const connectionId = await stack.connect(store, orgId, {}, { storeUnreachable: true });
+    const registration = stack.webhookRegistrations.get(connectionId)!;
+    assert.equal(ourWebhooks(store, connectionId).length, 4, 'WooCommerce creates the webhooks anyway');
+    assert.equal(registration.deliveryCheck.status, 'not-reached');
+    assert.match(registration.deliveryCheck.message, new RegExp(`did not reach ${registration.deliveryUrl.replace(/[.?]/g, '\\$&')}`));
+    assert.match(registration.deliveryCheck.message, /127\.0\.0\.1 is a loopback or private address/);
+
+    const again = await stack.api('POST', `/api/connections/${connectionId}/webhooks`);
+    assert.equal(again.status, 200);
+    assert.equal(again.json.deliveryCheck.status, 'not-tested', 'nothing created, so nothing pinged');
+  });
+
   test('a disabled webhook is reported and re-activated; orders it missed come through the sweep', async () => {
     const { orgId, store, product } = await shop('Disabled Hooks Ltd');
     const connectionId = await stack.connect(store, orgId);

@@ -80,6 +80,8 @@ export class Stack {
   gatewayUrl = '';
   /** Webhook secret of each connection (set explicitly here so tests can sign deliveries themselves). */
   readonly webhookSecrets = new Map<string, string>();
+  /** Each connection's answer to registering its webhooks (`deliveryCheck` says whether the store reached the gateway). */
+  readonly webhookRegistrations = new Map<string, { deliveryUrl: string; webhooks: unknown[]; deliveryCheck: { status: string; message: string } }>();
   /** Zoho OAuth client and refresh token of each connection. */
   readonly zohoAuthorizations = new Map<string, ZohoAuthorization>();
   /** Every secret handed to the product (for tests that make sure none leaks). */
@@ -373,7 +375,7 @@ export class Stack {
   }
 
   /** Links a fake store to a fake Zoho organization through the admin API, and registers the webhooks. */
-  async connect(woo: FakeWooStore, organizationId: string, settings: Record<string, unknown> = {}, options: { accountsUrl?: string } = {}): Promise<string> {
+  async connect(woo: FakeWooStore, organizationId: string, settings: Record<string, unknown> = {}, options: { accountsUrl?: string; storeUnreachable?: boolean } = {}): Promise<string> {
     const client = this.zoho.registerClient();
     const webhookSecret = `e2e-webhook-secret-${randomBytes(8).toString('hex')}`;
     // The scopes the product asks an owner to consent to, not full access: every suite then proves
@@ -391,6 +393,9 @@ export class Stack {
     if (created.status !== 201) throw new Error(`connection not created: ${JSON.stringify(created.json)}`);
     const hooks = await this.api('POST', `/api/connections/${created.json.id}/webhooks`);
     if (hooks.status !== 200) throw new Error(`webhooks not registered: ${JSON.stringify(hooks.json)}`);
+    // Every suite's stores prove they reached the gateway when their webhooks were created.
+    if (!options.storeUnreachable && hooks.json.deliveryCheck?.status !== 'reached') throw new Error(`the store did not reach the gateway: ${JSON.stringify(hooks.json.deliveryCheck)}`);
+    this.webhookRegistrations.set(created.json.id, hooks.json);
     this.webhookSecrets.set(created.json.id, webhookSecret);
     this.zohoAuthorizations.set(created.json.id, { ...client, refreshToken, organizationId });
     return created.json.id;

@@ -87,6 +87,7 @@ export const connect: Command = {
       } else {
         try {
           outcome.webhooks = await api.post<WebhookRegistration>(apiPath('connections', connection.id, 'webhooks'));
+          if (outcome.webhooks.deliveryCheck?.status === 'not-reached') fail(outcome.webhooks.deliveryCheck.message);
         } catch (error) {
           fail(`webhook registration failed: ${errorMessage(error)}; retry with \`connector webhooks ${connection.id}\``, exitCodeOf(error));
         }

@@ -197,6 +197,19 @@ describe('connections, connect, ping, webhooks, status', () => {
     assert.match(run.stdout, new RegExp(`Delivery URL: +http://127.0.0.1:3000/webhooks/woocommerce/${ACME}`));
     assert.match(run.stdout, /ID +TOPIC +STATUS +ACTION/);
     assert.match(run.stdout, /31 +order\.created +active +created/);
+    assert.match(run.stdout, /^Store reached: +the store reached http:\/\/127\.0\.0\.1:3000\/webhooks\/woocommerce\//m);
+  });
+
+  it('webhooks a store cannot deliver to: registered, listed, and exit 1 saying so', async () => {
+    api.unreachableStores.add(ACME);
+    try {
+      const run = await cli(['webhooks', ACME]);
+      assert.equal(run.code, 1);
+      assert.match(run.stdout, /31 +order\.created +active +created/);
+      assert.match(run.stderr, /^connector: the store did not reach http:\/\/127\.0\.0\.1:3000\/webhooks\/woocommerce\/.*did not arrive/m);
+    } finally {
+      api.unreachableStores.delete(ACME);
+    }
   });
 
   it('webhooks --rotate-secret asks for a new secret with its grace period and says how long the old one is accepted', async () => {

@@ -61,6 +61,11 @@ const webhooks: Command = {
         apiPath('connections', args.positionals[0], 'webhooks', 'rotate-secret'), grace === undefined ? {} : { graceMinutes: grace })
       : await api.post<WebhookRegistration>(apiPath('connections', args.positionals[0], 'webhooks'));
     out.result(registration, () => out.lines(renderWebhooks(registration)));
+    // Registered, but the store cannot deliver: not a working setup, so scripts see a failure.
+    if (registration.deliveryCheck?.status === 'not-reached') {
+      out.note(`connector: ${registration.deliveryCheck.message}`);
+      return EXIT.failed;
+    }
     return EXIT.ok;
   },
 };
@@ -69,7 +74,8 @@ function renderWebhooks(registration: WebhookRegistration & { previousSecretAcce
   const rotated = registration.previousSecretAcceptedUntil === undefined
     ? []
     : [['Secret', `rotated; the old one ${registration.previousSecretAcceptedUntil ? `is accepted until ${formatTime(registration.previousSecretAcceptedUntil)}` : 'is no longer accepted'}`] as [string, string]];
-  return [...renderDetails([['Delivery URL', registration.deliveryUrl], ...rotated]), '', ...renderWebhookTable(registration.webhooks)];
+  const reached = registration.deliveryCheck ? [['Store reached', registration.deliveryCheck.message] as [string, string]] : [];
+  return [...renderDetails([['Delivery URL', registration.deliveryUrl], ...reached, ...rotated]), '', ...renderWebhookTable(registration.webhooks)];
 }
 
 export function renderWebhookTable(webhooks: WebhookRegistration['webhooks'], indent = 0): string[] {

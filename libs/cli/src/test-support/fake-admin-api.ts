@@ -50,6 +50,8 @@ export class FakeAdminApi {
   readonly state = initialState();
   /** Connections whose ping reports a failure (`failEveryPing`: all of them, even new ones). */
   readonly failingPings = new Set<string>();
+  /** Connections whose store does not reach the gateway: registering webhooks says so. */
+  readonly unreachableStores = new Set<string>();
   failEveryPing = false;
   jobScript: JobScript = { total: 10, step: 3, failures: 0 };
   /** false: behave like a token-service that predates the replay and backfill endpoints. */
@@ -163,12 +165,19 @@ export class FakeAdminApi {
       (findConnection(id) as { lastPing: unknown }).lastPing = report;
       return ok(report);
     }));
-    route('POST', '/api/connections/:id/webhooks', withConnection(({ id }) => ok({
-      deliveryUrl: `http://127.0.0.1:3000/webhooks/woocommerce/${id}`,
-      webhooks: ['order.created', 'order.updated', 'customer.created', 'customer.updated'].map((topic, i) => ({
-        id: 31 + i, topic, status: 'active', action: 'created',
-      })),
-    })));
+    route('POST', '/api/connections/:id/webhooks', withConnection(({ id }) => {
+      const deliveryUrl = `http://127.0.0.1:3000/webhooks/woocommerce/${id}`;
+      const deliveryCheck = this.unreachableStores.has(id)
+        ? { status: 'not-reached', message: `the store did not reach ${deliveryUrl}: WooCommerce's ping for webhook 31 did not arrive within 3 s` }
+        : { status: 'reached', message: `the store reached ${deliveryUrl}: WooCommerce's ping for each new webhook arrived` };
+      return ok({
+        deliveryUrl,
+        webhooks: ['order.created', 'order.updated', 'customer.created', 'customer.updated'].map((topic, i) => ({
+          id: 31 + i, topic, status: 'active', action: 'created',
+        })),
+        deliveryCheck,
+      });
+    }));
 
     route('GET', '/api/connections/:id/orders', withConnection(({ id }, { query }) => {
       let orders = s.orders[id];

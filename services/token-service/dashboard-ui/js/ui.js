@@ -50,6 +50,14 @@ export function notice(tone, title, ...text) {
   return h('div', { class: `notice ${tone}`, role: tone === 'bad' ? 'alert' : null }, title ? h('strong', null, title) : null, text.length ? h('p', null, ...text) : null);
 }
 
+/**
+ * What registering webhooks found out about the store reaching Connector (the API's
+ * `deliveryCheck`): a warning when its ping did not arrive, else nothing to add.
+ */
+export function deliveryCheckNotice(check) {
+  return check?.status === 'not-reached' ? notice('warn', 'The store cannot reach Connector', check.message) : null;
+}
+
 /** An API error in words; a route the server lacks is explained, not shown as a failure. */
 export function errorNotice(error, what = 'This could not be loaded') {
   if (error?.missingEndpoint) return notice('info', 'Not available on this server yet', error.message, ' It appears once the connector is updated.');

@@ -15,6 +15,7 @@ import type { TokenServiceConfig } from '../token-service.config';
 import { ZohoTokenManager } from '../zoho/zoho-token.manager';
 import { ChangeConnectionSettingsDto, ConnectionSettingsDto, CreateConnectionDto, RotateWebhookSecretDto, UpdateWooCredentialsDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
 import { webhookUrl } from './connection.view';
+import { WebhookDeliveryCheck } from './webhook-delivery-check';
 
 export interface PingReport {
   at: string;
@@ -31,6 +32,7 @@ export class ConnectionsService {
     private readonly rpc: NatsRpcClient,
     private readonly stores: StoreClients,
     private readonly audit: AuditTrail,
+    private readonly deliveryCheck: WebhookDeliveryCheck,
     @Inject(SERVICE_CONFIG) private readonly config: TokenServiceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -90,13 +92,16 @@ export class ConnectionsService {
   async registerWebhooks(id: string) {
     const connection = await this.get(id);
     const deliveryUrl = webhookUrl(this.config.PUBLIC_URL, id);
-    const webhooks = await this.stores.forConnection(connection).ensureWebhooks({
-      deliveryUrl,
-      secret: this.store.webhookSecret(connection),
-      topics: [...SUBSCRIBED_TOPICS],
-      namePrefix: 'Connector',
-    });
-    return { deliveryUrl, webhooks };
+    const { webhooks, deliveryCheck } = await this.deliveryCheck.around(id, deliveryUrl, () =>
+      this.stores.forConnection(connection).ensureWebhooks({
+        deliveryUrl,
+        secret: this.store.webhookSecret(connection),
+        topics: [...SUBSCRIBED_TOPICS],
+        namePrefix: 'Connector',
+      }),
+    );
+    if (deliveryCheck.status === 'not-reached') this.logger.warn({ connectionId: id }, `webhooks registered, but ${deliveryCheck.message}`);
+    return { deliveryUrl, webhooks, deliveryCheck };
   }
 
   /**

@@ -6,6 +6,7 @@ import { DeliveryPublisher } from '@connector/messaging';
 import { LOGGER, TOPOLOGY } from '@connector/platform';
 import { verifiedWebhookDigest } from '@connector/woocommerce';
 import { GatewayMetrics } from './gateway.metrics';
+import { WebhookPingNotices } from './webhook-ping-notices';
 import { WebhookSecretCache, WebhookSecrets } from './webhook-secret.cache';
 
 export interface IncomingDelivery {
@@ -20,7 +21,7 @@ export interface IntakeResult {
 }
 
 /** WooCommerce's unsigned "is this URL alive?" ping, sent when a webhook is created or activated. */
-const PING_BODY = /^webhook_id=\d+$/;
+const PING_BODY = /^webhook_id=(\d{1,15})$/;
 
 /**
  * Decides what happens to one delivery. Order matters: authenticate before parsing (an
@@ -32,6 +33,7 @@ export class DeliveryIntake {
     private readonly secrets: WebhookSecretCache,
     private readonly publisher: DeliveryPublisher,
     private readonly metrics: GatewayMetrics,
+    private readonly pings: WebhookPingNotices,
     @Inject(TOPOLOGY) private readonly topology: Topology,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -54,9 +56,12 @@ export class DeliveryIntake {
 
     const signature = header('x-wc-webhook-signature');
     if (!signature) {
-      if (PING_BODY.test(body.toString('latin1').trim())) {
+      const ping = PING_BODY.exec(body.toString('latin1').trim());
+      if (ping) {
+        const webhookId = Number(ping[1]);
         this.metrics.deliveries.inc({ outcome: 'ping', reason: 'ping' });
-        this.logger.info({ connectionId, webhookId: body.toString('latin1').trim().slice(11) }, 'webhook ping answered');
+        this.pings.announce(connectionId, webhookId);
+        this.logger.info({ connectionId, webhookId }, 'webhook ping answered');
         return { status: 200, body: { status: 'ok', ping: true } };
       }
       return this.reject(401, 'missing_signature', 'X-WC-Webhook-Signature header is missing', connectionId);

@@ -1,6 +1,6 @@
 import { api, seg } from '../api.js';
 import { h, replace, uid } from '../dom.js';
-import { badge, busy, button, errorNotice, notice, timeAgo, toast } from '../ui.js';
+import { badge, busy, button, deliveryCheckNotice, errorNotice, notice, timeAgo, toast } from '../ui.js';
 import { pingSentence, wooHealth, zohoHealth } from './health.js';
 import { credentialsForm } from './credentials-form.js';
 import { settingsForm } from './settings-form.js';
@@ -142,8 +142,8 @@ export function connectionCard(initial, { signal, onChanged }) {
       replace(feedback);
       try {
         const result = await api(`/api/connections/${seg(connection.id)}/webhooks`, { method: 'POST', signal, timeoutMs: 60_000 });
-        replace(webhookResult, webhookList(result.webhooks ?? []));
-        toast(`${connection.name}: webhooks registered.`);
+        replace(webhookResult, deliveryCheckNotice(result.deliveryCheck), webhookList(result.webhooks ?? []));
+        toast(`${connection.name}: webhooks registered${result.deliveryCheck?.status === 'not-reached' ? ', but the store cannot reach Connector' : ''}.`);
       } catch (error) {
         if (error.name !== 'AbortError') replace(feedback, errorNotice(error, 'The webhooks could not be registered'));
       }

@@ -1,7 +1,7 @@
 import { api, seg } from '../api.js';
 import { h, replace } from '../dom.js';
 import { field, markInvalid } from '../forms.js';
-import { busy, button, errorNotice, notice, pageHeader, toast } from '../ui.js';
+import { busy, button, deliveryCheckNotice, errorNotice, notice, pageHeader, toast } from '../ui.js';
 import { pingSentence, pingSummary } from './health.js';
 
 const ZOHO_ACCOUNTS = [
@@ -122,7 +122,7 @@ export function render(root, { app, signal }) {
       busy(register, async () => {
         try {
           const reply = await api(`/api/connections/${seg(connection.id)}/webhooks`, { method: 'POST', signal, timeoutMs: 60_000 });
-          replace(result, notice('ok', 'Webhooks registered.', `${reply.webhooks?.length ?? 0} topics deliver to ${reply.deliveryUrl}.`));
+          replace(result, deliveryCheckNotice(reply.deliveryCheck) ?? notice('ok', 'Webhooks registered.', `${reply.webhooks?.length ?? 0} topics deliver to ${reply.deliveryUrl}.`));
         } catch (error) {
           if (error.name !== 'AbortError') replace(result, errorNotice(error, 'The webhooks could not be registered'));
         }
