@@ -7,8 +7,8 @@ import { HEADERS, RPC, RpcReply, rpcSubject, subjects, ZohoSessionReply } from '
 import { connectNats, DeliveryPublisher, NatsRpcClient } from '@connector/messaging';
 import { DeadLetterEntity, ItemLinkEntity, OrderSyncEntity } from '@connector/persistence';
 import { FakeWooStore, FakeZoho } from '@connector/sandbox';
-import { createTestDatabase, createTestTopology, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
-import { startTokenService } from './main';
+import { createTestDatabase, createTestTopology, TestDatabase, TestTopology } from '@connector/testing';
+import { startTestTokenService } from './token-service.fixture';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -31,20 +31,7 @@ describe('token-service: connections, credentials and Zoho tokens', () => {
     client = zoho.registerClient();
     orgId = zoho.createOrganization({ name: 'Books Org' }).organization_id;
     refreshToken = zoho.issueRefreshToken(client.clientId);
-    app = await startTokenService({
-      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-      DATABASE_URL: db.url,
-      NATS_STREAM: topo.topology.stream,
-      NATS_SUBJECT_PREFIX: topo.topology.subjectPrefix,
-      ENCRYPTION_KEYS: testEncryptionKeys(),
-      ADMIN_TOKEN,
-      ADMIN_PORT: '0',
-      ADMIN_HOST: '127.0.0.1',
-      PUBLIC_URL: 'https://connector.example.com',
-      ALLOW_PRIVATE_ENDPOINTS: 'true',
-      LOG_LEVEL: 'silent',
-    });
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    ({ app, base } = await startTestTokenService(db, topo, { ADMIN_TOKEN, PUBLIC_URL: 'https://connector.example.com' }));
     nc = await connectNats(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', 'token-service-test');
     rpc = new NatsRpcClient(nc, topo.topology, 10_000);
   });

@@ -4,9 +4,9 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { sleep } from '@connector/common';
-import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
+import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology } from '@connector/testing';
 import { UNSENT_INVOICE_REASON } from '@connector/persistence';
-import { startTokenService } from '../main';
+import { startTestTokenService } from '../token-service.fixture';
 
 const ADMIN_TOKEN = 'test-admin-token-alerts-0123456789';
 const ORGANIZATION = '600700800';
@@ -36,21 +36,7 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     db = await createTestDatabase();
     topo = await createTestTopology();
-    app = await startTokenService({
-      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-      DATABASE_URL: db.url,
-      NATS_STREAM: topo.topology.stream,
-      NATS_SUBJECT_PREFIX: topo.topology.subjectPrefix,
-      ENCRYPTION_KEYS: testEncryptionKeys(),
-      ADMIN_TOKEN,
-      ADMIN_PORT: '0',
-      ADMIN_HOST: '127.0.0.1',
-      ALLOW_PRIVATE_ENDPOINTS: 'true',
-      RECONCILE_INTERVAL_SECONDS: '0',
-      ALERT_POLL_SECONDS: '1',
-      LOG_LEVEL: 'silent',
-    });
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    ({ app, base } = await startTestTokenService(db, topo, { ADMIN_TOKEN, RECONCILE_INTERVAL_SECONDS: '0', ALERT_POLL_SECONDS: '1' }));
     const created = await fetch(`${base}/api/connections`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },

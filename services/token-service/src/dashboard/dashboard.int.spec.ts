@@ -10,8 +10,8 @@ import { HEADERS, subjects } from '@connector/contracts';
 import { DeliveryPublisher } from '@connector/messaging';
 import { AuditEntryEntity, ConnectionEntity, DeadLetterEntity, ItemLinkEntity, OrderPaymentEntity, OrderSyncEntity } from '@connector/persistence';
 import { FakeWooStore, FakeZoho } from '@connector/sandbox';
-import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
-import { startTokenService } from '../main';
+import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology } from '@connector/testing';
+import { startTestTokenService } from '../token-service.fixture';
 
 // The few browser globals used inside page.evaluate: this project compiles without the DOM lib,
 // and these declarations stay local to this file.
@@ -62,19 +62,7 @@ describe('dashboard in a real browser against the real token service', () => {
     topo = await createTestTopology();
     zoho = await FakeZoho.start();
     store = await FakeWooStore.start();
-    app = await startTokenService({
-      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-      DATABASE_URL: db.url,
-      NATS_STREAM: topo.topology.stream,
-      NATS_SUBJECT_PREFIX: topo.topology.subjectPrefix,
-      ENCRYPTION_KEYS: testEncryptionKeys(),
-      ADMIN_PORT: '0',
-      ADMIN_HOST: '127.0.0.1',
-      ADMIN_TOKEN: TOKEN,
-      ALLOW_PRIVATE_ENDPOINTS: 'true',
-      LOG_LEVEL: 'silent',
-    });
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    ({ app, base } = await startTestTokenService(db, topo, { ADMIN_TOKEN: TOKEN }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -7,10 +7,8 @@ import { PermanentError } from '@connector/common';
 import { connectNats, NatsRpcClient } from '@connector/messaging';
 import { PlatformConfig, PlatformMetrics, ZohoClientFactory } from '@connector/platform';
 import { FakeZoho } from '@connector/sandbox';
-import { createTestDatabase, createTestTopology, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
-import { startTokenService } from '../main';
-
-const ADMIN_TOKEN = 'test-admin-token-0123456789';
+import { createTestDatabase, createTestTopology, TestDatabase, TestTopology } from '@connector/testing';
+import { startTestTokenService, TEST_ADMIN_TOKEN } from '../token-service.fixture';
 
 /**
  * A Zoho authorization without a scope the product needs (here: invoices) answers 401 code 57
@@ -33,23 +31,11 @@ describe('token-service: a refusal that is the authorization, not the token', ()
     const client = zoho.registerClient();
     zoho.createOrganization({ name: 'Scoped Org' });
     const refreshToken = zoho.issueRefreshToken(client.clientId, undefined, ['ZohoBooks.contacts.ALL', 'ZohoBooks.settings.ALL']);
-    app = await startTokenService({
-      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-      DATABASE_URL: db.url,
-      NATS_STREAM: topo.topology.stream,
-      NATS_SUBJECT_PREFIX: topo.topology.subjectPrefix,
-      ENCRYPTION_KEYS: testEncryptionKeys(),
-      ADMIN_TOKEN,
-      ADMIN_PORT: '0',
-      ADMIN_HOST: '127.0.0.1',
-      PUBLIC_URL: 'https://connector.example.com',
-      ALLOW_PRIVATE_ENDPOINTS: 'true',
-      LOG_LEVEL: 'silent',
-    });
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    let base: string;
+    ({ app, base } = await startTestTokenService(db, topo));
     const created = await fetch(`${base}/api/connections`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
       body: JSON.stringify({
         name: 'Scoped store',
         woocommerce: { url: 'http://127.0.0.1:9/shop/', consumerKey: 'ck_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', consumerSecret: 'cs_scoped_secret_value_0123456789' },

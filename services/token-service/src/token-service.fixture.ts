@@ -1,0 +1,27 @@
+import type { INestApplication } from '@nestjs/common';
+import { TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
+import { startTokenService } from './main';
+
+/** The admin token the test token-services accept unless a test gives its own. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/**
+ * A token-service for one test file: its own database and topology, a free loopback port, private
+ * endpoints allowed (the fakes listen on loopback), logs off. `env` adds or overrides settings.
+ */
+export async function startTestTokenService(db: TestDatabase, topo: TestTopology, env: Record<string, string> = {}): Promise<{ app: INestApplication; base: string }> {
+  const app = await startTokenService({
+    NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    DATABASE_URL: db.url,
+    NATS_STREAM: topo.topology.stream,
+    NATS_SUBJECT_PREFIX: topo.topology.subjectPrefix,
+    ENCRYPTION_KEYS: testEncryptionKeys(),
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ADMIN_PORT: '0',
+    ADMIN_HOST: '127.0.0.1',
+    ALLOW_PRIVATE_ENDPOINTS: 'true',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
+}
