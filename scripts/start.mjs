@@ -123,8 +123,8 @@ async function provisionSandboxConnection() {
     settings: { sandbox: true, storeTimeZone: sandbox.woo.timeZone ?? 'UTC', paymentsSince: new Date().toISOString().slice(0, 19), paymentAccountId: SANDBOX_BANK_ACCOUNT_ID },
   });
   const ping = await call('POST', `/api/connections/${connection.id}/ping`);
-  await call('POST', `/api/connections/${connection.id}/webhooks`);
-  say(`sandbox connection ${connection.id} ready (ping: WooCommerce ${ping.woocommerce.ok ? 'ok' : ping.woocommerce.error}, Zoho ${ping.zoho.ok ? 'ok' : ping.zoho.error})`);
+  const hooks = await call('POST', `/api/connections/${connection.id}/webhooks`);
+  say(`sandbox connection ${connection.id} ready (ping: WooCommerce ${ping.woocommerce.ok ? 'ok' : ping.woocommerce.error}, Zoho ${ping.zoho.ok ? 'ok' : ping.zoho.error}; webhooks: ${hooks.deliveryCheck?.message ?? 'registered'})`);
   if (typeof sandbox.placeSampleOrder === 'function') {
     const order = await sandbox.placeSampleOrder();
     say(`placed sample order #${order.number}; see it sync: curl -H "Authorization: Bearer $ADMIN_TOKEN" ${admin}/api/connections/${connection.id}/orders/${order.id}`);

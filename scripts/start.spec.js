@@ -37,7 +37,7 @@ test('npm start runs the product against the built-in sandbox', { timeout: 240_0
     // The waits (and the stop below) together stay under the test's timeout, so one that runs out reports the output.
     const placed = await waitFor(() => /placed sample order #(\d+).*connections\/([0-9a-f-]{36})\/orders\/(\d+)/.exec(output), 100_000, () => output);
     const [, , connectionId, orderId] = placed;
-    assert.match(output, /ping: WooCommerce ok, Zoho ok/);
+    assert.match(output, /ping: WooCommerce ok, Zoho ok; webhooks: the store reached http:\/\/127\.0\.0\.1:\d+\/webhooks\/woocommerce\//);
     const token = /ADMIN_TOKEN=(.+)/.exec(readFileSync(join(stateDir, 'local.env'), 'utf8'))[1];
     const admin = `http://127.0.0.1:${ports.ADMIN_PORT}`;
     const record = await waitFor(async () => {

@@ -169,13 +169,11 @@ export class OrderPaymentsService {
     const reason = applied.lt(payment.amount)
       ? `only ${applied.toFixed(scale)} of ${amount} applied: ${why}${unapplied.isPositive() ? `; ${unapplied.toFixed(scale)} is the customer's credit in Zoho` : ''}`
       : null;
+    await this.noteInvoiceStatus(connection.id, order.id, onInvoice);
     await this.payments.noteApplied(connection.id, order.id, applied.toFixed(scale), reason);
     // The row as it is now, for a later step of the same event.
     booked.appliedAmount = applied.toFixed(scale);
     booked.reason = reason;
-    if (onInvoice?.balance_amount !== undefined) {
-      await this.records.noteInvoiceStatus(connection.id, order.id, Decimal.from(onInvoice.balance_amount).isPositive() ? 'partially_paid' : 'paid');
-    }
     this.metrics.payments.inc({ outcome: 'reapplied' });
     return {
       action: REAPPLY_PAYMENT,
@@ -236,6 +234,7 @@ export class OrderPaymentsService {
       reconciled ? null : `Zoho amount ${zohoAmount} differs from the order total ${orderTotal}`,
       applied.lt(payment.amount) ? `only ${appliedAmount} of ${zohoAmount} applied: the invoice's balance; the rest is the customer's credit` : null,
     ].filter((note): note is string => note !== null);
+    await this.noteInvoiceStatus(connection.id, order.id, onInvoice);
     await this.payments.markRecorded(connection.id, order.id, {
       paymentId: payment.payment_id,
       invoiceId,
@@ -247,10 +246,6 @@ export class OrderPaymentsService {
       exchangeRate: bookedRate(sentRate, payment.exchange_rate),
       reason: notes.join('; ') || null,
     });
-    // Recording a payment takes the invoice out of draft: the record says what Zoho now shows.
-    if (onInvoice?.balance_amount !== undefined) {
-      await this.records.noteInvoiceStatus(connection.id, order.id, Decimal.from(onInvoice.balance_amount).isPositive() ? 'partially_paid' : 'paid');
-    }
     if (!reconciled) this.logger.error({ connectionId: connection.id, orderId: order.id, zohoAmount, orderTotal }, 'payment amount differs from order total');
     return {
       action: recovered ? 'recover-payment' : 'record-payment',
@@ -260,6 +255,15 @@ export class OrderPaymentsService {
         `${appliedAmount} applied to invoice ${record.invoiceNumber ?? invoiceId}${notes.length ? ` (${notes.join('; ')})` : ''}`,
       detail: { paymentId: payment.payment_id, reference: payment.reference_number },
     };
+  }
+
+  /**
+   * A payment applied to the invoice takes it out of draft: the record says what Zoho now shows.
+   * Noted before the payment's own row, so no reader sees a recorded payment on a draft invoice.
+   */
+  private async noteInvoiceStatus(connectionId: string, orderId: number, onInvoice: NonNullable<ZohoCustomerPayment['invoices']>[number] | undefined): Promise<void> {
+    if (onInvoice?.balance_amount === undefined) return;
+    await this.records.noteInvoiceStatus(connectionId, orderId, Decimal.from(onInvoice.balance_amount).isPositive() ? 'partially_paid' : 'paid');
   }
 
   /**
