@@ -4,8 +4,17 @@ import { createHmac, randomBytes } from 'node:crypto';
  * How WooCommerce authenticates REST calls (specs/woocommerce.md §3.2, WC_REST_Authentication):
  * over https, HTTP Basic with the consumer key and secret; over plain http, where Basic is not
  * honoured, OAuth 1.0a "one-legged" with the parameters in the query string. Plain http only
- * happens for sandbox and test stores.
+ * happens for sandbox and test stores. Some https stores never see Basic (see auth-fallback.ts);
+ * they get OAuth 1.0a too. Query-string consumer_key/consumer_secret are never used: they would
+ * write the secret into the store's access logs, where OAuth writes only a signature.
  */
+
+/**
+ * How a request is authenticated. For OAuth, the scheme WooCommerce puts in the base string it
+ * signs: `home_url(path)` with `is_ssl() ? 'https' : 'http'` (S10), so behind a TLS-terminating
+ * proxy that does not tell WordPress about https, it is http although the request came over https.
+ */
+export type StoreAuthScheme = 'basic' | 'oauth1-https' | 'oauth1-http';
 
 export function basicAuthorization(consumerKey: string, consumerSecret: string): string {
   return `Basic ${Buffer.from(`${consumerKey}:${consumerSecret}`, 'utf8').toString('base64')}`;
@@ -62,4 +71,20 @@ export function signOAuth1(request: OAuth1Request): Record<string, string> {
   const baseString = oauth1BaseString(request.method, request.url, params);
   const signature = createHmac('sha256', `${request.consumerSecret}&`).update(baseString).digest('base64');
   return { ...params, oauth_signature: signature };
+}
+
+export interface RequestToAuthenticate {
+  method: string;
+  /** The request URL without query string. */
+  url: string;
+  query: Record<string, string>;
+  consumerKey: string;
+  consumerSecret: string;
+}
+
+/** The query to send and the Authorization header, if any, for one request under `scheme`. */
+export function authenticateRequest(scheme: StoreAuthScheme, request: RequestToAuthenticate): { query: Record<string, string>; authorization?: string } {
+  if (scheme === 'basic') return { query: request.query, authorization: basicAuthorization(request.consumerKey, request.consumerSecret) };
+  const signedUrl = scheme === 'oauth1-http' ? request.url.replace(/^https:/, 'http:') : request.url;
+  return { query: signOAuth1({ ...request, url: signedUrl }) };
 }

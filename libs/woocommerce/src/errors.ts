@@ -125,8 +125,9 @@ export function wooErrorFor(operation: string, response: WooResponse, retryAfter
 }
 
 function credentialsHint(wooCode: string | undefined): string {
-  if (wooCode === 'woocommerce_rest_cannot_view' || wooCode === 'woocommerce_rest_cannot_create' || wooCode === 'woocommerce_rest_cannot_edit') {
-    return 'the store did not recognise the consumer key, so the request ran without a user; check the key';
+  if (wooCode === 'woocommerce_rest_cannot_view' || wooCode === 'woocommerce_rest_cannot_create' || wooCode === 'woocommerce_rest_cannot_edit' || wooCode === 'woocommerce_rest_cannot_delete') {
+    // WordPress never saw the credentials in two common setups, which only the host can fix.
+    return 'the request ran without a user: the store did not recognise the consumer key, or never received it (a proxy or load balancer that does not tell WordPress the request came over https, or a host that strips the Authorization header); check the key, then the server setup';
   }
   return 'check the consumer key and secret (and that the key has read/write permission)';
 }

@@ -1,6 +1,9 @@
 import { httpExchange, RawHttpResponse } from '@connector/common';
 import { WooUnavailableError } from './errors';
 
+/** How one request reaches the store: `exchange` below, or in tests a stand-in for a proxy in front of it. */
+export type WooExchange = (url: string, init: RequestInit, timeoutMs: number, operation: string) => Promise<RawHttpResponse>;
+
 /**
  * One exchange with the store; network failures and timeouts become WooUnavailableError
  * (transient). Redirects are not followed: a redirect would carry the Basic credentials (or a

@@ -1,10 +1,12 @@
 import { DEFAULT_HTTP_TIMEOUT_MS, describeError, parseRetryAfter, PermanentError, RawHttpResponse, REDACTED_KEYS } from '@connector/common';
 import type { WooCustomer, WooOrder, WooProduct, WooRefund, WooVariation, WooWebhook } from '@connector/contracts';
-import { basicAuthorization, encodeQuery, signOAuth1 } from './auth';
+import { authenticateRequest, encodeQuery, StoreAuthScheme } from './auth';
+import { sendWithStoreAuth } from './auth-fallback';
 import { WooApiError, WooCredentialsError, wooErrorFor, WooPermissionError } from './errors';
 import { hasNextPage, MAX_PAGE_SIZE } from './pagination';
+import { processStoreAuthMemory, StoreAuthMemory } from './store-auth-memory';
 import { normalizeStoreUrl } from './store-url';
-import { exchange, parseJson } from './transport';
+import { exchange, parseJson, WooExchange } from './transport';
 import { ensureWebhooks, EnsuredWebhook, EnsureWebhooksOptions, WebhookApi, WooWebhookInput } from './webhooks';
 
 export interface WooClientOptions {
@@ -17,6 +19,10 @@ export interface WooClientOptions {
   timeoutMs?: number;
   /** Told about every HTTP exchange (audit trail, metrics); must not throw. */
   onCall?: (record: WooCallRecord) => void;
+  /** Which stores need OAuth 1.0a over https; default: shared by every client of the process. */
+  authMemory?: StoreAuthMemory;
+  /** How requests reach the store; default fetch. Tests put a stand-in TLS-terminating proxy here. */
+  exchange?: WooExchange;
 }
 
 /** One HTTP exchange with the store. Never holds credentials or OAuth parameters. */
@@ -25,6 +31,8 @@ export interface WooCallRecord {
   /** Path below `/wp-json/wc/v3`, e.g. `/orders/727`. */
   path: string;
   query: Record<string, string>;
+  /** How it was authenticated; a refused `basic` followed by `oauth1` is the fallback at work. */
+  auth: 'basic' | 'oauth1';
   /** HTTP status; absent when no response arrived. */
   status?: number;
   durationMs: number;
@@ -78,9 +86,10 @@ const USER_AGENT = 'Connector (WooCommerce to Zoho Books sync)';
 
 /**
  * The WooCommerce REST API v3 of one store. Authentication follows the store's scheme (Basic over
- * https, OAuth 1.0a over http). Failures are mapped by `wooErrorFor`; nothing is retried here,
- * so the caller's backoff decides. List methods are async iterators that fetch page by page
- * (100 per page) as the iteration proceeds.
+ * https, OAuth 1.0a over http, and over https where Basic never reaches WooCommerce: see
+ * auth-fallback.ts). Failures are mapped by `wooErrorFor`; apart from that fallback nothing is
+ * retried here, so the caller's backoff decides. List methods are async iterators that fetch
+ * page by page (100 per page) as the iteration proceeds.
  */
 export class WooClient implements WebhookApi {
   /** The normalized store URL. */
@@ -90,6 +99,8 @@ export class WooClient implements WebhookApi {
   private readonly consumerSecret: string;
   private readonly timeoutMs: number;
   private readonly onCall?: (record: WooCallRecord) => void;
+  private readonly authMemory: StoreAuthMemory;
+  private readonly exchange: WooExchange;
 
   constructor(options: WooClientOptions) {
     this.storeUrl = normalizeStoreUrl(options.url, { allowPrivate: options.allowPrivate });
@@ -98,6 +109,8 @@ export class WooClient implements WebhookApi {
     this.consumerSecret = options.consumerSecret;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
     this.onCall = options.onCall;
+    this.authMemory = options.authMemory ?? processStoreAuthMemory;
+    this.exchange = options.exchange ?? exchange;
   }
 
   // Orders ------------------------------------------------------------------------------------
@@ -253,25 +266,33 @@ export class WooClient implements WebhookApi {
   ): Promise<{ status: number; headers: Headers; body: unknown }> {
     const query: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) query[name] = value;
+    return sendWithStoreAuth(this.storeUrl, this.authMemory, (scheme) => this.sendAs(scheme, method, path, query, request.body));
+  }
+
+  /** One exchange authenticated with `scheme`, recorded, its failure mapped to an error. */
+  private async sendAs(
+    scheme: StoreAuthScheme,
+    method: HttpMethod,
+    path: string,
+    query: Record<string, string>,
+    requestBody: unknown,
+  ): Promise<{ status: number; headers: Headers; body: unknown }> {
     const url = `${this.apiBase}${path}`;
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
-    let wireQuery = query;
-    if (url.startsWith('https:')) {
-      headers.Authorization = basicAuthorization(this.consumerKey, this.consumerSecret);
-    } else {
-      wireQuery = signOAuth1({ method, url, query, consumerKey: this.consumerKey, consumerSecret: this.consumerSecret });
-    }
-    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
-    const search = encodeQuery(wireQuery);
-    const init: RequestInit = { method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) };
+    const authenticated = authenticateRequest(scheme, { method, url, query, consumerKey: this.consumerKey, consumerSecret: this.consumerSecret });
+    if (authenticated.authorization) headers.Authorization = authenticated.authorization;
+    if (requestBody !== undefined) headers['Content-Type'] = 'application/json';
+    const search = encodeQuery(authenticated.query);
+    const init: RequestInit = { method, headers, body: requestBody === undefined ? undefined : JSON.stringify(requestBody) };
 
     const operation = `${method} ${path}`;
+    const auth = scheme === 'basic' ? 'basic' : 'oauth1';
     const started = performance.now();
     let raw: RawHttpResponse;
     try {
-      raw = await exchange(search ? `${url}?${search}` : url, init, this.timeoutMs, `WooCommerce ${operation}`);
+      raw = await this.exchange(search ? `${url}?${search}` : url, init, this.timeoutMs, `WooCommerce ${operation}`);
     } catch (error) {
-      this.record({ method, path, query, durationMs: elapsed(started), requestBody: redact(request.body), error: describeError(error) });
+      this.record({ method, path, query, auth, durationMs: elapsed(started), requestBody: redact(requestBody), error: describeError(error) });
       throw error;
     }
     const body = parseJson(raw.text);
@@ -280,9 +301,10 @@ export class WooClient implements WebhookApi {
       method,
       path,
       query,
+      auth,
       status: raw.status,
       durationMs: elapsed(started),
-      requestBody: redact(request.body),
+      requestBody: redact(requestBody),
       responseBody: failed ? (body ?? raw.text.slice(0, 500)) : undefined,
     });
     const error = wooErrorFor(operation, { status: raw.status, headers: raw.headers, body, text: raw.text }, parseRetryAfter(raw.headers.get('retry-after')));

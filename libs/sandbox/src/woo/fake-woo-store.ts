@@ -45,8 +45,24 @@ export interface FakeWooOptions {
   taxRates?: WooTaxRateInput[];
   /** Clock (default Date.now): dates, OAuth timestamps. */
   now?: () => number;
-  /** Treat `X-Forwarded-Proto: https` as HTTPS (Basic auth allowed). Default true. */
+  /**
+   * Treat `X-Forwarded-Proto: https` as HTTPS (`is_ssl()`, so Basic auth is honoured), as a
+   * wp-config that sets HTTPS=on behind a TLS-terminating proxy does. Default true; false is a
+   * proxy or load balancer without HTTPS=on: WordPress sees plain http and only OAuth works.
+   */
   trustForwardedProto?: boolean;
+  /**
+   * Like Apache running PHP as CGI/FastCGI without the rewrite rule that passes it on: PHP never
+   * sees the `Authorization` header, so neither Basic nor `Authorization: OAuth` reaches
+   * WooCommerce. Default false.
+   */
+  stripAuthorizationHeader?: boolean;
+  /**
+   * The address the site knows itself by (WordPress's home option): links, the webhook source and
+   * the OAuth 1.0a base string use it. An origin such as `https://shop.test` for a store reached
+   * through a TLS-terminating proxy that forwards to `serverUrl`. Default: `serverUrl`.
+   */
+  homeUrl?: string;
   /** `woocommerce_max_webhook_delivery_failures` (default 5 → the 7th failure disables). */
   maxDeliveryFailures?: number;
   /** Webhook delivery timeout (default 60000 ms). */
@@ -144,24 +160,31 @@ export class FakeWooStore {
     );
     this.rest = new WooRestServer(this, this.state, this.faults, this.sleeps, {
       trustForwardedProto: options.trustForwardedProto ?? true,
+      stripAuthorizationHeader: options.stripAuthorizationHeader ?? false,
       controlApi: options.controlApi ?? false,
     });
   }
 
   static async start(options: FakeWooOptions = {}): Promise<FakeWooStore> {
+    const homeUrl = options.homeUrl === undefined ? undefined : siteOrigin(options.homeUrl);
     const store = new FakeWooStore(options);
     store.server = await startHttpServer(store.rest.handle, { port: options.port ?? 0, host: options.host });
-    store.state.settings.siteUrl = store.server.url;
-    store.dispatcher.settings.sourceUrl = `${store.server.url}/`;
+    store.state.settings.siteUrl = homeUrl ?? store.server.url;
+    store.dispatcher.settings.sourceUrl = `${store.state.settings.siteUrl}/`;
     store.defaultKey = store.createKey('read_write');
     return store;
   }
 
   // ---- site ---------------------------------------------------------------------------------
 
-  /** Site URL, e.g. `http://127.0.0.1:41003`; REST base = url + '/wp-json/wc/v3'. */
+  /** Site URL (home), e.g. `http://127.0.0.1:41003`; REST base = url + '/wp-json/wc/v3'. */
   get url(): string {
     return this.state.settings.siteUrl;
+  }
+
+  /** Where the fake listens; the same as `url` unless `homeUrl` puts a proxy's address there. */
+  get serverUrl(): string {
+    return this.server!.url;
   }
 
   get restBase(): string {
@@ -604,4 +627,13 @@ export class FakeWooStore {
     if (!order) throw new Error(`no order ${id}`);
     return order;
   }
+}
+
+/** `homeUrl` as WordPress keeps it: an http(s) origin (the fake serves its routes at the root). */
+function siteOrigin(homeUrl: string): string {
+  const url = new URL(homeUrl);
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new Error(`homeUrl must be an http(s) origin such as https://shop.test, got ${homeUrl}`);
+  }
+  return url.origin;
 }

@@ -13,7 +13,9 @@ import { authError, WpRestError } from './wp-errors';
  * - an authenticated key must have read permission for GET/HEAD and write for
  *   POST/PUT/PATCH/DELETE.
  * The fake serves plain HTTP, so `is_ssl()` is true only behind a TLS-terminating proxy that
- * says so with `X-Forwarded-Proto: https`.
+ * says so with `X-Forwarded-Proto: https` (and a site that trusts it). The OAuth base string takes
+ * its scheme from `is_ssl()`, not from the request: behind a proxy without HTTPS=on it says http
+ * although the client spoke https.
  */
 
 const OAUTH_REQUIRED = ['oauth_consumer_key', 'oauth_timestamp', 'oauth_nonce', 'oauth_signature', 'oauth_signature_method'];
@@ -38,7 +40,7 @@ export interface AuthOutcome {
 
 export interface AuthDeps {
   findKey(consumerKey: string): ApiKeyRecord | undefined;
-  /** Site URL without trailing slash (home_url). */
+  /** Site URL without trailing slash (home_url): its host is signed, its scheme follows is_ssl(). */
   siteUrl: string;
   nowSeconds(): number;
 }

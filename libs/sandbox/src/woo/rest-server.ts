@@ -33,6 +33,7 @@ export interface WooRequestRecord {
 
 export interface RestServerSettings {
   trustForwardedProto: boolean;
+  stripAuthorizationHeader: boolean;
   controlApi: boolean;
 }
 
@@ -96,17 +97,19 @@ export class WooRestServer {
         result = { status: 200, body: this.namespaceIndex() };
       } else {
         const isSsl = this.settings.trustForwardedProto && String(req.headers['x-forwarded-proto'] ?? '').toLowerCase() === 'https';
+        // What PHP receives: a CGI/FastCGI host without the rewrite rule drops the header.
+        const authorization = this.settings.stripAuthorizationHeader ? undefined : req.headers.authorization;
         const isWcRoute = route.startsWith('/wc/') || route.startsWith('/wc-');
         let user: ApiKeyRecord | undefined;
         if (isWcRoute) {
           const auth = authenticateWooRequest(
-            { method, path: url.pathname, query, post: parsed.post, authorization: req.headers.authorization, isSsl },
+            { method, path: url.pathname, query, post: parsed.post, authorization, isSsl },
             { findKey: (key) => this.state.keys.get(key), siteUrl: this.state.settings.siteUrl, nowSeconds: () => Math.floor(this.state.now() / 1000) },
           );
           if (auth.error) throw auth.error;
           user = auth.user;
           if (user) {
-            record.auth = isSsl && !query.has('oauth_signature') && !String(req.headers.authorization ?? '').startsWith('OAuth ') ? 'basic' : 'oauth1';
+            record.auth = isSsl && !query.has('oauth_signature') && !String(authorization ?? '').startsWith('OAuth ') ? 'basic' : 'oauth1';
             const denied = checkKeyPermissions(user, method);
             if (denied) throw denied;
           }
