@@ -7,6 +7,7 @@ import { independentZohoTotal } from './test-support/independent-zoho-total';
 import { percentagesOf, testContext } from './test-support/invoice-context';
 import { buildTestOrder, type ChargeSpec, type LineSpec, type OrderSpec, type RateSpec } from './test-support/order-builder';
 import { SeededRandom } from './test-support/seeded-random';
+import { predictZohoInvoice } from './zoho-invoice-model';
 
 /*
  * Property-style checks over many generated orders (seeded, so any failure replays from the seed
@@ -121,4 +122,32 @@ test(`${ORDERS} generated orders: invoice total = order total exactly, differenc
 
 test('the generator is deterministic per seed', () => {
   assert.deepEqual(randomOrder(new SeededRandom(42), 1), randomOrder(new SeededRandom(42), 1));
+});
+
+test('large quantities at 3-decimal unit prices: Zoho taxes each line as WooCommerce does, within a cent', () => {
+  const quantities = [1, 2, 3, 6, 12, 25, 100, 250, 1000];
+  for (let index = 0; index < 400; index++) {
+    const seed = 0xb16 + index;
+    const random = new SeededRandom(seed);
+    const order = buildTestOrder({
+      id: 20_000 + index,
+      inclusive: random.bool(0.3),
+      rates: [{ id: 1, percent: '20', label: 'VAT' }],
+      lines: Array.from({ length: random.int(1, 4) }, (_, line) => ({
+        name: `Part ${line + 1}`,
+        quantity: random.pick(quantities),
+        unitPrice: Decimal.of(BigInt(random.int(1, 5000)), 3).toString(),
+        rateIds: [1],
+      })),
+    });
+    const context = testContext(order);
+    const plan = buildInvoice(order, context);
+    const percentages = percentagesOf(order, context);
+    const prediction = predictZohoInvoice(plan.payload, { pricePrecision: 2, taxPercentage: (taxId) => percentages.get(taxId) });
+    order.line_items.forEach((line, position) => {
+      const gap = prediction.lines[position].tax.sub(line.total_tax).abs();
+      assert.ok(gap.lte('0.01'), `seed ${seed}, line ${position + 1} (${line.quantity} × ${line.subtotal}): Zoho tax ${prediction.lines[position].tax}, WooCommerce ${line.total_tax}`);
+    });
+    assert.deepEqual(plan.warnings, [], `seed ${seed}`);
+  }
 });

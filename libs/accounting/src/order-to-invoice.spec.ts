@@ -9,6 +9,7 @@ import { fixtures } from './test-support/fixtures';
 import { independentZohoTotal } from './test-support/independent-zoho-total';
 import { percentagesOf, testContext } from './test-support/invoice-context';
 import { buildTestOrder, type OrderSpec } from './test-support/order-builder';
+import { predictZohoInvoice } from './zoho-invoice-model';
 
 /** The rule every invoice must keep, checked two ways: with the plan's numbers and by recomputation. */
 function assertExact(order: WooOrder, context: InvoiceContext, plan: InvoicePlan): void {
@@ -27,6 +28,13 @@ function assertRoundingOnly(plan: InvoicePlan): void {
   const rounding = Decimal.parse(plan.reconciliation.roundingDifference).abs();
   assert.ok(rounding.lte(Decimal.parse(plan.reconciliation.tolerance)), `rounding ${rounding} within tolerance`);
   if (plan.reconciliation.reasons.length === 0) assert.ok(Decimal.parse(plan.adjustment).isZero());
+}
+
+/** Each line of the plan as [rate, discount, Zoho's tax on it] (the test context's taxes are `zoho-tax-<rate id>`). */
+function priced(result: InvoicePlan, order: WooOrder): Array<[number, number | string | undefined, string]> {
+  const percentages = new Map(order.tax_lines.map((line) => [`zoho-tax-${line.rate_id}`, String(line.rate_percent)]));
+  const prediction = predictZohoInvoice(result.payload, { pricePrecision: 2, taxPercentage: (taxId) => percentages.get(taxId) });
+  return result.payload.line_items.map((line, index) => [line.rate, line.discount, prediction.lines[index].tax.toString()]);
 }
 
 function plan(order: WooOrder, settings: Parameters<typeof testContext>[1] = {}) {
@@ -297,13 +305,34 @@ const cases: TableCase[] = [
     adjustment: '-0.03',
   },
   {
-    name: 'a unit price with no exact value at 2 decimals (10.00 / 3)',
+    name: 'a unit price with no exact value at 2 decimals (10.00 / 3): rate rounded up, the surplus as a discount',
     spec: { rates: [VAT], lines: [{ name: 'Bundle of three', quantity: 3, unitPrice: '3.333333', rateIds: [1] }] },
-    adjustment: '0.01',
-    check: (result) => {
-      assert.equal(result.payload.line_items[0].rate, 3.33);
-      assert.ok(result.reconciliation.reasons.some((reason) => /unit price has no exact value/.test(reason)));
-    },
+    zeroAdjustment: true,
+    check: (result, order) => assert.deepEqual(priced(result, order), [[3.34, 0.02, '2.00']]),
+  },
+  {
+    name: 'a coupon on a line whose unit price has no exact value: one discount for both',
+    spec: { rates: [VAT], lines: [{ name: 'Bundle of three', quantity: 3, unitPrice: '3.333333', discount: '1.00', rateIds: [1] }], coupons: [{ code: 'ONEOFF', discount: '1.00' }] },
+    zeroAdjustment: true,
+    check: (result, order) => assert.deepEqual(priced(result, order), [[3.34, 1.02, '1.80']]),
+  },
+  {
+    name: '1000 units at 0.125 (exclusive): Zoho books WooCommerce\'s 125.00 and its 25.00 tax, not 130.00 and 26.00',
+    spec: { rates: [VAT], lines: [{ name: 'Screw', quantity: 1000, unitPrice: '0.125', rateIds: [1] }] },
+    zeroAdjustment: true,
+    check: (result, order) => assert.deepEqual(priced(result, order), [[0.13, 5, '25.00']]),
+  },
+  {
+    name: '1000 units at 0.125 incl. 20%: the inclusive line is booked at WooCommerce\'s 125.00 too',
+    spec: { inclusive: true, rates: [VAT], lines: [{ name: 'Screw', quantity: 1000, unitPrice: '0.125', rateIds: [1] }] },
+    zeroAdjustment: true,
+    check: (result, order) => assert.deepEqual(priced(result, order), [[0.13, 5, '20.83']]),
+  },
+  {
+    name: 'a fractional quantity whose rate × quantity rounds to the line total keeps its plain rate',
+    spec: { lines: [{ name: 'Cheese (kg)', quantity: 2.5, unitPrice: '3.992' }] },
+    zeroAdjustment: true,
+    check: (result, order) => assert.deepEqual(priced(result, order), [[3.99, undefined, '0.00']]),
   },
   {
     name: 'per-line tax rounding against per-order rounding (4 × 1.99 at 7.25%)',
@@ -345,8 +374,10 @@ const cases: TableCase[] = [
     name: 'KWD into a Zoho organisation with 2-decimal precision: matched, with a precision warning',
     spec: { currency: 'KWD', rates: [{ id: 6, percent: '5', label: 'VAT' }], lines: [{ name: 'Dates box', quantity: 2, unitPrice: '12.345', rateIds: [6] }] },
     pricePrecision: 2,
-    adjustment: '-0.015',
+    // 24.690 is booked as 24.69 (rate 12.35 less 0.01), tax 1.23: the half cent WooCommerce keeps goes to the adjustment.
+    adjustment: '0.005',
     warning: /more decimals than Zoho's price precision \(2\)/,
+    check: (result, order) => assert.deepEqual(priced(result, order), [[12.35, 0.01, '1.23']]),
   },
   {
     name: 'order numbering: the invoice number is the prefixed order number',
@@ -476,6 +507,13 @@ describe('buildInvoice refuses what it cannot invoice', () => {
     const order = buildTestOrder({ rates: [REDUCED], lines: [{ name: 'Book', quantity: 1, unitPrice: '9.00', rateIds: [2] }] });
     const context = { ...testContext(order), taxFor: () => undefined };
     assert.throws(() => buildInvoice(order, context), /"Reduced rate" \(5%, WooCommerce rate id 2\)/);
+  });
+
+  test('an unmapped rate stated as 0 but charged by the lines (an order from before WooCommerce 3.7) is named with its derived percentage', () => {
+    const order = buildTestOrder({ rates: [VAT], lines: [{ name: 'Book', quantity: 1, unitPrice: '10.00', rateIds: [1] }] });
+    order.tax_lines[0].rate_percent = 0;
+    const context = { ...testContext(order, { catalogue: { taxes: [] } }), taxFor: () => undefined };
+    assert.throws(() => buildInvoice(order, context), /"VAT" \(≈20%, WooCommerce rate id 1\)/);
   });
 });
 

@@ -7,7 +7,7 @@ import { reconcile, type InvoiceReconciliation } from './invoice/reconciliation'
 import { wooAmount } from './invoice/woo-amount';
 import { currencyDecimals } from './money/currency';
 import { Decimal } from './money/decimal';
-import type { TaxedLineKind } from './tax-mapping';
+import { describeOrderRates, type TaxedLineKind } from './tax-mapping';
 import { cleanText } from './text/zoho-text';
 import { ZOHO_FIELD_LIMITS } from './text/zoho-field-limits';
 import { predictZohoInvoice } from './zoho-invoice-model';
@@ -98,16 +98,6 @@ function adjustmentDescription(carried: readonly CarriedAmount[], roundingDiffer
   return cleanText(parts.join('; '), { maxLength: ZOHO_FIELD_LIMITS.adjustmentDescription });
 }
 
-function rateLabelFor(order: WooOrder) {
-  return (rateId: number) => {
-    const line = order.tax_lines.find((tax) => tax.rate_id === rateId);
-    return {
-      label: line?.label ?? '',
-      percent: line?.rate_percent === undefined ? undefined : Decimal.fromNumber(line.rate_percent).toString(),
-    };
-  };
-}
-
 /**
  * Lines the order itself does not have, planned by the caller: a credit note adds the part of a
  * refund its lines do not explain (see refund-to-credit-note.ts). `order.total` must include them.
@@ -129,11 +119,12 @@ export function buildInvoice(order: WooOrder, context: InvoiceContext, extra: Ex
     orderId: order.id,
     inclusive,
     pricePrecision: precision,
+    minorUnit: roundingUnit,
     itemIdFor: (line) => context.itemIdFor(line),
     shippingItemId: context.shippingItemId,
     feeItemId: context.feeItemId,
     taxFor: (rateIds, kind) => context.taxFor(rateIds, kind),
-    rateLabel: rateLabelFor(order),
+    rateLabel: describeOrderRates(order),
   });
   planned.lines.push(...(extra.lines ?? []));
   planned.carried.push(...(extra.carried ?? []));
@@ -183,7 +174,7 @@ export function buildInvoice(order: WooOrder, context: InvoiceContext, extra: Ex
     throw new Error(`invoice for order ${order.id} totals ${check.total.toString()} instead of ${orderTotal.toString()}`);
   }
 
-  const warnings: string[] = [];
+  const warnings = planned.carried.flatMap((entry) => (entry.warning ? [entry.warning] : []));
   if (!explainedByRounding) {
     warnings.push(
       `Zoho's total ${prediction.total.toString()} (before adjustment) misses the WooCommerce total ${orderTotal.toString()} ` +

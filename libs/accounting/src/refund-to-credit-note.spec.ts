@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PermanentError } from '@connector/common';
 import type { WooOrder, WooRefund } from '@connector/contracts';
+import { InvalidOrderError } from './invoice-errors';
 import { Decimal } from './money/decimal';
 import { buildCreditNote, creditNoteReference, refundAsOrder, type CreditNoteContext, type CreditNotePlan } from './refund-to-credit-note';
 import { fixtures } from './test-support/fixtures';
@@ -10,6 +11,7 @@ import { percentagesOf, testContext } from './test-support/invoice-context';
 import { buildTestOrder, type OrderSpec } from './test-support/order-builder';
 import { buildTestRefund, type RefundSpec } from './test-support/refund-builder';
 
+const VAT = { id: 1, percent: '20', label: 'VAT' };
 const RATES = { rates: [{ id: 1, percent: '7.5', label: 'State' }, { id: 2, percent: '1.25', label: 'City' }] };
 
 function creditNote(order: WooOrder, refund: WooRefund, context: CreditNoteContext = contextFor(order)): CreditNotePlan {
@@ -130,6 +132,56 @@ describe('buildCreditNote', () => {
   test('a refund that is not positive is refused', () => {
     const { order, refund } = refunded({ lines: [{ name: 'Mug', quantity: 1, unitPrice: '10.00' }] }, { amount: '0.00' });
     assert.throws(() => buildCreditNote(order, refund, contextFor(order)), (error: Error) => error instanceof PermanentError && /only positive refunds/.test(error.message));
+  });
+
+  test('a partial refund whose unit price has no exact value books WooCommerce\'s amount and tax (rate rounded up, discount)', () => {
+    const { order, refund } = refunded({ rates: [VAT], lines: [{ name: 'Bundle', quantity: 3, unitPrice: '3.333333', rateIds: [1] }] }, { lines: [{ index: 0, quantity: 2 }] });
+    assert.equal(refund.line_items[0].total, '-6.67');
+    const plan = creditNote(order, refund);
+    const [line] = plan.payload.line_items;
+    assert.deepEqual([line.quantity, line.rate, line.discount], [2, 3.34, 0.01]);
+    assert.equal(plan.payload.adjustment, 0);
+    assert.deepEqual(plan.warnings, []);
+  });
+
+  test('a refund of tax only (quantity 0, amount 0, tax given back): the tax is carried in the adjustment and the warning says so', () => {
+    for (const inclusive of [false, true]) {
+      const { order, refund } = refunded({ inclusive, rates: [VAT], lines: [{ name: 'Mug', quantity: 1, unitPrice: '12.00', rateIds: [1] }] }, { lines: [{ index: 0, quantity: 1 }], amount: '2.00' });
+      Object.assign(refund.line_items[0], { quantity: 0, subtotal: '0.00', total: '0.00', subtotal_tax: '-2.00', total_tax: '-2.00', taxes: [{ id: 1, total: '-2', subtotal: '-2' }] });
+      const plan = creditNote(order, refund);
+      const [line] = plan.payload.line_items;
+      assert.deepEqual([line.rate, line.discount, line.tax_id], [0, undefined, 'zoho-tax-1'], `inclusive ${inclusive}: the line shows what was refunded, at no amount`);
+      assert.equal(plan.payload.adjustment, 2);
+      assert.equal(plan.payload.adjustment_description, 'Mug (tax only) 2.00');
+      assert.equal(plan.warnings.length, 1, plan.warnings.join(' | '));
+      assert.match(plan.warnings[0], /"Mug" is tax without an amount \(2\.00\).*not booked as tax/);
+      assert.doesNotMatch(plan.warnings[0], /not mapped/);
+    }
+  });
+
+  test('a refund line amount that is not a number is an InvalidOrderError naming the field', () => {
+    const { order, refund } = refunded({ rates: [VAT], lines: [{ name: 'Mug', quantity: 3, unitPrice: '10.00', rateIds: [1] }] }, { id: 777, lines: [{ index: 0, quantity: 1 }] });
+    const broken = (change: (refund: WooRefund) => void) => {
+      const copy = structuredClone(refund);
+      change(copy);
+      return copy;
+    };
+    const cases: Array<[(refund: WooRefund) => void, RegExp]> = [
+      [(r) => (r.line_items[0].total = 'abc'), /refunds\[777\]\.line_items\[0\]\.total is not an amount \("abc"\)/],
+      [(r) => (r.line_items[0].taxes[0].total = 'x'), /refunds\[777\]\.line_items\[0\]\.taxes\[0\]\.total is not an amount/],
+      [(r) => ((r.line_items[0] as unknown as Record<string, unknown>).quantity = 'two'), /refunds\[777\]\.line_items\[0\]\.quantity is not an amount/],
+      [(r) => (r.shipping_lines = [{ id: 5, method_title: 'Flat', method_id: 'flat_rate', total: '-1,00', total_tax: '0.00', taxes: [], meta_data: [] }]), /refunds\[777\]\.shipping_lines\[0\]\.total is not an amount/],
+    ];
+    for (const [change, message] of cases) {
+      const bad = broken(change);
+      for (const attempt of [() => refundAsOrder(order, bad), () => buildCreditNote(order, bad, contextFor(order))]) {
+        assert.throws(attempt, (error: Error) => {
+          assert.ok(error instanceof InvalidOrderError && error instanceof PermanentError, `${error.name}: ${error.message}`);
+          assert.match(error.message, message);
+          return true;
+        });
+      }
+    }
   });
 
   test('the reference names order number and refund', () => {

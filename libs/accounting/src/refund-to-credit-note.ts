@@ -1,5 +1,4 @@
-import type { WooFeeLine, WooLineItem, WooLineTax, WooOrder, WooRefund, WooShippingLine } from '@connector/contracts';
-import { REFUNDED_ITEM_META_KEY } from '@connector/contracts';
+import type { WooOrder, WooRefund } from '@connector/contracts';
 import { InvalidOrderError } from './invoice-errors';
 import type { CarriedAmount, PlannedLine } from './invoice/invoice-lines';
 import { wooAmount } from './invoice/woo-amount';
@@ -7,6 +6,7 @@ import { Decimal } from './money/decimal';
 import { buildInvoice, type InvoiceContext, type InvoicePlan } from './order-to-invoice';
 import { cleanText } from './text/zoho-text';
 import { ZOHO_FIELD_LIMITS } from './text/zoho-field-limits';
+import { refundedLines } from './refund/refunded-lines';
 import type { ZohoCreditNotePayload } from './zoho-payloads';
 
 /*
@@ -38,16 +38,18 @@ export interface CreditNotePlan extends Omit<InvoicePlan, 'payload' | 'ignoreAut
   unexplained: string;
 }
 
-/** The refund's lines as a positive order: what is planned like an invoice, and whose items are looked up. */
+/**
+ * The refund's lines as a positive order: what is planned like an invoice, and whose items are
+ * looked up. An amount that is not a number is an InvalidOrderError naming its field.
+ */
 export function refundAsOrder(order: WooOrder, refund: WooRefund): WooOrder {
+  wooAmount(order.id, refund.amount, `refunds[${refund.id}].amount`);
   return {
     ...order,
     date_created: refund.date_created,
     date_created_gmt: refund.date_created_gmt,
     total: refund.amount,
-    line_items: refund.line_items.map(refundedProductLine).filter(hasAmount),
-    shipping_lines: (refund.shipping_lines ?? []).map(refundedChargeLine).filter(hasAmount),
-    fee_lines: (refund.fee_lines ?? []).map(refundedChargeLine).filter(hasAmount),
+    ...refundedLines(order.id, refund),
     coupon_lines: [],
     refunds: [],
     customer_note: '',
@@ -102,44 +104,4 @@ function creditNoteNotes(order: WooOrder, refund: WooRefund): string {
   if (reason) lines.push(`Reason: ${reason}`);
   lines.push(refund.refunded_payment ? 'Refunded through the payment gateway' : 'Refunded manually (not through the payment gateway)');
   return cleanText(lines.join('\n'), { maxLength: ZOHO_FIELD_LIMITS.invoiceNotes, multiline: true });
-}
-
-function positiveAmount(value: string | number | null | undefined): string {
-  const amount = Decimal.from(value === '' || value === null || value === undefined ? '0' : value);
-  return amount.isNegative() ? amount.neg().toString() : amount.toString();
-}
-
-function positiveTaxes(taxes: readonly WooLineTax[] | undefined): WooLineTax[] {
-  return (taxes ?? []).map((tax) => ({ id: tax.id, total: positiveAmount(tax.total), subtotal: tax.subtotal === '' ? '' : positiveAmount(tax.subtotal) }));
-}
-
-/** The order line a refund line refunds (its `_refunded_item_id`), else the refund line's own id. */
-function refundedItemId(line: { id: number; meta_data?: Array<{ key: string; value: unknown }> }): number {
-  const meta = line.meta_data?.find((entry) => entry.key === REFUNDED_ITEM_META_KEY);
-  const id = Number(meta?.value);
-  return Number.isSafeInteger(id) && id > 0 ? id : line.id;
-}
-
-function refundedProductLine(line: WooLineItem): WooLineItem {
-  const quantity = Math.abs(line.quantity);
-  return {
-    ...line,
-    id: refundedItemId(line),
-    // A line refunded by amount alone has quantity 0: it is one unit of that amount.
-    quantity: quantity === 0 ? 1 : quantity,
-    subtotal: positiveAmount(line.subtotal),
-    subtotal_tax: positiveAmount(line.subtotal_tax),
-    total: positiveAmount(line.total),
-    total_tax: positiveAmount(line.total_tax),
-    taxes: positiveTaxes(line.taxes),
-    price: Math.abs(line.price),
-  };
-}
-
-function refundedChargeLine<T extends WooShippingLine | WooFeeLine>(line: T): T {
-  return { ...line, id: refundedItemId(line), total: positiveAmount(line.total), total_tax: positiveAmount(line.total_tax), taxes: positiveTaxes(line.taxes) };
-}
-
-function hasAmount(line: { total: string; total_tax: string }): boolean {
-  return !Decimal.from(line.total).isZero() || !Decimal.from(line.total_tax).isZero();
 }

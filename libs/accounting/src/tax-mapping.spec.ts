@@ -10,7 +10,27 @@ const VAT = { id: 1, percent: '20', label: 'VAT' };
 const REDUCED = { id: 2, percent: '5', label: 'Reduced rate' };
 
 test('applied rate ids skip the empty placeholders and sort', () => {
-  assert.deepEqual(appliedRateIds([{ id: 9, total: '0.5', subtotal: '0.5' }, { id: 3, total: '', subtotal: '' }, { id: 1, total: '0', subtotal: '' }]), [1, 9]);
+  assert.deepEqual(appliedRateIds([{ id: 9, total: '0.5', subtotal: '0.5' }, { id: 3, total: '', subtotal: '' }, { id: 1, total: '0.25', subtotal: '' }]), [1, 9]);
+  // A line a coupon took to zero still applies its rates: the amounts are 0, not placeholders.
+  assert.deepEqual(appliedRateIds([{ id: 2, total: '0', subtotal: '0' }, { id: 1, total: '0', subtotal: '' }]), [1, 2]);
+  assert.deepEqual(appliedRateIds([{ id: 1, total: '0', subtotal: '4' }]), [1]);
+});
+
+test('a rate listed at 0 beside one that charges is not applied (WooCommerce 3.9 back-end orders, woocommerce#25463)', () => {
+  assert.deepEqual(appliedRateIds([{ id: 1, total: '20', subtotal: '20' }, { id: 2, total: '0', subtotal: '0' }]), [1]);
+  assert.deepEqual(appliedRateIds([{ id: 1, total: '0', subtotal: '0' }, { id: 2, total: '1', subtotal: '' }]), [2]);
+  const order = buildTestOrder({
+    rates: [VAT, REDUCED],
+    lines: [
+      { name: 'A', quantity: 1, unitPrice: '100.00', rateIds: [1] },
+      { name: 'B', quantity: 1, unitPrice: '20.00', rateIds: [2] },
+    ],
+  });
+  order.line_items[0].taxes.push({ id: 2, total: '0', subtotal: '0' });
+  order.line_items[1].taxes.unshift({ id: 1, total: '0', subtotal: '0' });
+  const mapping = mapOrderTaxes(order, { taxes: [{ taxId: 'std', name: 'VAT', percentage: '20' }, { taxId: 'red', name: 'Reduced rate', percentage: '5' }] });
+  mapping.assertComplete();
+  assert.deepEqual(mapping.matches.map((entry) => [entry.rateIds, entry.match.taxId]), [[[1], 'std'], [[2], 'red']]);
 });
 
 test('the Zoho taxes list converts to a catalogue (fixture)', () => {
@@ -137,4 +157,55 @@ test('a rate with no percentage and nothing to derive it from', () => {
   const mapping = mapOrderTaxes(order, { taxes: [{ taxId: 'ten', name: 'Ten', percentage: '10' }] });
   assert.match(mapping.unmatched[0].reason, /states no percentage/);
   assert.throws(() => mapping.taxFor([4]), /"Mystery" \(percentage unknown, WooCommerce rate id 4\)/);
+});
+
+test('rate_percent 0 on a rate the lines charge (an order from before WooCommerce 3.7) is derived from the lines', () => {
+  const order = buildTestOrder({
+    rates: [VAT],
+    lines: [{ name: 'A', quantity: 1, unitPrice: '100.00', rateIds: [1] }],
+    shipping: [{ name: 'Post', total: '3.33', rateIds: [1] }],
+  });
+  order.tax_lines[0].rate_percent = 0;
+  const [rate] = wooTaxRatesOf(order);
+  assert.equal(rate.percentage?.exact, false);
+  assert.ok(rate.percentage?.estimate.eq('20'));
+  const mapping = mapOrderTaxes(order, { taxes: zohoTaxesFromList(fixtures.zohoTaxes().taxes) });
+  assert.deepEqual(mapping.taxFor([1], 'item'), { taxId: '5551230000000200005', percentage: '20' });
+});
+
+test('a stated 0% rate the lines charge nothing for stays exactly 0%', () => {
+  const order = buildTestOrder({ rates: [{ id: 3, percent: '0', label: 'Zero Rate' }], lines: [{ name: 'Book', quantity: 1, unitPrice: '12.00', rateIds: [3] }] });
+  const [rate] = wooTaxRatesOf(order);
+  assert.equal(rate.percentage?.exact, true);
+  assert.ok(rate.percentage?.estimate.isZero());
+  assert.deepEqual(mapOrderTaxes(order, { taxes: zohoTaxesFromList(fixtures.zohoTaxes().taxes) }).taxFor([3]), { taxId: '5551230000000200007', percentage: '0' });
+});
+
+test('a negative fee whose tax WooCommerce split over the cart\'s rates goes into the adjustment and needs no tax group', () => {
+  for (const omitPercent of [false, true]) {
+    const order = buildTestOrder({
+      rates: [{ ...VAT, omitPercent }, { ...REDUCED, omitPercent }],
+      lines: [
+        { name: 'A', quantity: 1, unitPrice: '100.00', rateIds: [1] },
+        { name: 'B', quantity: 1, unitPrice: '20.00', rateIds: [2] },
+      ],
+      fees: [{ name: 'Loyalty discount', total: '-12.00' }],
+    });
+    // WC_Cart_Totals: 100/120 of the fee at 20%, 20/120 at 5%.
+    Object.assign(order.fee_lines[0], { total_tax: '-2.10', taxes: [{ id: 1, total: '-2', subtotal: '' }, { id: 2, total: '-0.1', subtotal: '' }] });
+    const mapping = mapOrderTaxes(order, { taxes: [{ taxId: 'std', name: 'VAT', percentage: '20' }, { taxId: 'red', name: 'Reduced rate', percentage: '5' }] });
+    mapping.assertComplete();
+    assert.deepEqual(mapping.matches.map((entry) => [entry.rateIds, entry.match.taxId]), [[[1], 'std'], [[2], 'red']], `omitPercent ${omitPercent}`);
+  }
+});
+
+test('a rate a line charges but tax_lines does not list is named for what it is', () => {
+  const order = buildTestOrder({ rates: [VAT], lines: [{ name: 'A', quantity: 1, unitPrice: '10.00', rateIds: [1] }] });
+  order.line_items[0].taxes = [{ id: 7, total: '2', subtotal: '2' }];
+  const mapping = mapOrderTaxes(order, { taxes: [{ taxId: 'std', name: 'VAT', percentage: '20' }] });
+  assert.match(mapping.unmatched[0].reason, /rate id 7 is on the order's lines but not in its tax_lines/);
+  assert.doesNotMatch(mapping.unmatched[0].reason, /no line shows an amount/);
+  const group = buildTestOrder({ rates: [VAT], lines: [{ name: 'A', quantity: 1, unitPrice: '10.00', rateIds: [1] }] });
+  group.line_items[0].taxes.push({ id: 7, total: '1', subtotal: '1' });
+  assert.match(mapOrderTaxes(group, { taxes: [] }).unmatched[0].reason, /rate id 7 is on the order's lines but not in its tax_lines/);
 });

@@ -1,4 +1,5 @@
 import type { WooOrder } from '@connector/contracts';
+import { rawLineGoesToAdjustment } from './invoice/adjustment-lines';
 import { Decimal } from './money/decimal';
 import { appliedRateIds, wooTaxRatesOf, type PercentageBounds, type WooTaxRate } from './tax/woo-tax-rates';
 import type { ZohoTaxCatalogue } from './tax/zoho-tax-catalogue';
@@ -17,6 +18,8 @@ export * from './tax/zoho-tax-catalogue';
  *   (or rate code) wins; if none does, the first is taken and the match is flagged `ambiguous`.
  * - With `rate_percent` stated the comparison is exact; for 3.x payloads without it, a Zoho tax
  *   matches when its percentage lies within the bounds derived from the lines (tax/woo-tax-rates.ts).
+ * - Only lines invoiced as lines need a Zoho tax: those carried in the adjustment (a negative fee,
+ *   whose tax WooCommerce splits over the cart's rates) are left out (invoice/adjustment-lines.ts).
  */
 
 export type TaxedLineKind = 'item' | 'shipping' | 'fee';
@@ -153,9 +156,10 @@ function matchRateSet(rates: readonly WooTaxRate[], catalogue: ZohoTaxCatalogue)
   };
 }
 
+/** The rate sets of the lines invoiced as lines: those carried in the adjustment book no tax (invoice/adjustment-lines.ts). */
 function rateSetsOf(order: WooOrder): number[][] {
   const sets = new Map<string, number[]>();
-  const lines = [...order.line_items, ...order.shipping_lines, ...order.fee_lines];
+  const lines = [...order.line_items, ...order.shipping_lines, ...order.fee_lines].filter((line) => !rawLineGoesToAdjustment(line));
   for (const line of lines) {
     const ids = appliedRateIds(line.taxes);
     if (ids.length > 0) sets.set(rateSetKey(ids), ids);
@@ -166,6 +170,19 @@ function rateSetsOf(order: WooOrder): number[][] {
 /** Rates a line refers to but `tax_lines` does not describe still need a name in error messages. */
 function rateById(rates: readonly WooTaxRate[], rateId: number): WooTaxRate {
   return rates.find((rate) => rate.rateId === rateId) ?? { rateId, label: '', rateCode: '', compound: false };
+}
+
+/** How an error names each rate of the order: label and percentage as the mapping sees them (derived ones as ≈). */
+export function describeOrderRates(order: WooOrder): (rateId: number) => UnmappedTaxRate {
+  // Only an error needs them, and the line amounts they may be derived from are checked first.
+  let rates: WooTaxRate[] | undefined;
+  return (rateId) => unmapped(rateById((rates ??= wooTaxRatesOf(order)), rateId));
+}
+
+/** Why rates a line charges but `tax_lines` does not list cannot be matched: nothing names or states them. */
+function unlistedReason(rateIds: readonly number[]): string {
+  const [noun, verb] = rateIds.length === 1 ? ['rate id', 'is'] : ['rate ids', 'are'];
+  return `${noun} ${rateIds.join(', ')} ${verb} on the order's lines but not in its tax_lines, so the order states no percentage for ${rateIds.length === 1 ? 'it' : 'them'}`;
 }
 
 /** Maps every set of WooCommerce rates used on the order's lines to a Zoho tax or tax group. */
@@ -181,7 +198,9 @@ export function mapOrderTaxes(order: WooOrder, catalogue: ZohoTaxCatalogue): Ord
     if (known) return known;
     const ids = key.split('+').map(Number);
     const setRates = ids.map((id) => rateById(rates, id));
-    const result = setRates.length === 1 ? matchSingleRate(setRates[0], catalogue) : matchRateSet(setRates, catalogue);
+    const unlisted = ids.filter((id) => !rates.some((rate) => rate.rateId === id));
+    const result =
+      unlisted.length > 0 ? unlistedReason(unlisted) : setRates.length === 1 ? matchSingleRate(setRates[0], catalogue) : matchRateSet(setRates, catalogue);
     const outcome: TaxMatch | UnmatchedTaxRates =
       typeof result === 'string' ? { rateIds: ids, rates: setRates.map(unmapped), reason: result } : result;
     byKey.set(key, outcome);

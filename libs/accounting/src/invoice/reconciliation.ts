@@ -9,8 +9,10 @@ import type { CarriedAmount, PlannedLine } from './invoice-lines';
  *   - one minor unit per line (Zoho rounds each line's total and tax; WooCommerce rounds tax per
  *     rate over the whole order, and works on 6-decimal raw taxes),
  *   - one more minor unit for the order as a whole,
- *   - plus, per line, the exact rate-rounding error (a unit price such as 10.00 / 3 that has no
- *     exact value at the price precision) grown by the line's tax.
+ *   - plus, per line, the rate-rounding error its Zoho line total keeps, grown by the line's tax:
+ *     a unit price with no exact value at the price precision (10.00 / 3) is rounded up and
+ *     discounted back to WooCommerce's amount (invoice/line-price.ts), so only a plain rate kept
+ *     within a unit on an inclusive line, or on a negative line, leaves any.
  * A larger difference is not rounding: typically a tax on the order that is not on its lines.
  */
 

@@ -49,6 +49,10 @@ test('div rounds the exact quotient once, with the requested mode', () => {
   assert.equal(d('1').div(8, 2, 'half-away-from-zero').toString(), '0.13');
   assert.equal(d('1').div(8, 2, 'half-even').toString(), '0.12');
   assert.equal(d('1').div(8, 2, 'toward-zero').toString(), '0.12');
+  assert.equal(d('1').div(8, 2, 'away-from-zero').toString(), '0.13');
+  assert.equal(d('10').div(3, 2, 'away-from-zero').toString(), '3.34');
+  assert.equal(d('-10').div(3, 2, 'away-from-zero').toString(), '-3.34');
+  assert.equal(d('9').div(3, 2, 'away-from-zero').toString(), '3.00');
   assert.equal(d('-1').div(8, 2, 'half-away-from-zero').toString(), '-0.13');
   assert.equal(d('9.99').mul(20).div(120, 2, 'half-away-from-zero').toString(), '1.67');
   assert.equal(d('12.345').div('0.5', 0, 'half-away-from-zero').toString(), '25');
@@ -56,7 +60,7 @@ test('div rounds the exact quotient once, with the requested mode', () => {
   assert.throws(() => d('1').div(0, 2, 'half-even'), RangeError);
 });
 
-test('round: half away from zero, half even and toward zero', () => {
+test('round: half away from zero, half even, toward and away from zero', () => {
   assert.equal(d('2.345').roundHalfAwayFromZero(2).toString(), '2.35');
   assert.equal(d('-2.345').roundHalfAwayFromZero(2).toString(), '-2.35');
   assert.equal(d('1.005').roundHalfAwayFromZero(2).toString(), '1.01');
@@ -64,6 +68,9 @@ test('round: half away from zero, half even and toward zero', () => {
   assert.equal(d('2.355').round(2, 'half-even').toString(), '2.36');
   assert.equal(d('2.349').round(2, 'toward-zero').toString(), '2.34');
   assert.equal(d('-2.349').round(2, 'toward-zero').toString(), '-2.34');
+  assert.equal(d('2.341').round(2, 'away-from-zero').toString(), '2.35');
+  assert.equal(d('-2.341').round(2, 'away-from-zero').toString(), '-2.35');
+  assert.equal(d('2.340').round(2, 'away-from-zero').toString(), '2.34');
   assert.equal(d('1499.5').roundHalfAwayFromZero(0).toString(), '1500');
   assert.equal(d('3').roundHalfAwayFromZero(3).toString(), '3.000');
   assert.equal(d('-0.004').roundHalfAwayFromZero(2).toString(), '0.00');

@@ -17,7 +17,9 @@ export type RoundingMode =
   /** Ties go to the even neighbour ("banker's rounding"): 2.345 → 2.34, 2.355 → 2.36. */
   | 'half-even'
   /** Drop the extra digits: 2.349 → 2.34, -2.349 → -2.34. */
-  | 'toward-zero';
+  | 'toward-zero'
+  /** Any extra digit raises the last one kept: 2.341 → 2.35, -2.341 → -2.35 (a price that must not fall short). */
+  | 'away-from-zero';
 
 export type DecimalSource = Decimal | string | number | bigint;
 
@@ -47,6 +49,7 @@ function divideRounded(numerator: bigint, denominator: bigint, mode: RoundingMod
   const remainder = numerator % denominator;
   if (remainder === 0n || mode === 'toward-zero') return quotient;
   const awayFromZero = quotient + (numerator < 0n ? -1n : 1n);
+  if (mode === 'away-from-zero') return awayFromZero;
   const twiceRemainder = (remainder < 0n ? -remainder : remainder) * 2n;
   if (twiceRemainder > denominator) return awayFromZero;
   if (twiceRemainder < denominator) return quotient;

@@ -1,10 +1,16 @@
 import type { WooLineTax, WooOrder, WooTaxLine } from '@connector/contracts';
+import { rawLineGoesToAdjustment } from '../invoice/adjustment-lines';
 import { Decimal } from '../money/decimal';
 
 /*
  * The tax rates of a WooCommerce order and their percentages. Newer WooCommerce states the
  * percentage (`rate_percent`); 3.x payloads do not, and then it is derived from the line taxes:
- * each line bounds it to an interval, and the intervals are intersected.
+ * each line bounds it to an interval, and the intervals are intersected. An order made before
+ * WooCommerce 3.7 has no stored percentage either, but today's WooCommerce reads the missing
+ * value as 0: a stated 0 for a rate the lines charge is derived too.
+ *
+ * Lines that go into the invoice adjustment (invoice/adjustment-lines.ts) take no part: a negative
+ * fee's tax is split over the cart's rates, at amounts no percentage can be derived from.
  */
 
 /** Where the true percentage of a WooCommerce rate lies. `low === high` when it is known exactly. */
@@ -25,9 +31,25 @@ export interface WooTaxRate {
   percentage?: PercentageBounds;
 }
 
-/** Rate ids actually applied on a line: entries with an amount (even 0), not the `""` placeholders. */
+function isNonZeroAmount(text: string | undefined): boolean {
+  if (text === undefined || text === '') return false;
+  try {
+    return !Decimal.parse(text).isZero();
+  } catch {
+    return true; // unreadable: kept, so the invoice names the field rather than dropping the rate
+  }
+}
+
+/**
+ * Rate ids actually applied on a line: entries with an amount, not the `""` placeholders. A 0 counts
+ * (a line a coupon took to zero still has its rates), except beside a rate that charges something:
+ * WooCommerce 3.9 back-end orders (woocommerce#25463) and some plugins list every rate of the cart
+ * on each line, the unused ones at "0", which would ask for a tax group of rates the line never had.
+ */
 export function appliedRateIds(taxes: readonly WooLineTax[]): number[] {
-  const ids = taxes.filter((tax) => tax.total !== '' || (tax.subtotal ?? '') !== '').map((tax) => tax.id);
+  const given = taxes.filter((tax) => tax.total !== '' || (tax.subtotal ?? '') !== '');
+  const charging = given.filter((tax) => isNonZeroAmount(tax.total) || isNonZeroAmount(tax.subtotal));
+  const ids = (charging.length > 0 ? charging : given).map((tax) => tax.id);
   return [...new Set(ids)].sort((a, b) => a - b);
 }
 
@@ -36,12 +58,14 @@ interface TaxedLine {
   taxes: readonly WooLineTax[];
 }
 
+/** The lines invoiced as lines, with the rates applied on each (appliedRateIds). */
 function taxedLinesOf(order: WooOrder): TaxedLine[] {
-  return [
-    ...order.line_items.map((line) => ({ base: Decimal.parse(line.total), taxes: line.taxes })),
-    ...order.shipping_lines.map((line) => ({ base: Decimal.parse(line.total), taxes: line.taxes })),
-    ...order.fee_lines.map((line) => ({ base: Decimal.parse(line.total), taxes: line.taxes })),
-  ];
+  return [...order.line_items, ...order.shipping_lines, ...order.fee_lines]
+    .filter((line) => !rawLineGoesToAdjustment(line))
+    .map((line) => {
+      const applied = new Set(appliedRateIds(line.taxes));
+      return { base: Decimal.parse(line.total), taxes: line.taxes.filter((tax) => applied.has(tax.id)) };
+    });
 }
 
 function rawAmount(text: string): Decimal | undefined {
@@ -70,10 +94,10 @@ function boundsFromLine(tax: Decimal, base: Decimal): { low: Decimal; high: Deci
   };
 }
 
-function derivePercentage(rate: WooTaxLine, order: WooOrder, compoundRateIds: ReadonlySet<number>): PercentageBounds | undefined {
+function derivePercentage(rate: WooTaxLine, lines: readonly TaxedLine[], compoundRateIds: ReadonlySet<number>): PercentageBounds | undefined {
   let bounds: PercentageBounds | undefined;
   let largestBase = Decimal.ZERO;
-  for (const line of taxedLinesOf(order)) {
+  for (const line of lines) {
     const entry = line.taxes.find((tax) => tax.id === rate.rate_id);
     const amount = entry && rawAmount(entry.total);
     if (!amount) continue;
@@ -99,11 +123,26 @@ function derivePercentage(rate: WooTaxLine, order: WooOrder, compoundRateIds: Re
   return bounds;
 }
 
+/** Rate ids some invoiced line charges a non-zero amount of. */
+function chargedRateIds(lines: readonly TaxedLine[]): Set<number> {
+  return new Set(lines.flatMap((line) => line.taxes.filter((tax) => isNonZeroAmount(tax.total)).map((tax) => tax.id)));
+}
+
+/** `rate_percent`, unless it is the 0 WooCommerce reads for an order made before 3.7 (the lines charge the rate). */
+function statedPercentage(line: WooTaxLine, lines: () => readonly TaxedLine[]): Decimal | undefined {
+  if (line.rate_percent === undefined) return undefined;
+  const stated = Decimal.fromNumber(line.rate_percent);
+  return stated.isZero() && chargedRateIds(lines()).has(line.rate_id) ? undefined : stated;
+}
+
 /** The order's tax rates with their percentages, stated (`rate_percent`) or derived from the lines. */
 export function wooTaxRatesOf(order: WooOrder): WooTaxRate[] {
   const compoundRateIds = new Set(order.tax_lines.filter((line) => line.compound).map((line) => line.rate_id));
+  // Read only when a percentage must be derived or checked, as the line amounts may not be readable.
+  let invoiced: TaxedLine[] | undefined;
+  const lines = () => (invoiced ??= taxedLinesOf(order));
   return order.tax_lines.map((line) => {
-    const stated = line.rate_percent === undefined ? undefined : Decimal.fromNumber(line.rate_percent);
+    const stated = statedPercentage(line, lines);
     return {
       rateId: line.rate_id,
       label: line.label,
@@ -111,7 +150,7 @@ export function wooTaxRatesOf(order: WooOrder): WooTaxRate[] {
       compound: line.compound,
       percentage: stated
         ? { low: stated, high: stated, estimate: stated, exact: true }
-        : derivePercentage(line, order, compoundRateIds),
+        : derivePercentage(line, lines(), compoundRateIds),
     };
   });
 }
