@@ -37,6 +37,11 @@ test('an order of the wrong shape is rejected with the first problem named', () 
   (badRate.tax_lines[0] as unknown as Record<string, unknown>).rate_id = 0;
   assert.match(describeOrderShapeProblem(badRate) ?? '', /^tax_lines\[0\]\.rate_id must be a positive integer/);
 
+  const badRefund = fixtures.orderWithRefunds() as unknown as { refunds: Array<Record<string, unknown>> };
+  badRefund.refunds[1]!.total = 'abc';
+  assert.match(describeOrderShapeProblem(badRefund) ?? '', /^refunds\[1\]\.total must be a decimal string/);
+  assert.equal(describeOrderShapeProblem({ ...order, refunds: undefined }), undefined, 'a payload without the refunds summary is an order');
+
   assert.match(describeOrderShapeProblem(fixtures.errorWoo()) ?? '', /error body \(woocommerce_rest_term_invalid\)/);
   assert.match(describeOrderShapeProblem(fixtures.customer()) ?? '', /^number is missing/);
 });

@@ -160,6 +160,11 @@ function checkFeeLine(line: Json, path: string): Problem {
   );
 }
 
+/** An entry of the order's `refunds` summary (`{id, refund, total}`); its total feeds credit notes and dry runs. */
+function checkRefundSummary(refund: Json, path: string): Problem {
+  return first(() => checkInteger(refund, 'id', path, 1), () => checkDecimal(refund, 'total', path));
+}
+
 function checkCouponLine(line: Json, path: string): Problem {
   return first(() => checkString(line, 'code', path), () => checkDecimal(line, 'discount', path));
 }
@@ -191,6 +196,8 @@ export function describeOrderShapeProblem(value: unknown): string | undefined {
     () => checkArray(value, 'shipping_lines', '', checkShippingLine),
     () => checkArray(value, 'fee_lines', '', checkFeeLine),
     () => checkArray(value, 'coupon_lines', '', checkCouponLine),
+    // Absent from some stores' payloads (and from hand-made ones): only a present one is checked.
+    () => (value.refunds === undefined ? undefined : checkArray(value, 'refunds', '', checkRefundSummary)),
   );
 }
 
