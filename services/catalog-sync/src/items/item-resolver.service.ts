@@ -3,12 +3,12 @@ import { PermanentError } from '@connector/common';
 import { EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RefusedRecordState } from '@connector/contracts';
 import { DecisionAudit, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionStore, isUuid, ItemMatch as LinkMatch, KeyedAdvisoryLocks } from '@connector/persistence';
-import { ZohoNotFoundError, type ZohoBooksClient } from '@connector/zoho-books';
+import type { ZohoBooksClient } from '@connector/zoho-books';
 import { identityOfLine, isDeletedProduct, ItemIdentity, itemLockKey, resourceIdOf, sameItemKey, withDistinctName } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
 import { newItemPayload } from './new-item-payload';
 import { classifyZohoFailure, isRecordRefusal } from './zoho-failures';
-import { lookUpAfterRefusedCreate, searchZohoItem } from './zoho-item-search';
+import { itemInZoho, lookUpAfterRefusedCreate, searchZohoItem } from './zoho-item-search';
 
 type Source = EnsureItemsReply['items'][string]['source'];
 
@@ -102,10 +102,7 @@ export class ItemResolverService {
     const context = { connectionId, resourceId: null, correlationId, calls };
     try {
       const zoho = await this.zohoClients.forConnection(connectionId, calls.record);
-      const item = await zoho.getItem(itemId).catch((error: unknown) => {
-        if (error instanceof ZohoNotFoundError) return undefined;
-        throw error;
-      });
+      const item = await itemInZoho(zoho, itemId);
       if (item) {
         const state = item.status === 'inactive' ? 'inactive' : 'active';
         await this.audit.record({

@@ -46,9 +46,16 @@ export async function lookUpAfterRefusedCreate(zoho: ZohoBooksClient, identity: 
  */
 export async function linkedItemHasSku(zoho: ZohoBooksClient, itemId: string, identity: ItemIdentity): Promise<boolean> {
   if (!identity.sku) return false;
-  const item = await zoho.getItem(itemId).catch((error: unknown) => {
+  const item = await itemInZoho(zoho, itemId);
+  return item !== undefined && matchItem([item], identity)?.matchedBy === 'sku';
+}
+
+/** The item as Zoho holds it, or undefined when it is gone (deleted in Books: "not found"). */
+export async function itemInZoho(zoho: ZohoBooksClient, itemId: string): Promise<ZohoItem | undefined> {
+  try {
+    return await zoho.getItem(itemId);
+  } catch (error) {
     if (error instanceof ZohoNotFoundError) return undefined;
     throw error;
-  });
-  return item !== undefined && matchItem([item], identity)?.matchedBy === 'sku';
+  }
 }
