@@ -8,6 +8,7 @@ import { WalkInContacts } from './contacts/walk-in-contacts';
 import { ContactSyncService } from './contacts/contact-sync.service';
 import { CustomerEventsHandler } from './contacts/customer-events.handler';
 import { EnsureContactHandler } from './contacts/ensure-contact.handler';
+import { ReleasedEmails } from './contacts/released-emails';
 import { ContactReplayPreview } from './contacts/replay-contact-preview';
 import { ReplayHandler } from './contacts/replay.handler';
 import { ZohoContacts } from './contacts/zoho-contacts';
@@ -32,6 +33,7 @@ export class CustomerSyncModule {
         },
         decisionAuditProvider('customer'),
         ZohoContacts,
+        ReleasedEmails,
         OrganizationCurrencies,
         ContactSyncService,
         WalkInContacts,

@@ -333,6 +333,98 @@ describe('customer-sync against real JetStream, PostgreSQL and the fake Zoho Boo
     assert.equal((await linkOf('new@example.com'))?.zoho_contact_id, contactId);
   });
 
+  test('an email a customer moved away from, taken by a new customer, gets them a contact of their own; replays create nothing more', async () => {
+    const events = [
+      ['created', customer(101, { email: 'shared@example.com', first_name: 'Xavier', last_name: 'First', date_modified_gmt: '2024-01-01T00:00:00' })],
+      ['updated', customer(101, { email: 'xavier@new.example', first_name: 'Xavier', last_name: 'First', date_modified_gmt: '2024-02-01T00:00:00' })],
+      ['created', customer(202, { email: 'shared@example.com', first_name: 'Yolanda', last_name: 'Second', date_modified_gmt: '2024-03-01T00:00:00' })],
+    ] as const;
+    for (const [event, body] of events) await sync(event, body);
+    const xavier = (await linkOf('xavier@new.example'))!.zoho_contact_id;
+    const taken = await eventually(async () => (await db.dataSource.query(
+      `SELECT message, detail FROM audit_entries WHERE service = 'customer-sync' AND resource_id = '202' AND outcome = 'ok'`,
+    ))[0] as AuditRow | undefined, 5_000);
+    assert.deepEqual((taken.detail as { releasedBy: unknown }).releasedBy, { customerId: 101, contactId: xavier }, taken.message);
+    assert.equal(contactById(xavier).contact_name, 'Xavier First');
+    assert.equal(contactById(xavier).contact_persons.find((p) => p.is_primary_contact)?.email, 'xavier@new.example');
+    const [yolanda] = contactsWithEmail('shared@example.com');
+    assert.equal(contactsWithEmail('shared@example.com').length, 1);
+    assert.equal(yolanda!.contact_name, 'Yolanda Second');
+    assert.notEqual(yolanda!.contact_id, xavier);
+
+    const mark = zoho.mark();
+    const forXavier = await ensureContact({ customerId: 101, email: 'xavier@new.example', currency: 'USD' });
+    const forYolanda = await ensureContact({ customerId: 202, email: 'shared@example.com', currency: 'USD' });
+    assert.deepEqual([forXavier.contactId, forXavier.contactName], [xavier, 'Xavier First']);
+    assert.deepEqual([forYolanda.contactId, forYolanda.contactName], [yolanda!.contact_id, 'Yolanda Second']);
+
+    // A replay, or a redelivery under a new message id, judges each snapshot against the links.
+    const contactCount = zoho.contacts(orgId).length;
+    for (const [index, [event, body]] of events.entries()) {
+      const audit = await settled((await publish(event, body, { msgId: `email-reuse-replay-${index}` })).seq);
+      assert.equal(audit.outcome, 'skipped', audit.message);
+    }
+    assert.deepEqual(zoho.callsSince(mark), []);
+    assert.equal(zoho.contacts(orgId).length, contactCount);
+  });
+
+  test("an order of an email's new holder, before their customer event, gets them their own contact, which the event then updates", async () => {
+    await sync('created', customer(111, { email: 'desk@example.com', first_name: 'Kim', last_name: 'Before', date_modified_gmt: '2024-01-01T00:00:00' }));
+    await sync('updated', customer(111, { email: 'kim@example.com', first_name: 'Kim', last_name: 'Before', date_modified_gmt: '2024-02-01T00:00:00' }));
+    const kim = (await linkOf('kim@example.com'))!.zoho_contact_id;
+    const details = billing({ first_name: 'Lee', last_name: 'After', email: 'desk@example.com' });
+    const preview = await ensureContact({ customerId: 212, email: 'desk@example.com', billing: details, currency: 'USD', dryRun: true });
+    assert.deepEqual([preview.source, preview.wouldCreate], ['created', true]);
+    const reply = await ensureContact({ customerId: 212, email: 'desk@example.com', billing: details, currency: 'USD' });
+    assert.equal(reply.source, 'created');
+    assert.notEqual(reply.contactId, kim);
+    assert.equal(reply.contactName, 'Lee After');
+    assert.deepEqual(await linkOf('desk@example.com'), { zoho_contact_id: reply.contactId, woo_customer_id: '212', modified_gmt: null });
+
+    const audit = await sync('created', customer(212, { email: 'desk@example.com', first_name: 'Lee', last_name: 'After', date_modified_gmt: '2024-03-01T00:00:00' }));
+    assert.deepEqual([audit.action, (audit.detail as { contactId: string }).contactId, (audit.detail as { matchedBy: string }).matchedBy], ['update-contact', reply.contactId, 'link']);
+    assert.equal(contactById(kim).contact_name, 'Kim Before');
+    assert.equal(contactsWithEmail('desk@example.com').length, 1);
+  });
+
+  test("a contact whose primary email was changed in Zoho no longer holds the old one; an outage while asking is retried", async () => {
+    await sync('created', customer(121, { email: 'front@example.com', first_name: 'Fran', last_name: 'Front', date_modified_gmt: '2024-01-01T00:00:00' }));
+    const fran = (await linkOf('front@example.com'))!.zoho_contact_id;
+    const [person] = contactById(fran).contact_persons;
+    await books('PUT', `/contacts/${fran}`, { contact_name: 'Fran Front', contact_persons: [{ contact_person_id: person!.contact_person_id, email: 'fran@example.com', is_primary_contact: true }] });
+    zoho.faults.next(1, { status: 503, match: { method: 'GET', pathPrefix: `/contacts/${fran}` } });
+
+    const audit = await sync('created', customer(221, { email: 'front@example.com', first_name: 'Gil', last_name: 'Next', date_modified_gmt: '2024-03-01T00:00:00' }));
+    assert.equal(audit.action, 'create-contact', audit.message);
+    const retries: Array<{ n: number }> = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_entries WHERE service = 'customer-sync' AND resource_id = '221' AND outcome = 'retrying'`,
+    );
+    assert.equal(retries[0]!.n, 1);
+    assert.equal(contactById(fran).contact_name, 'Fran Front');
+    assert.deepEqual(contactsWithEmail('front@example.com').map((c) => c.contact_name), ['Gil Next']);
+  });
+
+  test('an email with no sign its customer moved (their account deleted, then registered again) and a guest who registers keep their contact', async () => {
+    await sync('created', customer(131, { email: 'again@example.com', first_name: 'Ada', last_name: 'Again', date_modified_gmt: '2024-01-01T00:00:00' }));
+    const ada = (await linkOf('again@example.com'))!.zoho_contact_id;
+    const reregistered = await sync('created', customer(231, { email: 'again@example.com', first_name: 'Ada', last_name: 'Again', date_modified_gmt: '2024-05-01T00:00:00' }));
+    assert.deepEqual([reregistered.action, (reregistered.detail as { contactId: string }).contactId], ['update-contact', ada], reregistered.message);
+    assert.equal((await linkOf('again@example.com'))?.woo_customer_id, '231');
+
+    const guest = await ensureContact({ email: 'walkup@example.com', billing: billing({ first_name: 'Gwen', last_name: 'Guest', email: 'walkup@example.com' }) });
+    const registered = await sync('created', customer(132, { email: 'walkup@example.com', first_name: 'Gwen', last_name: 'Guest' }));
+    assert.deepEqual([(registered.detail as { contactId: string }).contactId, (registered.detail as { matchedBy: string }).matchedBy], [guest.contactId, 'link']);
+    assert.equal(contactsWithEmail('walkup@example.com').length, 1);
+    assert.equal(contactsWithEmail('again@example.com').length, 1);
+  });
+
+  test("an order under a customer's earlier email is answered with the contact's current name", async () => {
+    await sync('created', customer(141, { email: 'ann.old@example.com', first_name: 'Ann', last_name: 'Maiden', date_modified_gmt: '2024-01-01T00:00:00' }));
+    await sync('updated', customer(141, { email: 'ann.new@example.com', first_name: 'Ann', last_name: 'Married', date_modified_gmt: '2024-02-01T00:00:00' }));
+    const reply = await ensureContact({ email: 'ann.old@example.com' });
+    assert.deepEqual([reply.contactId, reply.contactName, reply.source], [(await linkOf('ann.new@example.com'))!.zoho_contact_id, 'Ann Married', 'link']);
+  });
+
   test('a guest order gets a contact from its billing details; asking again costs no Zoho call', async () => {
     const details = billing({ first_name: 'Gus', last_name: 'Guest', email: 'Gus@Guest.example', company: '', address_1: '7 Side Road', city: 'Leeds', postcode: 'LS1', country: 'GB', phone: '+44 113' });
     const first = await ensureContact({ email: details.email, billing: details, currency: 'USD', correlationId: 'order-9001' });

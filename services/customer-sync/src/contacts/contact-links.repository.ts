@@ -59,7 +59,8 @@ export class ContactLinksRepository {
 
   /**
    * Writes the link of an email. A guest write (customer id 0) never erases a known customer id,
-   * and a write without snapshot facts keeps the ones stored.
+   * and a write without snapshot facts keeps the ones stored, unless the email passes to another
+   * registered customer (the snapshot facts of one who gave the email up are not the new holder's).
    */
   async save(connectionId: string, link: NewContactLink): Promise<void> {
     await this.dataSource.query(
@@ -69,13 +70,27 @@ export class ContactLinksRepository {
          woo_customer_id = CASE WHEN EXCLUDED.woo_customer_id > 0 THEN EXCLUDED.woo_customer_id ELSE contact_links.woo_customer_id END,
          zoho_contact_id = EXCLUDED.zoho_contact_id,
          contact_name = EXCLUDED.contact_name,
-         modified_gmt = COALESCE(EXCLUDED.modified_gmt, contact_links.modified_gmt),
-         content_hash = COALESCE(EXCLUDED.content_hash, contact_links.content_hash),
+         modified_gmt = CASE WHEN EXCLUDED.woo_customer_id > 0 AND EXCLUDED.woo_customer_id <> contact_links.woo_customer_id
+                             THEN EXCLUDED.modified_gmt ELSE COALESCE(EXCLUDED.modified_gmt, contact_links.modified_gmt) END,
+         content_hash = CASE WHEN EXCLUDED.woo_customer_id > 0 AND EXCLUDED.woo_customer_id <> contact_links.woo_customer_id
+                             THEN EXCLUDED.content_hash ELSE COALESCE(EXCLUDED.content_hash, contact_links.content_hash) END,
          -- Another contact's currency is not this one's: kept only while the contact stays the same.
          currency_code = CASE WHEN EXCLUDED.zoho_contact_id = contact_links.zoho_contact_id
                               THEN COALESCE(EXCLUDED.currency_code, contact_links.currency_code) ELSE EXCLUDED.currency_code END,
          updated_at = now()`,
       [connectionId, link.email, link.wooCustomerId, link.zohoContactId, link.contactName, link.modifiedGmt ?? null, link.contentHash ?? null, link.currencyCode ?? null],
+    );
+  }
+
+  /**
+   * Gives every email linked to a contact the name it now has in Zoho, so an order under a
+   * customer's earlier email is answered with the contact's current name, not the one it had then.
+   * `updated_at` stays: it orders a customer's links by when each was written for them.
+   */
+  async renameContact(connectionId: string, zohoContactId: string, contactName: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE contact_links SET contact_name = $3 WHERE connection_id = $1 AND zoho_contact_id = $2 AND contact_name <> $3`,
+      [connectionId, zohoContactId, contactName],
     );
   }
 

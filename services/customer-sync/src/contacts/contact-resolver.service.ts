@@ -7,6 +7,7 @@ import { ConnectionEntity, ConnectionStore, isUuid, KeyedAdvisoryLocks } from '@
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
 import { contactLockKey } from './contact-lock-key';
 import { newContactFromOrder } from './order-contact';
+import { describeRelease, linksAnotherCustomer, ReleasedEmails } from './released-emails';
 import { WalkInContacts } from './walk-in-contacts';
 
 import { ZohoContacts } from './zoho-contacts';
@@ -33,7 +34,9 @@ const ACTIONS: Record<EnsureContactReply['source'], string> = {
  * to the walk-in contact (WalkInContacts). An existing contact is not
  * changed here: customer events own its details. A contact Zoho refused a document for
  * (`refusedContactId`) is asked for first: one deleted there loses its links, so the customer's
- * contact is found or made afresh.
+ * contact is found or made afresh. A registered customer whose email is linked to another
+ * customer is judged under the lock as the customer events judge it (ReleasedEmails): an email
+ * that customer gave up gets the new holder a contact of their own.
  */
 @Injectable()
 export class ContactResolverService {
@@ -45,6 +48,7 @@ export class ContactResolverService {
     private readonly currencies: OrganizationCurrencies,
     private readonly audit: DecisionAudit,
     private readonly walkIn: WalkInContacts,
+    private readonly releasedEmails: ReleasedEmails,
   ) {}
 
   async ensureContact(request: EnsureContactRequest): Promise<EnsureContactReply> {
@@ -57,7 +61,7 @@ export class ContactResolverService {
     try {
       const refused = request.refusedContactId === undefined ? undefined : await this.checkRefused(connection, request.refusedContactId, calls);
       const known = await this.storedLink(connection.id, customerId, email);
-      const resolution = known && inCurrency(known.currencyCode, request.currency)
+      const resolution = known && !linksAnotherCustomer(known, customerId) && inCurrency(known.currencyCode, request.currency)
         ? fromLink(known, customerId > 0 && known.wooCustomerId === customerId ? "the customer's stored link" : 'stored link of the email')
         : !email && !known
           ? await this.walkIn.resolve(connection, request, calls)
@@ -85,11 +89,14 @@ export class ContactResolverService {
    */
   private async lookUp(connection: ConnectionEntity, request: EnsureContactRequest, email: string): Promise<EnsureContactReply> {
     try {
-      const known = await this.storedLink(connection.id, request.customerId, email);
+      const zohoClient = () => this.zohoContacts.clientFor(connection, new ZohoCallLog());
+      const stored = await this.storedLink(connection.id, request.customerId, email);
+      const released = await this.releasedFor(connection.id, request.customerId, stored, email, zohoClient);
+      const known = released ? undefined : stored;
       if (known) return { contactId: known.zohoContactId, contactName: known.contactName, source: 'link', ...currencyOf(known.currencyCode) };
-      if (!email) return await this.walkIn.lookUp(connection, request, () => this.zohoContacts.clientFor(connection, new ZohoCallLog()));
-      const zoho = await this.zohoContacts.clientFor(connection, new ZohoCallLog());
-      const found = await this.zohoContacts.findByEmail(zoho, email, request.currency);
+      if (!email) return await this.walkIn.lookUp(connection, request, zohoClient);
+      const zoho = await zohoClient();
+      const found = await this.zohoContacts.findByEmail(zoho, email, request.currency, released?.zohoContactId);
       if (found) return { contactId: found.contact_id, contactName: found.contact_name, source: 'email', ...currencyOf(found.currency_code) };
       return { contactId: '', contactName: newContactFromOrder(request, email).contact_name, source: 'created', wouldCreate: true };
     } catch (error) {
@@ -127,19 +134,52 @@ export class ContactResolverService {
     }
   }
 
-  /** A registered customer's own contact wins over the billing email's (they may differ). */
+  /**
+   * A registered customer's own contact wins over the billing email's (they may differ). The
+   * email's may be another customer's: `releasedFor` says whether it may be used.
+   */
   private async storedLink(connectionId: string, customerId: number, email: string): Promise<ContactLink | undefined> {
     const [ofCustomer] = await this.links.findByCustomer(connectionId, customerId);
     if (ofCustomer) return ofCustomer;
     return email ? this.links.findByEmail(connectionId, email) : undefined;
   }
 
+  /** `stored` when it is the link of an email another registered customer gave up, which is not this customer's. */
+  private async releasedFor(
+    connectionId: string, customerId: number, stored: ContactLink | undefined, email: string, zoho: () => Promise<ZohoBooksClient>,
+  ): Promise<ContactLink | undefined> {
+    if (!stored || !linksAnotherCustomer(stored, customerId)) return undefined;
+    return (await this.releasedEmails.releasedFrom(connectionId, stored, email, zoho)) ? stored : undefined;
+  }
+
   /** Runs under the email's lock: whatever another worker linked meanwhile is found first. */
   private async resolveLocked(connection: ConnectionEntity, request: EnsureContactRequest, email: string, calls: ZohoCallLog): Promise<Resolution> {
-    const linked = await this.storedLink(connection.id, request.customerId, email);
-    if (linked && inCurrency(linked.currencyCode, request.currency)) return fromLink(linked, 'linked meanwhile by another worker');
+    const stored = await this.storedLink(connection.id, request.customerId, email);
+    if (stored && !linksAnotherCustomer(stored, request.customerId) && inCurrency(stored.currencyCode, request.currency)) {
+      return fromLink(stored, 'linked meanwhile by another worker');
+    }
 
     const zoho = await this.zohoContacts.clientFor(connection, calls);
+    const released = await this.releasedFor(connection.id, request.customerId, stored, email, async () => zoho);
+    if (!released && stored && inCurrency(stored.currencyCode, request.currency)) {
+      return fromLink(stored, `stored link of the email, customer ${stored.wooCustomerId}'s before, with no sign of their having moved to another email`);
+    }
+    if (!released) return this.matchLocked(zoho, connection, request, email, stored, undefined);
+    const resolution = await this.matchLocked(zoho, connection, request, email, undefined, released);
+    return {
+      ...resolution,
+      reason: `${resolution.reason}; ${describeRelease(released, email)}, so their contact is not used`,
+    };
+  }
+
+  /**
+   * The contact of a stored link not known to be in the order's currency, else Zoho's by email,
+   * else a new one; `released`'s contact is another customer's and never matched.
+   */
+  private async matchLocked(
+    zoho: ZohoBooksClient, connection: ConnectionEntity, request: EnsureContactRequest, email: string, linked: ContactLink | undefined, released: ContactLink | undefined,
+  ): Promise<Resolution> {
+    const except = released?.zohoContactId;
     const link = (contactId: string, contactName: string, currencyCode: string | undefined) =>
       this.links.save(connection.id, { email, wooCustomerId: request.customerId, zohoContactId: contactId, contactName, currencyCode: currencyCode ?? null });
 
@@ -150,18 +190,18 @@ export class ContactResolverService {
         await this.links.forgetContact(connection.id, linked.zohoContactId); // deleted in Zoho by hand: matched afresh below
         return undefined;
       });
-      if (contact) return this.inOrderCurrency(zoho, connection, request, { contact, reason: 'stored link', link, email });
+      if (contact) return this.inOrderCurrency(zoho, connection, request, { contact, reason: 'stored link', link, email, except });
     }
-    const found = await this.zohoContacts.findByEmail(zoho, email, request.currency);
+    const found = await this.zohoContacts.findByEmail(zoho, email, request.currency, except);
     if (found) {
-      return this.inOrderCurrency(zoho, connection, request, { contact: found, source: 'email', reason: 'found in Zoho by email; linked', link, email });
+      return this.inOrderCurrency(zoho, connection, request, { contact: found, source: 'email', reason: 'found in Zoho by email; linked', link, email, except });
     }
     const currencyId = await this.currencies.currencyIdFor(zoho, connection.id, request.currency);
     const payload = { ...newContactFromOrder(request, email), ...(currencyId ? { currency_id: currencyId } : {}) };
     const { contact, how } = await this.zohoContacts.create(zoho, payload, email);
     return how === 'created'
-      ? this.inOrderCurrency(zoho, connection, request, { contact, source: 'created', reason: 'not in Zoho yet; created from the billing details', link, email })
-      : this.inOrderCurrency(zoho, connection, request, { contact, source: 'email', reason: 'Zoho already had a contact with this name and email; linked', link, email });
+      ? this.inOrderCurrency(zoho, connection, request, { contact, source: 'created', reason: 'not in Zoho yet; created from the billing details', link, email, except })
+      : this.inOrderCurrency(zoho, connection, request, { contact, source: 'email', reason: 'Zoho already had a contact with this name and email; linked', link, email, except });
   }
 
   /**
@@ -173,7 +213,11 @@ export class ContactResolverService {
    */
   private async inOrderCurrency(
     zoho: ZohoBooksClient, connection: ConnectionEntity, request: EnsureContactRequest,
-    found: { contact: ZohoContact; source?: EnsureContactReply['source']; reason: string; link: (id: string, name: string, currency: string | undefined) => Promise<void>; email: string },
+    found: {
+      contact: ZohoContact; source?: EnsureContactReply['source']; reason: string; link: (id: string, name: string, currency: string | undefined) => Promise<void>; email: string;
+      /** Another customer's contact, never taken for this one. */
+      except?: string;
+    },
   ): Promise<Resolution> {
     const { contact, link } = found;
     const source = found.source ?? 'link';
@@ -190,7 +234,7 @@ export class ContactResolverService {
     } catch (error) {
       if (!(error instanceof ZohoApiError) || error instanceof ZohoNotFoundError || error.status >= 500) throw error;
       // The customer may have a contact in this currency too (one the owner made for it): use it.
-      const other = await this.zohoContacts.findByEmail(zoho, found.email, wanted);
+      const other = await this.zohoContacts.findByEmail(zoho, found.email, wanted, found.except);
       if (other && other.currency_code?.toUpperCase() === wanted) {
         await link(other.contact_id, other.contact_name, wanted);
         return {

@@ -9,6 +9,7 @@ import { ZohoBooksClient, ZohoContact, ZohoNotFoundError } from '@connector/zoho
 import type { CustomerSyncConfig } from '../customer-sync.config';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
 import { contactLockKey } from './contact-lock-key';
+import { describeRelease, linksAnotherCustomer, ReleasedEmails } from './released-emails';
 import { contactContentHash, customerEmail, describeCustomerProblem, isOlderSnapshot, latestModified } from './customer-snapshot';
 import { ContactPayload, ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
@@ -30,6 +31,8 @@ interface Written {
  *   the lock, and Zoho is searched by email before anything is created (a lost create response
  *   or a contact made by hand is found, not duplicated);
  * - a snapshot older than the one applied, or one that would write the same contact, is skipped;
+ * - an email another customer gave up by moving to a new one is not theirs: its new holder gets
+ *   a contact of their own (ReleasedEmails);
  * - updates never drop the contact's other persons;
  * - every decision, with the Zoho calls behind it, goes to the audit trail.
  */
@@ -40,6 +43,7 @@ export class ContactSyncService {
     private readonly links: ContactLinksRepository,
     private readonly locks: KeyedAdvisoryLocks,
     private readonly zohoContacts: ZohoContacts,
+    private readonly releasedEmails: ReleasedEmails,
     private readonly audit: DecisionAudit,
     @Inject(PLATFORM_CONFIG) private readonly config: CustomerSyncConfig,
   ) {}
@@ -81,7 +85,9 @@ export class ContactSyncService {
     const modifiedGmt = customer.date_modified_gmt ?? null;
     const byEmail = await this.links.findByEmail(connection.id, email);
     const byCustomer = await this.links.findByCustomer(connection.id, customer.id);
-    const appliedModifiedGmt = latestModified([byEmail?.modifiedGmt, ...byCustomer.map((link) => link.modifiedGmt)]);
+    const ofAnother = linksAnotherCustomer(byEmail, customer.id);
+    // Another customer's snapshots say nothing of how current this customer's is.
+    const appliedModifiedGmt = latestModified([ofAnother ? null : byEmail?.modifiedGmt, ...byCustomer.map((link) => link.modifiedGmt)]);
     const snapshot = { email, modifiedGmt, appliedModifiedGmt };
 
     if (isOlderSnapshot(modifiedGmt, appliedModifiedGmt)) {
@@ -94,7 +100,8 @@ export class ContactSyncService {
     }
 
     const zoho = await this.zohoContacts.clientFor(connection, calls);
-    const written = await this.write(zoho, connection.id, payload, email, byEmail ?? byCustomer[0]);
+    const released = byEmail && ofAnother && (await this.releasedEmails.releasedFrom(connection.id, byEmail, email, async () => zoho)) ? byEmail : undefined;
+    const written = await this.write(zoho, connection.id, payload, email, released ? byCustomer[0] : (byEmail ?? byCustomer[0]), released?.zohoContactId);
     const { contact } = written;
     await this.links.save(connection.id, {
       email,
@@ -105,15 +112,22 @@ export class ContactSyncService {
       contentHash,
       currencyCode: contact.currency_code ?? null,
     });
+    await this.links.renameContact(connection.id, contact.contact_id, contact.contact_name);
     return {
       action: written.matchedBy === 'created' ? 'create-contact' : 'update-contact',
       outcome: 'ok',
-      message: describeWrite(written, email),
-      detail: { ...snapshot, contactId: contact.contact_id, contactName: contact.contact_name, matchedBy: written.matchedBy, contactPersons: contact.contact_persons?.length },
+      message: describeWrite(written, email, released),
+      detail: {
+        ...snapshot, contactId: contact.contact_id, contactName: contact.contact_name, matchedBy: written.matchedBy, contactPersons: contact.contact_persons?.length,
+        ...(released ? { releasedBy: { customerId: released.wooCustomerId, contactId: released.zohoContactId } } : {}),
+      },
     };
   }
 
-  private async write(zoho: ZohoBooksClient, connectionId: string, payload: ContactPayload, email: string, link: ContactLink | undefined): Promise<Written> {
+  /** Writes the linked contact, else the one Zoho has for the email (never `exceptContactId`, another customer's), else a new one. */
+  private async write(
+    zoho: ZohoBooksClient, connectionId: string, payload: ContactPayload, email: string, link: ContactLink | undefined, exceptContactId: string | undefined,
+  ): Promise<Written> {
     if (link) {
       try {
         const contact = await this.zohoContacts.update(zoho, link.zohoContactId, payload, email);
@@ -124,7 +138,7 @@ export class ContactSyncService {
         await this.links.forgetContact(connectionId, link.zohoContactId);
       }
     }
-    const found = await this.zohoContacts.findByEmail(zoho, email);
+    const found = await this.zohoContacts.findByEmail(zoho, email, undefined, exceptContactId);
     if (found) return { contact: await this.zohoContacts.update(zoho, found.contact_id, payload, email), matchedBy: 'email' };
     const created = await this.zohoContacts.create(zoho, payload, email);
     if (created.how === 'created') return { contact: created.contact, matchedBy: 'created' };
@@ -136,7 +150,12 @@ function skipped(message: string, detail?: Record<string, unknown>): Verdict {
   return { action: 'skip', outcome: 'skipped', message, detail };
 }
 
-function describeWrite({ contact, matchedBy }: Written, email: string): string {
+function describeWrite(written: Written, email: string, released: ContactLink | undefined): string {
+  const action = describeMatch(written, email);
+  return released ? `${action}; ${describeRelease(released, email)}, so their contact is left as it is` : action;
+}
+
+function describeMatch({ contact, matchedBy }: Written, email: string): string {
   const which = `Zoho contact "${contact.contact_name}" (${contact.contact_id})`;
   switch (matchedBy) {
     case 'created':

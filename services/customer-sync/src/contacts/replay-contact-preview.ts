@@ -3,8 +3,10 @@ import { contactFromCustomer } from '@connector/accounting';
 import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooCustomer } from '@connector/contracts';
 import type { InboundEvent, ReplayDryRun } from '@connector/messaging';
-import { ConnectionEntity, ConnectionStore } from '@connector/persistence';
+import { ConnectionStore } from '@connector/persistence';
+import type { ZohoBooksClient } from '@connector/zoho-books';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
+import { linksAnotherCustomer, ReleasedEmails } from './released-emails';
 import { contactContentHash, customerEmail, describeCustomerProblem, isOlderSnapshot, latestModified } from './customer-snapshot';
 import { ContactPayload, ZohoContacts } from './zoho-contacts';
 import { classifyZohoFailure } from './zoho-failures';
@@ -18,9 +20,9 @@ interface Planned {
 
 /**
  * A customer event in a replay dry run: judged by the same snapshot rules as `ContactSyncService`
- * (stale, unchanged), but the contact write it would make is reported instead of made, and no link
- * changes. What an earlier event of the dry run would have written counts as written, so a
- * customer's later snapshots are judged against it.
+ * (stale, unchanged, an email another customer gave up), but the contact write it would make is
+ * reported instead of made, and no link changes. What an earlier event of the dry run would have
+ * written counts as written, so a customer's later snapshots are judged against it.
  */
 @Injectable()
 export class ContactReplayPreview {
@@ -28,6 +30,7 @@ export class ContactReplayPreview {
     private readonly connections: ConnectionStore,
     private readonly links: ContactLinksRepository,
     private readonly zohoContacts: ZohoContacts,
+    private readonly releasedEmails: ReleasedEmails,
     private readonly audit: DecisionAudit,
   ) {}
 
@@ -46,12 +49,19 @@ export class ContactReplayPreview {
     const key = `contact:${connection.id}:${email}`;
     const byEmail = (dryRun.simulated.get(key) as ContactLink | undefined) ?? (await this.links.findByEmail(connection.id, email));
     const byCustomer = await this.links.findByCustomer(connection.id, customer.id);
-    if (isOlderSnapshot(modifiedGmt, latestModified([byEmail?.modifiedGmt, ...byCustomer.map((link) => link.modifiedGmt)]))) return;
+    const ofAnother = linksAnotherCustomer(byEmail, customer.id);
+    if (isOlderSnapshot(modifiedGmt, latestModified([ofAnother ? null : byEmail?.modifiedGmt, ...byCustomer.map((link) => link.modifiedGmt)]))) return;
     if (byEmail && byEmail.contentHash === contentHash && byEmail.wooCustomerId === customer.id) return;
 
-    const planned = await this.plan(connection, payload, email, byEmail ?? byCustomer[0]).catch((error) => {
+    const zoho = () => this.zohoContacts.clientFor(connection, new ZohoCallLog());
+    let planned: Planned;
+    try {
+      // A contact planned above (no id yet) is not in Zoho to be asked about.
+      const released = byEmail?.zohoContactId && ofAnother && (await this.releasedEmails.releasedFrom(connection.id, byEmail, email, zoho)) ? byEmail : undefined;
+      planned = await this.plan(zoho, payload, email, released ? byCustomer[0] : (byEmail ?? byCustomer[0]), released);
+    } catch (error) {
       throw classifyZohoFailure(error);
-    });
+    }
     dryRun.plan({ resource: 'customer', resourceId: String(customer.id), action: planned.action, message: planned.message, payload });
     dryRun.simulated.set(key, {
       email, wooCustomerId: customer.id, zohoContactId: planned.contactId, contactName: payload.contact_name, modifiedGmt, contentHash, currencyCode: byEmail?.currencyCode ?? null,
@@ -68,13 +78,18 @@ export class ContactReplayPreview {
     });
   }
 
-  /** The write `ContactSyncService` would make: update the linked contact, else the one Zoho has for the email, else create. */
-  private async plan(connection: ConnectionEntity, payload: ContactPayload, email: string, link: ContactLink | undefined): Promise<Planned> {
+  /**
+   * The write `ContactSyncService` would make: update the linked contact, else the one Zoho has for
+   * the email (never `released`'s, another customer's), else create.
+   */
+  private async plan(
+    zoho: () => Promise<ZohoBooksClient>, payload: ContactPayload, email: string, link: ContactLink | undefined, released: ContactLink | undefined,
+  ): Promise<Planned> {
     if (link?.zohoContactId) {
       return { action: 'update-contact', contactId: link.zohoContactId, message: `would update Zoho contact "${link.contactName}" (${link.zohoContactId}) for ${email}` };
     }
     if (link) return { action: 'update-contact', contactId: '', message: `would update the Zoho contact planned above for ${email}` };
-    const found = await this.zohoContacts.findByEmail(await this.zohoContacts.clientFor(connection, new ZohoCallLog()), email);
+    const found = await this.zohoContacts.findByEmail(await zoho(), email, undefined, released?.zohoContactId);
     if (found) {
       return { action: 'update-contact', contactId: found.contact_id, message: `would link and update Zoho contact "${found.contact_name}" (${found.contact_id}), found by email ${email}` };
     }

@@ -40,10 +40,10 @@ export class ZohoContacts {
   /**
    * The customer contact whose primary person has this email. Email is not unique in Books: one in
    * `currency` (the order's, when given) wins, then an active customer over an inactive one;
-   * vendors never match (invoices need a customer).
+   * vendors never match (invoices need a customer), nor `exceptContactId` (another customer's).
    */
-  async findByEmail(zoho: ZohoBooksClient, email: string, currency?: string): Promise<ZohoContact | undefined> {
-    const customers = (await zoho.findContactsByEmail(email)).filter((contact) => contact.contact_type !== 'vendor');
+  async findByEmail(zoho: ZohoBooksClient, email: string, currency?: string, exceptContactId?: string): Promise<ZohoContact | undefined> {
+    const customers = (await zoho.findContactsByEmail(email)).filter((contact) => contact.contact_type !== 'vendor' && contact.contact_id !== exceptContactId);
     const wanted = currency?.trim().toUpperCase();
     const inCurrency = wanted ? customers.filter((contact) => contact.currency_code?.toUpperCase() === wanted) : [];
     const active = (list: ZohoContact[]) => list.find((contact) => contact.status !== 'inactive');
