@@ -85,6 +85,11 @@ export interface DeadLetter {
   deliveries: number;
   status: string;
   createdAt: string;
+  /** The stream sequence of the copy a retry sent, once sent. */
+  retrySeq?: string | null;
+  /** The newer dead letter of a retried copy that failed again (status `superseded`). */
+  supersededBy?: string | null;
+  dismissedReason?: string | null;
 }
 
 export interface OrderDetail extends OrderView {
@@ -141,6 +146,9 @@ export interface Republished {
 export interface RetryAllResult {
   retried: number;
   events: Republished[];
+  /** Events that could not be sent again (their letters stay open), and the first of them. */
+  failed: number;
+  failures: Array<{ streamSeq: number; reason: string }>;
 }
 
 export interface ProductLink {

@@ -519,13 +519,13 @@ describe('token-service: connections, credentials and Zoho tokens', () => {
       ['POST', '/api/dead-letters/retry', { connectionId: 5 }, uuid],
       ['POST', '/api/dead-letters/retry', { connectionId: 'xyz' }, uuid],
       ['GET', '/api/dead-letters?connectionId=xyz', undefined, uuid],
-      ['GET', '/api/dead-letters?status=closed', undefined, 'status must be one of open, retrying, resolved, dismissed'],
+      ['GET', '/api/dead-letters?status=closed', undefined, 'status must be one of open, retrying, resolved, dismissed, superseded'],
     ]);
     assert.deepEqual((await letters.findBy({ connectionId })).map((l) => l.status), ['open'], 'nothing was retried');
     const listed = await api('GET', `/api/dead-letters?connectionId=${connectionId}`);
     assert.deepEqual(listed.json.map((l: { streamSeq: string }) => String(l.streamSeq)), ['999001'], 'open ones by default');
     assert.deepEqual((await api('GET', `/api/dead-letters?connectionId=${connectionId}&status=resolved`)).json, []);
-    assert.deepEqual((await api('POST', '/api/dead-letters/retry', { connectionId: '00000000-0000-4000-8000-000000000000' })).json, { retried: 0, events: [] });
+    assert.deepEqual((await api('POST', '/api/dead-letters/retry', { connectionId: '00000000-0000-4000-8000-000000000000' })).json, { retried: 0, failed: 0, failures: [], events: [] });
   });
 
   test('text PostgreSQL cannot store (NUL, lone surrogates), JSON nested too deep and ids beyond 2^53 are a 400 saying so', async () => {

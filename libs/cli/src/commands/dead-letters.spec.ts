@@ -59,6 +59,18 @@ describe('dead-letters', () => {
     }
   });
 
+  it('dismiss sends the reason to the server; without an id it is a usage error', async () => {
+    api.requests.length = 0;
+    await cli(['dead-letters', 'dismiss', LETTER, '--reason', 'invoice made by hand in Zoho']);
+    assert.deepEqual(api.requests.map((r) => [r.method, r.path, r.body]), [['POST', `/api/dead-letters/${LETTER}/dismiss`, { reason: 'invoice made by hand in Zoho' }]]);
+    await cli(['dead-letters', 'dismiss', LETTER]);
+    assert.deepEqual(api.requests.at(-1)?.body, {});
+
+    const run = await cli(['dead-letters', 'dismiss']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /Usage: connector dead-letters dismiss <id> \[options\]/);
+  });
+
   it('the group alone is a usage error naming its subcommands', async () => {
     const run = await cli(['dead-letters']);
     assert.equal(run.code, 2);

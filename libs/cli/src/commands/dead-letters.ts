@@ -5,6 +5,9 @@ import type { Command } from '../command';
 import { EXIT, UsageError } from '../errors';
 import { Column, formatTime, renderTable } from '../output';
 
+/** What retry --all answers; token-services before the failure counts send only the events sent again. */
+type RetryAllOutcome = Omit<RetryAllResult, 'failed' | 'failures'> & Partial<Pick<RetryAllResult, 'failed' | 'failures'>>;
+
 export const deadLetterColumns: Column<DeadLetter>[] = [
   { header: 'ID', value: (l) => l.id },
   { header: 'CONSUMER', value: (l) => l.consumer },
@@ -32,7 +35,7 @@ const list: Command = {
   positionals: [],
   options: [
     { name: 'connection', kind: 'string', placeholder: '<connectionId>', description: 'Only this connection' },
-    { name: 'status', kind: 'string', placeholder: '<status>', description: 'open (default), retrying, resolved or dismissed' },
+    { name: 'status', kind: 'string', placeholder: '<status>', description: 'open (default), retrying, resolved, dismissed or superseded' },
   ],
   examples: ['connector dead-letters list', 'connector dead-letters list --connection 6f1c…'],
   async run({ api, out }, args) {
@@ -74,17 +77,49 @@ const retry: Command = {
       out.result(result, () => out.line(`Dead letter ${id}: event #${result.originalSeq} sent again as #${result.seq}.`));
       return EXIT.ok;
     }
-    const result = await api.post<RetryAllResult>(apiPath('dead-letters', 'retry'), connectionId ? { connectionId } : {});
+    const result = await api.post<RetryAllOutcome>(apiPath('dead-letters', 'retry'), connectionId ? { connectionId } : {});
+    const { failed = 0, failures = [] } = result;
     out.result(result, () => {
-      if (result.retried === 0) return out.line('No open dead letters to retry.');
-      out.line(`Sent ${result.retried} event${result.retried === 1 ? '' : 's'} through the pipeline again:`);
-      out.lines(renderTable(result.events, [
-        { header: 'EVENT', value: (e) => `#${e.originalSeq}` },
-        { header: 'RETRY', value: (e) => `#${e.seq}` },
-      ], { indent: 2 }));
+      if (result.retried === 0 && failed === 0) return out.line('No open dead letters to retry.');
+      if (result.retried > 0) {
+        out.line(`Sent ${plural(result.retried, 'event')} through the pipeline again:`);
+        out.lines(renderTable(result.events, [
+          { header: 'EVENT', value: (e) => `#${e.originalSeq}` },
+          { header: 'RETRY', value: (e) => `#${e.seq}` },
+        ], { indent: 2 }));
+        out.lines(unlisted(result.retried, result.events.length));
+      }
+      if (failed > 0) {
+        out.line(`Could not send ${plural(failed, 'event')} again (their dead letters stay open):`);
+        out.lines(renderTable(failures, [
+          { header: 'EVENT', value: (f) => `#${f.streamSeq}` },
+          { header: 'REASON', value: (f) => f.reason, max: 70 },
+        ], { indent: 2 }));
+        out.lines(unlisted(failed, failures.length));
+      }
     });
+    return failed > 0 ? EXIT.failed : EXIT.ok;
+  },
+};
+
+const dismiss: Command = {
+  path: ['dead-letters', 'dismiss'],
+  summary: 'Mark a dead letter as dealt with by hand, so it is no longer open or retried',
+  positionals: [{ name: 'id' }],
+  options: [{ name: 'reason', kind: 'string', placeholder: '<text>', description: 'What was done about it (kept with the letter)' }],
+  details: ['For an event whose outcome was put right outside Connector (e.g. the invoice made by hand in Zoho).'],
+  examples: ['connector dead-letters dismiss 0b5e… --reason "invoice made by hand in Zoho"'],
+  async run({ api, out }, args) {
+    const id = args.positionals[0];
+    const reason = stringOption(args, 'reason');
+    const letter = await api.post<DeadLetter>(apiPath('dead-letters', id, 'dismiss'), reason === undefined ? {} : { reason });
+    out.result(letter, () => out.line(`Dead letter ${id} (event #${letter.streamSeq}) dismissed.`));
     return EXIT.ok;
   },
 };
 
-export const deadLetterCommands = [list, retry];
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** The answer lists at most 100 events of each kind; its counts are exact. */
+const unlisted = (count: number, listed: number) => (count > listed ? [`  …and ${count - listed} more`] : []);
+
+export const deadLetterCommands = [list, retry, dismiss];

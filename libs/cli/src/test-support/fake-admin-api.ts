@@ -259,7 +259,15 @@ export class FakeAdminApi {
     route('POST', '/api/dead-letters/retry', (_, { body }) => {
       const connectionId = (body as { connectionId?: string } | undefined)?.connectionId;
       const letters = s.deadLetters.filter((l) => l.status === 'open' && (!connectionId || l.connectionId === connectionId));
-      return ok({ retried: letters.length, events: letters.map((l) => republish(Number(l.streamSeq))) }, 202);
+      return ok({ retried: letters.length, events: letters.map((l) => republish(Number(l.streamSeq))), failed: 0, failures: [] }, 202);
+    });
+    route('POST', '/api/dead-letters/:id/dismiss', ({ id }, { body }) => {
+      const letter = s.deadLetters.find((l) => l.id === id);
+      if (!letter) return notFound(`Dead letter ${id} does not exist`);
+      if (letter.status !== 'open' && letter.status !== 'retrying') return conflict(`Dead letter ${id} is ${letter.status}; only an open or retrying one can be dismissed`);
+      const reason = (body as { reason?: string } | undefined)?.reason ?? null;
+      Object.assign(letter, { status: 'dismissed', dismissedReason: reason });
+      return ok(letter);
     });
     route('POST', '/api/dead-letters/:id/retry', ({ id }) => {
       if (!/^[0-9a-f-]{36}$/.test(id)) return badRequest('Validation failed (uuid is expected)');

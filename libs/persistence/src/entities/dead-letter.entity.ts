@@ -1,5 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
+export type DeadLetterStatus = 'open' | 'retrying' | 'resolved' | 'dismissed' | 'superseded';
+
 /**
  * An event a consumer gave up on, with the reason. The message itself stays in the audit stream
  * (Limits retention), so this row is a pointer (`streamSeq`) that a retry replays from.
@@ -38,9 +40,25 @@ export class DeadLetterEntity {
   @Column({ type: 'int' })
   deliveries: number;
 
-  /** `open` until retried successfully or dismissed. */
+  /**
+   * `open` until an operator acts: a retry makes it `retrying` until the copy's outcome, which
+   * either `resolved` it or, failing again, left a new letter that `superseded` it; `dismissed`
+   * when the operator dealt with it by hand. A later success of the event resolves it too.
+   */
   @Column({ type: 'text', default: 'open' })
-  status: 'open' | 'retrying' | 'resolved' | 'dismissed';
+  status: DeadLetterStatus;
+
+  /** The stream sequence of the copy the last retry sent. */
+  @Column({ name: 'retry_seq', type: 'bigint', nullable: true })
+  retrySeq: string | null;
+
+  /** The dead letter the retried copy left, when it failed again. */
+  @Column({ name: 'superseded_by', type: 'uuid', nullable: true })
+  supersededBy: string | null;
+
+  /** What the operator said when dismissing it. */
+  @Column({ name: 'dismissed_reason', type: 'text', nullable: true })
+  dismissedReason: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

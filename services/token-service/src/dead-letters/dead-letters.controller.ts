@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DeadLetterStore } from '@connector/persistence';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { EventRepublisher } from '../replay/event-republisher';
-import { ListDeadLettersQuery, RetryDeadLettersDto } from './dto/dead-letter-filters.dto';
+import { dismissDeadLetter, retryDeadLetter, retryOpenDeadLetters } from './dead-letter-retries';
+import { DismissDeadLetterDto, ListDeadLettersQuery, RetryDeadLettersDto } from './dto/dead-letter-filters.dto';
 
 @ApiTags('dead letters')
 @ApiBearerAuth()
@@ -16,31 +17,29 @@ export class DeadLettersController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Events a service gave up on, with the reason (newest first)' })
+  @ApiOperation({ summary: 'Events a service gave up on, with the reason (newest 500 first)' })
   list(@Query() filter: ListDeadLettersQuery) {
     return this.deadLetters.list(filter);
   }
 
   @Post(':id/retry')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send one dead letter through the pipeline again (after fixing its cause)' })
-  async retry(@Param('id', ParseUUIDPipe) id: string) {
-    const letter = await this.deadLetters.get(id);
-    if (!letter) throw new NotFoundException(`Dead letter ${id} does not exist`);
-    await this.deadLetters.markRetrying([id]);
-    return this.republisher.republish(Number(letter.streamSeq), `dead letter ${id}: ${letter.reason}`);
+  @ApiOperation({ summary: 'Send one open dead letter through the pipeline again (after fixing its cause); 409 when it is not open' })
+  retry(@Param('id', ParseUUIDPipe) id: string) {
+    return retryDeadLetter(this.deadLetters, this.republisher, id);
+  }
+
+  @Post(':id/dismiss')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark an open dead letter as dealt with by hand (optionally saying how); 409 when it is not open or retrying' })
+  dismiss(@Param('id', ParseUUIDPipe) id: string, @Body() { reason }: DismissDeadLetterDto) {
+    return dismissDeadLetter(this.deadLetters, id, reason);
   }
 
   @Post('retry')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Retry every open dead letter (optionally of one connection)' })
-  async retryAll(@Body() { connectionId }: RetryDeadLettersDto) {
-    const letters = await this.deadLetters.list({ connectionId, status: 'open' });
-    await this.deadLetters.markRetrying(letters.map((l) => l.id));
-    // One republish per stream sequence, even when several consumers dead-lettered it.
-    const seqs = [...new Set(letters.map((l) => Number(l.streamSeq)))].sort((a, b) => a - b);
-    const retried = [];
-    for (const seq of seqs) retried.push(await this.republisher.republish(seq, 'retry of all dead letters'));
-    return { retried: retried.length, events: retried };
+  @ApiOperation({ summary: 'Retry every open dead letter (optionally of one connection): counts of events retried and failed' })
+  retryAll(@Body() { connectionId }: RetryDeadLettersDto) {
+    return retryOpenDeadLetters(this.deadLetters, this.republisher, connectionId);
   }
 }

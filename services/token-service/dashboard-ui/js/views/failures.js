@@ -11,6 +11,8 @@ const STATUSES = {
   open: { label: 'Open', empty: ['No open failures', 'Nothing is waiting for a retry. Events that fail for good are listed here with their reason.'] },
   retrying: { label: 'Retrying', empty: ['Nothing is being retried', 'Retried events show here until they succeed.'] },
   resolved: { label: 'Resolved', empty: ['Nothing resolved yet', 'Failures that later went through are kept here.'] },
+  superseded: { label: 'Failed again', empty: ['No retry failed again', 'A retried event that fails again shows here, pointing to its new dead letter.'] },
+  dismissed: { label: 'Dismissed', empty: ['Nothing dismissed', 'Failures put right by hand and dismissed are kept here with the reason.'] },
 };
 
 export function render(root, { params, query, signal, app, setQuery }) {
@@ -81,7 +83,9 @@ export function render(root, { params, query, signal, app, setQuery }) {
     await busy(retryAll, async () => {
       try {
         const result = await api('/api/dead-letters/retry', { method: 'POST', body: { connectionId: id }, signal });
-        toast(`${count(result.retried)} event${result.retried === 1 ? '' : 's'} sent through again.`);
+        const sent = `${count(result.retried)} event${result.retried === 1 ? '' : 's'} sent through again`;
+        if (result.failed > 0) toast(`${sent}; ${count(result.failed)} could not be sent and stay open: ${result.failures[0]?.reason ?? 'see the list'}`, 'bad');
+        else toast(`${sent}.`);
         poller.refresh();
       } catch (error) {
         if (error.name !== 'AbortError') toast(`Nothing was retried: ${error.message}`, 'bad');

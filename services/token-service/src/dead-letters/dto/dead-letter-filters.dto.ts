@@ -1,9 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import type { DeadLetterEntity } from '@connector/persistence';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import type { DeadLetterStatus } from '@connector/persistence';
 
-type DeadLetterStatus = DeadLetterEntity['status'];
-export const DEAD_LETTER_STATUSES = ['open', 'retrying', 'resolved', 'dismissed'] as const satisfies readonly DeadLetterStatus[];
+export const DEAD_LETTER_STATUSES = ['open', 'retrying', 'resolved', 'dismissed', 'superseded'] as const satisfies readonly DeadLetterStatus[];
 
 /**
  * Connection ids are UUIDs (the shape ConnectionStore accepts). A path naming no connection is a
@@ -30,4 +29,13 @@ export class RetryDeadLettersDto {
   @IsOptional()
   @IsUUID('loose', CONNECTION_FILTER)
   connectionId?: string;
+}
+
+/** POST /api/dead-letters/:id/dismiss */
+export class DismissDeadLetterDto {
+  @ApiPropertyOptional({ maxLength: 500, description: 'What was done about it (kept with the letter)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
 }

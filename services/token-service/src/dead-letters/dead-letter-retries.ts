@@ -1,0 +1,97 @@
+import { ConflictException, NotFoundException } from '@nestjs/common';
+import { describeError } from '@connector/common';
+import type { DeadLetterEntity, DeadLetterStore } from '@connector/persistence';
+import type { EventRepublisher } from '../replay/event-republisher';
+
+/** Events retry-all reads at once: it walks every open letter, never holding more than a page. */
+const PAGE_SIZE = 200;
+/** The answer lists at most this many events and failures (its counts are exact). */
+const MAX_LISTED = 100;
+
+export type Republished = Awaited<ReturnType<EventRepublisher['republish']>>;
+
+export interface RetryAllResult {
+  /** Events sent through the pipeline again (one per event, however many consumers gave up on it). */
+  retried: number;
+  /** Events that could not be sent again: their letters stay open. */
+  failed: number;
+  events: Republished[];
+  failures: Array<{ streamSeq: number; reason: string }>;
+}
+
+/**
+ * Retries one letter. The claim comes first and is atomic, so two operators pressing Retry at once
+ * send one copy; the second is told why not.
+ */
+export async function retryDeadLetter(store: DeadLetterStore, republisher: EventRepublisher, id: string): Promise<Republished> {
+  const letter = await store.get(id);
+  if (!letter) throw new NotFoundException(`Dead letter ${id} does not exist`);
+  if (!(await store.claimForRetry(id))) throw new ConflictException(`Dead letter ${id} ${outcomeOf((await store.get(id)) ?? letter)}`);
+  return sendAgain(store, republisher, [id], Number(letter.streamSeq), `dead letter ${id}: ${letter.reason}`);
+}
+
+/**
+ * Retries every open letter (of one connection when given), event by event in stream order: each
+ * event's letters are claimed, its copy sent, and released again if the copy could not be sent,
+ * so a failure part-way leaves the rest open rather than `retrying` for nothing.
+ */
+export async function retryOpenDeadLetters(store: DeadLetterStore, republisher: EventRepublisher, connectionId?: string): Promise<RetryAllResult> {
+  const result: RetryAllResult = { retried: 0, failed: 0, events: [], failures: [] };
+  for (let afterSeq = 0; ; ) {
+    const seqs = await store.openEventSeqs({ connectionId, afterSeq, limit: PAGE_SIZE });
+    for (const seq of seqs) {
+      const ids = await store.claimEventForRetry(seq, connectionId);
+      // Retried by someone else since the page was read.
+      if (ids.length === 0) continue;
+      try {
+        const copy = await sendAgain(store, republisher, ids, seq, 'retry of all dead letters');
+        result.retried++;
+        if (result.events.length < MAX_LISTED) result.events.push(copy);
+      } catch (error) {
+        result.failed++;
+        if (result.failures.length < MAX_LISTED) result.failures.push({ streamSeq: seq, reason: describeError(error) });
+      }
+    }
+    if (seqs.length < PAGE_SIZE) return result;
+    afterSeq = seqs[seqs.length - 1];
+  }
+}
+
+/** Marks a letter as dealt with by hand, with what the operator said. */
+export async function dismissDeadLetter(store: DeadLetterStore, id: string, reason: string | undefined): Promise<DeadLetterEntity> {
+  const letter = await store.get(id);
+  if (!letter) throw new NotFoundException(`Dead letter ${id} does not exist`);
+  if (!(await store.dismiss(id, reason?.trim() || null))) {
+    throw new ConflictException(`Dead letter ${id} ${outcomeOf((await store.get(id)) ?? letter)}; only open or retrying letters are dismissed`);
+  }
+  return (await store.get(id)) ?? letter;
+}
+
+/** Sends claimed letters' event again and notes the copy; letters whose copy was not sent are open again. */
+async function sendAgain(store: DeadLetterStore, republisher: EventRepublisher, ids: string[], seq: number, reason: string): Promise<Republished> {
+  let copy: Republished;
+  try {
+    copy = await republisher.republish(seq, reason);
+  } catch (error) {
+    await store.releaseRetry(ids);
+    throw error;
+  }
+  await store.recordRetry(ids, copy.seq);
+  return copy;
+}
+
+/** Why a letter cannot be retried or dismissed now, as the rest of a sentence naming it. */
+function outcomeOf(letter: DeadLetterEntity): string {
+  switch (letter.status) {
+    case 'retrying':
+      return `is already being retried${letter.retrySeq ? ` (as event #${letter.retrySeq})` : ''}: its copy's outcome resolves it, or leaves a new dead letter to retry`;
+    case 'resolved':
+      return 'is resolved: its event has succeeded since';
+    case 'dismissed':
+      return `was dismissed${letter.dismissedReason ? ` (${letter.dismissedReason})` : ''}`;
+    case 'superseded':
+      return `was retried and failed again${letter.supersededBy ? `: dead letter ${letter.supersededBy} has the new reason` : ''}`;
+    case 'open':
+      return 'was released by a retry that failed meanwhile: try again';
+  }
+}
