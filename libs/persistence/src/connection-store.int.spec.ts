@@ -88,3 +88,50 @@ test('the alert webhook URL is sealed with the credentials (host in clear), rota
   }
   assert.equal((await after.get(legacy.id)).settings.alertWebhookUrl, undefined);
 });
+
+test('a rotation that never reached the store keeps the secret the store signs with; storeRekeyed only for the secret still current', async () => {
+  const store = new ConnectionStore(dataSource, new SecretBox(KeyRing.parse(newKey)));
+  const { id } = await store.create({
+    name: 'Unreachable store',
+    storeUrl: 'https://down.example.com',
+    woo: { consumerKey: 'ck_key', consumerSecret: 'cs_secret' },
+    webhookSecret: 'whsec_store_has_this',
+    zohoAccountsUrl: 'https://accounts.zoho.eu',
+    zoho: { clientId: '1000.client', clientSecret: 'zoho_client_secret', refreshToken: '1000.refresh.token' },
+  });
+  const previous = async () => store.previousWebhookSecret(await store.get(id))?.secret;
+  await store.rotateWebhookSecret(id, 'whsec_never_given_1', 60_000);
+  await store.rotateWebhookSecret(id, 'whsec_never_given_2', 60_000);
+  assert.equal(await previous(), 'whsec_store_has_this');
+
+  const heldBefore = await store.get(id);
+  await store.rotateWebhookSecret(id, 'whsec_never_given_3', 60_000);
+  await store.storeRekeyed(heldBefore); // re-keyed with a secret a rotation has replaced meanwhile: still behind
+  await store.rotateWebhookSecret(id, 'whsec_given_4', 60_000);
+  assert.equal(await previous(), 'whsec_store_has_this');
+
+  await store.storeRekeyed(await store.get(id));
+  await store.rotateWebhookSecret(id, 'whsec_5', 60_000);
+  assert.equal(await previous(), 'whsec_given_4', 'the store had the current one: it becomes the previous one');
+});
+
+test('a deleted connection is found only as deleted, restored once, and listed among all', async () => {
+  const store = new ConnectionStore(dataSource, new SecretBox(KeyRing.parse(newKey)));
+  const { id } = await store.create({
+    name: 'Deleted store',
+    storeUrl: 'https://deleted.example.com',
+    woo: { consumerKey: 'ck_key', consumerSecret: 'cs_secret' },
+    webhookSecret: 'whsec_secret_value',
+    zohoAccountsUrl: 'https://accounts.zoho.eu',
+    zoho: { clientId: '1000.client', clientSecret: 'zoho_client_secret', refreshToken: '1000.refresh.token' },
+  });
+  assert.equal(await store.findDeleted(id), null, 'live');
+  assert.equal(await store.softDelete(id), true);
+  assert.equal(await store.find(id), null);
+  assert.equal((await store.findDeleted(id))?.id, id);
+  assert.ok((await store.listIncludingDeleted()).some((c) => c.id === id && c.deletedAt));
+  assert.equal(await store.restore(id), true);
+  assert.equal(await store.restore(id), false, 'not deleted any more');
+  assert.equal(store.zohoCredentials((await store.get(id))).refreshToken, '1000.refresh.token');
+  assert.equal(await store.restore('not-a-uuid'), false);
+});

@@ -1,4 +1,4 @@
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, IsNull, Not, Repository } from 'typeorm';
 import { SecretBox } from '@connector/crypto';
 import { ConnectionEntity, ConnectionSettings, DEFAULT_CONNECTION_SETTINGS, SealedAlertWebhook } from './entities';
 
@@ -83,6 +83,24 @@ export class ConnectionStore {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Live and deleted connections alike (duplicate checks: a deleted one keeps its order records). */
+  listIncludingDeleted(): Promise<ConnectionEntity[]> {
+    return this.repo.find({ withDeleted: true, order: { createdAt: 'ASC' } });
+  }
+
+  /** A deleted connection, or null when the id is unknown or the connection is live. */
+  findDeleted(id: string): Promise<ConnectionEntity | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return this.repo.findOne({ where: { id, deletedAt: Not(IsNull()) }, withDeleted: true });
+  }
+
+  /** Undoes softDelete: the row, and so its credentials and everything keyed by its id, is live again. */
+  async restore(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const result = await this.repo.restore({ id, deletedAt: Not(IsNull()) });
+    return (result.affected ?? 0) > 0;
+  }
+
   wooCredentials(connection: ConnectionEntity): WooCredentials {
     return this.box.decryptJson<WooCredentials>(connection.wooCredentials, ad(connection.id, 'woo'));
   }
@@ -103,16 +121,30 @@ export class ConnectionStore {
   }
 
   /**
-   * A new webhook secret; the current one stays accepted for `graceMs` (deliveries WooCommerce
-   * signed before its webhooks were re-keyed). Returns the end of that grace period.
+   * A new webhook secret; the one the store signs with stays accepted for `graceMs` (deliveries
+   * WooCommerce signed before its webhooks were re-keyed). That is the current secret, unless the
+   * last rotation never reached the store: then it is still the previous one, which is kept (the
+   * current one was never given to the store). Until storeRekeyed() the store counts as signing
+   * with the previous secret. Returns the end of the grace period.
    */
   async rotateWebhookSecret(id: string, secret: string, graceMs: number): Promise<Date> {
     const until = new Date(Date.now() + graceMs);
     await this.repo.query(
-      `UPDATE connections SET previous_webhook_secret = webhook_secret, previous_webhook_secret_until = $3, webhook_secret = $2, updated_at = now() WHERE id = $1`,
+      `UPDATE connections
+          SET previous_webhook_secret = CASE WHEN store_signs_with_previous_secret AND previous_webhook_secret IS NOT NULL THEN previous_webhook_secret ELSE webhook_secret END,
+              previous_webhook_secret_until = $3, webhook_secret = $2, store_signs_with_previous_secret = true, updated_at = now()
+        WHERE id = $1`,
       [id, this.box.encrypt(secret, ad(id, 'webhook')), until],
     );
     return until;
+  }
+
+  /**
+   * The store's webhooks were given the secret `connection` holds. Only if it is still the current
+   * one: a rotation that landed meanwhile left the store behind again.
+   */
+  async storeRekeyed(connection: Pick<ConnectionEntity, 'id' | 'webhookSecret'>): Promise<void> {
+    await this.repo.query(`UPDATE connections SET store_signs_with_previous_secret = false WHERE id = $1 AND webhook_secret = $2`, [connection.id, connection.webhookSecret]);
   }
 
   /** The connection's alert webhook URL, or undefined when it has none. */

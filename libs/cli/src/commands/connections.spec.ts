@@ -224,6 +224,19 @@ describe('connections, connect, ping, webhooks, status', () => {
     assert.equal((await cli(['webhooks', ACME, '--rotate-secret', '--grace-minutes', 'soon'])).code, 2);
   });
 
+  it('restore brings a deleted connection back, registering its webhooks only when asked', async () => {
+    api.requests.length = 0;
+    const plain = await cli(['restore', ACME]);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stdout, /^Webhooks: +not registered \(connector webhooks <id> registers them\)$/m);
+    assert.match(plain.stdout, /^Catch-up: +orders changed while it was deleted/m);
+    const registered = await cli(['restore', ACME, '--register-webhooks']);
+    assert.equal(registered.code, 0, registered.stderr);
+    assert.match(registered.stdout, /31 +order\.created +active +created/);
+    assert.deepEqual(api.requests.map((r) => `${r.method} ${r.path}`), [`POST /api/connections/${ACME}/restore`, `POST /api/connections/${ACME}/restore`]);
+    assert.equal((await cli(['restore', DELTA])).code, 1, 'an unknown connection exits 1 with the server\'s 404');
+  });
+
   it("store-keys sends the new keys (and the store's new address), prints no secret; a refusal exits 1 with the server's words", async () => {
     api.requests.length = 0;
     const run = await cli(['store-keys', ACME, '--consumer-key', 'ck_new', '--consumer-secret', 'cs_new_secret']);

@@ -138,4 +138,37 @@ const storeKeys: Command = {
   },
 };
 
-export const connectionCommands = [list, ping, webhooks, storeKeys];
+interface RestoredConnection {
+  connection: ConnectionView;
+  webhooks: WebhookRegistration | { error: string } | null;
+  catchUp: string;
+}
+
+const restore: Command = {
+  path: ['restore'],
+  summary: 'Bring back a deleted connection with its order records, links and credentials',
+  positionals: [{ name: 'connectionId' }],
+  options: [{ name: 'register-webhooks', kind: 'boolean', description: "Register the store's webhooks again (deleting the connection removed them)" }],
+  details: [
+    'Connecting the same store to the same Zoho organization again is refused while a deleted connection has them:',
+    'a new connection would not know the orders already invoiced, and would invoice them again.',
+  ],
+  examples: ['connector restore 6f1c… --register-webhooks'],
+  async run({ api, out }, args) {
+    const registerWebhooks = flagOption(args, 'register-webhooks');
+    const restored = await api.post<RestoredConnection>(apiPath('connections', args.positionals[0], 'restore'), undefined, registerWebhooks ? { query: { registerWebhooks: 'true' } } : {});
+    const webhooks = restored.webhooks;
+    out.result(restored, () => out.lines([
+      ...renderDetails([
+        ['Connection', `${restored.connection.name} (${restored.connection.id}) restored`],
+        ['Store', restored.connection.woocommerce.url],
+        ['Webhooks', webhooks === null ? 'not registered (connector webhooks <id> registers them)' : 'error' in webhooks ? webhooks.error : 'registered'],
+        ['Catch-up', restored.catchUp],
+      ]),
+      ...(webhooks !== null && !('error' in webhooks) ? ['', ...renderWebhookTable(webhooks.webhooks)] : []),
+    ]));
+    return webhooks !== null && 'error' in webhooks ? EXIT.failed : EXIT.ok;
+  },
+};
+
+export const connectionCommands = [list, ping, webhooks, storeKeys, restore];

@@ -165,19 +165,26 @@ export class FakeAdminApi {
       (findConnection(id) as { lastPing: unknown }).lastPing = report;
       return ok(report);
     }));
-    route('POST', '/api/connections/:id/webhooks', withConnection(({ id }) => {
+    const registerWebhooks = (id: string) => {
       const deliveryUrl = `http://127.0.0.1:3000/webhooks/woocommerce/${id}`;
       const deliveryCheck = this.unreachableStores.has(id)
         ? { status: 'not-reached', message: `the store did not reach ${deliveryUrl}: WooCommerce's ping for webhook 31 did not arrive within 3 s` }
         : { status: 'reached', message: `the store reached ${deliveryUrl}: WooCommerce's ping for each new webhook arrived` };
-      return ok({
+      return {
         deliveryUrl,
         webhooks: ['order.created', 'order.updated', 'customer.created', 'customer.updated'].map((topic, i) => ({
           id: 31 + i, topic, status: 'active', action: 'created',
         })),
         deliveryCheck,
-      });
-    }));
+      };
+    };
+    route('POST', '/api/connections/:id/webhooks', withConnection(({ id }) => ok(registerWebhooks(id))));
+    // The fake keeps no deleted connections: any known one restores.
+    route('POST', '/api/connections/:id/restore', withConnection(({ id }, { query }) => ok({
+      connection: findConnection(id),
+      webhooks: query.registerWebhooks === 'true' ? registerWebhooks(id) : null,
+      catchUp: 'orders changed while it was deleted come in with the next reconciliation sweep',
+    })));
 
     route('GET', '/api/connections/:id/orders', withConnection(({ id }, { query }) => {
       let orders = s.orders[id];

@@ -107,6 +107,13 @@ export class ConnectionEntity {
   @Column({ name: 'previous_webhook_secret_until', type: 'timestamptz', nullable: true })
   previousWebhookSecretUntil: Date | null;
 
+  /**
+   * The store's webhooks still sign with `previousWebhookSecret`: the last rotation could not
+   * re-key them. A further rotation keeps that secret (the store's) as the previous one.
+   */
+  @Column({ name: 'store_signs_with_previous_secret', type: 'boolean', default: false })
+  storeSignsWithPreviousSecret: boolean;
+
   @Column({ name: 'zoho_accounts_url', type: 'text' })
   zohoAccountsUrl: string;
 

@@ -16,7 +16,8 @@ import { CreateClaims1765400000000 } from './1765400000000-create-claims';
 import { WebhookSecretRotation1765500000000 } from './1765500000000-webhook-secret-rotation';
 import { InvoiceDeletedInZoho1765600000000 } from './1765600000000-invoice-deleted-in-zoho';
 import { ZohoTokenRefusedFresh1765700000000 } from './1765700000000-zoho-token-refused-fresh';
+import { ConnectionLifecycle1765800000000 } from './1765800000000-connection-lifecycle';
 import { DeadLetterOutcomes1765900000000 } from './1765900000000-dead-letter-outcomes';
 
 /** Every migration, in order. Production never uses `synchronize`; schema changes are reviewed here. */
-export const MIGRATIONS = [Platform1764000000000, Sync1764100000000, Replays1764200000000, Reconciliation1764300000000, OrderBodyDigest1764400000000, RefundCredits1764500000000, InvoicePayloadHash1764600000000, RefundCreditAlerts1764700000000, RefundsSince1764800000000, OrderPayments1764900000000, RefundCashOut1765000000000, ContactCurrency1765100000000, DocumentExchangeRates1765200000000, UnsentInvoiceAlerts1765300000000, CreateClaims1765400000000, WebhookSecretRotation1765500000000, InvoiceDeletedInZoho1765600000000, ZohoTokenRefusedFresh1765700000000, DeadLetterOutcomes1765900000000];
+export const MIGRATIONS = [Platform1764000000000, Sync1764100000000, Replays1764200000000, Reconciliation1764300000000, OrderBodyDigest1764400000000, RefundCredits1764500000000, InvoicePayloadHash1764600000000, RefundCreditAlerts1764700000000, RefundsSince1764800000000, OrderPayments1764900000000, RefundCashOut1765000000000, ContactCurrency1765100000000, DocumentExchangeRates1765200000000, UnsentInvoiceAlerts1765300000000, CreateClaims1765400000000, WebhookSecretRotation1765500000000, InvoiceDeletedInZoho1765600000000, ZohoTokenRefusedFresh1765700000000, ConnectionLifecycle1765800000000, DeadLetterOutcomes1765900000000];

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { connectionView } from './connection.view';
 import { ConnectionsService } from './connections.service';
+import { RestoreConnectionQuery } from './dto/restore-connection.query';
 import { ChangeConnectionSettingsDto, CreateConnectionDto, RotateWebhookSecretDto, UpdateWooCredentialsDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
 
 @ApiTags('connections')
@@ -18,7 +19,7 @@ export class ConnectionsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Link a WooCommerce store to a Zoho Books organization' })
+  @ApiOperation({ summary: 'Link a WooCommerce store to a Zoho Books organization; 409 when a connection (live or deleted) already books that store into that organization' })
   async create(@Body() dto: CreateConnectionDto) {
     return connectionView(await this.connections.create(dto), this.config.PUBLIC_URL);
   }
@@ -35,9 +36,16 @@ export class ConnectionsController {
   }
 
   @Delete(':id')
-  @HttpCode(204)
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.connections.remove(id);
+  @ApiOperation({ summary: "Delete the connection (restorable: its records stay) and, best effort, the store's webhooks for it; the answer lists those removed or says why not" })
+  remove(@Param('id') id: string) {
+    return this.connections.remove(id);
+  }
+
+  @Post(':id/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Bring back a deleted connection with its records, links and credentials; ?registerWebhooks=true registers the store's webhooks again" })
+  restore(@Param('id') id: string, @Query() { registerWebhooks }: RestoreConnectionQuery) {
+    return this.connections.restore(id, { registerWebhooks });
   }
 
   @Post(':id/ping')
@@ -80,7 +88,7 @@ export class ConnectionsController {
   }
 
   @Put(':id/zoho')
-  @ApiOperation({ summary: 'Re-authorize Zoho (new refresh token) after a revocation' })
+  @ApiOperation({ summary: 'Re-authorize Zoho (new refresh token) after a revocation; the token is tried with Zoho first, and one Zoho refuses changes nothing (400)' })
   async reauthorize(@Param('id') id: string, @Body() dto: UpdateZohoCredentialsDto) {
     return connectionView(await this.connections.reauthorize(id, dto), this.config.PUBLIC_URL);
   }

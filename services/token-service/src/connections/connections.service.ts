@@ -1,27 +1,38 @@
-import { BadGatewayException, BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadGatewayException, BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { describeError, Logger } from '@connector/common';
 import { RPC, SUBSCRIBED_TOPICS, SyncCatalogReply, SyncCatalogRequest } from '@connector/contracts';
 import { NatsRpcClient } from '@connector/messaging';
 import { randomSecret } from '@connector/crypto';
 import { LOGGER, StoreClients } from '@connector/platform';
-import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, SettingsChange, ZohoRateLimiter, ZohoTokenEntity } from '@connector/persistence';
+import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, SettingsChange, withAdvisoryLock, ZohoRateLimiter, ZohoTokenEntity } from '@connector/persistence';
 import { alertUrlProblem } from '../alerts/alert-url';
-import { normalizeStoreUrl } from '@connector/woocommerce';
-import { assertAccountsUrl, pingZoho } from '@connector/zoho-books';
+import { normalizeStoreUrl, webhookName } from '@connector/woocommerce';
+import { assertAccountsUrl, pingZoho, ZohoBooksClient, ZohoOAuthClient } from '@connector/zoho-books';
 import { upstreamFailure } from '../http/upstream-failure';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
 import { ZohoTokenManager } from '../zoho/zoho-token.manager';
 import { ChangeConnectionSettingsDto, ConnectionSettingsDto, CreateConnectionDto, RotateWebhookSecretDto, UpdateWooCredentialsDto, UpdateZohoCredentialsDto } from './dto/create-connection.dto';
-import { webhookUrl } from './connection.view';
+import { assessWebhooks } from '../reconciliation/webhook-health';
+import { connectionView, webhookUrl } from './connection.view';
+import { connectionsBookingTheSame, duplicateMessage } from './duplicate-connection';
+import { removeStoreWebhooks } from './store-webhook-removal';
 import { WebhookDeliveryCheck } from './webhook-delivery-check';
+import { checkZohoCredentials } from './zoho-credentials-check';
+import { checkZohoScopes } from './zoho-scope-check';
 
 export interface PingReport {
   at: string;
   woocommerce: { ok: boolean; error?: string; [key: string]: unknown };
   zoho: { ok: boolean; error?: string; [key: string]: unknown };
 }
+
+/** Held while a connection is created or restored, so two at once cannot both pass the duplicate check. */
+const CONNECTION_IDENTITY_LOCK = 'connections:store-and-organization';
+
+/** Start of the webhooks' names in the store (WooCommerce → Settings → Advanced → Webhooks). */
+const WEBHOOK_NAME_PREFIX = 'Connector';
 
 @Injectable()
 export class ConnectionsService {
@@ -33,6 +44,7 @@ export class ConnectionsService {
     private readonly stores: StoreClients,
     private readonly audit: AuditTrail,
     private readonly deliveryCheck: WebhookDeliveryCheck,
+    private readonly oauth: ZohoOAuthClient,
     @Inject(SERVICE_CONFIG) private readonly config: TokenServiceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -43,16 +55,21 @@ export class ConnectionsService {
     const accountsUrl = field('zoho.accountsUrl', () => assertAccountsUrl(dto.zoho.accountsUrl, { allowPrivate }));
     const alertProblem = dto.settings?.alertWebhookUrl ? alertUrlProblem(dto.settings.alertWebhookUrl, allowPrivate) : null;
     if (alertProblem) throw new BadRequestException(`settings.alertWebhookUrl: ${alertProblem}`);
-    const connection = await this.store.create({
-      name: dto.name.trim(),
-      storeUrl,
-      woo: { consumerKey: dto.woocommerce.consumerKey.trim(), consumerSecret: dto.woocommerce.consumerSecret.trim() },
-      webhookSecret: dto.woocommerce.webhookSecret ?? randomSecret(),
-      zohoAccountsUrl: accountsUrl,
-      zoho: { clientId: dto.zoho.clientId.trim(), clientSecret: dto.zoho.clientSecret.trim(), refreshToken: dto.zoho.refreshToken.trim() },
-      zohoOrganizationId: dto.zoho.organizationId ?? null,
-      settings: withoutAlertUrl(dto.settings),
-      alertWebhookUrl: dto.settings?.alertWebhookUrl,
+    const organizationId = dto.zoho.organizationId ?? null;
+    const connection = await withAdvisoryLock(this.dataSource, CONNECTION_IDENTITY_LOCK, async () => {
+      const [existing] = connectionsBookingTheSame(await this.store.listIncludingDeleted(), storeUrl, organizationId);
+      if (existing) throw new ConflictException(duplicateMessage(existing, organizationId!));
+      return this.store.create({
+        name: dto.name.trim(),
+        storeUrl,
+        woo: { consumerKey: dto.woocommerce.consumerKey.trim(), consumerSecret: dto.woocommerce.consumerSecret.trim() },
+        webhookSecret: dto.woocommerce.webhookSecret ?? randomSecret(),
+        zohoAccountsUrl: accountsUrl,
+        zoho: { clientId: dto.zoho.clientId.trim(), clientSecret: dto.zoho.clientSecret.trim(), refreshToken: dto.zoho.refreshToken.trim() },
+        zohoOrganizationId: organizationId,
+        settings: withoutAlertUrl(dto.settings),
+        alertWebhookUrl: dto.settings?.alertWebhookUrl,
+      });
     });
     this.logger.info({ connectionId: connection.id, storeUrl }, 'connection created');
     // Resolve the product → item mapping up front so the first orders rarely wait for lookups.
@@ -74,9 +91,72 @@ export class ConnectionsService {
     return connection;
   }
 
-  async remove(id: string): Promise<void> {
+  /**
+   * Hides the connection; its records, links and credentials stay, so restore() can bring it back
+   * (a new connection for the same store and organization is refused for that reason). The
+   * store's webhooks for it are deleted, best effort: the answer says which, or why not.
+   */
+  async remove(id: string) {
+    const connection = await this.get(id);
     if (!(await this.store.softDelete(id))) throw new NotFoundException(`Connection ${id} does not exist`);
-    this.logger.info({ connectionId: id }, 'connection deleted');
+    const deliveryUrl = webhookUrl(this.config.PUBLIC_URL, id);
+    const webhooks = await removeStoreWebhooks(this.stores.forConnection(connection), deliveryUrl);
+    const removed = webhooks.removed.length > 0 ? `the store's webhooks ${webhooks.removed.join(', ')} removed` : "no store webhook delivered to it";
+    await this.audit.record({
+      connectionId: id,
+      service: 'token-service',
+      resource: 'connection',
+      resourceId: id,
+      action: 'delete-connection',
+      outcome: webhooks.error ? 'failed' : 'ok',
+      message: `connection deleted (POST /api/connections/${id}/restore brings it back); ${webhooks.error ?? removed}`,
+    });
+    this.logger.info({ connectionId: id, removedWebhooks: webhooks.removed, err: webhooks.error }, 'connection deleted');
+    return { id, deleted: true, webhooks: { deliveryUrl, ...webhooks } };
+  }
+
+  /**
+   * Undoes a delete: the connection comes back with its order records, links and credentials, so
+   * the orders it booked are not booked again. Its webhooks come back only when asked
+   * (`registerWebhooks`); a store that cannot be reached then does not undo the restore.
+   */
+  async restore(id: string, options: { registerWebhooks: boolean }) {
+    const deleted = await withAdvisoryLock(this.dataSource, CONNECTION_IDENTITY_LOCK, async () => {
+      const found = await this.store.findDeleted(id);
+      if (!found) {
+        if (await this.store.find(id)) throw new ConflictException(`Connection ${id} is not deleted`);
+        throw new NotFoundException(`Connection ${id} does not exist`);
+      }
+      const [live] = connectionsBookingTheSame(await this.store.list(), found.storeUrl, found.zohoOrganizationId);
+      if (live) {
+        throw new ConflictException(
+          `connection ${live.id} ("${live.name}") now books ${live.storeUrl} into Zoho organization ${live.zohoOrganizationId}; two live connections would invoice each order twice. Delete that one first`,
+        );
+      }
+      await this.store.restore(id);
+      return found;
+    });
+    // Events of this connection still queued when it was deleted were skipped (the connection did
+    // not exist); deliveries while it was deleted were refused. The sweep fetches what changed.
+    const catchUp =
+      `orders changed while it was deleted (since ${deleted.deletedAt!.toISOString()}) are fetched by the next reconciliation sweep; ` +
+      `POST /api/connections/${id}/replay with fromTime ${deleted.deletedAt!.toISOString()} re-runs the events it skipped (never a second invoice)`;
+    let webhooks: Awaited<ReturnType<ConnectionsService['registerWebhooks']>> | { error: string } | null = null;
+    if (options.registerWebhooks) {
+      webhooks = await this.registerWebhooks(id).catch((error: unknown) => ({ error: `the store's webhooks could not be registered: ${describeError(error)}; POST /api/connections/${id}/webhooks retries` }));
+    }
+    const webhookNote = webhooks === null ? "the store's webhooks were not registered (?registerWebhooks=true or POST …/webhooks does it)" : 'error' in webhooks ? webhooks.error : "the store's webhooks registered";
+    await this.audit.record({
+      connectionId: id,
+      service: 'token-service',
+      resource: 'connection',
+      resourceId: id,
+      action: 'restore-connection',
+      outcome: webhooks !== null && 'error' in webhooks ? 'failed' : 'ok',
+      message: `connection restored with its records, links and credentials; ${webhookNote}; ${catchUp}`,
+    });
+    this.logger.info({ connectionId: id, registerWebhooks: options.registerWebhooks }, 'connection restored');
+    return { connection: connectionView(await this.get(id), this.config.PUBLIC_URL), webhooks, catchUp };
   }
 
   /** Calls both systems with the stored credentials and reports each result in words. */
@@ -97,9 +177,10 @@ export class ConnectionsService {
         deliveryUrl,
         secret: this.store.webhookSecret(connection),
         topics: [...SUBSCRIBED_TOPICS],
-        namePrefix: 'Connector',
+        namePrefix: WEBHOOK_NAME_PREFIX,
       }),
     );
+    await this.store.storeRekeyed(connection);
     if (deliveryCheck.status === 'not-reached') this.logger.warn({ connectionId: id }, `webhooks registered, but ${deliveryCheck.message}`);
     return { deliveryUrl, webhooks, deliveryCheck };
   }
@@ -112,7 +193,8 @@ export class ConnectionsService {
    * so (502), and POST …/webhooks (or the reconciliation sweep's webhook repair) finishes it.
    */
   async rotateWebhookSecret(id: string, dto: RotateWebhookSecretDto) {
-    await this.get(id);
+    const connection = await this.get(id);
+    if (connection.storeSignsWithPreviousSecret) await this.noteRekeyedMeanwhile(connection);
     const graceMinutes = dto.graceMinutes ?? 60;
     const until = await this.store.rotateWebhookSecret(id, randomSecret(), graceMinutes * 60_000);
     const oldAccepted = graceMinutes > 0 ? `the old secret is accepted until ${until.toISOString()}` : 'the old secret is no longer accepted';
@@ -131,6 +213,22 @@ export class ConnectionsService {
     }
   }
 
+  /**
+   * The last rotation did not reach the store, but the store may have been re-keyed since by the
+   * reconciliation sweep's webhook repair. Each webhook's name carries its secret's fingerprint:
+   * if they all carry the current one, the store signs with it. Unreadable: the record stands.
+   */
+  private async noteRekeyedMeanwhile(connection: ConnectionEntity): Promise<void> {
+    const secret = this.store.webhookSecret(connection);
+    const deliveryUrl = webhookUrl(this.config.PUBLIC_URL, connection.id);
+    const ours = await this.stores
+      .forConnection(connection)
+      .listWebhooks()
+      .then((all) => assessWebhooks(all, deliveryUrl, SUBSCRIBED_TOPICS).webhooks)
+      .catch(() => []);
+    if (ours.length > 0 && ours.every((hook) => hook.name === webhookName(WEBHOOK_NAME_PREFIX, hook.topic, secret))) await this.store.storeRekeyed(connection);
+  }
+
   /** See ChangeConnectionSettingsDto. The sync services read settings per event, so the next one uses them. */
   async changeSettings(id: string, dto: ChangeConnectionSettingsDto): Promise<ConnectionEntity> {
     const { alertWebhookUrl, ...change } = dto;
@@ -144,18 +242,34 @@ export class ConnectionsService {
     return changed;
   }
 
-  /** New Zoho credentials after a revoked refresh token: the connection resumes and waiting events flow. */
+  /**
+   * New Zoho credentials after a revoked refresh token: the connection resumes and waiting events
+   * flow. They are tried with Zoho first (a token minted, the connection's organization reachable);
+   * credentials Zoho refuses are not kept, so a typo never breaks a connection whose token works.
+   */
   async reauthorize(id: string, dto: UpdateZohoCredentialsDto): Promise<ConnectionEntity> {
     const connection = await this.get(id);
     const current = this.store.zohoCredentials(connection);
     // Trimmed as at creation: a pasted credential often carries a newline.
-    await this.store.updateZohoCredentials(id, {
+    const credentials = {
       clientId: dto.clientId?.trim() ?? current.clientId,
       clientSecret: dto.clientSecret?.trim() ?? current.clientSecret,
       refreshToken: dto.refreshToken.trim(),
-    });
+    };
+    const clientChange = credentials.clientId === current.clientId ? '' : ` and client ${credentials.clientId}`;
+    const note = (outcome: 'ok' | 'failed', message: string) =>
+      this.audit.record({ connectionId: id, service: 'token-service', resource: 'connection', resourceId: id, action: 'reauthorize-zoho', outcome, message });
+    let checked;
+    try {
+      checked = await checkZohoCredentials(this.oauth, connection.zohoAccountsUrl, credentials, connection.zohoOrganizationId, this.config.ALLOW_PRIVATE_ENDPOINTS);
+    } catch (error) {
+      await note('failed', `new Zoho refresh token${clientChange} not kept: ${describeError(error)}`);
+      throw error;
+    }
+    await this.store.updateZohoCredentials(id, credentials);
     await this.dataSource.getRepository(ZohoTokenEntity).delete({ connectionId: id });
     await this.store.update(id, { status: 'active', statusReason: null });
+    await note('ok', `Zoho re-authorized with a new refresh token${clientChange} (checked with Zoho: organization ${checked.organizationName} (${checked.organizationId}) reachable); connection active`);
     this.logger.info({ connectionId: id }, 'Zoho credentials replaced; connection active');
     return this.get(id);
   }
@@ -221,11 +335,30 @@ export class ConnectionsService {
   private async pingZoho(connection: ConnectionEntity): Promise<PingReport['zoho']> {
     try {
       const session = await this.tokens.session(connection.id);
-      return await pingZoho({
+      const reached = await pingZoho({
         session: this.tokens.sessionFor(connection.id),
         organizationId: session.organizationId,
         allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS,
       });
+      if (!reached.ok) return reached;
+      const scopes = await checkZohoScopes(
+        new ZohoBooksClient({
+          // The token in hand, never replaced: a refusal here is a missing scope, which a new token does not cure.
+          session: { getAccessToken: async () => ({ accessToken: session.accessToken, apiDomain: session.apiDomain }), invalidate: async () => ({ dropped: false }) },
+          organizationId: session.organizationId,
+          allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS,
+        }),
+      );
+      if (scopes.missing.length > 0) {
+        return {
+          ...reached,
+          ok: false,
+          missingScopes: scopes.missing,
+          error: `the Zoho authorization lacks ${scopes.missing.join(', ')}, which Connector needs; authorize again with every scope Connector asks for and give the new refresh token (PUT /api/connections/${connection.id}/zoho)`,
+        };
+      }
+      if (scopes.errors.length > 0) return { ...reached, ok: false, error: `the organization was reached, but reading it failed: ${scopes.errors.join('; ')}` };
+      return reached;
     } catch (error) {
       return { ok: false, error: describeError(error) };
     }
