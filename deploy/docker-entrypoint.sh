@@ -69,28 +69,44 @@ case "$command" in
     ;;
 
   wait-for-dependencies)
+    # NATS_URL may list several servers (nats://a:4222,nats://b:4222, with or without the scheme):
+    # NATS is there once any of them answers. Only hosts and ports are printed, never credentials.
     exec node -e '
       const net = require("node:net");
-      const targets = [["NATS", process.env.NATS_URL, 4222], ["PostgreSQL", process.env.DATABASE_URL, 5432]]
+      const servers = (list, scheme, port) => list.split(",").map((s) => s.trim()).filter(Boolean).map((server) => {
+        const parsed = new URL(server.includes("://") ? server : `${scheme}://${server}`);
+        return { host: parsed.hostname.replace(/^\[|\]$/g, ""), port: Number(parsed.port || port) };
+      });
+      const targets = [["NATS", process.env.NATS_URL, "nats", 4222], ["PostgreSQL", process.env.DATABASE_URL, "postgres", 5432]]
         .filter(([, url]) => url)
-        .map(([name, url, port]) => {
-          const parsed = new URL(url);
-          return { name, host: parsed.hostname, port: Number(parsed.port || port) };
+        .map(([name, url, scheme, port]) => {
+          try {
+            return { name, servers: servers(url, scheme, port) };
+          } catch {
+            console.error(`connector: the ${name} URL is not a URL (or a comma-separated list of them)`);
+            process.exit(64);
+          }
         });
       const open = ({ host, port }) => new Promise((resolve) => {
         const socket = net.connect({ host, port, timeout: 3000 });
         const done = (ok) => { socket.destroy(); resolve(ok); };
         socket.once("connect", () => done(true)).once("timeout", () => done(false)).once("error", () => done(false));
       });
+      const where = (servers) => servers.map(({ host, port }) => `${host}:${port}`).join(", ");
+      const firstOpen = async (servers) => {
+        const answers = await Promise.all(servers.map(open));
+        return servers[answers.indexOf(true)];
+      };
       (async () => {
         for (const target of targets) {
           let said = false;
-          while (!(await open(target))) {
-            if (!said) console.log(`waiting for ${target.name} at ${target.host}:${target.port}`);
+          let answered;
+          while (!(answered = await firstOpen(target.servers))) {
+            if (!said) console.log(`waiting for ${target.name} at ${where(target.servers)}`);
             said = true;
             await new Promise((r) => setTimeout(r, 2000));
           }
-          console.log(`${target.name} at ${target.host}:${target.port} accepts connections`);
+          console.log(`${target.name} at ${answered.host}:${answered.port} accepts connections`);
         }
       })();
     '

@@ -8,6 +8,7 @@ const assert = require('node:assert/strict');
 const { existsSync, readFileSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 const { spawnSync } = require('node:child_process');
+const { createServer } = require('node:net');
 
 const root = join(__dirname, '..');
 const read = (path) => readFileSync(join(root, path), 'utf8');
@@ -324,6 +325,32 @@ describe('deploy/docker-entrypoint.sh', () => {
     assert.equal(run(['healthcheck'], { SERVICE: 'webhook-gateway', GATEWAY_PORT: '1' }).status, 1);
   });
 
+  it('waits for any one of the NATS servers listed in NATS_URL, printing no credentials', async () => {
+    // Listening sockets stand in for NATS and PostgreSQL: the kernel accepts the connection even
+    // while spawnSync blocks this process.
+    const listening = () => new Promise((resolve) => { const server = createServer(); server.listen(0, '127.0.0.1', () => resolve(server)); });
+    const [nats, postgres] = await Promise.all([listening(), listening()]);
+    try {
+      const listed = `nats://s3cret-token@127.0.0.1:1, user:s3cret@127.0.0.1:${nats.address().port}`;
+      const ready = run(['wait-for-dependencies'], { NATS_URL: listed, DATABASE_URL: `postgres://app:s3cret@127.0.0.1:${postgres.address().port}/connector` });
+      assert.equal(ready.status, 0, ready.stderr);
+      assert.equal(ready.stdout, `NATS at 127.0.0.1:${nats.address().port} accepts connections\nPostgreSQL at 127.0.0.1:${postgres.address().port} accepts connections\n`);
+    } finally {
+      nats.close();
+      postgres.close();
+    }
+
+    // None answers: it keeps waiting (stopped here after three seconds), naming each server it tries.
+    const waiting = spawnSync('sh', [join(root, script), 'wait-for-dependencies'], {
+      env: { PATH: process.env.PATH, NATS_URL: 'nats://user:s3cret@127.0.0.1:1,127.0.0.1:2' },
+      encoding: 'utf8',
+      timeout: 3_000,
+    });
+    assert.equal(waiting.signal, 'SIGTERM', 'still waiting');
+    assert.match(waiting.stdout, /^waiting for NATS at 127\.0\.0\.1:1, 127\.0\.0\.1:2\n/);
+    assert.doesNotMatch(waiting.stdout, /s3cret/);
+  });
+
   it('runs any other command as given', () => {
     const result = run(['node', '-e', 'console.log(process.cwd())']);
     assert.equal(result.status, 0);
@@ -351,6 +378,16 @@ describe('docker-compose.yml', () => {
     assert.ok(Object.prototype.hasOwnProperty.call(compose.volumes, volume.split(':')[0]), 'a named volume, kept by `docker compose down`');
     assert.ok(command.includes('-m'), 'monitoring port for the health check');
     assert.match(nats.healthcheck.test.join(' '), /healthz/);
+  });
+
+  it('passes DB_POOL_SIZE to every service, within the max_connections PostgreSQL is given', () => {
+    for (const name of SERVICE_NAMES) assert.ok('DB_POOL_SIZE' in services[name].environment, `${name} gets DB_POOL_SIZE`);
+    const maxConnections = Number(/max_connections=(\d+)/.exec(services.postgres.command.join(' '))[1]);
+    // The default pools (databasePoolSize): 10, and 2 x CONCURRENCY + 4 for the sync services
+    // (CONCURRENCY 8, invoice-sync 16), one instance each; 10 left for superuser and psql sessions.
+    const defaults = { 'webhook-gateway': 10, 'token-service': 10, 'customer-sync': 20, 'catalog-sync': 20, 'invoice-sync': 36 };
+    const total = SERVICE_NAMES.reduce((sum, name) => sum + defaults[name], 0);
+    assert.ok(total <= maxConnections - 10, `${total} pooled connections, max_connections ${maxConnections}`);
   });
 
   it('runs PostgreSQL 15 on a named volume, with a health check', () => {
@@ -542,6 +579,37 @@ describe('Helm chart', () => {
     assert.equal(values.postgresql.external.url, '');
     assert.match(templates['_helpers.tpl'], /required "nats\.external\.url is required/);
     assert.match(templates['secret.yaml'], /required "postgresql\.external\.url is required/);
+  });
+
+  // Pods of one service at most: its replicas (an HPA's maximum when autoscaling) and, during an
+  // upgrade, the surge pod started beside them (maxSurge in _workload.tpl).
+  const surge = Number(/maxSurge: (\d+)/.exec(templates['_workload.tpl'])[1]);
+  const mostPods = (svc) => (svc.autoscaling.enabled ? svc.autoscaling.maxReplicas : svc.replicas) + surge;
+  const env = (svc, name) => (svc.env && svc.env[name] !== undefined ? Number(svc.env[name]) : undefined);
+
+  it('keeps the database pools of every pod, surge pods included, within the bundled PostgreSQL max_connections', () => {
+    // databasePoolSize (libs/platform/src/database-pool.ts): DB_POOL_SIZE, else 2 x CONCURRENCY + 4
+    // for the sync services (CONCURRENCY defaults: 8, invoice-sync 16), at least 10; one pool per
+    // gateway worker process.
+    const defaultConcurrency = { customerSync: 8, catalogSync: 8, invoiceSync: 16 };
+    const pools = Object.entries(values.services).map(([key, svc]) => {
+      const concurrency = env(svc, 'CONCURRENCY') ?? defaultConcurrency[key];
+      const pool = env(svc, 'DB_POOL_SIZE') ?? (concurrency === undefined ? 10 : Math.max(10, 2 * concurrency + 4));
+      return [key, mostPods(svc) * pool * (env(svc, 'GATEWAY_WORKERS') ?? 1)];
+    });
+    const total = pools.reduce((sum, [, connections]) => sum + connections, 0);
+    const maxConnections = values.postgresql.bundled.maxConnections;
+    assert.match(templates['postgresql.yaml'], /args: \["-c", "max_connections=\{\{ \$pg\.maxConnections \| int64 \}\}"\]/);
+    // Room left for superuser_reserved_connections (3) and an operator's psql sessions.
+    assert.ok(total <= maxConnections - 10, `pools ${JSON.stringify(Object.fromEntries(pools))} = ${total} connections, max_connections ${maxConnections} less 10`);
+  });
+
+  it('keeps the Zoho calls in flight of every sync pod, surge pods included, within Zoho\'s 10', () => {
+    // ZOHO_MAX_CALLS_IN_FLIGHT is counted per process (OrganizationCallGate), not shared between pods.
+    const perPod = (svc) => env(svc, 'ZOHO_MAX_CALLS_IN_FLIGHT') ?? values.config.zohoMaxCallsInFlight;
+    const inFlight = ['customerSync', 'catalogSync', 'invoiceSync'].reduce((sum, key) => sum + mostPods(values.services[key]) * perPod(values.services[key]), 0);
+    assert.ok(inFlight <= 10, `${inFlight} Zoho calls in flight at once`);
+    assert.match(templates['configmap.yaml'], /ZOHO_MAX_CALLS_IN_FLIGHT: \{\{ \.Values\.config\.zohoMaxCallsInFlight/);
   });
 
   it('references only values that exist in values.yaml', () => {

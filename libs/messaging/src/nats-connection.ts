@@ -27,15 +27,16 @@ export async function connectNats(url: string, name: string): Promise<NatsConnec
   }
 }
 
-/** Strips user:password from a URL before it is printed. */
+/**
+ * NATS_URL with every server's credentials (user:password, a user alone, or a token, which NATS
+ * takes as the user part: nats://TOKEN@host) replaced by ***, for printing. The URL is a
+ * comma-separated list of servers, each with or without a scheme.
+ */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]+@/, '//***@');
-  }
+  return url
+    .split(',')
+    .map((server) => server.replace(/^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?)[^/?#]*@/i, '$1***@'))
+    .join(',');
 }
 
 export type { NatsConnection } from '@nats-io/nats-core';

@@ -31,7 +31,10 @@ export interface BootstrapOptions {
  * NATS, the JetStream transport. Shuts down gracefully on SIGTERM/SIGINT so in-flight events settle.
  */
 export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(options.module, { bufferLogs: true, bodyParser: options.bodyParser ?? true, abortOnError: false });
+  // Nest's own lines are buffered until the JSON logger below takes them. No logger until then: on
+  // a boot failure Nest would print the buffer and the error's stack with its coloured console
+  // logger before runMain's one clear line, and log collectors expect JSON.
+  const app = await NestFactory.create(options.module, { logger: false, bufferLogs: true, bodyParser: options.bodyParser ?? true, abortOnError: false });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new NestPinoLogger(logger));
   app.enableShutdownHooks();

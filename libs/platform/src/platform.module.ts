@@ -7,7 +7,7 @@ import { createLogger, Logger } from '@connector/common';
 import { Topology } from '@connector/contracts';
 import { KeyRing, SecretBox } from '@connector/crypto';
 import { connectNats, DeliveryPublisher, ensureAuditStream, NatsRpcClient } from '@connector/messaging';
-import { AuditTrail, ConnectionStore, createDataSource, DeadLetterStore, ensureDatabase, runMigrations } from '@connector/persistence';
+import { AuditTrail, ConnectionStore, createDataSource, DeadLetterStore, ensureDatabase, pendingMigrations, runMigrations } from '@connector/persistence';
 import { databasePoolSize } from './database-pool';
 import { HealthController } from './health.controller';
 import { PlatformMetrics } from './metrics';
@@ -86,15 +86,15 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
 }
 
 async function openDatabase(config: PlatformConfig, service: string, logger: Logger): Promise<DataSource> {
+  let dataSource: DataSource;
   try {
     await ensureDatabase(config.DATABASE_URL);
-    const dataSource = createDataSource({ url: config.DATABASE_URL, applicationName: service, poolSize: databasePoolSize(config) });
+    dataSource = createDataSource({ url: config.DATABASE_URL, applicationName: service, poolSize: databasePoolSize(config) });
     await dataSource.initialize();
     if (config.MIGRATIONS_RUN) {
       const applied = await runMigrations(dataSource);
       if (applied.length) logger.info({ applied }, 'database migrated');
     }
-    return dataSource;
   } catch (error) {
     const where = safeDbUrl(config.DATABASE_URL);
     throw new Error(
@@ -102,6 +102,22 @@ async function openDatabase(config: PlatformConfig, service: string, logger: Log
         '`pg_ctlcluster 15 main start` or `docker compose up postgres`) or set DATABASE_URL.',
     );
   }
+  if (!config.MIGRATIONS_RUN) await refuseSchemaBehind(dataSource);
+  return dataSource;
+}
+
+/**
+ * With MIGRATIONS_RUN=false a migration job is expected to have run first; a service on an older
+ * schema would report ready and then fail on every query that touches what is missing.
+ */
+async function refuseSchemaBehind(dataSource: DataSource): Promise<void> {
+  const pending = await pendingMigrations(dataSource);
+  if (!pending.length) return;
+  await dataSource.destroy();
+  throw new Error(
+    `The database schema is behind this version: ${pending.length} migration(s) not applied (${pending.join(', ')}). ` +
+      'Run them first (`migrate` in the image, the Helm migration job, or `node libs/persistence/dist/migrate.js`) or set MIGRATIONS_RUN=true.',
+  );
 }
 
 function safeDbUrl(url: string): string {

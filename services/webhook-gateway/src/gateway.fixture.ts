@@ -25,8 +25,9 @@ export function wooHeaders(topic: string, signature?: string): Record<string, st
   };
 }
 
-export async function gatewayFixture(natsUrl?: string) {
-  const db = await createTestDatabase();
+/** Against the shared servers unless the test brings its own NATS or PostgreSQL (to stop it). */
+export async function gatewayFixture(natsUrl?: string, postgresUrl?: string) {
+  const db = await createTestDatabase(undefined, postgresUrl);
   const topo = await createTestTopology(natsUrl);
   const keys = testEncryptionKeys();
   const env = {

@@ -5,7 +5,7 @@ import { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { HEADERS, subjects } from '@connector/contracts';
 import { ConnectionStore } from '@connector/persistence';
-import { eventually, startPrivateNats, TestDatabase, TestTopology } from '@connector/testing';
+import { eventually, startPrivateNats, startPrivatePostgres, TestDatabase, TestTopology } from '@connector/testing';
 import { gatewayFixture, orderFixture, sign, wooHeaders } from './gateway.fixture';
 import { startGateway } from './main';
 
@@ -130,6 +130,25 @@ describe('webhook-gateway against real NATS JetStream and PostgreSQL', () => {
     assert.equal((await deliver(order(5), 'new-secret-0123456789')).status, 200);
   });
 
+  test('a delivery signed with a secret rotated after the gateway cached the old one is accepted at once', async () => {
+    const rotated = await store.create({
+      name: 'Re-keyed store', storeUrl: 'https://rekeyed.example.com', woo: { consumerKey: 'ck_k', consumerSecret: 'cs_k' }, webhookSecret: 'first-secret-0123456789',
+      zohoAccountsUrl: 'https://accounts.zoho.com', zoho: { clientId: 'c', clientSecret: 's', refreshToken: 'r' },
+    });
+    const deliver = (id: number, signedWith: string) => {
+      const body = Buffer.from(JSON.stringify({ id, date_modified_gmt: `2026-11-29T11:00:0${id}` }));
+      return post(`/webhooks/woocommerce/${rotated.id}`, body, wooHeaders('order.updated', sign(body, signedWith)));
+    };
+    assert.equal((await deliver(1, 'first-secret-0123456789')).status, 200, 'the gateway now caches the first secret');
+    await store.rotateWebhookSecret(rotated.id, 'second-secret-0123456789', 0);
+    const before = (await streamMessages()).length;
+    const res = await deliver(2, 'second-secret-0123456789');
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { duplicate: boolean }).duplicate, false);
+    assert.equal((await streamMessages()).length, before + 1, 'stored');
+    assert.equal((await deliver(3, 'first-secret-0123456789')).status, 401, 'the first secret, rotated without grace, is refused');
+  });
+
   test('unknown connections are 404', async () => {
     const body = orderFixture();
     for (const id of [randomUUID(), 'not-a-uuid', 'x'.repeat(300)]) {
@@ -236,6 +255,42 @@ describe('webhook-gateway when NATS goes away', () => {
       await fx.topo.destroy();
       await fx.db.drop();
       await nats.stop();
+    }
+  });
+});
+
+describe('webhook-gateway when PostgreSQL goes away', () => {
+  test('a connection whose secrets it read before still has its deliveries stored (200); one never read, or a signature they do not match, is 503', async (t) => {
+    const postgres = await startPrivatePostgres();
+    const fx = await gatewayFixture(undefined, postgres.url);
+    let app: INestApplication | undefined;
+    try {
+      app = await startGateway(fx.env);
+      const base = await listen(app);
+      const send = (connectionId: string, id: number, secret = 'wh-secret & more') => {
+        const body = Buffer.from(JSON.stringify({ id, status: 'processing', date_modified_gmt: '2026-11-29T10:00:00' }));
+        return fetch(`${base}/webhooks/woocommerce/${connectionId}`, { method: 'POST', body, headers: wooHeaders('order.updated', sign(body, secret)) });
+      };
+      assert.equal((await send(fx.connection.id, 1)).status, 200, 'the gateway now caches the secret');
+      await postgres.kill();
+      // Past the cache's 10 s lifetime without waiting for it: the entry has expired.
+      const now = Date.now.bind(Date);
+      t.mock.method(Date, 'now', () => now() + 11_000);
+
+      const res = await send(fx.connection.id, 2);
+      assert.equal(res.status, 200);
+      const { sequence } = (await res.json()) as { sequence: number };
+      const jsm = await jetstreamManager(fx.topo.nc);
+      const stored = await jsm.streams.getMessage(fx.topo.topology.stream, { seq: sequence });
+      assert.equal(JSON.parse(Buffer.from(stored!.data).toString()).id, 2, 'stored');
+      assert.equal((await send(randomUUID(), 3)).status, 503, 'nothing cached to verify it with');
+      // Signed with another secret: perhaps one rotated in since, which only PostgreSQL knows.
+      assert.equal((await send(fx.connection.id, 4, 'a-secret-rotated-in')).status, 503);
+    } finally {
+      await app?.close();
+      await fx.topo.destroy();
+      await fx.db.dataSource.destroy().catch(() => undefined);
+      await postgres.stop();
     }
   });
 });

@@ -46,11 +46,7 @@ export class DeliveryIntake {
     try {
       secrets = await this.secrets.secretsFor(connectionId);
     } catch (error) {
-      // PostgreSQL unreachable: the delivery cannot be verified, so it is not stored. 503 makes
-      // WooCommerce count a failure and the reconciliation sweep picks the change up later.
-      this.metrics.deliveries.inc({ outcome: 'failed', reason: 'connections_unavailable' });
-      this.logger.error({ connectionId, err: describeError(error) }, 'connection lookup failed; delivery not recorded');
-      return { status: 503, body: { error: 'connections_unavailable', message: 'The connection could not be looked up; try again later' } };
+      return this.lookupFailed(connectionId, error);
     }
     if (secrets === null) return this.reject(404, 'unknown_connection', 'No connection with this id', connectionId);
 
@@ -66,7 +62,19 @@ export class DeliveryIntake {
       }
       return this.reject(401, 'missing_signature', 'X-WC-Webhook-Signature header is missing', connectionId);
     }
-    const bodyDigest = verifiedWebhookDigest(body, signature, secrets.current) ?? signedBefore(body, signature, secrets);
+    let bodyDigest = signedWith(body, signature, secrets);
+    if (!bodyDigest) {
+      // The secret may have been rotated since the cache read it, and WooCommerce never sends this
+      // delivery again: check once more against the connection's secrets as stored now.
+      let reloaded: WebhookSecrets | null | undefined;
+      try {
+        reloaded = await this.secrets.reloaded(connectionId);
+      } catch (error) {
+        return this.lookupFailed(connectionId, error);
+      }
+      if (reloaded === null) return this.reject(404, 'unknown_connection', 'No connection with this id', connectionId);
+      if (reloaded) bodyDigest = signedWith(body, signature, reloaded);
+    }
     if (!bodyDigest) return this.reject(401, 'bad_signature', 'X-WC-Webhook-Signature does not match the body', connectionId);
 
     // The gateway stores the bytes as they came; of their content it needs only that they are one
@@ -132,6 +140,17 @@ export class DeliveryIntake {
     return this.reject(400, 'wrong_shape', `Body must be a JSON object, not ${shape}`, connectionId);
   }
 
+  /**
+   * PostgreSQL unreachable and no recent secrets cached: the delivery cannot be verified, so it is
+   * not stored. 503 makes WooCommerce count a failure and the reconciliation sweep picks the
+   * change up later.
+   */
+  private lookupFailed(connectionId: string, error: unknown): IntakeResult {
+    this.metrics.deliveries.inc({ outcome: 'failed', reason: 'connections_unavailable' });
+    this.logger.error({ connectionId, err: describeError(error) }, 'connection lookup failed; delivery not recorded');
+    return { status: 503, body: { error: 'connections_unavailable', message: 'The connection could not be looked up; try again later' } };
+  }
+
   private reject(status: number, reason: string, message: string, connectionId: string): IntakeResult {
     this.metrics.deliveries.inc({ outcome: 'rejected', reason });
     this.logger.warn({ connectionId, status, reason }, `delivery rejected: ${message}`);
@@ -139,10 +158,16 @@ export class DeliveryIntake {
   }
 }
 
-/** A delivery signed with the secret before the last rotation, during its grace period. */
-function signedBefore(body: Buffer, signature: string, secrets: WebhookSecrets): Buffer | undefined {
+/**
+ * The HMAC of a delivery signed with the current secret, or with the one before the last rotation
+ * during its grace period; undefined when signed with neither.
+ */
+function signedWith(body: Buffer, signature: string, secrets: WebhookSecrets): Buffer | undefined {
   const { previous } = secrets;
-  return previous && previous.until > Date.now() ? verifiedWebhookDigest(body, signature, previous.secret) : undefined;
+  return (
+    verifiedWebhookDigest(body, signature, secrets.current) ??
+    (previous && previous.until > Date.now() ? verifiedWebhookDigest(body, signature, previous.secret) : undefined)
+  );
 }
 
 function first(value: string | string[] | undefined): string | undefined {
