@@ -6,6 +6,7 @@ export * from './settle-policy';
 export * from './dead-letter-sink';
 export * from './jetstream.context';
 export * from './jetstream.transport';
+export * from './missing-consumers';
 export * from './rpc-client';
 export * from './passthrough-exception.filter';
 export * from './attach-transport';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Controller, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { jetstream } from '@nats-io/jetstream';
+import { AckPolicy, jetstream } from '@nats-io/jetstream';
 import { createLogger, msUntilCallDeadline, PermanentError, TransientError, withCallDeadline } from '@connector/common';
 import { createServer, Server as TcpServer, Socket } from 'node:net';
 import { HEADERS, rpcSubject, subjects } from '@connector/contracts';
@@ -14,10 +14,11 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { sleep } from '@connector/common';
 import type { Topology } from '@connector/contracts';
 import { connectNats } from './nats-connection';
-import { ensureAuditStream } from './provisioning';
+import { ensureAuditStream, ensureDurableConsumer } from './provisioning';
+import { missingConsumers } from './missing-consumers';
 import { DeadLetterSink } from './dead-letter-sink';
 import { InboundEvent } from './inbound-event';
-import { JetStreamTransport } from './jetstream.transport';
+import { ConsumerBinding, JetStreamTransport } from './jetstream.transport';
 import { NatsRpcClient } from './rpc-client';
 import { attachTransport } from './attach-transport';
 
@@ -133,6 +134,62 @@ async function startRelay(target: URL): Promise<{ url: string; cut(): void; down
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A dead-letter store that is down for its first `failures` writes (PostgreSQL unreachable). */
+class FlakyDeadLetters extends MemoryDeadLetters {
+  constructor(private failures: number) {
+    super();
+  }
+  override async upsert(letter: { streamSeq: number; reason: string; deliveries: number }) {
+    if (this.failures-- > 0) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    await super.upsert(letter);
+  }
+}
+
+function robustBinding(topology: Topology, overrides: Partial<ConsumerBinding> = {}): ConsumerBinding {
+  return {
+    durable: 'robust',
+    pattern: 'orders',
+    filterSubject: subjects.resourceFilter(topology, 'order'),
+    ackWaitMs: 30_000,
+    maxDeliver: 2,
+    maxAckPending: 100,
+    concurrency: 2,
+    ...overrides,
+  };
+}
+
+/** One instance of a service consuming `robust`, its handler called straight (no Nest app around it). */
+async function startInstance(
+  topo: TestTopology,
+  handler: (event: InboundEvent<{ id: number }>) => Promise<void>,
+  options: { binding?: Partial<ConsumerBinding>; deadLetters?: DeadLetterSink; provision?: boolean } = {},
+): Promise<JetStreamTransport> {
+  const binding = robustBinding(topo.topology, options.binding);
+  const transport = new JetStreamTransport({
+    connection: topo.nc,
+    topology: topo.topology,
+    consumers: [binding],
+    queueGroup: 'test-robust',
+    retry: { backoff: { initialDelayMs: 50, maxDelayMs: 200, multiplier: 2, jitter: 0 }, maxDeliver: binding.maxDeliver },
+    deadLetters: options.deadLetters ?? new MemoryDeadLetters(),
+    deadLetterRetryMs: 200,
+    provision: options.provision,
+    logger: createLogger('test', 'silent'),
+  });
+  transport.addHandler('orders', (event: InboundEvent<{ id: number }>) => handler(event), true);
+  await new Promise<void>((resolve, reject) => transport.listen((error?: unknown) => (error ? reject(error) : resolve())));
+  return transport;
+}
+
+async function publishOrder(topo: TestTopology, id: number): Promise<number> {
+  const ack = await jetstream(topo.nc).publish(subjects.delivery(topo.topology, 'conn-1', 'order', 'created'), JSON.stringify({ id }));
+  return ack.seq;
+}
+
+async function consumerInfo(topo: TestTopology) {
+  return (await jetstreamManager(topo.nc)).consumers.info(topo.topology.stream, 'robust');
 }
 
 async function eventually(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -314,5 +371,205 @@ describe('JetStreamTransport against a real JetStream', () => {
     const noOne = Date.now();
     await assert.rejects(rpc.call('test.nobody', {}), (e: Error) => e instanceof TransientError && /no responders/.test(e.message));
     assert.ok(Date.now() - noOne < 400);
+  });
+});
+
+describe('JetStreamTransport never loses an event, nor handles one twice, when things go wrong', () => {
+  let topo: TestTopology;
+  let instances: JetStreamTransport[];
+
+  const start = async (...args: Parameters<typeof startInstance>) => {
+    const transport = await startInstance(...args);
+    instances.push(transport);
+    return transport;
+  };
+
+  // Each test gets its own stream: some delete it.
+  const fresh = async () => {
+    topo = await createTestTopology();
+    instances = [];
+  };
+  const cleanUp = async () => {
+    await Promise.allSettled(instances.map((t) => t.close()));
+    await topo?.destroy();
+  };
+
+  test('a consumer provisioned with a delivery limit is updated to none: JetStream itself never drops an event', async () => {
+    await fresh();
+    try {
+      const jsm = await jetstreamManager(topo.nc);
+      const binding = robustBinding(topo.topology);
+      await jsm.consumers.add(topo.topology.stream, { durable_name: 'robust', ack_policy: AckPolicy.Explicit, filter_subject: binding.filterSubject, max_deliver: 2 });
+      await ensureDurableConsumer(jsm, topo.topology.stream, binding);
+      assert.equal((await consumerInfo(topo)).config.max_deliver, -1);
+    } finally {
+      await cleanUp();
+    }
+  });
+
+  test('when the dead letter of the last delivery cannot be written, the event comes back until it is, without the handler running again', async () => {
+    await fresh();
+    try {
+      const calls: number[] = [];
+      const deadLetters = new FlakyDeadLetters(2);
+      await start(topo, async (event) => {
+        calls.push(event.deliveryCount);
+        throw new TransientError('zoho 503');
+      }, { deadLetters });
+      const seq = await publishOrder(topo, 1);
+      await eventually(() => deadLetters.letters.some((l) => l.streamSeq === seq));
+      assert.deepEqual(calls, [1, 2]);
+      const letter = deadLetters.letters.find((l) => l.streamSeq === seq)!;
+      assert.equal(letter.deliveries, 4);
+      assert.match(letter.reason, /delivered 4 times of 2: the handler never settled its earlier deliveries .* or their dead letter could not be written/);
+      await eventually(() => deadLetters.letters.length === 1);
+      const info = await consumerInfo(topo);
+      assert.equal(info.num_ack_pending + info.num_pending, 0);
+    } finally {
+      await cleanUp();
+    }
+  });
+
+  test('a poison event whose deliveries never settle (the process dies on each) ends as a dead letter saying so', async () => {
+    await fresh();
+    try {
+      const binding = robustBinding(topo.topology, { ackWaitMs: 1_000 });
+      await ensureDurableConsumer(await jetstreamManager(topo.nc), topo.topology.stream, binding);
+      const seq = await publishOrder(topo, 1);
+      // Two instances take it and die before settling it: ack_wait passes, JetStream hands it on.
+      const consumer = await jetstream(topo.nc).consumers.get(topo.topology.stream, 'robust');
+      for (let delivery = 1; delivery <= binding.maxDeliver; delivery++) {
+        const msg = await consumer.next({ expires: 5_000 });
+        assert.equal(msg?.info.deliveryCount, delivery);
+      }
+      const calls: number[] = [];
+      const deadLetters = new MemoryDeadLetters();
+      await start(topo, async (event) => {
+        calls.push(event.seq);
+      }, { binding: { ackWaitMs: 1_000 }, deadLetters });
+      await eventually(() => deadLetters.letters.some((l) => l.streamSeq === seq));
+      assert.deepEqual(calls, [], 'the handler that killed two processes does not run a third time');
+      const letter = deadLetters.letters.find((l) => l.streamSeq === seq)!;
+      assert.equal(letter.deliveries, 3);
+      assert.match(letter.reason, /the handler never settled its earlier deliveries \(the process crashed or timed out\)/);
+      const info = await consumerInfo(topo);
+      assert.equal(info.num_ack_pending + info.num_pending, 0);
+    } finally {
+      await cleanUp();
+    }
+  });
+
+  test('events waiting for a slot behind handlers slower than ack_wait are handled once each, on their first delivery', async () => {
+    await fresh();
+    try {
+      const handled: Array<{ id: number; deliveryCount: number }> = [];
+      await start(topo, async (event) => {
+        handled.push({ id: event.body.id, deliveryCount: event.deliveryCount });
+        await sleep(2_500);
+      }, { binding: { ackWaitMs: 1_500, concurrency: 2 } });
+      let last = 0;
+      for (let id = 1; id <= 6; id++) last = await publishOrder(topo, id);
+      await eventually(() => handled.length >= 6, 20_000);
+      let info = await consumerInfo(topo);
+      for (const until = Date.now() + 10_000; info.ack_floor.stream_seq < last && Date.now() < until; info = await consumerInfo(topo)) await sleep(100);
+      assert.equal(info.ack_floor.stream_seq, last);
+      assert.deepEqual(handled.sort((a, b) => a.id - b.id), [1, 2, 3, 4, 5, 6].map((id) => ({ id, deliveryCount: 1 })));
+    } finally {
+      await cleanUp();
+    }
+  });
+
+  test('closing starts no handler after close; the events it did not start go to another instance at once', async () => {
+    await fresh();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const handled: Array<{ id: number; instance: string; afterClose: boolean }> = [];
+      let closing = false;
+      const first = await start(topo, async (event) => {
+        handled.push({ id: event.body.id, instance: 'first', afterClose: closing });
+        await released;
+      }, { binding: { concurrency: 2 } });
+      for (let id = 1; id <= 6; id++) await publishOrder(topo, id);
+      await eventually(() => handled.length === 2);
+      closing = true;
+      const closed = first.close();
+      await start(topo, async (event) => {
+        handled.push({ id: event.body.id, instance: 'second', afterClose: false });
+      });
+      // ack_wait is 30 s: anything the first instance kept would reach the second only then.
+      await eventually(() => handled.filter((h) => h.instance === 'second').length === 4, 10_000);
+      release();
+      await closed;
+      assert.deepEqual(handled.filter((h) => h.afterClose), []);
+      assert.deepEqual(handled.map((h) => h.id).sort(), [1, 2, 3, 4, 5, 6]);
+    } finally {
+      release();
+      await cleanUp();
+    }
+  });
+
+  test('a consumer deleted under a running instance is re-provisioned and processing resumes', async () => {
+    await fresh();
+    try {
+      const handled: number[] = [];
+      await start(topo, async (event) => {
+        handled.push(event.body.id);
+      });
+      await publishOrder(topo, 1);
+      await eventually(() => handled.includes(1));
+      await (await jetstreamManager(topo.nc)).consumers.delete(topo.topology.stream, 'robust');
+      await publishOrder(topo, 2);
+      await eventually(() => handled.includes(2), 30_000);
+      assert.equal((await consumerInfo(topo)).config.max_deliver, -1);
+      assert.deepEqual(missingConsumers.list().filter((m) => m.stream === topo.topology.stream), []);
+    } finally {
+      await cleanUp();
+    }
+  });
+
+  test('a stream lost under a running instance (NATS back on an empty store) is re-created with its consumer', async () => {
+    await fresh();
+    try {
+      const handled: number[] = [];
+      await start(topo, async (event) => {
+        handled.push(event.body.id);
+      });
+      await (await jetstreamManager(topo.nc)).streams.delete(topo.topology.stream);
+      // Publishing works again once the instance has re-created the stream (nothing else does here).
+      let seq = 0;
+      for (const until = Date.now() + 30_000; seq === 0 && Date.now() < until; ) seq = await publishOrder(topo, 7).catch(() => sleep(200).then(() => 0));
+      assert.ok(seq > 0, 'the stream was not re-created');
+      await eventually(() => handled.includes(7), 30_000);
+      const info = await consumerInfo(topo);
+      assert.equal(info.config.filter_subject, subjects.resourceFilter(topo.topology, 'order'));
+    } finally {
+      await cleanUp();
+    }
+  });
+
+  test('with provisioning off, a deleted consumer is reported missing (readiness) until the deploy job re-creates it', async () => {
+    await fresh();
+    try {
+      const binding = robustBinding(topo.topology);
+      const jsm = await jetstreamManager(topo.nc);
+      await ensureDurableConsumer(jsm, topo.topology.stream, binding);
+      const handled: number[] = [];
+      await start(topo, async (event) => {
+        handled.push(event.body.id);
+      }, { provision: false });
+      const missing = () => missingConsumers.list().some((m) => m.stream === topo.topology.stream && m.durable === 'robust');
+      await jsm.consumers.delete(topo.topology.stream, 'robust');
+      await eventually(missing, 30_000);
+      await publishOrder(topo, 3);
+      await sleep(1_500);
+      assert.ok(missing(), 'still missing: this instance does not re-create it');
+      assert.equal(handled.length, 0);
+      await ensureDurableConsumer(jsm, topo.topology.stream, binding);
+      await eventually(() => handled.includes(3), 10_000);
+      assert.equal(missing(), false);
+    } finally {
+      await cleanUp();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { Empty, headers } from '@nats-io/nats-core';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { describeError, isTransient, Logger, retryAfterOf, Semaphore, sleep, withCallDeadline } from '@connector/common';
@@ -9,14 +9,25 @@ import { RPC_HEARTBEAT_HEADER, RPC_TIMEOUT_HEADER, RPC_WORKING_HEADER, rpcSubjec
 import { DeadLetterSink } from './dead-letter-sink';
 import { InboundEvent, toInboundEvent } from './inbound-event';
 import { JetStreamContext } from './jetstream.context';
-import { DurableConsumerOptions, ensureDurableConsumer } from './provisioning';
-import { RetrySettings, settle, Settlement } from './settle-policy';
+import { missingConsumers } from './missing-consumers';
+import {
+  AuditStreamOptions, CONSUMER_NOT_FOUND, DurableConsumerOptions, ensureAuditStream, ensureDurableConsumer, isApiError, STREAM_NOT_FOUND,
+} from './provisioning';
+import { RetrySettings, settle, Settlement, settleUnsettled } from './settle-policy';
+
+/** A pull waits this long for messages before it is renewed; heartbeats tell a dead one sooner. */
+const PULL_EXPIRES_MS = 15_000;
+const PULL_HEARTBEAT_MS = 5_000;
+/** Retry of an event whose dead letter could not be written (PostgreSQL down). */
+const DEAD_LETTER_RETRY_MS = 30_000;
 
 export interface ConsumerBinding extends DurableConsumerOptions {
   /** Pattern of the `@EventPattern` handler fed by this consumer (defaults to the durable name). */
   pattern?: string;
   /** Messages handled at once by this process. */
   concurrency: number;
+  /** Deliveries before the event becomes a dead letter (the settle policy's; JetStream's own is unlimited). */
+  maxDeliver: number;
 }
 
 export interface SettledEvent {
@@ -42,8 +53,15 @@ export interface JetStreamTransportOptions {
   retry: RetrySettings;
   deadLetters: DeadLetterSink;
   logger: Logger;
-  /** Create/update the durable consumers at start (off when a deploy job provisions them). */
+  /**
+   * Create/update the durable consumers at start, and re-create a consumer or the audit stream
+   * found gone while running (off when a deploy job provisions them).
+   */
   provision?: boolean;
+  /** How the audit stream is re-created if it was lost (as the service provisions it at boot). */
+  auditStream?: AuditStreamOptions;
+  /** Delay before an event whose dead letter could not be written comes back to try again. */
+  deadLetterRetryMs?: number;
   onSettled?: (settled: SettledEvent) => void;
   onAnswered?: (answered: AnsweredCall) => void;
 }
@@ -57,6 +75,7 @@ export interface JetStreamTransportOptions {
 export class JetStreamTransport extends Server implements CustomTransportStrategy {
   private readonly js: JetStreamClient;
   private readonly running: Array<Promise<void>> = [];
+  /** Pulls waiting for messages, stopped at close. */
   private readonly active = new Set<ConsumerMessages>();
   private readonly subscriptions: Subscription[] = [];
   private readonly inflight = new Set<Promise<void>>();
@@ -89,13 +108,18 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     }
   }
 
+  /**
+   * Starts no handler after it is called. The pull loops end first, putting back (nak, no delay)
+   * what they hold and did not start, so another instance takes it at once; then the handlers
+   * that already started finish and settle, so a deploy does not waste work. Only then does Nest
+   * go on to close NATS and the database pool.
+   */
   async close(): Promise<void> {
     this.closed = true;
     for (const messages of this.active) messages.stop();
     for (const sub of this.subscriptions) sub.unsubscribe();
-    // Let handlers that already started finish and settle, so a deploy does not waste work.
-    await Promise.allSettled([...this.inflight]);
     await Promise.allSettled(this.running);
+    await Promise.allSettled([...this.inflight]);
   }
 
   on(): never {
@@ -106,46 +130,109 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     return this.options.connection as T;
   }
 
-  /** Pull loop for one durable; survives NATS restarts and consumer re-creation. */
+  /** Pull loop for one durable; survives NATS restarts and re-creates a consumer or stream that went away. */
   private async runConsumer(binding: ConsumerBinding, pattern: string): Promise<void> {
-    const { logger, topology } = this.options;
+    const { logger } = this.options;
     const slots = new Semaphore(binding.concurrency);
     while (!this.closed) {
-      let messages: ConsumerMessages | undefined;
       try {
-        const consumer = await this.js.consumers.get(topology.stream, binding.durable);
-        messages = await consumer.consume({ max_messages: binding.concurrency, idle_heartbeat: 5_000, expires: 15_000 });
-        this.active.add(messages);
-        void this.watchStatus(messages, binding.durable);
-        for await (const msg of messages) {
-          await slots.acquire();
-          const work = this.process(binding, pattern, msg).finally(() => {
-            slots.release();
-            this.inflight.delete(work);
-          });
-          this.inflight.add(work);
-        }
+        const consumer = await this.consumerOf(binding);
+        while (!this.closed) await this.pullIntoFreeSlots(consumer, binding, pattern, slots);
       } catch (error) {
         if (!this.closed) logger.warn({ consumer: binding.durable, err: describeError(error) }, 'consumer loop interrupted; resuming');
-      } finally {
-        if (messages) this.active.delete(messages);
       }
       if (!this.closed) await sleep(1_000);
     }
   }
 
-  private async watchStatus(messages: ConsumerMessages, durable: string): Promise<void> {
-    for await (const status of messages.status()) {
-      if (status.type === 'heartbeats_missed' && status.count >= 3) {
-        this.options.logger.warn({ consumer: durable }, 'heartbeats missed; restarting the pull');
-        messages.stop();
+  /**
+   * The durable, re-provisioned when it is gone (deleted, or lost with the stream when NATS came
+   * back on an empty store): the client would otherwise keep pulling from nothing, silently.
+   * Readiness reports it missing until it is back.
+   */
+  private async consumerOf(binding: ConsumerBinding): Promise<Consumer> {
+    const { topology, logger, connection } = this.options;
+    const where = { consumer: binding.durable, stream: topology.stream };
+    try {
+      const consumer = await this.js.consumers.get(topology.stream, binding.durable);
+      missingConsumers.clear(topology.stream, binding.durable);
+      return consumer;
+    } catch (error) {
+      const streamGone = isApiError(error, STREAM_NOT_FOUND);
+      if (!streamGone && !isApiError(error, CONSUMER_NOT_FOUND)) throw error;
+      missingConsumers.mark(topology.stream, binding.durable);
+      if (this.options.provision === false) {
+        throw new Error(`${streamGone ? 'stream' : 'consumer'} missing; provisioning is off here, so the deploy job must re-create it`);
       }
+      logger.error({ ...where, streamGone }, `${streamGone ? 'audit stream and consumer' : 'consumer'} missing; re-provisioning`);
+      const jsm = await jetstreamManager(connection);
+      if (streamGone) await ensureAuditStream(jsm, topology, this.options.auditStream);
+      await ensureDurableConsumer(jsm, topology.stream, binding);
+      const consumer = await this.js.consumers.get(topology.stream, binding.durable);
+      missingConsumers.clear(topology.stream, binding.durable);
+      logger.warn(where, 'consumer re-provisioned; processing resumes');
+      return consumer;
     }
+  }
+
+  /**
+   * One pull of as many messages as there are free slots (waiting for one): a message is never
+   * held in a buffer, where nothing keeps it alive, while it waits for a slot (held past ack_wait,
+   * JetStream would hand it to another instance too).
+   */
+  private async pullIntoFreeSlots(consumer: Consumer, binding: ConsumerBinding, pattern: string, slots: Semaphore): Promise<void> {
+    await slots.acquire();
+    let reserved = 1;
+    while (reserved < binding.concurrency && (await slots.acquireWithin(0))) reserved++;
+    try {
+      if (this.closed) return;
+      const messages = await consumer.fetch({ max_messages: reserved, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS });
+      this.active.add(messages);
+      // close() may have come while the pull was being sent: it stopped the pulls it saw.
+      if (this.closed) messages.stop();
+      try {
+        for await (const msg of messages) {
+          if (this.closed) {
+            // Arrived as the transport closed: another instance takes it now, not after ack_wait.
+            msg.nak();
+            continue;
+          }
+          reserved--;
+          this.start(binding, pattern, msg, slots);
+        }
+      } finally {
+        this.active.delete(messages);
+      }
+    } finally {
+      for (; reserved > 0; reserved--) slots.release();
+    }
+  }
+
+  /** Handles one message in a slot it already holds, and frees the slot when it settled. */
+  private start(binding: ConsumerBinding, pattern: string, msg: JsMsg, slots: Semaphore): void {
+    const work = this.process(binding, pattern, msg)
+      .catch((error) => {
+        // Not settled (the connection closed under it): JetStream redelivers it after ack_wait.
+        this.options.logger.error({ consumer: binding.durable, seq: msg.seq, err: describeError(error) }, 'event not settled');
+      })
+      .finally(() => {
+        slots.release();
+        this.inflight.delete(work);
+      });
+    this.inflight.add(work);
   }
 
   private async process(binding: ConsumerBinding, pattern: string, msg: JsMsg): Promise<void> {
     const started = Date.now();
     const event = toInboundEvent(this.options.topology, msg);
+    const settings = { ...this.options.retry, maxDeliver: binding.maxDeliver };
+    const settlement = settleUnsettled(event.deliveryCount, settings) ?? (await this.handle(binding, pattern, msg, event, settings));
+    await this.apply(binding, event, msg, settlement);
+    this.options.onSettled?.({ consumer: binding.durable, event, settlement, durationMs: Date.now() - started });
+  }
+
+  /** Runs the `@EventPattern` handler and settles how it ended. */
+  private async handle(binding: ConsumerBinding, pattern: string, msg: JsMsg, event: InboundEvent, settings: RetrySettings): Promise<Settlement> {
     const handler = this.getHandlerByPattern(pattern)!;
     // Long Zoho calls must not let ack_wait expire mid-work (that would redeliver to a second
     // instance while the first is still creating the invoice).
@@ -159,12 +246,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     } finally {
       clearInterval(keepAlive);
     }
-    const settlement = settle(error === undefined ? {} : { error }, event.deliveryCount, {
-      ...this.options.retry,
-      maxDeliver: binding.maxDeliver,
-    });
-    await this.apply(binding, event, msg, settlement);
-    this.options.onSettled?.({ consumer: binding.durable, event, settlement, durationMs: Date.now() - started });
+    return settle(error === undefined ? {} : { error }, event.deliveryCount, settings);
   }
 
   private async apply(binding: ConsumerBinding, event: InboundEvent, msg: JsMsg, settlement: Settlement): Promise<void> {
@@ -199,9 +281,11 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
           // message again after ack_wait (the reason is in the dead letter).
           msg.term();
         } catch (error) {
-          // The dead-letter record could not be written: keep the message alive rather than lose it.
+          // The dead-letter record could not be written: put the message back rather than lose it
+          // (JetStream never drops it). Once past the last delivery it comes straight back here
+          // (settleUnsettled) without running the handler again, until the write succeeds.
           logger.error({ ...where, err: describeError(error) }, 'dead-letter write failed; retrying the event later');
-          msg.nak(30_000);
+          msg.nak(this.options.deadLetterRetryMs ?? DEAD_LETTER_RETRY_MS);
         }
         return;
     }

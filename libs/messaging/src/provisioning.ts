@@ -4,8 +4,8 @@ import { nanos } from '@nats-io/nats-core';
 import { subjects, Topology } from '@connector/contracts';
 
 /** JetStream API error code for "stream not found" / "consumer not found". */
-const STREAM_NOT_FOUND = 10059;
-const CONSUMER_NOT_FOUND = 10014;
+export const STREAM_NOT_FOUND = 10059;
+export const CONSUMER_NOT_FOUND = 10014;
 
 export interface AuditStreamOptions {
   /** Replicas: 1 on a single server, 3 in a cluster. */
@@ -57,7 +57,6 @@ export interface DurableConsumerOptions {
   filterSubject: string;
   /** Time a message may be held before redelivery; handlers extend it with working(). */
   ackWaitMs: number;
-  maxDeliver: number;
   /** Bound on un-acked messages across all instances sharing the durable. */
   maxAckPending: number;
   description?: string;
@@ -66,6 +65,10 @@ export interface DurableConsumerOptions {
 /**
  * A durable pull consumer shared by every instance of a service (per-service scaling). No
  * `backoff` list: it would override ack_wait; the retry curve is applied with nak(delay).
+ * max_deliver is unlimited: at its limit JetStream drops an event silently (a nak to keep it,
+ * a handler that crashed the process on every delivery); the transport ends every event it gives
+ * up on as a dead letter instead (settle policy). Updating an existing consumer lifts a limit an
+ * older version provisioned.
  */
 export async function ensureDurableConsumer(jsm: JetStreamManager, stream: string, options: DurableConsumerOptions): Promise<ConsumerInfo> {
   const config: Partial<ConsumerConfig> = {
@@ -74,7 +77,7 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, stream: strin
     deliver_policy: DeliverPolicy.All,
     filter_subject: options.filterSubject,
     ack_wait: nanos(options.ackWaitMs),
-    max_deliver: options.maxDeliver,
+    max_deliver: -1,
     max_ack_pending: options.maxAckPending,
     description: options.description,
   };

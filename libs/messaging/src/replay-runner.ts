@@ -9,7 +9,7 @@ import type { AppliedEvents, AppliedSkip } from './applied-events';
 import { BatchPosition } from './batch-position';
 import type { DeadLetterSink } from './dead-letter-sink';
 import { InboundEvent, toInboundEvent } from './inbound-event';
-import { isApiError } from './provisioning';
+import { CONSUMER_NOT_FOUND, isApiError } from './provisioning';
 import { RetrySettings, settle } from './settle-policy';
 
 /** What one service replays: its resource's events of one connection, from a sequence or a time. */
@@ -186,6 +186,8 @@ export class ReplayRun {
       ack_wait: nanos(options.ackWaitMs),
       // A whole batch is held at once.
       max_ack_pending: options.batchSize ?? DEFAULT_BATCH,
+      // Never dropped by JetStream: a replay retries each event inline and records what fails.
+      max_deliver: -1,
       inactive_threshold: nanos(ORPHAN_CONSUMER_MS),
       ...start,
     });
@@ -492,7 +494,6 @@ export class ReplayRun {
   }
 }
 
-const CONSUMER_NOT_FOUND = 10014;
 
 /** `<prefix>.<connection>.<resource>.>`: one resource of one connection (one filter subject: NATS 2.9). */
 export function replayFilter(topology: Topology, connectionId: string, resource: string): string {

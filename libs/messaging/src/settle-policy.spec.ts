@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PermanentError, TransientError } from '@connector/common';
-import { settle } from './settle-policy';
+import { settle, settleUnsettled } from './settle-policy';
 
 const settings = { backoff: { initialDelayMs: 1000, maxDelayMs: 60_000, multiplier: 2, jitter: 0 }, maxDeliver: 5 };
 
@@ -37,4 +37,11 @@ test('the last delivery dead-letters even a transient failure', () => {
   const s = settle({ error: new TransientError('still down') }, 5, settings);
   assert.equal(s.kind, 'dead-letter');
   assert.match((s as { reason: string }).reason, /gave up after 5 deliveries: still down/);
+});
+
+test('a delivery past the last one is dead-lettered before the handler runs, saying its deliveries never settled', () => {
+  assert.equal(settleUnsettled(5, settings), undefined);
+  const s = settleUnsettled(6, settings);
+  assert.equal(s?.kind, 'dead-letter');
+  assert.match((s as { reason: string }).reason, /delivered 6 times of 5: the handler never settled its earlier deliveries \(the process crashed or timed out\)/);
 });

@@ -5,6 +5,7 @@ import { BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, describeError, isTransien
  *   success                              → ack
  *   transient failure, deliveries left   → nak with an exponential, jittered delay (≥ Retry-After)
  *   permanent failure, or last delivery  → dead-letter record with the reason, then term
+ *   a delivery past the last one         → dead letter without running the handler (settleUnsettled)
  * Kept free of NATS types so it is trivially unit-tested.
  */
 export type Settlement =
@@ -14,7 +15,7 @@ export type Settlement =
 
 export interface RetrySettings {
   backoff: BackoffPolicy;
-  /** Deliveries before giving up (the consumer's max_deliver). */
+  /** Deliveries before giving up (JetStream's own max_deliver is unlimited: this runner decides). */
   maxDeliver: number;
 }
 
@@ -31,4 +32,20 @@ export function settle(outcome: { error?: unknown }, deliveryCount: number, sett
   }
   const delayMs = backoffDelay(deliveryCount, settings.backoff, retryAfterOf(error) ?? 0, random);
   return { kind: 'retry', delayMs, reason };
+}
+
+/**
+ * Decided before the handler runs. JetStream redelivers without limit (consumers are provisioned
+ * with max_deliver -1), so a delivery past `maxDeliver` means the earlier ones never settled: the
+ * process died or stalled in the handler (a poison event that crashes every instance), or the
+ * dead letter of the last one could not be written. It becomes a dead letter without running the
+ * handler again; undefined while deliveries are left.
+ */
+export function settleUnsettled(deliveryCount: number, settings: RetrySettings): Settlement | undefined {
+  if (deliveryCount <= settings.maxDeliver) return undefined;
+  return {
+    kind: 'dead-letter',
+    reason: `delivered ${deliveryCount} times of ${settings.maxDeliver}: the handler never settled its earlier deliveries (the process crashed or timed out), or their dead letter could not be written`,
+    errorClass: 'UnsettledDeliveries',
+  };
 }

@@ -9,7 +9,8 @@ import { attachTransport, ConsumerBinding, DEFAULT_RETRY, JetStreamTransport, Re
 import { DeadLetterStore } from '@connector/persistence';
 import { PlatformMetrics } from './metrics';
 import { NestPinoLogger } from './nest-logger';
-import { LOGGER, NATS_CONNECTION, TOPOLOGY } from './tokens';
+import type { PlatformConfig } from './platform.config';
+import { LOGGER, NATS_CONNECTION, PLATFORM_CONFIG, TOPOLOGY } from './tokens';
 
 export interface BootstrapOptions {
   module: Type<unknown>;
@@ -47,6 +48,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
       queueGroup: options.service,
       retry: options.retry ?? DEFAULT_RETRY,
       deadLetters: app.get(DeadLetterStore),
+      // A stream lost under a running service is re-created as PlatformModule first made it.
+      auditStream: { replicas: app.get<PlatformConfig>(PLATFORM_CONFIG).NATS_REPLICAS },
       logger,
       onSettled: ({ consumer, settlement, durationMs }) => {
         metrics.eventsSettled.inc({ consumer, outcome: settlement.kind });

@@ -3,10 +3,14 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DataSource } from 'typeorm';
+import { missingConsumers } from '@connector/messaging';
 import { PlatformMetrics } from './metrics';
 import { NATS_CONNECTION } from './tokens';
 
-/** Liveness (the process answers), readiness (NATS and PostgreSQL reachable) and Prometheus metrics. */
+/**
+ * Liveness (the process answers), readiness (NATS and PostgreSQL reachable, no durable consumer of
+ * this service gone) and Prometheus metrics.
+ */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
@@ -30,6 +34,14 @@ export class HealthController {
       async () => {
         const check = this.indicators.check('nats');
         return this.nc.isClosed() ? check.down({ message: 'closed' }) : await this.natsRoundTrip(check);
+      },
+      () => {
+        // What the pull loops last found (no call to NATS): a consumer deleted, or lost with the
+        // stream, feeds this service nothing until the transport has re-created it.
+        const check = this.indicators.check('consumers');
+        const missing = missingConsumers.list();
+        if (missing.length === 0) return check.up();
+        return check.down({ missing: missing.map((m) => ({ stream: m.stream, consumer: m.durable, since: m.since.toISOString() })) });
       },
       async () => {
         const check = this.indicators.check('postgres');
