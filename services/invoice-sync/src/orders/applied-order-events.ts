@@ -13,7 +13,7 @@ import { OrderSyncRepository } from './order-sync.repository';
 
 /**
  * Records the live handler leaves as they are when it skips: a synced or voided order keeps its
- * state and snapshot (markSkipped). Not `skipped`: its same snapshot is judged afresh (the
+ * state and moves its snapshot only forward, to a newer one (markSkipped). Not `skipped`: its same snapshot is judged afresh (the
  * settings may have changed) and a stale one rewrites its reason; never `creating`, `failed` or
  * `pending`: those have work left.
  */

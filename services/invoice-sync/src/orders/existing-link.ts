@@ -1,4 +1,5 @@
-import type { ExistingInvoiceLink } from '@connector/accounting';
+import { decideOrderAction, ExistingInvoiceLink, OrderDecision } from '@connector/accounting';
+import type { WooOrder } from '@connector/contracts';
 import type { OrderSyncEntity } from '@connector/persistence';
 
 /** What the order decision is told of an order's record. */
@@ -24,4 +25,17 @@ export function existingLink(record: OrderSyncEntity): ExistingInvoiceLink | und
  */
 function voidedByConnector(record: OrderSyncEntity): boolean {
   return record.state === 'voided' || (record.invoiceStatus === 'void' && (record.state === 'failed' || record.state === 'pending'));
+}
+
+/**
+ * The order decision on a link (the live run's, or a dry run's simulated one). A link still
+ * `voided` whose invoice a reinstatement already reopened as a draft in Zoho (its write failed
+ * and is retried) holds an invoice that is not void: a cancellation meanwhile voids it again,
+ * as it would a synced one, instead of being skipped as "already void".
+ */
+export function decideOnLink(order: WooOrder, existing: ExistingInvoiceLink | undefined, syncStatuses: readonly string[] | undefined): OrderDecision {
+  const decision = decideOrderAction({ order, existing, syncStatuses });
+  if (decision.action !== 'skip' || existing?.state !== 'voided' || existing.invoiceStatus !== 'draft') return decision;
+  const reopened = decideOrderAction({ order, existing: { ...existing, state: 'synced' }, syncStatuses });
+  return reopened.action === 'void' ? reopened : decision;
 }

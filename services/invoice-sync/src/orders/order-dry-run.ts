@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { canonicalHash, Decimal, decideOrderAction, ExistingInvoiceLink, isStaleSnapshot, orderContentHash, paymentIsBooked } from '@connector/accounting';
+import { canonicalHash, Decimal, ExistingInvoiceLink, isStaleSnapshot, orderContentHash, paymentIsBooked } from '@connector/accounting';
 import { PermanentError, ReauthorizationRequiredError } from '@connector/common';
 import { describeOrderShapeProblem, isWooErrorBody, WooOrder } from '@connector/contracts';
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
-import { ZohoCallLog, ZohoClientFactory } from '@connector/platform';
+import { StoreClients, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity } from '@connector/persistence';
 import { InvoiceDeletedInZohoError } from './deleted-invoice';
-import { existingLink } from './existing-link';
+import { decideOnLink, existingLink } from './existing-link';
 import { FOLLOW_UPS } from './follow-ups';
 import { PlannedCreation } from './invoice-context.resolver';
 import { currencyAndRate, InvoicePlanner, invoiceUpdate } from './invoice-planner';
 import { orderAuditEntry } from './order-audit-entry';
 import { orderKey } from './order-key';
 import { OrderSyncRepository } from './order-sync.repository';
+import { RecordedSnapshot, sameSecondStaleness } from './same-second-snapshots';
 import { OrderPaymentsService } from '../payments/order-payments.service';
 import { RefundCreditsService } from '../refunds/refund-credits.service';
 
@@ -32,6 +33,7 @@ export class OrderDryRun {
     private readonly planner: InvoicePlanner,
     private readonly refunds: RefundCreditsService,
     private readonly payments: OrderPaymentsService,
+    private readonly stores: StoreClients,
   ) {}
 
   /**
@@ -47,7 +49,11 @@ export class OrderDryRun {
     const order = event.body as WooOrder;
     const key = orderKey(connection.id, order.id);
     const record = await this.records.find(connection.id, order.id);
-    const existing = (dryRun.simulated.get(key) as ExistingInvoiceLink | undefined) ?? (record ? existingLink(record) : undefined);
+    const simulated = dryRun.simulated.get(key) as ExistingInvoiceLink | undefined;
+    const existing = simulated ?? (record ? existingLink(record) : undefined);
+    // As the live run: a same-second snapshot that is not the store's current one changes nothing.
+    const recorded: RecordedSnapshot | undefined = simulated ? { modifiedGmt: simulated.lastModifiedGmt, contentHash: simulated.lastContentHash } : (record ?? undefined);
+    if (await sameSecondStaleness(order, recorded, () => this.stores.forConnection(connection).getOrder(order.id))) return;
     await this.previewInvoice(event, dryRun, connection, order, record, existing);
     if (isStaleSnapshot(order, existing)) return;
     // The payment and refunds as the invoice stands after this event (planned above, or as it was).
@@ -71,7 +77,7 @@ export class OrderDryRun {
     event: InboundEvent, dryRun: ReplayDryRun, connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, existing: ExistingInvoiceLink | undefined,
   ): Promise<void> {
     const key = orderKey(connection.id, order.id);
-    const decision = decideOrderAction({ order, existing, syncStatuses: connectionSettings(connection).syncStatuses });
+    const decision = decideOnLink(order, existing, connectionSettings(connection).syncStatuses);
     if (decision.action === 'skip') return;
     if (connection.status === 'needs_reauthorization') {
       throw new ReauthorizationRequiredError(`waiting for Zoho re-authorization of connection ${connection.id}`, { retryAfterMs: 60_000 });
@@ -92,7 +98,7 @@ export class OrderDryRun {
     const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
     const creations: PlannedCreation[] = [];
     const plan = await this.planner.plan(connection, order, zoho, event, { creations });
-    const recovered = !existing?.invoiceId && record?.state === 'creating' ? await this.planner.findLostCreate(zoho, plan.payload.reference_number, record.createClaimedAt) : undefined;
+    const recovered = !existing?.invoiceId && record?.createClaimedAt ? await this.planner.findLostCreate(zoho, plan.payload.reference_number, record.createClaimedAt) : undefined;
     const invoiceId = existing?.invoiceId ?? recovered?.invoice_id;
     const reinstating = decision.action === 'reinstate';
     if (!recovered && !reinstating && invoiceId === record?.invoiceId && record?.invoiceHash === canonicalHash(invoiceUpdate(plan.payload))) {

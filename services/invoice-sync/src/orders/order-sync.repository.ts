@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, Repository } from 'typeorm';
 import { OrderSyncEntity, OrderSyncState } from '@connector/persistence';
+import { gmtMillis } from './gmt-date';
 
 export interface SyncedInvoice {
   invoiceId: string;
@@ -25,6 +26,12 @@ export interface JudgedSnapshot {
   modifiedGmt: string | null;
   contentHash: string;
   bodyDigest: string;
+}
+
+/** A snapshot a skip judged: its date at once, its hashes only when they are kept. */
+export interface SnapshotToJudge {
+  modifiedGmt: string | null;
+  snapshot: () => JudgedSnapshot;
 }
 
 /** The `order_syncs` table: one row per order, its state and its link to a Zoho invoice. */
@@ -80,19 +87,28 @@ export class OrderSyncRepository {
   }
 
   /**
-   * Orders without an invoice become `skipped` with the reason. An order that has one keeps its
-   * state untouched (a stale snapshot must not disturb a synced record); the audit trail says why.
+   * What a skip leaves, given the snapshot judged (none: a skip that judged no snapshot of its own):
+   * - a synced or voided record keeps its state (a stale snapshot must not disturb it) and only
+   *   moves its snapshot forward to a newer one, so an older event retried later (a reinstatement
+   *   that failed before a newer cancellation was skipped) is recognised as stale;
+   * - a failed or creating record keeps its state and reason on a snapshot no newer than its own
+   *   (it still has work left and stays in the Failed filter); a newer skip makes it `skipped`;
+   * - any other becomes `skipped` with the reason, remembering the snapshot unless it is older.
+   * None of them gives up a create claim (`createClaimedAt`): the next create searches Zoho first.
+   * The audit trail says why in every case.
    */
-  async markSkipped(record: OrderSyncEntity, reason: string, judged?: () => JudgedSnapshot): Promise<void> {
-    if (record.state === 'synced' || record.state === 'voided') return;
-    // Taken only here: its hashes are wasted on the common skip, a twin of a synced order.
-    const snapshot = judged?.();
-    // Remember the newest snapshot judged (never move it backwards: stale skips pass an older one).
-    const newer = snapshot?.modifiedGmt && (!record.modifiedGmt || gmtMillis(snapshot.modifiedGmt) >= gmtMillis(record.modifiedGmt));
+  async markSkipped(record: OrderSyncEntity, reason: string, judged?: SnapshotToJudge): Promise<void> {
+    const age = judged ? snapshotAge(judged.modifiedGmt, record.modifiedGmt) : undefined;
+    if (record.state === 'synced' || record.state === 'voided') {
+      // Hashed only when newer: the common skip, a twin of a synced order, costs no hashing.
+      if (age === 'newer') await this.update(record.connectionId, record.orderId, judged!.snapshot());
+      return;
+    }
+    if ((record.state === 'failed' || record.state === 'creating') && age !== 'newer') return;
     await this.update(record.connectionId, record.orderId, {
       state: 'skipped',
       reason,
-      ...(newer ? snapshot : {}),
+      ...(age === 'newer' || age === 'same' ? judged!.snapshot() : {}),
     });
   }
 
@@ -107,6 +123,7 @@ export class OrderSyncRepository {
     await this.update(connectionId, orderId, { invoiceDeletedAt: new Date() });
   }
 
+  /** Failed with the reason; a create claim stays (see markSkipped). */
   async markFailed(connectionId: string, orderId: number | string, reason: string): Promise<void> {
     await this.update(connectionId, orderId, { state: 'failed', reason });
   }
@@ -150,7 +167,15 @@ export class OrderSyncRepository {
   }
 }
 
-/** Milliseconds of a WooCommerce GMT date (`2026-11-27T10:00:00`, no zone suffix). */
-function gmtMillis(date: string): number {
-  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(date) ? date : `${date}Z`);
+/**
+ * How a judged snapshot's date compares with the record's: `unknown` when the snapshot has none;
+ * a record without one is older than any snapshot.
+ */
+function snapshotAge(judged: string | null, recorded: string | null): 'newer' | 'same' | 'older' | 'unknown' {
+  const judgedMillis = gmtMillis(judged);
+  const recordedMillis = gmtMillis(recorded);
+  if (judgedMillis === undefined) return 'unknown';
+  if (recordedMillis === undefined) return 'newer';
+  const difference = judgedMillis - recordedMillis;
+  return difference > 0 ? 'newer' : difference === 0 ? 'same' : 'older';
 }

@@ -1,33 +1,36 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { canonicalHash, Decimal, decideOrderAction, InvoicePlan, isStaleSnapshot, orderContentHash, paymentIsBooked, TaxMappingError } from '@connector/accounting';
+import { canonicalHash, Decimal, InvoicePlan, isStaleSnapshot, OrderDecision, orderContentHash, paymentIsBooked, TaxMappingError } from '@connector/accounting';
 import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError, Semaphore } from '@connector/common';
 import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
-import { LOGGER, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
+import { LOGGER, PLATFORM_CONFIG, StoreClients, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderPaymentEntity, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
 import { DeletedInvoices, InvoiceDeletedInZohoError } from './deleted-invoice';
-import { existingLink } from './existing-link';
+import { decideOnLink, existingLink } from './existing-link';
 import { FOLLOW_UPS, FollowUp } from './follow-ups';
 import { currencyAndRate, InvoicePlanner, invoiceUpdate } from './invoice-planner';
 import { InFlightOrders } from './in-flight-orders';
 import { orderAuditEntry, Outcome } from './order-audit-entry';
 import { OrderDryRun } from './order-dry-run';
-import { orderIdOf, orderKey } from './order-key';
+import { namedOrderId, orderIdOf, orderKey } from './order-key';
 import { describeCheck, mayReferToDeletedRecord, RefusedRecordsCheck, withCheck } from './refused-records';
-import { JudgedSnapshot, OrderSyncRepository } from './order-sync.repository';
+import { JudgedSnapshot, OrderSyncRepository, SnapshotToJudge } from './order-sync.repository';
+import { sameSecondStaleness } from './same-second-snapshots';
 import { BookedPaymentRead, OrderPaymentsService } from '../payments/order-payments.service';
 import { RefundCreditsService } from '../refunds/refund-credits.service';
 import { bookedRate } from '../zoho/exchange-rates';
 
 /**
  * Makes the Zoho invoice match one order snapshot. The rules that keep the books right:
- * - every snapshot is judged by its content and `date_modified_gmt`, never by its topic;
+ * - every snapshot is judged by its content and `date_modified_gmt`, never by its topic; two
+ *   different snapshots of one second are told apart by the store's current one;
  * - one worker at a time per order (advisory lock), across instances;
- * - the order→invoice link is claimed (`creating`) before the create call, and a retry in that
- *   state searches Zoho by reference number first, so a lost response never doubles an invoice;
+ * - the order→invoice link is claimed (`creating`) before the create call, and every later event
+ *   of an order claimed without an invoice (whatever its state since) searches Zoho by reference
+ *   number first, so a lost response never doubles an invoice;
  * - the invoice total is the order total exactly: rounding differences travel in `adjustment`;
  * - every outcome (synced, skipped, failed, retrying) is recorded with its reason.
  */
@@ -45,6 +48,7 @@ export class OrderSyncService {
     private readonly refunds: RefundCreditsService,
     private readonly payments: OrderPaymentsService,
     private readonly deletedInvoices: DeletedInvoices,
+    private readonly stores: StoreClients,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PLATFORM_CONFIG) private readonly config: InvoiceSyncConfig,
   ) {
@@ -82,7 +86,11 @@ export class OrderSyncService {
       });
     }
     const problem = describeOrderShapeProblem(body);
-    if (problem) throw new PermanentError(`the delivery is not a WooCommerce order: ${problem}`);
+    if (problem) {
+      const error = new PermanentError(`the delivery is not a WooCommerce order: ${problem}`);
+      await this.recordInvalidDelivery(connection, event, error);
+      throw error;
+    }
     const order = body as WooOrder;
 
     // A twin of an event this process is handling now is settled at once (see InFlightOrders).
@@ -102,31 +110,53 @@ export class OrderSyncService {
     });
   }
 
+  /**
+   * A delivery that is no order (a field missing or malformed) but names one (its
+   * Connector-Resource-Id header, or the body's id): the order's record says failed with the
+   * reason and its audit trail has the failure, as for any event that cannot be processed, so it
+   * shows under Failed and in the order's story, not only as a dead letter. One naming no order
+   * has only its dead letter.
+   */
+  private async recordInvalidDelivery(connection: ConnectionEntity, event: InboundEvent, error: PermanentError): Promise<void> {
+    const orderId = namedOrderId(event);
+    if (orderId === null) return;
+    await this.underOrderLock(connection.id, orderId, async () => {
+      await this.records.touch(connection.id, orderId, null, null, event.seq);
+      await this.records.markFailed(connection.id, orderId, error.message);
+      await this.note(event, String(orderId), { action: 'sync-invoice', outcome: 'failed', message: error.message, detail: { zohoCalls: [] } });
+    });
+  }
+
   /** Under the shared limit of orders in hand (lockHolders) and the order's advisory lock. */
-  private async syncLocked(connection: ConnectionEntity, order: WooOrder, event: InboundEvent): Promise<void> {
+  private async underOrderLock(connectionId: string, orderId: number, work: () => Promise<void>): Promise<void> {
     await this.lockHolders.acquire();
     try {
-      await withAdvisoryLock(this.dataSource, orderKey(connection.id, order.id), async () => {
-        const record = await this.records.touch(connection.id, order.id, order.number ?? null, order.status, event.seq);
-        const calls = new ZohoCallLog();
-        const progress: ApplyProgress = {};
-        let outcomes: Outcome[];
-        try {
-          outcomes = await this.apply(connection, order, record, calls, event, progress);
-        } catch (error) {
-          // A follow-up that found the invoice deleted in Zoho fails the order, not just its step.
-          if (progress.invoice && !(error instanceof InvoiceDeletedInZohoError)) await this.recordFollowUpFailure(event, order, calls, error, progress.invoice, progress.step ?? FOLLOW_UPS.refunds);
-          else await this.recordFailure(event, order, record, calls, error);
-          throw error;
-        }
-        // The event's Zoho calls go with its first note (the invoice's); credit notes follow it.
-        const [first, ...rest] = outcomes;
-        await this.note(event, String(order.id), { ...first, detail: { ...first.detail, zohoCalls: calls.calls } });
-        for (const outcome of rest) await this.note(event, String(order.id), outcome);
-      });
+      await withAdvisoryLock(this.dataSource, orderKey(connectionId, orderId), work);
     } finally {
       this.lockHolders.release();
     }
+  }
+
+  /** One snapshot applied under the order's lock, its outcomes (or its failure) noted. */
+  private async syncLocked(connection: ConnectionEntity, order: WooOrder, event: InboundEvent): Promise<void> {
+    await this.underOrderLock(connection.id, order.id, async () => {
+      const record = await this.records.touch(connection.id, order.id, order.number ?? null, order.status, event.seq);
+      const calls = new ZohoCallLog();
+      const progress: ApplyProgress = {};
+      let outcomes: Outcome[];
+      try {
+        outcomes = await this.apply(connection, order, record, calls, event, progress);
+      } catch (error) {
+        // A follow-up that found the invoice deleted in Zoho fails the order, not just its step.
+        if (progress.invoice && !(error instanceof InvoiceDeletedInZohoError)) await this.recordFollowUpFailure(event, order, calls, error, progress.invoice, progress.step ?? FOLLOW_UPS.refunds);
+        else await this.recordFailure(event, order, record, calls, error);
+        throw error;
+      }
+      // The event's Zoho calls go with its first note (the invoice's); credit notes follow it.
+      const [first, ...rest] = outcomes;
+      await this.note(event, String(order.id), { ...first, detail: { ...first.detail, zohoCalls: calls.calls } });
+      for (const outcome of rest) await this.note(event, String(order.id), outcome);
+    });
   }
 
   /**
@@ -141,11 +171,16 @@ export class OrderSyncService {
     }
     const zoho = await this.zohoClients.forConnection(connection.id, calls.record);
     const record = await this.recoverLostCreate(connection, order, claimed, zoho);
-    const stale = isStaleSnapshot(order, existingLink(record));
+    const sameSecondStale = await sameSecondStaleness(order, record, () => this.stores.forConnection(connection).getOrder(order.id));
+    const stale = sameSecondStale !== undefined || isStaleSnapshot(order, existingLink(record));
     // The order's payment, read once and only by a step that may move it (an invoice rewritten or voided).
     let bookedRead: Promise<OrderPaymentEntity | undefined> | undefined;
     const booked = () => (bookedRead ??= this.payments.bookedOn(connection, order.id, record.invoiceId));
-    const { outcome, written, paymentMoved, invoiceGone } = await this.applyInvoice(connection, order, record, zoho, event, booked);
+    // A same-second snapshot that is not the store's current one is stale like an older one, and
+    // the record keeps the snapshot it has (the store's), not this one.
+    const { outcome, written, paymentMoved, invoiceGone } = sameSecondStale
+      ? await this.applyInvoice(connection, order, record, zoho, event, booked, { action: 'skip', reason: sameSecondStale })
+      : await this.applyInvoice(connection, order, record, zoho, event, booked, decideOnLink(order, existingLink(record), connectionSettings(connection).syncStatuses), judgedSnapshot(order, event));
     // An invoice deleted in Zoho takes no payment or credit note (a cancelled order's, found gone now).
     if (stale || invoiceGone || record.invoiceDeletedAt) return [outcome];
     progress.invoice = outcome;
@@ -209,11 +244,10 @@ export class OrderSyncService {
    */
   private async applyInvoice(
     connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, event: InboundEvent, booked: BookedPaymentRead,
+    decision: OrderDecision, judged?: SnapshotToJudge,
   ): Promise<{ outcome: Outcome; written?: ZohoInvoice; paymentMoved: Outcome[]; invoiceGone?: boolean }> {
-    const settings = connectionSettings(connection);
-    const decision = decideOrderAction({ order, existing: existingLink(record), syncStatuses: settings.syncStatuses });
     if (decision.action === 'skip') {
-      await this.records.markSkipped(record, decision.reason, () => snapshotOf(order, event));
+      await this.records.markSkipped(record, decision.reason, judged);
       return { outcome: { action: 'skip', outcome: 'skipped', message: decision.reason }, paymentMoved: [] };
     }
 
@@ -330,14 +364,16 @@ export class OrderSyncService {
   }
 
   /**
-   * A record still `creating` means an earlier attempt may have created the invoice and lost the
-   * answer (crash, timeout, connection reset). Before anything else is decided (update, void or a
-   * new create), Zoho is searched by the order's reference number and an invoice made since the
-   * claim that no record holds is adopted, so it is neither orphaned nor doubled (and another
-   * store's invoice of the same number is not taken for it). Costs one call, only on this rare path.
+   * A create claimed (`createClaimedAt`) without an invoice linked means an earlier attempt may have
+   * created the invoice and lost the answer (crash, timeout, connection reset), whatever the record
+   * says since: still `creating`, `failed` when its retries ran out, or `skipped` by a newer
+   * snapshot. Before anything else is decided (update, void or a new create), Zoho is searched by
+   * the order's reference number and an invoice made since the claim that no record holds is
+   * adopted, so it is neither orphaned nor doubled (and another store's invoice of the same number
+   * is not taken for it). Costs one call per event, only while a claim stands without an invoice.
    */
   private async recoverLostCreate(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient): Promise<OrderSyncEntity> {
-    if (record.state !== 'creating' || record.invoiceId) return record;
+    if (!record.createClaimedAt || record.invoiceId) return record;
     const found = await this.planner.findLostCreate(zoho, referenceOf(order), record.createClaimedAt);
     if (!found) return record;
     await this.records.adoptInvoice(connection.id, order.id, found.invoice_id, found.invoice_number ?? null, found.status ?? null);
@@ -402,4 +438,9 @@ function referenceOf(order: WooOrder): string {
  */
 function snapshotOf(order: WooOrder, event: InboundEvent): JudgedSnapshot {
   return { modifiedGmt: order.date_modified_gmt ?? null, contentHash: orderContentHash(order), bodyDigest: sha256Hex(event.raw) };
+}
+
+/** The snapshot a skip judged, hashed only if the record keeps it (see markSkipped). */
+function judgedSnapshot(order: WooOrder, event: InboundEvent): SnapshotToJudge {
+  return { modifiedGmt: order.date_modified_gmt ?? null, snapshot: () => snapshotOf(order, event) };
 }
