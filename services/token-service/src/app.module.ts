@@ -4,6 +4,7 @@ import { ZohoOAuthClient } from '@connector/zoho-books';
 import { AuditController } from './audit/audit.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { NewestOrderEvent } from './orders/newest-order-event';
 import { OrderRebook } from './orders/order-rebook.service';
 import { OrdersController } from './orders/orders.controller';
 import { EventRepublisher } from './replay/event-republisher';
@@ -44,6 +45,7 @@ export class TokenServiceModule {
         StreamReader,
         EventRepublisher,
         OrderRebook,
+        NewestOrderEvent,
         ReplaysService,
       ],
     };

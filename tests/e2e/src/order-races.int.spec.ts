@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WooOrder } from '@connector/contracts';
 import type { FakeWooStore } from '@connector/sandbox';
+import { eventually } from '@connector/testing';
 import { openShop } from './shop';
 import { OrderStoryBase, Stack } from './stack';
 
@@ -105,12 +106,20 @@ describe('order events racing each other and Zoho', () => {
     assert.ok(failedList.json.some((o: { orderId: number }) => Number(o.orderId) === order.id), 'still listed under Failed');
     assert.deepEqual(invoicesOf(order), []);
 
-    // Its dead letter, retried once Zoho takes the invoice, books it once.
+    // Retry on the order runs its newest snapshot again, not the stale one delivered last, and
+    // books it once; its dead letter is resolved by that copy.
     const letters = await stack.api('GET', `/api/dead-letters?connectionId=${connectionId}&status=open`);
     const letter = letters.json.find((l: { streamSeq: string }) => failed.streamSeqs.map(Number).includes(Number(l.streamSeq)));
-    assert.equal((await stack.api('POST', `/api/dead-letters/${letter.id}/retry`)).status, 202);
+    const retried = await stack.api('POST', `/api/connections/${connectionId}/orders/${order.id}/retry`);
+    assert.equal(retried.status, 202);
+    assert.equal(retried.json.originalSeq, Number(letter.streamSeq), 'the failed (newest) snapshot, not the stale one');
     await stack.settledOrder(connectionId, order.id, ['synced']);
     assert.equal(invoicesOf(order).length, 1);
+    // Resolved as the copy is acknowledged, just after the record says synced.
+    await eventually(async () => {
+      const resolved = await stack.api('GET', `/api/dead-letters?connectionId=${connectionId}&status=resolved`);
+      return resolved.json.some((l: { id: string }) => l.id === letter.id) || undefined;
+    });
   });
 
   for (const [failing, match] of [

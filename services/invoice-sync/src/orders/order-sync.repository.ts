@@ -1,7 +1,7 @@
+import { gmtMillis } from '@connector/accounting';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, Repository } from 'typeorm';
 import { OrderSyncEntity, OrderSyncState } from '@connector/persistence';
-import { gmtMillis } from './gmt-date';
 
 export interface SyncedInvoice {
   invoiceId: string;

@@ -1,6 +1,5 @@
-import { orderContentHash } from '@connector/accounting';
+import { gmtMillis, orderContentHash } from '@connector/accounting';
 import type { WooOrder } from '@connector/contracts';
-import { gmtMillis } from './gmt-date';
 
 /*
  * WooCommerce dates an order to the second, so two different snapshots can carry the same

@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, Injectable } from '@nestjs/comm
 import { DataSource } from 'typeorm';
 import { AuditTrail, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
 import { EventRepublisher } from '../replay/event-republisher';
+import { NewestOrderEvent } from './newest-order-event';
 
 /**
  * Books an order whose invoice was deleted in Zoho as a new invoice, when its owner asks:
@@ -14,6 +15,7 @@ export class OrderRebook {
     private readonly dataSource: DataSource,
     private readonly audit: AuditTrail,
     private readonly republisher: EventRepublisher,
+    private readonly newestEvent: NewestOrderEvent,
   ) {}
 
   async rebook(record: OrderSyncEntity): Promise<{ originalSeq: number; seq: number }> {
@@ -24,7 +26,7 @@ export class OrderRebook {
         `Order ${orderId}: rebook is only for an order whose invoice was deleted in Zoho, and ${invoice ? `its invoice ${invoice} was not found deleted` : 'it has no invoice'}; use retry instead`,
       );
     }
-    const latest = record.streamSeqs.map(Number).sort((a, b) => b - a)[0];
+    const latest = await this.newestEvent.of(record.streamSeqs);
     if (!latest) throw new BadRequestException(`Order ${orderId} has no recorded event to rebook`);
     const booked = await this.bookedWithInvoice(connectionId, orderId);
     if (booked.length > 0) {

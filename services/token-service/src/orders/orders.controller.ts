@@ -7,6 +7,7 @@ import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { EventRepublisher } from '../replay/event-republisher';
 import { ListOrdersQuery, ORDERS_PER_ANSWER } from './dto/list-orders.query';
 import { OrderRebook } from './order-rebook.service';
+import { NewestOrderEvent } from './newest-order-event';
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -20,6 +21,7 @@ export class OrdersController {
     private readonly deadLetters: DeadLetterStore,
     private readonly republisher: EventRepublisher,
     private readonly rebooks: OrderRebook,
+    private readonly newestEvent: NewestOrderEvent,
   ) {}
 
   @Get()
@@ -54,11 +56,11 @@ export class OrdersController {
 
   @Post(':orderId/retry')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Run the latest event of this order through the pipeline again' })
+  @ApiOperation({ summary: 'Run the event with the newest snapshot of this order through the pipeline again' })
   async retry(@Param('id') id: string, @Param('orderId') orderId: string) {
     await this.requireConnection(id);
     const record = await this.find(id, orderId);
-    const latest = record.streamSeqs.map(Number).sort((a, b) => b - a)[0];
+    const latest = await this.newestEvent.of(record.streamSeqs);
     if (!latest) throw new BadRequestException(`Order ${orderId} has no recorded event to retry`);
     return this.republisher.republish(latest, `retry of order ${orderId}`);
   }
