@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WooLineItem } from '@connector/contracts';
-import { itemFromLine, itemFromProduct, itemKeyForLine, matchItem, type ZohoItemCandidate } from './item-mapping';
+import { itemFromLine, itemFromProduct, itemKeyForLine, matchItem, sameSku, skuKey, type ZohoItemCandidate } from './item-mapping';
 import { fixtures } from './test-support/fixtures';
 
 function line(overrides: Partial<WooLineItem>): WooLineItem {
@@ -85,11 +85,13 @@ test('items from catalogue products and variations', () => {
   assert.equal(itemFromProduct({ ...fixtures.productVariation(), name: 'Ship Your Idea &ndash; Black' }).name, 'Ship Your Idea \u2013 Black');
 });
 
-test('matchItem: SKU first (exact, case-sensitive), then name (case-insensitive)', () => {
+test('matchItem: SKU first (ignoring case), then name (case-insensitive)', () => {
   const items: ZohoItemCandidate[] = fixtures.zohoItems().items;
   const mug = { name: 'Blue Mug 350ml', productId: 1, variationId: 0 };
   assert.deepEqual(matchItem(items, { ...mug, sku: 'MUG-BLUE-350' }), { item: items[0], matchedBy: 'sku', ambiguous: false });
-  assert.equal(matchItem(items, { ...mug, name: 'Other', sku: 'mug-blue-350' }), undefined);
+  // Zoho and WooCommerce both hold SKUs unique ignoring case: "mug-blue-350" is that item's SKU.
+  assert.deepEqual(matchItem(items, { ...mug, name: 'Other', sku: 'mug-blue-350' }), { item: items[0], matchedBy: 'sku', ambiguous: false });
+  assert.equal(matchItem(items, { ...mug, name: 'Other', sku: 'mug-blue-35' }), undefined);
   assert.equal(matchItem(items, { ...mug, name: '  blue MUG 350ml ' })?.matchedBy, 'name');
 
   const catalogue: ZohoItemCandidate[] = [
@@ -103,4 +105,20 @@ test('matchItem: SKU first (exact, case-sensitive), then name (case-insensitive)
   assert.equal(matchItem(catalogue, { sku: 'SC-10', name: 'Scarf', productId: 1, variationId: 0 }), undefined);
   assert.equal(matchItem(catalogue, { sku: 'GL-1', name: 'gloves', productId: 1, variationId: 0 })?.item.item_id, 'd');
   assert.equal(matchItem(catalogue, { name: 'Hat', productId: 1, variationId: 0 })?.ambiguous, false);
+});
+
+test('matchItem: a SKU differing only in case matches and the exact case breaks a tie', () => {
+  const items: ZohoItemCandidate[] = [
+    { item_id: 'lower', name: 'Blue Mug Deluxe', sku: 'mug-1', status: 'active' },
+    { item_id: 'upper', name: 'Blue Mug', sku: ' MUG-1 ', status: 'active' },
+    { item_id: 'stale', name: 'Mug', sku: 'Mug-1', status: 'inactive' },
+  ];
+  const key = { sku: 'MUG-1', name: 'Anything', productId: 1, variationId: 0 };
+  assert.deepEqual(matchItem(items, key), { item: items[1], matchedBy: 'sku', ambiguous: false });
+  assert.deepEqual(matchItem([items[0]!], key), { item: items[0], matchedBy: 'sku', ambiguous: false });
+  // Being active still comes first: the exact case only breaks a tie.
+  assert.equal(matchItem([items[2]!, items[0]!], { ...key, sku: 'Mug-1' })?.item.item_id, 'lower');
+  assert.equal(sameSku(' ABC ', 'abc'), true);
+  assert.equal(sameSku('', ''), false);
+  assert.equal(skuKey(' Ab-1 '), 'ab-1');
 });

@@ -169,30 +169,50 @@ function comparableName(name: string): string {
   return name.normalize('NFC').trim().toLowerCase();
 }
 
-function preferActive<T extends ZohoItemCandidate>(matches: readonly T[], matchedBy: 'sku' | 'name'): ItemMatch<T> | undefined {
+/**
+ * The form SKUs are compared in: trimmed and case-folded (`toLowerCase` is locale-independent).
+ * Zoho refuses an item whose SKU differs from another's only in case, and WooCommerce's SKU
+ * uniqueness ignores case too, so "MUG-1" and "mug-1" are one SKU on both sides.
+ */
+export function skuKey(sku: string | null | undefined): string {
+  return (sku ?? '').normalize('NFC').trim().toLowerCase();
+}
+
+/** Whether two SKUs are the same SKU (see `skuKey`); no SKU matches nothing. */
+export function sameSku(a: string | null | undefined, b: string | null | undefined): boolean {
+  const key = skuKey(a);
+  return key !== '' && key === skuKey(b);
+}
+
+/**
+ * The best of equally found items: an active one first, then (for SKUs) one whose SKU has the
+ * exact case asked for. Ambiguous when more than one is equally good.
+ */
+function bestMatch<T extends ZohoItemCandidate>(matches: readonly T[], matchedBy: 'sku' | 'name', exactSku?: string): ItemMatch<T> | undefined {
   if (matches.length === 0) return undefined;
   const active = matches.filter((item) => (item.status ?? 'active') === 'active');
-  const pool = active.length > 0 ? active : matches;
+  const fitting = active.length > 0 ? active : matches;
+  const exact = exactSku === undefined ? [] : fitting.filter((item) => (item.sku ?? '').trim() === exactSku);
+  const pool = exact.length > 0 ? exact : fitting;
   return { item: pool[0], matchedBy, ambiguous: pool.length > 1 };
 }
 
 /**
- * Finds the Zoho item for a key: by SKU (exact and case-sensitive after trimming), else by name
- * (exact, case-insensitive). A name match is refused when the item carries a different SKU: two
- * products that happen to share a name are still two products.
+ * Finds the Zoho item for a key: by SKU (trimmed, ignoring case — see `skuKey` — with the exact
+ * case preferred), else by name (exact, case-insensitive). A name match is refused when the item
+ * carries a different SKU: two products that happen to share a name are still two products.
  */
 export function matchItem<T extends ZohoItemCandidate>(candidates: readonly T[], key: ItemKey): ItemMatch<T> | undefined {
   const sku = key.sku?.trim();
   if (sku) {
-    const bySku = preferActive(candidates.filter((item) => (item.sku ?? '').trim() === sku), 'sku');
+    const bySku = bestMatch(candidates.filter((item) => sameSku(item.sku, sku)), 'sku', sku);
     if (bySku) return bySku;
   }
   const name = comparableName(key.name);
-  return preferActive(
+  return bestMatch(
     candidates.filter((item) => {
       if (comparableName(item.name) !== name) return false;
-      const itemSku = (item.sku ?? '').trim();
-      return !sku || itemSku === '' || itemSku === sku;
+      return !sku || skuKey(item.sku) === '' || sameSku(item.sku, sku);
     }),
     'name',
   );

@@ -378,6 +378,26 @@ describe('ZohoBooksClient', () => {
     assert.equal((await books.findItemsByName('Blue Mug')).length, 0);
   });
 
+  it('asks for inactive contacts and items too in every lookup that must see them (filter_by has no documented default)', async () => {
+    handler = (request) => ({ json: { code: 0, message: 'success', [request.path.endsWith('/contacts') ? 'contacts' : 'items']: [] } });
+    await books.findContactsByEmail('jane@example.test');
+    await books.findContactByName('Jane Doe');
+    await books.findItemsByName('Blue Mug');
+    await books.searchItems('MUG-1');
+    for await (const item of books.listItems()) assert.fail(`unexpected item ${item.item_id}`);
+
+    assert.deepEqual(
+      server.requests.map((request) => `${request.path} ${request.query.get('filter_by')}`),
+      [
+        '/books/v3/contacts Status.All',
+        '/books/v3/contacts Status.All',
+        '/books/v3/items Status.All',
+        '/books/v3/items Status.All',
+        '/books/v3/items Status.All',
+      ],
+    );
+  });
+
   it('drives invoice status changes and deletion', async () => {
     handler = (request) =>
       request.method === 'DELETE'

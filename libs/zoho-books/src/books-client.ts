@@ -52,6 +52,12 @@ interface Request {
 
 /** Zoho's maximum page size. */
 const PAGE_SIZE = 200;
+/**
+ * Contact and item lists take `filter_by` (specs/zoho-books.md §contacts, §items) with no
+ * documented default; Books' own screens open on active records. Lookups that must see inactive
+ * records (a name or SKU an inactive one holds is still taken) ask for all of them explicitly.
+ */
+const ALL_STATUSES = 'Status.All';
 /** Rate-limiter key for calls made without an organization id. */
 const UNSCOPED_KEY = 'unscoped';
 
@@ -113,19 +119,23 @@ export class ZohoBooksClient {
   // Contacts ----------------------------------------------------------------------------------
 
   /**
-   * Contacts whose primary email is `email`. Zoho's `email` filter is not documented as exact or
+   * Contacts whose primary email is `email`, inactive ones included (the caller prefers an active
+   * one but must see the rest). Zoho's `email` filter is not documented as exact or
    * case-insensitive, so rows are checked here, ignoring case. Email is not unique in Books.
    */
   async findContactsByEmail(email: string): Promise<ZohoContact[]> {
     const wanted = email.trim().toLowerCase();
     if (wanted === '') return [];
-    const rows = await collect(this.paginate<ZohoContact>('/contacts', 'contacts', { email: email.trim() }));
+    const rows = await collect(this.paginate<ZohoContact>('/contacts', 'contacts', { email: email.trim(), filter_by: ALL_STATUSES }));
     return rows.filter((contact) => contact.email?.trim().toLowerCase() === wanted);
   }
 
-  /** The contact named exactly `name` (an exact-case match wins over one differing only in case). */
+  /**
+   * The contact named exactly `name` (an exact-case match wins over one differing only in case),
+   * inactive or not: it is asked for when Zoho refuses the name as taken, which an inactive one does.
+   */
   async findContactByName(name: string): Promise<ZohoContact | undefined> {
-    const rows = await collect(this.paginate<ZohoContact>('/contacts', 'contacts', { contact_name: name }));
+    const rows = await collect(this.paginate<ZohoContact>('/contacts', 'contacts', { contact_name: name, filter_by: ALL_STATUSES }));
     return bestNameMatch(rows, name, (contact) => contact.contact_name);
   }
 
@@ -144,22 +154,22 @@ export class ZohoBooksClient {
 
   // Items -------------------------------------------------------------------------------------
 
-  /** Items named `name`, compared ignoring case and surrounding spaces. */
+  /** Items named `name`, compared ignoring case and surrounding spaces; inactive ones too (they hold the name). */
   async findItemsByName(name: string): Promise<ZohoItem[]> {
     const wanted = name.trim().toLowerCase();
-    const rows = await collect(this.paginate<ZohoItem>('/items', 'items', { name: name.trim() }));
+    const rows = await collect(this.paginate<ZohoItem>('/items', 'items', { name: name.trim(), filter_by: ALL_STATUSES }));
     return rows.filter((item) => item.name.trim().toLowerCase() === wanted);
   }
 
-  /** Zoho's free-text item search (name or description); the first page, at most 200 items. */
+  /** Zoho's free-text item search (name or description), inactive items too; the first page, at most 200 items. */
   async searchItems(text: string): Promise<ZohoItem[]> {
-    const response = await this.send('GET', '/items', { query: { search_text: text, page: '1', per_page: String(PAGE_SIZE) } });
+    const response = await this.send('GET', '/items', { query: { search_text: text, filter_by: ALL_STATUSES, page: '1', per_page: String(PAGE_SIZE) } });
     return listOf<ZohoItem>(response, 'items', 'GET /items');
   }
 
-  /** All items, fetched page by page as the iteration proceeds. */
+  /** All items, inactive ones too, fetched page by page as the iteration proceeds. */
   listItems(): AsyncIterable<ZohoItem> {
-    return this.paginate<ZohoItem>('/items', 'items');
+    return this.paginate<ZohoItem>('/items', 'items', { filter_by: ALL_STATUSES });
   }
 
   async getItem(itemId: string): Promise<ZohoItem> {

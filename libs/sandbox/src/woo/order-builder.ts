@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Decimal } from '../decimal/decimal';
 import { randomAlnum } from '../http/random-tokens';
+import { attributeKey } from './attribute-key';
 import { computeOrderTotals } from './order-totals';
 import { activePrice } from './product-json';
 import type { FakeOrderInput, FakeOrderLineInput } from './store-inputs';
@@ -129,8 +130,8 @@ function resolveLine(state: WooStoreState, input: FakeOrderLineInput, index: num
 
 function lineName(line: ResolvedLine): string {
   if (line.input.name) return line.input.name;
-  if (!line.variation) return line.product.name;
-  return `${line.product.name} - ${line.variation.variationAttributes.map((a) => a.option).join(', ')}`;
+  // WooCommerce names the line after the product or variation as it is titled (see `variationTitle`).
+  return (line.variation ?? line.product).name;
 }
 
 function resolveCustomer(
@@ -197,7 +198,7 @@ export function applyComposition(state: WooStoreState, order: OrderRecord, comp:
       taxes: t.taxes.map((tax) => ({ id: tax.rateId, total: tax.total, subtotal: tax.subtotal ?? Decimal.ZERO })),
       meta: (line.variation?.variationAttributes ?? []).map((attribute) => ({
         id: state.nextMetaId(),
-        key: attribute.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-'),
+        key: attributeKey(attribute.name),
         value: attribute.option,
         display_key: attribute.name,
         display_value: attribute.option,

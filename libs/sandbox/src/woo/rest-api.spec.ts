@@ -124,6 +124,27 @@ describe('fake WooCommerce REST API', () => {
     assert.deepEqual(one.body.attributes, [{ id: 0, name: 'Size', option: 'M' }]);
   });
 
+  it('titles variations as WooCommerce does: like the parent beyond two attributes or with a two-word one; SKUs unique ignoring case', async () => {
+    const titled = (name: string, attributes: Record<string, string>) => {
+      const product = woo.createVariableProduct({
+        name,
+        attributes: Object.entries(attributes).map(([attribute, option]) => ({ name: attribute, options: [option] })),
+        variations: [{ regularPrice: '10', attributes }],
+      });
+      return product.variations[0]!;
+    };
+    assert.equal(titled('Cap', { Color: 'Red' }).name, 'Cap - Red');
+    assert.equal(titled('Scarf', { Color: 'Red', Size: 'M' }).name, 'Scarf - Red, M');
+    assert.equal(titled('Mütze', { Farbe: 'Rot', Größe: 'M' }).name, 'Mütze - Rot, M', 'one word, accents or not');
+    assert.equal(titled('Coat', { 'Fit Type': 'Slim', Size: 'M' }).name, 'Coat');
+    assert.equal(titled('Belt', { 'Fit Type': 'Slim' }).name, 'Belt - Slim', 'a single attribute is always named');
+    const hoodie = titled('Hoodie', { Color: 'Red', Size: 'M', Fit: 'Slim' });
+    assert.equal(hoodie.name, 'Hoodie');
+    const order = woo.createOrder({ lineItems: [{ productId: hoodie.parent_id, variationId: hoodie.id, quantity: 1 }] });
+    assert.equal(order.line_items[0]!.name, 'Hoodie', 'the order line carries the variation title');
+    assert.throws(() => woo.createProduct({ name: 'Other Mug', sku: 'mug-blue', regularPrice: '1' }), /SKU mug-blue is already used/);
+  });
+
   it('honours _fields and answers unknown routes with rest_no_route', async () => {
     const res = await wooRequest(woo, 'GET', '/orders?per_page=1&_fields=id,total');
     assert.deepEqual(Object.keys(res.body[0]), ['id', 'total']);

@@ -1,4 +1,5 @@
 import { Decimal } from '../decimal/decimal';
+import { attributeKey } from './attribute-key';
 import { billingFrom, shippingFrom } from './order-builder';
 import type { FakeCustomerInput, FakeCustomerPatch, FakeProductInput, FakeVariableProductInput, Money } from './store-inputs';
 import type { CustomerRecord, ProductRecord } from './store-records';
@@ -29,11 +30,24 @@ function uniqueSlug(state: WooStoreState, name: string): string {
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
+/** WooCommerce checks SKU uniqueness in MySQL, whose collation ignores case: "MUG-1" takes "mug-1". */
 function assertUniqueSku(state: WooStoreState, sku: string, exceptId?: number): void {
   if (sku === '') return;
   for (const product of state.products.values()) {
-    if (product.id !== exceptId && product.sku === sku) throw new Error(`SKU ${sku} is already used by product ${product.id}`);
+    if (product.id !== exceptId && product.sku.toLowerCase() === sku.toLowerCase()) throw new Error(`SKU ${sku} is already used by product ${product.id}`);
   }
+}
+
+/**
+ * A variation's title as WooCommerce generates it (`generate_product_title` of its variation data
+ * store): "Parent - Red, M", except that the attributes are left out, so the variation is named
+ * exactly like its parent, when it has 3 or more attributes, or 2 or more and one's key holds a
+ * hyphen (an attribute name of two words, "Fit Type" → `fit-type`).
+ */
+function variationTitle(parentName: string, attributeNames: readonly string[], options: readonly string[]): string {
+  const withAttributes = attributeNames.length < 3 && (attributeNames.length < 2 || !attributeNames.some((name) => attributeKey(name).includes('-')));
+  const suffix = withAttributes ? options.filter((option) => option !== '').join(', ') : '';
+  return suffix ? `${parentName} - ${suffix}` : parentName;
 }
 
 function categories(names: string[] = []): ProductRecord['categories'] {
@@ -137,8 +151,8 @@ export function variableProduct(state: WooStoreState, input: FakeVariableProduct
   const variations = input.variations.map((v): ProductRecord => {
     const sku = v.sku ?? '';
     assertUniqueSku(state, sku);
-    if (sku !== '' && (seenSkus.has(sku) || sku === parentSku)) throw new Error(`duplicate SKU ${sku}`);
-    if (sku !== '') seenSkus.add(sku);
+    if (sku !== '' && (seenSkus.has(sku.toLowerCase()) || sku.toLowerCase() === parentSku.toLowerCase())) throw new Error(`duplicate SKU ${sku}`);
+    if (sku !== '') seenSkus.add(sku.toLowerCase());
     for (const [name, option] of Object.entries(v.attributes)) {
       const attribute = input.attributes.find((a) => a.name === name);
       if (!attribute || !attribute.options.includes(option)) throw new Error(`variation attribute ${name}=${option} is not an option of ${input.name}`);
@@ -150,7 +164,8 @@ export function variableProduct(state: WooStoreState, input: FakeVariableProduct
       ...baseProduct(now),
       id: state.nextPostId(),
       type: 'variation',
-      name: `${input.name} - ${variationAttributes.map((a) => a.option).join(', ')}`,
+      // Every attribute of the parent is one of its variations' attributes (unset ones mean "any").
+      name: variationTitle(input.name, input.attributes.map((a) => a.name), variationAttributes.map((a) => a.option)),
       slug: `${parent.slug}-${variationAttributes.map((a) => slugify(a.option)).join('-')}`,
       sku,
       regularPrice: priceText(v.regularPrice),

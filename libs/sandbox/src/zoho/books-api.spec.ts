@@ -239,6 +239,17 @@ describe('fake Zoho Books API', () => {
       }
     });
 
+    it('lists only active contacts and items unless filter_by asks for others', async () => {
+      const item = (await books.post('/items', { name: 'Retired Kettle', rate: 20, sku: 'KET-OLD' })).body.item.item_id;
+      const contact = (await books.post('/contacts', { contact_name: 'Retired Customer' })).body.contact.contact_id;
+      assert.equal((await books.post(`/items/${item}/inactive`, {})).status, 200);
+      assert.equal((await books.post(`/contacts/${contact}/inactive`, {})).status, 200);
+      const items = async (query: Record<string, string>) => (await books.get('/items', { name: 'Retired Kettle', ...query })).body.items.length;
+      const contacts = async (query: Record<string, string>) => (await books.get('/contacts', { contact_name: 'Retired Customer', ...query })).body.contacts.length;
+      assert.deepEqual([await items({}), await items({ filter_by: 'Status.Active' }), await items({ filter_by: 'Status.All' }), await items({ filter_by: 'Status.Inactive' })], [0, 0, 1, 1]);
+      assert.deepEqual([await contacts({}), await contacts({ filter_by: 'Status.All' }), await contacts({ filter_by: 'Status.Inactive' })], [0, 1, 1]);
+    });
+
     it('paginates with page_context', async () => {
       for (let i = 0; i < 5; i++) await books.post('/items', { name: `Page Item ${i}`, rate: i + 1 });
       const page = await books.get('/items', { name_startswith: 'Page Item', per_page: '2', page: '2' });

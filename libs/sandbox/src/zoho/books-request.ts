@@ -160,6 +160,16 @@ export function sortOrder(query: URLSearchParams, fallback: 'A' | 'D'): 'A' | 'D
   return fallback;
 }
 
+/**
+ * The contact and item lists' `filter_by` when none is sent. Zoho documents the parameter but no
+ * default (specs/zoho-books.md §contacts, §items), and Books' own screens open on active records:
+ * the fake takes the strictest plausible default, so a lookup that needs inactive records but
+ * forgets to ask for `Status.All` misses them here, in tests, rather than in production.
+ */
+export function statusFilter(query: URLSearchParams): string {
+  return query.get('filter_by') ?? 'Status.Active';
+}
+
 /** Text filters with Zoho's `<field>`, `<field>_startswith`, `<field>_contains` variants (case-insensitive). */
 export function textFilterMatches(query: URLSearchParams, field: string, value: string): boolean {
   const lower = value.toLowerCase();

@@ -12,6 +12,7 @@ import {
   readString,
   sortOrder,
   success,
+  statusFilter,
   textFilterMatches,
   type BooksContext,
   type BooksResult,
@@ -208,7 +209,7 @@ export const contactHandlers = {
 
   list(ctx: BooksContext): BooksResult {
     const q = ctx.query;
-    const filterBy = q.get('filter_by') ?? 'Status.All';
+    const filterBy = statusFilter(q);
     const search = q.get('search_text')?.toLowerCase();
     const type = q.get('contact_type');
     let rows = [...ctx.org.contacts.values()].filter((contact) => {

@@ -9,6 +9,7 @@ import {
   readDecimal,
   readString,
   sortOrder,
+  statusFilter,
   success,
   textFilterMatches,
   timestamp,
@@ -147,7 +148,7 @@ export const itemHandlers = {
 
   list(ctx: BooksContext): BooksResult {
     const q = ctx.query;
-    const filterBy = q.get('filter_by') ?? 'Status.All';
+    const filterBy = statusFilter(q);
     const search = q.get('search_text')?.toLowerCase();
     const taxId = q.get('tax_id');
     let rows = [...ctx.org.items.values()].filter((item) => {

@@ -6,6 +6,8 @@ import { DecisionAudit, StoreClients, ZohoCallLog, ZohoClientFactory } from '@co
 import { ConnectionEntity, ConnectionStore, isUuid, withAdvisoryLock } from '@connector/persistence';
 import { ItemIdentity, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository, linkKey } from './item-links.repository';
+import { movesLinkByNameOnly } from './name-match';
+import { distinctFromSiblings } from './sibling-variations';
 import { storeCatalog } from './store-catalog';
 import { classifyZohoFailure } from './zoho-failures';
 import { ZohoItemIndex } from './zoho-item-index';
@@ -25,8 +27,9 @@ interface Tally {
 /**
  * Resolves a store's whole catalogue up front: every product and variation (REST v3, 100 per
  * page) against every Zoho item (200 per page, paced by the shared rate limiter), SKU first, then
- * name. Matches are linked; the rest are stored without an item so they show as unmapped, and
- * get one on their first order. Nothing is created in Zoho here.
+ * name. Matches are linked, except that a name alone never moves a link whose item still exists;
+ * the rest are stored without an item so they show as unmapped, and get one on their first
+ * order. Nothing is created in Zoho here.
  */
 @Injectable()
 export class CatalogImportService {
@@ -80,7 +83,8 @@ export class CatalogImportService {
   }
 
   /** Links one product or variation if Zoho has its item; true when it has an item afterwards. */
-  private async resolve(connectionId: string, identity: ItemIdentity, items: ZohoItemIndex, existing: ItemLink | undefined, listedAt: Date): Promise<boolean> {
+  private async resolve(connectionId: string, listed: ItemIdentity, items: ZohoItemIndex, existing: ItemLink | undefined, listedAt: Date): Promise<boolean> {
+    const identity = await distinctFromSiblings(this.links, connectionId, listed);
     const decide = (action: string, outcome: 'ok' | 'skipped', message: string, detail: Record<string, unknown> = {}) =>
       this.audit.record({ connectionId, resourceId: resourceIdOf(identity), action, outcome, message, detail: { sku: identity.sku ?? null, name: identity.name, ...detail } });
 
@@ -90,6 +94,12 @@ export class CatalogImportService {
       return existing.zohoItemId !== null;
     }
     const match = items.match(identity);
+    const linked = existing?.zohoItemId;
+    if (match && linked && movesLinkByNameOnly(linked, match) && items.has(linked)) {
+      await this.links.saveDetails(connectionId, identity);
+      await decide('keep-link', 'ok', `keeps Zoho item ${linked}; Zoho item ${match.item.item_id} only has the same name`, { nameMatch: match.item.item_id });
+      return true;
+    }
     if (match) {
       const link = await this.links.saveLink(connectionId, identity, match.item.item_id, match.matchedBy);
       await decide('match-item', 'ok', `Zoho item ${link.zohoItemId} by ${match.matchedBy}${match.ambiguous ? ' (several fitted; the first active one was taken)' : ''}`, { matchedBy: match.matchedBy, ambiguous: match.ambiguous });

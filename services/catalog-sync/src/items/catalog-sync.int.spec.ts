@@ -33,6 +33,16 @@ describe('catalog-sync against real NATS and PostgreSQL with a fake Zoho', () =>
       assert.doesNotMatch(JSON.stringify(audit), /oauthtoken|access_token|1000\./i, 'no token in the audit trail');
     });
 
+    test('a Zoho item whose SKU differs only in case is the product\'s item: linked by SKU, nothing created', async () => {
+      const connection = await harness.connect();
+      const existing = await connection.books.createItem({ name: 'Blue Mug Deluxe', rate: 12, sku: 'mug-1' });
+      const mark = harness.zoho.mark();
+      const line = productLine({ productId: 11, sku: 'MUG-1', name: 'Blue Mug' });
+      assert.deepEqual((await harness.ensureItems(connection, [line])).items[line.key], { itemId: existing.item_id, source: 'sku' });
+      assert.deepEqual(creates(harness.zohoCallsSince(mark, connection)), [], 'no POST /items (Zoho would refuse the SKU)');
+      assert.deepEqual(harness.zoho.items(connection.orgId).map((item) => item.item_id), [existing.item_id]);
+    });
+
     test('matches by name when the product has no SKU', async () => {
       const connection = await harness.connect();
       const existing = await connection.books.createItem({ name: 'Tea Towel', rate: 5 });

@@ -1,4 +1,4 @@
-import { cleanSku, cleanText, ItemKey, itemFromProduct, truncateText, ZOHO_FIELD_LIMITS } from '@connector/accounting';
+import { cleanSku, cleanText, ItemKey, itemFromProduct, skuKey, truncateText, ZOHO_FIELD_LIMITS } from '@connector/accounting';
 import { PermanentError } from '@connector/common';
 import type { ItemRequestLine, WooProduct, WooVariation } from '@connector/contracts';
 
@@ -91,11 +91,12 @@ export function resourceIdOf(identity: Pick<ItemIdentity, 'productId' | 'variati
 
 /**
  * Advisory-lock key: everything that could become the same Zoho item (same SKU, or same name
- * when there is no SKU) resolves one at a time, so concurrent orders create it once.
+ * when there is no SKU; SKUs differing only in case are one SKU) resolves one at a time, so
+ * concurrent orders create it once.
  */
 export function itemLockKey(connectionId: string, identity: ItemIdentity): string {
   return identity.sku
-    ? `item:${connectionId}:sku:${identity.sku}`
+    ? `item:${connectionId}:sku:${skuKey(identity.sku)}`
     : `item:${connectionId}:name:${identity.name.normalize('NFC').toLowerCase()}`;
 }
 

@@ -51,11 +51,11 @@ export class ItemLinksRepository {
     }));
   }
 
-  /** A Zoho item another product with the identity's SKU already uses (SKUs are unique in a store). */
+  /** A Zoho item another product with the identity's SKU already uses (SKUs are unique in a store, ignoring case). */
   async itemOfOtherProductWithSku(connectionId: string, identity: ItemIdentity & { sku: string }): Promise<string | undefined> {
     const rows: Array<{ zoho_item_id: string }> = await this.dataSource.query(
       `SELECT zoho_item_id FROM item_links
-        WHERE connection_id = $1 AND sku = $2 AND zoho_item_id IS NOT NULL AND product_id > 0
+        WHERE connection_id = $1 AND lower(sku) = lower($2) AND zoho_item_id IS NOT NULL AND product_id > 0
           AND (product_id, variation_id) <> ($3, $4)
         ORDER BY pinned DESC, updated_at ASC LIMIT 1`,
       [connectionId, identity.sku, identity.productId, identity.variationId],

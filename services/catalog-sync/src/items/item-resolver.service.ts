@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PermanentError } from '@connector/common';
+import { sameSku } from '@connector/accounting';
 import { EnsureItemsReply, EnsureItemsRequest, ItemRequestLine, RefusedRecordState } from '@connector/contracts';
 import { DecisionAudit, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionStore, isUuid, ItemMatch as LinkMatch, KeyedAdvisoryLocks } from '@connector/persistence';
@@ -7,6 +8,7 @@ import type { ZohoBooksClient } from '@connector/zoho-books';
 import { identityOfLine, isDeletedProduct, ItemIdentity, itemLockKey, resourceIdOf, sameItemKey, withDistinctName } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
 import { newItemPayload } from './new-item-payload';
+import { distinctFromSiblings } from './sibling-variations';
 import { classifyZohoFailure, isRecordRefusal } from './zoho-failures';
 import { itemInZoho, lookUpAfterRefusedCreate, searchZohoItem } from './zoho-item-search';
 
@@ -163,7 +165,7 @@ export class ItemResolverService {
     try {
       const known = await this.storedLink(connectionId, requested);
       if (known?.zohoItemId) return { itemId: known.zohoItemId, source: known.pinned ? 'pinned' : 'link', identity: requested, reason: 'stored link' };
-      const identity = await this.distinctFromSiblings(connectionId, requested);
+      const identity = await distinctFromSiblings(this.links, connectionId, requested);
       const shared = identity.sku ? await this.links.itemOfOtherProductWithSku(connectionId, { ...identity, sku: identity.sku }) : undefined;
       if (shared) return { itemId: shared, source: 'sku', identity, reason: `another product with SKU ${identity.sku} uses it` };
       const found = await searchZohoItem(await this.zohoClients.forConnection(connectionId, new ZohoCallLog().record), identity);
@@ -180,7 +182,7 @@ export class ItemResolverService {
     if (linked?.zohoItemId) {
       return { itemId: linked.zohoItemId, source: linked.pinned ? 'pinned' : 'link', identity: requested, reason: 'linked meanwhile by another worker' };
     }
-    const identity = await this.distinctFromSiblings(connectionId, requested);
+    const identity = await distinctFromSiblings(this.links, connectionId, requested);
     if (identity.sku) {
       const shared = await this.links.itemOfOtherProductWithSku(connectionId, { ...identity, sku: identity.sku });
       if (shared) return this.link(connectionId, identity, shared, 'sku', `another product with SKU ${identity.sku} uses it`);
@@ -211,13 +213,6 @@ export class ItemResolverService {
     }
   }
 
-  /** A variation without SKU named like a sibling variation must not share the sibling's item. */
-  private async distinctFromSiblings(connectionId: string, identity: ItemIdentity): Promise<ItemIdentity> {
-    if (identity.variationId === 0 || identity.sku) return identity;
-    if (!(await this.links.siblingHasName(connectionId, identity))) return identity;
-    return withDistinctName(identity) ?? identity;
-  }
-
   private storedLink(connectionId: string, identity: ItemIdentity) {
     return isDeletedProduct(identity) ? Promise.resolve(undefined) : this.links.find(connectionId, identity.productId, identity.variationId);
   }
@@ -239,7 +234,7 @@ function sourceOf(matchedBy: LinkMatch): Source {
 
 /** Whether a line uses a pinned link: its own, or another product's with its SKU. */
 function resolvesTo(line: ItemIdentity, link: ItemLink): boolean {
-  return (line.productId === link.productId && line.variationId === link.variationId) || (line.sku !== undefined && line.sku === link.sku);
+  return (line.productId === link.productId && line.variationId === link.variationId) || sameSku(line.sku, link.sku);
 }
 
 /** Says what to do in the words of the CLI (the admin API's `PUT …/products/{productId}` and `DELETE …/pin` do the same). */

@@ -7,15 +7,18 @@ import { ConnectionStore, KeyedAdvisoryLocks } from '@connector/persistence';
 import type { CatalogSyncConfig } from '../catalog-sync.config';
 import { identityOfProduct, ItemIdentity, itemLockKey, isSellable, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
+import { movesLinkByNameOnly } from './name-match';
+import { distinctFromSiblings } from './sibling-variations';
 import { classifyZohoFailure } from './zoho-failures';
-import { linkedItemHasSku, searchZohoItem } from './zoho-item-search';
+import { itemInZoho, linkedItemHasSku, searchZohoItem } from './zoho-item-search';
 
 type Outcome = Pick<AuditDecision, 'action' | 'outcome' | 'message' | 'detail'>;
 
 /**
  * Keeps a product's link current when the store reports a change: its SKU and name are stored,
  * and its item is resolved again (SKU, then name) when those changed or it has none; an item
- * linked before is kept while it still has the product's SKU. Missing items are not created
+ * linked before is kept while it still has the product's SKU, and is never replaced by one that
+ * only has the product's name while it still exists. Missing items are not created
  * here; the product's first order does that, as for the catalogue import.
  */
 @Injectable()
@@ -63,8 +66,9 @@ export class ProductRefreshService {
     }
   }
 
-  private async refresh(connectionId: string, identity: ItemIdentity, calls: ZohoCallLog): Promise<Outcome> {
-    const before = await this.links.find(connectionId, identity.productId, identity.variationId);
+  private async refresh(connectionId: string, listed: ItemIdentity, calls: ZohoCallLog): Promise<Outcome> {
+    const before = await this.links.find(connectionId, listed.productId, listed.variationId);
+    const identity = await distinctFromSiblings(this.links, connectionId, listed);
     const stored = await this.links.saveDetails(connectionId, identity);
     const detail = { sku: identity.sku ?? null, name: identity.name, previous: before ? { sku: before.sku, name: before.name, itemId: before.zohoItemId } : null };
     if (stored.pinned) {
@@ -79,6 +83,9 @@ export class ProductRefreshService {
     }
     const zoho = await this.zohoClients.forConnection(connectionId, calls.record);
     const found = await searchZohoItem(zoho, identity);
+    if (found && stored.zohoItemId && movesLinkByNameOnly(stored.zohoItemId, found) && (await itemInZoho(zoho, stored.zohoItemId))) {
+      return { action: 'refresh-link', outcome: 'ok', message: `keeps Zoho item ${stored.zohoItemId}; Zoho item ${found.item.item_id} only has the same name`, detail };
+    }
     if (found) return this.linked(connectionId, identity, found.item.item_id, found.matchedBy, `found in Zoho by ${found.matchedBy}`, detail);
     if (stored.zohoItemId && stored.matchedBy === 'created') {
       return { action: 'refresh-link', outcome: 'ok', message: `no other Zoho item fits; keeps the item created for it (${stored.zohoItemId})`, detail };

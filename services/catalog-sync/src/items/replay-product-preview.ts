@@ -6,14 +6,17 @@ import { DecisionAudit, ZohoCallLog, ZohoClientFactory } from '@connector/platfo
 import { ConnectionStore } from '@connector/persistence';
 import { identityOfProduct, isSellable, ItemIdentity, resourceIdOf } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
+import { movesLinkByNameOnly } from './name-match';
+import { distinctFromSiblings } from './sibling-variations';
 import { classifyZohoFailure } from './zoho-failures';
-import { linkedItemHasSku, searchZohoItem } from './zoho-item-search';
+import { itemInZoho, linkedItemHasSku, searchZohoItem } from './zoho-item-search';
 
 /**
  * A product event in a replay dry run. `ProductRefreshService` never writes to Zoho, only to the
  * product → item mapping, so the dry run reports the mapping change it would make (link, unlink,
- * new SKU or name), resolving the item the same way (pinned, kept, SKU of another product, Zoho by
- * SKU then name, kept when created for it or when it still has the SKU), and changes nothing.
+ * new SKU or name), resolving the item the same way (a variation named like a sibling told apart,
+ * pinned, kept, SKU of another product, Zoho by SKU then name but never a name-only match over an
+ * item that still exists, kept when created for it or when it still has the SKU), and changes nothing.
  */
 @Injectable()
 export class ProductReplayPreview {
@@ -30,9 +33,10 @@ export class ProductReplayPreview {
     if (typeof body?.id !== 'number') throw new PermanentError(`the ${event.topic} delivery is not a WooCommerce product (no numeric id)`);
     if (event.event === 'deleted' || !isSellable(body as WooProduct)) return;
 
-    const identity = identityOfProduct(body as WooProduct);
-    const key = `item:${event.connectionId}:${identity.productId}:${identity.variationId}`;
-    const before = (dryRun.simulated.get(key) as ItemLink | undefined) ?? (await this.links.find(event.connectionId, identity.productId, identity.variationId));
+    const listed = identityOfProduct(body as WooProduct);
+    const key = `item:${event.connectionId}:${listed.productId}:${listed.variationId}`;
+    const before = (dryRun.simulated.get(key) as ItemLink | undefined) ?? (await this.links.find(event.connectionId, listed.productId, listed.variationId));
+    const identity = await distinctFromSiblings(this.links, event.connectionId, listed);
     const target = await this.itemFor(event.connectionId, identity, before).catch((error) => {
       throw classifyZohoFailure(error);
     });
@@ -68,6 +72,9 @@ export class ProductReplayPreview {
     if (shared) return { itemId: shared, matchedBy: 'sku', reason: `another product with SKU ${identity.sku} uses it` };
     const zoho = await this.zohoClients.forConnection(connectionId, new ZohoCallLog().record);
     const found = await searchZohoItem(zoho, identity);
+    if (found && before?.zohoItemId && movesLinkByNameOnly(before.zohoItemId, found) && (await itemInZoho(zoho, before.zohoItemId))) {
+      return { itemId: before.zohoItemId, matchedBy: before.matchedBy, reason: `Zoho item ${found.item.item_id} only has the same name` };
+    }
     if (found) return { itemId: found.item.item_id, matchedBy: found.matchedBy, reason: `found in Zoho by ${found.matchedBy}` };
     if (before?.zohoItemId && before.matchedBy === 'created') return { itemId: before.zohoItemId, matchedBy: 'created', reason: 'the item created for it' };
     if (before?.zohoItemId && (await linkedItemHasSku(zoho, before.zohoItemId, identity))) {

@@ -75,6 +75,14 @@ describe('catalog-sync when Zoho search_text does not match SKUs', () => {
     assert.equal(harness.zoho.items(connection.orgId).length, 1);
   });
 
+  test('an item holding the SKU in another case is found after the refused create, not reported as a permanent failure', async () => {
+    const connection = await harness.connect();
+    const existing = harness.zoho.createItem(connection.orgId, { name: 'Blue Mug (old listing)', rate: 12, sku: 'mug-1' });
+    const line = productLine({ productId: 11, sku: 'MUG-1', name: 'Blue Mug' });
+    assert.deepEqual((await harness.ensureItems(connection, [line])).items[line.key], { itemId: existing.item_id, source: 'sku' });
+    assert.deepEqual(harness.zoho.items(connection.orgId).map((item) => item.item_id), [existing.item_id], 'no second item');
+  });
+
   test('a name held by an item with another SKU gets a distinct item, whatever words the refusal used', async () => {
     const connection = await harness.connect();
     harness.zoho.createItem(connection.orgId, { name: 'Canvas Bag', rate: 15, sku: 'BAG-OLD' });

@@ -1,4 +1,4 @@
-import { ItemMatch, matchItem } from '@connector/accounting';
+import { ItemMatch, matchItem, skuKey } from '@connector/accounting';
 import type { ZohoBooksClient, ZohoItem } from '@connector/zoho-books';
 import type { ItemIdentity } from './item-identity';
 
@@ -33,14 +33,15 @@ export class ZohoItemIndex {
 
   match(identity: ItemIdentity): ItemMatch<ZohoItem> | undefined {
     const candidates = new Set<ZohoItem>(this.byName.get(nameKey(identity.name)) ?? []);
-    const sku = identity.sku?.trim();
+    const sku = skuKey(identity.sku);
     for (const item of (sku && this.bySku.get(sku)) || []) candidates.add(item);
     return matchItem([...candidates], identity);
   }
 
   private add(item: ZohoItem): void {
     this.ids.add(item.item_id);
-    const sku = (item.sku ?? '').trim();
+    // Keyed ignoring case, as `matchItem` compares SKUs (and Zoho holds them unique).
+    const sku = skuKey(item.sku);
     if (sku) push(this.bySku, sku, item);
     push(this.byName, nameKey(item.name), item);
   }

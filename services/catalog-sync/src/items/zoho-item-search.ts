@@ -40,8 +40,8 @@ export async function lookUpAfterRefusedCreate(zoho: ZohoBooksClient, identity: 
 }
 
 /**
- * Whether the item a link points at still carries the identity's SKU (compared exactly, as
- * `matchItem` does). One GET keeps a correct SKU link of a product renamed in the store, which
+ * Whether the item a link points at still carries the identity's SKU (compared as `matchItem`
+ * does, ignoring case). One GET keeps a correct SKU link of a product renamed in the store, which
  * a search may not find again: `search_text` need not cover SKUs.
  */
 export async function linkedItemHasSku(zoho: ZohoBooksClient, itemId: string, identity: ItemIdentity): Promise<boolean> {
