@@ -36,6 +36,27 @@ export function backoffDelay(
   return Math.round(Math.max(jittered, Math.min(floorMs, policy.maxDelayMs * 4)));
 }
 
+/**
+ * The longest one wait for a rate-limit block may last: Zoho's daily quota resets within a day,
+ * so a longer hint is a misread header, and retrying after it costs only one more probe.
+ */
+export const MAX_BLOCK_WAIT_MS = 25 * 60 * 60_000;
+
+/** Jitter added to a block wait: a tenth of it, at most a minute, so held events don't all return at once. */
+const BLOCK_WAIT_JITTER_MAX_MS = 60_000;
+
+/**
+ * Delay before retrying a call refused because its rate limit or quota is blocked for
+ * `retryAfterMs`: the whole block in one wait (retrying inside it only meets the block again),
+ * plus a little jitter, bounded by MAX_BLOCK_WAIT_MS. Unlike backoffDelay's floor it is not capped
+ * at the retry curve's scale: a daily-quota block lasts hours.
+ */
+export function blockWaitDelay(retryAfterMs: number, random: () => number = Math.random): number {
+  const blockMs = Math.max(0, retryAfterMs);
+  const jitterMs = Math.min(blockMs / 10, BLOCK_WAIT_JITTER_MAX_MS) * random();
+  return Math.round(Math.min(blockMs + jitterMs, MAX_BLOCK_WAIT_MS));
+}
+
 /** Parses an HTTP Retry-After header (seconds or HTTP date) into milliseconds. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;

@@ -57,7 +57,11 @@ export interface DurableConsumerOptions {
   filterSubject: string;
   /** Time a message may be held before redelivery; handlers extend it with working(). */
   ackWaitMs: number;
-  /** Bound on un-acked messages across all instances sharing the durable. */
+  /**
+   * Bound on un-acked messages across all instances sharing the durable. Events put back with a
+   * delay (nak) count until they settle: at the bound JetStream delivers nothing to anyone, so it
+   * must exceed what one blocked connection can hold back.
+   */
   maxAckPending: number;
   description?: string;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PermanentError, TransientError } from '@connector/common';
-import { settle, settleUnsettled } from './settle-policy';
+import { BLOCK_WAIT_DELIVERIES, settle, settleUnsettled } from './settle-policy';
 
 const settings = { backoff: { initialDelayMs: 1000, maxDelayMs: 60_000, multiplier: 2, jitter: 0 }, maxDeliver: 5 };
 
@@ -44,4 +44,47 @@ test('a delivery past the last one is dead-lettered before the handler runs, say
   const s = settleUnsettled(6, settings);
   assert.equal(s?.kind, 'dead-letter');
   assert.match((s as { reason: string }).reason, /delivered 6 times of 5: the handler never settled its earlier deliveries \(the process crashed or timed out\)/);
+});
+
+const HOUR = 60 * 60_000;
+const service = { backoff: { initialDelayMs: 2_000, maxDelayMs: 10 * 60_000, multiplier: 2, jitter: 1 }, maxDeliver: 20, blockWaitDeliveries: BLOCK_WAIT_DELIVERIES };
+const dailyQuotaBlock = (retryAfterMs: number) =>
+  new TransientError('Zoho rate-limited organization 1 (429)', { code: 'rate_limited', retryAfterMs });
+
+test('a daily-quota block waits out the whole block in one retry, not the retry curve\'s 40 minutes', () => {
+  const s = settle({ error: dailyQuotaBlock(13 * HOUR) }, 1, service, () => 0.5);
+  assert.equal(s.kind, 'retry');
+  assert.ok((s as { delayMs: number }).delayMs >= 13 * HOUR, String((s as { delayMs: number }).delayMs));
+  assert.ok((s as { delayMs: number }).delayMs <= 13 * HOUR + 60_000);
+});
+
+test('a block is still waited out at and past the last delivery other failures get', () => {
+  for (const delivery of [19, 20, 35]) assert.equal(settle({ error: dailyQuotaBlock(13 * HOUR) }, delivery, service).kind, 'retry', String(delivery));
+  assert.equal(settle({ error: new TransientError('zoho 503') }, 20, service).kind, 'dead-letter');
+  assert.equal(settleUnsettled(20 + BLOCK_WAIT_DELIVERIES, service), undefined);
+});
+
+test('Zoho\'s own limit errors are blocks too, recognised by their code', () => {
+  const daily = new TransientError('code 45', { code: '45', retryAfterMs: 13 * HOUR });
+  const throttledToken = new TransientError('token throttled', { code: 'token_throttled', retryAfterMs: 2 * HOUR });
+  assert.ok((settle({ error: daily }, 20, service) as { delayMs: number }).delayMs >= 13 * HOUR);
+  assert.ok((settle({ error: throttledToken }, 20, service) as { delayMs: number }).delayMs >= 2 * HOUR);
+});
+
+test('a per-minute (44) block stays short', () => {
+  const s = settle({ error: new TransientError('code 44', { code: '44', retryAfterMs: 60_000 }) }, 1, service, () => 1);
+  assert.deepEqual([s.kind, (s as { delayMs: number }).delayMs], ['retry', 66_000]);
+});
+
+test('a block that outlasts its allowance of deliveries ends as a dead letter saying so', () => {
+  const s = settle({ error: dailyQuotaBlock(HOUR) }, 20 + BLOCK_WAIT_DELIVERIES, service);
+  assert.equal(s.kind, 'dead-letter');
+  assert.match((s as { reason: string }).reason, /still rate-limited after 50 deliveries/);
+  assert.equal(settleUnsettled(51, service)?.kind, 'dead-letter');
+});
+
+test('a rate-limit code without a wait, or another error with one, follows the retry curve', () => {
+  assert.equal(settle({ error: new TransientError('429', { code: 'rate_limited' }) }, 20, service).kind, 'dead-letter');
+  const s = settle({ error: new TransientError('503', { retryAfterMs: 13 * HOUR }) }, 1, service) as { delayMs: number };
+  assert.equal(s.delayMs, 40 * 60_000);
 });

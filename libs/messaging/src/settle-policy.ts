@@ -1,9 +1,10 @@
-import { BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, describeError, isTransient, retryAfterOf } from '@connector/common';
+import { BackoffPolicy, backoffDelay, blockWaitDelay, DEFAULT_BACKOFF, describeError, errorCode, isTransient, retryAfterOf } from '@connector/common';
 
 /**
  * The product's one settle policy. Given how a handler ended, decide what happens to the message:
  *   success                              → ack
  *   transient failure, deliveries left   → nak with an exponential, jittered delay (≥ Retry-After)
+ *   rate-limit block, block budget left  → nak once for the whole block (not counted as a failure)
  *   permanent failure, or last delivery  → dead-letter record with the reason, then term
  *   a delivery past the last one         → dead letter without running the handler (settleUnsettled)
  * Kept free of NATS types so it is trivially unit-tested.
@@ -17,9 +18,40 @@ export interface RetrySettings {
   backoff: BackoffPolicy;
   /** Deliveries before giving up (JetStream's own max_deliver is unlimited: this runner decides). */
   maxDeliver: number;
+  /**
+   * Deliveries an event may spend waiting out rate-limit blocks on top of `maxDeliver` (none when
+   * unset). JetStream counts every delivery and keeps no reason, so a block wait cannot be left out
+   * of the count; it gets its own allowance instead. Each block wait lasts the whole block, so a
+   * daily-quota block costs one delivery when Zoho announces its reset and one an hour (the
+   * fallback block) when it does not. Failures still give up at `maxDeliver`; the price is that
+   * failures after many block waits get fewer tries, and that a handler which crashes the process
+   * gets up to this many more deliveries before settleUnsettled stops it.
+   */
+  blockWaitDeliveries?: number;
 }
 
-export const DEFAULT_RETRY: RetrySettings = { backoff: DEFAULT_BACKOFF, maxDeliver: 20 };
+/** A day of hourly probes of a daily-quota block, with room to spare. */
+export const BLOCK_WAIT_DELIVERIES = 30;
+
+export const DEFAULT_RETRY: RetrySettings = { backoff: DEFAULT_BACKOFF, maxDeliver: 20, blockWaitDeliveries: BLOCK_WAIT_DELIVERIES };
+
+/** The last delivery of an event: its failure budget plus its allowance for block waits. */
+function lastDelivery(settings: RetrySettings): number {
+  return settings.maxDeliver + (settings.blockWaitDeliveries ?? 0);
+}
+
+/**
+ * Codes of a refusal because a rate limit or quota is blocked, not because anything failed: the
+ * shared Zoho budget's `rate_limited`, Zoho's per-minute (44), daily (45) and concurrency (1070)
+ * limits, and the accounts server's `token_throttled`. Each carries how long the block lasts.
+ */
+const BLOCK_CODES = new Set(['rate_limited', '44', '45', '1070', 'token_throttled']);
+
+/** A transient refusal because a rate limit or quota is blocked for `retryAfterMs`. */
+export function isRateLimitBlock(error: unknown): boolean {
+  const code = errorCode(error);
+  return isTransient(error) && retryAfterOf(error) !== undefined && code !== undefined && BLOCK_CODES.has(code);
+}
 
 export function settle(outcome: { error?: unknown }, deliveryCount: number, settings: RetrySettings, random?: () => number): Settlement {
   if (!('error' in outcome) || outcome.error === undefined) return { kind: 'ack' };
@@ -27,6 +59,12 @@ export function settle(outcome: { error?: unknown }, deliveryCount: number, sett
   const reason = describeError(error);
   const errorClass = error instanceof Error ? error.name : typeof error;
   if (!isTransient(error)) return { kind: 'dead-letter', reason, errorClass };
+  if (isRateLimitBlock(error)) {
+    if (deliveryCount >= lastDelivery(settings)) {
+      return { kind: 'dead-letter', reason: `still rate-limited after ${deliveryCount} deliveries: ${reason}`, errorClass };
+    }
+    return { kind: 'retry', delayMs: blockWaitDelay(retryAfterOf(error) ?? 0, random), reason };
+  }
   if (deliveryCount >= settings.maxDeliver) {
     return { kind: 'dead-letter', reason: `gave up after ${deliveryCount} deliveries: ${reason}`, errorClass };
   }
@@ -35,17 +73,27 @@ export function settle(outcome: { error?: unknown }, deliveryCount: number, sett
 }
 
 /**
+ * Whether settle() gives this failure up (a dead letter) rather than retrying it: handlers mark
+ * their records failed, not retrying, exactly then, so the record and the dead letter agree.
+ */
+export function givesUp(error: unknown, deliveryCount: number, settings: RetrySettings): boolean {
+  return settle({ error }, deliveryCount, settings).kind === 'dead-letter';
+}
+
+/**
  * Decided before the handler runs. JetStream redelivers without limit (consumers are provisioned
- * with max_deliver -1), so a delivery past `maxDeliver` means the earlier ones never settled: the
- * process died or stalled in the handler (a poison event that crashes every instance), or the
- * dead letter of the last one could not be written. It becomes a dead letter without running the
+ * with max_deliver -1), so a delivery past the last one (`maxDeliver` plus the allowance for
+ * block waits) means the earlier ones never settled: the process died or stalled in the handler
+ * (a poison event that crashes every instance), or the dead letter of the last one could not be
+ * written. It becomes a dead letter without running the
  * handler again; undefined while deliveries are left.
  */
 export function settleUnsettled(deliveryCount: number, settings: RetrySettings): Settlement | undefined {
-  if (deliveryCount <= settings.maxDeliver) return undefined;
+  const last = lastDelivery(settings);
+  if (deliveryCount <= last) return undefined;
   return {
     kind: 'dead-letter',
-    reason: `delivered ${deliveryCount} times of ${settings.maxDeliver}: the handler never settled its earlier deliveries (the process crashed or timed out), or their dead letter could not be written`,
+    reason: `delivered ${deliveryCount} times of ${last}: the handler never settled its earlier deliveries (the process crashed or timed out), or their dead letter could not be written`,
     errorClass: 'UnsettledDeliveries',
   };
 }

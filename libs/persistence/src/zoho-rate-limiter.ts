@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { sleep, TransientError } from '@connector/common';
+import { callerGaveUp, msUntilCallDeadline, sleep, throwIfCallerGaveUp, TransientError } from '@connector/common';
 
 export interface RateLimiterSettings {
   /** Calls allowed in any 60-second window per organization (Zoho: 100). */
@@ -28,7 +28,8 @@ export const DEFAULT_RATE_LIMIT: RateLimiterSettings = { perMinute: 100, burst: 
  * draws from the same budget. Refill is (perMinute − burst) per minute, so even a full burst plus
  * a minute of refill stays within `perMinute` in any 60-second window. Times come from the
  * database clock, so instances with skewed clocks still agree. A 429 from Zoho blocks the
- * organization until its Retry-After has passed.
+ * organization until its Retry-After has passed. Inside an RPC, no token is taken for a caller
+ * that has stopped waiting, nor does it sleep past its caller's deadline.
  */
 export class ZohoRateLimiter {
   private readonly refillPerSecond: number;
@@ -50,6 +51,7 @@ export class ZohoRateLimiter {
       [organizationKey, this.settings.burst],
     );
     for (;;) {
+      throwIfCallerGaveUp(`waiting for Zoho quota of organization ${organizationKey}`);
       const rows: Array<{ wait_ms: number | null; blocked: boolean }> = await this.dataSource.query(
         `WITH cur AS (
            SELECT organization_key,
@@ -87,6 +89,8 @@ export class ZohoRateLimiter {
           { code: 'rate_limited', retryAfterMs: remainingMs },
         );
       }
+      const left = msUntilCallDeadline();
+      if (left !== undefined && remainingMs > left) throw callerGaveUp(`waiting ${Math.ceil(remainingMs / 1000)} s for Zoho quota of organization ${organizationKey}`);
       await sleep(Math.min(Math.max(remainingMs, 5), 60_000));
     }
   }

@@ -1,6 +1,6 @@
 import { IsInt, Max, Min, Validate } from 'class-validator';
 import { subjects, Topology } from '@connector/contracts';
-import type { ConsumerBinding, RetrySettings } from '@connector/messaging';
+import { BLOCK_WAIT_DELIVERIES, ConsumerBinding, RetrySettings } from '@connector/messaging';
 import { PoolFitsConcurrency } from './database-pool';
 import { PlatformConfig } from './platform.config';
 
@@ -39,6 +39,18 @@ export class SyncServiceConfig extends PlatformConfig {
   @Min(1_000)
   ACK_WAIT_MS: number = 60_000;
 
+  /**
+   * Events a service's consumer may have delivered and not yet settled, across all instances: those
+   * being handled and those put back to wait (a rate-limit block, a connection needing
+   * re-authorization, a store that is down). At this bound JetStream delivers nothing more to
+   * anyone, so it must exceed what one blocked organization can hold back, or that organization
+   * stalls every other connection for the length of its block.
+   */
+  @IsInt()
+  @Min(256)
+  @Max(1_000_000)
+  MAX_ACK_PENDING: number = 20_000;
+
   /** Zoho calls per minute per organization, shared by all instances (Zoho's limit is 100). */
   @IsInt()
   @Min(1)
@@ -50,6 +62,7 @@ export function retrySettings(config: SyncServiceConfig): RetrySettings {
   return {
     backoff: { initialDelayMs: config.RETRY_INITIAL_MS, maxDelayMs: config.RETRY_MAX_MS, multiplier: 2, jitter: 1 },
     maxDeliver: config.MAX_DELIVER,
+    blockWaitDeliveries: BLOCK_WAIT_DELIVERIES,
   };
 }
 
@@ -61,7 +74,7 @@ export function syncConsumer(config: SyncServiceConfig, durable: string, resourc
     filterSubject: subjects.resourceFilter(topology, resource),
     ackWaitMs: config.ACK_WAIT_MS,
     maxDeliver: config.MAX_DELIVER,
-    maxAckPending: Math.max(config.CONCURRENCY * 16, 256),
+    maxAckPending: config.MAX_ACK_PENDING,
     concurrency: config.CONCURRENCY,
     description: `${durable}: ${resource} events`,
   };

@@ -27,6 +27,10 @@ export class ZohoTokenEntity {
   @Column({ name: 'refused_fresh_at', type: 'timestamptz', nullable: true })
   refusedFreshAt: Date | null;
 
+  /** Zoho's accounts server throttles this connection's refreshes until then (see ZohoTokenManager.refreshUnderLock). */
+  @Column({ name: 'refresh_blocked_until', type: 'timestamptz', nullable: true })
+  refreshBlockedUntil: Date | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

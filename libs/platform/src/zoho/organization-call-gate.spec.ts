@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ZohoRateLimiter as SharedRateBudget } from '@connector/persistence';
+import { TransientError, withCallDeadline } from '@connector/common';
 import { OrganizationCallGate } from './organization-call-gate';
 
 function budget(log: string[] = []) {
@@ -72,4 +73,30 @@ test('a caller waiting through blocks passes its limit to the budget and shares 
   await tick();
   assert.equal(typeof next, 'function');
   assert.deepEqual(limits, [120_000, undefined]);
+});
+
+test('a caller whose deadline passed takes neither a slot nor a token', async () => {
+  const log: string[] = [];
+  const gate = new OrganizationCallGate(budget(log), 1);
+  await assert.rejects(
+    withCallDeadline(Date.now() - 1, () => gate.acquire('org-1')),
+    (error: unknown) => error instanceof TransientError && error.code === 'caller_gave_up',
+  );
+  assert.deepEqual(log, [], 'no token was spent for nobody');
+  const release = await gate.acquire('org-1');
+  assert.equal(typeof release, 'function', 'the caller that gave up left its slot free');
+});
+
+test('a caller waiting for a slot gives up at its deadline and leaves the slot to the next', async () => {
+  const log: string[] = [];
+  const gate = new OrganizationCallGate(budget(log), 1);
+  const busy = await gate.acquire('org-1');
+  await assert.rejects(
+    withCallDeadline(Date.now() + 50, () => gate.acquire('org-1')),
+    (error: unknown) => error instanceof TransientError && error.code === 'caller_gave_up',
+  );
+  busy();
+  const next = await gate.acquire('org-1');
+  assert.equal(typeof next, 'function');
+  assert.deepEqual(log, ['token org-1', 'token org-1']);
 });

@@ -1,4 +1,4 @@
-import { Semaphore } from '@connector/common';
+import { callerGaveUp, msUntilCallDeadline, Semaphore, throwIfCallerGaveUp } from '@connector/common';
 import type { AcquireOptions, ZohoRateLimiter as SharedRateBudget } from '@connector/persistence';
 import type { ZohoRateLimiter } from '@connector/zoho-books';
 
@@ -8,7 +8,9 @@ import type { ZohoRateLimiter } from '@connector/zoho-books';
  * instance. Zoho limits both (spec §7.4: 100 calls a minute, and 5 (free) or 10 (paid) calls in
  * flight, else 429 with code 1070); the budget alone let a service with many event slots open
  * more calls at once than Zoho accepts whenever calls slowed down, and each 1070 holds the whole
- * organization back. The slot is taken first so no token is spent while waiting for one.
+ * organization back. The slot is taken first so no token is spent while waiting for one. Inside
+ * an RPC, neither is taken once the caller has stopped waiting: a call made for nobody spends the
+ * organization's quota and keeps the callers behind it waiting.
  */
 export class OrganizationCallGate implements ZohoRateLimiter {
   private readonly inFlight = new Map<string, Semaphore>();
@@ -24,8 +26,11 @@ export class OrganizationCallGate implements ZohoRateLimiter {
       slots = new Semaphore(this.maxInFlight);
       this.inFlight.set(organizationKey, slots);
     }
-    await slots.acquire();
+    const left = msUntilCallDeadline();
+    if (left === undefined) await slots.acquire();
+    else if (!(await slots.acquireWithin(left))) throw callerGaveUp(`waiting for a Zoho call slot of organization ${organizationKey}`);
     try {
+      throwIfCallerGaveUp(`waiting for a Zoho call slot of organization ${organizationKey}`);
       await this.budget.acquire(organizationKey, options);
     } catch (error) {
       slots.release();

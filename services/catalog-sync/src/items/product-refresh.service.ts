@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooProduct } from '@connector/contracts';
-import type { InboundEvent } from '@connector/messaging';
-import { AuditDecision, DecisionAudit, PLATFORM_CONFIG, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
+import { givesUp, type InboundEvent } from '@connector/messaging';
+import { AuditDecision, DecisionAudit, PLATFORM_CONFIG, retrySettings, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { ConnectionStore, KeyedAdvisoryLocks } from '@connector/persistence';
 import type { CatalogSyncConfig } from '../catalog-sync.config';
 import { identityOfProduct, ItemIdentity, itemLockKey, isSellable, resourceIdOf } from './item-identity';
@@ -61,7 +61,7 @@ export class ProductRefreshService {
       await note(outcome, resourceId, calls);
     } catch (error) {
       const classified = classifyZohoFailure(error);
-      await this.audit.failure({ connectionId: event.connectionId, resourceId, streamSeq: event.seq, correlationId: event.correlationId, calls, action: 'refresh-link' }, classified, { lastAttempt: event.deliveryCount >= this.config.MAX_DELIVER });
+      await this.audit.failure({ connectionId: event.connectionId, resourceId, streamSeq: event.seq, correlationId: event.correlationId, calls, action: 'refresh-link' }, classified, { lastAttempt: givesUp(classified, event.deliveryCount, retrySettings(this.config)) });
       throw classified;
     }
   }

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { contactFromCustomer } from '@connector/accounting';
 import { PermanentError } from '@connector/common';
 import { isWooErrorBody, WooCustomer } from '@connector/contracts';
-import type { InboundEvent } from '@connector/messaging';
+import { givesUp, type InboundEvent } from '@connector/messaging';
 import { ConnectionEntity, ConnectionStore, KeyedAdvisoryLocks } from '@connector/persistence';
-import { AuditDecision, DecisionAudit, PLATFORM_CONFIG, ZohoCallLog } from '@connector/platform';
+import { AuditDecision, DecisionAudit, PLATFORM_CONFIG, retrySettings, ZohoCallLog } from '@connector/platform';
 import { ZohoBooksClient, ZohoContact, ZohoNotFoundError } from '@connector/zoho-books';
 import type { CustomerSyncConfig } from '../customer-sync.config';
 import { ContactLink, ContactLinksRepository } from './contact-links.repository';
@@ -56,7 +56,7 @@ export class ContactSyncService {
       verdict = await this.judge(event, calls);
     } catch (error) {
       const classified = classifyZohoFailure(error);
-      await this.audit.failure({ ...context, action: 'sync-contact', calls }, classified, { lastAttempt: event.deliveryCount >= this.config.MAX_DELIVER });
+      await this.audit.failure({ ...context, action: 'sync-contact', calls }, classified, { lastAttempt: givesUp(classified, event.deliveryCount, retrySettings(this.config)) });
       throw classified;
     }
     await this.audit.record({ ...context, ...verdict, calls });

@@ -4,7 +4,7 @@ import { Logger, ReauthorizationRequiredError, SingleFlight, TransientError } fr
 import { SecretBox } from '@connector/crypto';
 import { LOGGER } from '@connector/platform';
 import { ConnectionEntity, ConnectionStore, ZohoTokenEntity } from '@connector/persistence';
-import { ZohoBooksClient, ZohoOAuthClient, ZohoSession } from '@connector/zoho-books';
+import { ZohoBooksClient, ZohoOAuthClient, ZohoSession, ZohoTokenRateLimitedError } from '@connector/zoho-books';
 import type { ZohoInvalidateReply, ZohoSessionReply } from '@connector/contracts';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
@@ -12,12 +12,16 @@ import type { TokenServiceConfig } from '../token-service.config';
 /** Zoho mints at most this many access tokens per refresh token in `MINT_WINDOW_MS`. */
 const MINT_LIMIT = 10;
 const MINT_WINDOW_MS = 10 * 60_000;
+/** A token handed out while no new one can be had must outlive the call it is for. */
+const MIN_USABLE_LIFETIME_MS = 30_000;
 
 /**
  * Owns every connection's Zoho access token. Tokens are cached (sealed) in PostgreSQL and shared
  * by all instances; a refresh happens shortly before expiry, one at a time per connection across
  * instances (a PostgreSQL advisory lock), and never more than Zoho's mint limit allows. A revoked
  * refresh token flips the connection to `needs_reauthorization` instead of failing forever.
+ * While no new token can be had (Zoho throttles the refreshes, or the mint limit is spent), the
+ * token in hand serves as long as it is valid, although inside the refresh margin.
  */
 @Injectable()
 export class ZohoTokenManager {
@@ -99,17 +103,25 @@ export class ZohoTokenManager {
   }
 
   private async refreshUnderLock(connection: ConnectionEntity) {
-    return this.dataSource.transaction(async (manager) => {
+    const outcome = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`zoho-token:${connection.id}`]);
       const repo = manager.getRepository(ZohoTokenEntity);
       const row = await repo.findOne({ where: { connectionId: connection.id } });
       if (row && this.isFresh(row)) return this.toToken(row, connection.id); // another instance refreshed meanwhile
 
       const now = Date.now();
+      const blockedMs = (row?.refreshBlockedUntil?.getTime() ?? now) - now;
+      if (blockedMs > 0) {
+        // Every refresh tried inside Zoho's block prolongs it (specs §1.5): none until it is over.
+        return this.tokenInHandOr(row, connection.id, new TransientError(
+          `Zoho's accounts server throttles token refreshes of connection ${connection.id}; the next one in ${Math.ceil(blockedMs / 1000)} s`,
+          { code: 'token_throttled', retryAfterMs: blockedMs },
+        ));
+      }
       const recentMints = (row?.mintedAt ?? []).filter((t) => now - Date.parse(t) < MINT_WINDOW_MS);
       if (recentMints.length >= MINT_LIMIT) {
         const retryAfterMs = Date.parse(recentMints[0]) + MINT_WINDOW_MS - now;
-        throw new TransientError(`Zoho allows ${MINT_LIMIT} new tokens per 10 minutes; waiting before the next refresh`, { retryAfterMs });
+        return this.tokenInHandOr(row, connection.id, new TransientError(`Zoho allows ${MINT_LIMIT} new tokens per 10 minutes; waiting before the next refresh`, { retryAfterMs }));
       }
       const credentials = this.connections.zohoCredentials(connection);
       let refreshed;
@@ -125,6 +137,12 @@ export class ZohoTokenManager {
           await this.connections.update(connection.id, { status: 'needs_reauthorization', statusReason: error.message });
           this.logger.error({ connectionId: connection.id }, 'Zoho refresh token revoked; connection needs re-authorization');
         }
+        if (error instanceof ZohoTokenRateLimitedError && row) {
+          const blockedUntil = new Date(Date.now() + (error.retryAfterMs ?? 0));
+          await repo.update({ connectionId: connection.id }, { refreshBlockedUntil: blockedUntil });
+          this.logger.warn({ connectionId: connection.id, blockedUntil }, 'Zoho throttles token refreshes; none until the block is over');
+          return this.tokenInHandOr(row, connection.id, error);
+        }
         throw error;
       }
       const saved = repo.create({
@@ -134,6 +152,7 @@ export class ZohoTokenManager {
         expiresAt: refreshed.expiresAt,
         mintedAt: [...recentMints, new Date(now).toISOString()],
         refusedFreshAt: null,
+        refreshBlockedUntil: null,
       });
       await repo.save(saved);
       if (connection.zohoApiDomain !== refreshed.apiDomain) {
@@ -142,6 +161,9 @@ export class ZohoTokenManager {
       this.logger.info({ connectionId: connection.id, expiresAt: refreshed.expiresAt }, 'Zoho access token refreshed');
       return { accessToken: refreshed.accessToken, apiDomain: refreshed.apiDomain, expiresAt: refreshed.expiresAt.toISOString() };
     });
+    // A refusal comes back as a value, not thrown, so that the refresh block recorded with it commits.
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
   }
 
   /**
@@ -159,6 +181,18 @@ export class ZohoTokenManager {
     const organizationId = await books.resolveOrganizationId();
     await this.connections.update(connection.id, { zohoOrganizationId: organizationId });
     return organizationId;
+  }
+
+  /** The cached token while it outlives a call, else `refused` (returned: see refreshUnderLock). */
+  private tokenInHandOr(row: ZohoTokenEntity | null, connectionId: string, refused: Error) {
+    if (row && row.expiresAt.getTime() - MIN_USABLE_LIFETIME_MS > Date.now()) {
+      try {
+        return this.toToken(row, connectionId);
+      } catch {
+        // Sealed with a key that has since been removed: there is no token in hand.
+      }
+    }
+    return refused;
   }
 
   private isFresh(row: ZohoTokenEntity): boolean {
