@@ -7,19 +7,23 @@ import { runExclusive } from '../reconciliation/exclusive';
 import { PeriodicTask } from '../reconciliation/periodic-task';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
-import { CAUSES, quotaNearlySpent } from './alert-conditions';
+import { CAUSES, dailyQuotaRefused, quotaNearlySpent } from './alert-conditions';
 import { AlertCauses } from './alert-causes';
 import { AlertNotifier } from './alert-notifier';
-import { failedOrdersText, FailedOrderLine, failedPaymentsText, failedRefundsText, FailedRefundLine, quotaText, reauthorizationText, unsentInvoicesText } from './alert-texts';
+import { failedOrdersText, FailedOrderLine, failedPaymentsText, failedRefundsText, FailedRefundLine, quotaRefusedText, quotaText, reauthorizationText, unsentInvoicesText } from './alert-texts';
 
 /** Failed orders alerted per connection and poll; more wait for the next poll. */
 const FAILED_ORDERS_PER_POLL = 100;
 
+/** The tables whose failed rows are claimed (`alerted_at`) and alerted, and each one's key within its connection. */
+type ClaimedTable = { table: 'order_syncs' | 'order_payments'; key: 'order_id' } | { table: 'refund_credits'; key: 'refund_id' };
+
 /**
  * Every ALERT_POLL_SECONDS, one token-service instance at a time looks for alert causes that no
  * event announces by itself: orders that ended `failed`, refunds whose credit note failed, payments that failed, connections waiting for Zoho
- * re-authorization, and organizations close to their daily Zoho quota. (Disabled webhooks are
- * found by the reconciliation sweep.)
+ * re-authorization, organizations close to their daily Zoho quota and those Zoho refused for the
+ * rest of the day. (Disabled webhooks are found by the reconciliation sweep.) An alert the webhook
+ * does not accept is tried again on a later poll: its cause is closed, its rows un-claimed.
  */
 @Injectable()
 export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -50,7 +54,8 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
   async pollOnce(): Promise<void> {
     await runExclusive(this.dataSource, 'alerts:poll', async () => {
       await this.forgetRecoveredOrders();
-      const [{ day }] = await this.dataSource.query(`SELECT current_date::text AS day`);
+      // The database's day and clock: the rate limiter counts Zoho's day by them.
+      const [{ day, now }]: [{ day: string; now: Date }] = await this.dataSource.query(`SELECT current_date::text AS day, clock_timestamp() AS now`);
       for (const connection of await this.connections.list()) {
         if (!this.connections.hasAlertWebhook(connection)) continue;
         try {
@@ -59,7 +64,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
           await this.failedPayments(connection);
           await this.unsentInvoices(connection);
           await this.reauthorization(connection);
-          await this.quota(connection, day);
+          await this.quota(connection, day, now);
         } catch (error) {
           this.logger.error({ connectionId: connection.id, err: describeError(error) }, 'alert checks failed for a connection');
         }
@@ -83,6 +88,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async failedOrders(connection: ConnectionEntity): Promise<void> {
+    if (!this.notifier.due(connection.id, 'order-failed')) return;
     // Claimed before sending: each failure is alerted once even if an instance dies mid-send.
     // TypeORM answers an UPDATE with [rows, affected count].
     const [rows]: [Array<{ order_id: string; order_number: string | null; reason: string | null }>, number] = await this.dataSource.query(
@@ -96,27 +102,33 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
     );
     if (rows.length === 0) return;
     const orders: FailedOrderLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, reason: row.reason }));
-    await this.notifier.send(connection, 'order-failed', failedOrdersText(connection.name, orders));
+    const sent = await this.notifier.send(connection, 'order-failed', failedOrdersText(connection.name, orders));
+    if (!sent) await this.unclaim(connection, { table: 'order_syncs', key: 'order_id' }, rows.map((row) => row.order_id));
   }
 
   /** Refunds whose credit note failed (their order's invoice is fine): claimed and alerted once, as failed orders are. */
   private async failedRefunds(connection: ConnectionEntity): Promise<void> {
+    if (!this.notifier.due(connection.id, 'refund-failed')) return;
     const rows = await this.claimFailedFollowUps(connection, 'refund_credits', 'refund_id');
     if (rows.length === 0) return;
     const refunds: FailedRefundLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, refundId: row.id, reason: row.reason }));
-    await this.notifier.send(connection, 'refund-failed', failedRefundsText(connection.name, refunds));
+    const sent = await this.notifier.send(connection, 'refund-failed', failedRefundsText(connection.name, refunds));
+    if (!sent) await this.unclaim(connection, { table: 'refund_credits', key: 'refund_id' }, rows.map((row) => row.id));
   }
 
   /** Payments that failed (their order's invoice is fine): claimed and alerted once, as failed orders are. */
   private async failedPayments(connection: ConnectionEntity): Promise<void> {
+    if (!this.notifier.due(connection.id, 'payment-failed')) return;
     const rows = await this.claimFailedFollowUps(connection, 'order_payments', 'order_id');
     if (rows.length === 0) return;
     const orders: FailedOrderLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, reason: row.reason }));
-    await this.notifier.send(connection, 'payment-failed', failedPaymentsText(connection.name, orders));
+    const sent = await this.notifier.send(connection, 'payment-failed', failedPaymentsText(connection.name, orders));
+    if (!sent) await this.unclaim(connection, { table: 'order_payments', key: 'order_id' }, rows.map((row) => row.id));
   }
 
   /** Invoices written but not marked as sent (settings.invoiceStatus): claimed and alerted once, as failed orders are. */
   private async unsentInvoices(connection: ConnectionEntity): Promise<void> {
+    if (!this.notifier.due(connection.id, 'invoice-not-sent')) return;
     const [rows]: [Array<{ order_id: string; order_number: string | null; reason: string | null }>, number] = await this.dataSource.query(
       `UPDATE order_syncs SET alerted_at = now()
         WHERE connection_id = $1 AND order_id IN (
@@ -128,7 +140,13 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
     );
     if (rows.length === 0) return;
     const orders: FailedOrderLine[] = rows.map((row) => ({ orderId: row.order_id, orderNumber: row.order_number, reason: row.reason?.slice(UNSENT_INVOICE_REASON.length) ?? null }));
-    await this.notifier.send(connection, 'invoice-not-sent', unsentInvoicesText(connection.name, orders));
+    const sent = await this.notifier.send(connection, 'invoice-not-sent', unsentInvoicesText(connection.name, orders));
+    if (!sent) await this.unclaim(connection, { table: 'order_syncs', key: 'order_id' }, rows.map((row) => row.order_id));
+  }
+
+  /** Gives back rows claimed for an alert that was not delivered, so a later poll alerts them. */
+  private async unclaim(connection: ConnectionEntity, { table, key }: ClaimedTable, ids: readonly string[]): Promise<void> {
+    await this.dataSource.query(`UPDATE ${table} SET alerted_at = NULL WHERE connection_id = $1 AND ${key} = ANY($2::bigint[])`, [connection.id, ids]);
   }
 
   /**
@@ -161,15 +179,24 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private async quota(connection: ConnectionEntity, day: string): Promise<void> {
+  /**
+   * The organization's daily Zoho quota: a warning at 90 % when the plan's limit is known, and
+   * (known or not) an alert when Zoho refused the rest of the day's calls. Each once per day.
+   */
+  private async quota(connection: ConnectionEntity, day: string, now: Date): Promise<void> {
     const dailyLimit = connectionSettings(connection).zohoDailyLimit;
     const organizationId = connection.zohoOrganizationId;
-    const cause = CAUSES.quota(day);
-    await this.causes.closeFamily(connection.id, CAUSES.quotaPrefix, cause);
-    if (!dailyLimit || !organizationId) return;
-    const { callsToday } = await this.limiter.usage(organizationId);
-    if (quotaNearlySpent(callsToday, dailyLimit)) {
-      await this.notifier.raise(connection, cause, () => quotaText(connection.name, callsToday, dailyLimit));
+    const nearlySpent = CAUSES.quota(day);
+    const refused = CAUSES.quotaRefused(day);
+    await this.causes.closeFamily(connection.id, CAUSES.quotaPrefix, nearlySpent);
+    await this.causes.closeFamily(connection.id, CAUSES.quotaRefusedPrefix, refused);
+    if (!organizationId) return;
+    const usage = await this.limiter.usage(organizationId);
+    if (dailyQuotaRefused(usage, now)) {
+      await this.notifier.raise(connection, refused, () => quotaRefusedText(connection.name, usage.blockedUntil!));
+    }
+    if (dailyLimit && quotaNearlySpent(usage.callsToday, dailyLimit)) {
+      await this.notifier.raise(connection, nearlySpent, () => quotaText(connection.name, usage.callsToday, dailyLimit));
     }
   }
 }

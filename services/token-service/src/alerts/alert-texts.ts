@@ -79,6 +79,10 @@ export function quotaText(connectionName: string, callsToday: number, dailyLimit
   return `${head(connectionName)}${callsToday} of ${dailyLimit} Zoho Books API calls used today (${percent} %). When the quota is spent, Zoho refuses calls until tomorrow and orders wait.`;
 }
 
+export function quotaRefusedText(connectionName: string, resumesAt: Date): string {
+  return `${head(connectionName)}Zoho Books refused further API calls: the organization's daily quota is spent (Zoho code 45). Calls resume at ${resumesAt.toISOString()} when Zoho's day resets; until then orders wait in the audit log and are synced after it.`;
+}
+
 function head(connectionName: string): string {
   return `Connector — ${clip(connectionName, 100)}: `;
 }

@@ -51,6 +51,14 @@ export class BackfillJobs {
     await this.repo.update({ id }, { ...progress, failures: progress.failures.slice(0, MAX_LISTED_FAILURES) as never, updatedAt: new Date() });
   }
 
+  /**
+   * Why a running job waits and until when (the Zoho quota, an unreachable audit stream), shown on
+   * the job; null when it carries on. Kept in `error`, which a running job does not otherwise use.
+   */
+  async notePause(id: string, pause: string | null): Promise<void> {
+    await this.repo.update({ id }, { error: pause, updatedAt: new Date() });
+  }
+
   async finish(id: string, outcome: { status: 'done' | 'failed'; error?: string | null; total?: number | null }): Promise<void> {
     await this.repo.update(
       { id },

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder } from '@connector/contracts';
 import { LOGGER, StoreClients } from '@connector/platform';
 import { BackfillJobEntity, ConnectionEntity, ConnectionStore } from '@connector/persistence';
 import type { WooClient } from '@connector/woocommerce';
 import { BackfillJobs, BackfillProgress } from './backfill-jobs';
+import { BackfillQuota } from './backfill-quota';
 import { walkModifiedSince } from './modified-walk';
 import { Pacer, realClock } from './pacer';
 import { PipelineState } from './pipeline-state';
@@ -14,28 +16,37 @@ import { SnapshotPublisher } from './snapshot-publisher';
 import { compareWooGmt, laterWooGmt, shiftWooGmt, toWooGmt } from './woo-gmt';
 
 const BATCH_SIZE = 100;
-/** Attempts at reading the store before the job fails (transient errors only), spaced 30 s × attempt. */
+/** Attempts in a row without progress at reading the store before the job fails (transient errors only), spaced 30 s × attempt. */
 const LIST_ATTEMPTS = 5;
-/** Attempts at publishing one order before it is listed as a failure. */
-const PUBLISH_ATTEMPTS = 3;
+/** The longest wait between tries at publishing an order the audit stream did not take. */
+const MAX_PUBLISH_RETRY_MS = 60_000;
+/** A job waiting for the Zoho quota looks again at least this often (a block lifted, a limit raised). */
+const QUOTA_RECHECK_MS = 5 * 60_000;
 
 /**
  * Runs one backfill job: every order modified between `since` and the job's start is read from
  * the store (by modification time, resumable from `cursorGmt`) and, when the sync services lack
  * its snapshot, published to the audit stream as origin `backfill`, at most
- * `eventsPerMinute` per minute so live orders keep most of Zoho's per-minute budget. Orders
- * modified after the start are live traffic: webhooks and the reconciliation sweep carry them.
+ * `eventsPerMinute` per minute so live orders keep most of Zoho's per-minute budget, and only
+ * while the organization has used less than its share of the daily quota (see BackfillQuota) and
+ * Zoho does not block it. Orders modified after the start are live traffic: webhooks and the
+ * reconciliation sweep carry them. An order the audit stream does not take is retried, never skipped.
  */
 @Injectable()
 export class BackfillRunner {
+  private readonly quota: BackfillQuota;
+
   constructor(
+    dataSource: DataSource,
     private readonly connections: ConnectionStore,
     private readonly clients: StoreClients,
     private readonly jobs: BackfillJobs,
     private readonly state: PipelineState,
     private readonly publisher: SnapshotPublisher,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.quota = new BackfillQuota(dataSource);
+  }
 
   /** Returns when the job finished (done or failed), or throws the abort reason on shutdown (the job stays resumable). */
   async run(jobId: string, signal: AbortSignal): Promise<void> {
@@ -44,6 +55,8 @@ export class BackfillRunner {
     const connection = await this.connections.find(job.connectionId);
     if (!connection) return this.jobs.finish(job.id, { status: 'failed', error: 'the connection was deleted' });
     const client = this.clients.forConnection(connection);
+    // A pause noted before a restart is stale: this run looks again before its next event.
+    if (job.error) await this.jobs.notePause(job.id, null);
     const progress: BackfillProgress = {
       processed: job.processed,
       published: job.published,
@@ -54,7 +67,9 @@ export class BackfillRunner {
     const pacer = new Pacer(job.eventsPerMinute);
     this.logger.info({ connectionId: connection.id, jobId: job.id, since: job.since, resumedAt: job.cursorGmt }, 'backfill running');
 
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 0;
+    for (;;) {
+      const processedBefore = progress.processed;
       try {
         if (progress.total === null) {
           progress.total = await this.count(client, job, signal);
@@ -68,6 +83,8 @@ export class BackfillRunner {
           throw error;
         }
         const reason = describeError(error);
+        // A job running for days meets many passing errors: only those in a row without progress count.
+        attempt = progress.processed > processedBefore ? 1 : attempt + 1;
         if (!isTransient(error) || attempt >= LIST_ATTEMPTS) {
           await this.jobs.saveProgress(job.id, progress);
           await this.jobs.finish(job.id, { status: 'failed', error: reason });
@@ -124,6 +141,7 @@ export class BackfillRunner {
         const why = lacking.get(order);
         if (why !== undefined) {
           await pacer.next(signal);
+          await this.waitForQuota(connection, job, signal);
           await this.publish(connection, job, order, why, progress, signal);
         }
         progress.processed += 1;
@@ -136,18 +154,44 @@ export class BackfillRunner {
     }
   }
 
+  /**
+   * Holds the job while the organization's Zoho quota is kept for live orders (a backfill spending
+   * it would leave them waiting for tomorrow); the reason and the resume time show on the job.
+   */
+  private async waitForQuota(connection: ConnectionEntity, job: BackfillJobEntity, signal: AbortSignal): Promise<void> {
+    let current = connection;
+    let paused = false;
+    for (;;) {
+      const pause = await this.quota.pause(current);
+      if (!pause) break;
+      if (!paused) this.logger.warn({ connectionId: connection.id, jobId: job.id, reason: pause.reason, resumesAt: pause.resumesAt }, 'backfill paused for the Zoho quota');
+      paused = true;
+      await this.jobs.notePause(job.id, `${pause.reason}; resumes at ${pause.resumesAt.toISOString()}`);
+      await realClock.sleep(Math.min(Math.max(pause.resumesAt.getTime() - Date.now(), 1_000), QUOTA_RECHECK_MS), signal);
+      // Settings may change while the job waits (e.g. the plan's daily limit entered).
+      current = (await this.connections.find(connection.id)) ?? current;
+    }
+    if (paused) {
+      await this.jobs.notePause(job.id, null);
+      this.logger.info({ connectionId: connection.id, jobId: job.id }, 'backfill resumed: the Zoho quota allows it again');
+    }
+  }
+
+  /** Publishes one order, retrying until the audit stream takes it: a skipped order would have nothing left to retry it. */
   private async publish(connection: ConnectionEntity, job: BackfillJobEntity, order: WooOrder, why: string, progress: BackfillProgress, signal: AbortSignal): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.publisher.publish(connection, 'order', order, { origin: 'backfill', why, extraHeaders: { 'Connector-Backfill-Job': job.id } });
         progress.published += 1;
+        if (attempt > 1) await this.jobs.notePause(job.id, null);
         return;
       } catch (error) {
-        if (attempt >= PUBLISH_ATTEMPTS) {
-          progress.failures.push({ orderId: order.id, reason: `not published to the audit stream: ${describeError(error)}` });
-          return;
-        }
-        await realClock.sleep(attempt * 2_000, signal);
+        if (signal.aborted) throw error;
+        const retryInMs = Math.min(attempt * 2_000, MAX_PUBLISH_RETRY_MS);
+        const reason = `order ${order.id} was not taken by the audit stream (${describeError(error)}); retrying it at ${new Date(Date.now() + retryInMs).toISOString()}`;
+        this.logger.warn({ connectionId: connection.id, jobId: job.id, orderId: order.id, attempt, err: describeError(error) }, 'backfill paused: publishing failed');
+        await this.jobs.notePause(job.id, reason);
+        await realClock.sleep(retryInMs, signal);
       }
     }
   }
