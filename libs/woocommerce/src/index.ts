@@ -1,5 +1,6 @@
 export * from './auth';
 export * from './errors';
+export { MAX_PAGE_SIZE } from './pagination';
 export * from './signature';
 export * from './store-auth-memory';
 export * from './store-url';

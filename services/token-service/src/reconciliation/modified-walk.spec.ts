@@ -7,20 +7,32 @@ interface Item {
   modified: string;
 }
 
-/** A store collection as WooCommerce serves it: `modified_after` exclusive, oldest first, id as tie-breaker. */
-function store(items: Item[]) {
+/**
+ * A store collection as WooCommerce serves it: `modified_after` exclusive, oldest first, id as
+ * tie-breaker, `pageSize` per page. Each page is a request of its own, evaluated when it is fetched:
+ * an edit between two page fetches shifts the later pages, as it does in a real store.
+ */
+function store(items: Item[], pageSize = 100) {
   const queries: string[] = [];
+  const pageFetches: Array<{ after: string; page: number }> = [];
+  const hooks: { beforeFetch?: (fetchesSoFar: number) => void } = {};
   const source: ModifiedWalkSource<Item> = {
+    pageSize,
     async *list(after) {
       queries.push(after);
-      const rows = items.filter((i) => i.modified > after).sort((a, b) => a.modified.localeCompare(b.modified) || a.id - b.id);
-      // Snapshot per "page" request, like a REST listing: later edits show up in later queries only.
-      for (const row of rows.map((r) => ({ ...r }))) yield row;
+      for (let page = 1; ; page++) {
+        hooks.beforeFetch?.(pageFetches.length);
+        pageFetches.push({ after, page });
+        const rows = items.filter((i) => i.modified > after).sort((a, b) => a.modified.localeCompare(b.modified) || a.id - b.id);
+        const slice = rows.slice((page - 1) * pageSize, page * pageSize).map((r) => ({ ...r }));
+        yield* slice;
+        if (slice.length < pageSize) return;
+      }
     },
     idOf: (item) => item.id,
     modifiedOf: (item) => item.modified,
   };
-  return { items, queries, source };
+  return { items, queries, pageFetches, hooks, source };
 }
 
 const at = (second: number) => `2026-03-01T12:00:${String(second).padStart(2, '0')}`;
@@ -87,6 +99,31 @@ test('a page shift cannot skip an item: each batch re-queries from its checkpoin
   });
   assert.deepEqual(new Set(seen.map((i) => i.id)), new Set([1, 2, 3, 4, 5, 6]));
   assert.ok(seen.some((i) => i.id === 4), 'order 4 is not skipped');
+});
+
+test('an edit between two page fetches of one query skips nothing: a query reads one page, the next starts from its checkpoint', async () => {
+  const hour = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 3_600_000).toISOString().slice(0, 19);
+  const s = store(Array.from({ length: 400 }, (_, i) => ({ id: i + 1, modified: hour(i) })));
+  s.hooks.beforeFetch = (fetchesSoFar) => {
+    // Before the third page fetch, order 150 (on the first page of the second query, read
+    // already) is edited and moves to the end: every later page shifts up by one. Walking on to
+    // page 2 of that query would skip order 200.
+    if (fetchesSoFar === 2) s.items[149]!.modified = hour(1000);
+  };
+  const { seen } = await collect(walkModifiedSince(s.source, { from: hour(-1), overlapSeconds: 5, batchSize: 100 }));
+  const walked = new Set(seen.map((i) => i.id));
+  assert.deepEqual(Array.from({ length: 400 }, (_, i) => i + 1).filter((id) => !walked.has(id)), [], 'no order missed');
+  assert.ok(seen.some((i) => i.id === 150 && i.modified === hour(1000)), 'the edited order is walked with its new time');
+  // With the five-second overlap a query re-reads the previous batch's last order; it still stops after one page.
+  assert.ok(s.pageFetches.every((fetch) => fetch.page === 1), `every query read one page (${JSON.stringify(s.pageFetches.filter((f) => f.page > 1))})`);
+});
+
+test('more items inside the overlap than a page holds: the query goes on to its next page, and the walk ends', async () => {
+  const s = store(Array.from({ length: 250 }, (_, i) => ({ id: i + 1, modified: at(30) })), 100);
+  const { seen } = await collect(walkModifiedSince(s.source, { from: at(0), overlapSeconds: 5, batchSize: 100 }));
+  assert.deepEqual(seen.map((i) => i.id), Array.from({ length: 250 }, (_, i) => i + 1));
+  assert.ok(s.pageFetches.some((fetch) => fetch.page > 1), 'a page of repeats is followed by the next page');
+  assert.ok(s.queries.length <= 4, `re-queries stay bounded (${s.queries.length})`);
 });
 
 test('until: items modified after it end the walk (a backfill leaves them to live traffic)', async () => {

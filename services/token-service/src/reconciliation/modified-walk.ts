@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE } from '@connector/woocommerce';
 import { compareWooGmt, laterWooGmt, shiftWooGmt } from './woo-gmt';
 
 /** A store collection read oldest modification first (`orderby=modified&order=asc`). */
@@ -6,6 +7,8 @@ export interface ModifiedWalkSource<T> {
   list(modifiedAfter: string): AsyncIterable<T>;
   idOf(item: T): number;
   modifiedOf(item: T): string | null;
+  /** Items per page `list` fetches; WooClient's listings ask for the most WooCommerce allows. */
+  pageSize?: number;
 }
 
 export interface ModifiedWalkOptions {
@@ -17,7 +20,7 @@ export interface ModifiedWalkOptions {
    * later one, would otherwise be skipped. Items seen already are de-duplicated by id and time.
    */
   overlapSeconds: number;
-  /** Items per batch; the caller stores a checkpoint after each. */
+  /** Most items per batch (a batch never spans more than one page); the caller stores a checkpoint after each. */
   batchSize: number;
   /** Stop at items modified after this (a backfill leaves newer changes to live traffic). */
   until?: string;
@@ -34,11 +37,14 @@ export interface ModifiedBatch<T> {
  * Walks a collection by modification time in batches, re-querying from the last checkpoint for
  * each batch instead of following page numbers: a long walk (a paced backfill) would otherwise
  * skip items, because every order modified meanwhile moves to the end and shifts later pages up.
- * The overlap makes each query re-read a few seconds; those repeats are dropped here. A snapshot
- * modified again during the walk has a new time and is walked again, as it should be.
+ * So each query reads one page only. The overlap makes each query re-read a few seconds; those
+ * repeats are dropped here, and only a first page holding nothing new (more items inside the
+ * overlap than a page holds) makes a query go on to its next page, the one way forward then.
+ * A snapshot modified again during the walk has a new time and is walked again, as it should be.
  */
 export async function* walkModifiedSince<T>(source: ModifiedWalkSource<T>, options: ModifiedWalkOptions): AsyncGenerator<ModifiedBatch<T>> {
   if (options.batchSize < 1) throw new Error('batchSize must be at least 1');
+  const pageSize = source.pageSize ?? MAX_PAGE_SIZE;
   let cursor = options.from;
   const seen = new Map<string, string>();
   for (;;) {
@@ -46,15 +52,19 @@ export async function* walkModifiedSince<T>(source: ModifiedWalkSource<T>, optio
     const after = shiftWooGmt(cursor, -options.overlapSeconds);
     const items: T[] = [];
     let exhausted = true;
+    let read = 0;
     for await (const item of source.list(after)) {
       options.signal?.throwIfAborted();
+      read += 1;
       const modified = source.modifiedOf(item) ?? '';
       if (options.until && modified && compareWooGmt(modified, options.until) > 0) break;
       const key = `${source.idOf(item)}@${modified}`;
-      if (seen.has(key)) continue;
-      seen.set(key, modified);
-      items.push(item);
-      if (items.length >= options.batchSize) {
+      if (!seen.has(key)) {
+        seen.set(key, modified);
+        items.push(item);
+      }
+      // Stopping at the end of a page that held something new leaves the next page unfetched.
+      if (items.length >= options.batchSize || (items.length > 0 && read % pageSize === 0)) {
         exhausted = false;
         break;
       }

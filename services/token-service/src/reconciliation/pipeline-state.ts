@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { orderContentHash } from '@connector/accounting';
+import type { WooOrder } from '@connector/contracts';
 import { OrderAwaitingSentInvoice, ordersAwaitingSentInvoice } from '@connector/persistence';
 import { lacksSnapshot, modifiedOf } from './snapshot-lag';
+import { compareWooGmt } from './woo-gmt';
 
 /** What the reconciliation reads of a store resource: its id and modification times. */
 export interface StoreSnapshot {
@@ -16,9 +19,17 @@ export interface LackingSnapshot<T extends StoreSnapshot> {
   why: string;
 }
 
+/** What a sync record holds of the snapshot it applied. */
+interface AppliedSnapshot {
+  modifiedGmt: string | null;
+  /** `orderContentHash` of it (orders only: a customer's hash is of the Zoho contact built from it). */
+  contentHash?: string | null;
+}
+
 /**
  * Which store snapshots the sync services have not applied, read from their own records:
- * `order_syncs.modified_gmt` for orders, `contact_links.modified_gmt` (by store customer id) for
+ * `order_syncs.modified_gmt` and `content_hash` for orders (a snapshot of the applied one's second
+ * with other content is lacking too), `contact_links.modified_gmt` (by store customer id) for
  * customers, one query per batch; and which orders wait for something only Zoho can tell
  * (`refund_credits` open on a draft invoice).
  */
@@ -26,13 +37,14 @@ export interface LackingSnapshot<T extends StoreSnapshot> {
 export class PipelineState {
   constructor(private readonly dataSource: DataSource) {}
 
-  async lackingOrders<T extends StoreSnapshot>(connectionId: string, orders: readonly T[]): Promise<Array<LackingSnapshot<T>>> {
+  async lackingOrders<T extends WooOrder>(connectionId: string, orders: readonly T[]): Promise<Array<LackingSnapshot<T>>> {
     if (orders.length === 0) return [];
-    const rows: Array<{ id: string; modified_gmt: string | null }> = await this.dataSource.query(
-      `SELECT order_id::text AS id, modified_gmt FROM order_syncs WHERE connection_id = $1 AND order_id = ANY($2::bigint[])`,
+    const rows: Array<{ id: string; modified_gmt: string | null; content_hash: string | null }> = await this.dataSource.query(
+      `SELECT order_id::text AS id, modified_gmt, content_hash FROM order_syncs WHERE connection_id = $1 AND order_id = ANY($2::bigint[])`,
       [connectionId, orders.map((order) => order.id)],
     );
-    return lacking(orders, new Map(rows.map((row) => [row.id, row.modified_gmt])), 'sync record');
+    const applied = new Map(rows.map((row) => [row.id, { modifiedGmt: row.modified_gmt, contentHash: row.content_hash }]));
+    return lacking(orders, applied, 'sync record', orderContentHash);
   }
 
   /** Orders whose credit notes wait for their invoice to be sent in Zoho (invoice-sync's records). */
@@ -48,22 +60,29 @@ export class PipelineState {
         WHERE connection_id = $1 AND woo_customer_id = ANY($2::bigint[]) GROUP BY woo_customer_id`,
       [connectionId, customers.map((customer) => customer.id)],
     );
-    return lacking(customers, new Map(rows.map((row) => [row.id, row.modified_gmt])), 'contact link');
+    return lacking(customers, new Map(rows.map((row) => [row.id, { modifiedGmt: row.modified_gmt }])), 'contact link');
   }
 }
 
-function lacking<T extends StoreSnapshot>(items: readonly T[], applied: Map<string, string | null>, record: string): Array<LackingSnapshot<T>> {
+function lacking<T extends StoreSnapshot>(
+  items: readonly T[],
+  applied: Map<string, AppliedSnapshot>,
+  record: string,
+  contentHash?: (item: T) => string,
+): Array<LackingSnapshot<T>> {
   const out: Array<LackingSnapshot<T>> = [];
   for (const item of items) {
-    const key = String(item.id);
     const current = modifiedOf(item);
-    const known = applied.has(key) ? applied.get(key)! : undefined;
-    if (!lacksSnapshot(known, current)) continue;
-    const why = !applied.has(key)
+    const known = applied.get(String(item.id));
+    const sameSecondDiffers = !!(contentHash && known?.contentHash && known.contentHash !== contentHash(item));
+    if (!lacksSnapshot(known === undefined ? undefined : known.modifiedGmt, current, sameSecondDiffers)) continue;
+    const why = !known
       ? `no ${record}`
-      : known === null
+      : known.modifiedGmt === null
         ? `the ${record} holds no applied snapshot`
-        : `the ${record} holds the snapshot of ${known}, the store has ${current}`;
+        : compareWooGmt(known.modifiedGmt, current) === 0
+          ? `the ${record} holds another snapshot of ${current} (other content), the store has this one`
+          : `the ${record} holds the snapshot of ${known.modifiedGmt}, the store has ${current}`;
     out.push({ item, why });
   }
   return out;

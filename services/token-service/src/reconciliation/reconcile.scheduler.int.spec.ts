@@ -7,6 +7,7 @@ import { FakeWooStore } from '@connector/sandbox';
 import { AWAITS_SENT_INVOICE } from '@connector/persistence';
 import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
 import { startTokenService } from '../main';
+import { adminApi } from '../token-service.fixture';
 
 const ADMIN_TOKEN = 'test-admin-token-schedule-0123456789';
 
@@ -51,22 +52,18 @@ describe('scheduled reconciliation sweep', () => {
     await db?.drop();
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, body?: unknown) => adminApi(base, ADMIN_TOKEN)(method, path, body);
 
-  /** A connection to the fake store (its Zoho side is never called here). */
+  /**
+   * A connection to the fake store (its Zoho side is never called here), each into an organization
+   * of its own: one store connects once per organization.
+   */
+  let organizations = 0;
   const connect = async (name: string): Promise<string> => {
     const created = await api('POST', '/api/connections', {
       name,
       woocommerce: { url: store.url, consumerKey: store.consumerKey, consumerSecret: store.consumerSecret },
-      zoho: { clientId: '1000.SCHEDULE', clientSecret: 'secret', refreshToken: '1000.refresh', accountsUrl: 'http://127.0.0.1:9', organizationId: '1' },
+      zoho: { clientId: '1000.SCHEDULE', clientSecret: 'secret', refreshToken: '1000.refresh', accountsUrl: 'http://127.0.0.1:9', organizationId: String(++organizations) },
     });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     return created.json.id;
@@ -87,9 +84,11 @@ describe('scheduled reconciliation sweep', () => {
     assert.equal(event.body.id, order.id);
     assert.equal(event.body.total, order.total);
 
-    // Missing webhooks are reported and created by the sweep.
+    // Missing webhooks are reported, not created: registering them is the operator's call (POST …/webhooks).
     const hooks = await api('GET', `/api/connections/${connectionId}/webhooks`);
-    assert.equal(hooks.json.healthy, true, JSON.stringify(hooks.json));
+    assert.equal(hooks.json.healthy, false);
+    assert.deepEqual(hooks.json.webhooks, [], JSON.stringify(hooks.json));
+    assert.ok(hooks.json.problems.every((p: { kind: string }) => p.kind === 'missing'));
 
     const sweepsIn = async () => {
       const audit = await api('GET', `/api/connections/${connectionId}/audit?limit=500`);

@@ -8,6 +8,7 @@ import { WooNotFoundError, type WooClient } from '@connector/woocommerce';
 import { creditCheckDue, describeAge } from './credit-check-schedule';
 import { runExclusive } from './exclusive';
 import { walkModifiedSince } from './modified-walk';
+import { checkpointAfterPass } from './pass-checkpoint';
 import { LackingSnapshot, PipelineState, StoreSnapshot } from './pipeline-state';
 import { ReconcileCheckpoints } from './reconcile-checkpoints';
 import { modifiedOf } from './snapshot-lag';
@@ -125,9 +126,13 @@ export class ReconcileService {
   /**
    * Customers: WooCommerce's customers endpoint filters neither by modification time nor sorts by
    * it, so the whole list is read (by id, stable while customers change) and filtered here. The
-   * checkpoint moves only after a complete pass.
+   * checkpoint moves only after a complete pass, and no further than the pass's start
+   * (checkpointAfterPass): a customer read early and changed during the pass is read by the next.
+   * The pass is timed by Connector's clock (WooClient does not expose the store's Date header);
+   * the overlap absorbs a store clock a few seconds behind.
    */
   private async sweepCustomers(connection: ConnectionEntity, client: WooClient): Promise<ResourceSweep> {
+    const passStartedAt = new Date();
     const from = (await this.checkpoints.get(connection.id, 'customer')) ?? firstCheckpoint(connection);
     const after = shiftWooGmt(from, -OVERLAP_SECONDS);
     const sweep = emptySweep(from);
@@ -146,7 +151,7 @@ export class ReconcileService {
         if (batch.length >= BATCH_SIZE) await flush();
       }
       await flush();
-      sweep.checkpoint = newest;
+      sweep.checkpoint = checkpointAfterPass(from, newest, passStartedAt, OVERLAP_SECONDS);
     } catch (error) {
       sweep.error = describeError(error);
     }

@@ -29,7 +29,7 @@ export class ReconciliationController {
   }
 
   @Get('webhooks')
-  @ApiOperation({ summary: "Status of the store's webhooks for this connection (disabled, paused or missing ones are problems)" })
+  @ApiOperation({ summary: "Status of the store's webhooks for this connection (disabled, paused, missing or old-secret ones are problems)" })
   async webhookStatus(@Param('id') id: string) {
     const connection = await this.connections.find(id);
     if (!connection) throw new NotFoundException(`Connection ${id} does not exist`);

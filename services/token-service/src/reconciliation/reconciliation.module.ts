@@ -13,6 +13,7 @@ import { ReconcileService } from './reconcile.service';
 import { ReconciliationController } from './reconciliation.controller';
 import { SnapshotPublisher } from './snapshot-publisher';
 import { WebhookHealthService } from './webhook-health.service';
+import { WebhookReactivations } from './webhook-reactivations';
 
 /**
  * Missed webhooks: the reconciliation sweep (scheduled and on demand), backfills from a date, and
@@ -31,6 +32,7 @@ export class ReconciliationModule {
         PipelineState,
         SnapshotPublisher,
         ReconcileCheckpoints,
+        WebhookReactivations,
         WebhookHealthService,
         ReconcileService,
         ReconcileScheduler,

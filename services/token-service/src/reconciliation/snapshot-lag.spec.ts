@@ -12,6 +12,12 @@ test('the pipeline lacks a snapshot it has no record of, none applied, or an old
   assert.equal(lacksSnapshot('2026-03-01T10:00:00', null), false);
 });
 
+test('a snapshot of the applied one\'s second is lacking only when its content differs', () => {
+  assert.equal(lacksSnapshot('2026-03-01T10:00:00', '2026-03-01T10:00:00', true), true, 'same second, other content: the later save was lost');
+  assert.equal(lacksSnapshot('2026-03-01T10:00:00', '2026-03-01 10:00:00', false), false, 'same second, same content');
+  assert.equal(lacksSnapshot('2026-03-01T10:00:01', '2026-03-01T10:00:00', true), false, 'an older time never counts, whatever its content');
+});
+
 test('modification time falls back to creation time', () => {
   assert.equal(modifiedOf({ date_modified_gmt: null, date_created_gmt: '2026-01-01T00:00:00' }), '2026-01-01T00:00:00');
   assert.equal(modifiedOf({ date_modified_gmt: '2026-01-02T00:00:00', date_created_gmt: '2026-01-01T00:00:00' }), '2026-01-02T00:00:00');

@@ -37,3 +37,8 @@ export function compareWooGmt(a: string | null | undefined, b: string | null | u
 export function laterWooGmt(a: string, b: string): string {
   return compareWooGmt(a, b) >= 0 ? a : b;
 }
+
+/** The earlier of two GMT times. */
+export function earlierWooGmt(a: string, b: string): string {
+  return compareWooGmt(a, b) <= 0 ? a : b;
+}
