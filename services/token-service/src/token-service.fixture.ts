@@ -25,3 +25,24 @@ export async function startTestTokenService(db: TestDatabase, topo: TestTopology
   });
   return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
 }
+
+/** What the admin API answered: the status, the body as sent and, when there is one, parsed. */
+export interface AdminAnswer {
+  status: number;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the shape it expects
+  json: any;
+}
+
+/** Calls a test token-service's admin API as an operator would: JSON with the bearer token. */
+export function adminApi(base: string, token = TEST_ADMIN_TOKEN): (method: string, path: string, body?: unknown) => Promise<AdminAnswer> {
+  return async (method, path, body) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
+  };
+}

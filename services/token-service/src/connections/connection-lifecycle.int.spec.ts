@@ -10,7 +10,7 @@ import { FakeWooStore, FakeZoho } from '@connector/sandbox';
 import { createTestDatabase, createTestTopology, TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
 import { WooClient } from '@connector/woocommerce';
 import { ZOHO_BOOKS_SCOPES } from '@connector/zoho-books';
-import { startTestTokenService, TEST_ADMIN_TOKEN } from '../token-service.fixture';
+import { adminApi, startTestTokenService } from '../token-service.fixture';
 
 const PUBLIC_URL = 'https://connector.example.com';
 
@@ -49,15 +49,7 @@ describe('connection lifecycle: duplicates, delete and restore, re-authorization
     await db?.drop();
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, body?: unknown) => adminApi(base)(method, path, body);
 
   const connection = (url: string, organizationId: string | undefined, keys = { consumerKey: 'ck_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', consumerSecret: 'cs_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' }) => ({
     name: 'Lifecycle store',

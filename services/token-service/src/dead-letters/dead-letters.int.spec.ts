@@ -7,7 +7,7 @@ import { HEADERS, subjects } from '@connector/contracts';
 import { DeliveryPublisher } from '@connector/messaging';
 import { DeadLetterEntity, DeadLetterStore } from '@connector/persistence';
 import { createTestDatabase, createTestTopology, TestDatabase, TestTopology } from '@connector/testing';
-import { startTestTokenService, TEST_ADMIN_TOKEN } from '../token-service.fixture';
+import { adminApi, startTestTokenService } from '../token-service.fixture';
 
 describe('dead letters: retry, retry-all and dismiss keep each letter in one clear state', () => {
   let db: TestDatabase;
@@ -29,15 +29,7 @@ describe('dead letters: retry, retry-all and dismiss keep each letter in one cle
     await db?.drop();
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, body?: unknown) => adminApi(base)(method, path, body);
 
   /** One order delivery in the audit stream, as the gateway records it; its sequence. */
   const publishDelivery = async (connectionId: string, orderId: number): Promise<number> => {
