@@ -3,10 +3,13 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 /**
  * creating : the refund→credit note link is claimed and the create call may be in flight; a retry
  *            in this state searches Zoho by reference number before creating (lost-response recovery)
- *            (also while a transient failure is being retried: see reason)
- * credited : Zoho holds the credit note (applied to the invoice as far as Zoho allows; see reason)
+ *            (also while a transient failure is being retried: see reason). Once Zoho made the note
+ *            its id is kept here at once, so a later step failing never leaves it unknown
+ * credited : Zoho holds the credit note (applied to the invoice as far as Zoho allows; see reason);
+ *            also a note kept rather than voided because refunds are recorded on it in Zoho
  * failed   : gave up with the reason (visible, retried with the order's event); the create call
- *            may have happened, so a retry searches by reference number first, as for `creating`
+ *            may have happened, so a retry searches by reference number first, as for `creating`,
+ *            or reads the note whose id it already holds
  * voided   : the refund was deleted in the store (or the invoice voided) and its credit note voided
  * skipped  : not booked, with the reason (made before the connection's settings.refundsSince)
  */

@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { canonicalHash, Decimal, InvoicePlan, isStaleSnapshot, OrderDecision, orderContentHash, paymentIsBooked, TaxMappingError } from '@connector/accounting';
 import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError, Semaphore } from '@connector/common';
 import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
-import { InboundEvent, ReplayDryRun } from '@connector/messaging';
-import { LOGGER, PLATFORM_CONFIG, StoreClients, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
+import { givesUp, InboundEvent, ReplayDryRun } from '@connector/messaging';
+import { LOGGER, PLATFORM_CONFIG, retrySettings, StoreClients, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderPaymentEntity, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
@@ -385,7 +385,7 @@ export class OrderSyncService {
     const reason = describeError(error);
     const transient = isTransient(error);
     // On its last delivery a transient failure becomes a dead letter too: the record says failed.
-    const finalAttempt = !transient || event.deliveryCount >= this.config.MAX_DELIVER;
+    const finalAttempt = givesUp(error, event.deliveryCount, retrySettings(this.config));
     const current = (await this.records.find(record.connectionId, order.id)) ?? record;
     if (finalAttempt) await this.records.markFailed(record.connectionId, order.id, reason);
     else await this.records.markRetrying(current, reason);
@@ -405,7 +405,7 @@ export class OrderSyncService {
   private async recordFollowUpFailure(event: InboundEvent, order: WooOrder, calls: ZohoCallLog, error: unknown, invoice: Outcome, step: FollowUp): Promise<void> {
     const reason = describeError(error);
     const transient = isTransient(error);
-    const finalAttempt = !transient || event.deliveryCount >= this.config.MAX_DELIVER;
+    const finalAttempt = givesUp(error, event.deliveryCount, retrySettings(this.config));
     await this.note(event, String(order.id), { ...invoice, detail: { ...invoice.detail, zohoCalls: calls.calls } });
     await this.records.noteReason(event.connectionId, order.id, `${finalAttempt ? '' : 'retrying: '}${step.reason}${reason}`);
     await this.note(event, String(order.id), { action: step.action, outcome: transient ? 'retrying' : 'failed', message: reason });

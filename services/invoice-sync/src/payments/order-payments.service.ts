@@ -67,7 +67,9 @@ export class OrderPaymentsService {
     // Claimed first, so that whatever fails below leaves a record of this payment with its reason.
     await this.payments.claim(connection.id, order.id, record.invoiceId);
     try {
-      return [await this.record(connection, settings, order, record, zoho, written, existing?.createdAt)];
+      // Only a link claimed by an earlier attempt can have a payment whose answer was lost.
+      const recovered = existing ? await this.findByReference(zoho, paymentReference(order), existing.createdAt) : undefined;
+      return [await this.record(connection, settings, order, record, zoho, written, recovered)];
     } catch (error) {
       await this.payments.markFailed(connection.id, order.id, describeError(error), isTransient(error));
       if (!isTransient(error)) this.metrics.payments.inc({ outcome: 'failed' });
@@ -79,14 +81,30 @@ export class OrderPaymentsService {
    * Before the invoice of an order whose payment Connector booked is rewritten to `newTotal`: when
    * that would leave the invoice less than the payment (and the credit notes) apply to it, the
    * payment is applied anew to what the invoice can take. Only on an invoice update; one query and
-   * no call when the payment fits.
+   * no call when the payment fits. A payment whose create answer was lost is adopted first
+   * (recoverClaimed): it is on the invoice in Zoho, and would make the update refused.
    */
   async makeRoom(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, newTotal: string, bookedPayment: BookedPaymentRead): Promise<Outcome[]> {
+    const recovered = await this.recoverClaimed(connection, order, record, zoho);
     const booked = await bookedPayment();
-    if (!booked) return [];
+    if (!booked) return recovered;
     const room = await this.roomOn(connection, order, booked.invoiceId!, newTotal);
-    if (!room.lt(booked.appliedAmount ?? '0')) return [];
-    return [await this.reapply(connection, order, record, zoho, booked, room, `the order's total fell to ${newTotal} after it was paid`)];
+    if (!room.lt(booked.appliedAmount ?? '0')) return recovered;
+    return [...recovered, await this.reapply(connection, order, record, zoho, booked, room, `the order's total fell to ${newTotal} after it was paid`)];
+  }
+
+  /**
+   * Before the invoice is rewritten: the payment an earlier attempt claimed and made, whose answer
+   * was lost, found by reference and recorded (as reconcile would, after the write). One query,
+   * only for a paid order the connection books payments of; a search only for such a claim.
+   */
+  private async recoverClaimed(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient): Promise<Outcome[]> {
+    const settings = connectionSettings(connection);
+    if (!settings.paymentsSince || !paidAtGmt(order) || !record.invoiceId) return [];
+    const claimed = await this.payments.find(connection.id, order.id);
+    if (!claimed || (claimed.state !== 'creating' && claimed.state !== 'failed') || claimed.invoiceId !== record.invoiceId) return [];
+    const recovered = await this.findByReference(zoho, paymentReference(order), claimed.createdAt);
+    return recovered ? [await this.record(connection, settings, order, record, zoho, undefined, recovered)] : [];
   }
 
   /**
@@ -162,6 +180,7 @@ export class OrderPaymentsService {
       invoices: plan.invoices,
     });
     const scale = Decimal.from(booked.zohoAmount ?? String(current.amount)).scale;
+    const before = booked.appliedAmount;
     const onInvoice = payment.invoices?.find((entry) => entry.invoice_id === invoiceId);
     const applied = Decimal.from(onInvoice?.amount_applied ?? 0);
     const amount = Decimal.from(payment.amount).toFixed(scale);
@@ -178,7 +197,7 @@ export class OrderPaymentsService {
     return {
       action: REAPPLY_PAYMENT,
       outcome: 'ok',
-      message: `payment ${payment.payment_id}: ${applied.toFixed(scale)} of ${amount} applied to invoice ${record.invoiceNumber ?? invoiceId}, was ${booked.appliedAmount} (${why}${unapplied.isPositive() ? `; ${unapplied.toFixed(scale)} is the customer's credit` : ''})`,
+      message: `payment ${payment.payment_id}: ${applied.toFixed(scale)} of ${amount} applied to invoice ${record.invoiceNumber ?? invoiceId}, was ${before} (${why}${unapplied.isPositive() ? `; ${unapplied.toFixed(scale)} is the customer's credit` : ''})`,
       detail: { paymentId: payment.payment_id },
     };
   }
@@ -194,11 +213,10 @@ export class OrderPaymentsService {
   }
 
   private async record(
-    connection: ConnectionEntity, settings: ConnectionSettings, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined, claimedAt: Date | undefined,
+    connection: ConnectionEntity, settings: ConnectionSettings, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, written: InvoiceState | undefined,
+    recovered: ZohoCustomerPayment | undefined,
   ): Promise<Outcome> {
     const invoiceId = record.invoiceId!;
-    // Only a link claimed by an earlier attempt can have a payment whose answer was lost.
-    const recovered = claimedAt ? await this.findByReference(zoho, paymentReference(order), claimedAt) : undefined;
     let payment: ZohoCustomerPayment;
     let orderTotal: string;
     let sentRate: number | undefined;

@@ -36,3 +36,20 @@ export function voidedWithInvoiceReason(invoiceName: string, orderStatus: string
 export function voidedWithInvoice(link: RefundCreditEntity): boolean {
   return link.state === 'voided' && !!link.reason?.includes(VOIDED_WITH_INVOICE);
 }
+
+/** How a credit note's reason says it is kept because refunds are recorded on it in Zoho. */
+const KEPT_WITH_REFUNDS = ' refunds are recorded on it in Zoho';
+
+/**
+ * The reason of a credit note that was to be voided (`why`) but Zoho refuses: refunds recorded on
+ * it (the owner's Refund in Zoho, as the README asks without settings.paymentAccountId) mean the
+ * money went back, which voiding would not undo. It is kept, as Connector's own cash-refunded notes are.
+ */
+export function keptWithRefundsReason(why: string, creditNoteName: string): string {
+  return `${why}, but credit note ${creditNoteName} is kept:${KEPT_WITH_REFUNDS} (the money went back to the customer); to undo it, delete those refunds in Zoho and void the credit note there`;
+}
+
+/** A credit note kept because refunds are recorded on it: not to be voided (nor applied) again. */
+export function keptWithRefunds(link: RefundCreditEntity): boolean {
+  return link.state === 'credited' && !!link.reason?.includes(KEPT_WITH_REFUNDS);
+}

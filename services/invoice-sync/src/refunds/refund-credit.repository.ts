@@ -51,6 +51,15 @@ export class RefundCreditRepository {
     );
   }
 
+  /**
+   * The credit note made (or adopted) for a claimed refund, stored as soon as Zoho answers: a later
+   * step that fails (applying it, giving money back) leaves the link claimed but holding it, so a
+   * retry reads it back instead of searching, and a deletion or cancellation voids it.
+   */
+  async noteCreditNote(connectionId: string, refundId: number | string, creditNoteId: string, creditNoteNumber: string | null): Promise<void> {
+    await this.repo.update({ connectionId, refundId: String(refundId) }, { creditNoteId, creditNoteNumber });
+  }
+
   async markCredited(connectionId: string, refundId: number | string, note: IssuedCreditNote): Promise<void> {
     await this.repo.update({ connectionId, refundId: String(refundId) }, { state: 'credited', ...note });
   }
@@ -71,8 +80,21 @@ export class RefundCreditRepository {
   }
 
   /** More of the credit note applied to the invoice (after it was sent), with what is left to say. */
-  async noteApplied(link: RefundCreditEntity, appliedAmount: string, reason: string | null): Promise<void> {
-    await this.repo.update({ connectionId: link.connectionId, refundId: link.refundId }, { appliedAmount, reason });
+  async noteApplied(link: RefundCreditEntity, appliedAmount: string, reason: string | null, cash?: { cashRefundId: string; cashRefundedAmount: string }): Promise<void> {
+    await this.repo.update({ connectionId: link.connectionId, refundId: link.refundId }, { appliedAmount, reason, ...cash });
+  }
+
+  /**
+   * Connector's cash refund of the credit note is deleted in Zoho (the money taken back before a
+   * void): forgotten at once, so a void that fails after it does not ask to delete it again.
+   */
+  async noteCashRefundDeleted(link: RefundCreditEntity): Promise<void> {
+    await this.repo.update({ connectionId: link.connectionId, refundId: link.refundId }, { cashRefundId: null, cashRefundedAmount: null });
+  }
+
+  /** A credit note not voided (see keptWithRefundsReason): it stays credited, with the reason. */
+  async markKept(link: RefundCreditEntity, reason: string): Promise<void> {
+    await this.repo.update({ connectionId: link.connectionId, refundId: link.refundId }, { state: 'credited', reason });
   }
 
   /** Deletes these links: their refunds are to be credited anew. */

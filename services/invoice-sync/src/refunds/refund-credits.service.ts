@@ -1,18 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildCashRefund, buildCreditNote, Decimal, refundAsOrder, refundDay } from '@connector/accounting';
+import { buildCashRefund, buildCreditNote, creditNoteReference, Decimal, refundAsOrder, refundDay } from '@connector/accounting';
 import { describeError, isTransient, Logger } from '@connector/common';
 import type { WooOrder, WooRefund } from '@connector/contracts';
 import type { InboundEvent } from '@connector/messaging';
 import { AWAITS_SENT_INVOICE, ConnectionEntity, connectionSettings, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
 import { LOGGER, StoreClients } from '@connector/platform';
-import type { ZohoBooksClient, ZohoCreditNote, ZohoCreditNoteRefund } from '@connector/zoho-books';
+import { ZohoNotFoundError, type ZohoBooksClient, type ZohoCreditNote, type ZohoCreditNoteRefund } from '@connector/zoho-books';
 import { InvoiceContextResolver } from '../orders/invoice-context.resolver';
 import { OrderSyncMetrics } from '../orders/order-sync.metrics';
 import { OrderSyncRepository } from '../orders/order-sync.repository';
 import type { Outcome } from '../orders/order-audit-entry';
 import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
 import { OrderPaymentRepository } from '../payments/order-payment.repository';
-import { awaitsSentInvoice, openCredit, voidedWithInvoice, voidedWithInvoiceReason } from './credit-link-rules';
+import { awaitsSentInvoice, keptWithRefunds, keptWithRefundsReason, openCredit, voidedWithInvoice, voidedWithInvoiceReason } from './credit-link-rules';
 import { RefundCreditRepository } from './refund-credit.repository';
 import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
 import { LostCreateGuard } from '../zoho/lost-create-guard';
@@ -33,10 +33,13 @@ const CREDITABLE_INVOICE_STATUSES = new Set(['sent', 'overdue', 'partially_paid'
  * - exactly one credit note per refund: the link is claimed (`creating`) before the create call,
  *   and a retry in that state searches Zoho by reference number (`<order>-R<refund>`) first;
  * - a refund deleted in the store voids its credit note; a voided invoice voids its credit notes
- *   (the void already takes the whole sale off the books);
+ *   (the void already takes the whole sale off the books); so does a claim whose credit note was
+ *   made but not recorded (found by reference). A credit note with refunds recorded on it in Zoho
+ *   (the owner's, or Connector's own on a voided invoice) is kept, with the reason: the money went back;
  * - when the order's payment is booked (OrderPaymentsService), the money went back too: what the
  *   invoice cannot take of the credit is refunded from the payment's deposit account, so the
- *   customer is owed nothing and the account shows the money gone.
+ *   customer is owed nothing and the account shows the money gone; a credit left open on a draft
+ *   invoice is given back so too once the invoice is sent and the payment booked (applyOpenCredits).
  */
 @Injectable()
 export class RefundCreditsService {
@@ -65,7 +68,9 @@ export class RefundCreditsService {
    * booked while it was a draft, which stayed open on the customer: oldest first, as far as the
    * invoice's balance goes. One outcome per credit note applied; nothing (and no call) for the
    * usual order without such a credit. A credit Zoho does not take stays open, as it was, with the
-   * reason on its record: the invoice is sent either way, and the event is not failed for it.
+   * reason on its record: the invoice is sent either way, and the event is not failed for it. When
+   * the order's payment is booked, what the invoice cannot take goes back to the customer (giveBackLater):
+   * the payment may have been booked after the credit note, and the credit would stay open for good.
    */
   async applyOpenCredits(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient, balanceNow?: string | number): Promise<Outcome[]> {
     const open = await this.openCredits(connection, order, record.invoiceId!);
@@ -76,31 +81,79 @@ export class RefundCreditsService {
     } catch (error) {
       return this.leaveOpen(open, `reading the sent invoice failed (${describeError(error)})`);
     }
+    // The order's payment booked: what the invoice cannot take goes back to the customer, as in creditClaimed.
+    const payment = await this.bookedPayment(connection, order, record.invoiceId!);
+    let refunds: Promise<Map<number, WooRefund>> | undefined;
     const outcomes: Outcome[] = [];
-    for (const [index, { link, left }] of open.entries()) {
-      if (!balance.isPositive()) {
-        for (const rest of open.slice(index)) await this.links.noteApplied(rest.link, rest.link.appliedAmount ?? '0', 'the invoice has nothing left to pay: the credit stays open on the customer');
-        break;
-      }
-      const amount = Decimal.min(left, balance);
-      try {
-        await zoho.applyCreditNoteToInvoices(link.creditNoteId!, [{ invoice_id: record.invoiceId!, amount_applied: amount.toNumber() }]);
-      } catch (error) {
-        outcomes.push(...(await this.leaveOpen([{ link }], `applying it to the sent invoice failed (${describeError(error)})`)));
-        continue;
+    for (const { link, left } of open) {
+      const amount = balance.isPositive() ? Decimal.min(left, balance) : Decimal.ZERO;
+      if (amount.isPositive()) {
+        try {
+          await zoho.applyCreditNoteToInvoices(link.creditNoteId!, [{ invoice_id: record.invoiceId!, amount_applied: amount.toNumber() }]);
+        } catch (error) {
+          outcomes.push(...(await this.leaveOpen([{ link }], `applying it to the sent invoice failed (${describeError(error)})`)));
+          continue;
+        }
+        balance = balance.sub(amount);
       }
       const scale = scaleOf(link);
       const applied = Decimal.from(link.appliedAmount ?? '0').add(amount);
-      await this.links.noteApplied(link, applied.toFixed(scale), left.gt(amount) ? `only ${applied.toFixed(scale)} applied: the invoice's balance; the rest stays open on the customer` : null);
-      balance = balance.sub(amount);
-      outcomes.push({
-        action: 'apply-credit',
-        outcome: 'ok',
-        message: `refund ${link.refundId}: ${amount.toFixed(scale)} of credit note ${link.creditNoteNumber ?? link.creditNoteId} applied to invoice ${record.invoiceNumber ?? record.invoiceId}, now that it is sent`,
-        detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId },
-      });
+      let reason = !amount.isPositive()
+        ? 'the invoice has nothing left to pay: the credit stays open on the customer'
+        : left.gt(amount) ? `only ${applied.toFixed(scale)} applied: the invoice's balance; the rest stays open on the customer` : null;
+      let cash: GivenBack | undefined;
+      if (payment && left.gt(amount)) {
+        try {
+          cash = await this.giveBackLater(connection, order, link, left.sub(amount), payment, zoho, () => (refunds ??= this.readRefunds(connection, order)));
+        } catch (error) {
+          // The reason stays as it was (waiting for a sent invoice), so the retry comes back here;
+          // the money is looked for by reference then, not given twice.
+          await this.links.noteApplied(link, applied.toFixed(scale), link.reason);
+          throw error;
+        }
+        if (cash) reason = cash.note;
+      }
+      await this.links.noteApplied(link, applied.toFixed(scale), reason, cash?.refund ? { cashRefundId: cash.refund.creditnote_refund_id, cashRefundedAmount: cash.amount.toFixed(scale) } : undefined);
+      if (amount.isPositive()) {
+        outcomes.push({
+          action: 'apply-credit',
+          outcome: 'ok',
+          message: `refund ${link.refundId}: ${amount.toFixed(scale)} of credit note ${link.creditNoteNumber ?? link.creditNoteId} applied to invoice ${record.invoiceNumber ?? record.invoiceId}, now that it is sent`,
+          detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId },
+        });
+      }
+      if (cash) {
+        outcomes.push({
+          action: 'give-back-credit',
+          outcome: cash.refund ? 'ok' : 'skipped',
+          message: `refund ${link.refundId}: credit note ${link.creditNoteNumber ?? link.creditNoteId}: ${cash.note}`,
+          detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId, cashRefundId: cash.refund?.creditnote_refund_id },
+        });
+      }
     }
     return outcomes;
+  }
+
+  /**
+   * The money going back for a credit left open on a draft invoice, now that the order's payment is
+   * booked: giveBack, with the credit note's balance read from Zoho (a retry whose earlier refund
+   * was made sees it there, and giveBack finds it by reference). Nothing for a refund gone from the
+   * store: its deletion voids the credit note.
+   */
+  private async giveBackLater(
+    connection: ConnectionEntity, order: WooOrder, link: RefundCreditEntity, left: Decimal, payment: OrderPaymentEntity, zoho: ZohoBooksClient, refunds: () => Promise<Map<number, WooRefund>>,
+  ): Promise<GivenBack | undefined> {
+    const refund = (await refunds()).get(Number(link.refundId));
+    if (!refund) return undefined;
+    if (!connectionSettings(connection).paymentAccountId) return this.giveBack(connection, order, refund, link.creditNoteId!, creditNoteReference(order, refund.id), left, payment, zoho, false);
+    const note = await zoho.getCreditNote(link.creditNoteId!);
+    return this.giveBack(connection, order, refund, note.creditnote_id, note.reference_number ?? creditNoteReference(order, refund.id), Decimal.from(String(note.balance ?? 0)), payment, zoho, true);
+  }
+
+  /** The order's payment as Connector booked it on `invoiceId`, if any. */
+  private async bookedPayment(connection: ConnectionEntity, order: WooOrder, invoiceId: string): Promise<OrderPaymentEntity | undefined> {
+    const payment = await this.payments.find(connection.id, order.id);
+    return payment?.state === 'recorded' && payment.invoiceId === invoiceId ? payment : undefined;
   }
 
   /** Credits Zoho did not take stay open, as they were, with the reason on their records. */
@@ -127,7 +180,7 @@ export class RefundCreditsService {
   /** The order's credit notes against `invoiceId` with credit left open (neither applied nor given back), oldest first. */
   private async openCredits(connection: ConnectionEntity, order: WooOrder, invoiceId: string): Promise<Array<{ link: RefundCreditEntity; left: Decimal }>> {
     return (await this.links.forOrder(connection.id, order.id))
-      .filter((link) => link.state === 'credited' && link.creditNoteId && link.invoiceId === invoiceId)
+      .filter((link) => link.state === 'credited' && link.creditNoteId && link.invoiceId === invoiceId && !keptWithRefunds(link))
       .map((link) => ({ link, left: openCredit(link) }))
       .filter(({ left }) => left.isPositive());
   }
@@ -136,20 +189,25 @@ export class RefundCreditsService {
   async reconcile(
     connection: ConnectionEntity, order: WooOrder, currentRecord: () => Promise<OrderSyncEntity>, zoho: ZohoBooksClient, event: InboundEvent,
   ): Promise<Outcome[]> {
-    const { live, missing, pending, claimed } = refundWork(await this.links.forOrder(connection.id, order.id), order);
+    const { live, missing, pending, claimed, unrecorded, orphaned } = refundWork(await this.links.forOrder(connection.id, order.id), order);
     // Most orders have no refund and no credit note: nothing more is read for them.
-    if (live.length === 0 && pending.length === 0) return [];
+    if (live.length === 0 && pending.length === 0 && orphaned.length === 0) return [];
     const record = await currentRecord();
     if (record.state === 'voided' || record.invoiceStatus === 'void') {
       // Money already given back stays booked: voiding the sale does not undo a refund paid out
       // (Zoho keeps the order's payment as the customer's credit, and this credit note closed).
-      return this.voidAll(zoho, live.filter((link) => !link.cashRefundId), voidedWithInvoiceReason(record.invoiceNumber ?? record.invoiceId ?? '', order.status));
+      const why = voidedWithInvoiceReason(record.invoiceNumber ?? record.invoiceId ?? '', order.status);
+      return [...(await this.voidAll(zoho, live.filter((link) => !link.cashRefundId), why)), ...(await this.voidUnrecorded(zoho, order, unrecorded, why))];
     }
-    if (missing.length === 0 && pending.length === 0) return this.applyIfSent(connection, order, record, zoho, live);
+    if (missing.length === 0 && orphaned.length === 0 && pending.length === 0) return this.applyIfSent(connection, order, record, zoho, live);
     // The store is asked, not the snapshot: a snapshot from the same second as a refund, delivered
     // late, lacks it too, and must not void its credit note. One read, only when something differs.
     const inStore = await this.readRefunds(connection, order);
-    const outcomes = await this.voidAll(zoho, missing.filter((link) => !inStore.has(Number(link.refundId))), 'refund deleted in the store');
+    const deleted = (link: RefundCreditEntity) => !inStore.has(Number(link.refundId));
+    const outcomes = [
+      ...(await this.voidAll(zoho, missing.filter(deleted), 'refund deleted in the store')),
+      ...(await this.voidUnrecorded(zoho, order, orphaned.filter(deleted), 'refund deleted in the store')),
+    ];
     if (pending.length === 0) return [...outcomes, ...(await this.applyIfSent(connection, order, record, zoho, live))];
     if (!record.invoiceId) {
       return [...outcomes, {
@@ -179,6 +237,12 @@ export class RefundCreditsService {
         const status = String(current.status);
         const payment = await this.payments.find(connection.id, order.id);
         invoice = { creditable: CREDITABLE_INVOICE_STATUSES.has(status), invoiceStatus: status, balance: Decimal.from(current.balance ?? current.total), payment: payment?.state === 'recorded' ? payment : undefined };
+      }
+      if (invoice.invoiceStatus === 'void') {
+        // Voided in Zoho by the owner (Connector's own void marks the record): it takes no credit
+        // note, and a try would only be refused. Said on every event, at the cost of one read.
+        outcomes.push({ action: 'skip', outcome: 'skipped', message: `refund ${refund.id} not credited: invoice ${record.invoiceNumber ?? record.invoiceId} is void in Zoho (voided there); reinstate it in Zoho, or book the refund by hand` });
+        continue;
       }
       const outcome = await this.credit(connection, order, record, refund, zoho, event, claimed.get(refund.id), invoice);
       invoice.balance = invoice.balance.sub(outcome.applied);
@@ -267,13 +331,13 @@ export class RefundCreditsService {
   }
 
   private async credit(
-    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claimedAt: Date | undefined,
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claim: RefundCreditEntity | undefined,
     invoice: InvoiceState,
   ): Promise<{ outcome: Outcome; applied: Decimal }> {
     // Claimed first, so that whatever fails below leaves a record of this refund with its reason.
     await this.links.claim(connection.id, order.id, refund.id, record.invoiceId!);
     try {
-      return await this.creditClaimed(connection, order, record, refund, zoho, event, claimedAt, invoice);
+      return await this.creditClaimed(connection, order, record, refund, zoho, event, claim, invoice);
     } catch (error) {
       await this.links.markFailed(connection.id, refund.id, describeError(error), isTransient(error));
       if (!isTransient(error)) this.metrics.creditNotes.inc({ outcome: 'failed' });
@@ -282,7 +346,7 @@ export class RefundCreditsService {
   }
 
   private async creditClaimed(
-    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claimedAt: Date | undefined,
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, refund: WooRefund, zoho: ZohoBooksClient, event: InboundEvent, claim: RefundCreditEntity | undefined,
     invoice: InvoiceState,
   ): Promise<{ outcome: Outcome; applied: Decimal }> {
     const invoiceId = record.invoiceId!;
@@ -291,9 +355,11 @@ export class RefundCreditsService {
       extraItemLines: [REFUND_ITEM_LINE],
     });
     const plan = buildCreditNote(order, refund, { ...context, refundItemId: itemId(REFUND_KEY) });
-    // Only a link claimed by an earlier attempt can have a credit note whose answer was lost.
-    const recovered = claimedAt ? await this.findByReference(zoho, plan.payload.reference_number, claimedAt) : undefined;
+    // Only a link claimed by an earlier attempt can have a credit note: stored by it when a later
+    // step failed, else whose answer was lost.
+    const recovered = claim ? ((await this.storedNote(zoho, claim)) ?? (await this.findByReference(zoho, plan.payload.reference_number, claim.createdAt))) : undefined;
     const note = recovered ?? (await zoho.createCreditNote(plan.payload, { invoiceId }));
+    if (!recovered || recovered.creditnote_id !== claim?.creditNoteId) await this.links.noteCreditNote(connection.id, refund.id, note.creditnote_id, note.creditnote_number ?? null);
     this.metrics.creditNotes.inc({ outcome: recovered ? 'recovered' : 'created' });
     if (recovered) this.logger.warn({ connectionId: connection.id, orderId: order.id, refundId: refund.id, creditNoteId: note.creditnote_id }, 'adopted a credit note whose create response was lost');
 
@@ -310,7 +376,7 @@ export class RefundCreditsService {
       await zoho.applyCreditNoteToInvoices(note.creditnote_id, [{ invoice_id: invoiceId, amount_applied: applied.toNumber() }]);
       if (applied.lt(open)) reason = `only ${applied.toString()} of ${open.toString()} applied: the invoice's balance; the rest stays open on the customer`;
     }
-    const cash = invoice.payment ? await this.giveBack(connection, order, refund, note, open.sub(applied), invoice.payment, zoho, claimedAt !== undefined) : undefined;
+    const cash = invoice.payment ? await this.giveBack(connection, order, refund, note.creditnote_id, note.reference_number, open.sub(applied), invoice.payment, zoho, claim !== undefined) : undefined;
     if (cash?.note) reason = cash.note;
     const scale = Decimal.from(plan.refundTotal).scale;
     const zohoTotal = total.toFixed(scale);
@@ -353,12 +419,13 @@ export class RefundCreditsService {
    * credit note's balance already shows it, and its refunds are listed to find it.
    */
   private async giveBack(
-    connection: ConnectionEntity, order: WooOrder, refund: WooRefund, note: ZohoCreditNote, open: Decimal, payment: OrderPaymentEntity, zoho: ZohoBooksClient, claimedBefore: boolean,
-  ): Promise<{ refund?: ZohoCreditNoteRefund; amount: Decimal; note: string } | undefined> {
+    connection: ConnectionEntity, order: WooOrder, refund: WooRefund, creditNoteId: string, reference: string | undefined, open: Decimal, payment: OrderPaymentEntity, zoho: ZohoBooksClient,
+    claimedBefore: boolean,
+  ): Promise<GivenBack | undefined> {
     const settings = connectionSettings(connection);
     if (!open.isPositive()) {
       if (!claimedBefore || !settings.paymentAccountId) return undefined;
-      const earlier = (await zoho.listCreditNoteRefunds(note.creditnote_id)).find((r) => r.reference_number === note.reference_number);
+      const earlier = (await zoho.listCreditNoteRefunds(creditNoteId)).find((r) => r.reference_number === reference);
       return earlier ? { refund: earlier, amount: Decimal.from(String(earlier.amount_fcy ?? earlier.amount_bcy ?? 0)), note: `the order's payment is booked: ${String(earlier.amount_fcy ?? earlier.amount_bcy)} refunded to the customer (found again after a lost answer)` } : undefined;
     }
     if (!settings.paymentAccountId) {
@@ -371,7 +438,7 @@ export class RefundCreditsService {
       storeTimeZone: settings.storeTimeZone,
       exchangeRate: await this.exchangeRates.rateFor(connection, zoho, order.currency, refundDay(order, refund, settings.storeTimeZone)),
     });
-    const made = await zoho.refundCreditNote(note.creditnote_id, body);
+    const made = await zoho.refundCreditNote(creditNoteId, body);
     this.metrics.creditNotes.inc({ outcome: 'cash-refunded' });
     return { refund: made, amount: open, note: `the order's payment is booked: ${open.toString()} refunded to the customer (${body.refund_mode}, ${body.date})` };
   }
@@ -380,9 +447,15 @@ export class RefundCreditsService {
     const outcomes: Outcome[] = [];
     for (const link of links) {
       // Zoho voids no credit note with refunds: the money given back is taken back first.
-      if (link.cashRefundId) await zoho.deleteCreditNoteRefund(link.creditNoteId!, link.cashRefundId);
-      await zoho.voidCreditNote(link.creditNoteId!);
-      const reason = `${why}: credit note ${link.creditNoteNumber ?? link.creditNoteId} voided`;
+      if (link.cashRefundId) await this.deleteCashRefund(zoho, link);
+      const name = link.creditNoteNumber ?? link.creditNoteId!;
+      if (!(await this.voided(zoho, link))) {
+        const reason = keptWithRefundsReason(why, name);
+        await this.links.markKept(link, reason);
+        outcomes.push({ action: 'void-credit-note', outcome: 'skipped', message: `refund ${link.refundId}: ${reason}`, detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId } });
+        continue;
+      }
+      const reason = `${why}: credit note ${name} voided`;
       await this.links.markVoided(link, reason);
       this.metrics.creditNotes.inc({ outcome: 'voided' });
       outcomes.push({ action: 'void-credit-note', outcome: 'ok', message: `refund ${link.refundId}: ${reason}`, detail: { refundId: Number(link.refundId), creditNoteId: link.creditNoteId } });
@@ -390,11 +463,76 @@ export class RefundCreditsService {
     return outcomes;
   }
 
+  /**
+   * Deletes Connector's cash refund of the credit note, and forgets it at once: a void failing after
+   * it must not ask for it again (Zoho would answer "not found" for good). "Not found" is done too:
+   * an earlier attempt (or the owner) deleted it.
+   */
+  private async deleteCashRefund(zoho: ZohoBooksClient, link: RefundCreditEntity): Promise<void> {
+    try {
+      await zoho.deleteCreditNoteRefund(link.creditNoteId!, link.cashRefundId!);
+    } catch (error) {
+      if (!(error instanceof ZohoNotFoundError)) throw error;
+    }
+    await this.links.noteCashRefundDeleted(link);
+    link.cashRefundId = null;
+    link.cashRefundedAmount = null;
+  }
+
+  /**
+   * Voids the credit note; false when Zoho refuses because refunds are recorded on it (the owner's:
+   * Connector's own is deleted first). Only a permanent refusal lists its refunds, one call.
+   */
+  private async voided(zoho: ZohoBooksClient, link: RefundCreditEntity): Promise<boolean> {
+    try {
+      await zoho.voidCreditNote(link.creditNoteId!);
+      return true;
+    } catch (error) {
+      if (isTransient(error) || error instanceof ZohoNotFoundError) throw error;
+      if ((await zoho.listCreditNoteRefunds(link.creditNoteId!)).length === 0) throw error;
+      return false;
+    }
+  }
+
+  /**
+   * Claims that hold no credit note (an attempt failed before storing it, or its answer was lost)
+   * whose refund is gone or whose invoice is void: a credit note made for them is found by
+   * reference and voided; with none found, the claim is closed (voided) with the reason.
+   */
+  private async voidUnrecorded(zoho: ZohoBooksClient, order: WooOrder, claims: readonly RefundCreditEntity[], why: string): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    const found: RefundCreditEntity[] = [];
+    for (const claim of claims) {
+      const note = await this.findByReference(zoho, creditNoteReference(order, Number(claim.refundId)), claim.createdAt);
+      if (note) {
+        await this.links.noteCreditNote(claim.connectionId, claim.refundId, note.creditnote_id, note.creditnote_number ?? null);
+        found.push(Object.assign(claim, { creditNoteId: note.creditnote_id, creditNoteNumber: note.creditnote_number ?? null }));
+        continue;
+      }
+      const reason = `${why}: no credit note was made for it`;
+      await this.links.markVoided(claim, reason);
+      outcomes.push({ action: 'void-credit-note', outcome: 'skipped', message: `refund ${claim.refundId}: ${reason}`, detail: { refundId: Number(claim.refundId) } });
+    }
+    return [...outcomes, ...(await this.voidAll(zoho, found, why))];
+  }
+
   /** Every refund of the order, as the store records it (the order carries only their totals). */
   private async readRefunds(connection: ConnectionEntity, order: WooOrder): Promise<Map<number, WooRefund>> {
     const refunds = new Map<number, WooRefund>();
     for await (const refund of this.stores.forConnection(connection).listOrderRefunds(order.id)) refunds.set(refund.id, refund);
     return refunds;
+  }
+
+  /** The credit note an earlier attempt stored on the claim, unless it is gone or void in Zoho (then it is made anew). */
+  private async storedNote(zoho: ZohoBooksClient, claim: RefundCreditEntity): Promise<ZohoCreditNote | undefined> {
+    if (!claim.creditNoteId) return undefined;
+    try {
+      const note = await zoho.getCreditNote(claim.creditNoteId);
+      return note.status === 'void' ? undefined : note;
+    } catch (error) {
+      if (error instanceof ZohoNotFoundError) return undefined;
+      throw error;
+    }
   }
 
   /** A credit note made for this refund since its claim whose response was lost (LostCreateGuard). */
@@ -417,6 +555,13 @@ function scaleOf(link: RefundCreditEntity): number {
   return Decimal.from(link.zohoTotal ?? link.refundTotal ?? '0').scale;
 }
 
+/** Money given back for a credit note (`refund`, when Zoho recorded it), or what is left to do (`note`). */
+interface GivenBack {
+  refund?: ZohoCreditNoteRefund;
+  amount: Decimal;
+  note: string;
+}
+
 /** What the refund step knows of the order's invoice (read once per event) and of its payment. */
 interface InvoiceState {
   creditable: boolean;
@@ -428,19 +573,23 @@ interface InvoiceState {
 
 /**
  * What a snapshot asks of the order's refunds, given their records: the credit notes in force
- * (`live`), those whose refund the snapshot lacks (`missing`: deleted, if the store agrees), the
- * refunds still to credit (`pending`, oldest first) and those of them claimed by an earlier attempt
- * (`claimed`, with the time of the first claim).
+ * (`live`; not one kept for the refunds recorded on it), those whose refund the snapshot lacks
+ * (`missing`: deleted, if the store agrees), the refunds still to credit (`pending`, oldest first),
+ * the links of them claimed by an earlier attempt (`claimed`), the claims holding no credit note
+ * (`unrecorded`) and those of them whose refund the snapshot lacks (`orphaned`).
  */
 function refundWork(links: readonly RefundCreditEntity[], order: WooOrder) {
   const refunded = new Set(order.refunds.map((refund) => refund.id));
-  const live = links.filter((link) => link.state !== 'voided' && link.creditNoteId);
+  const live = links.filter((link) => link.state !== 'voided' && link.creditNoteId && !keptWithRefunds(link));
   const settled = new Set(links.filter(isSettled).map((link) => Number(link.refundId)));
+  const unrecorded = links.filter((link) => !isSettled(link) && !link.creditNoteId);
   return {
     live,
     missing: live.filter((link) => !refunded.has(Number(link.refundId))),
     pending: order.refunds.filter((refund) => !settled.has(refund.id)).sort((a, b) => a.id - b.id),
-    claimed: new Map(links.filter((link) => !isSettled(link)).map((link) => [Number(link.refundId), link.createdAt])),
+    claimed: new Map(links.filter((link) => !isSettled(link)).map((link) => [Number(link.refundId), link])),
+    unrecorded,
+    orphaned: unrecorded.filter((link) => !refunded.has(Number(link.refundId))),
   };
 }
 
