@@ -389,15 +389,20 @@ export class ReplayRun {
     for (let attempt = 1; ; attempt++) {
       const planned: PlannedWrite[] = [];
       // On the replay's last attempt the handler is told it is the last delivery, as the live
-      // consumer would, so it records a final failure rather than "will retry".
-      const deliveryCount = attempt >= maxAttempts ? Math.max(attempt, this.options.retry.maxDeliver) : attempt;
+      // consumer would (past any allowance for rate-limit waits too), so it records a final
+      // failure rather than "will retry".
+      const lastDelivery = this.options.retry.maxDeliver + (this.options.retry.blockWaitDeliveries ?? 0);
+      const deliveryCount = attempt >= maxAttempts ? Math.max(attempt, lastDelivery) : attempt;
       let error: unknown;
       try {
         await this.options.handler({ ...event, deliveryCount }, this.dryRunContext(event, planned));
       } catch (thrown) {
         error = thrown ?? new Error('handler failed without an error');
       }
-      const settlement = settle(error === undefined ? {} : { error }, attempt, { ...this.options.retry, maxDeliver: maxAttempts });
+      // A replay retries a few times and goes on: no allowance for rate-limit blocks, whose waits
+      // (a daily quota's lasts hours) it does not sit through; such an event is dead-lettered for
+      // a retry once the block lifts.
+      const settlement = settle(error === undefined ? {} : { error }, attempt, { ...this.options.retry, maxDeliver: maxAttempts, blockWaitDeliveries: 0 });
       switch (settlement.kind) {
         case 'ack':
           // Acknowledged with its batch (takeBatch).
@@ -405,7 +410,7 @@ export class ReplayRun {
           return 'acked';
         case 'retry':
           try {
-            await delay(settlement.delayMs, undefined, { signal: this.stop.signal });
+            await delay(Math.min(settlement.delayMs, this.options.retry.backoff.maxDelayMs * 4), undefined, { signal: this.stop.signal });
           } catch {
             return 'stopped';
           }

@@ -100,14 +100,23 @@ export class DeadLetterStore {
    * A page of the events that have open letters, in stream order after `afterSeq`: retry-all
    * walks them in bounded pages, one republish per event however many consumers gave up on it.
    */
-  async openEventSeqs(filter: { connectionId?: string; afterSeq: number; limit: number }): Promise<number[]> {
+  async openEventSeqs(filter: { connectionId?: string; afterSeq: number; uptoSeq?: number; limit: number }): Promise<number[]> {
     const rows: Array<{ stream_seq: string }> = await this.repo.query(
       `SELECT DISTINCT stream_seq FROM dead_letters
-        WHERE status = 'open' AND stream_seq > $1 AND ($2::text IS NULL OR connection_id = $2)
+        WHERE status = 'open' AND stream_seq > $1 AND ($2::text IS NULL OR connection_id = $2) AND ($4::bigint IS NULL OR stream_seq <= $4)
         ORDER BY stream_seq LIMIT $3`,
-      [filter.afterSeq, filter.connectionId ?? null, filter.limit],
+      [filter.afterSeq, filter.connectionId ?? null, filter.limit, filter.uptoSeq ?? null],
     );
     return rows.map((row) => Number(row.stream_seq));
+  }
+
+  /** The last event with an open letter (of one connection when given): where a retry-all walk ends. */
+  async lastOpenEventSeq(connectionId?: string): Promise<number | undefined> {
+    const [row]: Array<{ last: string | null }> = await this.repo.query(
+      `SELECT max(stream_seq) AS last FROM dead_letters WHERE status = 'open' AND ($1::text IS NULL OR connection_id = $1)`,
+      [connectionId ?? null],
+    );
+    return row?.last ? Number(row.last) : undefined;
   }
 
   /**

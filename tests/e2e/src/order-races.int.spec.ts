@@ -219,6 +219,19 @@ describe('order events racing each other and Zoho', () => {
     assert.ok(letters.json.some((letter: { reason: string }) => /currency/.test(letter.reason)), 'and a dead letter, replayable');
     assert.deepEqual(stack.zoho.invoices(orgId).filter((invoice) => invoice.reference_number === order.number), []);
   });
+
+  test('a delivery that is no valid order, for an order already invoiced, leaves the order as it is: its story and a dead letter say why', async () => {
+    const order = await pendingOrder('invoiced-then-invalid@example.com');
+    store.updateOrder(order.id, { status: 'processing' });
+    await store.flushDeliveries();
+    const synced: Story = await stack.settledOrder(connectionId, order.id, ['synced']);
+    const { currency: _currency, ...withoutCurrency } = store.getOrder(order.id);
+    const { seq, record } = await deliver(order.id, JSON.stringify({ ...withoutCurrency, date_modified_gmt: plusSeconds(withoutCurrency.date_modified_gmt!, 30) }), ['synced', 'failed'],
+      (r) => r.audit.some((entry) => entry.service === 'invoice-sync' && entry.outcome === 'failed'));
+    assert.equal(record.state, 'synced', 'the invoice is what it was');
+    assert.equal(record.invoice?.id, synced.invoice?.id);
+    assert.match(seqOutcomes(record, seq).map((entry) => entry.message).join(), /not a WooCommerce order: .*currency/);
+  });
 });
 
 /** A WooCommerce GMT date (`YYYY-MM-DDTHH:MM:SS`) moved by some seconds. */

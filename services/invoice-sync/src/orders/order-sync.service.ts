@@ -115,14 +115,16 @@ export class OrderSyncService {
    * Connector-Resource-Id header, or the body's id): the order's record says failed with the
    * reason and its audit trail has the failure, as for any event that cannot be processed, so it
    * shows under Failed and in the order's story, not only as a dead letter. One naming no order
-   * has only its dead letter.
+   * has only its dead letter. An order already invoiced (or voided) keeps its state: a bad
+   * delivery says nothing of the invoice, and a replay of an old one must not fail a sound order.
    */
   private async recordInvalidDelivery(connection: ConnectionEntity, event: InboundEvent, error: PermanentError): Promise<void> {
     const orderId = namedOrderId(event);
     if (orderId === null) return;
     await this.underOrderLock(connection.id, orderId, async () => {
-      await this.records.touch(connection.id, orderId, null, null, event.seq);
-      await this.records.markFailed(connection.id, orderId, error.message);
+      const record = await this.records.touch(connection.id, orderId, null, null, event.seq);
+      const booked = record.invoiceId !== null || record.state === 'synced' || record.state === 'voided';
+      if (!booked) await this.records.markFailed(connection.id, orderId, error.message);
       await this.note(event, String(orderId), { action: 'sync-invoice', outcome: 'failed', message: error.message, detail: { zohoCalls: [] } });
     });
   }

@@ -1,5 +1,5 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
-import { describeError } from '@connector/common';
+import { describeError, sleep } from '@connector/common';
 import type { DeadLetterEntity, DeadLetterStore } from '@connector/persistence';
 import type { EventRepublisher } from '../replay/event-republisher';
 
@@ -37,8 +37,12 @@ export async function retryDeadLetter(store: DeadLetterStore, republisher: Event
  */
 export async function retryOpenDeadLetters(store: DeadLetterStore, republisher: EventRepublisher, connectionId?: string): Promise<RetryAllResult> {
   const result: RetryAllResult = { retried: 0, failed: 0, events: [], failures: [] };
+  // Only the letters open when the walk starts: a copy sent now lands at the end of the stream, and
+  // one that fails again at once leaves a new open letter there, which must not be sent again.
+  const uptoSeq = await store.lastOpenEventSeq(connectionId);
+  if (uptoSeq === undefined) return result;
   for (let afterSeq = 0; ; ) {
-    const seqs = await store.openEventSeqs({ connectionId, afterSeq, limit: PAGE_SIZE });
+    const seqs = await store.openEventSeqs({ connectionId, afterSeq, uptoSeq, limit: PAGE_SIZE });
     for (const seq of seqs) {
       const ids = await store.claimEventForRetry(seq, connectionId);
       // Retried by someone else since the page was read.
@@ -76,7 +80,9 @@ async function sendAgain(store: DeadLetterStore, republisher: EventRepublisher, 
     await store.releaseRetry(ids);
     throw error;
   }
-  await store.recordRetry(ids, copy.seq);
+  // The copy is out: noting it must not fail the retry (the letters would stay `retrying` with no
+  // copy to settle them). It is idempotent, so a database blip is ridden out by trying again.
+  await withRetries(() => store.recordRetry(ids, copy.seq));
   return copy;
 }
 
@@ -93,5 +99,17 @@ function outcomeOf(letter: DeadLetterEntity): string {
       return `was retried and failed again${letter.supersededBy ? `: dead letter ${letter.supersededBy} has the new reason` : ''}`;
     case 'open':
       return 'was released by a retry that failed meanwhile: try again';
+  }
+}
+
+/** Runs an idempotent write up to five times, a second apart, before giving its error up. */
+async function withRetries(write: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await sleep(1_000);
+    }
   }
 }

@@ -20,6 +20,8 @@ const BATCH_SIZE = 100;
 const LIST_ATTEMPTS = 5;
 /** The longest wait between tries at publishing an order the audit stream did not take. */
 const MAX_PUBLISH_RETRY_MS = 60_000;
+/** How long one order is retried before it is listed as a failure and the job goes on. */
+const PUBLISH_RETRY_WINDOW_MS = 60 * 60_000;
 /** A job waiting for the Zoho quota looks again at least this often (a block lifted, a limit raised). */
 const QUOTA_RECHECK_MS = 5 * 60_000;
 
@@ -177,8 +179,14 @@ export class BackfillRunner {
     }
   }
 
-  /** Publishes one order, retrying until the audit stream takes it: a skipped order would have nothing left to retry it. */
+  /**
+   * Publishes one order, retrying while the audit stream does not take it (a NATS outage: a
+   * skipped order would have nothing left to retry it). An order refused for a whole hour is
+   * refused for itself (larger than the server takes, say): it is listed among the job's failures
+   * and the job goes on, rather than waiting on it forever.
+   */
   private async publish(connection: ConnectionEntity, job: BackfillJobEntity, order: WooOrder, why: string, progress: BackfillProgress, signal: AbortSignal): Promise<void> {
+    const givingUpAt = Date.now() + PUBLISH_RETRY_WINDOW_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.publisher.publish(connection, 'order', order, { origin: 'backfill', why, extraHeaders: { 'Connector-Backfill-Job': job.id } });
@@ -187,6 +195,11 @@ export class BackfillRunner {
         return;
       } catch (error) {
         if (signal.aborted) throw error;
+        if (Date.now() >= givingUpAt) {
+          progress.failures.push({ orderId: order.id, reason: `not published to the audit stream for an hour: ${describeError(error)}` });
+          await this.jobs.notePause(job.id, null);
+          return;
+        }
         const retryInMs = Math.min(attempt * 2_000, MAX_PUBLISH_RETRY_MS);
         const reason = `order ${order.id} was not taken by the audit stream (${describeError(error)}); retrying it at ${new Date(Date.now() + retryInMs).toISOString()}`;
         this.logger.warn({ connectionId: connection.id, jobId: job.id, orderId: order.id, attempt, err: describeError(error) }, 'backfill paused: publishing failed');

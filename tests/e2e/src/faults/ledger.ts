@@ -183,9 +183,30 @@ export async function expectBalancedLedger(input: LedgerInput, options: { timeou
     await sleep(500);
   }
   const shown = report.problems.slice(0, 40).join('\n  ');
-  assert.deepEqual(report.problems, [], `the ledger does not balance (${report.problems.length} problems):\n  ${shown}\n${logTails(input.stack)}`);
+  const forensics = report.problems.length ? await duplicateForensics(input, report.problems) : '';
+  assert.deepEqual(report.problems, [], `the ledger does not balance (${report.problems.length} problems):\n  ${shown}\n${forensics}${logTails(input.stack)}`);
   if (options.minOrders !== undefined) assert.ok(report.invoiced >= options.minOrders, `expected at least ${options.minOrders} invoiced orders, got ${report.invoiced}`);
   return report;
+}
+
+/**
+ * For each order with more than one invoice: how Zoho was asked to make them (time, status) and
+ * the order's story, so a failure seen once in a long run can be explained from its output alone.
+ */
+async function duplicateForensics(input: LedgerInput, problems: string[]): Promise<string> {
+  const lines: string[] = [];
+  for (const problem of problems.filter((line) => line.includes('DUPLICATED —')).slice(0, 3)) {
+    const match = /^order (\d+) \(#([^,]+),/.exec(problem);
+    if (!match) continue;
+    const [, orderId, number] = match;
+    const creates = input.stack.zoho.calls.filter((call) => call.method === 'POST' && call.resourcePath === '/invoices' && (call.body as { reference_number?: string })?.reference_number === number);
+    lines.push(`--- order ${orderId}: POST /invoices ${creates.map((call) => `${new Date(call.at).toISOString()} → ${call.status} (${call.durationMs} ms)`).join('; ')}`);
+    const story = await input.stack.api('GET', `/api/connections/${input.connectionId}/audit/order/${orderId}`).catch(() => undefined);
+    for (const entry of (story?.json as any[] | undefined) ?? []) {
+      lines.push(`    ${entry.createdAt ?? entry.at ?? ''} ${entry.service} seq ${entry.streamSeq ?? '-'} ${entry.action} ${entry.outcome}: ${String(entry.message ?? '').slice(0, 160)}`);
+    }
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
 /** One line for test diagnostics. */
