@@ -46,3 +46,19 @@ export function adminApi(base: string, token = TEST_ADMIN_TOKEN): (method: strin
     return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
   };
 }
+
+/**
+ * A connection whose store is never called (port 9 on loopback) to a fake Zoho authorization, for
+ * the tests of Zoho tokens; its id.
+ */
+export async function createZohoOnlyConnection(
+  base: string, name: string, zoho: { clientId: string; clientSecret: string; refreshToken: string; accountsUrl: string },
+): Promise<string> {
+  const created = await adminApi(base)('POST', '/api/connections', {
+    name,
+    woocommerce: { url: 'http://127.0.0.1:9/shop/', consumerKey: 'ck_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', consumerSecret: 'cs_zoho_only_secret_value_012345' },
+    zoho,
+  });
+  if (created.status !== 201) throw new Error(`connection not created: ${created.status} ${created.text}`);
+  return created.json.id;
+}

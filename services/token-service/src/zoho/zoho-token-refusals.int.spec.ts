@@ -8,7 +8,7 @@ import { connectNats, NatsRpcClient } from '@connector/messaging';
 import { PlatformConfig, PlatformMetrics, ZohoClientFactory } from '@connector/platform';
 import { FakeZoho } from '@connector/sandbox';
 import { createTestDatabase, createTestTopology, TestDatabase, TestTopology } from '@connector/testing';
-import { startTestTokenService, TEST_ADMIN_TOKEN } from '../token-service.fixture';
+import { createZohoOnlyConnection, startTestTokenService } from '../token-service.fixture';
 
 /**
  * A Zoho authorization without a scope the product needs (here: invoices) answers 401 code 57
@@ -33,17 +33,7 @@ describe('token-service: a refusal that is the authorization, not the token', ()
     const refreshToken = zoho.issueRefreshToken(client.clientId, undefined, ['ZohoBooks.contacts.ALL', 'ZohoBooks.settings.ALL']);
     let base: string;
     ({ app, base } = await startTestTokenService(db, topo));
-    const created = await fetch(`${base}/api/connections`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
-      body: JSON.stringify({
-        name: 'Scoped store',
-        woocommerce: { url: 'http://127.0.0.1:9/shop/', consumerKey: 'ck_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', consumerSecret: 'cs_scoped_secret_value_0123456789' },
-        zoho: { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken, accountsUrl: zoho.accountsUrl },
-      }),
-    });
-    assert.equal(created.status, 201, await created.clone().text());
-    connectionId = ((await created.json()) as { id: string }).id;
+    connectionId = await createZohoOnlyConnection(base, 'Scoped store', { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken, accountsUrl: zoho.accountsUrl });
     nc = await connectNats(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', 'token-refusals-test');
     const dataSource = app.get(DataSource);
     const config = { ALLOW_PRIVATE_ENDPOINTS: true, ZOHO_MAX_CALLS_IN_FLIGHT: 5 } as PlatformConfig;

@@ -4,7 +4,7 @@ import { INestApplication } from '@nestjs/common';
 import { TransientError } from '@connector/common';
 import { FakeZoho } from '@connector/sandbox';
 import { createTestDatabase, createTestTopology, TestDatabase, TestTopology } from '@connector/testing';
-import { startTestTokenService, TEST_ADMIN_TOKEN } from '../token-service.fixture';
+import { createZohoOnlyConnection, startTestTokenService } from '../token-service.fixture';
 import { ZohoTokenManager } from './zoho-token.manager';
 
 /**
@@ -31,17 +31,7 @@ describe('token-service: Zoho throttling token refreshes', () => {
     const refreshToken = zoho.issueRefreshToken(client.clientId);
     let base: string;
     ({ app, base } = await startTestTokenService(db, topo));
-    const created = await fetch(`${base}/api/connections`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
-      body: JSON.stringify({
-        name: 'Throttled store',
-        woocommerce: { url: 'http://127.0.0.1:9/shop/', consumerKey: 'ck_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', consumerSecret: 'cs_throttled_secret_value_0123456' },
-        zoho: { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken, accountsUrl: zoho.accountsUrl },
-      }),
-    });
-    assert.equal(created.status, 201, await created.clone().text());
-    connectionId = ((await created.json()) as { id: string }).id;
+    connectionId = await createZohoOnlyConnection(base, 'Throttled store', { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken, accountsUrl: zoho.accountsUrl });
     tokens = app.get(ZohoTokenManager);
   });
 
