@@ -118,8 +118,8 @@ describe('missed webhooks: reconciliation sweep, backfill, webhook health and al
     const { orgId, store, product } = await shop('Disabled Hooks Ltd');
     const connectionId = await stack.connect(store, orgId);
     const orderHook = ourWebhooks(store, connectionId).find((w) => w.topic === 'order.created')!;
-    await setWebhookStatus(store, orderHook.id, 'disabled');
-    await setWebhookStatus(store, ourWebhooks(store, connectionId).find((w) => w.topic === 'order.updated')!.id, 'disabled');
+    await store.setWebhookStatus(orderHook.id, 'disabled');
+    await store.setWebhookStatus(ourWebhooks(store, connectionId).find((w) => w.topic === 'order.updated')!.id, 'disabled');
     const missed = guestOrder(store, product.id, 4);
     await store.flushDeliveries();
 
@@ -209,7 +209,7 @@ describe('missed webhooks: reconciliation sweep, backfill, webhook health and al
     assert.match(orderAlert, /^Connector — e2e USD store: An order could not be invoiced in Zoho Books/);
     assert.match(orderAlert, /Eco levy/);
 
-    await setWebhookStatus(store, ourWebhooks(store, connectionId).find((w) => w.topic === 'order.updated')!.id, 'disabled');
+    await store.setWebhookStatus(ourWebhooks(store, connectionId).find((w) => w.topic === 'order.updated')!.id, 'disabled');
     const sweep = await stack.api('POST', `/api/connections/${connectionId}/reconcile`);
     assert.equal(sweep.json.webhooks.repaired, true);
     const hookAlert = await eventually(() => alerts.received('alerting').find((text) => /stopped delivering webhooks/.test(text)), 10_000);
@@ -237,20 +237,6 @@ function ourWebhooks(store: FakeWooStore, connectionId: string) {
   return store.webhooks().filter((w) => w.delivery_url.endsWith(`/webhooks/woocommerce/${connectionId}`));
 }
 
-/** Changes a webhook's status over the store's REST API, as an admin (or WooCommerce itself) would. */
-async function setWebhookStatus(store: FakeWooStore, id: number, status: 'active' | 'paused' | 'disabled'): Promise<void> {
-  const res = await fetch(`${store.restBase}/webhooks/${id}`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${store.consumerKey}:${store.consumerSecret}`).toString('base64')}`,
-      'content-type': 'application/json',
-      // The fake store treats this as HTTPS, where WooCommerce accepts Basic auth.
-      'x-forwarded-proto': 'https',
-    },
-    body: JSON.stringify({ status }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
 
 /** A tiny Slack-style incoming webhook: records the `text` of every POST by path. */
 class AlertReceiver {

@@ -495,6 +495,24 @@ export class FakeWooStore {
     return this.webhookState(webhook);
   }
 
+  /**
+   * Changes a webhook's status over the store's REST API, as an admin (or WooCommerce itself)
+   * would: the request goes through the same authentication and rules as Connector's.
+   */
+  async setWebhookStatus(id: number, status: 'active' | 'paused' | 'disabled'): Promise<void> {
+    const res = await fetch(`${this.restBase}/webhooks/${id}`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${this.consumerKey}:${this.consumerSecret}`).toString('base64')}`,
+        'content-type': 'application/json',
+        // Treated as HTTPS, where WooCommerce accepts Basic auth.
+        'x-forwarded-proto': 'https',
+      },
+      body: JSON.stringify({ status }),
+    });
+    if (res.status !== 200) throw new Error(`webhook ${id} status not changed: ${res.status} ${await res.text()}`);
+  }
+
   webhooks(): WooWebhookState[] {
     return [...this.state.webhooks.values()].map((w) => this.webhookState(w));
   }

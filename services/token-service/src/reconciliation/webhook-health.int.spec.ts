@@ -63,7 +63,7 @@ describe('webhook repair by the reconciliation sweep', () => {
     const orderUpdated = shop.hook('order.updated');
     for (let sweep = 1; sweep <= MAX_REACTIVATIONS_PER_DAY; sweep++) {
       // Its deliveries keep failing: WooCommerce disables it again before every sweep.
-      await setWebhookStatus(shop.store, orderUpdated.id, 'disabled');
+      await shop.store.setWebhookStatus(orderUpdated.id, 'disabled');
       const result = await shop.sweep();
       assert.equal(result.webhooks.repaired, true, `sweep ${sweep} re-activates it`);
       assert.equal(shop.hook('order.updated').status, 'active');
@@ -71,7 +71,7 @@ describe('webhook repair by the reconciliation sweep', () => {
     assert.equal(shop.alerted().length, 1, `${MAX_REACTIVATIONS_PER_DAY} sweeps, one alert`);
     assert.match(shop.alerted()[0]!, /order\.updated is disabled\. They were re-activated/);
 
-    await setWebhookStatus(shop.store, orderUpdated.id, 'disabled');
+    await shop.store.setWebhookStatus(orderUpdated.id, 'disabled');
     const capped = await shop.sweep();
     assert.equal(capped.webhooks.repaired, false);
     assert.equal(shop.hook('order.updated').status, 'disabled', 'not re-activated a fourth time today');
@@ -86,7 +86,7 @@ describe('webhook repair by the reconciliation sweep', () => {
     assert.equal((await api('PUT', `/api/connections/${shop.id}/woocommerce`, shop.store.createKey('read'))).status, 200);
     const hook = shop.hook('order.created');
     for (let sweep = 0; sweep <= MAX_REACTIVATIONS_PER_DAY; sweep++) {
-      await setWebhookStatus(shop.store, hook.id, 'disabled');
+      await shop.store.setWebhookStatus(hook.id, 'disabled');
       const result = await shop.sweep();
       assert.equal(result.webhooks.repaired, false);
       assert.ok(result.webhooks.error, 'the refusal is the answer');
@@ -101,7 +101,7 @@ describe('webhook repair by the reconciliation sweep', () => {
   test('a paused webhook is left paused and alerted once; the episode ends when a later sweep finds the webhooks healthy', async () => {
     const shop = await connect('Paused');
     const paused = shop.hook('customer.created');
-    await setWebhookStatus(shop.store, paused.id, 'paused');
+    await shop.store.setWebhookStatus(paused.id, 'paused');
     for (let sweep = 0; sweep < 3; sweep++) {
       const result = await shop.sweep();
       assert.equal(result.webhooks.healthy, false);
@@ -111,9 +111,9 @@ describe('webhook repair by the reconciliation sweep', () => {
     assert.equal(shop.alerted().length, 1);
     assert.match(shop.alerted()[0]!, /customer\.created is paused\. Connector leaves paused webhooks/);
 
-    await setWebhookStatus(shop.store, paused.id, 'active');
+    await shop.store.setWebhookStatus(paused.id, 'active');
     assert.equal((await shop.sweep()).webhooks.healthy, true);
-    await setWebhookStatus(shop.store, paused.id, 'paused');
+    await shop.store.setWebhookStatus(paused.id, 'paused');
     await shop.sweep();
     assert.equal(shop.alerted().length, 2, 'a new episode after a healthy sweep alerts again');
   });
@@ -156,18 +156,3 @@ describe('webhook repair by the reconciliation sweep', () => {
     assert.equal(shop.alerted().length, 0, 'finishing a rotation the operator started is not an alert');
   });
 });
-
-/** Changes a webhook's status over the store's REST API, as an admin (or WooCommerce itself) would. */
-async function setWebhookStatus(store: FakeWooStore, id: number, status: 'active' | 'paused' | 'disabled'): Promise<void> {
-  const res = await fetch(`${store.restBase}/webhooks/${id}`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${store.consumerKey}:${store.consumerSecret}`).toString('base64')}`,
-      'content-type': 'application/json',
-      // The fake store treats this as HTTPS, where WooCommerce accepts Basic auth.
-      'x-forwarded-proto': 'https',
-    },
-    body: JSON.stringify({ status }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
