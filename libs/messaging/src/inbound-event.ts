@@ -1,6 +1,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/nats-core';
 import { HEADERS, subjects, Topology } from '@connector/contracts';
+import type { RetryHistory } from './retry-ledger';
 
 /**
  * One audit-stream message as a handler sees it: the WooCommerce body (parsed; raw bytes kept),
@@ -20,6 +21,12 @@ export interface InboundEvent<T = unknown> {
   correlationId: string | null;
   receivedAt: string | null;
   deliveryCount: number;
+  /**
+   * What this event's earlier deliveries settled as (set by the consumer runner from its
+   * RetryLedger on a redelivery; undefined on a first delivery, in replays, or when unreadable).
+   * Handlers pass the event to `givesUp`, which needs it.
+   */
+  retries?: RetryHistory;
   /** For a retried copy of an event: the stream sequence of the original. */
   retryOf: number | null;
   /**

@@ -3,6 +3,7 @@ export * from './provisioning';
 export * from './inbound-event';
 export * from './delivery-publisher';
 export * from './settle-policy';
+export * from './retry-ledger';
 export * from './dead-letter-sink';
 export * from './jetstream.context';
 export * from './jetstream.transport';

@@ -13,6 +13,7 @@ import { missingConsumers } from './missing-consumers';
 import {
   AuditStreamOptions, CONSUMER_NOT_FOUND, DurableConsumerOptions, ensureAuditStream, ensureDurableConsumer, isApiError, STREAM_NOT_FOUND,
 } from './provisioning';
+import { RetryHistory, RetryLedger } from './retry-ledger';
 import { RetrySettings, settle, Settlement, settleUnsettled } from './settle-policy';
 
 /** A pull waits this long for messages before it is renewed; heartbeats tell a dead one sooner. */
@@ -52,6 +53,11 @@ export interface JetStreamTransportOptions {
   queueGroup: string;
   retry: RetrySettings;
   deadLetters: DeadLetterSink;
+  /**
+   * Where the runner notes each delivery it puts back, so `retry.retryWindowMs` can apply and a
+   * delivery that failed is told from one that never settled. Without it `maxDeliver` alone decides.
+   */
+  retryLedger?: RetryLedger;
   logger: Logger;
   /**
    * Create/update the durable consumers at start, and re-create a consumer or the audit stream
@@ -225,8 +231,10 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   private async process(binding: ConsumerBinding, pattern: string, msg: JsMsg): Promise<void> {
     const started = Date.now();
     const event = toInboundEvent(this.options.topology, msg);
+    // A first delivery has no history: the hot path reads nothing.
+    if (event.deliveryCount > 1) event.retries = await this.readRetries(binding, event);
     const settings = { ...this.options.retry, maxDeliver: binding.maxDeliver };
-    const settlement = settleUnsettled(event.deliveryCount, settings) ?? (await this.handle(binding, pattern, msg, event, settings));
+    const settlement = settleUnsettled(event, settings) ?? (await this.handle(binding, pattern, msg, event, settings));
     await this.apply(binding, event, msg, settlement);
     this.options.onSettled?.({ consumer: binding.durable, event, settlement, durationMs: Date.now() - started });
   }
@@ -246,7 +254,28 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     } finally {
       clearInterval(keepAlive);
     }
-    return settle(error === undefined ? {} : { error }, event.deliveryCount, settings);
+    return settle(error === undefined ? {} : { error }, event, settings);
+  }
+
+  /** The event's history, or undefined (then `maxDeliver` decides) when the ledger cannot say. */
+  private async readRetries(binding: ConsumerBinding, event: InboundEvent): Promise<RetryHistory | undefined> {
+    const ledger = this.options.retryLedger;
+    if (!ledger) return undefined;
+    try {
+      return await ledger.read(binding.durable, event.seq);
+    } catch (error) {
+      this.options.logger.warn({ consumer: binding.durable, seq: event.seq, err: describeError(error) }, 'retry history unreadable; deliveries alone decide');
+      return undefined;
+    }
+  }
+
+  /** Notes or forgets a delivery in the ledger; a failure there never blocks settling the event. */
+  private async noteRetries(binding: ConsumerBinding, event: InboundEvent, note: (ledger: RetryLedger) => Promise<void>): Promise<void> {
+    const ledger = this.options.retryLedger;
+    if (!ledger) return;
+    await note(ledger).catch((error: unknown) => {
+      this.options.logger.warn({ consumer: binding.durable, seq: event.seq, err: describeError(error) }, 'retry history not updated');
+    });
   }
 
   private async apply(binding: ConsumerBinding, event: InboundEvent, msg: JsMsg, settlement: Settlement): Promise<void> {
@@ -256,11 +285,17 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
       case 'ack':
         msg.ack();
         // A success after failures (or of a retried copy) closes the dead letter it may have left.
-        if (event.deliveryCount > 1) await deadLetters.resolve(binding.durable, event.seq).catch(() => undefined);
-        if (event.retryOf) await deadLetters.resolve(binding.durable, event.retryOf).catch(() => undefined);
+        if (event.deliveryCount > 1) {
+          await deadLetters.resolve(binding.durable, event.seq).catch(() => undefined);
+          await this.noteRetries(binding, event, (ledger) => ledger.clear(binding.durable, event.seq));
+        }
+        // A copy's success settles the letter it was sent for, and any others retried as it.
+        if (event.retryOf) await deadLetters.resolveMany(binding.durable, [event.retryOf, event.seq]).catch(() => undefined);
         return;
       case 'retry':
         logger.warn({ ...where, delayMs: settlement.delayMs, reason: settlement.reason }, 'event failed; will retry');
+        // Noted before the nak, so the next delivery (which may follow at once) reads it.
+        await this.noteRetries(binding, event, (ledger) => ledger.record(binding.durable, event.seq, settlement.block ? 'block' : 'failure'));
         msg.nak(settlement.delayMs);
         return;
       case 'dead-letter':
@@ -280,6 +315,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
           // No reason with the term: NATS 2.9 ignores `+TERM <reason>` and would deliver the
           // message again after ack_wait (the reason is in the dead letter).
           msg.term();
+          if (event.deliveryCount > 1) await this.noteRetries(binding, event, (ledger) => ledger.clear(binding.durable, event.seq));
         } catch (error) {
           // The dead-letter record could not be written: put the message back rather than lose it
           // (JetStream never drops it). Once past the last delivery it comes straight back here

@@ -402,7 +402,7 @@ export class ReplayRun {
       // A replay retries a few times and goes on: no allowance for rate-limit blocks, whose waits
       // (a daily quota's lasts hours) it does not sit through; such an event is dead-lettered for
       // a retry once the block lifts.
-      const settlement = settle(error === undefined ? {} : { error }, attempt, { ...this.options.retry, maxDeliver: maxAttempts, blockWaitDeliveries: 0 });
+      const settlement = settle(error === undefined ? {} : { error }, { deliveryCount: attempt }, { ...this.options.retry, maxDeliver: maxAttempts, blockWaitDeliveries: 0 });
       switch (settlement.kind) {
         case 'ack':
           // Acknowledged with its batch (takeBatch).

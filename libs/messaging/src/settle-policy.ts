@@ -1,18 +1,29 @@
 import { BackoffPolicy, backoffDelay, blockWaitDelay, DEFAULT_BACKOFF, describeError, errorCode, isTransient, retryAfterOf } from '@connector/common';
 
+import type { RetryHistory } from './retry-ledger';
+
 /**
  * The product's one settle policy. Given how a handler ended, decide what happens to the message:
  *   success                              → ack
- *   transient failure, deliveries left   → nak with an exponential, jittered delay (≥ Retry-After)
+ *   transient failure, tries or time left → nak with an exponential, jittered delay (≥ Retry-After)
  *   rate-limit block, block budget left  → nak once for the whole block (not counted as a failure)
- *   permanent failure, or last delivery  → dead-letter record with the reason, then term
- *   a delivery past the last one         → dead letter without running the handler (settleUnsettled)
+ *   permanent failure, or out of tries   → dead-letter record with the reason, then term
+ *   earlier deliveries that never settled → dead letter without running the handler (settleUnsettled)
  * Kept free of NATS types so it is trivially unit-tested.
  */
 export type Settlement =
   | { kind: 'ack' }
-  | { kind: 'retry'; delayMs: number; reason: string }
+  | { kind: 'retry'; delayMs: number; reason: string; block?: true }
   | { kind: 'dead-letter'; reason: string; errorClass: string };
+
+/**
+ * One delivery of an event: JetStream's count of its deliveries, and what its earlier deliveries
+ * settled as (from the RetryLedger; unknown in replays, or when the ledger could not be read).
+ */
+export interface DeliveryAttempt {
+  deliveryCount: number;
+  retries?: RetryHistory;
+}
 
 export interface RetrySettings {
   backoff: BackoffPolicy;
@@ -28,12 +39,26 @@ export interface RetrySettings {
    * gets up to this many more deliveries before settleUnsettled stops it.
    */
   blockWaitDeliveries?: number;
+  /**
+   * How long an event keeps being retried after its first failure, once it has had `maxDeliver`
+   * deliveries (0 or unset: `maxDeliver` alone decides). Why: the retry curve spends its
+   * deliveries in about an hour, and an outage of Zoho or of a store often lasts longer; with a
+   * window, every event held by a day's outage goes through by itself when it ends. Measured on
+   * the database's clock from the RetryLedger, so it needs the event's history: without one
+   * (replays, the ledger unreadable) `maxDeliver` decides.
+   */
+  retryWindowMs?: number;
 }
 
 /** A day of hourly probes of a daily-quota block, with room to spare. */
 export const BLOCK_WAIT_DELIVERIES = 30;
 
-export const DEFAULT_RETRY: RetrySettings = { backoff: DEFAULT_BACKOFF, maxDeliver: 20, blockWaitDeliveries: BLOCK_WAIT_DELIVERIES };
+/** A day: an outage of Zoho or of a store shorter than this heals without anyone's help. */
+export const RETRY_WINDOW_MS = 24 * 60 * 60_000;
+
+export const DEFAULT_RETRY: RetrySettings = {
+  backoff: DEFAULT_BACKOFF, maxDeliver: 20, blockWaitDeliveries: BLOCK_WAIT_DELIVERIES, retryWindowMs: RETRY_WINDOW_MS,
+};
 
 /** The last delivery of an event: its failure budget plus its allowance for block waits. */
 function lastDelivery(settings: RetrySettings): number {
@@ -53,47 +78,65 @@ export function isRateLimitBlock(error: unknown): boolean {
   return isTransient(error) && retryAfterOf(error) !== undefined && code !== undefined && BLOCK_CODES.has(code);
 }
 
-export function settle(outcome: { error?: unknown }, deliveryCount: number, settings: RetrySettings, random?: () => number): Settlement {
+export function settle(outcome: { error?: unknown }, attempt: DeliveryAttempt, settings: RetrySettings, random?: () => number): Settlement {
   if (!('error' in outcome) || outcome.error === undefined) return { kind: 'ack' };
   const error = outcome.error;
   const reason = describeError(error);
   const errorClass = error instanceof Error ? error.name : typeof error;
+  const { deliveryCount, retries } = attempt;
   if (!isTransient(error)) return { kind: 'dead-letter', reason, errorClass };
   if (isRateLimitBlock(error)) {
-    if (deliveryCount >= lastDelivery(settings)) {
+    // With a history the allowance counts block waits alone; without one, every delivery.
+    if (retries ? retries.blockWaits >= (settings.blockWaitDeliveries ?? 0) : deliveryCount >= lastDelivery(settings)) {
       return { kind: 'dead-letter', reason: `still rate-limited after ${deliveryCount} deliveries: ${reason}`, errorClass };
     }
-    return { kind: 'retry', delayMs: blockWaitDelay(retryAfterOf(error) ?? 0, random), reason };
+    return { kind: 'retry', delayMs: blockWaitDelay(retryAfterOf(error) ?? 0, random), reason, block: true };
   }
-  if (deliveryCount >= settings.maxDeliver) {
-    return { kind: 'dead-letter', reason: `gave up after ${deliveryCount} deliveries: ${reason}`, errorClass };
+  if (deliveryCount >= settings.maxDeliver && !withinRetryWindow(retries, settings)) {
+    const over = retries && settings.retryWindowMs ? ` over ${describeSpan(retries.failingForMs)}` : '';
+    return { kind: 'dead-letter', reason: `gave up after ${deliveryCount} deliveries${over}: ${reason}`, errorClass };
   }
   const delayMs = backoffDelay(deliveryCount, settings.backoff, retryAfterOf(error) ?? 0, random);
   return { kind: 'retry', delayMs, reason };
+}
+
+/** Whether a failing event's retry window is still open (never without a window or a history). */
+function withinRetryWindow(retries: RetryHistory | undefined, settings: RetrySettings): boolean {
+  return !!settings.retryWindowMs && retries !== undefined && retries.failingForMs < settings.retryWindowMs;
+}
+
+function describeSpan(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
 }
 
 /**
  * Whether settle() gives this failure up (a dead letter) rather than retrying it: handlers mark
  * their records failed, not retrying, exactly then, so the record and the dead letter agree.
  */
-export function givesUp(error: unknown, deliveryCount: number, settings: RetrySettings): boolean {
-  return settle({ error }, deliveryCount, settings).kind === 'dead-letter';
+export function givesUp(error: unknown, attempt: DeliveryAttempt, settings: RetrySettings): boolean {
+  return settle({ error }, attempt, settings).kind === 'dead-letter';
 }
 
 /**
  * Decided before the handler runs. JetStream redelivers without limit (consumers are provisioned
- * with max_deliver -1), so a delivery past the last one (`maxDeliver` plus the allowance for
- * block waits) means the earlier ones never settled: the process died or stalled in the handler
- * (a poison event that crashes every instance), or the dead letter of the last one could not be
- * written. It becomes a dead letter without running the
- * handler again; undefined while deliveries are left.
+ * with max_deliver -1), so earlier deliveries beyond the last one (`maxDeliver` plus the allowance
+ * for block waits) that settled nothing mean the process died or stalled in the handler (a poison
+ * event that crashes every instance), or the dead letter of the last one could not be written.
+ * With a history, deliveries that settled as a retry (the window's) are not counted. It becomes a
+ * dead letter without running the handler again; undefined while deliveries are left.
  */
-export function settleUnsettled(deliveryCount: number, settings: RetrySettings): Settlement | undefined {
+export function settleUnsettled(attempt: DeliveryAttempt, settings: RetrySettings): Settlement | undefined {
   const last = lastDelivery(settings);
-  if (deliveryCount <= last) return undefined;
+  const { deliveryCount, retries } = attempt;
+  const retried = retries ? retries.failures + retries.blockWaits : 0;
+  if (deliveryCount - retried <= last) return undefined;
+  const counted = retries ? ` (${retried} of them retried)` : '';
   return {
     kind: 'dead-letter',
-    reason: `delivered ${deliveryCount} times of ${last}: the handler never settled its earlier deliveries (the process crashed or timed out), or their dead letter could not be written`,
+    reason: `delivered ${deliveryCount} times${counted} of ${last}: the handler never settled its earlier deliveries (the process crashed or timed out), or their dead letter could not be written`,
     errorClass: 'UnsettledDeliveries',
   };
 }

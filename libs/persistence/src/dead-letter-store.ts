@@ -47,7 +47,9 @@ export class DeadLetterStore {
 
   /**
    * A later success of the event (a redelivery, a retried copy, a replay) resolves its open or
-   * retrying letters: the consumer's own and those of its replays. Dismissed and superseded ones
+   * retrying letters: the consumer's own and those of its replays. A copy's success (its own
+   * sequence passed) also resolves the letters retried as that copy (an order's Retry sends one
+   * copy, its newest snapshot, for the letters of all its events). Dismissed and superseded ones
    * keep what the operator, or the next failure, made of them.
    */
   async resolve(consumer: string, streamSeq: number): Promise<void> {
@@ -59,7 +61,8 @@ export class DeadLetterStore {
     if (streamSeqs.length === 0) return;
     await this.repo.query(
       `UPDATE dead_letters SET status = 'resolved', updated_at = now()
-        WHERE stream_seq = ANY($2::bigint[]) AND status IN ('open', 'retrying') AND ${OF_LIVE_CONSUMER('consumer', '$1')}`,
+        WHERE (stream_seq = ANY($2::bigint[]) OR (status = 'retrying' AND retry_seq = ANY($2::bigint[])))
+          AND status IN ('open', 'retrying') AND ${OF_LIVE_CONSUMER('consumer', '$1')}`,
       [consumer, streamSeqs],
     );
   }
@@ -92,6 +95,20 @@ export class DeadLetterStore {
       `UPDATE dead_letters SET status = 'retrying', updated_at = now()
         WHERE stream_seq = $1 AND status = 'open' AND ($2::text IS NULL OR connection_id = $2) RETURNING id`,
       [streamSeq, connectionId ?? null],
+    );
+    return rows.map((row: { id: string }) => row.id);
+  }
+
+  /**
+   * Takes every open letter of several events (one order's) for one retry; their ids. Which
+   * consumer gave up does not matter: the copy goes to every consumer of the events' subject.
+   */
+  async claimEventsForRetry(streamSeqs: readonly number[], connectionId: string): Promise<string[]> {
+    if (streamSeqs.length === 0) return [];
+    const [rows] = await this.repo.query(
+      `UPDATE dead_letters SET status = 'retrying', updated_at = now()
+        WHERE stream_seq = ANY($1::bigint[]) AND status = 'open' AND connection_id = $2 RETURNING id`,
+      [streamSeqs, connectionId],
     );
     return rows.map((row: { id: string }) => row.id);
   }

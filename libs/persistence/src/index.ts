@@ -4,6 +4,7 @@ export * from './data-source';
 export * from './connection-store';
 export * from './audit-trail';
 export * from './dead-letter-store';
+export * from './event-retry-ledger';
 export * from './zoho-rate-limiter';
 export * from './advisory-lock';
 export * from './keyed-advisory-locks';

@@ -6,7 +6,7 @@ import type { Topology } from '@connector/contracts';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { describeError, Logger } from '@connector/common';
 import { attachTransport, ConsumerBinding, DEFAULT_RETRY, JetStreamTransport, RetrySettings } from '@connector/messaging';
-import { DeadLetterStore } from '@connector/persistence';
+import { DeadLetterStore, EventRetryLedger } from '@connector/persistence';
 import { PlatformMetrics } from './metrics';
 import { NestPinoLogger } from './nest-logger';
 import type { PlatformConfig } from './platform.config';
@@ -48,6 +48,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
       queueGroup: options.service,
       retry: options.retry ?? DEFAULT_RETRY,
       deadLetters: app.get(DeadLetterStore),
+      retryLedger: app.get(EventRetryLedger),
       // A stream lost under a running service is re-created as PlatformModule first made it.
       auditStream: { replicas: app.get<PlatformConfig>(PLATFORM_CONFIG).NATS_REPLICAS },
       logger,
@@ -68,7 +69,10 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
   await app.init();
   await app.startAllMicroservices();
   await app.listen(options.port, options.host ?? '0.0.0.0');
-  if (options.consumers?.length) watchConsumerLag(app, options.consumers);
+  if (options.consumers?.length) {
+    watchConsumerLag(app, options.consumers);
+    pruneRetryHistories(app);
+  }
   logger.info({ port: options.port }, `${options.service} listening`);
   return app;
 }
@@ -96,6 +100,15 @@ function watchConsumerLag(app: INestApplication, consumers: ConsumerBinding[]): 
     clearInterval(timer);
     await close();
   };
+}
+
+/** Forgets, once per boot and in the background, retry histories of events that are gone. */
+function pruneRetryHistories(app: INestApplication): void {
+  const logger = app.get<Logger>(LOGGER);
+  app.get(EventRetryLedger).prune().then(
+    (count) => count > 0 && logger.info({ count }, 'forgot retry histories untouched for 30 days'),
+    (error: unknown) => logger.warn({ err: describeError(error) }, 'retry histories not pruned'),
+  );
 }
 
 /** Entry-point wrapper: a boot failure prints one clear line and exits non-zero. */

@@ -7,7 +7,7 @@ import { createLogger, Logger } from '@connector/common';
 import { Topology } from '@connector/contracts';
 import { KeyRing, SecretBox } from '@connector/crypto';
 import { connectNats, DeliveryPublisher, ensureAuditStream, NatsRpcClient } from '@connector/messaging';
-import { AuditTrail, ConnectionStore, createDataSource, DeadLetterStore, ensureDatabase, pendingMigrations, runMigrations } from '@connector/persistence';
+import { AuditTrail, ConnectionStore, createDataSource, DeadLetterStore, ensureDatabase, EventRetryLedger, pendingMigrations, runMigrations } from '@connector/persistence';
 import { databasePoolSize } from './database-pool';
 import { HealthController } from './health.controller';
 import { PlatformMetrics } from './metrics';
@@ -64,6 +64,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
         { provide: ConnectionStore, useFactory: (ds: DataSource, box: SecretBox) => new ConnectionStore(ds, box), inject: [DataSource, SecretBox] },
         { provide: AuditTrail, useFactory: (ds: DataSource) => new AuditTrail(ds), inject: [DataSource] },
         { provide: DeadLetterStore, useFactory: (ds: DataSource) => new DeadLetterStore(ds), inject: [DataSource] },
+        { provide: EventRetryLedger, useFactory: (ds: DataSource) => new EventRetryLedger(ds), inject: [DataSource] },
         StoreClients,
         { provide: NatsRpcClient, useFactory: (nc: NatsConnection) => new NatsRpcClient(nc, topology, config.RPC_TIMEOUT_MS), inject: [NATS_CONNECTION] },
         {
@@ -74,7 +75,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
       ],
       exports: [
         PLATFORM_CONFIG, SERVICE_NAME, LOGGER, TOPOLOGY, PlatformMetrics, DataSource, NATS_CONNECTION, JETSTREAM, SecretBox,
-        ConnectionStore, AuditTrail, DeadLetterStore, NatsRpcClient, DeliveryPublisher, StoreClients,
+        ConnectionStore, AuditTrail, DeadLetterStore, EventRetryLedger, NatsRpcClient, DeliveryPublisher, StoreClients,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { IsInt, Max, Min, Validate } from 'class-validator';
 import { subjects, Topology } from '@connector/contracts';
-import { BLOCK_WAIT_DELIVERIES, ConsumerBinding, RetrySettings } from '@connector/messaging';
+import { BLOCK_WAIT_DELIVERIES, ConsumerBinding, RETRY_WINDOW_MS, RetrySettings } from '@connector/messaging';
 import { PoolFitsConcurrency } from './database-pool';
 import { PlatformConfig } from './platform.config';
 
@@ -34,6 +34,15 @@ export class SyncServiceConfig extends PlatformConfig {
   @Min(10)
   RETRY_MAX_MS: number = 10 * 60_000;
 
+  /**
+   * How long an event that keeps failing is retried (every RETRY_MAX_MS at most) once it had
+   * MAX_DELIVER deliveries, from its first failure; then it is a dead letter. 0: MAX_DELIVER alone.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 60 * 60_000)
+  RETRY_WINDOW_MS: number = RETRY_WINDOW_MS;
+
   /** How long a message may be held without progress; handlers extend it while working. */
   @IsInt()
   @Min(1_000)
@@ -63,6 +72,7 @@ export function retrySettings(config: SyncServiceConfig): RetrySettings {
     backoff: { initialDelayMs: config.RETRY_INITIAL_MS, maxDelayMs: config.RETRY_MAX_MS, multiplier: 2, jitter: 1 },
     maxDeliver: config.MAX_DELIVER,
     blockWaitDeliveries: BLOCK_WAIT_DELIVERIES,
+    retryWindowMs: config.RETRY_WINDOW_MS,
   };
 }
 

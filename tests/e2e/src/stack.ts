@@ -126,6 +126,9 @@ export class Stack {
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
       RETRY_INITIAL_MS: '200',
       RETRY_MAX_MS: '2000',
+      // Tests that wait for an event's retries to run out count deliveries (MAX_DELIVER); the
+      // retry window (a day by default) has its own test, retry-window.int.spec.ts.
+      RETRY_WINDOW_MS: '0',
       ...extraEnv,
     };
     // The gateway's port is chosen first: the admin service builds webhook URLs from PUBLIC_URL.

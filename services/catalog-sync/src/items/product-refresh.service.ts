@@ -61,7 +61,7 @@ export class ProductRefreshService {
       await note(outcome, resourceId, calls);
     } catch (error) {
       const classified = classifyZohoFailure(error);
-      await this.audit.failure({ connectionId: event.connectionId, resourceId, streamSeq: event.seq, correlationId: event.correlationId, calls, action: 'refresh-link' }, classified, { lastAttempt: givesUp(classified, event.deliveryCount, retrySettings(this.config)) });
+      await this.audit.failure({ connectionId: event.connectionId, resourceId, streamSeq: event.seq, correlationId: event.correlationId, calls, action: 'refresh-link' }, classified, { lastAttempt: givesUp(classified, event, retrySettings(this.config)) });
       throw classified;
     }
   }

@@ -56,7 +56,7 @@ export class ContactSyncService {
       verdict = await this.judge(event, calls);
     } catch (error) {
       const classified = classifyZohoFailure(error);
-      await this.audit.failure({ ...context, action: 'sync-contact', calls }, classified, { lastAttempt: givesUp(classified, event.deliveryCount, retrySettings(this.config)) });
+      await this.audit.failure({ ...context, action: 'sync-contact', calls }, classified, { lastAttempt: givesUp(classified, event, retrySettings(this.config)) });
       throw classified;
     }
     await this.audit.record({ ...context, ...verdict, calls });

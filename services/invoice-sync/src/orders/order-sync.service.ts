@@ -387,7 +387,7 @@ export class OrderSyncService {
     const reason = describeError(error);
     const transient = isTransient(error);
     // On its last delivery a transient failure becomes a dead letter too: the record says failed.
-    const finalAttempt = givesUp(error, event.deliveryCount, retrySettings(this.config));
+    const finalAttempt = givesUp(error, event, retrySettings(this.config));
     const current = (await this.records.find(record.connectionId, order.id)) ?? record;
     if (finalAttempt) await this.records.markFailed(record.connectionId, order.id, reason);
     else await this.records.markRetrying(current, reason);
@@ -407,7 +407,7 @@ export class OrderSyncService {
   private async recordFollowUpFailure(event: InboundEvent, order: WooOrder, calls: ZohoCallLog, error: unknown, invoice: Outcome, step: FollowUp): Promise<void> {
     const reason = describeError(error);
     const transient = isTransient(error);
-    const finalAttempt = givesUp(error, event.deliveryCount, retrySettings(this.config));
+    const finalAttempt = givesUp(error, event, retrySettings(this.config));
     await this.note(event, String(order.id), { ...invoice, detail: { ...invoice.detail, zohoCalls: calls.calls } });
     await this.records.noteReason(event.connectionId, order.id, `${finalAttempt ? '' : 'retrying: '}${step.reason}${reason}`);
     await this.note(event, String(order.id), { action: step.action, outcome: transient ? 'retrying' : 'failed', message: reason });

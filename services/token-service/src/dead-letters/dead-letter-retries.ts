@@ -61,6 +61,19 @@ export async function retryOpenDeadLetters(store: DeadLetterStore, republisher: 
   }
 }
 
+/**
+ * An order's Retry (or Book again): the event with its newest snapshot is sent again, and that one
+ * copy stands for the open letters of all the order's events. Invoice-sync books an order from its
+ * newest snapshot, which covers every older one, so the copy's success resolves them all and its
+ * failure supersedes them all with its own letter; none is left open for an older snapshot.
+ */
+export async function retryOrderEvents(
+  store: DeadLetterStore, republisher: EventRepublisher, order: { connectionId: string; streamSeqs: readonly (number | string)[] }, newestSeq: number, reason: string,
+): Promise<Republished> {
+  const ids = await store.claimEventsForRetry(order.streamSeqs.map(Number), order.connectionId);
+  return sendAgain(store, republisher, ids, newestSeq, reason);
+}
+
 /** Marks a letter as dealt with by hand, with what the operator said. */
 export async function dismissDeadLetter(store: DeadLetterStore, id: string, reason: string | undefined): Promise<DeadLetterEntity> {
   const letter = await store.get(id);

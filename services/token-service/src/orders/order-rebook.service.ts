@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditTrail, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
+import { AuditTrail, DeadLetterStore, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
+import { retryOrderEvents } from '../dead-letters/dead-letter-retries';
 import { EventRepublisher } from '../replay/event-republisher';
 import { NewestOrderEvent } from './newest-order-event';
 
@@ -16,6 +17,7 @@ export class OrderRebook {
     private readonly audit: AuditTrail,
     private readonly republisher: EventRepublisher,
     private readonly newestEvent: NewestOrderEvent,
+    private readonly deadLetters: DeadLetterStore,
   ) {}
 
   async rebook(record: OrderSyncEntity): Promise<{ originalSeq: number; seq: number }> {
@@ -57,7 +59,7 @@ export class OrderRebook {
       message: `invoice ${invoice} (${record.invoiceId}) was deleted in Zoho: forgotten at the owner's request; event ${latest} runs again to book a new invoice`,
       detail: { deletedInvoiceId: record.invoiceId, deletedInvoiceNumber: record.invoiceNumber, invoiceDeletedAt: record.invoiceDeletedAt },
     });
-    return this.republisher.republish(latest, `rebook of order ${orderId}`);
+    return retryOrderEvents(this.deadLetters, this.republisher, record, latest, `rebook of order ${orderId}`);
   }
 
   /** The payment and credit notes Connector booked in Zoho for the order, in words ("payment 46…"). */

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Decimal } from '@connector/accounting';
 import { AuditTrail, ConnectionStore, DeadLetterStore, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { retryOrderEvents } from '../dead-letters/dead-letter-retries';
 import { EventRepublisher } from '../replay/event-republisher';
 import { ListOrdersQuery, ORDERS_PER_ANSWER } from './dto/list-orders.query';
 import { OrderRebook } from './order-rebook.service';
@@ -62,7 +63,7 @@ export class OrdersController {
     const record = await this.find(id, orderId);
     const latest = await this.newestEvent.of(record.streamSeqs);
     if (!latest) throw new BadRequestException(`Order ${orderId} has no recorded event to retry`);
-    return this.republisher.republish(latest, `retry of order ${orderId}`);
+    return retryOrderEvents(this.deadLetters, this.republisher, record, latest, `retry of order ${orderId}`);
   }
 
   @Post(':orderId/rebook')
