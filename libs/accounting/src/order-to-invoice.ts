@@ -156,7 +156,7 @@ export function buildInvoice(order: WooOrder, context: InvoiceContext, extra: Ex
   const payload: ZohoInvoicePayload = {
     customer_id: context.contactId,
     date: invoiceDate(order, context.storeTimeZone),
-    reference_number: cleanText(order.number || String(order.id), { maxLength: ZOHO_FIELD_LIMITS.referenceNumber }),
+    reference_number: invoiceReference(order),
     ...(invoiceNumber ? { invoice_number: invoiceNumber } : {}),
     is_inclusive_tax: inclusive,
     discount_type: 'item_level',
@@ -197,4 +197,12 @@ export function buildInvoice(order: WooOrder, context: InvoiceContext, extra: Ex
     reconciliation,
     warnings,
   };
+}
+
+/**
+ * The invoice's reference number: the order's number as Zoho stores it (cleaned, cut to Zoho's
+ * limit), so a search for an order's invoice by reference finds what its create wrote.
+ */
+export function invoiceReference(order: Pick<WooOrder, 'number' | 'id'>): string {
+  return cleanText(order.number || String(order.id), { maxLength: ZOHO_FIELD_LIMITS.referenceNumber });
 }

@@ -1,3 +1,5 @@
+import { IsInt, Max, Min } from 'class-validator';
+import { DEFAULT_HTTP_TIMEOUT_MS } from '@connector/common';
 import { SyncServiceConfig } from '@connector/platform';
 
 export class InvoiceSyncConfig extends SyncServiceConfig {
@@ -11,4 +13,14 @@ export class InvoiceSyncConfig extends SyncServiceConfig {
    * database pool grows with it (databasePoolSize).
    */
   override CONCURRENCY: number = 16;
+
+  /**
+   * How long an invoice create sent with no answer (a timeout, a dropped connection, its process
+   * killed) may still reach Zoho: the Zoho client's timeout and a margin. Until then another create
+   * of the order waits and searches again, rather than risk a second invoice.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(10 * 60_000)
+  ZOHO_CREATE_IN_FLIGHT_MS: number = DEFAULT_HTTP_TIMEOUT_MS + 15_000;
 }

@@ -129,6 +129,9 @@ export class Stack {
       // Tests that wait for an event's retries to run out count deliveries (MAX_DELIVER); the
       // retry window (a day by default) has its own test, retry-window.int.spec.ts.
       RETRY_WINDOW_MS: '0',
+      // A create with no answer may still land in the sandbox for its slowest latency (2.5 s), not
+      // the 45 s a real Zoho call may take: a lost create is searched again after 5 s.
+      ZOHO_CREATE_IN_FLIGHT_MS: '5000',
       ...extraEnv,
     };
     // The gateway's port is chosen first: the admin service builds webhook URLs from PUBLIC_URL.

@@ -100,6 +100,14 @@ export class OrderSyncEntity {
   @Column({ name: 'create_claimed_at', type: 'timestamptz', nullable: true })
   createClaimedAt: Date | null;
 
+  /**
+   * When the last invoice create was sent without its answer known yet (a timeout, a dropped
+   * connection, its process killed): it may still reach Zoho, so another create waits. Null once
+   * Zoho answered or the create was never sent.
+   */
+  @Column({ name: 'create_sent_at', type: 'timestamptz', nullable: true })
+  createSentAt: Date | null;
+
   /** When the invoice was found deleted in Zoho: the order waits for the owner to ask for a new one (rebook). */
   @Column({ name: 'invoice_deleted_at', type: 'timestamptz', nullable: true })
   invoiceDeletedAt: Date | null;

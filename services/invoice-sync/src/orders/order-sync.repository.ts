@@ -68,13 +68,38 @@ export class OrderSyncRepository {
     return (await this.find(connectionId, orderId))!;
   }
 
-  /** Claims the order→invoice link before the create call (committed first: a crash leaves a trace). */
+  /**
+   * Claims the order→invoice link before the create call, and notes the create as sent (committed
+   * first: a crash leaves a trace).
+   */
   async markCreating(connectionId: string, orderId: number): Promise<void> {
-    await this.update(connectionId, orderId, { state: 'creating', reason: null, createClaimedAt: () => 'COALESCE(create_claimed_at, now())' } as never, true);
+    await this.update(connectionId, orderId, {
+      state: 'creating', reason: null, createClaimedAt: () => 'COALESCE(create_claimed_at, now())', createSentAt: () => 'now()',
+    } as never, true);
+  }
+
+  /** Notes one more create sent under the claim (written again after a refusal was dealt with). */
+  async markCreateSent(connectionId: string, orderId: number): Promise<void> {
+    await this.update(connectionId, orderId, { createSentAt: () => 'now()' } as never);
+  }
+
+  /** The create sent has its answer (or was never sent): it cannot reach Zoho later. */
+  async markCreateAnswered(connectionId: string, orderId: number): Promise<void> {
+    await this.update(connectionId, orderId, { createSentAt: null });
+  }
+
+  /** How long ago, on the database's clock, a create with no answer was sent; null when none is. */
+  async createSentForMs(connectionId: string, orderId: number): Promise<number | null> {
+    const rows: Array<{ ms: string | null }> = await this.repo.query(
+      `SELECT floor(extract(epoch FROM now() - create_sent_at) * 1000)::bigint AS ms FROM order_syncs WHERE connection_id = $1 AND order_id = $2`,
+      [connectionId, String(orderId)],
+    );
+    const ms = rows[0]?.ms;
+    return ms === null || ms === undefined ? null : Number(ms);
   }
 
   async markSynced(connectionId: string, orderId: number, orderStatus: string, invoice: SyncedInvoice): Promise<void> {
-    await this.update(connectionId, orderId, { state: 'synced', orderStatus, ...invoice });
+    await this.update(connectionId, orderId, { state: 'synced', orderStatus, createSentAt: null, ...invoice });
   }
 
   /** The snapshot is applied without a Zoho write: the invoice already shows it. */
@@ -115,7 +140,7 @@ export class OrderSyncRepository {
   /** Links an invoice found in Zoho (a create whose response was lost) to its order. */
   async adoptInvoice(connectionId: string, orderId: number, invoiceId: string, invoiceNumber: string | null, invoiceStatus: string | null): Promise<void> {
     // The snapshot it was made from is unknown: the next decision treats it as needing an update.
-    await this.update(connectionId, orderId, { state: 'synced', invoiceId, invoiceNumber, invoiceStatus, modifiedGmt: null, contentHash: null, bodyDigest: null, invoiceHash: null });
+    await this.update(connectionId, orderId, { state: 'synced', invoiceId, invoiceNumber, invoiceStatus, createSentAt: null, modifiedGmt: null, contentHash: null, bodyDigest: null, invoiceHash: null });
   }
 
   /** The invoice was found deleted in Zoho (see InvoiceDeletedInZohoError); the state is the caller's to set. */

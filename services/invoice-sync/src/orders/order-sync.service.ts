@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { canonicalHash, Decimal, InvoicePlan, isStaleSnapshot, OrderDecision, orderContentHash, paymentIsBooked, TaxMappingError } from '@connector/accounting';
+import { canonicalHash, Decimal, InvoicePlan, invoiceReference, isStaleSnapshot, OrderDecision, orderContentHash, paymentIsBooked, TaxMappingError } from '@connector/accounting';
 import { describeError, isTransient, Logger, PermanentError, ReauthorizationRequiredError, Semaphore } from '@connector/common';
 import { describeOrderShapeProblem, isWooErrorBody, sha256Hex, WooOrder } from '@connector/contracts';
 import { givesUp, InboundEvent, ReplayDryRun } from '@connector/messaging';
@@ -8,6 +8,7 @@ import { LOGGER, PLATFORM_CONFIG, retrySettings, StoreClients, ZohoCallLog, Zoho
 import type { InvoiceSyncConfig } from '../invoice-sync.config';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderPaymentEntity, OrderSyncEntity, withAdvisoryLock } from '@connector/persistence';
 import type { ZohoBooksClient, ZohoInvoice } from '@connector/zoho-books';
+import { createInFlight, createMayStillLand } from './create-in-flight';
 import { DeletedInvoices, InvoiceDeletedInZohoError } from './deleted-invoice';
 import { decideOnLink, existingLink } from './existing-link';
 import { FOLLOW_UPS, FollowUp } from './follow-ups';
@@ -276,7 +277,7 @@ export class OrderSyncService {
     const write = (p: InvoicePlan) =>
       invoiceId
         ? this.deletedInvoices.call(record, zoho, () => zoho.updateInvoice(invoiceId, invoiceUpdate(p.payload)))
-        : zoho.createInvoice(p.payload, { ignoreAutoNumberGeneration: p.ignoreAutoNumberGeneration });
+        : this.create(connection.id, order.id, zoho, p);
     let invoice: ZohoInvoice;
     let relinked: RefusedRecordsCheck | undefined;
     try {
@@ -289,6 +290,7 @@ export class OrderSyncService {
       plan = checked.plan;
       invoiceHash = hashOf(plan);
       relinked = checked.check;
+      if (!invoiceId) await this.records.markCreateSent(connection.id, order.id);
       invoice = await write(plan);
     }
 
@@ -376,11 +378,31 @@ export class OrderSyncService {
    */
   private async recoverLostCreate(connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity, zoho: ZohoBooksClient): Promise<OrderSyncEntity> {
     if (!record.createClaimedAt || record.invoiceId) return record;
-    const found = await this.planner.findLostCreate(zoho, referenceOf(order), record.createClaimedAt);
-    if (!found) return record;
+    const found = await this.planner.findLostCreate(zoho, invoiceReference(order), record.createClaimedAt);
+    if (!found) {
+      await this.holdWhileCreateInFlight(connection.id, order.id, record);
+      return record;
+    }
     await this.records.adoptInvoice(connection.id, order.id, found.invoice_id, found.invoice_number ?? null, found.status ?? null);
     this.logger.warn({ connectionId: connection.id, orderId: order.id, invoiceId: found.invoice_id }, 'adopted an invoice whose create response was lost');
     return (await this.records.find(connection.id, order.id)) ?? record;
+  }
+
+  /** Sends a create; once Zoho answered it (or it was never sent), it can no longer land later. */
+  private async create(connectionId: string, orderId: number, zoho: ZohoBooksClient, plan: InvoicePlan): Promise<ZohoInvoice> {
+    try {
+      return await zoho.createInvoice(plan.payload, { ignoreAutoNumberGeneration: plan.ignoreAutoNumberGeneration });
+    } catch (error) {
+      if (!createMayStillLand(error)) await this.records.markCreateAnswered(connectionId, orderId);
+      throw error;
+    }
+  }
+
+  /** The search found nothing: a create sent with no answer yet that may still land holds this one back. */
+  private async holdWhileCreateInFlight(connectionId: string, orderId: number, record: OrderSyncEntity): Promise<void> {
+    if (!record.createSentAt) return;
+    const sentForMs = await this.records.createSentForMs(connectionId, orderId);
+    if (sentForMs !== null && sentForMs < this.config.ZOHO_CREATE_IN_FLIGHT_MS) throw createInFlight(orderId, sentForMs, this.config.ZOHO_CREATE_IN_FLIGHT_MS);
   }
 
   private async recordFailure(event: InboundEvent, order: WooOrder, record: OrderSyncEntity, calls: ZohoCallLog, error: unknown): Promise<void> {
@@ -430,9 +452,6 @@ function hashOf(plan: InvoicePlan): string {
 }
 
 /** The order's reference number in Zoho (what buildInvoice puts in `reference_number`). */
-function referenceOf(order: WooOrder): string {
-  return order.number || String(order.id);
-}
 
 /**
  * What a record keeps of the snapshot a decision was made on, so an older snapshot arriving later

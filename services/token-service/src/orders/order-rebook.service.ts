@@ -42,7 +42,7 @@ export class OrderRebook {
     // Only while the record still says deleted: an event handled meanwhile may have changed it.
     const [, cleared] = await this.dataSource.query(
       `UPDATE order_syncs SET state = 'pending', invoice_id = NULL, invoice_number = NULL, invoice_status = NULL, invoice_hash = NULL,
-              zoho_total = NULL, adjustment = NULL, adjustment_reason = NULL, exchange_rate = NULL, create_claimed_at = NULL,
+              zoho_total = NULL, adjustment = NULL, adjustment_reason = NULL, exchange_rate = NULL, create_claimed_at = NULL, create_sent_at = NULL,
               modified_gmt = NULL, content_hash = NULL, body_digest = NULL, invoice_deleted_at = NULL,
               reason = $4, updated_at = now()
         WHERE connection_id = $1 AND order_id = $2 AND invoice_id = $3 AND invoice_deleted_at IS NOT NULL`,
