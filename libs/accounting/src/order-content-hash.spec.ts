@@ -54,6 +54,14 @@ describe('orderContentHash', () => {
     assert.notEqual(orderContentHash({ ...order, customer_note: 'gift wrap' }), orderContentHash(order));
   });
 
+  test('covers the order\'s refunds (ids and amounts): a refund made in the second of the applied snapshot still changes it', () => {
+    const order = { ...fixtures.order(), refunds: [] } as WooOrder;
+    const refunded = { ...order, refunds: [{ id: 730, reason: '', total: '-5.00' }] } as WooOrder;
+    assert.notEqual(orderContentHash(refunded), orderContentHash(order));
+    assert.notEqual(orderContentHash({ ...order, refunds: [{ id: 730, reason: '', total: '-6.00' }] } as WooOrder), orderContentHash(refunded), 'another amount');
+    assert.notEqual(orderContentHash({ ...order, refunds: [{ id: 731, reason: '', total: '-5.00' }] } as WooOrder), orderContentHash(refunded), 'another refund');
+  });
+
   test('canonicalHash: the same content hashes the same whatever the key order; undefined members count as absent', () => {
     const payload = { customer_id: '1', line_items: [{ rate: 3, item_id: 'a', tax_id: undefined }], adjustment: 0 };
     const same = { adjustment: 0, line_items: [{ item_id: 'a', rate: 3 }], customer_id: '1' };

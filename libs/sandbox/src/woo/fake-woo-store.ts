@@ -27,7 +27,7 @@ import { WebhookDispatcher, type DeliveryRecord, type PingRecord } from './webho
 import { defaultWebhookName, webhookJson } from './webhook-json';
 import { webhookPayload } from './webhook-payload';
 import { isValidTopic } from './webhook-topics';
-import { assertWooVersion, DEFAULT_WOO_VERSION, REFUND_DELETION_WEBHOOK_SINCE, wooVersionAtLeast } from './woo-version';
+import { assertWooVersion, DEFAULT_WOO_VERSION, REFUND_DELETION_WEBHOOK_SINCE, REFUND_TOUCHES_ORDER_SINCE, wooVersionAtLeast } from './woo-version';
 import type { WooCustomer, WooOrder, WooProduct, WooRefund, WooVariation, WooWebhookState } from './woo-json-types';
 
 export interface FakeWooOptions {
@@ -119,6 +119,8 @@ export class FakeWooStore {
   private sampleOrderFactory?: () => FakeOrderInput;
   /** WooCommerce fires order.updated on refund deletion since 11.2; older versions fire nothing (#26532 / #30022). */
   private readonly refundDeletionFiresWebhook: boolean;
+  /** A partial refund moves the order's date_modified since WooCommerce 7.6 (PR #37047); a full one always did. */
+  private readonly refundTouchesOrder: boolean;
 
   private constructor(options: FakeWooOptions) {
     const timeZone = options.timeZone ?? 'UTC';
@@ -127,6 +129,7 @@ export class FakeWooStore {
     const wooVersion = options.wooVersion ?? DEFAULT_WOO_VERSION;
     assertWooVersion(wooVersion);
     this.refundDeletionFiresWebhook = wooVersionAtLeast(wooVersion, REFUND_DELETION_WEBHOOK_SINCE);
+    this.refundTouchesOrder = wooVersionAtLeast(wooVersion, REFUND_TOUCHES_ORDER_SINCE);
     this.state = new WooStoreState(
       {
         siteUrl: '',
@@ -408,7 +411,9 @@ export class FakeWooStore {
    * Records a refund as WooCommerce's wc_create_refund() does (rules: order-refunds.ts): by amount only
    * (`{ amount }`), or itemized with `lineItems` / `shippingLines` / `feeLines` (defaults as on the
    * admin "Refund" screen, see FakeRefundInput); `amount` defaults to the lines' sum and, when
-   * given, takes precedence. Fires order.updated; a full refund sets status `refunded`.
+   * given, takes precedence. Fires order.updated; a full refund sets status `refunded`. The
+   * order's date_modified moves on a full refund, and on a partial one only when the store is
+   * WooCommerce 7.6 or later (REFUND_TOUCHES_ORDER_SINCE).
    * Throws an Error (and changes nothing) for an unknown line, more units than remain
    * unrefunded on a line, an amount ≤ 0 or above what remains unrefunded of the order.
    * Returns the order; the new refund is `refunds[0]` (see getRefund / refunds).
@@ -418,7 +423,7 @@ export class FakeWooStore {
     const built = buildRefund(this.state, order, refund);
     order.refunds.unshift(built.refund);
     if (built.fullyRefunded) order.status = 'refunded';
-    order.modifiedAt = this.state.nowSeconds();
+    if (built.fullyRefunded || this.refundTouchesOrder) order.modifiedAt = this.state.nowSeconds();
     this.emit('order.updated', id);
     return this.getOrder(id);
   }

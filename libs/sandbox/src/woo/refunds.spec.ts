@@ -338,6 +338,35 @@ describe('fake WooCommerce refunds', () => {
     }
   });
 
+  it("moves the order's date_modified on a partial refund only for WooCommerce 7.6 and later; on a full refund always", async () => {
+    /** The order's date_modified_gmt before and after a partial, then a full refund, a minute apart each. */
+    const modifiedByRefunds = async (wooVersion: string) => {
+      let now = Date.UTC(2025, 4, 1, 12, 0, 0);
+      const store = await FakeWooStore.start({ wooVersion, now: () => now });
+      try {
+        const product = store.createProduct({ name: 'Mug', regularPrice: '12.50' });
+        const order = store.createOrder({ lineItems: [{ productId: product.id, quantity: 2 }] });
+        now += 60_000;
+        const partial = store.refundOrder(order.id, { amount: '5.00' });
+        now += 60_000;
+        const full = store.refundOrder(order.id, { amount: '20.00' });
+        return { placed: order.date_modified_gmt, partial: partial.date_modified_gmt, full: full.date_modified_gmt, refunds: partial.refunds.length, status: full.status };
+      } finally {
+        await store.stop();
+      }
+    };
+    const old = await modifiedByRefunds('7.5.1');
+    assert.equal(old.partial, old.placed, 'WooCommerce 7.5 left the order as it was on a partial refund');
+    assert.equal(old.refunds, 1, 'the refund is in the order all the same');
+    assert.equal(old.full, '2025-05-01T12:02:00', 'a full refund changes the status, which saves the order');
+    assert.equal(old.status, 'refunded');
+    for (const wooVersion of ['7.6.0', '11.3.0']) {
+      const current = await modifiedByRefunds(wooVersion);
+      assert.equal(current.partial, '2025-05-01T12:01:00', `WooCommerce ${wooVersion} saves the order with the refund`);
+      assert.equal(current.full, '2025-05-01T12:02:00');
+    }
+  });
+
   it('refuses a wooVersion that is not a version, rather than treating it as 0.0.0', async () => {
     await assert.rejects(FakeWooStore.start({ wooVersion: 'latest' }), /wooVersion "latest" is not a WooCommerce version/);
   });

@@ -13,6 +13,15 @@ export const DEFAULT_WOO_VERSION = '11.3.0';
 /** `order.updated` listens to `woocommerce_delete_order_refund` only since WooCommerce 11.2 (specs/woocommerce.md §2.1). */
 export const REFUND_DELETION_WEBHOOK_SINCE = '11.2.0';
 
+/**
+ * wc_create_refund() saves the parent order with a new date_modified only since WooCommerce 7.6
+ * (PR #37047, merged 2023-03; the release is inferred from the merge date). Before, a partial
+ * refund left the order's date_modified as it was (issue #28969: "Partial refund does not update
+ * order post"), so `modified_after` never lists it; a full refund always moved it (the order's
+ * status changes to `refunded`, which saves the order).
+ */
+export const REFUND_TOUCHES_ORDER_SINCE = '7.6.0';
+
 const VERSION = /^\d+(\.\d+){0,2}([-+][0-9A-Za-z.-]+)?$/;
 
 /** WC_VERSION's shape (`9.9.0`, `11.3.0-dev`): anything else would silently compare as 0.0.0. */

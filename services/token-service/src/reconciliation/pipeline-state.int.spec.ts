@@ -66,3 +66,39 @@ test('an older applied snapshot, none applied, or no record are lacking; a recor
   await applied(order.id, order.date_modified_gmt, null);
   assert.deepEqual(await state.lackingOrders(connectionId, [{ ...order, status: 'cancelled' }]), []);
 });
+
+test('unbookedRefunds: an invoiced order with a refund no record holds is out of step; orders without a usable invoice, or whose refunds are recorded, are not', async () => {
+  const withRefunds = (id: number, refundIds: number[]): WooOrder => ({ ...order, id, refunds: refundIds.map((refundId) => ({ id: refundId, reason: '', total: '-1.00' })) });
+  const invoiced = async (id: number, columns: { state?: string; invoiceId?: string | null; invoiceStatus?: string | null; deleted?: boolean } = {}) =>
+    db.dataSource.query(
+      `INSERT INTO order_syncs (connection_id, order_id, state, invoice_id, invoice_status, invoice_deleted_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [connectionId, id, columns.state ?? 'synced', columns.invoiceId === undefined ? `INV-${id}` : columns.invoiceId, columns.invoiceStatus ?? 'draft', columns.deleted ? new Date() : null],
+    );
+  const credit = (id: number, refundId: number, state: string) =>
+    db.dataSource.query(`INSERT INTO refund_credits (connection_id, refund_id, order_id, state) VALUES ($1, $2, $3, $4)`, [connectionId, refundId, id, state]);
+
+  await invoiced(9101);
+  await credit(9101, 91011, 'credited');
+  await invoiced(9102);
+  await invoiced(9103, { state: 'skipped', invoiceId: null });
+  await invoiced(9104, { invoiceStatus: 'void' });
+  await invoiced(9105, { deleted: true });
+  await invoiced(9106);
+  await credit(9106, 91061, 'credited');
+
+  const orders = [
+    withRefunds(9101, [91012, 91011]), // a second refund, never seen
+    withRefunds(9102, []), // no refund
+    withRefunds(9103, [91031]), // never invoiced: nothing to credit
+    withRefunds(9104, [91041]), // invoice void in Zoho: a credit note would be refused
+    withRefunds(9105, [91051]), // invoice deleted in Zoho
+    withRefunds(9106, []), // refund deleted in the store, its credit note stands
+    withRefunds(9107, [91071]), // no record at all: the order walk's business
+  ];
+  const out = await state.unbookedRefunds(connectionId, orders);
+  assert.deepEqual(out.map((lacking) => [lacking.item.id, lacking.why]), [
+    [9101, 'refund 91012 in the store never credited'],
+    [9106, 'refund 91061 deleted in the store, credit note standing'],
+  ]);
+  assert.deepEqual(await state.unbookedRefunds(connectionId, []), []);
+});

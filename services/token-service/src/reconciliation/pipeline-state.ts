@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { orderContentHash } from '@connector/accounting';
 import type { WooOrder } from '@connector/contracts';
-import { OrderAwaitingSentInvoice, ordersAwaitingSentInvoice } from '@connector/persistence';
+import { OrderAwaitingSentInvoice, ordersAwaitingSentInvoice, RefundCreditState } from '@connector/persistence';
+import { RecordedRefund, refundsOutOfStep } from './refund-pass';
 import { lacksSnapshot, modifiedOf } from './snapshot-lag';
 import { compareWooGmt } from './woo-gmt';
 
@@ -30,8 +31,9 @@ interface AppliedSnapshot {
  * Which store snapshots the sync services have not applied, read from their own records:
  * `order_syncs.modified_gmt` and `content_hash` for orders (a snapshot of the applied one's second
  * with other content is lacking too), `contact_links.modified_gmt` (by store customer id) for
- * customers, one query per batch; and which orders wait for something only Zoho can tell
- * (`refund_credits` open on a draft invoice).
+ * customers, one query per batch; which invoiced orders' refunds differ from invoice-sync's
+ * `refund_credits`; and which orders wait for something only Zoho can tell (`refund_credits` open
+ * on a draft invoice).
  */
 @Injectable()
 export class PipelineState {
@@ -45,6 +47,38 @@ export class PipelineState {
     );
     const applied = new Map(rows.map((row) => [row.id, { modifiedGmt: row.modified_gmt, contentHash: row.content_hash }]));
     return lacking(orders, applied, 'sync record', orderContentHash);
+  }
+
+  /**
+   * Orders whose refunds (`refunds[]`, by id) differ from the credit notes invoice-sync recorded
+   * (see refundsOutOfStep). Only orders with an invoice that can take credit notes count: a
+   * refund of an order never invoiced, or of one whose invoice is void or deleted in Zoho, is
+   * recorded by nothing, and publishing it again would change nothing but cost a Zoho read.
+   */
+  async unbookedRefunds<T extends WooOrder>(connectionId: string, orders: readonly T[]): Promise<Array<LackingSnapshot<T>>> {
+    if (orders.length === 0) return [];
+    const rows: Array<{ order_id: string; refund_id: string | null; state: RefundCreditState | null }> = await this.dataSource.query(
+      `SELECT s.order_id::text AS order_id, r.refund_id::text AS refund_id, r.state
+         FROM order_syncs s
+         LEFT JOIN refund_credits r ON r.connection_id = s.connection_id AND r.order_id = s.order_id
+        WHERE s.connection_id = $1 AND s.order_id = ANY($2::bigint[])
+          AND s.state = 'synced' AND s.invoice_id IS NOT NULL AND s.invoice_deleted_at IS NULL
+          AND COALESCE(s.invoice_status, '') <> 'void'`,
+      [connectionId, orders.map((order) => order.id)],
+    );
+    const recorded = new Map<string, RecordedRefund[]>();
+    for (const row of rows) {
+      const list = recorded.get(row.order_id) ?? [];
+      if (row.refund_id !== null && row.state !== null) list.push({ refundId: row.refund_id, state: row.state });
+      recorded.set(row.order_id, list);
+    }
+    const out: Array<LackingSnapshot<T>> = [];
+    for (const order of orders) {
+      const known = recorded.get(String(order.id));
+      const why = known && refundsOutOfStep(order.refunds ?? [], known);
+      if (why) out.push({ item: order, why });
+    }
+    return out;
   }
 
   /** Orders whose credit notes wait for their invoice to be sent in Zoho (invoice-sync's records). */

@@ -3,8 +3,11 @@ import { DataSource } from 'typeorm';
 import { ReconcileCheckpointEntity } from '@connector/persistence';
 import { compareWooGmt } from './woo-gmt';
 
-/** Store resources walked by modification time, and the pass over credits awaiting a sent invoice. */
-export type CheckpointResource = 'order' | 'customer' | 'credit';
+/**
+ * Store resources walked by modification time, the pass over credits awaiting a sent invoice, and
+ * the pass over recent orders' refunds (its time only).
+ */
+export type CheckpointResource = 'order' | 'customer' | 'credit' | 'refund';
 
 /** The sweep's checkpoints (`reconcile_checkpoints`): how far each resource has been read, and when. */
 @Injectable()

@@ -11,9 +11,10 @@ import { walkModifiedSince } from './modified-walk';
 import { checkpointAfterPass } from './pass-checkpoint';
 import { LackingSnapshot, PipelineState, StoreSnapshot } from './pipeline-state';
 import { ReconcileCheckpoints } from './reconcile-checkpoints';
+import { REFUND_WINDOW_MS, refundPassDue } from './refund-pass';
 import { modifiedOf } from './snapshot-lag';
 import { SnapshotPublisher, SnapshotResource } from './snapshot-publisher';
-import { CreditSweep, describeSweep, emptySweep, ResourceSweep, SweepResult } from './sweep-result';
+import { CreditSweep, describeSweep, emptySweep, RefundSweep, ResourceSweep, SweepResult } from './sweep-result';
 import { WebhookHealthService } from './webhook-health.service';
 import { compareWooGmt, laterWooGmt, shiftWooGmt, toWooGmt } from './woo-gmt';
 
@@ -69,16 +70,18 @@ export class ReconcileService {
     const orders = await this.sweepOrders(connection, client);
     const customers = await this.sweepCustomers(connection, client);
     const credits = await this.sweepCredits(connection, client, trigger);
+    const refunds = await this.sweepRefunds(connection, client, trigger);
     const result: SweepResult = {
       connectionId: connection.id,
       trigger,
-      ok: !orders.error && !customers.error && !credits.error && !webhooks.error,
+      ok: !orders.error && !customers.error && !credits.error && !refunds.error && !webhooks.error,
       startedAt,
       finishedAt: new Date().toISOString(),
       webhooks,
       orders,
       customers,
       credits,
+      refunds,
     };
     const summary = describeSweep(result);
     await this.audit.record({
@@ -89,7 +92,7 @@ export class ReconcileService {
       action: 'reconcile',
       outcome: result.ok ? 'ok' : 'failed',
       message: `${trigger} sweep: ${summary}`,
-      detail: { orders, customers, credits, webhooks: { healthy: webhooks.healthy, repaired: webhooks.repaired, problems: webhooks.problems } },
+      detail: { orders, customers, credits, refunds, webhooks: { healthy: webhooks.healthy, repaired: webhooks.repaired, problems: webhooks.problems } },
     });
     const log = { connectionId: connection.id, trigger, orders: counts(orders), customers: counts(customers) };
     if (result.ok) this.logger.info(log, `reconciliation sweep: ${summary}`);
@@ -192,6 +195,53 @@ export class ReconcileService {
         sweep.published += 1;
       }
       await this.checkpoints.save(connection.id, 'credit', toWooGmt(now), { ...sweep });
+    } catch (error) {
+      sweep.error = describeError(error);
+    }
+    return sweep;
+  }
+
+  /**
+   * Refunds the order walk cannot see: before WooCommerce 7.6 a partial refund leaves the order's
+   * date_modified as it was, and deleting a refund never moves it, so an order whose
+   * `order.updated` was lost (or, for a deletion before 11.2, never sent) is listed by no
+   * `modified_after`. So once a day (every manual sweep) the orders created in the last 90 days
+   * are read, newest first, and each invoiced one whose refunds differ from invoice-sync's credit
+   * note records is published; invoice-sync books what is missing once (the refund→credit note
+   * link is claimed) and records it, so the order is in step at the next pass. Only the store's
+   * REST API and PostgreSQL are used. The pass's time moves only after a complete pass.
+   */
+  private async sweepRefunds(connection: ConnectionEntity, client: WooClient, trigger: SweepResult['trigger']): Promise<RefundSweep> {
+    const now = new Date();
+    const sweep: RefundSweep = { ran: false, examined: 0, published: 0, duplicates: 0 };
+    try {
+      if (!refundPassDue(trigger, await this.checkpoints.sweptAt(connection.id, 'refund'), now)) return sweep;
+      sweep.ran = true;
+      const windowStart = toWooGmt(new Date(now.getTime() - REFUND_WINDOW_MS));
+      // Newest first: the walk stops at the window's start. An order placed meanwhile pushes the
+      // rest a place down (one read twice, dropped here); one trashed meanwhile pulls them up, and
+      // the order that skips is read by the next day's pass.
+      const seen = new Set<number>();
+      let batch: WooOrder[] = [];
+      const flush = async () => {
+        sweep.examined += batch.length;
+        for (const { item, why } of await this.state.unbookedRefunds(connection.id, batch)) {
+          const published = await this.publisher.publish(connection, 'order', item, { origin: 'reconcile', why });
+          if (published.duplicate) sweep.duplicates += 1;
+          else sweep.published += 1;
+        }
+        batch = [];
+      };
+      for await (const order of client.listOrders({ orderBy: 'date', order: 'desc' })) {
+        const created = order.date_created_gmt;
+        if (created && compareWooGmt(created, windowStart) < 0) break;
+        if (seen.has(order.id)) continue;
+        seen.add(order.id);
+        batch.push(order);
+        if (batch.length >= BATCH_SIZE) await flush();
+      }
+      await flush();
+      await this.checkpoints.save(connection.id, 'refund', toWooGmt(now), { examined: sweep.examined, published: sweep.published, duplicates: sweep.duplicates });
     } catch (error) {
       sweep.error = describeError(error);
     }

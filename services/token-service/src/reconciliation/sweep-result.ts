@@ -26,6 +26,19 @@ export interface CreditSweep {
   error?: string;
 }
 
+/** What the pass over recent orders' refunds did (see refund-pass.ts). */
+export interface RefundSweep {
+  /** False when it was not due: a scheduled sweep makes this pass once a day, a manual one always. */
+  ran: boolean;
+  /** Orders created in the window, read from the store. */
+  examined: number;
+  /** Invoiced orders whose refunds differ from the credit notes recorded, published. */
+  published: number;
+  /** Of those, snapshots the audit stream already held (published moments ago, not yet applied). */
+  duplicates: number;
+  error?: string;
+}
+
 export interface SweepResult {
   connectionId: string;
   trigger: 'schedule' | 'manual';
@@ -36,6 +49,7 @@ export interface SweepResult {
   orders: ResourceSweep;
   customers: ResourceSweep;
   credits: CreditSweep;
+  refunds: RefundSweep;
 }
 
 export function emptySweep(checkpoint: string): ResourceSweep {
@@ -55,5 +69,15 @@ export function describeSweep(result: SweepResult): string {
   const waiting = credits.error
     ? `credits awaiting a sent invoice: failed (${credits.error})`
     : `credits awaiting a sent invoice: ${credits.awaiting} orders, ${credits.published} checked${credits.gone ? `, ${credits.gone} no longer in the store` : ''}`;
-  return [part('orders', result.orders), part('customers', result.customers), ...(credits.awaiting || credits.error ? [waiting] : []), hooks].join('; ');
+  const { refunds } = result;
+  const refundPass = refunds.error
+    ? `refunds: failed (${refunds.error})`
+    : `refunds: ${refunds.examined} recent orders read, ${refunds.published} with refunds not booked published`;
+  return [
+    part('orders', result.orders),
+    part('customers', result.customers),
+    ...(credits.awaiting || credits.error ? [waiting] : []),
+    ...(refunds.ran || refunds.error ? [refundPass] : []),
+    hooks,
+  ].join('; ');
 }
