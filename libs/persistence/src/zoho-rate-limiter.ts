@@ -1,5 +1,10 @@
 import { DataSource } from 'typeorm';
 import { callerGaveUp, msUntilCallDeadline, sleep, throwIfCallerGaveUp, TransientError } from '@connector/common';
+import { zohoQuota, ZohoQuota, ZohoQuotaReading } from './zoho-quota';
+import { ZohoQuotaWriter } from './zoho-quota-writer';
+
+export { QUOTA_READING_STALE_AFTER_CALLS, zohoQuota } from './zoho-quota';
+export type { StoredQuotaCounts, ZohoQuota, ZohoQuotaReading } from './zoho-quota';
 
 export interface RateLimiterSettings {
   /** Calls allowed in any 60-second window per organization (Zoho: 100). */
@@ -21,6 +26,18 @@ export interface AcquireOptions {
 
 const DEFAULT_MAX_BLOCKED_WAIT_MS = 10_000;
 
+/** What the shared rows say about one organization's calls, read on the database's clock. */
+export interface ZohoUsage {
+  /** Calls since the database's midnight (the calendar-day count). */
+  callsToday: number;
+  rejectedToday: number;
+  blockedUntil: Date | null;
+  /** The daily quota: Zoho's own count when it reports one, else the calendar-day count. */
+  quota: ZohoQuota;
+  /** The database's clock when this was read. */
+  now: Date;
+}
+
 export const DEFAULT_RATE_LIMIT: RateLimiterSettings = { perMinute: 100, burst: 10, maxBlockedWaitMs: DEFAULT_MAX_BLOCKED_WAIT_MS };
 
 /**
@@ -29,11 +46,13 @@ export const DEFAULT_RATE_LIMIT: RateLimiterSettings = { perMinute: 100, burst: 
  * a minute of refill stays within `perMinute` in any 60-second window. Times come from the
  * database clock, so instances with skewed clocks still agree. A 429 from Zoho blocks the
  * organization until its Retry-After has passed. Inside an RPC, no token is taken for a caller
- * that has stopped waiting, nor does it sleep past its caller's deadline.
+ * that has stopped waiting, nor does it sleep past its caller's deadline. Zoho's own count of the
+ * daily quota (the `X-Rate-Limit-*` headers) is kept next to the calendar-day count (see ZohoQuota).
  */
 export class ZohoRateLimiter {
   private readonly refillPerSecond: number;
   private readonly maxBlockedWaitMs: number;
+  private readonly quotaWriter: ZohoQuotaWriter;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -41,6 +60,7 @@ export class ZohoRateLimiter {
   ) {
     this.refillPerSecond = Math.max(settings.perMinute - settings.burst, 1) / 60;
     this.maxBlockedWaitMs = settings.maxBlockedWaitMs ?? DEFAULT_MAX_BLOCKED_WAIT_MS;
+    this.quotaWriter = new ZohoQuotaWriter(dataSource);
   }
 
   /** Waits for one call's token; `maxBlockedWaitMs` overrides the setting for this caller. */
@@ -64,7 +84,8 @@ export class ZohoRateLimiter {
                   refilled_at = clock_timestamp(),
                   calls_today = CASE WHEN z.day = current_date THEN z.calls_today + 1 ELSE 1 END,
                   rejected_today = CASE WHEN z.day = current_date THEN z.rejected_today ELSE 0 END,
-                  day = current_date
+                  day = current_date,
+                  calls_since_quota = z.calls_since_quota + 1
              FROM cur
             WHERE z.organization_key = cur.organization_key
               AND cur.available >= 1
@@ -101,21 +122,51 @@ export class ZohoRateLimiter {
       `UPDATE zoho_rate_limits
           SET blocked_until = GREATEST(COALESCE(blocked_until, clock_timestamp()), clock_timestamp() + ($2::float8 * interval '1 millisecond')),
               tokens = 0, refilled_at = clock_timestamp(),
-              rejected_today = CASE WHEN day = current_date THEN rejected_today + 1 ELSE 1 END
+              calls_today = CASE WHEN day = current_date THEN calls_today ELSE 0 END,
+              rejected_today = CASE WHEN day = current_date THEN rejected_today + 1 ELSE 1 END,
+              day = current_date
         WHERE organization_key = $1`,
       [organizationKey, retryAfterMs],
     );
   }
 
-  /** Calls made today and 429s received, for the dashboard and metrics. */
-  async usage(organizationKey: string): Promise<{ callsToday: number; rejectedToday: number; blockedUntil: Date | null }> {
+  /**
+   * Zoho's `X-Rate-Limit-*` headers on a response: its own count of the daily quota. Kept and
+   * written with the other readings of the same second (ZohoQuotaWriter), off the call's path.
+   */
+  recordQuota(organizationKey: string, reading: ZohoQuotaReading): void {
+    this.quotaWriter.record(organizationKey, reading);
+  }
+
+  /** Writes the readings not yet written (shutdown, tests). */
+  flushQuota(): Promise<void> {
+    return this.quotaWriter.flush();
+  }
+
+  /** Calls made today, 429s received and the daily quota, for the dashboard, alerts and the backfill. */
+  async usage(organizationKey: string): Promise<ZohoUsage> {
     const rows = await this.dataSource.query(
-      `SELECT CASE WHEN day = current_date THEN calls_today ELSE 0 END AS calls,
-              CASE WHEN day = current_date THEN rejected_today ELSE 0 END AS rejected, blocked_until
-         FROM zoho_rate_limits WHERE organization_key = $1`,
+      `SELECT CASE WHEN z.day = current_date THEN z.calls_today ELSE 0 END AS calls,
+              CASE WHEN z.day = current_date THEN z.rejected_today ELSE 0 END AS rejected, z.blocked_until,
+              z.quota_limit, z.quota_remaining, z.quota_read_at, z.quota_reset_at, z.calls_since_quota,
+              clock.now, current_date::text AS day, (current_date + 1)::timestamptz AS next_midnight
+         FROM (SELECT clock_timestamp() AS now) clock
+         LEFT JOIN zoho_rate_limits z ON z.organization_key = $1`,
       [organizationKey],
     );
     const row = rows[0];
-    return { callsToday: Number(row?.calls ?? 0), rejectedToday: Number(row?.rejected ?? 0), blockedUntil: row?.blocked_until ?? null };
+    const callsToday = Number(row.calls ?? 0);
+    const quota = zohoQuota({
+      now: row.now,
+      day: row.day,
+      nextMidnight: row.next_midnight,
+      callsToday,
+      callsSinceQuota: Number(row.calls_since_quota ?? 0),
+      quotaLimit: row.quota_limit ?? null,
+      quotaRemaining: row.quota_remaining ?? null,
+      quotaReadAt: row.quota_read_at ?? null,
+      quotaResetAt: row.quota_reset_at ?? null,
+    });
+    return { callsToday, rejectedToday: Number(row.rejected ?? 0), blockedUntil: row.blocked_until ?? null, quota, now: row.now };
   }
 }

@@ -228,6 +228,52 @@ describe('ZohoBooksClient', () => {
     assert.equal((await rejection(books.getItem('1'), ZohoDailyQuotaExceeded)).retryAfterMs, 3_600_000);
   });
 
+  describe('Zoho\'s count of the daily quota (X-Rate-Limit-*)', () => {
+    let readings: Array<[string, unknown]>;
+    let counted: ZohoBooksClient;
+    const quotaHeaders = { 'X-Rate-Limit-Limit': '5000', 'X-Rate-Limit-Remaining': '4321', 'X-Rate-Limit-Reset': '34881' };
+
+    beforeEach(() => {
+      readings = [];
+      counted = new ZohoBooksClient({
+        session,
+        organizationId: ORG,
+        allowPrivate: true,
+        timeoutMs: 1000,
+        rateLimiter: { acquire: async () => undefined, block: async () => undefined, recordQuota: (key, reading) => void readings.push([key, reading]) },
+      });
+    });
+
+    it('hands every response\'s reading to the limiter, the refusals included', async () => {
+      handler = () => ({ headers: quotaHeaders, json: fixture('invoice-create-response.json') });
+      await counted.getInvoice('1');
+      assert.deepEqual(readings, [[ORG, { limit: 5000, remaining: 4321, resetInMs: 34_881_000 }]]);
+
+      handler = () => ({ status: 429, headers: { ...quotaHeaders, 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': '7200' }, json: fixture('error-rate-limit-daily-45.json') });
+      await rejection(counted.getItem('1'), ZohoDailyQuotaExceeded);
+      assert.deepEqual(readings[1], [ORG, { limit: 5000, remaining: 0, resetInMs: 7_200_000 }]);
+    });
+
+    it('reports nothing when a header is missing or not a count, or for calls outside an organization', async () => {
+      for (const headers of [{}, { ...quotaHeaders, 'X-Rate-Limit-Limit': undefined }, { ...quotaHeaders, 'X-Rate-Limit-Remaining': 'lots' }, { ...quotaHeaders, 'X-Rate-Limit-Reset': '-5' }]) {
+        handler = () => ({ headers: Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)) as Record<string, string>, json: fixture('invoice-create-response.json') });
+        await counted.getInvoice('1');
+      }
+      handler = () => ({ headers: quotaHeaders, json: fixture('organizations-list-response.json') });
+      await counted.listOrganizations();
+      assert.deepEqual(readings, []);
+    });
+
+    it('a limiter that throws on a reading does not fail the call', async () => {
+      const fragile = new ZohoBooksClient({
+        session, organizationId: ORG, allowPrivate: true, timeoutMs: 1000,
+        rateLimiter: { acquire: async () => undefined, recordQuota: () => { throw new Error('pool closed'); } },
+      });
+      handler = () => ({ headers: quotaHeaders, json: fixture('invoice-create-response.json') });
+      assert.equal((await fragile.getInvoice('1')).invoice_number, 'WC-1042');
+    });
+  });
+
   it('maps 5xx and code 1000 to transient errors', async () => {
     handler = () => ({ status: 500, json: fixture('error-internal-1000.json') });
     await rejection(books.getItem('1'), ZohoUnavailableError);

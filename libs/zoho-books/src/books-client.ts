@@ -2,6 +2,7 @@ import { DEFAULT_HTTP_TIMEOUT_MS, RawHttpResponse } from '@connector/common';
 import { booksErrorFor, ZohoApiError, ZohoErrorCode, ZohoRateLimitedError } from './errors';
 import { parseZohoJson } from './json';
 import { chooseOrganization } from './organization-choice';
+import { quotaFromHeaders } from './quota-headers';
 import { allowPrivateEndpointsFromEnv, assertApiDomain } from './regions';
 import type { ZohoCallRecord, ZohoRateLimiter, ZohoSession } from './session';
 import { exchange } from './transport';
@@ -359,6 +360,7 @@ export class ZohoBooksClient {
       } finally {
         release?.();
       }
+      if (limiterKey !== UNSCOPED_KEY) this.recordQuota(limiterKey, raw.headers);
       const body = parseZohoJson(raw.text);
       const code = codeOf(body);
 
@@ -370,6 +372,17 @@ export class ZohoBooksClient {
       }
       if (error) throw error;
       return { status: raw.status, body: body as ZohoEnvelope };
+    }
+  }
+
+  /** Hands Zoho's own count of the organization's daily quota to the limiter; a limiter that fails must not fail the call. */
+  private recordQuota(organizationKey: string, headers: Headers): void {
+    const reading = quotaFromHeaders(headers);
+    if (!reading || !this.rateLimiter?.recordQuota) return;
+    try {
+      this.rateLimiter.recordQuota(organizationKey, reading);
+    } catch {
+      // The reading is bookkeeping for alerts and the backfill; the next response brings another.
     }
   }
 

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './oauth-client';
 export * from './organization-choice';
 export * from './ping';
+export * from './quota-headers';
 export * from './regions';
 export * from './scopes';
 export * from './session';

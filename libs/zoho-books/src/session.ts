@@ -1,3 +1,5 @@
+import type { ZohoQuotaReading } from './quota-headers';
+
 /**
  * Where a Books client gets its access token. The token-service implements it (cached, refreshed
  * once for all workers); tests pass a simple object.
@@ -26,6 +28,12 @@ export interface ZohoRateLimiter {
    * Retry-After / reset hint Zoho gave, or the documented default), not just this one.
    */
   block?(organizationKey: string, retryAfterMs: number): Promise<void>;
+  /**
+   * Zoho's `X-Rate-Limit-*` headers on a response for this organization: its own count of the
+   * daily quota and when it resets. Called for every response that carries them, so it must be
+   * cheap and must not throw (a limiter buffers and writes them in batches).
+   */
+  recordQuota?(organizationKey: string, reading: ZohoQuotaReading): void;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { callerGaveUp, msUntilCallDeadline, Semaphore, throwIfCallerGaveUp } from '@connector/common';
-import type { AcquireOptions, ZohoRateLimiter as SharedRateBudget } from '@connector/persistence';
+import type { AcquireOptions, ZohoQuotaReading, ZohoRateLimiter as SharedRateBudget } from '@connector/persistence';
 import type { ZohoRateLimiter } from '@connector/zoho-books';
 
 /**
@@ -48,11 +48,17 @@ export class OrganizationCallGate implements ZohoRateLimiter {
     return this.budget.block(organizationKey, retryAfterMs);
   }
 
+  /** Zoho's own count of the organization's daily quota, from a response's headers: kept by the shared budget. */
+  recordQuota(organizationKey: string, reading: ZohoQuotaReading): void {
+    this.budget.recordQuota(organizationKey, reading);
+  }
+
   /** The same gate for a caller that sleeps through blocks of up to `maxBlockedWaitMs`. */
   waitingThroughBlocks(maxBlockedWaitMs: number): ZohoRateLimiter {
     return {
       acquire: (organizationKey) => this.acquire(organizationKey, { maxBlockedWaitMs }),
       block: (organizationKey, retryAfterMs) => this.block(organizationKey, retryAfterMs),
+      recordQuota: (organizationKey, reading) => this.recordQuota(organizationKey, reading),
     };
   }
 }

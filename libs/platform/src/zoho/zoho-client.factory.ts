@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { outsideCallDeadline, SingleFlight } from '@connector/common';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -21,7 +21,7 @@ const SESSION_REUSE_MARGIN_MS = 60_000;
  * counted.
  */
 @Injectable()
-export class ZohoClientFactory {
+export class ZohoClientFactory implements BeforeApplicationShutdown {
   private readonly sessions = new Map<string, ZohoSessionReply>();
   /** One token-service request per connection at a time; the callers in between share it. */
   private readonly fetching = new SingleFlight<ZohoSessionReply>();
@@ -49,6 +49,11 @@ export class ZohoClientFactory {
       labelNames: ['organization', 'status', 'service'],
       registers: [metrics.registry],
     });
+  }
+
+  /** Writes Zoho's last quota readings before PostgreSQL closes (at onApplicationShutdown). */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.limiter.flushQuota();
   }
 
   /**

@@ -40,6 +40,8 @@ export interface BooksServerSettings {
   codes: ZohoErrorCodes;
   /** `search_text` on items also matches SKUs. Documented as "name or description" only; default true. */
   searchTextMatchesSku: boolean;
+  /** Send the `X-Rate-Limit-*` headers (Zoho has since Dec 2019, undocumented); default true. */
+  rateLimitHeaders: boolean;
 }
 
 export interface BooksServerDeps {
@@ -167,7 +169,7 @@ export class BooksServer {
       ...extraHeaders,
     };
     const limiterOrg = org;
-    if (limiterOrg) {
+    if (limiterOrg && this.deps.settings.rateLimitHeaders) {
       const limits = limiterOrg.limiter.headers();
       headers['X-Rate-Limit-Limit'] = limits.limit;
       headers['X-Rate-Limit-Remaining'] = limits.remaining;

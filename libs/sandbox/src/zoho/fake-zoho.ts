@@ -42,6 +42,11 @@ export interface FakeZohoOptions {
   limits?: Partial<ZohoLimits>;
   /** Send `Retry-After` with limit-based 429 responses (default false; unconfirmed for Zoho). */
   retryAfterOn429?: boolean;
+  /**
+   * Send `X-Rate-Limit-Limit/-Remaining/-Reset` on organisation calls (default true, as Zoho has
+   * since Dec 2019; undocumented, so `false` tests a client that must do without them).
+   */
+  rateLimitHeaders?: boolean;
   /** Codes the spec leaves open (duplicates, wrong organization_id). */
   errorCodes?: Partial<ZohoErrorCodes>;
   /**
@@ -105,7 +110,12 @@ export class FakeZoho {
       faults: this.faults,
       sleeps: this.sleeps,
       ids: this.ids,
-      settings: { retryAfterOn429: options.retryAfterOn429 ?? false, codes: this.codes, searchTextMatchesSku: this.searchTextMatchesSku },
+      settings: {
+        retryAfterOn429: options.retryAfterOn429 ?? false,
+        codes: this.codes,
+        searchTextMatchesSku: this.searchTextMatchesSku,
+        rateLimitHeaders: options.rateLimitHeaders ?? true,
+      },
       now: this.now,
       apiDomain: () => this.apiDomain,
       accountIds: (org) => this.accountIdsFor(org),

@@ -78,13 +78,13 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
   test('the daily Zoho quota is alerted once at 90 %', async () => {
     await db.dataSource.query(`INSERT INTO zoho_rate_limits (organization_key, tokens, calls_today) VALUES ($1, 0, 899)`, [ORGANIZATION]);
     await sleep(2_500);
-    assert.equal(count(/API calls used today/), 0, 'below 90 % nothing is said');
+    assert.equal(count(/API calls of the day used/), 0, 'below 90 % nothing is said');
     await db.dataSource.query(`UPDATE zoho_rate_limits SET calls_today = 905 WHERE organization_key = $1`, [ORGANIZATION]);
-    await eventually(() => count(/API calls used today/) === 1, 10_000);
-    assert.ok(texts.some((t) => /905 of 1000 Zoho Books API calls used today \(90 %\)/.test(t)));
+    await eventually(() => count(/API calls of the day used/) === 1, 10_000);
+    assert.ok(texts.some((t) => /905 of 1000 Zoho Books API calls of the day used \(90 %\)/.test(t)));
     await db.dataSource.query(`UPDATE zoho_rate_limits SET calls_today = 990 WHERE organization_key = $1`, [ORGANIZATION]);
     await sleep(2_500);
-    assert.equal(count(/API calls used today/), 1, 'once per day');
+    assert.equal(count(/API calls of the day used/), 1, 'once per day');
   });
 
   test('a failed order is alerted once; after it recovered, failing again alerts again', async () => {

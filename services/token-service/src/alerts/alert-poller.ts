@@ -7,7 +7,7 @@ import { runExclusive } from '../reconciliation/exclusive';
 import { PeriodicTask } from '../reconciliation/periodic-task';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
-import { CAUSES, dailyQuotaRefused, quotaNearlySpent } from './alert-conditions';
+import { CAUSES, quotaNearlySpent, quotaRefusedUntil } from './alert-conditions';
 import { AlertCauses } from './alert-causes';
 import { AlertNotifier } from './alert-notifier';
 import { failedOrdersText, FailedOrderLine, failedPaymentsText, failedRefundsText, FailedRefundLine, quotaRefusedText, quotaText, reauthorizationText, unsentInvoicesText } from './alert-texts';
@@ -54,8 +54,6 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
   async pollOnce(): Promise<void> {
     await runExclusive(this.dataSource, 'alerts:poll', async () => {
       await this.forgetRecoveredOrders();
-      // The database's day and clock: the rate limiter counts Zoho's day by them.
-      const [{ day, now }]: [{ day: string; now: Date }] = await this.dataSource.query(`SELECT current_date::text AS day, clock_timestamp() AS now`);
       for (const connection of await this.connections.list()) {
         if (!this.connections.hasAlertWebhook(connection)) continue;
         try {
@@ -64,7 +62,7 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
           await this.failedPayments(connection);
           await this.unsentInvoices(connection);
           await this.reauthorization(connection);
-          await this.quota(connection, day, now);
+          await this.quota(connection);
         } catch (error) {
           this.logger.error({ connectionId: connection.id, err: describeError(error) }, 'alert checks failed for a connection');
         }
@@ -180,23 +178,31 @@ export class AlertPoller implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * The organization's daily Zoho quota: a warning at 90 % when the plan's limit is known, and
-   * (known or not) an alert when Zoho refused the rest of the day's calls. Each once per day.
+   * The organization's daily Zoho quota: a warning at 90 % when the limit is known (Zoho reports
+   * it, or the owner set it), and (known or not) an alert when Zoho refused the rest of the day's
+   * calls. Each once per quota day: Zoho's own day when it reports its count, else the database's.
    */
-  private async quota(connection: ConnectionEntity, day: string, now: Date): Promise<void> {
-    const dailyLimit = connectionSettings(connection).zohoDailyLimit;
+  private async quota(connection: ConnectionEntity): Promise<void> {
     const organizationId = connection.zohoOrganizationId;
-    const nearlySpent = CAUSES.quota(day);
-    const refused = CAUSES.quotaRefused(day);
+    if (!organizationId) {
+      await this.causes.closeFamily(connection.id, CAUSES.quotaPrefix);
+      await this.causes.closeFamily(connection.id, CAUSES.quotaRefusedPrefix);
+      return;
+    }
+    const usage = await this.limiter.usage(organizationId);
+    const { quota } = usage;
+    const nearlySpent = CAUSES.quota(quota.period);
+    const refused = CAUSES.quotaRefused(quota.period);
     await this.causes.closeFamily(connection.id, CAUSES.quotaPrefix, nearlySpent);
     await this.causes.closeFamily(connection.id, CAUSES.quotaRefusedPrefix, refused);
-    if (!organizationId) return;
-    const usage = await this.limiter.usage(organizationId);
-    if (dailyQuotaRefused(usage, now)) {
-      await this.notifier.raise(connection, refused, () => quotaRefusedText(connection.name, usage.blockedUntil!));
+    const resumesAt = quotaRefusedUntil(usage, usage.now);
+    if (resumesAt) {
+      await this.notifier.raise(connection, refused, () => quotaRefusedText(connection.name, resumesAt));
     }
-    if (dailyLimit && quotaNearlySpent(usage.callsToday, dailyLimit)) {
-      await this.notifier.raise(connection, nearlySpent, () => quotaText(connection.name, usage.callsToday, dailyLimit));
+    // Zoho's own limit when it reports one: support can raise it beyond the plan the owner entered.
+    const limit = quota.limit ?? connectionSettings(connection).zohoDailyLimit;
+    if (limit && quotaNearlySpent(quota.used, limit)) {
+      await this.notifier.raise(connection, nearlySpent, () => quotaText(connection.name, quota.used, limit, quota.resetsAt));
     }
   }
 }

@@ -74,9 +74,9 @@ export function reauthorizationText(connectionName: string, reason: string | nul
   return `${head(connectionName)}Zoho Books needs re-authorization${reason ? ` (${clip(reason)})` : ''}. Orders wait in the audit log until a new refresh token is given.`;
 }
 
-export function quotaText(connectionName: string, callsToday: number, dailyLimit: number): string {
-  const percent = Math.floor((callsToday / dailyLimit) * 100);
-  return `${head(connectionName)}${callsToday} of ${dailyLimit} Zoho Books API calls used today (${percent} %). When the quota is spent, Zoho refuses calls until tomorrow and orders wait.`;
+export function quotaText(connectionName: string, used: number, dailyLimit: number, resetsAt: Date): string {
+  const percent = Math.floor((used / dailyLimit) * 100);
+  return `${head(connectionName)}${used} of ${dailyLimit} Zoho Books API calls of the day used (${percent} %); the count resets at ${resetsAt.toISOString()}. When the quota is spent, Zoho refuses calls until then and orders wait.`;
 }
 
 export function quotaRefusedText(connectionName: string, resumesAt: Date): string {

@@ -61,6 +61,6 @@ test('alert texts name the connection and the cause', () => {
   assert.match(webhookProblemsText('Acme', ['no webhook delivers order.updated'], { ok: false, error: 'HTTP 403' }), /Re-activating them failed \(HTTP 403\)/);
   assert.match(failedRefundsText('Acme', [{ orderId: '727', orderNumber: null, refundId: '730', reason: 'Zoho said no' }]), /^Connector — Acme: A refund could not be booked as a credit note in Zoho Books\. .*\n• order 727, refund 730: Zoho said no$/);
   assert.match(failedRefundsText('Acme', Array.from({ length: 11 }, (_, i) => ({ orderId: String(i), orderNumber: null, refundId: String(i), reason: null }))), /11 refunds could not be booked[\s\S]*… and 1 more/);
-  assert.match(quotaText('Acme', 912, 1000), /912 of 1000 Zoho Books API calls used today \(91 %\)/);
+  assert.match(quotaText('Acme', 912, 1000, new Date('2026-11-30T05:00:00Z')), /912 of 1000 Zoho Books API calls of the day used \(91 %\); the count resets at 2026-11-30T05:00:00.000Z/);
   assert.match(quotaRefusedText('Acme', new Date('2026-11-30T00:00:00Z')), /^Connector — Acme: Zoho Books refused further API calls: .*Calls resume at 2026-11-30T00:00:00\.000Z .*orders wait/);
 });

@@ -318,9 +318,10 @@ export class ConnectionsService {
       callsToday: usage?.callsToday ?? 0,
       rejectedToday: usage?.rejectedToday ?? 0,
       blockedUntil: usage?.blockedUntil ?? null,
-      // Zoho's daily quota depends on the plan (1,000 Free … 10,000 Premium) and is not reported by
-      // the API: it is known only when the owner set it on the connection.
-      dailyLimit: connectionSettings(connection).zohoDailyLimit ?? null,
+      // Zoho's daily quota depends on the plan (1,000 Free … 10,000 Premium); its responses say it
+      // (X-Rate-Limit-Limit), and until one has, it is known only when the owner set it.
+      dailyLimit: usage?.quota.limit ?? connectionSettings(connection).zohoDailyLimit ?? null,
+      quota: usage?.quota ?? null,
     };
   }
 

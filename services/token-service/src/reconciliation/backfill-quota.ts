@@ -19,15 +19,30 @@ export interface QuotaReading {
   now: Date;
   /** When the limiter's "today" ends and its count starts again from zero. */
   dayResetAt: Date;
+  /**
+   * Zoho's own count (its `X-Rate-Limit-*` headers), when it reports one: it replaces the
+   * calendar-day count, the configured limit and the database's midnight.
+   */
+  zoho?: { used: number; limit: number; resetsAt: Date };
 }
 
 /**
  * Whether a backfill must wait before its next event: while Zoho blocks the organization (a 429),
- * and once today's calls reach the backfill's share of the daily limit, until the day resets.
+ * and once the quota day's calls reach the backfill's share of the daily limit, until Zoho's day
+ * resets (or, without Zoho's count, the database's).
  */
 export function quotaPause(reading: QuotaReading, dailyLimit: number | undefined): QuotaPause | null {
   if (reading.blockedUntil && reading.blockedUntil > reading.now) {
     return { reason: 'Zoho refused calls for this organization (429)', resumesAt: reading.blockedUntil };
+  }
+  if (reading.zoho) {
+    const { used, limit, resetsAt } = reading.zoho;
+    const share = Math.floor(limit * BACKFILL_QUOTA_SHARE);
+    if (used < share) return null;
+    return {
+      reason: `${used} Zoho calls used of Zoho's current day: the backfill may use ${share} (${BACKFILL_QUOTA_SHARE * 100} % of the daily limit of ${limit} Zoho reports), the rest is kept for live orders`,
+      resumesAt: resetsAt,
+    };
   }
   const limit = dailyLimit && dailyLimit > 0 ? dailyLimit : SMALLEST_PLAN_DAILY_LIMIT;
   const share = Math.floor(limit * BACKFILL_QUOTA_SHARE);
@@ -43,7 +58,7 @@ export function quotaPause(reading: QuotaReading, dailyLimit: number | undefined
 export class BackfillQuota {
   private readonly limiter: ZohoRateLimiter;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(dataSource: DataSource) {
     this.limiter = new ZohoRateLimiter(dataSource);
   }
 
@@ -51,11 +66,9 @@ export class BackfillQuota {
   async pause(connection: ConnectionEntity): Promise<QuotaPause | null> {
     const organizationId = connection.zohoOrganizationId;
     if (!organizationId) return null;
-    const { callsToday, blockedUntil } = await this.limiter.usage(organizationId);
-    // The limiter's day is the database's current_date, so its reset is the database's next midnight.
-    const [{ now, day_reset_at }]: [{ now: Date; day_reset_at: Date }] = await this.dataSource.query(
-      `SELECT clock_timestamp() AS now, (current_date + 1)::timestamptz AS day_reset_at`,
-    );
-    return quotaPause({ callsToday, blockedUntil, now, dayResetAt: day_reset_at }, connectionSettings(connection).zohoDailyLimit);
+    const { callsToday, blockedUntil, now, quota } = await this.limiter.usage(organizationId);
+    const zoho = quota.source === 'zoho' && quota.limit !== null ? { used: quota.used, limit: quota.limit, resetsAt: quota.resetsAt } : undefined;
+    // Without Zoho's count, the quota's day is the database's and resets at its next midnight.
+    return quotaPause({ callsToday, blockedUntil, now, dayResetAt: quota.resetsAt, zoho }, connectionSettings(connection).zohoDailyLimit);
   }
 }
