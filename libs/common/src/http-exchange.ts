@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { errorCode } from './errors';
 
 /** What a client needs back from one HTTP exchange: status, headers and the whole body as text. */
@@ -16,6 +17,15 @@ export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
  */
 export type UnavailableErrorFactory = (message: string, options: { code: string; cause: unknown }) => Error;
 
+/** The shape of `httpExchange` for a client that is handed one (a public-addresses-only one, a test's). */
+export type HttpExchange = (
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+  operation: string,
+  unavailable: UnavailableErrorFactory,
+) => Promise<RawHttpResponse>;
+
 /**
  * One HTTP exchange with a deadline covering the body too; timeouts and network failures become
  * `unavailable(...)`. Redirects are never followed but returned as they are (each client says why
@@ -27,10 +37,13 @@ export async function httpExchange(
   timeoutMs: number,
   operation: string,
   unavailable: UnavailableErrorFactory,
+  /** Where the connections come from (undici's Agent); default: fetch's own pool. */
+  dispatcher?: Dispatcher,
 ): Promise<RawHttpResponse> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(url, { ...init, redirect: 'manual', signal });
+    // `dispatcher` is undici's extension of fetch's init (Node's fetch is undici).
+    const response = await fetch(url, { ...init, redirect: 'manual', signal, ...(dispatcher ? { dispatcher } : {}) } as RequestInit);
     const text = await response.text();
     return { status: response.status, headers: response.headers, text };
   } catch (error) {

@@ -8,3 +8,5 @@ export * from './http-exchange';
 export * from './semaphore';
 export * from './call-deadline';
 export * from './single-flight';
+export * from './public-address-lookup';
+export * from './public-http-exchange';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StoreUrlError } from './errors';
-import { normalizeStoreUrl } from './store-url';
+import type { ResolveAll } from '@connector/common';
+import { assertStoreResolvesPublicly, normalizeStoreUrl } from './store-url';
 
 describe('normalizeStoreUrl', () => {
   const canonical: Array<[string, string]> = [
@@ -57,5 +58,34 @@ describe('normalizeStoreUrl', () => {
     assert.equal(normalizeStoreUrl('http://127.0.0.1:8080/wp-json/', { allowPrivate: true }), 'http://127.0.0.1:8080');
     assert.equal(normalizeStoreUrl('http://wordpress/shop/', { allowPrivate: true }), 'http://wordpress/shop');
     assert.throws(() => normalizeStoreUrl('http://u:p@127.0.0.1', { allowPrivate: true }), /user name or password/);
+  });
+});
+
+describe('assertStoreResolvesPublicly', () => {
+  // A stub resolver: this machine has no DNS for public names.
+  const resolveAll: ResolveAll = async (hostname) => {
+    const answers: Record<string, string[]> = { 'shop.example.com': ['93.184.215.14'], 'intranet.example.com': ['10.1.2.3'], 'metadata.example.com': ['169.254.169.254'] };
+    if (!answers[hostname]) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return answers[hostname]!.map((address) => ({ address, family: 4 }));
+  };
+
+  it('refuses a store whose name resolves to a private address, as the StoreUrlError a private URL gets', async () => {
+    await assert.rejects(assertStoreResolvesPublicly('https://intranet.example.com/shop', { resolveAll }), (error: unknown) => {
+      assert.ok(error instanceof StoreUrlError);
+      assert.equal(error.message, 'Store URL "https://intranet.example.com/shop" points at this machine or a private network: intranet.example.com resolves to 10.1.2.3 (private network), which is not a public address; only sandboxes and tests may call such hosts (ALLOW_PRIVATE_ENDPOINTS=true)');
+      return true;
+    });
+    await assert.rejects(assertStoreResolvesPublicly('https://metadata.example.com', { resolveAll }), /169\.254\.169\.254 \(link-local \(cloud metadata\)\)/);
+  });
+
+  it('admits a public store, a name that does not resolve (the connection check reports it), and anything when private endpoints are allowed', async () => {
+    await assertStoreResolvesPublicly('https://shop.example.com', { resolveAll });
+    await assertStoreResolvesPublicly('https://gone.example.com', { resolveAll });
+    await assertStoreResolvesPublicly('https://intranet.example.com', { resolveAll, allowPrivate: true });
+  });
+
+  it('with the system resolver: http://localhost:<port> is refused unless allowed', async () => {
+    await assert.rejects(assertStoreResolvesPublicly('http://localhost:8080'), /localhost resolves to 127\.0\.0\.1 \(loopback\)/);
+    await assertStoreResolvesPublicly('http://localhost:8080', { allowPrivate: true });
   });
 });

@@ -1,5 +1,5 @@
 import { StoreUrlError } from './errors';
-import { isPrivateHost } from '@connector/common';
+import { findNonPublicAddress, isPrivateHost, type ResolveAll } from '@connector/common';
 
 export interface StoreUrlPolicy {
   /** Admit http and loopback/private hosts (ALLOW_PRIVATE_ENDPOINTS; sandbox and tests only). */
@@ -48,6 +48,18 @@ export function normalizeStoreUrl(input: string, policy: StoreUrlPolicy = {}): s
   const siteSegments = wordpressAt === -1 ? segments : segments.slice(0, wordpressAt);
   const path = siteSegments.length > 0 ? `/${siteSegments.join('/')}` : '';
   return `${url.protocol}//${url.host.toLowerCase()}${path}`;
+}
+
+/**
+ * The check `normalizeStoreUrl` cannot make: what the store's name resolves to. For saving a store
+ * URL (a clear 400 instead of a store that is never reached); calls are checked again as each
+ * connection opens (public-transport.ts), which also catches a name that turns private later. A
+ * name that does not resolve passes: the connection check will report it. `storeUrl` is normalized.
+ */
+export async function assertStoreResolvesPublicly(storeUrl: string, policy: StoreUrlPolicy & { resolveAll?: ResolveAll } = {}): Promise<void> {
+  if (policy.allowPrivate) return;
+  const refusal = await findNonPublicAddress(new URL(storeUrl).hostname, policy.resolveAll);
+  if (refusal) throw new StoreUrlError(`Store URL ${JSON.stringify(storeUrl)} points at this machine or a private network: ${refusal.message}`);
 }
 
 /** Inputs are echoed in messages, minus any `user:password@` and cut short. */

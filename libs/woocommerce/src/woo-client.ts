@@ -4,6 +4,7 @@ import { authenticateRequest, encodeQuery, StoreAuthScheme } from './auth';
 import { sendWithStoreAuth } from './auth-fallback';
 import { WooApiError, WooCredentialsError, wooErrorFor, WooPermissionError } from './errors';
 import { hasNextPage, MAX_PAGE_SIZE } from './pagination';
+import { publicStoreExchange } from './public-transport';
 import { processStoreAuthMemory, StoreAuthMemory } from './store-auth-memory';
 import { normalizeStoreUrl } from './store-url';
 import { exchange, parseJson, WooExchange } from './transport';
@@ -14,14 +15,20 @@ export interface WooClientOptions {
   url: string;
   consumerKey: string;
   consumerSecret: string;
-  /** Admit http and loopback/private stores (sandbox, tests). */
+  /**
+   * Admit http and loopback/private stores (sandbox, tests). Without it, a store whose name
+   * resolves to a non-public address is refused when connecting, not only when its URL is checked.
+   */
   allowPrivate?: boolean;
   timeoutMs?: number;
   /** Told about every HTTP exchange (audit trail, metrics); must not throw. */
   onCall?: (record: WooCallRecord) => void;
   /** Which stores need OAuth 1.0a over https; default: shared by every client of the process. */
   authMemory?: StoreAuthMemory;
-  /** How requests reach the store; default fetch. Tests put a stand-in TLS-terminating proxy here. */
+  /**
+   * How requests reach the store; default fetch when `allowPrivate`, else the public-addresses-only
+   * exchange of public-transport.ts. Tests put a stand-in TLS-terminating proxy here.
+   */
   exchange?: WooExchange;
 }
 
@@ -83,6 +90,8 @@ type Query = Record<string, string | undefined>;
 
 const API_PREFIX = '/wp-json/wc/v3';
 const USER_AGENT = 'Connector (WooCommerce to Zoho Books sync)';
+/** Shared by every client, so connections to a store are kept alive across clients as fetch's are. */
+const PUBLIC_STORE_EXCHANGE = publicStoreExchange();
 
 /**
  * The WooCommerce REST API v3 of one store. Authentication follows the store's scheme (Basic over
@@ -110,7 +119,7 @@ export class WooClient implements WebhookApi {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
     this.onCall = options.onCall;
     this.authMemory = options.authMemory ?? processStoreAuthMemory;
-    this.exchange = options.exchange ?? exchange;
+    this.exchange = options.exchange ?? (options.allowPrivate ? exchange : PUBLIC_STORE_EXCHANGE);
   }
 
   // Orders ------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { isPrivateHost } from '@connector/common';
+import { findNonPublicAddress, isPrivateHost, type ResolveAll } from '@connector/common';
 
 /**
  * Why an alert URL must not be called, or null when it may. Alerts go to a URL a store owner typed
@@ -17,6 +17,19 @@ export function alertUrlProblem(url: string, allowPrivate: boolean): string | nu
   if (parsed.protocol !== 'https:') return 'the alert webhook URL must use https';
   if (isPrivateHost(parsed.hostname)) return 'the alert webhook URL points at a private or loopback address';
   return null;
+}
+
+/**
+ * `alertUrlProblem`, and then what the URL's name resolves to: for saving an alert URL (a clear 400
+ * instead of alerts that are never delivered). Sending checks the addresses again as it connects
+ * (AlertSender), which also catches a name that turns private later. A name that does not resolve
+ * passes, as a DNS outage must not make a URL invalid. Names the host only, never the path.
+ */
+export async function alertUrlAddressProblem(url: string, allowPrivate: boolean, resolveAll?: ResolveAll): Promise<string | null> {
+  const problem = alertUrlProblem(url, allowPrivate);
+  if (problem || allowPrivate) return problem;
+  const refusal = await findNonPublicAddress(new URL(url).hostname, resolveAll);
+  return refusal ? `the alert webhook URL points at a private or loopback address: ${refusal.message}` : null;
 }
 
 /** What may be logged about an alert URL: its host. The path of a Slack-style webhook is its secret. */

@@ -6,8 +6,8 @@ import { NatsRpcClient } from '@connector/messaging';
 import { randomSecret } from '@connector/crypto';
 import { LOGGER, StoreClients } from '@connector/platform';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, SettingsChange, withAdvisoryLock, ZohoRateLimiter, ZohoTokenEntity } from '@connector/persistence';
-import { alertUrlProblem } from '../alerts/alert-url';
-import { normalizeStoreUrl, webhookName } from '@connector/woocommerce';
+import { alertUrlAddressProblem } from '../alerts/alert-url';
+import { assertStoreResolvesPublicly, normalizeStoreUrl, webhookName } from '@connector/woocommerce';
 import { assertAccountsUrl, pingZoho, ZohoBooksClient, ZohoOAuthClient } from '@connector/zoho-books';
 import { upstreamFailure } from '../http/upstream-failure';
 import { SERVICE_CONFIG } from '../tokens';
@@ -52,8 +52,9 @@ export class ConnectionsService {
   async create(dto: CreateConnectionDto): Promise<ConnectionEntity> {
     const allowPrivate = this.config.ALLOW_PRIVATE_ENDPOINTS;
     const storeUrl = field('woocommerce.url', () => normalizeStoreUrl(dto.woocommerce.url, { allowPrivate }));
+    await resolvedField('woocommerce.url', () => assertStoreResolvesPublicly(storeUrl, { allowPrivate }));
     const accountsUrl = field('zoho.accountsUrl', () => assertAccountsUrl(dto.zoho.accountsUrl, { allowPrivate }));
-    const alertProblem = dto.settings?.alertWebhookUrl ? alertUrlProblem(dto.settings.alertWebhookUrl, allowPrivate) : null;
+    const alertProblem = dto.settings?.alertWebhookUrl ? await alertUrlAddressProblem(dto.settings.alertWebhookUrl, allowPrivate) : null;
     if (alertProblem) throw new BadRequestException(`settings.alertWebhookUrl: ${alertProblem}`);
     const organizationId = dto.zoho.organizationId ?? null;
     const connection = await withAdvisoryLock(this.dataSource, CONNECTION_IDENTITY_LOCK, async () => {
@@ -233,7 +234,7 @@ export class ConnectionsService {
   async changeSettings(id: string, dto: ChangeConnectionSettingsDto): Promise<ConnectionEntity> {
     const { alertWebhookUrl, ...change } = dto;
     if (Object.keys(dto).length === 0) throw new BadRequestException('settings: give at least one setting to change (null removes one)');
-    const alertProblem = alertWebhookUrl ? alertUrlProblem(alertWebhookUrl, this.config.ALLOW_PRIVATE_ENDPOINTS) : null;
+    const alertProblem = alertWebhookUrl ? await alertUrlAddressProblem(alertWebhookUrl, this.config.ALLOW_PRIVATE_ENDPOINTS) : null;
     if (alertProblem) throw new BadRequestException(`settings.alertWebhookUrl: ${alertProblem}`);
     const changed = await this.store.changeSettings(id, change as SettingsChange, alertWebhookUrl);
     if (!changed) throw new NotFoundException(`Connection ${id} does not exist`);
@@ -285,6 +286,7 @@ export class ConnectionsService {
     const storeUrl = dto.url === undefined
       ? connection.storeUrl
       : field('url', () => normalizeStoreUrl(dto.url!, { allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS }));
+    if (dto.url !== undefined) await resolvedField('url', () => assertStoreResolvesPublicly(storeUrl, { allowPrivate: this.config.ALLOW_PRIVATE_ENDPOINTS }));
     const keys = { consumerKey: dto.consumerKey.trim(), consumerSecret: dto.consumerSecret.trim() };
     const check = await this.stores.forKeys(storeUrl, keys).ping();
     if (!check.ok) {
@@ -370,6 +372,15 @@ export class ConnectionsService {
 function field<T>(name: string, check: () => T): T {
   try {
     return check();
+  } catch (error) {
+    throw new BadRequestException(`${name}: ${describeError(error)}`);
+  }
+}
+
+/** `field` for a check that resolves the URL's name (what it points at is known only then). */
+async function resolvedField(name: string, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
   } catch (error) {
     throw new BadRequestException(`${name}: ${describeError(error)}`);
   }
