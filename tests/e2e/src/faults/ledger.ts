@@ -190,8 +190,10 @@ export async function expectBalancedLedger(input: LedgerInput, options: { timeou
 }
 
 /**
- * For each order with more than one invoice: how Zoho was asked to make them (time, status) and
- * the order's story, so a failure seen once in a long run can be explained from its output alone.
+ * For each order with more than one invoice: how Zoho was asked to make them and searched for
+ * them (time, status), the order's story, and when each process started and exited, so a failure
+ * seen once in a long run can be explained from its output alone (a create sent by a process
+ * killed a moment later shows as a POST just before that process's exit).
  */
 async function duplicateForensics(input: LedgerInput, problems: string[]): Promise<string> {
   const lines: string[] = [];
@@ -201,12 +203,19 @@ async function duplicateForensics(input: LedgerInput, problems: string[]): Promi
     const [, orderId, number] = match;
     const creates = input.stack.zoho.calls.filter((call) => call.method === 'POST' && call.resourcePath === '/invoices' && (call.body as { reference_number?: string })?.reference_number === number);
     lines.push(`--- order ${orderId}: POST /invoices ${creates.map((call) => `${new Date(call.at).toISOString()} → ${call.status} (${call.durationMs} ms)`).join('; ')}`);
+    const searches = input.stack.zoho.calls.filter((call) => call.method === 'GET' && call.resourcePath === '/invoices' && call.query.reference_number === number);
+    lines.push(`    searched by reference: ${searches.map((call) => `${new Date(call.at).toISOString()} → ${call.status}`).join('; ') || 'never'}`);
     const story = await input.stack.api('GET', `/api/connections/${input.connectionId}/audit/order/${orderId}`).catch(() => undefined);
     for (const entry of (story?.json as any[] | undefined) ?? []) {
       lines.push(`    ${entry.createdAt ?? entry.at ?? ''} ${entry.service} seq ${entry.streamSeq ?? '-'} ${entry.action} ${entry.outcome}: ${String(entry.message ?? '').slice(0, 160)}`);
     }
   }
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  if (lines.length === 0) return '';
+  for (const [key, text] of input.stack.allLogs()) {
+    const marks = text.split('\n').filter((line) => line.startsWith(`=== ${key} `));
+    lines.push(`--- ${key}: ${marks.map((line) => line.replace(/^=== \S+ /, '').replace(/ ===$/, '')).join(' | ')}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** One line for test diagnostics. */
