@@ -59,6 +59,19 @@ export function gmtMillis(date: string | null | undefined): number | undefined {
   return Number.isNaN(millis) ? undefined : millis;
 }
 
+/**
+ * The modification time (gmtMillis) of an order snapshot as stored in the audit stream (its JSON
+ * bytes), or undefined for a body that is no order with one: for reading older events back.
+ */
+export function snapshotModifiedMillis(body: Uint8Array): number | undefined {
+  try {
+    const order = JSON.parse(Buffer.from(body).toString('utf8')) as { date_modified_gmt?: unknown };
+    return typeof order.date_modified_gmt === 'string' ? gmtMillis(order.date_modified_gmt) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function staleness(order: WooOrder, existing: ExistingInvoiceLink | undefined): string | undefined {
   const applied = gmtMillis(existing?.lastModifiedGmt);
   const incoming = gmtMillis(order.date_modified_gmt);

@@ -67,6 +67,17 @@ export class DeadLetterStore {
     );
   }
 
+  /** Which of these events have an open letter of live consumer `consumer` (or of one of its replays). */
+  async openSeqsOf(consumer: string, streamSeqs: readonly number[]): Promise<number[]> {
+    if (streamSeqs.length === 0) return [];
+    const rows: Array<{ stream_seq: string }> = await this.repo.query(
+      `SELECT DISTINCT stream_seq FROM dead_letters
+        WHERE stream_seq = ANY($2::bigint[]) AND status = 'open' AND ${OF_LIVE_CONSUMER('consumer', '$1')}`,
+      [consumer, streamSeqs],
+    );
+    return rows.map((row) => Number(row.stream_seq));
+  }
+
   /** The newest 500 (the admin list; retry-all walks every open one with `openEventSeqs`). */
   list(filter: { connectionId?: string; status?: string } = {}): Promise<DeadLetterEntity[]> {
     return this.repo.find({

@@ -10,6 +10,7 @@ import { OrderEventsHandler } from './orders/order-events.handler';
 import { OrderSyncMetrics } from './orders/order-sync.metrics';
 import { OrderSyncRepository } from './orders/order-sync.repository';
 import { DeletedInvoices } from './orders/deleted-invoice';
+import { OlderDeadLetters } from './orders/older-dead-letters';
 import { OrderSyncService } from './orders/order-sync.service';
 import { ReplayHandler } from './orders/replay.handler';
 import { RefundCreditRepository } from './refunds/refund-credit.repository';
@@ -27,7 +28,7 @@ export class InvoiceSyncModule {
       module: InvoiceSyncModule,
       imports: [PlatformModule.forRoot({ service: 'invoice-sync', config })],
       controllers: [OrderEventsHandler, ReplayHandler],
-      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, DeletedInvoices, OrderDryRun, InvoicePlanner, InFlightOrders, OrganizationProfiles, OrganizationCurrencies, ExchangeRates, LostCreateGuard, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
+      providers: [ZohoClientFactory, SyncServiceReplays, AppliedOrderEvents, OrderSyncRepository, OrderSyncService, OlderDeadLetters, DeletedInvoices, OrderDryRun, InvoicePlanner, InFlightOrders, OrganizationProfiles, OrganizationCurrencies, ExchangeRates, LostCreateGuard, InvoiceContextResolver, RefundCreditRepository, RefundCreditsService, OrderPaymentRepository, OrderPaymentsService, OrderSyncMetrics],
     };
   }
 }

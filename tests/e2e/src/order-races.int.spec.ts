@@ -232,6 +232,34 @@ describe('order events racing each other and Zoho', () => {
     assert.equal(record.invoice?.id, synced.invoice?.id);
     assert.match(seqOutcomes(record, seq).map((entry) => entry.message).join(), /not a WooCommerce order: .*currency/);
   });
+
+  test("a newer snapshot in step resolves the dead letter an older one left; an older one never resolves a newer one's", async () => {
+    const order = await pendingOrder('older-letter@example.com');
+    // Zoho refuses the first invoice for good: the order fails, its event is a dead letter.
+    stack.zoho.faults.next(1, { status: 400, code: 4, match: { method: 'POST', pathPrefix: '/invoices' } });
+    store.updateOrder(order.id, { status: 'processing' });
+    await store.flushDeliveries();
+    const failed: Story = await stack.settledOrder(connectionId, order.id, ['failed']);
+    const openLetter = async (seqs: number[]) => (await story(order.id)).deadLetters
+      .filter((letter) => seqs.includes(Number(letter.streamSeq)) && letter.status === 'open');
+    const failedSeqs = failed.streamSeqs.map(Number);
+    await eventually(async () => ((await openLetter(failedSeqs)).length > 0 ? true : undefined));
+
+    // An older snapshot, delivered late, is stale: the letter of the newer one stays open.
+    const { record: afterStale } = await deliver(order.id, snapshotAt(order, 'processing', -60), ['failed', 'skipped']);
+    assert.equal(afterStale.state, 'failed');
+    assert.ok((await openLetter(failedSeqs)).length > 0, 'a stale snapshot settles nothing');
+
+    // The owner changes the order; the newer snapshot books it, and the older event's letter is moot.
+    store.updateOrder(order.id, { status: 'completed' });
+    await store.flushDeliveries();
+    const synced: Story = await stack.settledOrder(connectionId, order.id, ['synced'],
+      { until: (r: Story) => r.audit.some((entry) => entry.action === 'settle-dead-letters') });
+    assert.equal(invoicesOf(order).length, 1);
+    assert.deepEqual(await openLetter(failedSeqs), [], 'the older event has no open letter left');
+    const note = synced.audit.find((entry) => entry.action === 'settle-dead-letters');
+    assert.match(note?.message ?? '', /resolved: their snapshots are no newer than this one, now in step/);
+  });
 });
 
 /** A WooCommerce GMT date (`YYYY-MM-DDTHH:MM:SS`) moved by some seconds. */

@@ -487,7 +487,7 @@ export interface OrderStoryBase {
   state: string;
   reason: string | null;
   streamSeqs: number[];
-  deadLetters: Array<{ status: string; reason: string }>;
+  deadLetters: Array<{ status: string; reason: string; streamSeq: string }>;
   audit: StoryAuditEntry[];
 }
 

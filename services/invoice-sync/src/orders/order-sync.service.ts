@@ -15,6 +15,7 @@ import { FOLLOW_UPS, FollowUp } from './follow-ups';
 import { currencyAndRate, InvoicePlanner, invoiceUpdate } from './invoice-planner';
 import { InFlightOrders } from './in-flight-orders';
 import { orderAuditEntry, Outcome } from './order-audit-entry';
+import { OlderDeadLetters } from './older-dead-letters';
 import { OrderDryRun } from './order-dry-run';
 import { namedOrderId, orderIdOf, orderKey } from './order-key';
 import { describeCheck, mayReferToDeletedRecord, RefusedRecordsCheck, withCheck } from './refused-records';
@@ -50,6 +51,7 @@ export class OrderSyncService {
     private readonly payments: OrderPaymentsService,
     private readonly deletedInvoices: DeletedInvoices,
     private readonly stores: StoreClients,
+    private readonly olderLetters: OlderDeadLetters,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PLATFORM_CONFIG) private readonly config: InvoiceSyncConfig,
   ) {
@@ -159,6 +161,7 @@ export class OrderSyncService {
       const [first, ...rest] = outcomes;
       await this.note(event, String(order.id), { ...first, detail: { ...first.detail, zohoCalls: calls.calls } });
       for (const outcome of rest) await this.note(event, String(order.id), outcome);
+      if (progress.inStep) await this.settleOlderLetters(event, order, record);
     });
   }
 
@@ -213,7 +216,20 @@ export class OrderSyncService {
     for (const step of Object.values(FOLLOW_UPS)) {
       if (record.reason?.includes(step.reason)) await this.records.clearReason(connection.id, order.id, step.reason);
     }
+    progress.inStep = true;
     return [outcome, ...sent, ...payment, ...credits];
+  }
+
+  /** The order is in step with this snapshot: its older events' dead letters are moot (OlderDeadLetters). */
+  private async settleOlderLetters(event: InboundEvent, order: WooOrder, record: OrderSyncEntity): Promise<void> {
+    const settled = await this.olderLetters.settle(record.streamSeqs, [event.seq, event.retryOf], order.date_modified_gmt);
+    if (settled.length === 0) return;
+    await this.note(event, String(order.id), {
+      action: 'settle-dead-letters',
+      outcome: 'ok',
+      message: `dead letter${settled.length > 1 ? 's' : ''} of event${settled.length > 1 ? 's' : ''} ${settled.join(', ')} resolved: their snapshots are no newer than this one, now in step`,
+      detail: { resolvedSeqs: settled },
+    });
   }
 
   /**
@@ -444,6 +460,8 @@ export class OrderSyncService {
 interface ApplyProgress {
   invoice?: Outcome;
   step?: FollowUp;
+  /** Every step ran with this snapshot: the order is in step with it. */
+  inStep?: boolean;
 }
 
 /** What an invoice's record remembers of the payload it last wrote (see invoiceUpdate). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { gmtMillis } from '@connector/accounting';
+import { snapshotModifiedMillis } from '@connector/accounting';
 import type { Topology } from '@connector/contracts';
 import { NATS_CONNECTION, TOPOLOGY } from '@connector/platform';
 
@@ -29,19 +29,10 @@ export class NewestOrderEvent {
     let newest: { seq: number; modified: number } | undefined;
     for (const seq of recent) {
       const message = await jsm.streams.getMessage(this.topology.stream, { seq }).catch(() => null);
-      const modified = message ? modifiedMillis(message.data) : undefined;
+      const modified = message ? snapshotModifiedMillis(message.data) : undefined;
       // Highest sequence first, so a tie keeps the later delivery.
       if (modified !== undefined && (!newest || modified > newest.modified)) newest = { seq, modified };
     }
     return newest?.seq ?? recent[0];
-  }
-}
-
-function modifiedMillis(body: Uint8Array): number | undefined {
-  try {
-    const order = JSON.parse(Buffer.from(body).toString('utf8')) as { date_modified_gmt?: unknown };
-    return typeof order.date_modified_gmt === 'string' ? gmtMillis(order.date_modified_gmt) : undefined;
-  } catch {
-    return undefined;
   }
 }
