@@ -20,6 +20,7 @@ describe('token-service: Zoho throttling token refreshes', () => {
   let app: INestApplication;
   let tokens: ZohoTokenManager;
   let connectionId: string;
+  let base: string;
   let clock = Date.now();
 
   before(async () => {
@@ -29,7 +30,6 @@ describe('token-service: Zoho throttling token refreshes', () => {
     const client = zoho.registerClient();
     zoho.createOrganization({ name: 'Throttled Org' });
     const refreshToken = zoho.issueRefreshToken(client.clientId);
-    let base: string;
     ({ app, base } = await startTestTokenService(db, topo));
     connectionId = await createZohoOnlyConnection(base, 'Throttled store', { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken, accountsUrl: zoho.accountsUrl });
     tokens = app.get(ZohoTokenManager);
@@ -69,6 +69,26 @@ describe('token-service: Zoho throttling token refreshes', () => {
     assert.equal(error.code, 'token_throttled');
     assert.ok(error.retryAfterMs! > 50_000 && error.retryAfterMs! <= 60_000, String(error.retryAfterMs));
     assert.equal(refreshes().length, callsBefore);
+  });
+
+  test("a connection whose very first refresh is throttled remembers the block too, with no token to hand out", async () => {
+    const client = zoho.registerClient();
+    const refreshToken = zoho.issueRefreshToken(client.clientId);
+    // The refresh token's one mint of the window is spent elsewhere (another installation using it).
+    const spent = await fetch(`${zoho.accountsUrl}/oauth/v2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: client.clientId, client_secret: client.clientSecret, refresh_token: refreshToken }),
+    });
+    assert.equal(spent.status, 200);
+    const fresh = await createZohoOnlyConnection(base, 'Throttled from the start', { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken, accountsUrl: zoho.accountsUrl });
+    const callsBefore = refreshes().length;
+    const error = await tokens.session(fresh).then(() => assert.fail('a session without a token'), (e: unknown) => e);
+    assert.ok(error instanceof TransientError && error.code === 'token_throttled', String(error));
+    const [row] = await db.dataSource.query(`SELECT refresh_blocked_until, expires_at FROM zoho_tokens WHERE connection_id = $1`, [fresh]);
+    assert.ok(row?.refresh_blocked_until > new Date(), 'the block is kept, in a row holding no token');
+    const again = await tokens.session(fresh).then(() => assert.fail('still no token'), (e: unknown) => e);
+    assert.equal((again as TransientError).code, 'token_throttled');
+    assert.equal(refreshes().length - callsBefore, 1, 'asked Zoho once; the second session waits out the block');
   });
 
   test('once the block is over the next session refreshes and clears it', async () => {

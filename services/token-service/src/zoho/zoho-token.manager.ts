@@ -137,9 +137,12 @@ export class ZohoTokenManager {
           await this.connections.update(connection.id, { status: 'needs_reauthorization', statusReason: error.message });
           this.logger.error({ connectionId: connection.id }, 'Zoho refresh token revoked; connection needs re-authorization');
         }
-        if (error instanceof ZohoTokenRateLimitedError && row) {
+        if (error instanceof ZohoTokenRateLimitedError) {
           const blockedUntil = new Date(Date.now() + (error.retryAfterMs ?? 0));
-          await repo.update({ connectionId: connection.id }, { refreshBlockedUntil: blockedUntil });
+          if (row) await repo.update({ connectionId: connection.id }, { refreshBlockedUntil: blockedUntil });
+          // No token yet (the first refresh was throttled): a row holding no token (an empty one,
+          // expired) carries the block, so no instance prolongs it by trying again.
+          else await repo.insert({ connectionId: connection.id, accessToken: this.box.encrypt('', tokenAd(connection.id)), apiDomain: connection.zohoApiDomain ?? '', expiresAt: new Date(0), refreshBlockedUntil: blockedUntil });
           this.logger.warn({ connectionId: connection.id, blockedUntil }, 'Zoho throttles token refreshes; none until the block is over');
           return this.tokenInHandOr(row, connection.id, error);
         }
