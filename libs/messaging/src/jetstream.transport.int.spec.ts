@@ -18,6 +18,7 @@ import { ensureAuditStream, ensureDurableConsumer } from './provisioning';
 import { missingConsumers } from './missing-consumers';
 import { DeadLetterSink } from './dead-letter-sink';
 import { InboundEvent } from './inbound-event';
+import type { RetryHistory, RetryLedger } from './retry-ledger';
 import { ConsumerBinding, JetStreamTransport } from './jetstream.transport';
 import { NatsRpcClient } from './rpc-client';
 import { attachTransport } from './attach-transport';
@@ -136,6 +137,29 @@ async function startRelay(target: URL): Promise<{ url: string; cut(): void; down
   };
 }
 
+/** A retry ledger kept in memory that can be made unreadable, and told how long the event has been failing. */
+class ScriptedRetryLedger implements RetryLedger {
+  unreadable = false;
+  failedReads = 0;
+  failingForMs = 0;
+  private readonly histories = new Map<number, RetryHistory>();
+  async read(_consumer: string, seq: number) {
+    if (this.unreadable) {
+      this.failedReads++;
+      throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    }
+    const history = this.histories.get(seq);
+    return history && { ...history, failingForMs: this.failingForMs };
+  }
+  async record(_consumer: string, seq: number, kind: 'failure' | 'block') {
+    const history = this.histories.get(seq) ?? { failures: 0, blockWaits: 0, failingForMs: 0 };
+    this.histories.set(seq, kind === 'failure' ? { ...history, failures: history.failures + 1 } : { ...history, blockWaits: history.blockWaits + 1 });
+  }
+  async clear(_consumer: string, seq: number) {
+    this.histories.delete(seq);
+  }
+}
+
 /** A dead-letter store that is down for its first `failures` writes (PostgreSQL unreachable). */
 class FlakyDeadLetters extends MemoryDeadLetters {
   constructor(private failures: number) {
@@ -164,7 +188,7 @@ function robustBinding(topology: Topology, overrides: Partial<ConsumerBinding> =
 async function startInstance(
   topo: TestTopology,
   handler: (event: InboundEvent<{ id: number }>) => Promise<void>,
-  options: { binding?: Partial<ConsumerBinding>; deadLetters?: DeadLetterSink; provision?: boolean } = {},
+  options: { binding?: Partial<ConsumerBinding>; deadLetters?: DeadLetterSink; provision?: boolean; retryLedger?: RetryLedger; retryWindowMs?: number } = {},
 ): Promise<JetStreamTransport> {
   const binding = robustBinding(topo.topology, options.binding);
   const transport = new JetStreamTransport({
@@ -172,8 +196,9 @@ async function startInstance(
     topology: topo.topology,
     consumers: [binding],
     queueGroup: 'test-robust',
-    retry: { backoff: { initialDelayMs: 50, maxDelayMs: 200, multiplier: 2, jitter: 0 }, maxDeliver: binding.maxDeliver },
+    retry: { backoff: { initialDelayMs: 50, maxDelayMs: 200, multiplier: 2, jitter: 0 }, maxDeliver: binding.maxDeliver, retryWindowMs: options.retryWindowMs },
     deadLetters: options.deadLetters ?? new MemoryDeadLetters(),
+    retryLedger: options.retryLedger,
     deadLetterRetryMs: 200,
     provision: options.provision,
     logger: createLogger('test', 'silent'),
@@ -425,6 +450,33 @@ describe('JetStreamTransport never loses an event, nor handles one twice, when t
       await eventually(() => deadLetters.letters.length === 1);
       const info = await consumerInfo(topo);
       assert.equal(info.num_ack_pending + info.num_pending, 0);
+    } finally {
+      await cleanUp();
+    }
+  });
+
+  test('past MAX_DELIVER, an unreadable retry history puts the event back without running it; once readable, its window decides', async () => {
+    await fresh();
+    try {
+      const calls: number[] = [];
+      const deadLetters = new MemoryDeadLetters();
+      const ledger = new ScriptedRetryLedger();
+      await start(topo, async (event) => {
+        calls.push(event.deliveryCount);
+        throw new TransientError('zoho 503');
+      }, { deadLetters, retryLedger: ledger, retryWindowMs: 60_000 });
+      const seq = await publishOrder(topo, 1);
+      await eventually(() => calls.length === 2);
+      ledger.unreadable = true;
+      await eventually(() => ledger.failedReads >= 3);
+      assert.deepEqual(calls, [1, 2], 'no delivery past MAX_DELIVER runs the handler while its window is unknown');
+      assert.equal(deadLetters.letters.length, 0, 'nor is it given up on');
+      ledger.unreadable = false;
+      await eventually(() => calls.length >= 3);
+      assert.equal(deadLetters.letters.length, 0, 'inside its window it is retried');
+      ledger.failingForMs = 61_000;
+      await eventually(() => deadLetters.letters.some((l) => l.streamSeq === seq));
+      assert.match(deadLetters.letters.find((l) => l.streamSeq === seq)!.reason, /^gave up after \d+ deliveries over 61 s: zoho 503$/);
     } finally {
       await cleanUp();
     }

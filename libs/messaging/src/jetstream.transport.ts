@@ -19,6 +19,9 @@ import { RetrySettings, settle, Settlement, settleUnsettled } from './settle-pol
 /** A pull waits this long for messages before it is renewed; heartbeats tell a dead one sooner. */
 const PULL_EXPIRES_MS = 15_000;
 const PULL_HEARTBEAT_MS = 5_000;
+/** What readRetries answers when the ledger failed: unknown, not "no history". */
+const UNREADABLE = Symbol('retry history unreadable');
+
 /** Retry of an event whose dead letter could not be written (PostgreSQL down). */
 const DEAD_LETTER_RETRY_MS = 30_000;
 
@@ -231,9 +234,16 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   private async process(binding: ConsumerBinding, pattern: string, msg: JsMsg): Promise<void> {
     const started = Date.now();
     const event = toInboundEvent(this.options.topology, msg);
-    // A first delivery has no history: the hot path reads nothing.
-    if (event.deliveryCount > 1) event.retries = await this.readRetries(binding, event);
     const settings = { ...this.options.retry, maxDeliver: binding.maxDeliver };
+    // A first delivery has no history: the hot path reads nothing.
+    const retries = event.deliveryCount > 1 ? await this.readRetries(binding, event) : undefined;
+    if (retries === UNREADABLE && event.deliveryCount >= binding.maxDeliver) {
+      // Past MAX_DELIVER only the history can say whether the retry window is still open: without
+      // it, deliveries alone would end a day's window early. Put back without running the handler.
+      await this.apply(binding, event, msg, { kind: 'retry', delayMs: settings.backoff.maxDelayMs, reason: 'retry history unreadable (PostgreSQL)' });
+      return;
+    }
+    if (retries !== UNREADABLE) event.retries = retries;
     const settlement = settleUnsettled(event, settings) ?? (await this.handle(binding, pattern, msg, event, settings));
     await this.apply(binding, event, msg, settlement);
     this.options.onSettled?.({ consumer: binding.durable, event, settlement, durationMs: Date.now() - started });
@@ -257,15 +267,15 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     return settle(error === undefined ? {} : { error }, event, settings);
   }
 
-  /** The event's history, or undefined (then `maxDeliver` decides) when the ledger cannot say. */
-  private async readRetries(binding: ConsumerBinding, event: InboundEvent): Promise<RetryHistory | undefined> {
+  /** The event's history; undefined without one (or without a ledger: `maxDeliver` decides); UNREADABLE when the ledger failed. */
+  private async readRetries(binding: ConsumerBinding, event: InboundEvent): Promise<RetryHistory | undefined | typeof UNREADABLE> {
     const ledger = this.options.retryLedger;
     if (!ledger) return undefined;
     try {
       return await ledger.read(binding.durable, event.seq);
     } catch (error) {
-      this.options.logger.warn({ consumer: binding.durable, seq: event.seq, err: describeError(error) }, 'retry history unreadable; deliveries alone decide');
-      return undefined;
+      this.options.logger.warn({ consumer: binding.durable, seq: event.seq, err: describeError(error) }, 'retry history unreadable');
+      return UNREADABLE;
     }
   }
 
@@ -318,8 +328,9 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
           if (event.deliveryCount > 1) await this.noteRetries(binding, event, (ledger) => ledger.clear(binding.durable, event.seq));
         } catch (error) {
           // The dead-letter record could not be written: put the message back rather than lose it
-          // (JetStream never drops it). Once past the last delivery it comes straight back here
-          // (settleUnsettled) without running the handler again, until the write succeeds.
+          // (JetStream never drops it). Its next delivery decides afresh: past the last delivery
+          // it comes straight back here (settleUnsettled) without running the handler, and with a
+          // retry history (this delivery is not noted as retried) it may run the handler again.
           logger.error({ ...where, err: describeError(error) }, 'dead-letter write failed; retrying the event later');
           msg.nak(this.options.deadLetterRetryMs ?? DEAD_LETTER_RETRY_MS);
         }

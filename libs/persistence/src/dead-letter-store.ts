@@ -61,7 +61,7 @@ export class DeadLetterStore {
     if (streamSeqs.length === 0) return;
     await this.repo.query(
       `UPDATE dead_letters SET status = 'resolved', updated_at = now()
-        WHERE (stream_seq = ANY($2::bigint[]) OR (status = 'retrying' AND retry_seq = ANY($2::bigint[])))
+        WHERE (stream_seq = ANY($2::bigint[]) OR (status = 'retrying' AND (retry_seq = ANY($2::bigint[]) OR retry_for_seq = ANY($2::bigint[]))))
           AND status IN ('open', 'retrying') AND ${OF_LIVE_CONSUMER('consumer', '$1')}`,
       [consumer, streamSeqs],
     );
@@ -96,14 +96,14 @@ export class DeadLetterStore {
    * it (true) and the other sends nothing.
    */
   async claimForRetry(id: string): Promise<boolean> {
-    const [rows] = await this.repo.query(`UPDATE dead_letters SET status = 'retrying', updated_at = now() WHERE id = $1 AND status = 'open' RETURNING id`, [id]);
+    const [rows] = await this.repo.query(`UPDATE dead_letters SET status = 'retrying', retry_for_seq = NULL, updated_at = now() WHERE id = $1 AND status = 'open' RETURNING id`, [id]);
     return rows.length === 1;
   }
 
   /** Takes every open letter of one event (of one connection when given) for a retry; their ids. */
   async claimEventForRetry(streamSeq: number, connectionId?: string): Promise<string[]> {
     const [rows] = await this.repo.query(
-      `UPDATE dead_letters SET status = 'retrying', updated_at = now()
+      `UPDATE dead_letters SET status = 'retrying', retry_for_seq = NULL, updated_at = now()
         WHERE stream_seq = $1 AND status = 'open' AND ($2::text IS NULL OR connection_id = $2) RETURNING id`,
       [streamSeq, connectionId ?? null],
     );
@@ -111,15 +111,17 @@ export class DeadLetterStore {
   }
 
   /**
-   * Takes every open letter of several events (one order's) for one retry; their ids. Which
-   * consumer gave up does not matter: the copy goes to every consumer of the events' subject.
+   * Takes every open letter of several events (one order's) for one retry, a copy of event
+   * `copyOf`; their ids. Which consumer gave up does not matter: the copy goes to every consumer of
+   * the events' subject. Each letter notes `copyOf`, so the copy's success resolves it even before
+   * the copy's own sequence is noted (recordRetry).
    */
-  async claimEventsForRetry(streamSeqs: readonly number[], connectionId: string): Promise<string[]> {
+  async claimEventsForRetry(streamSeqs: readonly number[], connectionId: string, copyOf: number): Promise<string[]> {
     if (streamSeqs.length === 0) return [];
     const [rows] = await this.repo.query(
-      `UPDATE dead_letters SET status = 'retrying', updated_at = now()
+      `UPDATE dead_letters SET status = 'retrying', retry_for_seq = $3, updated_at = now()
         WHERE stream_seq = ANY($1::bigint[]) AND status = 'open' AND connection_id = $2 RETURNING id`,
-      [streamSeqs, connectionId],
+      [streamSeqs, connectionId, copyOf],
     );
     return rows.map((row: { id: string }) => row.id);
   }

@@ -29,8 +29,8 @@ export interface ZohoQuota {
   /** When the count starts again from zero. */
   resetsAt: Date;
   /**
-   * Names the current quota day, for things done once a day (alerts): Zoho's reset rounded to ten
-   * minutes (e.g. `2026-11-30T05:00Z`, steady across readings that differ by a few seconds), or
+   * Names the current quota day, for things done once a day (alerts): Zoho's reset rounded to a
+   * quarter hour (e.g. `2026-11-30T05:00Z`, steady across readings that differ by a few seconds), or
    * the database's date for the calendar-day count.
    */
   period: string;
@@ -54,7 +54,12 @@ export interface StoredQuotaCounts {
 }
 
 const DAY_MS = 86_400_000;
-const PERIOD_ROUNDING_MS = 10 * 60_000;
+/**
+ * Zoho's day ends at an organization's local midnight, and every time zone's offset is a whole
+ * quarter hour: rounding to one keeps a reset read a few seconds early or late on the same period
+ * (rounding to ten minutes split xx:45 resets between xx:40 and xx:50).
+ */
+const PERIOD_ROUNDING_MS = 15 * 60_000;
 /**
  * This many calls since Zoho's latest reading was written, with none written since, mean its
  * responses no longer carry the headers; the count then falls back to the calendar day. (Readings

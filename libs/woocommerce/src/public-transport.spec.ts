@@ -3,7 +3,7 @@ import dns from 'node:dns';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { createPublicHttpExchange, isTransient } from '@connector/common';
 import { startStubServer, StubServer } from '@connector/testing';
-import { StoreUrlError, WooUnavailableError } from './errors';
+import { StoreUrlError } from './errors';
 import { publicStoreExchange } from './public-transport';
 import { WooClient } from './woo-client';
 
@@ -15,9 +15,10 @@ import { WooClient } from './woo-client';
 const KEY = 'ck_0123456789abcdef0123456789abcdef01234567';
 const SECRET = 'cs_secret-value-that-must-never-leak';
 
-async function unavailable(promise: Promise<unknown>): Promise<WooUnavailableError> {
+/** The refusal of a call to a store whose name resolves to a non-public address: permanent, no secret in it. */
+async function refused(promise: Promise<unknown>): Promise<StoreUrlError> {
   const error = await promise.then(() => assert.fail('expected a rejection'), (thrown: unknown) => thrown);
-  assert.ok(error instanceof WooUnavailableError, `expected WooUnavailableError, got ${String(error)}`);
+  assert.ok(error instanceof StoreUrlError, `expected StoreUrlError, got ${String(error)}`);
   for (const secret of [KEY, SECRET]) assert.ok(!error.message.includes(secret), 'no credentials in messages');
   return error;
 }
@@ -44,14 +45,14 @@ describe('WooClient and private addresses', () => {
     assert.equal(store.requests.length, 2);
   });
 
-  it('a store name that resolves to loopback when called (DNS rebinding) is refused before connecting, as a transient failure', async () => {
+  it('a store name that resolves to loopback when called (DNS rebinding) is refused before connecting, as a permanent failure', async () => {
     let address = '93.184.215.14';
     const rebinding = createPublicHttpExchange(async () => [{ address, family: 4 }]);
     const woo = new WooClient({ url: 'https://shop.example.com', consumerKey: KEY, consumerSecret: SECRET, exchange: publicStoreExchange(rebinding) });
     address = '127.0.0.1';
-    const error = await unavailable(woo.getOrder(727));
+    const error = await refused(woo.getOrder(727));
     assert.equal(error.code, 'ERR_NON_PUBLIC_ADDRESS');
-    assert.equal(isTransient(error), true, 'retried with backoff: DNS may be fixed');
+    assert.equal(isTransient(error), false, 'a dead letter at once: retrying does not change where the name points');
     assert.equal(error.message, 'WooCommerce GET /orders/727 was not sent: shop.example.com resolves to 127.0.0.1 (loopback), which is not a public address; only sandboxes and tests may call such hosts (ALLOW_PRIVATE_ENDPOINTS=true)');
     const ping = await woo.ping();
     assert.equal(ping.ok, false);
@@ -69,7 +70,7 @@ describe('WooClient and private addresses', () => {
       // The system resolver as the default exchange calls it, answering as a rebinding DNS would.
       dns.promises.lookup = (async () => [{ address: '10.0.0.5', family: 4 }]) as unknown as typeof dns.promises.lookup;
       const woo = new WooClient({ url: `https://shop.example.com:${port}`, consumerKey: KEY, consumerSecret: SECRET, timeoutMs: 1000 });
-      const error = await unavailable(woo.listWebhooks());
+      const error = await refused(woo.listWebhooks());
       assert.equal(error.code, 'ERR_NON_PUBLIC_ADDRESS');
       assert.match(error.message, /shop\.example\.com resolves to 10\.0\.0\.5 \(private network\)/);
       assert.equal(store.requests.length, 0);

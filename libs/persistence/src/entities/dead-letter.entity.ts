@@ -52,6 +52,10 @@ export class DeadLetterEntity {
   @Column({ name: 'retry_seq', type: 'bigint', nullable: true })
   retrySeq: string | null;
 
+  /** For a letter an order's Retry claimed: the event its one copy is of (see claimEventsForRetry). */
+  @Column({ name: 'retry_for_seq', type: 'bigint', nullable: true })
+  retryForSeq: string | null;
+
   /** The dead letter the retried copy left, when it failed again. */
   @Column({ name: 'superseded_by', type: 'uuid', nullable: true })
   supersededBy: string | null;

@@ -2,12 +2,13 @@ import { TransientError } from '@connector/common';
 import { ZohoUnavailableError } from '@connector/zoho-books';
 
 /**
- * Whether a create that failed may still reach Zoho: it went out and no answer came back (a
- * timeout, a dropped connection). Any answer from Zoho, an error included, settles it, and a call
- * the product's own rate limit held back was never sent.
+ * Whether a create that failed may still be processed by Zoho: it went out and no answer came back
+ * (a timeout, a dropped connection), or Zoho's side failed (a 5xx, code 1000: a gateway's 502/504
+ * says nothing of whether the backend went on to create it). A refusal (4xx, a rate limit) settles
+ * it, and a call the product's own rate limit held back was never sent.
  */
 export function createMayStillLand(error: unknown): boolean {
-  return error instanceof ZohoUnavailableError && error.status === undefined;
+  return error instanceof ZohoUnavailableError;
 }
 
 /**

@@ -469,8 +469,6 @@ function hashOf(plan: InvoicePlan): string {
   return canonicalHash(invoiceUpdate(plan.payload));
 }
 
-/** The order's reference number in Zoho (what buildInvoice puts in `reference_number`). */
-
 /**
  * What a record keeps of the snapshot a decision was made on, so an older snapshot arriving later
  * is stale and the same one is recognised (by a replay: by its body's bytes).

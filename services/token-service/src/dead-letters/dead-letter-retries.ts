@@ -70,7 +70,7 @@ export async function retryOpenDeadLetters(store: DeadLetterStore, republisher: 
 export async function retryOrderEvents(
   store: DeadLetterStore, republisher: EventRepublisher, order: { connectionId: string; streamSeqs: readonly (number | string)[] }, newestSeq: number, reason: string,
 ): Promise<Republished> {
-  const ids = await store.claimEventsForRetry(order.streamSeqs.map(Number), order.connectionId);
+  const ids = await store.claimEventsForRetry(order.streamSeqs.map(Number), order.connectionId, newestSeq);
   return sendAgain(store, republisher, ids, newestSeq, reason);
 }
 

@@ -64,6 +64,21 @@ describe('dead letters: retry, retry-all and dismiss keep each letter in one cle
     assert.deepEqual({ ...sent, status: (await reread(letter.id)).status, retrySeq: (await reread(letter.id)).retrySeq }, { originalSeq: Number(letter.streamSeq), seq: before + 1, status: 'retrying', retrySeq: String(before + 1) });
   });
 
+  test("an order's one copy resolves the letters of all its events, even when it succeeds before the copy is noted on them", async () => {
+    const connectionId = randomUUID();
+    const older = await deadLetter('invoice-sync', await publishDelivery(connectionId, 3), connectionId);
+    const newestSeq = await publishDelivery(connectionId, 3);
+    const newest = await deadLetter('invoice-sync', newestSeq, connectionId);
+    const ids = await store.claimEventsForRetry([Number(older.streamSeq), newestSeq], connectionId, newestSeq);
+    assert.equal(ids.length, 2);
+    // The copy is handled and acknowledged (retryOf = the newest event) before recordRetry ran.
+    const copySeq = await lastSeq() + 1;
+    await store.resolveMany('invoice-sync', [newestSeq, copySeq]);
+    assert.deepEqual([(await reread(older.id)).status, (await reread(newest.id)).status], ['resolved', 'resolved']);
+    await store.recordRetry(ids, copySeq);
+    assert.deepEqual([(await reread(older.id)).status, (await reread(newest.id)).status], ['resolved', 'resolved'], 'noting the copy afterwards changes nothing');
+  });
+
   test('a retry whose event cannot be sent leaves the letter open, not retrying', async () => {
     const connectionId = randomUUID();
     const letter = await deadLetter('invoice-sync', 990_001, connectionId);
