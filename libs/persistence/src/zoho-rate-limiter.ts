@@ -41,13 +41,34 @@ export interface ZohoUsage {
 export const DEFAULT_RATE_LIMIT: RateLimiterSettings = { perMinute: 100, burst: 10, maxBlockedWaitMs: DEFAULT_MAX_BLOCKED_WAIT_MS };
 
 /**
+ * The organization's row as the database's clock sees it now, locked for the statement. A clock
+ * set back (NTP stepping it, a failover to a server whose clock is behind) leaves the row's last
+ * write in its future: `jump` is how far at least, and the row's times are read moved back by as
+ * much. Taken as they are, the bucket would refill only once the clock caught up again, and a
+ * block would last that much longer: every instance's calls would stop for as long as the jump.
+ * (`refilled_at` is never set ahead of the clock, so it alone tells.)
+ */
+const CURRENT_ROW = `
+  locked AS (
+    SELECT organization_key, tokens, refilled_at, blocked_until FROM zoho_rate_limits WHERE organization_key = $1 FOR UPDATE
+  ), cur AS (
+    SELECT organization_key, tokens, now,
+           refilled_at - jump AS refilled_at, blocked_until - jump AS blocked_until, jump > interval '0' AS clock_set_back
+      FROM (SELECT locked.*, clock.now, GREATEST(locked.refilled_at - clock.now, interval '0') AS jump
+              FROM locked, LATERAL (SELECT clock_timestamp() AS now) clock) j
+  )`;
+
+/**
  * One token bucket per Zoho organization, kept in PostgreSQL so every instance of every service
  * draws from the same budget. Refill is (perMinute − burst) per minute, so even a full burst plus
  * a minute of refill stays within `perMinute` in any 60-second window. Times come from the
- * database clock, so instances with skewed clocks still agree. A 429 from Zoho blocks the
- * organization until its Retry-After has passed. Inside an RPC, no token is taken for a caller
- * that has stopped waiting, nor does it sleep past its caller's deadline. Zoho's own count of the
- * daily quota (the `X-Rate-Limit-*` headers) is kept next to the calendar-day count (see ZohoQuota).
+ * database clock, so instances with skewed clocks still agree. A 429 for the minute or the day
+ * blocks the organization until its Retry-After has passed; the bucket is empty then and refills
+ * only from the block's end, so calls resume at the refill rate, not with a burst into a window
+ * Zoho has just found full. (A 1070, too many calls in flight, is no block: see
+ * OrganizationCallGate.) Inside an RPC, no token is taken for a caller that has stopped waiting,
+ * nor does it sleep past its caller's deadline. Zoho's own count of the daily quota (the
+ * `X-Rate-Limit-*` headers) is kept next to the calendar-day count (see ZohoQuota).
  */
 export class ZohoRateLimiter {
   private readonly refillPerSecond: number;
@@ -66,43 +87,50 @@ export class ZohoRateLimiter {
   /** Waits for one call's token; `maxBlockedWaitMs` overrides the setting for this caller. */
   async acquire(organizationKey: string, options: AcquireOptions = {}): Promise<void> {
     const maxBlockedWaitMs = options.maxBlockedWaitMs ?? this.maxBlockedWaitMs;
-    await this.dataSource.query(
-      `INSERT INTO zoho_rate_limits (organization_key, tokens) VALUES ($1, $2) ON CONFLICT (organization_key) DO NOTHING`,
-      [organizationKey, this.settings.burst],
-    );
+    await this.ensureRow(organizationKey);
     for (;;) {
       throwIfCallerGaveUp(`waiting for Zoho quota of organization ${organizationKey}`);
+      // A token is credited for the time since the last one was taken, but none for time spent
+      // blocked. Without taking one, the row is written only to undo a clock set back.
       const rows: Array<{ wait_ms: number | null; blocked: boolean }> = await this.dataSource.query(
-        `WITH cur AS (
-           SELECT organization_key,
-                  LEAST($2::float8, tokens + EXTRACT(EPOCH FROM (clock_timestamp() - refilled_at)) * $3::float8) AS available,
-                  blocked_until
-             FROM zoho_rate_limits WHERE organization_key = $1 FOR UPDATE
+        `WITH ${CURRENT_ROW}, bucket AS (
+           SELECT cur.*, COALESCE(blocked_until > now, false) AS blocked,
+                  LEAST($2::float8, tokens + GREATEST(0, EXTRACT(EPOCH FROM (now - GREATEST(refilled_at, COALESCE(blocked_until, refilled_at))))) * $3::float8) AS available
+             FROM cur
          ), taken AS (
            UPDATE zoho_rate_limits z
-              SET tokens = cur.available - 1,
-                  refilled_at = clock_timestamp(),
+              SET tokens = b.available - 1,
+                  refilled_at = b.now,
+                  blocked_until = b.blocked_until,
                   calls_today = CASE WHEN z.day = current_date THEN z.calls_today + 1 ELSE 1 END,
                   rejected_today = CASE WHEN z.day = current_date THEN z.rejected_today ELSE 0 END,
                   day = current_date,
                   calls_since_quota = z.calls_since_quota + 1
-             FROM cur
-            WHERE z.organization_key = cur.organization_key
-              AND cur.available >= 1
-              AND (cur.blocked_until IS NULL OR cur.blocked_until <= clock_timestamp())
+             FROM bucket b
+            WHERE z.organization_key = b.organization_key AND b.available >= 1 AND NOT b.blocked
+           RETURNING 1
+         ), clock_repaired AS (
+           UPDATE zoho_rate_limits z SET refilled_at = b.refilled_at, blocked_until = b.blocked_until
+             FROM bucket b
+            WHERE z.organization_key = b.organization_key AND b.clock_set_back AND (b.available < 1 OR b.blocked)
            RETURNING 1
          )
          SELECT CASE
                   WHEN EXISTS (SELECT 1 FROM taken) THEN NULL
-                  WHEN cur.blocked_until > clock_timestamp() THEN EXTRACT(EPOCH FROM (cur.blocked_until - clock_timestamp())) * 1000
-                  ELSE (1 - cur.available) / $3::float8 * 1000
+                  WHEN blocked THEN EXTRACT(EPOCH FROM (blocked_until - now)) * 1000
+                  ELSE (1 - available) / $3::float8 * 1000
                 END AS wait_ms,
-                NOT EXISTS (SELECT 1 FROM taken) AND cur.blocked_until > clock_timestamp() AS blocked
-           FROM cur`,
-      [organizationKey, this.settings.burst, this.refillPerSecond],
-    );
-      const waitMs = rows[0]?.wait_ms;
-      if (waitMs === null || waitMs === undefined) return;
+                NOT EXISTS (SELECT 1 FROM taken) AND blocked AS blocked
+           FROM bucket`,
+        [organizationKey, this.settings.burst, this.refillPerSecond],
+      );
+      if (rows.length === 0) {
+        // The row was deleted since (an organization forgotten): start its bucket again.
+        await this.ensureRow(organizationKey);
+        continue;
+      }
+      const waitMs = rows[0].wait_ms;
+      if (waitMs === null) return;
       const remainingMs = Math.ceil(Number(waitMs));
       if (rows[0].blocked && remainingMs > maxBlockedWaitMs) {
         throw new TransientError(
@@ -116,17 +144,37 @@ export class ZohoRateLimiter {
     }
   }
 
-  /** Zoho answered 429: nobody calls this organization again before `retryAfterMs`. */
+  /**
+   * Zoho answered 429 for the minute (44) or the day (45): nobody calls this organization again
+   * before `retryAfterMs`, and the bucket is empty (Zoho found the budget spent).
+   *
+   * A 429 that arrives while the block is in force is the refusal of a call sent before the block
+   * began: no token is handed out during one. It belongs to the crowd of calls that were in flight
+   * together, and so is counted from the block's start, not from its own late arrival; otherwise
+   * each of a crowd of refusals, straggling in over seconds, would push the block further. A longer
+   * block (the day's quota spent) still extends it.
+   */
   async block(organizationKey: string, retryAfterMs: number): Promise<void> {
+    // One statement (a row deleted meanwhile is made again blocked), so that it reaches the
+    // database as soon as the refusal is read, ahead of the callers it must hold back.
     await this.dataSource.query(
-      `UPDATE zoho_rate_limits
-          SET blocked_until = GREATEST(COALESCE(blocked_until, clock_timestamp()), clock_timestamp() + ($2::float8 * interval '1 millisecond')),
-              tokens = 0, refilled_at = clock_timestamp(),
-              calls_today = CASE WHEN day = current_date THEN calls_today ELSE 0 END,
-              rejected_today = CASE WHEN day = current_date THEN rejected_today + 1 ELSE 1 END,
-              day = current_date
-        WHERE organization_key = $1`,
-      [organizationKey, retryAfterMs],
+      `WITH ${CURRENT_ROW}, refusal AS (
+         SELECT CASE WHEN cur.blocked_until > clock.now THEN GREATEST(cur.blocked_until, cur.refilled_at + hint.length) ELSE clock.now + hint.length END AS blocked_until,
+                CASE WHEN cur.blocked_until > clock.now THEN cur.refilled_at ELSE clock.now END AS refilled_at
+           FROM (SELECT clock_timestamp() AS now) clock
+           CROSS JOIN (SELECT $2::float8 * interval '1 millisecond' AS length) hint
+           LEFT JOIN cur ON true
+       )
+       INSERT INTO zoho_rate_limits (organization_key, tokens, refilled_at, blocked_until, rejected_today)
+       SELECT $1, 0, refilled_at, blocked_until, 1 FROM refusal
+       ON CONFLICT (organization_key) DO UPDATE
+          SET blocked_until = EXCLUDED.blocked_until,
+              refilled_at = EXCLUDED.refilled_at,
+              tokens = 0,
+              calls_today = CASE WHEN zoho_rate_limits.day = current_date THEN zoho_rate_limits.calls_today ELSE 0 END,
+              rejected_today = CASE WHEN zoho_rate_limits.day = current_date THEN zoho_rate_limits.rejected_today + 1 ELSE 1 END,
+              day = current_date`,
+      [organizationKey, Math.max(0, retryAfterMs)],
     );
   }
 
@@ -147,7 +195,9 @@ export class ZohoRateLimiter {
   async usage(organizationKey: string): Promise<ZohoUsage> {
     const rows = await this.dataSource.query(
       `SELECT CASE WHEN z.day = current_date THEN z.calls_today ELSE 0 END AS calls,
-              CASE WHEN z.day = current_date THEN z.rejected_today ELSE 0 END AS rejected, z.blocked_until,
+              CASE WHEN z.day = current_date THEN z.rejected_today ELSE 0 END AS rejected,
+              -- As acquire() reads it after the database clock was set back (see CURRENT_ROW).
+              z.blocked_until - GREATEST(z.refilled_at - clock.now, interval '0') AS blocked_until,
               z.quota_limit, z.quota_remaining, z.quota_read_at, z.quota_reset_at, z.calls_since_quota,
               clock.now, current_date::text AS day, (current_date + 1)::timestamptz AS next_midnight
          FROM (SELECT clock_timestamp() AS now) clock
@@ -168,5 +218,12 @@ export class ZohoRateLimiter {
       quotaResetAt: row.quota_reset_at ?? null,
     });
     return { callsToday, rejectedToday: Number(row.rejected ?? 0), blockedUntil: row.blocked_until ?? null, quota, now: row.now };
+  }
+
+  private async ensureRow(organizationKey: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO zoho_rate_limits (organization_key, tokens) VALUES ($1, $2) ON CONFLICT (organization_key) DO NOTHING`,
+      [organizationKey, this.settings.burst],
+    );
   }
 }

@@ -9,6 +9,7 @@ import {
   ZohoEndpointNotAllowedError,
   ZohoNotFoundError,
   ZohoOrganizationRequiredError,
+  ZohoConcurrencyLimitedError,
   ZohoRateLimitedError,
   ZohoUnavailableError,
 } from './errors';
@@ -211,10 +212,29 @@ describe('ZohoBooksClient', () => {
     assert.equal((await rejection(books.getItem('1'), ZohoRateLimitedError)).retryAfterMs, 60_000);
 
     handler = () => ({ status: 429, headers: { 'X-Rate-Limit-Reset': '34881' }, json: fixture('error-concurrency-1070.json') });
-    assert.equal((await rejection(books.getItem('1'), ZohoRateLimitedError)).retryAfterMs, 5_000);
+    assert.equal((await rejection(books.getItem('1'), ZohoConcurrencyLimitedError)).retryAfterMs, 5_000);
 
     handler = () => ({ status: 429, json: fixture('error-concurrency-1070.json') });
-    assert.equal((await rejection(books.getItem('1'), ZohoRateLimitedError)).retryAfterMs, 5_000);
+    assert.equal((await rejection(books.getItem('1'), ZohoConcurrencyLimitedError)).retryAfterMs, 5_000);
+  });
+
+  it('a per-minute 429 blocks the organization before its slot is freed; a 1070 narrows the calls in flight and blocks nobody', async () => {
+    const events: string[] = [];
+    const limited = new ZohoBooksClient({
+      session, organizationId: ORG, allowPrivate: true,
+      rateLimiter: {
+        acquire: async () => () => void events.push('release'),
+        block: async (key, ms) => void events.push(`block ${key} ${ms}`),
+        concurrencyRefused: (key) => void events.push(`fewer in flight ${key}`),
+      },
+    });
+    handler = () => ({ status: 429, headers: { 'Retry-After': '30' }, json: fixture('error-rate-limit-per-minute-44.json') });
+    await rejection(limited.getItem('1'), ZohoRateLimitedError);
+    assert.deepEqual(events, [`block ${ORG} 30000`, 'release']);
+    events.length = 0;
+    handler = () => ({ status: 429, json: fixture('error-concurrency-1070.json') });
+    await rejection(limited.getItem('1'), ZohoConcurrencyLimitedError);
+    assert.deepEqual(events, [`fewer in flight ${ORG}`, 'release']);
   });
 
   it('maps the daily quota (45) to ZohoDailyQuotaExceeded until the reset', async () => {

@@ -1,5 +1,5 @@
 import { DEFAULT_HTTP_TIMEOUT_MS, RawHttpResponse } from '@connector/common';
-import { booksErrorFor, ZohoApiError, ZohoErrorCode, ZohoRateLimitedError } from './errors';
+import { booksErrorFor, ZohoApiError, ZohoConcurrencyLimitedError, ZohoErrorCode, ZohoRateLimitedError } from './errors';
 import { parseZohoJson } from './json';
 import { chooseOrganization } from './organization-choice';
 import { quotaFromHeaders } from './quota-headers';
@@ -347,7 +347,13 @@ export class ZohoBooksClient {
     const refusals = { minted: false };
     for (let attempt = 1; ; attempt++) {
       // The token is taken after the wait for the organization's budget, so it is a fresh one.
-      const release = await this.rateLimiter?.acquire(limiterKey);
+      const slot = await this.rateLimiter?.acquire(limiterKey);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        slot?.();
+      };
       let raw: RawHttpResponse;
       let accessToken: string;
       try {
@@ -357,18 +363,29 @@ export class ZohoBooksClient {
         const search = new URLSearchParams(query).toString();
         const url = `${base}/books/v3${path}${search ? `?${search}` : ''}`;
         raw = await this.exchangeRecorded(url, method, path, query, accessToken, request.body);
-      } finally {
-        release?.();
+      } catch (error) {
+        release();
+        throw error;
       }
-      if (limiterKey !== UNSCOPED_KEY) this.recordQuota(limiterKey, raw.headers);
-      const body = parseZohoJson(raw.text);
-      const code = codeOf(body);
-
-      const tokenRefused = raw.status === 401 && (code === ZohoErrorCode.NOT_AUTHORIZED || code === ZohoErrorCode.UNAUTHENTICATED);
-      if (tokenRefused && attempt <= MAX_TOKEN_RETRIES && (await this.replaceRefusedToken(accessToken, refusals))) continue;
-      const error = booksErrorFor(operation, { status: raw.status, headers: raw.headers, body, text: raw.text });
-      if (error instanceof ZohoRateLimitedError) {
-        await this.rateLimiter?.block?.(limiterKey, error.retryAfterMs ?? 60_000)?.catch(() => undefined);
+      let error: Error | undefined;
+      let body: unknown;
+      try {
+        if (limiterKey !== UNSCOPED_KEY) this.recordQuota(limiterKey, raw.headers);
+        body = parseZohoJson(raw.text);
+        const code = codeOf(body);
+        const tokenRefused = raw.status === 401 && (code === ZohoErrorCode.NOT_AUTHORIZED || code === ZohoErrorCode.UNAUTHENTICATED);
+        if (tokenRefused && attempt <= MAX_TOKEN_RETRIES) {
+          release();
+          if (await this.replaceRefusedToken(accessToken, refusals)) continue;
+        }
+        error = booksErrorFor(operation, { status: raw.status, headers: raw.headers, body, text: raw.text });
+        // The block is written before the slot is freed, so a caller waiting for the slot meets it.
+        if (error instanceof ZohoRateLimitedError) {
+          await this.rateLimiter?.block?.(limiterKey, error.retryAfterMs ?? 60_000)?.catch(() => undefined);
+        }
+        if (error instanceof ZohoConcurrencyLimitedError) this.rateLimiter?.concurrencyRefused?.(limiterKey);
+      } finally {
+        release();
       }
       if (error) throw error;
       return { status: raw.status, body: body as ZohoEnvelope };

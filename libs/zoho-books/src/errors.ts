@@ -1,5 +1,5 @@
 import { PermanentError, ReauthorizationRequiredError, TransientError } from '@connector/common';
-import { CONCURRENCY_BACKOFF_MS, dailyQuotaDelay, PER_MINUTE_BLOCK_MS, shortLimitDelay } from './retry-hints';
+import { concurrencyBackoff, dailyQuotaDelay, perMinuteBlock } from './retry-hints';
 
 /*
  * Every way a Zoho call can fail, and the one function that turns a Books response into one of
@@ -109,7 +109,10 @@ export class ZohoUnavailableError extends TransientError {
   }
 }
 
-/** Per-minute (44) or concurrency (1070) limit: wait `retryAfterMs`, then carry on. */
+/**
+ * Zoho blocked the organization: its per-minute limit (44), or its daily quota (45, the subclass
+ * below). No call of the organization gets through before `retryAfterMs`, from any instance.
+ */
 export class ZohoRateLimitedError extends TransientError {
   override readonly name: string = 'ZohoRateLimitedError';
   readonly status: number;
@@ -128,6 +131,27 @@ export class ZohoRateLimitedError extends TransientError {
 /** Code 45: the organization's daily API quota is spent; nothing gets through until it resets. */
 export class ZohoDailyQuotaExceeded extends ZohoRateLimitedError {
   override readonly name: string = 'ZohoDailyQuotaExceeded';
+}
+
+/**
+ * Code 1070: too many of the organization's calls were in flight at once. Not a block: the
+ * minute's and the day's budgets were not spent, so it is deliberately not a ZohoRateLimitedError
+ * (which empties the shared budget and stops every instance's calls). This call waits
+ * `retryAfterMs` (a short back-off); the process sends fewer calls at once for a while.
+ */
+export class ZohoConcurrencyLimitedError extends TransientError {
+  override readonly name: string = 'ZohoConcurrencyLimitedError';
+  readonly status: number;
+  readonly zohoCode: number;
+
+  constructor(failure: ZohoFailure & { zohoCode: number }, retryAfterMs: number) {
+    super(`${describeFailure(failure)}; too many calls in flight, retry in ${Math.ceil(retryAfterMs / 1000)} s`, {
+      retryAfterMs,
+      code: String(failure.zohoCode),
+    });
+    this.status = failure.status;
+    this.zohoCode = failure.zohoCode;
+  }
 }
 
 /** The refresh token was revoked or deleted (`invalid_code`): only a person re-authorizing helps. */
@@ -200,11 +224,10 @@ export function booksErrorFor(operation: string, response: BooksResponse): Error
     upstreamMessage: envelope ? upstreamMessageOf(envelope) : describeNonJson(response),
   };
 
-  if (status === 429 || zohoCode === ZohoErrorCode.RATE_LIMIT_PER_MINUTE || zohoCode === ZohoErrorCode.CONCURRENCY_LIMIT || zohoCode === ZohoErrorCode.RATE_LIMIT_DAILY) {
-    if (zohoCode === ZohoErrorCode.RATE_LIMIT_DAILY) return new ZohoDailyQuotaExceeded(failure, dailyQuotaDelay(headers));
-    const fallback = zohoCode === ZohoErrorCode.CONCURRENCY_LIMIT ? CONCURRENCY_BACKOFF_MS : PER_MINUTE_BLOCK_MS;
-    return new ZohoRateLimitedError(failure, shortLimitDelay(headers, fallback));
-  }
+  if (zohoCode === ZohoErrorCode.CONCURRENCY_LIMIT) return new ZohoConcurrencyLimitedError({ ...failure, zohoCode }, concurrencyBackoff(headers));
+  if (zohoCode === ZohoErrorCode.RATE_LIMIT_DAILY) return new ZohoDailyQuotaExceeded(failure, dailyQuotaDelay(headers));
+  // A 429 without a known code is taken for the per-minute limit, Zoho's most common one.
+  if (status === 429 || zohoCode === ZohoErrorCode.RATE_LIMIT_PER_MINUTE) return new ZohoRateLimitedError(failure, perMinuteBlock(headers));
   if (status >= 500 || zohoCode === ZohoErrorCode.INTERNAL_ERROR) {
     return new ZohoUnavailableError(describeFailure(failure), {
       status,

@@ -34,6 +34,11 @@ export interface ZohoRateLimiter {
    * cheap and must not throw (a limiter buffers and writes them in batches).
    */
   recordQuota?(organizationKey: string, reading: ZohoQuotaReading): void;
+  /**
+   * Zoho refused a call of this organization for too many in flight (1070): send fewer at once for
+   * a while. No block: the minute's budget was not spent.
+   */
+  concurrencyRefused?(organizationKey: string): void;
 }
 
 /**

@@ -100,3 +100,34 @@ test('a caller waiting for a slot gives up at its deadline and leaves the slot t
   assert.equal(typeof next, 'function');
   assert.deepEqual(log, ['token org-1', 'token org-1']);
 });
+
+test('a concurrency refusal (1070) narrows only this organization\'s slots for a while, and blocks nobody', async () => {
+  const log: string[] = [];
+  const clock = { now: 0 };
+  const gate = new OrganizationCallGate(budget(log), 4, () => clock.now);
+  gate.concurrencyRefused('org-1');
+  const first = await gate.acquire('org-1');
+  await gate.acquire('org-1');
+  let third: (() => void) | undefined;
+  void gate.acquire('org-1').then((release) => (third = release));
+  await tick();
+  assert.equal(third, undefined, 'two in flight after the refusal, not four');
+  for (let i = 0; i < 4; i++) await gate.acquire('org-2');
+  assert.ok(log.every((entry) => entry.startsWith('token')), `no block of the shared budget: ${log.join(', ')}`);
+  // Slots come back with time: the waiting call goes at the next release, and more after it.
+  clock.now += 60_000;
+  first();
+  await tick();
+  assert.equal(typeof third, 'function');
+  await gate.acquire('org-1');
+});
+
+test('a caller waiting through blocks narrows the same slots on a concurrency refusal', async () => {
+  const gate = new OrganizationCallGate(budget(), 2, () => 0);
+  gate.waitingThroughBlocks(120_000).concurrencyRefused!('org-1');
+  await gate.acquire('org-1');
+  let second: (() => void) | undefined;
+  void gate.acquire('org-1').then((release) => (second = release));
+  await tick();
+  assert.equal(second, undefined, 'one slot left of two');
+});
