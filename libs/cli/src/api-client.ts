@@ -77,7 +77,7 @@ export class ApiClient {
         `the admin API at ${this.settings.url} rejected the token from ${this.settings.tokenSource} (${status}: ${serverMessage(payload, status)})`,
       );
     }
-    if (status >= 400) throw new ApiError(method, url.pathname, status, serverMessage(payload, status));
+    if (status >= 400) throw new ApiError(method, url.pathname, status, serverMessage(payload, status), payload);
     if (text !== '' && payload === undefined) {
       throw new ApiUnavailableError(`${this.settings.url} answered ${method} ${url.pathname} with something other than JSON; is it token-service's admin API?`);
     }

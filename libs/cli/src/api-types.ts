@@ -186,3 +186,80 @@ export interface JobProgress {
   /** Dry runs: the writes that would be made. */
   plannedCount?: number;
 }
+
+/** One pass of a sweep over orders or customers changed since the checkpoint. */
+export interface ResourceSweep {
+  examined: number;
+  published: number;
+  /** Lacking snapshots the audit stream already held. */
+  duplicates: number;
+  inStep: number;
+  checkpoint: string;
+  error?: string;
+}
+
+/** The pass over credit notes waiting for their draft invoice to be sent in Zoho. */
+export interface CreditSweep {
+  awaiting: number;
+  published: number;
+  gone: number;
+  error?: string;
+}
+
+/** The pass over recent orders' refunds (daily on schedule, always on a manual sweep). */
+export interface RefundSweep {
+  /** False when it was not due. */
+  ran: boolean;
+  examined: number;
+  published: number;
+  duplicates: number;
+  error?: string;
+}
+
+export interface WebhookSweep {
+  deliveryUrl: string;
+  healthy: boolean;
+  repaired: boolean;
+  problems: Array<{ topic: string; kind: string; message: string }>;
+  error?: string;
+}
+
+/** `POST /api/connections/:id/reconcile`: the body of its 200, and of its 502 when the store failed part-way. */
+export interface SweepResult {
+  connectionId: string;
+  trigger: string;
+  ok: boolean;
+  startedAt: string;
+  finishedAt: string;
+  orders: ResourceSweep;
+  customers: ResourceSweep;
+  credits: CreditSweep;
+  /** Absent from token-services before the refund pass. */
+  refunds?: RefundSweep;
+  webhooks: WebhookSweep;
+}
+
+/** The organization's daily Zoho quota: Zoho's own count when its responses carry it, else Connector's since midnight. */
+export interface ZohoQuota {
+  source: 'zoho' | 'calendar-day';
+  used: number;
+  /** Null for the calendar-day count (Zoho has not said). */
+  limit: number | null;
+  remaining: number | null;
+  resetsAt: string;
+  period: string;
+  readAt: string | null;
+}
+
+/** `GET /api/connections/:id/usage`. */
+export interface ZohoUsage {
+  organizationId: string | null;
+  day: string;
+  callsToday: number;
+  rejectedToday: number;
+  blockedUntil: string | null;
+  /** Zoho's reported limit, else `settings.zohoDailyLimit`, else null. */
+  dailyLimit: number | null;
+  /** Null until the connection has an organization; absent from older token-services. */
+  quota?: ZohoQuota | null;
+}

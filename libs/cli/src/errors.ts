@@ -42,6 +42,8 @@ export class ApiError extends CliError {
     readonly path: string,
     readonly statusCode: number,
     readonly serverMessage: string,
+    /** The whole answer: a partial result comes with some errors (a sweep the store failed part-way is a 502 with its counts). */
+    readonly body?: unknown,
   ) {
     super(`${serverMessage} (${method} ${path} answered ${statusCode})`, EXIT.failed);
   }

@@ -87,6 +87,18 @@ export function formatTime(value: string | null | undefined): string | null {
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }
 
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
+/** `1,000`: the same grouping on every machine, like the times. */
+export function formatCount(value: number): string {
+  return COUNT_FORMAT.format(value);
+}
+
+/** `1 order`, `1,200 orders`: nouns whose plural takes an s. */
+export function plural(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function formatMoney(amount: string | number | null | undefined, currency: string | null | undefined): string | null {
   if (amount === null || amount === undefined) return null;
   return currency ? `${amount} ${currency}` : String(amount);

@@ -278,8 +278,27 @@ describe('connections, connect, ping, webhooks, status', () => {
     assert.equal(api.requests.find((r) => r.path === `/api/connections/${ACME}/orders`)?.query.limit, '1000');
     assert.equal(api.requests.find((r) => r.path === '/api/dead-letters' && r.query.connectionId === ACME)?.method, 'GET');
     const acme = run.stdout.split('\n').find((line) => line.startsWith(ACME)) as string;
-    assert.match(acme, /active +ok 2026-01-05 09:00:00 +2 synced, 1 failed +1$/);
+    assert.match(acme, /active +ok 2026-01-05 09:00:00 +2 synced, 1 failed +1  612 of 1,000 used \(Zoho's count\)$/);
+    const beta = run.stdout.split('\n').find((line) => line.startsWith(BETA)) as string;
+    assert.match(beta, /0  1,250 of 2,000 used \(Connector's count\)$/);
+    assert.match(run.stdout, /DEAD LETTERS +ZOHO QUOTA TODAY\n/);
     assert.match(run.stdout, new RegExp(`Beta shop \\(${BETA}\\) is needs_reauthorization: Zoho revoked the refresh token`));
+  });
+
+  it('status --json carries each usage answer; a token-service without usage still gives its status', async () => {
+    const run = await cli(['status', ACME, '--json']);
+    assert.deepEqual(JSON.parse(run.stdout).usage.quota, { source: 'zoho', used: 612, limit: 1000, remaining: 388, resetsAt: '2026-11-30T05:00:00.000Z', period: '2026-11-30T05:00Z', readAt: '2026-11-29T09:59:58.000Z' });
+
+    api.usageAvailable = false;
+    try {
+      const older = await cli(['status']);
+      assert.equal(older.code, 1, older.stderr);
+      assert.equal(older.stderr, '');
+      assert.match(older.stdout.split('\n').find((line) => line.startsWith(ACME)) as string, /2 synced, 1 failed +1  -$/);
+      assert.equal(JSON.parse((await cli(['status', ACME, '--json'])).stdout).usage, null);
+    } finally {
+      api.usageAvailable = true;
+    }
   });
 
   it('status of one connection: --json gives its counts, exit 0 only when healthy', async () => {

@@ -12,6 +12,8 @@ describe('dead-letters', () => {
     const [header, row] = run.stdout.trimEnd().split('\n');
     assert.match(header, /^ID +CONNECTION +CONSUMER +EVENT +TOPIC +TRIES +STATUS +SINCE \(UTC\) +REASON$/);
     assert.match(row, new RegExp(`^${LETTER} +${ACME} +invoice-sync +#57 +order\\.updated +20 +open +2026-01-04 11:00:00 +tax "VAT 19%" does not exist$`));
+    // The help says how a temporary failure's letter reads, as the services write it.
+    assert.match((await cli(['dead-letters', 'list', '--help'])).stdout, /`gave up after N deliveries over 24 h: …`/);
   });
 
   it('list --connection and --status filter on the server', async () => {
@@ -31,6 +33,7 @@ describe('dead-letters', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(api.calls(), [`POST /api/dead-letters/${LETTER}/retry`]);
     assert.match(run.stdout, new RegExp(`^Dead letter ${LETTER}: event #57 sent again as #\\d+\\.$`, 'm'));
+    assert.match(run.stdout, /^It is retrying: resolved when the copy succeeds, superseded by a new letter if it fails again\.$/m);
   });
 
   it("retry of a malformed id prints the server's validation message and exits 1", async () => {

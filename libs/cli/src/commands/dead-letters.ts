@@ -3,7 +3,7 @@ import type { DeadLetter, Republished, RetryAllResult } from '../api-types';
 import { flagOption, stringOption } from '../args';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../errors';
-import { Column, formatTime, renderTable } from '../output';
+import { Column, formatTime, plural, renderTable } from '../output';
 
 /** What retry --all answers; token-services before the failure counts send only the events sent again. */
 type RetryAllOutcome = Omit<RetryAllResult, 'failed' | 'failures'> & Partial<Pick<RetryAllResult, 'failed' | 'failures'>>;
@@ -36,6 +36,10 @@ const list: Command = {
   options: [
     { name: 'connection', kind: 'string', placeholder: '<connectionId>', description: 'Only this connection' },
     { name: 'status', kind: 'string', placeholder: '<status>', description: 'open (default), retrying, resolved, dismissed or superseded' },
+  ],
+  details: [
+    'A refusal (a Zoho 4xx, an invalid delivery) is given up on at once. A temporary failure (Zoho or the',
+    'store down, timeouts) is retried for a day first; its reason then reads `gave up after N deliveries over 24 h: …`.',
   ],
   examples: ['connector dead-letters list', 'connector dead-letters list --connection 6f1c…'],
   async run({ api, out }, args) {
@@ -74,7 +78,10 @@ const retry: Command = {
 
     if (id !== undefined) {
       const result = await api.post<Republished>(apiPath('dead-letters', id, 'retry'));
-      out.result(result, () => out.line(`Dead letter ${id}: event #${result.originalSeq} sent again as #${result.seq}.`));
+      out.result(result, () => out.lines([
+        `Dead letter ${id}: event #${result.originalSeq} sent again as #${result.seq}.`,
+        'It is retrying: resolved when the copy succeeds, superseded by a new letter if it fails again.',
+      ]));
       return EXIT.ok;
     }
     const result = await api.post<RetryAllOutcome>(apiPath('dead-letters', 'retry'), connectionId ? { connectionId } : {});
@@ -118,7 +125,6 @@ const dismiss: Command = {
   },
 };
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 /** The answer lists at most 100 events of each kind; its counts are exact. */
 const unlisted = (count: number, listed: number) => (count > listed ? [`  …and ${count - listed} more`] : []);
 

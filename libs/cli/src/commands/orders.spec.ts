@@ -134,6 +134,8 @@ describe('orders', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(api.calls(), [`POST /api/connections/${ACME}/orders/1042/retry`]);
     assert.match(run.stdout, /^Order 1042: event #57 sent through the pipeline again as #\d+\.$/m);
+    assert.match(run.stdout, /^The order's open dead letters are resolved when it succeeds\.$/m);
+    assert.match((await cli(['orders', 'retry', '--help'])).stdout, /settles the open dead letters of all the\norder's events/);
 
     const json = await cli(['orders', 'retry', ACME, '1042', '--json']);
     assert.equal(JSON.parse(json.stdout).originalSeq, 57);

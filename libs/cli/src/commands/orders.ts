@@ -28,15 +28,20 @@ const show: Command = {
 
 const retry: Command = {
   path: ['orders', 'retry'],
-  summary: "Run an order's latest event through the pipeline again (after fixing the cause)",
+  summary: "Run the event with the order's newest snapshot through the pipeline again (after fixing the cause)",
   positionals: [{ name: 'connectionId' }, { name: 'orderId' }],
   options: [],
+  details: [
+    "The newest snapshot covers every older one, so this one copy settles the open dead letters of all the",
+    "order's events: resolved when it succeeds, superseded by one new letter when it fails again.",
+  ],
   examples: ['connector orders retry 6f1c… 1042'],
   async run({ api, out }, args) {
     const [connectionId, orderId] = args.positionals;
     const result = await api.post<Republished>(apiPath('connections', connectionId, 'orders', orderId, 'retry'));
     out.result(result, () => {
       out.line(`Order ${orderId}: event #${result.originalSeq} sent through the pipeline again as #${result.seq}.`);
+      out.line("The order's open dead letters are resolved when it succeeds.");
       out.line(`Follow it with: connector orders ${connectionId} ${orderId}`);
     });
     return EXIT.ok;

@@ -1,10 +1,11 @@
 import { apiPath } from '../api-client';
-import type { ConnectionView, DeadLetter, OrderView } from '../api-types';
-import type { Command } from '../command';
-import { EXIT } from '../errors';
+import type { ConnectionView, DeadLetter, OrderView, ZohoUsage } from '../api-types';
+import type { Command, CommandContext } from '../command';
+import { ApiError, EXIT } from '../errors';
 import { renderTable } from '../output';
 import { lastPingCell } from './connections';
 import { pingSummary } from './ping-report';
+import { quotaCell } from './quota-report';
 
 /** The API caps one page of orders at this many; counts are over the most recent ones. */
 const ORDER_SAMPLE = 1000;
@@ -20,16 +21,19 @@ interface ConnectionStatus {
   /** True when the counts cover only the most recent ORDER_SAMPLE orders. */
   ordersTruncated: boolean;
   openDeadLetters: number;
+  /** `GET …/usage`; null from a token-service without it. */
+  usage: ZohoUsage | null;
   healthy: boolean;
 }
 
 export const status: Command = {
   path: ['status'],
-  summary: 'Health of one or all connections: status, last ping, orders by state, open dead letters',
+  summary: 'Health of one or all connections: status, last ping, orders by state, open dead letters, Zoho quota',
   positionals: [{ name: 'connectionId', optional: true }],
   options: [],
   details: [
     `Order counts cover the ${ORDER_SAMPLE} most recently updated orders of each connection.`,
+    "The Zoho quota is Zoho's own count when its answers carry it, else Connector's since midnight (`connector usage <id>`).",
     'Exits 1 when a connection needs attention (not active, last ping failed, failed orders or',
     'open dead letters), so it works as a monitoring check.',
   ],
@@ -41,9 +45,10 @@ export const status: Command = {
       : await api.get<ConnectionView[]>(apiPath('connections'));
     const statuses = await Promise.all(
       connections.map(async (connection): Promise<ConnectionStatus> => {
-        const [orders, letters] = await Promise.all([
+        const [orders, letters, usage] = await Promise.all([
           api.get<OrderView[]>(apiPath('connections', connection.id, 'orders'), { limit: ORDER_SAMPLE }),
           api.get<DeadLetter[]>(apiPath('dead-letters'), { connectionId: connection.id }),
+          usageOf(api, connection.id),
         ]);
         const counts: Record<string, number> = {};
         for (const order of orders) counts[order.state] = (counts[order.state] ?? 0) + 1;
@@ -57,6 +62,7 @@ export const status: Command = {
           orders: counts,
           ordersTruncated: orders.length >= ORDER_SAMPLE,
           openDeadLetters,
+          usage,
           healthy:
             connection.status === 'active' &&
             ['ok', 'never'].includes(pingSummary(connection.lastPing)) &&
@@ -75,6 +81,7 @@ export const status: Command = {
         { header: 'LAST PING', value: (s) => lastPingCell(s.lastPing) },
         { header: 'ORDERS', value: (s) => orderCounts(s) },
         { header: 'DEAD LETTERS', value: (s) => s.openDeadLetters, align: 'right' },
+        { header: 'ZOHO QUOTA TODAY', value: (s) => quotaCell(s.usage) },
       ]));
       // Reasons are sentences; under the table they stay whole instead of stretching a column.
       const reasons = statuses.filter((s) => s.statusReason);
@@ -83,6 +90,16 @@ export const status: Command = {
     return statuses.every((s) => s.healthy) ? EXIT.ok : EXIT.failed;
   },
 };
+
+/** The usage of one connection; an older token-service without the route leaves the column empty rather than failing the check. */
+async function usageOf(api: CommandContext['api'], connectionId: string): Promise<ZohoUsage | null> {
+  try {
+    return await api.get<ZohoUsage>(apiPath('connections', connectionId, 'usage'));
+  } catch (error) {
+    if (error instanceof ApiError && error.isMissingRoute) return null;
+    throw error;
+  }
+}
 
 function orderCounts(status: ConnectionStatus): string {
   const states = Object.keys(status.orders).sort((a, b) => rank(a) - rank(b));

@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import type { OrderView } from '../api-types';
-import { connection, FAILED_PING, initialState, OK_PING } from './fixtures';
+import { connection, FAILED_PING, initialState, OK_PING, sweep } from './fixtures';
 import { Cli, CliRun, cliFor } from './run-cli';
 
 export const TEST_TOKEN = 'test-admin-token-0123456789';
@@ -60,6 +60,10 @@ export class FakeAdminApi {
   rebookAvailable = true;
   /** false: behave like a token-service that predates `DELETE …/products/:productId/pin`. */
   unpinAvailable = true;
+  /** false: behave like a token-service that predates `GET …/usage`. */
+  usageAvailable = true;
+  /** Connections another instance is sweeping: a manual sweep is a 409. */
+  readonly sweepsRunning = new Set<string>();
   url = '';
   /** Ids of the connections created through the API, oldest first. */
   readonly created: string[] = [];
@@ -185,6 +189,17 @@ export class FakeAdminApi {
       webhooks: query.registerWebhooks === 'true' ? registerWebhooks(id) : null,
       catchUp: 'orders changed while it was deleted come in with the next reconciliation sweep',
     })));
+
+    // Like the server: a connection without an organization yet has no quota to report.
+    route('GET', '/api/connections/:id/usage', withConnection(({ id }) => ok(s.usage[id] ?? {
+      organizationId: null, day: '2026-11-29', callsToday: 0, rejectedToday: 0, blockedUntil: null, dailyLimit: null, quota: null,
+    })));
+    // Like the server: a sweep the store failed part-way is a 502 whose body is the sweep itself.
+    route('POST', '/api/connections/:id/reconcile', withConnection(({ id }) => {
+      if (this.sweepsRunning.has(id)) return conflict(`A sweep of connection ${id} is running on another instance; try again in a minute`);
+      const result = s.sweeps[id] ?? sweep(id);
+      return ok(result, result.ok ? 200 : 502);
+    }));
 
     route('GET', '/api/connections/:id/orders', withConnection(({ id }, { query }) => {
       let orders = s.orders[id];
@@ -322,9 +337,10 @@ export class FakeAdminApi {
     const isJobRoute = /\/(replay|backfill)$|^\/api\/(replays|backfills)\//.test(request.path);
     const isRebookRoute = /\/orders\/[^/]+\/rebook$/.test(request.path);
     const isUnpinRoute = request.method === 'DELETE' && /\/products\/[^/]+\/pin$/.test(request.path);
+    const isUsageRoute = /\/usage$/.test(request.path);
     for (const { method, pattern, names, handler } of this.routes) {
       const match = pattern.exec(request.path);
-      if (!match || method !== request.method || (isJobRoute && !this.jobsAvailable) || (isRebookRoute && !this.rebookAvailable) || (isUnpinRoute && !this.unpinAvailable)) continue;
+      if (!match || method !== request.method || (isJobRoute && !this.jobsAvailable) || (isRebookRoute && !this.rebookAvailable) || (isUnpinRoute && !this.unpinAvailable) || (isUsageRoute && !this.usageAvailable)) continue;
       const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
       return handler(params, request);
     }

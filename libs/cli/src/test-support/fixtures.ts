@@ -1,4 +1,4 @@
-import type { AuditEntry, ConnectionView, DeadLetter, OrderPayment, OrderView, PingReport, ProductLink, RefundCredit } from '../api-types';
+import type { AuditEntry, ConnectionView, DeadLetter, OrderPayment, OrderView, PingReport, ProductLink, RefundCredit, SweepResult, ZohoUsage } from '../api-types';
 
 /** Data the fake admin API starts with; each test server gets a fresh copy. */
 
@@ -62,7 +62,10 @@ export function initialState() {
   return {
     connections: [
       connection(ACME, 'Acme store'),
-      connection(BETA, 'Beta shop', { status: 'needs_reauthorization', statusReason: 'Zoho revoked the refresh token', lastPing: FAILED_PING }),
+      connection(BETA, 'Beta shop', {
+        status: 'needs_reauthorization', statusReason: 'Zoho revoked the refresh token', lastPing: FAILED_PING,
+        zoho: { accountsUrl: 'https://accounts.zoho.eu', organizationId: '20075678', apiDomain: 'https://www.zohoapis.eu' },
+      }),
     ],
     orders: {
       [ACME]: [
@@ -94,6 +97,11 @@ export function initialState() {
     payments: {
       '1043': { state: 'recorded', reason: null, paymentId: '460000000003001', invoiceId: '460000000001043', mode: 'creditcard', date: '2026-01-04', orderTotal: '119.00', zohoAmount: '119.00', reconciled: true, appliedAmount: '118.99', attempts: 1, updatedAt: '2026-01-04T10:00:03.000Z' },
     } as Record<string, OrderPayment>,
+    usage: {
+      [ACME]: ZOHO_COUNTED_USAGE,
+      [BETA]: CALENDAR_DAY_USAGE,
+    } as Record<string, ZohoUsage>,
+    sweeps: {} as Record<string, SweepResult>,
     deadLetters: [
       {
         id: LETTER,
@@ -118,6 +126,50 @@ export function initialState() {
 }
 
 export type FakeState = ReturnType<typeof initialState>;
+
+/** Acme's organization: Zoho's answers carry its count (X-Rate-Limit-*), so the quota is Zoho's. */
+export const ZOHO_COUNTED_USAGE: ZohoUsage = {
+  organizationId: '20071234',
+  day: '2026-11-29',
+  callsToday: 640,
+  rejectedToday: 2,
+  blockedUntil: null,
+  dailyLimit: 1000,
+  quota: { source: 'zoho', used: 612, limit: 1000, remaining: 388, resetsAt: '2026-11-30T05:00:00.000Z', period: '2026-11-30T05:00Z', readAt: '2026-11-29T09:59:58.000Z' },
+};
+
+/** An organization whose answers carry no count: Connector's own since midnight, against the limit the owner set. */
+export const CALENDAR_DAY_USAGE: ZohoUsage = {
+  organizationId: '20075678',
+  day: '2026-11-29',
+  callsToday: 1250,
+  rejectedToday: 0,
+  blockedUntil: null,
+  dailyLimit: 2000,
+  quota: { source: 'calendar-day', used: 1250, limit: null, remaining: null, resetsAt: '2026-11-30T00:00:00.000Z', period: '2026-11-29', readAt: null },
+};
+
+/** A manual sweep that found one refund not booked and repaired a disabled webhook. */
+export function sweep(connectionId: string, overrides: Partial<SweepResult> = {}): SweepResult {
+  return {
+    connectionId,
+    trigger: 'manual',
+    ok: true,
+    startedAt: '2026-11-29T10:00:00.000Z',
+    finishedAt: '2026-11-29T10:00:04.000Z',
+    orders: { examined: 40, published: 2, duplicates: 1, inStep: 37, checkpoint: '2026-11-29T09:59:55.000Z' },
+    customers: { examined: 12, published: 0, duplicates: 0, inStep: 12, checkpoint: '2026-11-29T10:00:00.000Z' },
+    credits: { awaiting: 3, published: 3, gone: 1 },
+    refunds: { ran: true, examined: 1200, published: 1, duplicates: 0 },
+    webhooks: {
+      deliveryUrl: `http://127.0.0.1:3000/webhooks/woocommerce/${connectionId}`,
+      healthy: true,
+      repaired: true,
+      problems: [{ topic: 'order.updated', kind: 'disabled', message: 'webhook 32 for order.updated is disabled' }],
+    },
+    ...overrides,
+  };
+}
 
 function audit(id: string, seq: number, service: string, action: string, outcome: string, message: string, createdAt: string): AuditEntry {
   return { id, service, streamSeq: String(seq), resource: 'order', resourceId: '1042', action, outcome, message, createdAt };

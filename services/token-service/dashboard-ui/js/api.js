@@ -2,12 +2,14 @@ import { session } from './session.js';
 
 /** A failed API call, with a message meant for a person. */
 export class ApiError extends Error {
-  constructor(status, message, { missingEndpoint = false } = {}) {
+  constructor(status, message, { missingEndpoint = false, body = null } = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     /** The server has no such route (an older build), as opposed to "no such record". */
     this.missingEndpoint = missingEndpoint;
+    /** The answer itself: some failures carry a partial result (a sweep the store failed part-way). */
+    this.body = body;
   }
 }
 
@@ -56,9 +58,9 @@ export async function api(path, { method = 'GET', body, signal, token = session.
     throw new ApiError(404, `This connector version has no ${method} ${path.split('?')[0]} endpoint yet.`, { missingEndpoint });
   }
   if (response.status >= 500) {
-    throw new ApiError(response.status, `The connector failed while answering (${response.status}${message ? `: ${message}` : ''}). The token-service log has the details.`);
+    throw new ApiError(response.status, `The connector failed while answering (${response.status}${message ? `: ${message}` : ''}). The token-service log has the details.`, { body: payload });
   }
-  throw new ApiError(response.status, message ?? `The request failed (${response.status} ${response.statusText}).`);
+  throw new ApiError(response.status, message ?? `The request failed (${response.status} ${response.statusText}).`, { body: payload });
 }
 
 async function readBody(response) {

@@ -4,6 +4,7 @@
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const numberFormat = new Intl.NumberFormat(undefined);
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
 const moneyFormats = new Map();
 
 export function money(amount, currency) {
@@ -24,9 +25,18 @@ export function money(amount, currency) {
 
 export const count = (value) => numberFormat.format(value);
 
+/** "1 order", "1,200 orders": nouns whose plural takes an s. */
+export const plural = (n, noun) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+
 export function dateTime(value) {
   const date = toDate(value);
   return date ? dateTimeFormat.format(date) : '—';
+}
+
+/** "5:00 AM UTC": a time of day within the next day or so, with its zone (Zoho's day need not end at midnight). */
+export function clockTime(value) {
+  const date = toDate(value);
+  return date ? clockFormat.format(date) : '—';
 }
 
 const UNITS = [

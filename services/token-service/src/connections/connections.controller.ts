@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { SERVICE_CONFIG } from '../tokens';
 import type { TokenServiceConfig } from '../token-service.config';
@@ -70,7 +70,14 @@ export class ConnectionsController {
   }
 
   @Get(':id/usage')
-  @ApiOperation({ summary: "Zoho API calls made today for this connection's organization, and 429s received" })
+  @ApiOperation({ summary: "Zoho API calls made today for this connection's organization, 429s received, and its daily quota" })
+  @ApiOkResponse({
+    description:
+      '`organizationId`, `day`, `callsToday` (Connector\'s calls since the database\'s midnight), `rejectedToday`, `blockedUntil`, ' +
+      '`dailyLimit` (Zoho\'s reported limit, else `settings.zohoDailyLimit`, else null) and `quota` (null without an organization): ' +
+      '`source` `zoho` (Zoho\'s own count from its X-Rate-Limit headers) or `calendar-day` (Connector\'s count since midnight, when Zoho sends none), ' +
+      '`used`, `limit` and `remaining` (null for `calendar-day`), `resetsAt`, `period` (names the quota day) and `readAt` (when Zoho last reported it)',
+  })
   async usage(@Param('id') id: string) {
     return this.connections.usage(id);
   }

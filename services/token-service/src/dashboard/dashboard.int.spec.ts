@@ -62,7 +62,8 @@ describe('dashboard in a real browser against the real token service', () => {
     topo = await createTestTopology();
     zoho = await FakeZoho.start();
     store = await FakeWooStore.start();
-    ({ app, base } = await startTestTokenService(db, topo, { ADMIN_TOKEN: TOKEN }));
+    // No scheduled sweeps: the sweep test counts what its own manual sweep publishes.
+    ({ app, base } = await startTestTokenService(db, topo, { ADMIN_TOKEN: TOKEN, RECONCILE_INTERVAL_SECONDS: '0' }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -186,7 +187,7 @@ describe('dashboard in a real browser against the real token service', () => {
     const card = page.locator(`article[data-connection="${connectionId}"]`);
     await card.getByRole('heading', { name: CONNECTION_NAME }).waitFor();
     await card.getByText('Last checked').waitFor();
-    await card.getByText('Zoho API calls today').waitFor();
+    await card.getByRole('heading', { name: 'Zoho daily quota' }).waitFor();
 
     // The store owner revokes the API key: the next check says so, in words, on the card.
     store.revokeKey(store.consumerKey);
@@ -337,6 +338,7 @@ describe('dashboard in a real browser against the real token service', () => {
     await page.getByRole('button', { name: 'Retry this order' }).click();
     assert.equal((await retried).status(), 202);
     await page.getByText('Order sent through again').waitFor();
+    await page.getByText('When it succeeds, the order’s open dead letters are resolved.').waitFor();
     const copy = await lastStreamMessage();
     assert.equal(copy.header?.get(HEADERS.origin), 'retry');
     assert.equal(copy.header?.get('Connector-Retry-Of'), String(seq));
@@ -538,6 +540,112 @@ describe('dashboard in a real browser against the real token service', () => {
     await error.getByText(message).waitFor();
     await deletedNotice.waitFor();
     assert.notEqual((await db.dataSource.getRepository(OrderSyncEntity).findOneByOrFail({ connectionId, orderId: '1007' })).invoiceDeletedAt, null, 'nothing changed');
+  });
+
+  test("shows the organization's daily Zoho quota, Zoho's count when it has one, else Connector's own", async () => {
+    requireConnection();
+    const { zohoOrganizationId } = await db.dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id: connectionId });
+    // No reading from Zoho yet: Connector's own calls since midnight, against the limit set in Settings (2,500).
+    await db.dataSource.query(
+      `INSERT INTO zoho_rate_limits (organization_key, tokens, day, calls_today) VALUES ($1, 10, current_date, 640)
+       ON CONFLICT (organization_key) DO UPDATE SET day = current_date, calls_today = 640,
+         quota_limit = NULL, quota_remaining = NULL, quota_read_at = NULL, quota_reset_at = NULL, calls_since_quota = 0`,
+      [zohoOrganizationId],
+    );
+    await page.goto(`${base}/#/connections`);
+    const tile = page.locator(`article[data-connection="${connectionId}"]`).getByRole('region', { name: 'Zoho daily quota' });
+    await tile.getByText('640 of 2,500 used').waitFor();
+    await tile.getByText('Connector’s count since midnight: Zoho’s answers have not said its count yet.').waitFor();
+    assert.equal(await tile.getByText('Zoho’s count', { exact: false }).count(), 0);
+
+    // Zoho's answers said 388 of its 1,000 are left until 05:00 UTC: that is the quota shown, not Connector's count.
+    const tomorrow = new Date();
+    const resetsAt = new Date(Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate() + 1, 5));
+    await db.dataSource.query(
+      `UPDATE zoho_rate_limits SET quota_limit = 1000, quota_remaining = 388, quota_read_at = now(), quota_reset_at = $2, calls_since_quota = 3
+        WHERE organization_key = $1`,
+      [zohoOrganizationId, resetsAt],
+    );
+    await page.reload();
+    await tile.getByText('612 of 1,000 used').waitFor();
+    assert.equal(await tile.getByRole('meter').getAttribute('aria-label'), '612 of 1,000 daily calls used');
+    await tile.getByText(/^Resets at 5:00\sAM UTC \(/).waitFor();
+    await tile.getByText('Zoho’s count, reported just now.').waitFor();
+
+    // A block still in force (a 429) is said, with when it lifts.
+    await db.dataSource.query(`UPDATE zoho_rate_limits SET blocked_until = now() + interval '1 hour', rejected_today = 2 WHERE organization_key = $1`, [zohoOrganizationId]);
+    await page.reload();
+    await tile.getByText(/^Zoho refuses this organization’s calls until .+\. Events wait and continue by themselves\.$/).waitFor();
+    await tile.getByText('2 refused by Zoho').waitFor();
+    await db.dataSource.query(`UPDATE zoho_rate_limits SET blocked_until = NULL, rejected_today = 0 WHERE organization_key = $1`, [zohoOrganizationId]);
+  });
+
+  test("sweeps now from the connection's card and shows each part, the refund pass included; a partial or refused sweep in words", async () => {
+    requireConnection();
+    // An invoiced order whose refund never reached invoice-sync (its order.updated was lost).
+    const product = store.createProduct({ name: 'Lamp', sku: 'LAMP-UI', regularPrice: '10.00' });
+    const refunded = store.createOrder({ lineItems: [{ productId: product.id, quantity: 2 }] });
+    store.refundOrder(refunded.id, { amount: '5.00' });
+    await db.dataSource.getRepository(OrderSyncEntity).upsert(
+      order(refunded.id, { state: 'synced', invoiceId: '9901', invoiceNumber: 'INV-9901', invoiceStatus: 'sent', orderTotal: '20.00', zohoTotal: '20.00' }),
+      ['connectionId', 'orderId'],
+    );
+
+    await page.goto(`${base}/#/connections`);
+    const card = page.locator(`article[data-connection="${connectionId}"]`);
+    const swept = page.waitForResponse((r) => r.url().endsWith(`/api/connections/${connectionId}/reconcile`) && r.request().method() === 'POST', { timeout: 60_000 });
+    await card.getByRole('button', { name: 'Sweep now' }).click();
+    const response = await swept;
+    assert.equal(response.status(), 200);
+    const result = (await response.json()) as { refunds: { ran: boolean; examined: number; published: number; duplicates: number } };
+    assert.equal(result.refunds.ran, true, 'a manual sweep always makes the refund pass');
+    // The order walk may have sent the same snapshot moments before (then the refund pass counts it as on its way).
+    assert.equal(result.refunds.published + result.refunds.duplicates, 1, JSON.stringify(result.refunds));
+
+    const outcome = card.getByRole('region', { name: 'Sweep result' });
+    await outcome.getByText('Sweep finished').waitFor();
+    const fact = (label: string) => outcome.locator('.facts div', { has: page.getByText(label, { exact: true }) }).locator('dd');
+    const onItsWay = result.refunds.duplicates ? ' (1 already on their way)' : '';
+    const examined = `${result.refunds.examined} recent order${result.refunds.examined === 1 ? '' : 's'} examined`;
+    assert.equal(await fact('Refunds').textContent(), `${examined}, 1 whose refunds differ from the credit notes booked: ${result.refunds.published} sent to the services${onItsWay}`);
+    assert.match((await fact('Orders').textContent()) ?? '', /^\d+ changed, \d+ sent to the services.*, \d+ already in step$/);
+    assert.match((await fact('Customers').textContent()) ?? '', /^\d+ changed, /);
+    assert.equal(await fact('Credits waiting for a sent invoice').textContent(), 'none');
+    assert.match((await fact('Webhooks').textContent()) ?? '', /healthy|repaired|not healthy/);
+
+    // The store failing part-way: a 502 carrying the sweep. What did work is shown, the failed part in words.
+    await page.route(`**/api/connections/${connectionId}/reconcile`, (route) => route.fulfill({
+      status: 502,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        connectionId, trigger: 'manual', ok: false, startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(),
+        orders: { examined: 3, published: 1, duplicates: 0, inStep: 2, checkpoint: new Date().toISOString() },
+        customers: { examined: 0, published: 0, duplicates: 0, inStep: 0, checkpoint: new Date().toISOString(), error: `WooCommerce 503 ${HOSTILE}` },
+        credits: { awaiting: 2, published: 2, gone: 1 },
+        refunds: { ran: true, examined: 0, published: 0, duplicates: 0, error: 'WooCommerce 503: Service Unavailable' },
+        webhooks: { deliveryUrl: 'http://x', healthy: false, repaired: false, problems: [{ topic: 'order.created', kind: 'paused', message: 'webhook 31 for order.created is paused' }], webhooks: [] },
+      }),
+    }));
+    await card.getByRole('button', { name: 'Sweep now' }).click();
+    await outcome.getByText('The sweep did not finish every part').waitFor();
+    assert.equal(await fact('Orders').textContent(), '3 changed, 1 sent to the services, 2 already in step');
+    assert.equal(await fact('Customers').textContent(), `failed WooCommerce 503 ${HOSTILE}`);
+    assert.equal(await fact('Refunds').textContent(), 'failed WooCommerce 503: Service Unavailable');
+    assert.equal(await fact('Credits waiting for a sent invoice').textContent(), '2 orders, 2 checked, 1 no longer in the store (left to you)');
+    assert.equal(await fact('Webhooks').textContent(), 'not healthy webhook 31 for order.created is paused. Register webhooks restores them.');
+    await checkScreenshot('sweep-partial', await card.screenshot());
+
+    // Another instance sweeping: the 409's reason, and no stale result left on the card.
+    await page.unroute(`**/api/connections/${connectionId}/reconcile`);
+    await page.route(`**/api/connections/${connectionId}/reconcile`, (route) => route.fulfill({
+      status: 409,
+      contentType: 'application/json',
+      body: JSON.stringify({ statusCode: 409, error: 'Conflict', message: `A sweep of connection ${connectionId} is running on another instance; try again in a minute` }),
+    }));
+    await card.getByRole('button', { name: 'Sweep now' }).click();
+    await card.getByRole('alert').filter({ hasText: 'The sweep could not run' }).getByText('is running on another instance; try again in a minute', { exact: false }).waitFor();
+    assert.equal(await outcome.count(), 0);
+    await page.unroute(`**/api/connections/${connectionId}/reconcile`);
   });
 
   test('main pages render (screenshots) and nothing was injected', async () => {

@@ -1,6 +1,6 @@
 import { StoreClients } from '@connector/platform';
 import { Controller, Get, HttpCode, HttpException, HttpStatus, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ConnectionStore } from '@connector/persistence';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { ReconcileService } from './reconcile.service';
@@ -20,7 +20,18 @@ export class ReconciliationController {
 
   @Post('reconcile')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sweep now: feed orders and customers changed since the checkpoint that the pipeline lacks; repair webhooks' })
+  @ApiOperation({
+    summary: 'Sweep now: feed orders and customers changed since the checkpoint that the pipeline lacks, orders whose refunds differ from the credit notes booked, credits waiting for a sent invoice; repair webhooks',
+  })
+  @ApiOkResponse({
+    description:
+      'The sweep (SweepResult): `orders` and `customers` (`examined`, `published`, `duplicates`, `inStep`, `checkpoint`, `error`), ' +
+      '`credits` (`awaiting`, `published`, `gone`, `error`), `refunds` (`ran`: false when not due, always true on a manual sweep; ' +
+      '`examined`: orders created in the last 90 days read; `published`; `duplicates`: of those, already in the audit stream; `error`) ' +
+      'and `webhooks` (`healthy`, `repaired`, `problems`, `error`)',
+  })
+  @ApiResponse({ status: 502, description: 'The store failed part-way: the same body, `ok` false, the failed parts with `error`' })
+  @ApiConflictResponse({ description: 'Another instance is sweeping this connection' })
   async sweep(@Param('id') id: string) {
     const result = await this.reconcile.sweepNow(id);
     // The counts of what did work matter even when the store failed part-way, so they are the body.

@@ -4,6 +4,7 @@ import { badge, busy, button, deliveryCheckNotice, errorNotice, notice, timeAgo,
 import { pingSentence, wooHealth, zohoHealth } from './health.js';
 import { credentialsForm } from './credentials-form.js';
 import { settingsForm } from './settings-form.js';
+import { sweepResult } from './sweep-result.js';
 import { usageTile } from './usage.js';
 
 /** One connection: the health of each side and the actions that repair it. */
@@ -14,6 +15,7 @@ export function connectionCard(initial, { signal, onChanged }) {
   const health = h('div', { class: 'health-grid' });
   const webhookResult = h('div', { class: 'webhook-result' });
   const feedback = h('div', { class: 'feedback', 'aria-live': 'polite' });
+  const sweepOutcome = h('div', { 'aria-live': 'polite' });
   const reauth = credentialsForm({
     connection: () => connection,
     signal,
@@ -63,6 +65,7 @@ export function connectionCard(initial, { signal, onChanged }) {
 
   const pingButton = button('Check connection', () => ping(), { tone: 'primary' });
   const webhooksButton = button('Register webhooks', () => registerWebhooks());
+  const sweepButton = button('Sweep now', () => sweep(), { title: 'Look in the store for changes the webhooks missed, refunds not booked and webhook problems' });
   const reauthButton = button('Re-authorize Zoho', () => toggleCredentials(reauth, reauthButton), { 'aria-expanded': 'false', 'aria-controls': reauth.id });
   const storeKeysButton = button('Replace store keys', () => toggleCredentials(storeKeys, storeKeysButton), { 'aria-expanded': 'false', 'aria-controls': storeKeys.id });
   const rotateButton = button('New signing secret', () => rotateSecret());
@@ -76,8 +79,9 @@ export function connectionCard(initial, { signal, onChanged }) {
     { class: 'card connection', 'aria-labelledby': headingId, dataset: { connection: connection.id } },
     header,
     health,
-    h('div', { class: 'card-actions' }, pingButton, webhooksButton, reauthButton, storeKeysButton, settingsButton, h('span', { class: 'spacer' }), links()),
+    h('div', { class: 'card-actions' }, pingButton, webhooksButton, sweepButton, reauthButton, storeKeysButton, settingsButton, h('span', { class: 'spacer' }), links()),
     feedback,
+    sweepOutcome,
     reauth,
     storeKeys,
     settings.form,
@@ -146,6 +150,20 @@ export function connectionCard(initial, { signal, onChanged }) {
         toast(`${connection.name}: webhooks registered${result.deliveryCheck?.status === 'not-reached' ? ', but the store cannot reach Connector' : ''}.`);
       } catch (error) {
         if (error.name !== 'AbortError') replace(feedback, errorNotice(error, 'The webhooks could not be registered'));
+      }
+    });
+  }
+
+  /** A reconciliation sweep now; a store failing part-way answers 502 with the sweep, which is shown as it is. */
+  async function sweep() {
+    await busy(sweepButton, async () => {
+      replace(sweepOutcome);
+      try {
+        // It reads the store's changed orders, every customer and 90 days of orders: minutes on a big store.
+        replace(sweepOutcome, sweepResult(await api(`/api/connections/${seg(connection.id)}/reconcile`, { method: 'POST', signal, timeoutMs: 10 * 60_000 })));
+      } catch (error) {
+        if (error.name === 'AbortError') return;
+        replace(sweepOutcome, error.status === 502 && error.body?.orders ? sweepResult(error.body) : errorNotice(error, 'The sweep could not run'));
       }
     });
   }

@@ -31,7 +31,7 @@ export function render(root, { params, query, signal, app, setQuery }) {
     }),
     h('section', { class: 'card', 'aria-labelledby': 'dl-title' },
       h('div', { class: 'card-header' },
-        h('div', null, h('h2', { id: 'dl-title' }, 'Dead letters'), h('p', { class: 'muted small' }, 'Events a service gave up on after its retries, with the reason. Fix the cause (for example re-authorize Zoho or pin a product), then retry.')),
+        h('div', null, h('h2', { id: 'dl-title' }, 'Dead letters'), h('p', { class: 'muted small' }, 'Events a service gave up on, with the reason: a refusal at once, a temporary failure (Zoho or the store down) only after a day of retries (“gave up after N deliveries over 24 h”). Fix the cause (for example re-authorize Zoho or pin a product), then retry.')),
         retryAll),
       h('div', { class: 'toolbar' }, segmented('Status', STATUSES, status, (next) => {
         status = next;

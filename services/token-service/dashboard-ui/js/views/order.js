@@ -71,7 +71,7 @@ export function render(root, { params, signal, app }) {
     await busy(retryButton, async () => {
       try {
         const result = await api(`/api/connections/${seg(id)}/orders/${seg(orderId)}/retry`, { method: 'POST', signal });
-        toast(`Order sent through again (event #${result.seq}). This page updates as the services report back.`);
+        toast(`Order sent through again (event #${result.seq}), with its newest snapshot. When it succeeds, the order’s open dead letters are resolved. This page updates as the services report back.`);
         poller.refresh();
       } catch (error) {
         if (error.name !== 'AbortError') replace(letters, errorNotice(error, 'The order could not be retried'));
@@ -102,7 +102,7 @@ function invoiceDeletedNotice(order, bookAgainButton) {
       invoice ? `Invoice ${invoice}` : 'The invoice', ' was deleted in Zoho on ',
       h('time', { datetime: String(order.invoiceDeletedAt) }, dateTime(order.invoiceDeletedAt)),
       '. Connector does not book the order again on its own.'),
-    h('p', { class: 'muted small' }, 'Book again forgets the deleted invoice and runs the order’s latest event once more, which creates a new invoice in Zoho.'),
+    h('p', { class: 'muted small' }, 'Book again forgets the deleted invoice and runs the event with the order’s newest snapshot once more, which creates a new invoice in Zoho.'),
     h('div', { class: 'card-actions' }, bookAgainButton));
 }
 

@@ -1,18 +1,20 @@
 import { api, seg } from '../api.js';
 import { h, replace } from '../dom.js';
-import { count } from '../format.js';
-import { badge, busy, button, errorNotice } from '../ui.js';
+import { clockTime, count } from '../format.js';
+import { badge, busy, button, errorNotice, notice, timeAgo } from '../ui.js';
 
 const PLAN_LIMITS = 'Zoho Books allows 1,000 calls a day per organization on the Free plan, 2,000 on Standard, 5,000 on Professional and 10,000 on Premium and above.';
 
 /**
- * Zoho API calls used today against the daily quota. Reads `GET /api/connections/:id/usage`
- * ({ callsToday, rejectedToday, dailyLimit }); a server without that endpoint gets an
- * explanation and an on-demand estimate from the audit trail instead.
+ * The organization's daily Zoho quota. Reads `GET /api/connections/:id/usage`: its `quota` is
+ * Zoho's own count (`source: 'zoho'`, from the X-Rate-Limit headers of its answers) when Zoho
+ * sends it, else Connector's calls since the database's midnight (`calendar-day`, against the
+ * `dailyLimit` the owner set). A server without that endpoint gets an explanation and an
+ * on-demand estimate from the audit trail instead.
  */
 export function usageTile(connectionId, signal) {
   const body = h('div', { class: 'usage' }, h('p', { class: 'muted' }, 'Loading…'));
-  const tile = h('section', { class: 'tile' }, h('h3', null, 'Zoho API calls today'), body);
+  const tile = h('section', { class: 'tile', 'aria-label': 'Zoho daily quota' }, h('h3', null, 'Zoho daily quota'), body);
 
   api(`/api/connections/${seg(connectionId)}/usage`, { signal })
     .then((usage) => replace(body, usageView(usage)))
@@ -34,16 +36,34 @@ export function usageTile(connectionId, signal) {
 }
 
 function usageView(usage) {
-  const used = Number(usage.callsToday ?? 0);
-  const limit = Number(usage.dailyLimit ?? 0);
+  if (!usage.organizationId) return h('p', { class: 'muted' }, 'Known once the connection has reached its Zoho organization.');
+  const { zohoCount, used, limit, resetsAt, readAt } = quotaOf(usage);
   const rejected = Number(usage.rejectedToday ?? 0);
+  const blocked = usage.blockedUntil && new Date(usage.blockedUntil) > new Date() ? usage.blockedUntil : null;
   return [
-    h('p', { class: 'big-number' }, count(used), limit ? h('span', { class: 'muted' }, ` of ${count(limit)}`) : null),
+    h('p', { class: 'big-number' }, count(used), limit ? h('span', { class: 'muted' }, ` of ${count(limit)} used`) : h('span', { class: 'muted' }, ' calls')),
     limit
-      ? h('meter', { min: '0', max: String(limit), low: String(limit * 0.7), high: String(limit * 0.9), optimum: '0', value: String(used), 'aria-label': `${count(used)} of ${count(limit)} daily calls used` })
-      : h('p', { class: 'muted' }, PLAN_LIMITS),
+      ? h('meter', { min: '0', max: String(limit), low: String(limit * 0.7), high: String(limit * 0.9), optimum: '0', value: String(Math.min(used, limit)), 'aria-label': `${count(used)} of ${count(limit)} daily calls used` })
+      : null,
+    resetsAt ? h('p', null, `Resets at ${clockTime(resetsAt)} (`, timeAgo(resetsAt), ')') : null,
+    zohoCount
+      ? h('p', { class: 'muted small' }, 'Zoho’s count, reported ', timeAgo(readAt), '.')
+      : h('p', { class: 'muted small' }, 'Connector’s count since midnight: Zoho’s answers have not said its count yet.', limit ? null : [' ', PLAN_LIMITS, ' Set yours under Settings.']),
+    blocked ? notice('warn', null, 'Zoho refuses this organization’s calls until ', clockTime(blocked), '. Events wait and continue by themselves.') : null,
     rejected ? h('p', null, badge(`${count(rejected)} refused by Zoho`, 'warn'), ' Calls were slowed down to stay within the limits.') : null,
   ];
+}
+
+/**
+ * Zoho's count when the server reports one; otherwise Connector's own against the limit the
+ * owner set (`dailyLimit`), which is also all a server from before `quota` says.
+ */
+function quotaOf(usage) {
+  const quota = usage.quota;
+  if (quota?.source === 'zoho' && quota.limit !== null) {
+    return { zohoCount: true, used: Number(quota.used), limit: Number(quota.limit), resetsAt: quota.resetsAt, readAt: quota.readAt };
+  }
+  return { zohoCount: false, used: Number(quota?.used ?? usage.callsToday ?? 0), limit: Number(usage.dailyLimit ?? 0), resetsAt: quota?.resetsAt ?? null, readAt: null };
 }
 
 /** Calls the services recorded with their audit entries since local midnight (newest 500 entries). */
