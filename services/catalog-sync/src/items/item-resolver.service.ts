@@ -8,8 +8,10 @@ import type { ZohoBooksClient } from '@connector/zoho-books';
 import { identityOfLine, isDeletedProduct, ItemIdentity, itemLockKey, resourceIdOf, sameItemKey, withDistinctName } from './item-identity';
 import { ItemLink, ItemLinksRepository } from './item-links.repository';
 import { newItemPayload } from './new-item-payload';
+import { plannedCreate } from './planned-create';
 import { distinctFromSiblings } from './sibling-variations';
 import { classifyZohoFailure, isRecordRefusal } from './zoho-failures';
+import { ZohoItemIndex } from './zoho-item-index';
 import { itemInZoho, lookUpAfterRefusedCreate, searchZohoItem } from './zoho-item-search';
 
 type Source = EnsureItemsReply['items'][string]['source'];
@@ -63,12 +65,15 @@ export class ItemResolverService {
     const items: EnsureItemsReply['items'] = {};
     // Lines of one order may repeat a product; each product is resolved once per request.
     const done = new Map<string, Resolution>();
+    // A dry run reads the organization's items at most once per request, and only when a search found nothing.
+    let index: Promise<ZohoItemIndex> | undefined;
+    const itemIndex = (zoho: ZohoBooksClient) => (index ??= ZohoItemIndex.load(zoho));
     for (const line of request.lines) {
       const identity = identityOfLine(line);
       const key = sameItemKey(identity);
       const resolution =
         done.get(key) ??
-        (request.dryRun ? await this.lookUp(connectionId, identity) : await this.resolve(connectionId, identity, line, request.correlationId ?? null));
+        (request.dryRun ? await this.lookUp(connectionId, identity, itemIndex) : await this.resolve(connectionId, identity, line, request.correlationId ?? null));
       done.set(key, resolution);
       items[line.key] = {
         itemId: resolution.itemId,
@@ -159,18 +164,25 @@ export class ItemResolverService {
 
   /**
    * Replay dry run: the item the live call would use, found the same way (stored link, another
-   * product's SKU, Zoho by SKU then name) but never created, linked or recorded.
+   * product's SKU, Zoho by SKU then name, and what a refused create would find: see plannedCreate)
+   * but never created, linked or recorded. Only Zoho reads.
    */
-  private async lookUp(connectionId: string, requested: ItemIdentity): Promise<Resolution> {
+  private async lookUp(connectionId: string, requested: ItemIdentity, itemIndex: (zoho: ZohoBooksClient) => Promise<ZohoItemIndex>): Promise<Resolution> {
     try {
       const known = await this.storedLink(connectionId, requested);
       if (known?.zohoItemId) return { itemId: known.zohoItemId, source: known.pinned ? 'pinned' : 'link', identity: requested, reason: 'stored link' };
       const identity = await distinctFromSiblings(this.links, connectionId, requested);
       const shared = identity.sku ? await this.links.itemOfOtherProductWithSku(connectionId, { ...identity, sku: identity.sku }) : undefined;
       if (shared) return { itemId: shared, source: 'sku', identity, reason: `another product with SKU ${identity.sku} uses it` };
-      const found = await searchZohoItem(await this.zohoClients.forConnection(connectionId, new ZohoCallLog().record), identity);
+      const zoho = await this.zohoClients.forConnection(connectionId, new ZohoCallLog().record);
+      const found = await searchZohoItem(zoho, identity);
       if (found) return { itemId: found.item.item_id, source: sourceOf(found.matchedBy), identity, reason: `found in Zoho by ${found.matchedBy}` };
-      return { itemId: '', source: 'created', identity, reason: 'not in Zoho yet', wouldCreate: true };
+      const planned = plannedCreate(await itemIndex(zoho), identity);
+      if (planned.found) {
+        const { item, matchedBy } = planned.found;
+        return { itemId: item.item_id, source: sourceOf(matchedBy), identity: planned.identity, reason: `Zoho would refuse to create it; the existing item found by ${matchedBy} would be linked` };
+      }
+      return { itemId: '', source: 'created', identity: planned.identity, reason: 'not in Zoho yet', wouldCreate: true };
     } catch (error) {
       throw classifyZohoFailure(error);
     }

@@ -41,6 +41,36 @@ describe('catalog-sync when Zoho search_text does not match SKUs', () => {
     assert.equal(harness.zohoCallsSince(next, connection).length, 0);
   });
 
+  test('a dry run names the items the live call then adopts or creates, with only Zoho reads and nothing linked', async () => {
+    const connection = await harness.connect();
+    const mug = harness.zoho.createItem(connection.orgId, { name: 'Green Mug (old listing)', rate: 12, sku: 'GMUG-1' });
+    harness.zoho.createItem(connection.orgId, { name: 'Jute Bag', rate: 15, sku: 'JBAG-OLD' });
+    const lines = [
+      productLine({ key: 'mug', productId: 111, sku: 'GMUG-1', name: 'Green Mug' }),
+      productLine({ key: 'bag', productId: 112, sku: 'JBAG-NEW', name: 'Jute Bag' }),
+      productLine({ key: 'pot', productId: 113, sku: 'POT-1', name: 'Tea Pot' }),
+    ];
+
+    const mark = harness.zoho.mark();
+    const dry = await harness.ensureItems(connection, lines, { dryRun: true });
+    assert.deepEqual(dry.items, {
+      mug: { itemId: mug.item_id, source: 'sku' },
+      bag: { itemId: '', source: 'created', wouldCreate: true, name: 'Jute Bag (SKU JBAG-NEW)' },
+      pot: { itemId: '', source: 'created', wouldCreate: true, name: 'Tea Pot' },
+    });
+    const dryCalls = harness.zohoCallsSince(mark, connection);
+    assert.deepEqual(dryCalls.filter((call) => call.method !== 'GET'), [], 'the dry run writes nothing to Zoho');
+    const listings = dryCalls.filter((call) => call.resourcePath === '/items' && call.query.search_text === undefined && call.query.name === undefined);
+    assert.equal(listings.length, 1, 'the organization\'s items are listed once for the request (one page here)');
+    assert.deepEqual(await harness.links(connection), [], 'nor to the mapping');
+
+    const live = await harness.ensureItems(connection, lines);
+    assert.deepEqual(live.items.mug, { itemId: mug.item_id, source: 'sku' });
+    const created = (key: string) => harness.zoho.items(connection.orgId).find((item) => item.item_id === live.items[key]!.itemId);
+    assert.deepEqual([live.items.bag!.source, created('bag')?.name], ['created', dry.items.bag!.name]);
+    assert.deepEqual([live.items.pot!.source, created('pot')?.name], ['created', dry.items.pot!.name]);
+  });
+
   test('an item with the product name is matched by the name lookup: by SKU when it has the SKU, by name when it has none', async () => {
     const connection = await harness.connect();
     const towel = harness.zoho.createItem(connection.orgId, { name: 'Tea Towel', rate: 5, sku: 'TOWEL-1' });

@@ -5,6 +5,7 @@ import { describeOrderShapeProblem, isWooErrorBody, WooOrder } from '@connector/
 import { InboundEvent, ReplayDryRun } from '@connector/messaging';
 import { StoreClients, ZohoCallLog, ZohoClientFactory } from '@connector/platform';
 import { AuditTrail, ConnectionEntity, connectionSettings, ConnectionStore, OrderSyncEntity } from '@connector/persistence';
+import type { ZohoBooksClient } from '@connector/zoho-books';
 import { InvoiceDeletedInZohoError } from './deleted-invoice';
 import { decideOnLink, existingLink } from './existing-link';
 import { FOLLOW_UPS } from './follow-ups';
@@ -15,7 +16,9 @@ import { orderKey } from './order-key';
 import { OrderSyncRepository } from './order-sync.repository';
 import { RecordedSnapshot, sameSecondStaleness } from './same-second-snapshots';
 import { OrderPaymentsService } from '../payments/order-payments.service';
-import { RefundCreditsService } from '../refunds/refund-credits.service';
+import { PLANNED_INVOICE, plannedMarkKey } from '../refunds/dry-run-keys';
+import type { InvoiceInDryRun, PlannedWrite } from '../refunds/refund-dry-run';
+import { RefundCreditsService, RefundPreviewContext } from '../refunds/refund-credits.service';
 
 /**
  * A replay's dry run of an order event: the live path's decision and invoice plan, and the
@@ -55,20 +58,32 @@ export class OrderDryRun {
     const recorded: RecordedSnapshot | undefined = simulated ? { modifiedGmt: simulated.lastModifiedGmt, contentHash: simulated.lastContentHash } : (record ?? undefined);
     if (await sameSecondStaleness(order, recorded, () => this.stores.forConnection(connection).getOrder(order.id))) return;
     await this.previewInvoice(event, dryRun, connection, order, record, existing);
-    if (isStaleSnapshot(order, existing)) return;
+    // As the live run: an invoice deleted in Zoho takes no payment or credit note (nor their voids).
+    if (isStaleSnapshot(order, existing) || record?.invoiceDeletedAt) return;
     // The payment and refunds as the invoice stands after this event (planned above, or as it was).
     const after = dryRun.simulated.get(key) as ExistingInvoiceLink | undefined;
     const reinstated = record?.state === 'voided' && after?.state === 'synced';
     const invoice = {
       invoiceId: after?.invoiceId ?? record?.invoiceId ?? undefined,
-      void: after ? after.state === 'voided' : record?.state === 'voided',
+      // As the live follow-ups judge it: voided by Connector, or seen void in Zoho.
+      void: after ? after.state === 'voided' || after.invoiceStatus === 'void' : record?.state === 'voided' || record?.invoiceStatus === 'void',
       status: after?.invoiceStatus ?? record?.invoiceStatus,
       reinstated,
     };
+    // One Zoho client for the follow-ups' reads, made only when one is needed.
+    let client: Promise<ZohoBooksClient> | undefined;
+    const context: RefundPreviewContext = {
+      seen: dryRun.simulated,
+      zoho: () => (client ??= this.zohoClients.forConnection(connection.id)),
+      event,
+      contactId: record?.contactId ?? null,
+      listCreations: (creations) => newRecords(connection, order, creations, dryRun.simulated),
+    };
+    // In the live run's order: each step sees what the ones before it would have done (dryRun.simulated).
     const writes = [
-      ...(await this.previewSend(connection, order, record, invoice, dryRun.simulated)),
-      ...(await this.payments.preview(connection, order, invoice, dryRun.simulated)),
-      ...(await this.refunds.preview(connection, order, invoice, dryRun.simulated, () => this.zohoClients.forConnection(connection.id))),
+      ...(await this.previewSend(connection, order, record, invoice, context)),
+      ...(await this.payments.preview(connection, order, invoice, dryRun.simulated, context.zoho)),
+      ...(await this.refunds.preview(connection, order, invoice, context)),
     ];
     for (const write of writes) await this.planned(event, dryRun, String(order.id), write);
   }
@@ -106,12 +121,7 @@ export class OrderDryRun {
       dryRun.simulated.set(key, { ...existing, ...applied, state: 'synced' } satisfies ExistingInvoiceLink);
       return;
     }
-    for (const creation of creations) {
-      const seen = `new-${creation.kind}:${connection.id}:${creation.key}`;
-      if (dryRun.simulated.has(seen)) continue;
-      dryRun.simulated.set(seen, true);
-      await this.planned(event, dryRun, String(order.id), plannedCreation(creation, order));
-    }
+    for (const write of newRecords(connection, order, creations, dryRun.simulated)) await this.planned(event, dryRun, String(order.id), write);
     const status = reinstating ? { invoiceStatus: 'draft' } : {};
     dryRun.simulated.set(key, { ...existing, ...applied, ...status, invoiceId: invoiceId ?? `${PLANNED_INVOICE}${order.id}`, state: 'synced' } satisfies ExistingInvoiceLink);
     const what = `for order ${order.number ?? order.id}: total ${plan.orderTotal}${currencyAndRate(order, plan.payload.exchange_rate)}${Decimal.from(plan.adjustment).isZero() ? '' : `, adjustment ${plan.adjustment}`}`;
@@ -143,22 +153,33 @@ export class OrderDryRun {
    * run plans to create or one the record shows as a draft; listed once per dry run.
    */
   private async previewSend(
-    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, invoice: { invoiceId?: string; void: boolean; status?: string | null }, seen: Map<string, unknown>,
-  ): Promise<Array<{ action: string; message: string }>> {
+    connection: ConnectionEntity, order: WooOrder, record: OrderSyncEntity | null, invoice: InvoiceInDryRun, context: RefundPreviewContext,
+  ): Promise<PlannedWrite[]> {
+    const seen = context.seen;
     const settings = connectionSettings(connection);
     if (settings.invoiceStatus !== 'sent' || paymentIsBooked(order, settings.paymentsSince) || !invoice.invoiceId || invoice.void) return [];
     const planned = invoice.invoiceId.startsWith(PLANNED_INVOICE);
-    const key = `sent:${connection.id}:${order.id}`;
+    const key = plannedMarkKey(connection.id, order.id);
     if ((!planned && invoice.status !== 'draft') || seen.has(key)) return [];
     seen.set(key, true);
     const name = planned ? 'the invoice planned above' : `invoice ${record?.invoiceNumber ?? invoice.invoiceId}`;
-    const credits = planned ? [] : await this.refunds.previewOpenCredits(connection, order, invoice.invoiceId, seen);
+    // A sent invoice takes the credits its refunds left open (applyOpenCredits); a new one has none.
+    const credits = planned ? [] : await this.refunds.preview(connection, order, { ...invoice, status: 'sent' }, context, { markedSent: true });
     return [{ action: FOLLOW_UPS.send.action, message: `would mark ${name} as sent (settings.invoiceStatus)` }, ...credits];
   }
 }
 
-/** Stands for the id of an invoice a dry run would have created, so later snapshots are judged against it. */
-const PLANNED_INVOICE = 'planned:';
+/** The contacts and items look-ups would create (or move to the order's currency), each listed once per dry run. */
+function newRecords(connection: ConnectionEntity, order: WooOrder, creations: readonly PlannedCreation[], seen: Map<string, unknown>): PlannedWrite[] {
+  const writes: PlannedWrite[] = [];
+  for (const creation of creations) {
+    const key = `new-${creation.kind}:${connection.id}:${creation.key}`;
+    if (seen.has(key)) continue;
+    seen.set(key, true);
+    writes.push(plannedCreation(creation, order));
+  }
+  return writes;
+}
 
 /** How a dry run lists a contact or item the live run would create, or a contact it would move to the order's currency. */
 function plannedCreation(creation: PlannedCreation, order: WooOrder): { action: string; message: string; payload: unknown } {

@@ -8,6 +8,7 @@ import type { ZohoBooksClient, ZohoCustomerPayment, ZohoInvoice, ZohoPaymentMode
 import type { Outcome } from '../orders/order-audit-entry';
 import { OrderSyncMetrics } from '../orders/order-sync.metrics';
 import { OrderSyncRepository } from '../orders/order-sync.repository';
+import { plannedPaymentKey } from '../refunds/dry-run-keys';
 import { RefundCreditRepository } from '../refunds/refund-credit.repository';
 import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
 import { LostCreateGuard } from '../zoho/lost-create-guard';
@@ -202,13 +203,23 @@ export class OrderPaymentsService {
     };
   }
 
-  /** Replay dry run: the payment the live run would record for this snapshot, listed once per dry run. */
-  async preview(connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>): Promise<Array<{ action: string; message: string }>> {
+  /**
+   * Replay dry run: the payment the live run would record for this snapshot, listed once per dry
+   * run. A payment an earlier attempt claimed is looked for by reference first, as reconcile does
+   * (one Zoho read): one found is adopted, not made again.
+   */
+  async preview(
+    connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean }, seen: Map<string, unknown>, zoho: () => Promise<ZohoBooksClient>,
+  ): Promise<Array<{ action: string; message: string }>> {
     if (!paymentIsBooked(order, connectionSettings(connection).paymentsSince) || !invoice.invoiceId || invoice.void) return [];
     const existing = await this.payments.find(connection.id, order.id);
-    const key = `payment:${connection.id}:${order.id}`;
+    const key = plannedPaymentKey(connection.id, order.id);
     if (existing?.state === 'recorded' || existing?.state === 'skipped' || seen.has(key)) return [];
     seen.set(key, true);
+    const recovered = existing ? await this.findByReference(await zoho(), paymentReference(order), existing.createdAt) : undefined;
+    if (recovered) {
+      return [{ action: 'recover-payment', message: `would adopt payment ${recovered.payment_id} of ${recovered.amount} for order ${order.number || order.id} (made by an attempt whose answer was lost; found by reference ${paymentReference(order)})` }];
+    }
     return [{ action: 'record-payment', message: `would record a payment of ${Decimal.from(order.total).toString()} for order ${order.number || order.id} and apply it to its invoice` }];
   }
 

@@ -6,22 +6,20 @@ import type { InboundEvent } from '@connector/messaging';
 import { AWAITS_SENT_INVOICE, ConnectionEntity, connectionSettings, OrderPaymentEntity, OrderSyncEntity, RefundCreditEntity } from '@connector/persistence';
 import { LOGGER, StoreClients } from '@connector/platform';
 import { ZohoNotFoundError, type ZohoBooksClient, type ZohoCreditNote, type ZohoCreditNoteRefund } from '@connector/zoho-books';
-import { InvoiceContextResolver } from '../orders/invoice-context.resolver';
+import { InvoiceContextResolver, PlannedCreation } from '../orders/invoice-context.resolver';
 import { OrderSyncMetrics } from '../orders/order-sync.metrics';
 import { OrderSyncRepository } from '../orders/order-sync.repository';
 import type { Outcome } from '../orders/order-audit-entry';
 import { REFUND_ITEM_LINE, REFUND_KEY } from '../orders/order-lines';
 import { OrderPaymentRepository } from '../payments/order-payment.repository';
-import { awaitsSentInvoice, keptWithRefunds, keptWithRefundsReason, openCredit, voidedWithInvoice, voidedWithInvoiceReason } from './credit-link-rules';
+import {
+  awaitsSentInvoice, CREDITABLE_INVOICE_STATUSES, keptWithRefundsReason, madeBefore, openCreditsOn, refundWork, voidedWithInvoice, voidedWithInvoiceReason,
+} from './credit-link-rules';
+import { InvoiceBalance, InvoiceInDryRun, planOpenCredits, PlannedWrite, planRefundWrites, RefundDryRunInput, simulatedRowsKey } from './refund-dry-run';
+import { PLANNED_INVOICE, plannedMarkKey, plannedPaymentKey } from './dry-run-keys';
 import { RefundCreditRepository } from './refund-credit.repository';
 import { bookedRate, ExchangeRates } from '../zoho/exchange-rates';
 import { LostCreateGuard } from '../zoho/lost-create-guard';
-
-/**
- * Zoho takes credits only on an invoice that is sent (open, overdue, partially paid; a paid one
- * has no balance left, which is said as such). Drafts and void invoices take none.
- */
-const CREDITABLE_INVOICE_STATUSES = new Set(['sent', 'overdue', 'partially_paid', 'unpaid', 'viewed', 'paid']);
 
 /**
  * Keeps an order's refunds booked as Zoho credit notes, after its invoice is in step:
@@ -167,22 +165,9 @@ export class RefundCreditsService {
     return outcomes;
   }
 
-  /** Replay dry run: the credits applyOpenCredits would apply once the invoice is marked as sent. */
-  async previewOpenCredits(connection: ConnectionEntity, order: WooOrder, invoiceId: string, seen: Map<string, unknown>): Promise<Array<{ action: string; message: string }>> {
-    return (await this.openCredits(connection, order, invoiceId))
-      .filter(({ link }) => onceIn(seen, `apply-credit:${connection.id}:${link.refundId}`))
-      .map(({ link, left }) => ({
-        action: 'apply-credit',
-        message: `would apply up to ${left.toString()} of credit note ${link.creditNoteNumber ?? link.creditNoteId} (refund ${link.refundId}) to the invoice once it is sent`,
-      }));
-  }
-
   /** The order's credit notes against `invoiceId` with credit left open (neither applied nor given back), oldest first. */
   private async openCredits(connection: ConnectionEntity, order: WooOrder, invoiceId: string): Promise<Array<{ link: RefundCreditEntity; left: Decimal }>> {
-    return (await this.links.forOrder(connection.id, order.id))
-      .filter((link) => link.state === 'credited' && link.creditNoteId && link.invoiceId === invoiceId && !keptWithRefunds(link))
-      .map((link) => ({ link, left: openCredit(link) }))
-      .filter(({ left }) => left.isPositive());
+    return openCreditsOn(await this.links.forOrder(connection.id, order.id), invoiceId);
   }
 
   /** What was done, one outcome per credit note written or voided; nothing when the refunds are in step. */
@@ -279,55 +264,79 @@ export class RefundCreditsService {
   }
 
   /**
-   * Replay dry run: the credit notes the live run would create or void for this snapshot, each
-   * listed once per dry run (`seen`). Reads our records, and the store's refunds when the snapshot
-   * lacks a credited one (as the live run does); no Zoho write, and a read only of an invoice last
-   * seen as a draft that a credit waits for (as applyIfSent does).
+   * Replay dry run of reconcile (planRefundWrites) or, for an invoice this event marks as sent, of
+   * applyOpenCredits (planOpenCredits): the Zoho writes the live run would make, each listed once
+   * per dry run (`dryRun.seen`). Reads our records, the store's refunds when the live run would, and
+   * what the live run reads of Zoho: the invoice (status and balance), a credit note whose create
+   * answer was lost (by its record, or by reference), a credit note's contact and items (looked up,
+   * never created: those the live run would create are listed by `dryRun.listCreations`). No write.
    */
   async preview(
-    connection: ConnectionEntity, order: WooOrder, invoice: { invoiceId?: string; void: boolean; status?: string | null; reinstated?: boolean }, seen: Map<string, unknown>,
-    zoho: () => Promise<ZohoBooksClient>,
-  ): Promise<Array<{ action: string; message: string }>> {
+    connection: ConnectionEntity, order: WooOrder, invoice: InvoiceInDryRun, dryRun: RefundPreviewContext, options: { markedSent?: boolean } = {},
+  ): Promise<PlannedWrite[]> {
+    const { seen, zoho } = dryRun;
     // A reinstated invoice's refunds are credited anew (releaseVoidedWithInvoice), as the live run does.
     const links = (await this.links.forOrder(connection.id, order.id)).filter((link) => !(invoice.reinstated && voidedWithInvoice(link)));
-    const { live, missing, pending } = refundWork(links, order);
-    const once = (key: string) => onceIn(seen, key);
-    const since = connectionSettings(connection).refundsSince;
-    // The store's refunds, read as the live run would: to confirm a deletion, or to date a refund.
-    const needsStore = !invoice.void && (missing.length > 0 || (!!since && !!invoice.invoiceId && pending.length > 0));
-    const inStore = needsStore ? await this.readRefunds(connection, order) : new Map<number, WooRefund>();
-    const writes: Array<{ action: string; message: string }> = [];
-    for (const link of invoice.void ? live.filter((link) => !link.cashRefundId) : missing.filter((link) => !inStore.has(Number(link.refundId)))) {
-      if (!once(`void-credit:${connection.id}:${link.refundId}`)) continue;
-      const why = invoice.void ? 'the invoice is void' : 'the refund was deleted in the store';
-      writes.push({ action: 'void-credit-note', message: `would void credit note ${link.creditNoteNumber ?? link.creditNoteId} of refund ${link.refundId}: ${why}` });
-    }
-    if (invoice.void || !invoice.invoiceId) return writes;
-    // applyIfSent: credits a draft left open, once the invoice is sent; a draft is read, as the live run does.
-    const waiting = live.filter((link) => link.invoiceId === invoice.invoiceId && awaitsSentInvoice(link));
-    if (waiting.length > 0 && (await this.sentSince(invoice.invoiceId, invoice.status, seen, zoho))) {
-      for (const link of waiting) {
-        if (!once(`apply-credit:${connection.id}:${link.refundId}`)) continue;
-        writes.push({ action: 'apply-credit', message: `would apply up to ${openCredit(link).toString()} of credit note ${link.creditNoteNumber ?? link.creditNoteId} (refund ${link.refundId}) to the invoice, sent in Zoho since its refund` });
-      }
-    }
-    // An order whose payment is booked gets the money back too (see giveBack).
-    const paid = pending.length > 0 && !!connectionSettings(connection).paymentAccountId && (await this.payments.find(connection.id, order.id))?.state === 'recorded';
-    for (const refund of pending) {
-      if (madeBefore(inStore.get(refund.id), since)) continue;
-      if (!once(`credit:${connection.id}:${refund.id}`)) continue;
-      const amount = Decimal.from(refund.total).abs().toString();
-      writes.push({ action: 'create-credit-note', message: `would create a credit note of ${amount} for refund ${refund.id} of order ${order.number || order.id} and apply it to its invoice${paid ? ', giving back from the deposit account what the paid invoice cannot take' : ''}` });
-    }
-    return writes;
+    // Most orders have no refund, recorded or planned by this dry run: nothing more is read for them.
+    if (links.length === 0 && order.refunds.length === 0 && !seen.has(simulatedRowsKey(connection.id, order.id))) return [];
+    const settings = connectionSettings(connection);
+    const booked = invoice.invoiceId ? await this.bookedPayment(connection, order, invoice.invoiceId) : undefined;
+    // Paid by this event's steps: the payment the dry run plans, or a booked one a reinstated invoice takes again (followInvoice).
+    const paidNow = seen.has(plannedPaymentKey(connection.id, order.id)) || (!!invoice.reinstated && booked !== undefined);
+    let refunds: Promise<Map<number, WooRefund>> | undefined;
+    const input: RefundDryRunInput = {
+      connectionId: connection.id,
+      order,
+      links,
+      invoice,
+      settings,
+      paymentBooked: paidNow || booked !== undefined,
+      seen,
+      reads: {
+        storeRefunds: () => (refunds ??= this.readRefunds(connection, order)),
+        invoice: () => this.invoiceInDryRun(connection.id, order, invoice, paidNow, seen, zoho),
+        creditNote: async (refund) => {
+          const creations: PlannedCreation[] = [];
+          const { context, itemId } = await this.contexts.resolve(connection, refundAsOrder(order, refund), await zoho(), dryRun.event, {
+            contactId: dryRun.contactId, extraItemLines: [REFUND_ITEM_LINE], lookUpOnly: { creations },
+          });
+          // As creditClaimed plans it; naming its items lists those a look-up would create.
+          const plan = buildCreditNote(order, refund, { ...context, refundItemId: itemId(REFUND_KEY) });
+          return { total: Decimal.from(plan.refundTotal), payload: plan.payload, newRecords: dryRun.listCreations(creations) };
+        },
+        lostCreditNote: async (claim, reference) => {
+          const client = await zoho();
+          const note = (await this.storedNote(client, claim)) ?? (await this.findByReference(client, reference, claim.createdAt));
+          return note && { id: note.creditnote_id, number: note.creditnote_number, balance: Decimal.from(String(note.balance ?? note.total)) };
+        },
+      },
+    };
+    return options.markedSent ? planOpenCredits(input) : planRefundWrites(input);
   }
 
-  /** Dry run: whether the invoice takes credits now; one read of an invoice last seen as a draft, once per dry run. */
-  private async sentSince(invoiceId: string, status: string | null | undefined, seen: Map<string, unknown>, zoho: () => Promise<ZohoBooksClient>): Promise<boolean> {
-    if (status && status !== 'draft') return CREDITABLE_INVOICE_STATUSES.has(status);
-    const key = `invoice-status:${invoiceId}`;
-    if (!seen.has(key)) seen.set(key, String((await (await zoho()).getInvoice(invoiceId)).status));
-    return CREDITABLE_INVOICE_STATUSES.has(seen.get(key) as string);
+  /**
+   * Dry run: the order's invoice as the live refund step would find it in Zoho: read once per dry
+   * run, then as this dry run would have left it (marked as sent, paid: `paidNow`). An invoice the
+   * dry run would create or reopen is not read: it is a draft of the order's total until then.
+   */
+  private async invoiceInDryRun(
+    connectionId: string, order: WooOrder, invoice: InvoiceInDryRun, paidNow: boolean, seen: Map<string, unknown>, zoho: () => Promise<ZohoBooksClient>,
+  ): Promise<InvoiceBalance> {
+    const invoiceId = invoice.invoiceId!;
+    const key = `invoice-state:${invoiceId}`;
+    if (invoice.reinstated || invoiceId.startsWith(PLANNED_INVOICE)) {
+      seen.set(key, { status: 'draft', balance: Decimal.from(order.total) } satisfies InvoiceBalance);
+    } else if (!seen.has(key)) {
+      const current = await (await zoho()).getInvoice(invoiceId);
+      seen.set(key, { status: String(current.status), balance: Decimal.from(String(current.balance ?? current.total)) } satisfies InvoiceBalance);
+    }
+    const read = seen.get(key) as InvoiceBalance;
+    if (paidNow) {
+      const balance = Decimal.max(0, read.balance.sub(order.total));
+      return { status: balance.isPositive() ? 'partially_paid' : 'paid', balance };
+    }
+    const marked = seen.has(plannedMarkKey(connectionId, order.id)) && read.status === 'draft';
+    return { status: marked ? 'sent' : read.status, balance: read.balance };
   }
 
   private async credit(
@@ -543,13 +552,6 @@ export class RefundCreditsService {
   }
 }
 
-/** True the first time a dry run meets `key`: each write is listed once. */
-function onceIn(seen: Map<string, unknown>, key: string): boolean {
-  if (seen.has(key)) return false;
-  seen.set(key, true);
-  return true;
-}
-
 /** The decimals of a credit note's amounts (its totals'). */
 function scaleOf(link: RefundCreditEntity): number {
   return Decimal.from(link.zohoTotal ?? link.refundTotal ?? '0').scale;
@@ -571,34 +573,14 @@ interface InvoiceState {
   payment?: OrderPaymentEntity;
 }
 
-/**
- * What a snapshot asks of the order's refunds, given their records: the credit notes in force
- * (`live`; not one kept for the refunds recorded on it), those whose refund the snapshot lacks
- * (`missing`: deleted, if the store agrees), the refunds still to credit (`pending`, oldest first),
- * the links of them claimed by an earlier attempt (`claimed`), the claims holding no credit note
- * (`unrecorded`) and those of them whose refund the snapshot lacks (`orphaned`).
- */
-function refundWork(links: readonly RefundCreditEntity[], order: WooOrder) {
-  const refunded = new Set(order.refunds.map((refund) => refund.id));
-  const live = links.filter((link) => link.state !== 'voided' && link.creditNoteId && !keptWithRefunds(link));
-  const settled = new Set(links.filter(isSettled).map((link) => Number(link.refundId)));
-  const unrecorded = links.filter((link) => !isSettled(link) && !link.creditNoteId);
-  return {
-    live,
-    missing: live.filter((link) => !refunded.has(Number(link.refundId))),
-    pending: order.refunds.filter((refund) => !settled.has(refund.id)).sort((a, b) => a.id - b.id),
-    claimed: new Map(links.filter((link) => !isSettled(link)).map((link) => [Number(link.refundId), link])),
-    unrecorded,
-    orphaned: unrecorded.filter((link) => !refunded.has(Number(link.refundId))),
-  };
-}
-
-/** A refund whose credit note is made (or voided, or deliberately not made): nothing left to do for it. */
-function isSettled(link: RefundCreditEntity): boolean {
-  return link.state === 'credited' || link.state === 'voided' || link.state === 'skipped';
-}
-
-/** A refund made before the connection's refundsSince (both UTC `YYYY-MM-DDTHH:MM:SS`, so they compare as text). */
-function madeBefore(refund: WooRefund | undefined, since: string | undefined): boolean {
-  return !!since && !!refund?.date_created_gmt && refund.date_created_gmt.slice(0, 19) < since;
+/** What an order's dry run gives the refund step: its memory of planned writes and what the live run would read with. */
+export interface RefundPreviewContext {
+  /** Keys of what the dry run planned (ReplayDryRun.simulated): each write listed once. */
+  seen: Map<string, unknown>;
+  zoho: () => Promise<ZohoBooksClient>;
+  event: InboundEvent;
+  /** The invoice's contact, which the credit note bills (null: the dry run plans it, so it is looked up). */
+  contactId: string | null;
+  /** The contacts and items a look-up would create, as the dry run lists them (once each). */
+  listCreations(creations: PlannedCreation[]): PlannedWrite[];
 }
