@@ -24,6 +24,12 @@ export class ReconcileCheckpoints {
     return this.sweptAt(connectionId, 'order');
   }
 
+  /** What this resource's pass last recorded with its checkpoint (`save`'s `lastResult`). */
+  async lastResult(connectionId: string, resource: CheckpointResource): Promise<unknown> {
+    const row = await this.dataSource.getRepository(ReconcileCheckpointEntity).findOne({ where: { connectionId, resource } });
+    return row?.lastResult;
+  }
+
   /** When this resource's pass last ended. */
   async sweptAt(connectionId: string, resource: CheckpointResource): Promise<Date | undefined> {
     const row = await this.dataSource.getRepository(ReconcileCheckpointEntity).findOne({ where: { connectionId, resource } });

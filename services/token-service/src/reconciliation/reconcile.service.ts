@@ -11,7 +11,7 @@ import { walkModifiedSince } from './modified-walk';
 import { checkpointAfterPass } from './pass-checkpoint';
 import { LackingSnapshot, PipelineState, StoreSnapshot } from './pipeline-state';
 import { ReconcileCheckpoints } from './reconcile-checkpoints';
-import { REFUND_WINDOW_MS, refundPassDue } from './refund-pass';
+import { OutOfStepOrders, outOfStepAtLastPass, publishesAgain, REFUND_WINDOW_MS, refundPassDue } from './refund-pass';
 import { modifiedOf } from './snapshot-lag';
 import { SnapshotPublisher, SnapshotResource } from './snapshot-publisher';
 import { CreditSweep, describeSweep, emptySweep, RefundSweep, ResourceSweep, SweepResult } from './sweep-result';
@@ -213,10 +213,12 @@ export class ReconcileService {
    */
   private async sweepRefunds(connection: ConnectionEntity, client: WooClient, trigger: SweepResult['trigger']): Promise<RefundSweep> {
     const now = new Date();
-    const sweep: RefundSweep = { ran: false, examined: 0, published: 0, duplicates: 0 };
+    const sweep: RefundSweep = { ran: false, examined: 0, published: 0, duplicates: 0, unchanged: 0 };
     try {
       if (!refundPassDue(trigger, await this.checkpoints.sweptAt(connection.id, 'refund'), now)) return sweep;
       sweep.ran = true;
+      const lastPass = outOfStepAtLastPass(await this.checkpoints.lastResult(connection.id, 'refund'));
+      const outOfStep: OutOfStepOrders = {};
       const windowStart = toWooGmt(new Date(now.getTime() - REFUND_WINDOW_MS));
       // Newest first: the walk stops at the window's start. An order placed meanwhile pushes the
       // rest a place down (one read twice, dropped here); one trashed meanwhile pulls them up, and
@@ -226,6 +228,11 @@ export class ReconcileService {
       const flush = async () => {
         sweep.examined += batch.length;
         for (const { item, why } of await this.state.unbookedRefunds(connection.id, batch)) {
+          outOfStep[item.id] = why;
+          if (!publishesAgain(trigger, item.id, why, lastPass)) {
+            sweep.unchanged! += 1;
+            continue;
+          }
           const published = await this.publisher.publish(connection, 'order', item, { origin: 'reconcile', why });
           if (published.duplicate) sweep.duplicates += 1;
           else sweep.published += 1;
@@ -241,7 +248,7 @@ export class ReconcileService {
         if (batch.length >= BATCH_SIZE) await flush();
       }
       await flush();
-      await this.checkpoints.save(connection.id, 'refund', toWooGmt(now), { examined: sweep.examined, published: sweep.published, duplicates: sweep.duplicates });
+      await this.checkpoints.save(connection.id, 'refund', toWooGmt(now), { examined: sweep.examined, published: sweep.published, duplicates: sweep.duplicates, unchanged: sweep.unchanged, outOfStep });
     } catch (error) {
       sweep.error = describeError(error);
     }

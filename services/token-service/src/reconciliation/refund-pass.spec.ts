@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REFUND_PASS_INTERVAL_MS, refundPassDue, refundsOutOfStep } from './refund-pass';
+import { outOfStepAtLastPass, publishesAgain, REFUND_PASS_INTERVAL_MS, refundPassDue, refundsOutOfStep } from './refund-pass';
 
 describe('refundsOutOfStep', () => {
   test('agrees when every refund in the store has a record and no standing credit note lacks its refund', () => {
@@ -36,4 +36,14 @@ describe('refundPassDue', () => {
     assert.equal(refundPassDue('schedule', new Date(now.getTime() - REFUND_PASS_INTERVAL_MS + 1000), now), false);
     assert.equal(refundPassDue('schedule', new Date(now.getTime() - REFUND_PASS_INTERVAL_MS), now), true);
   });
+});
+
+test('a scheduled pass publishes an out-of-step order again only when why it is out of step changed; a manual sweep always', () => {
+  const lastPass = outOfStepAtLastPass({ examined: 3, outOfStep: { 41: 'refund 7 in the store never credited' } });
+  assert.equal(publishesAgain('schedule', 41, 'refund 7 in the store never credited', lastPass), false, 'left as it was (an invoice voided in Zoho)');
+  assert.equal(publishesAgain('schedule', 41, 'refunds 7, 9 in the store never credited', lastPass), true, 'another refund since');
+  assert.equal(publishesAgain('schedule', 42, 'refund 8 in the store never credited', lastPass), true, 'new');
+  assert.equal(publishesAgain('manual', 41, 'refund 7 in the store never credited', lastPass), true);
+  assert.deepEqual(outOfStepAtLastPass(null), {});
+  assert.deepEqual(outOfStepAtLastPass({ examined: 1 }), {}, 'a pass recorded before this was kept');
 });

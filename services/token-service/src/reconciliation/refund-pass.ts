@@ -51,3 +51,23 @@ export function refundsOutOfStep(storeRefunds: ReadonlyArray<{ id: number }>, re
 export function refundPassDue(trigger: 'schedule' | 'manual', lastPass: Date | undefined, now: Date): boolean {
   return trigger === 'manual' || !lastPass || now.getTime() - lastPass.getTime() >= REFUND_PASS_INTERVAL_MS;
 }
+
+/** The orders a refund pass found out of step, by id, with why; kept with its checkpoint for the next pass. */
+export type OutOfStepOrders = Record<string, string>;
+
+/**
+ * Whether a scheduled pass publishes an out-of-step order again: only when why it is out of step
+ * changed since the last pass. What stays the same is what invoice-sync leaves so on purpose (a
+ * refund of an invoice the owner voided in Zoho is said on the order's every event, not recorded)
+ * or a failure its dead letter shows; publishing it every day would cost a store read, a Zoho read
+ * and audit notes each time. A manual sweep publishes every one: someone asked to look again.
+ */
+export function publishesAgain(trigger: 'schedule' | 'manual', orderId: number, why: string, lastPass: OutOfStepOrders): boolean {
+  return trigger === 'manual' || lastPass[orderId] !== why;
+}
+
+/** The out-of-step orders a pass recorded (`outOfStep` in its checkpoint's last result), or none. */
+export function outOfStepAtLastPass(lastResult: unknown): OutOfStepOrders {
+  const recorded = (lastResult as { outOfStep?: unknown } | null | undefined)?.outOfStep;
+  return recorded && typeof recorded === 'object' ? (recorded as OutOfStepOrders) : {};
+}

@@ -36,6 +36,12 @@ export interface RefundSweep {
   published: number;
   /** Of those, snapshots the audit stream already held (published moments ago, not yet applied). */
   duplicates: number;
+  /**
+   * Out of step exactly as at the last pass, so not published again by a scheduled sweep: what
+   * invoice-sync leaves so on purpose (a refund of an invoice the owner voided in Zoho is said on the
+   * order's every event, not recorded), or a failure its dead letter shows.
+   */
+  unchanged?: number;
   error?: string;
 }
 
@@ -72,7 +78,7 @@ export function describeSweep(result: SweepResult): string {
   const { refunds } = result;
   const refundPass = refunds.error
     ? `refunds: failed (${refunds.error})`
-    : `refunds: ${refunds.examined} recent orders read, ${refunds.published} with refunds not booked published`;
+    : `refunds: ${refunds.examined} recent orders read, ${refunds.published} with refunds not booked published${refunds.unchanged ? `, ${refunds.unchanged} as at the last pass left` : ''}`;
   return [
     part('orders', result.orders),
     part('customers', result.customers),
