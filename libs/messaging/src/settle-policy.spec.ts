@@ -124,3 +124,8 @@ test('deliveries that settled as retries are not taken for deliveries that never
   assert.equal(crashed?.kind, 'dead-letter');
   assert.match((crashed as { reason: string }).reason, /delivered 120 times \(60 of them retried\) of 20/);
 });
+
+test('a concurrency refusal (1070) is retried as a transient failure after its wait, not counted as a block wait', () => {
+  const s = settle({ error: new TransientError('too many calls in flight', { code: '1070', retryAfterMs: 5_000 }) }, { deliveryCount: 1 }, service, () => 0);
+  assert.deepEqual([s.kind, (s as { delayMs: number }).delayMs, (s as { block?: true }).block], ['retry', 5_000, undefined]);
+});

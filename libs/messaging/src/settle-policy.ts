@@ -67,10 +67,13 @@ function lastDelivery(settings: RetrySettings): number {
 
 /**
  * Codes of a refusal because a rate limit or quota is blocked, not because anything failed: the
- * shared Zoho budget's `rate_limited`, Zoho's per-minute (44), daily (45) and concurrency (1070)
- * limits, and the accounts server's `token_throttled`. Each carries how long the block lasts.
+ * shared Zoho budget's `rate_limited`, Zoho's per-minute (44) and daily (45) limits, and the
+ * accounts server's `token_throttled`. Each carries how long the block lasts. Zoho's concurrency
+ * refusal (1070) is none: it blocks nobody and lasts seconds, so it is retried as a transient
+ * failure (its wait the floor); counted as a block wait, a busy minute of them could spend the
+ * allowance kept for a day of daily-quota probes.
  */
-const BLOCK_CODES = new Set(['rate_limited', '44', '45', '1070', 'token_throttled']);
+const BLOCK_CODES = new Set(['rate_limited', '44', '45', 'token_throttled']);
 
 /** A transient refusal because a rate limit or quota is blocked for `retryAfterMs`. */
 export function isRateLimitBlock(error: unknown): boolean {

@@ -20,7 +20,12 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     const rotated = await new ConnectionStore(dataSource, box).rotateKeys();
-    const tokens = await dataSource.query(`DELETE FROM zoho_tokens WHERE access_token NOT LIKE $1`, [`v1.${keyRing.activeKeyId}.%`]);
+    // A row holding only a token-refresh block (no token yet) keeps it while it lasts: a refresh
+    // inside Zoho's block would prolong it.
+    const tokens = await dataSource.query(
+      `DELETE FROM zoho_tokens WHERE access_token NOT LIKE $1 AND (refresh_blocked_until IS NULL OR refresh_blocked_until <= now() OR expires_at > 'epoch')`,
+      [`v1.${keyRing.activeKeyId}.%`],
+    );
     console.log(`re-sealed ${rotated} connection(s); dropped ${tokens[1] ?? 0} cached access token(s) sealed with an old key`);
   } finally {
     await dataSource.destroy();

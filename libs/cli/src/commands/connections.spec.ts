@@ -299,6 +299,14 @@ describe('connections, connect, ping, webhooks, status', () => {
     } finally {
       api.usageAvailable = true;
     }
+    api.usageFailing = true;
+    try {
+      const failing = await cli(['status', ACME, '--json']);
+      assert.equal(failing.stderr, '', 'a failed quota read does not fail the status check');
+      assert.equal(JSON.parse(failing.stdout).usage, null);
+    } finally {
+      api.usageFailing = false;
+    }
   });
 
   it('status of one connection: --json gives its counts, exit 0 only when healthy', async () => {

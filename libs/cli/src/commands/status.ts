@@ -91,12 +91,16 @@ export const status: Command = {
   },
 };
 
-/** The usage of one connection; an older token-service without the route leaves the column empty rather than failing the check. */
+/**
+ * The connection's Zoho usage, or null when it cannot be read (an older token-service without the
+ * route, or a failed read): the quota column is informational, and a status check must not fail
+ * every connection, nor exit 1, for it.
+ */
 async function usageOf(api: CommandContext['api'], connectionId: string): Promise<ZohoUsage | null> {
   try {
     return await api.get<ZohoUsage>(apiPath('connections', connectionId, 'usage'));
   } catch (error) {
-    if (error instanceof ApiError && error.isMissingRoute) return null;
+    if (error instanceof ApiError && (error.isMissingRoute || error.statusCode >= 500)) return null;
     throw error;
   }
 }

@@ -62,6 +62,8 @@ export class FakeAdminApi {
   unpinAvailable = true;
   /** false: behave like a token-service that predates `GET …/usage`. */
   usageAvailable = true;
+  /** true: `GET …/usage` fails with a 500 (its database read failed). */
+  usageFailing = false;
   /** Connections another instance is sweeping: a manual sweep is a 409. */
   readonly sweepsRunning = new Set<string>();
   url = '';
@@ -191,7 +193,7 @@ export class FakeAdminApi {
     })));
 
     // Like the server: a connection without an organization yet has no quota to report.
-    route('GET', '/api/connections/:id/usage', withConnection(({ id }) => ok(s.usage[id] ?? {
+    route('GET', '/api/connections/:id/usage', withConnection(({ id }) => this.usageFailing ? error(500, 'Internal Server Error', 'Internal server error') : ok(s.usage[id] ?? {
       organizationId: null, day: '2026-11-29', callsToday: 0, rejectedToday: 0, blockedUntil: null, dailyLimit: null, quota: null,
     })));
     // Like the server: a sweep the store failed part-way is a 502 whose body is the sweep itself.

@@ -43,8 +43,13 @@ const ACTIONS: Record<Source, string> = {
  * refused in a document (`refusedItemIds`) are checked first: links to one deleted there are
  * forgotten, so its lines go through the search again.
  */
+/** How long a dry run's copy of an organization's items is used (see dryRunItemIndex). */
+const DRY_RUN_INDEX_TTL_MS = 10 * 60_000;
+
 @Injectable()
 export class ItemResolverService {
+  private readonly dryRunIndexes = new Map<string, { at: number; index: Promise<ZohoItemIndex> }>();
+
   constructor(
     private readonly connections: ConnectionStore,
     private readonly links: ItemLinksRepository,
@@ -65,9 +70,7 @@ export class ItemResolverService {
     const items: EnsureItemsReply['items'] = {};
     // Lines of one order may repeat a product; each product is resolved once per request.
     const done = new Map<string, Resolution>();
-    // A dry run reads the organization's items at most once per request, and only when a search found nothing.
-    let index: Promise<ZohoItemIndex> | undefined;
-    const itemIndex = (zoho: ZohoBooksClient) => (index ??= ZohoItemIndex.load(zoho));
+    const itemIndex = (zoho: ZohoBooksClient) => this.dryRunItemIndex(connectionId, zoho);
     for (const line of request.lines) {
       const identity = identityOfLine(line);
       const key = sameItemKey(identity);
@@ -167,6 +170,23 @@ export class ItemResolverService {
    * product's SKU, Zoho by SKU then name, and what a refused create would find: see plannedCreate)
    * but never created, linked or recorded. Only Zoho reads.
    */
+  /**
+   * The organization's items for dry runs, read only when a search found nothing, and kept for
+   * DRY_RUN_INDEX_TTL_MS: a replay's dry run asks once per event, and listing every item each time
+   * would spend the organization's quota (a page of 200 per call) many times over. A dry run
+   * creates nothing, so a copy some minutes old predicts as well; a failed read is not kept.
+   */
+  private dryRunItemIndex(connectionId: string, zoho: ZohoBooksClient): Promise<ZohoItemIndex> {
+    const now = Date.now();
+    for (const [key, kept] of this.dryRunIndexes) if (now - kept.at > DRY_RUN_INDEX_TTL_MS) this.dryRunIndexes.delete(key);
+    const kept = this.dryRunIndexes.get(connectionId);
+    if (kept) return kept.index;
+    const index = ZohoItemIndex.load(zoho);
+    this.dryRunIndexes.set(connectionId, { at: now, index });
+    index.catch(() => this.dryRunIndexes.delete(connectionId));
+    return index;
+  }
+
   private async lookUp(connectionId: string, requested: ItemIdentity, itemIndex: (zoho: ZohoBooksClient) => Promise<ZohoItemIndex>): Promise<Resolution> {
     try {
       const known = await this.storedLink(connectionId, requested);

@@ -63,6 +63,11 @@ describe('catalog-sync when Zoho search_text does not match SKUs', () => {
     const listings = dryCalls.filter((call) => call.resourcePath === '/items' && call.query.search_text === undefined && call.query.name === undefined);
     assert.equal(listings.length, 1, 'the organization\'s items are listed once for the request (one page here)');
     assert.deepEqual(await harness.links(connection), [], 'nor to the mapping');
+    // The next event of a replay's dry run predicts from the same copy: no second listing.
+    const again = harness.zoho.mark();
+    assert.deepEqual((await harness.ensureItems(connection, lines, { dryRun: true })).items, dry.items);
+    assert.equal(harness.zohoCallsSince(again, connection).filter((call) => call.resourcePath === '/items' && call.query.search_text === undefined && call.query.name === undefined).length, 0,
+      'the items are not listed again for every event of a replay');
 
     const live = await harness.ensureItems(connection, lines);
     assert.deepEqual(live.items.mug, { itemId: mug.item_id, source: 'sku' });

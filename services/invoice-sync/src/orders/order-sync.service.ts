@@ -161,7 +161,8 @@ export class OrderSyncService {
       const [first, ...rest] = outcomes;
       await this.note(event, String(order.id), { ...first, detail: { ...first.detail, zohoCalls: calls.calls } });
       for (const outcome of rest) await this.note(event, String(order.id), outcome);
-      if (progress.inStep) await this.settleOlderLetters(event, order, record);
+      // A step that failed without throwing (a credit left open) leaves the order not quite in step.
+      if (progress.inStep && outcomes.every((outcome) => outcome.outcome !== 'failed')) await this.settleOlderLetters(event, order, record);
     });
   }
 
@@ -222,7 +223,14 @@ export class OrderSyncService {
 
   /** The order is in step with this snapshot: its older events' dead letters are moot (OlderDeadLetters). */
   private async settleOlderLetters(event: InboundEvent, order: WooOrder, record: OrderSyncEntity): Promise<void> {
-    const settled = await this.olderLetters.settle(record.streamSeqs, [event.seq, event.retryOf], order.date_modified_gmt);
+    let settled: number[];
+    try {
+      settled = await this.olderLetters.settle(record.streamSeqs, [event.seq, event.retryOf], order);
+    } catch (error) {
+      // The order is booked: this bookkeeping must not fail its event. The next event in step settles them.
+      this.logger.warn({ connectionId: event.connectionId, orderId: order.id, err: describeError(error) }, 'older dead letters not settled');
+      return;
+    }
     if (settled.length === 0) return;
     await this.note(event, String(order.id), {
       action: 'settle-dead-letters',

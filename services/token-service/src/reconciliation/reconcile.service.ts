@@ -228,11 +228,12 @@ export class ReconcileService {
       const flush = async () => {
         sweep.examined += batch.length;
         for (const { item, why } of await this.state.unbookedRefunds(connection.id, batch)) {
-          outOfStep[item.id] = why;
-          if (!publishesAgain(trigger, item.id, why, lastPass)) {
+          if (!publishesAgain(trigger, item.id, why, lastPass, now)) {
+            outOfStep[item.id] = lastPass[item.id]!;
             sweep.unchanged! += 1;
             continue;
           }
+          outOfStep[item.id] = { why, publishedAt: now.toISOString() };
           const published = await this.publisher.publish(connection, 'order', item, { origin: 'reconcile', why });
           if (published.duplicate) sweep.duplicates += 1;
           else sweep.published += 1;

@@ -38,12 +38,16 @@ describe('refundPassDue', () => {
   });
 });
 
-test('a scheduled pass publishes an out-of-step order again only when why it is out of step changed; a manual sweep always', () => {
-  const lastPass = outOfStepAtLastPass({ examined: 3, outOfStep: { 41: 'refund 7 in the store never credited' } });
-  assert.equal(publishesAgain('schedule', 41, 'refund 7 in the store never credited', lastPass), false, 'left as it was (an invoice voided in Zoho)');
-  assert.equal(publishesAgain('schedule', 41, 'refunds 7, 9 in the store never credited', lastPass), true, 'another refund since');
-  assert.equal(publishesAgain('schedule', 42, 'refund 8 in the store never credited', lastPass), true, 'new');
-  assert.equal(publishesAgain('manual', 41, 'refund 7 in the store never credited', lastPass), true);
+test('a scheduled pass publishes an out-of-step order again when why it is out of step changed or a week passed; a manual sweep always', () => {
+  const now = new Date('2026-11-29T12:00:00Z');
+  const why = 'refund 7 in the store never credited';
+  const lastPass = outOfStepAtLastPass({ examined: 3, outOfStep: { 41: { why, publishedAt: '2026-11-28T12:00:00.000Z' }, 43: { why, publishedAt: '2026-11-22T12:00:00.000Z' }, 44: 'old shape' } });
+  assert.equal(publishesAgain('schedule', 41, why, lastPass, now), false, 'left as it was (an invoice voided in Zoho)');
+  assert.equal(publishesAgain('schedule', 41, 'refunds 7, 9 in the store never credited', lastPass, now), true, 'another refund since');
+  assert.equal(publishesAgain('schedule', 42, 'refund 8 in the store never credited', lastPass, now), true, 'new');
+  assert.equal(publishesAgain('schedule', 43, why, lastPass, now), true, 'a week since it was published: once more, in case that was lost');
+  assert.equal(publishesAgain('schedule', 44, why, lastPass, now), true, 'an entry it cannot read counts as none');
+  assert.equal(publishesAgain('manual', 41, why, lastPass, now), true);
   assert.deepEqual(outOfStepAtLastPass(null), {});
   assert.deepEqual(outOfStepAtLastPass({ examined: 1 }), {}, 'a pass recorded before this was kept');
 });

@@ -52,22 +52,39 @@ export function refundPassDue(trigger: 'schedule' | 'manual', lastPass: Date | u
   return trigger === 'manual' || !lastPass || now.getTime() - lastPass.getTime() >= REFUND_PASS_INTERVAL_MS;
 }
 
-/** The orders a refund pass found out of step, by id, with why; kept with its checkpoint for the next pass. */
-export type OutOfStepOrders = Record<string, string>;
+/** A scheduled pass publishes an order left out of step as it was again after this long, in case its one publish was lost on the way. */
+export const REFUND_REPUBLISH_AFTER_MS = 7 * DAY_MS;
+
+/** An order a refund pass found out of step: why, and when it was last published for it. */
+export interface OutOfStepOrder {
+  why: string;
+  publishedAt: string;
+}
+
+/** The orders a refund pass found out of step, by id; kept with its checkpoint for the next pass. */
+export type OutOfStepOrders = Record<string, OutOfStepOrder>;
 
 /**
- * Whether a scheduled pass publishes an out-of-step order again: only when why it is out of step
- * changed since the last pass. What stays the same is what invoice-sync leaves so on purpose (a
- * refund of an invoice the owner voided in Zoho is said on the order's every event, not recorded)
- * or a failure its dead letter shows; publishing it every day would cost a store read, a Zoho read
- * and audit notes each time. A manual sweep publishes every one: someone asked to look again.
+ * Whether a scheduled pass publishes an out-of-step order again: when why it is out of step
+ * changed since it was last published, or a week passed. What stays the same is what invoice-sync
+ * leaves so on purpose (a refund of an invoice the owner voided in Zoho is said on the order's
+ * every event, not recorded) or a failure its dead letter shows; publishing it every day would
+ * cost a store read, a Zoho read and audit notes each time. A manual sweep publishes every one:
+ * someone asked to look again.
  */
-export function publishesAgain(trigger: 'schedule' | 'manual', orderId: number, why: string, lastPass: OutOfStepOrders): boolean {
-  return trigger === 'manual' || lastPass[orderId] !== why;
+export function publishesAgain(trigger: 'schedule' | 'manual', orderId: number, why: string, lastPass: OutOfStepOrders, now: Date): boolean {
+  const last = lastPass[orderId];
+  return trigger === 'manual' || !last || last.why !== why || now.getTime() - Date.parse(last.publishedAt) >= REFUND_REPUBLISH_AFTER_MS;
 }
 
 /** The out-of-step orders a pass recorded (`outOfStep` in its checkpoint's last result), or none. */
 export function outOfStepAtLastPass(lastResult: unknown): OutOfStepOrders {
   const recorded = (lastResult as { outOfStep?: unknown } | null | undefined)?.outOfStep;
-  return recorded && typeof recorded === 'object' ? (recorded as OutOfStepOrders) : {};
+  if (!recorded || typeof recorded !== 'object') return {};
+  const valid: OutOfStepOrders = {};
+  for (const [id, entry] of Object.entries(recorded as Record<string, unknown>)) {
+    const { why, publishedAt } = (entry ?? {}) as Partial<OutOfStepOrder>;
+    if (typeof why === 'string' && typeof publishedAt === 'string') valid[id] = { why, publishedAt };
+  }
+  return valid;
 }

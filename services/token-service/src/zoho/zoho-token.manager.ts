@@ -54,7 +54,7 @@ export class ZohoTokenManager {
   async invalidate(connectionId: string, accessToken: string, options: { freshTokenRefused?: boolean } = {}): Promise<ZohoInvalidateReply> {
     const repo = this.dataSource.getRepository(ZohoTokenEntity);
     const row = await repo.findOne({ where: { connectionId } });
-    if (!row || this.open(row, connectionId) !== accessToken) return { dropped: false }; // already replaced by a newer token
+    if (!row || this.heldToken(row, connectionId) !== accessToken) return { dropped: false }; // already replaced by a newer token
     if (options.freshTokenRefused) {
       await repo.update({ connectionId }, { refusedFreshAt: new Date() });
       this.logger.warn({ connectionId }, 'Zoho refused a newly minted access token: the authorization lacks an OAuth scope or access to the organization; the token is kept and no new one is minted for this');
@@ -204,6 +204,15 @@ export class ZohoTokenManager {
 
   private toToken(row: ZohoTokenEntity, connectionId: string) {
     return { accessToken: this.open(row, connectionId), apiDomain: row.apiDomain, expiresAt: row.expiresAt.toISOString() };
+  }
+
+  /** The token a row holds, or undefined when it cannot be opened (sealed with a key since removed). */
+  private heldToken(row: ZohoTokenEntity, connectionId: string): string | undefined {
+    try {
+      return this.open(row, connectionId);
+    } catch {
+      return undefined;
+    }
   }
 
   private open(row: ZohoTokenEntity, connectionId: string): string {
