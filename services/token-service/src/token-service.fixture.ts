@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { TestDatabase, TestTopology, testEncryptionKeys } from '@connector/testing';
 import { startTokenService } from './main';
@@ -61,4 +63,30 @@ export async function createZohoOnlyConnection(
   });
   if (created.status !== 201) throw new Error(`connection not created: ${created.status} ${created.text}`);
   return created.json.id;
+}
+
+/** An alert webhook receiver (Slack-style `{"text": …}` POSTs), collecting each alert's text. */
+export interface AlertReceiver {
+  texts: string[];
+  /** The receiver's URL with this path: a connection's `settings.alertWebhookUrl`. */
+  url(path: string): string;
+  close(): Promise<void>;
+}
+
+export async function startAlertReceiver(): Promise<AlertReceiver> {
+  const texts: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      texts.push((JSON.parse(Buffer.concat(chunks).toString()) as { text: string }).text);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    texts,
+    url: (path) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,11 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { sleep } from '@connector/common';
 import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology } from '@connector/testing';
-import { startTestTokenService } from '../token-service.fixture';
+import { AlertReceiver, startAlertReceiver, startTestTokenService } from '../token-service.fixture';
 
 const ADMIN_TOKEN = 'test-admin-token-zoho-quota-0123456789';
 const ORGANIZATION = '600700900';
@@ -19,19 +17,10 @@ describe('alert poll: the daily Zoho quota as Zoho counts it', () => {
   let db: TestDatabase;
   let topo: TestTopology;
   let app: INestApplication;
-  let receiver: Server;
-  const texts: string[] = [];
+  let receiver: AlertReceiver;
 
   before(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        texts.push((JSON.parse(Buffer.concat(chunks).toString()) as { text: string }).text);
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiver = await startAlertReceiver();
     db = await createTestDatabase();
     topo = await createTestTopology();
     let base: string;
@@ -44,7 +33,7 @@ describe('alert poll: the daily Zoho quota as Zoho counts it', () => {
         woocommerce: { url: 'http://127.0.0.1:9/shop', consumerKey: 'ck_zday', consumerSecret: 'cs_zday' },
         zoho: { clientId: '1000.ZDAY', clientSecret: 'secret', refreshToken: '1000.refresh', accountsUrl: 'http://127.0.0.1:9', organizationId: ORGANIZATION },
         // No zohoDailyLimit: Zoho reports the quota itself.
-        settings: { alertWebhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/zday` },
+        settings: { alertWebhookUrl: receiver.url('/hooks/zday') },
       }),
     });
     assert.equal(created.status, 201, await created.clone().text());
@@ -54,10 +43,10 @@ describe('alert poll: the daily Zoho quota as Zoho counts it', () => {
     await app?.close();
     await topo?.destroy();
     await db?.drop();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
   });
 
-  const count = (pattern: RegExp) => texts.filter((text) => pattern.test(text)).length;
+  const count = (pattern: RegExp) => receiver.texts.filter((text) => pattern.test(text)).length;
   /** Zoho's reading: `remaining` of 1000 left, its day ending `resetInHours` from now. */
   const zohoSays = (remaining: number, resetInHours: number) =>
     db.dataSource.query(
@@ -74,7 +63,7 @@ describe('alert poll: the daily Zoho quota as Zoho counts it', () => {
     assert.equal(count(/API calls of the day used/), 0, 'below 90 % nothing is said, though Connector counted only 3 calls');
     await zohoSays(60, 2.5);
     await eventually(() => count(/API calls of the day used/) === 1, 10_000);
-    assert.ok(texts.some((t) => /940 of 1000 Zoho Books API calls of the day used \(94 %\)/.test(t)), texts.join('\n'));
+    assert.ok(receiver.texts.some((t) => /940 of 1000 Zoho Books API calls of the day used \(94 %\)/.test(t)), receiver.texts.join('\n'));
     await zohoSays(20, 2.5);
     await sleep(2_500);
     assert.equal(count(/API calls of the day used/), 1, 'once per Zoho day');
@@ -82,7 +71,7 @@ describe('alert poll: the daily Zoho quota as Zoho counts it', () => {
     // Zoho's day reset and the new one is nearly spent too: a new cause, whatever the database's date.
     await zohoSays(50, 26.5);
     await eventually(() => count(/API calls of the day used/) === 2, 10_000);
-    assert.ok(texts.some((t) => /950 of 1000 Zoho Books API calls of the day used/.test(t)));
+    assert.ok(receiver.texts.some((t) => /950 of 1000 Zoho Books API calls of the day used/.test(t)));
   });
 
   test('a refusal Zoho answered before the database\'s midnight is alerted, until Zoho\'s reset', async () => {
@@ -94,7 +83,7 @@ describe('alert poll: the daily Zoho quota as Zoho counts it', () => {
     );
     await eventually(() => count(/refused further API calls/) === 1, 10_000);
     const [{ reset }] = await db.dataSource.query(`SELECT quota_reset_at AS reset FROM zoho_rate_limits WHERE organization_key = $1`, [ORGANIZATION]);
-    assert.ok(texts.some((t) => t.includes(`Calls resume at ${(reset as Date).toISOString()}`)));
+    assert.ok(receiver.texts.some((t) => t.includes(`Calls resume at ${(reset as Date).toISOString()}`)));
     await sleep(2_500);
     assert.equal(count(/refused further API calls/), 1, 'once');
   });

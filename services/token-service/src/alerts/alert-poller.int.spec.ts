@@ -1,12 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { sleep } from '@connector/common';
 import { createTestDatabase, createTestTopology, eventually, TestDatabase, TestTopology } from '@connector/testing';
 import { UNSENT_INVOICE_REASON } from '@connector/persistence';
-import { startTestTokenService } from '../token-service.fixture';
+import { AlertReceiver, startAlertReceiver, startTestTokenService } from '../token-service.fixture';
 
 const ADMIN_TOKEN = 'test-admin-token-alerts-0123456789';
 const ORGANIZATION = '600700800';
@@ -20,20 +18,11 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
   let topo: TestTopology;
   let app: INestApplication;
   let base: string;
-  let receiver: Server;
-  const texts: string[] = [];
+  let receiver: AlertReceiver;
   let connectionId: string;
 
   before(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        texts.push((JSON.parse(Buffer.concat(chunks).toString()) as { text: string }).text);
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiver = await startAlertReceiver();
     db = await createTestDatabase();
     topo = await createTestTopology();
     ({ app, base } = await startTestTokenService(db, topo, { ADMIN_TOKEN, RECONCILE_INTERVAL_SECONDS: '0', ALERT_POLL_SECONDS: '1' }));
@@ -44,7 +33,7 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
         name: 'Quota shop',
         woocommerce: { url: 'http://127.0.0.1:9/shop', consumerKey: 'ck_alerts', consumerSecret: 'cs_alerts' },
         zoho: { clientId: '1000.ALERTS', clientSecret: 'secret', refreshToken: '1000.refresh', accountsUrl: 'http://127.0.0.1:9', organizationId: ORGANIZATION },
-        settings: { alertWebhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/quota`, zohoDailyLimit: 1000 },
+        settings: { alertWebhookUrl: receiver.url('/hooks/quota'), zohoDailyLimit: 1000 },
       }),
     });
     assert.equal(created.status, 201, await created.clone().text());
@@ -55,17 +44,17 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
     await app?.close();
     await topo?.destroy();
     await db?.drop();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
   });
 
-  const count = (pattern: RegExp) => texts.filter((text) => pattern.test(text)).length;
+  const count = (pattern: RegExp) => receiver.texts.filter((text) => pattern.test(text)).length;
   const setStatus = (status: string, reason: string | null) =>
     db.dataSource.query(`UPDATE connections SET status = $2, status_reason = $3 WHERE id = $1`, [connectionId, status, reason]);
 
   test('a connection needing re-authorization is alerted once, and again after it recurs', async () => {
     await setStatus('needs_reauthorization', 'Zoho revoked the refresh token');
     await eventually(() => count(/needs re-authorization/) === 1, 10_000);
-    assert.match(texts.find((t) => /re-authorization/.test(t))!, /^Connector — Quota shop: Zoho Books needs re-authorization \(Zoho revoked the refresh token\)/);
+    assert.match(receiver.texts.find((t) => /re-authorization/.test(t))!, /^Connector — Quota shop: Zoho Books needs re-authorization \(Zoho revoked the refresh token\)/);
     await sleep(2_500);
     assert.equal(count(/needs re-authorization/), 1, 'once while it lasts');
     await setStatus('active', null);
@@ -81,7 +70,7 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
     assert.equal(count(/API calls of the day used/), 0, 'below 90 % nothing is said');
     await db.dataSource.query(`UPDATE zoho_rate_limits SET calls_today = 905 WHERE organization_key = $1`, [ORGANIZATION]);
     await eventually(() => count(/API calls of the day used/) === 1, 10_000);
-    assert.ok(texts.some((t) => /905 of 1000 Zoho Books API calls of the day used \(90 %\)/.test(t)));
+    assert.ok(receiver.texts.some((t) => /905 of 1000 Zoho Books API calls of the day used \(90 %\)/.test(t)));
     await db.dataSource.query(`UPDATE zoho_rate_limits SET calls_today = 990 WHERE organization_key = $1`, [ORGANIZATION]);
     await sleep(2_500);
     assert.equal(count(/API calls of the day used/), 1, 'once per day');
@@ -108,7 +97,7 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
       [connectionId],
     );
     await eventually(() => count(/order WC-4800, refund 4801: Zoho Books POST \/creditnotes failed/) === 1, 10_000);
-    assert.ok(texts.some((t) => /^Connector — Quota shop: A refund could not be booked as a credit note in Zoho Books/.test(t)));
+    assert.ok(receiver.texts.some((t) => /^Connector — Quota shop: A refund could not be booked as a credit note in Zoho Books/.test(t)));
     await sleep(2_500);
     assert.equal(count(/refund 4801/), 1);
     await db.dataSource.query(`UPDATE refund_credits SET state = 'credited', reason = NULL WHERE refund_id = 4801`);
@@ -124,7 +113,7 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
       [connectionId],
     );
     await eventually(() => count(/order WC-4900: Zoho Books POST \/customerpayments failed/) === 1, 10_000);
-    assert.ok(texts.some((t) => /^Connector — Quota shop: A paid order's payment could not be booked in Zoho Books \(their invoices are fine\)/.test(t)));
+    assert.ok(receiver.texts.some((t) => /^Connector — Quota shop: A paid order's payment could not be booked in Zoho Books \(their invoices are fine\)/.test(t)));
     await sleep(2_500);
     assert.equal(count(/order WC-4900/), 1);
     await db.dataSource.query(`UPDATE order_payments SET state = 'recorded', reason = NULL WHERE order_id = 4900`);
@@ -140,7 +129,7 @@ describe('alert poll: re-authorization, Zoho quota and failed orders, once per c
     );
     await db.dataSource.query(`INSERT INTO order_syncs (connection_id, order_id, order_number, state, reason) VALUES ($1, 5001, 'WC-5001', 'synced', $2)`, [connectionId, `retrying: ${UNSENT_INVOICE_REASON}Zoho is slow`]);
     await eventually(() => count(/order WC-5000: Zoho Books POST \/invoices\/9\/status\/sent failed/) === 1, 10_000);
-    assert.ok(texts.some((t) => /^Connector — Quota shop: An invoice could not be marked as sent in Zoho Books: they are written, but as drafts/.test(t)));
+    assert.ok(receiver.texts.some((t) => /^Connector — Quota shop: An invoice could not be marked as sent in Zoho Books: they are written, but as drafts/.test(t)));
     await sleep(2_500);
     assert.equal(count(/order WC-5000/), 1, 'once, though the record stays synced');
     assert.equal(count(/order WC-5001/), 0, 'a mark still being retried is not alerted');
