@@ -1,29 +1,21 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { createDataSource, dropDatabase, ensureDatabase, runMigrations } from './data-source';
+import type { DataSource } from 'typeorm';
+import { openScratchDatabase } from './test-support/scratch-database';
 import { ZohoRateLimiter } from './zoho-rate-limiter';
 import { QUOTA_READING_STALE_AFTER_CALLS } from './zoho-quota';
 import { ZohoQuotaWriter } from './zoho-quota-writer';
 
-// (libs/testing builds on this lib, so the database helper is inlined here.)
-let url: string;
+let db: Awaited<ReturnType<typeof openScratchDatabase>>;
 let ds: DataSource;
 
 before(async () => {
-  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  base.pathname = `/connector_test_rlq_${randomBytes(4).toString('hex')}`;
-  url = base.toString();
-  await ensureDatabase(url);
-  ds = createDataSource({ url, poolSize: 4 });
-  await ds.initialize();
-  await runMigrations(ds);
+  db = await openScratchDatabase('rlq', 4);
+  ds = db.dataSource;
 });
 
 after(async () => {
-  await ds?.destroy();
-  await dropDatabase(url);
+  await db?.drop();
 });
 
 const limiter = () => new ZohoRateLimiter(ds, { perMinute: 6000, burst: 50 });
