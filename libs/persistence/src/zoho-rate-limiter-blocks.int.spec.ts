@@ -1,41 +1,25 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { TransientError } from '@connector/common';
-import { createDataSource, dropDatabase, ensureDatabase, runMigrations } from './data-source';
+import type { DataSource } from 'typeorm';
+import { sleep, TransientError } from '@connector/common';
+import { openScratchDatabase } from './test-support/scratch-database';
 import { ZohoRateLimiter } from './zoho-rate-limiter';
 
 // How blocks after a 429 behave: how long they last when refusals straggle in, what the bucket
 // holds when they end, and what a database clock set back does to them.
-// (libs/testing builds on this lib, so the database helper is inlined here.)
-let url: string;
-const sources: DataSource[] = [];
-
-async function openInstance(): Promise<DataSource> {
-  const ds = createDataSource({ url, poolSize: 10 });
-  await ds.initialize();
-  sources.push(ds);
-  return ds;
-}
-
+let db: Awaited<ReturnType<typeof openScratchDatabase>>;
 let ds: DataSource;
 
 before(async () => {
-  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  base.pathname = `/connector_test_rlb_${randomBytes(4).toString('hex')}`;
-  url = base.toString();
-  await ensureDatabase(url);
-  ds = await openInstance();
-  await runMigrations(ds);
+  db = await openScratchDatabase('rlb', 10);
+  ds = db.dataSource;
 });
 
 after(async () => {
-  for (const source of sources) await source.destroy();
-  await dropDatabase(url);
+  await db?.drop();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const openInstance = () => db.openInstance();
 
 /** The rest of the organization's block on the database's clock, in ms (0 when none). */
 async function blockLeftMs(limiter: ZohoRateLimiter, key: string): Promise<number> {
